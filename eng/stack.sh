@@ -1,0 +1,205 @@
+#!/usr/bin/env bash
+# Local stores for development and tests: a private PostgreSQL 15 and Redis,
+# data under <repo>/.data, ports from eng/services.env.
+#   eng/stack.sh start|stop|status|psql [psql args]
+set -euo pipefail
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=services.env
+source "$REPO/eng/services.env"
+
+PG_BIN=/usr/lib/postgresql/15/bin
+DATA="$REPO/.data"
+PGDATA="$DATA/postgres"
+PG_SOCK="$DATA/pg-socket"
+PG_LOG="$DATA/postgres.log"
+REDIS_DIR="$DATA/redis"
+REDIS_PID="$DATA/redis.pid"
+REDIS_LOG="$DATA/redis.log"
+TIMEOUT="${FEDERATED_STACK_TIMEOUT:-60}"
+
+log() { echo "stack: $*"; }
+die() { echo "stack: ERROR: $*" >&2; exit 1; }
+as_pg() { runuser -u postgres -- "$@"; }
+
+pg_ready() { "$PG_BIN/pg_isready" -q -h "$FEDERATED_HOST" -p "$FEDERATED_PG_PORT" -t 2 >/dev/null 2>&1; }
+redis_ready() {
+  command -v redis-cli >/dev/null 2>&1 &&
+    [ "$(redis-cli -h "$FEDERATED_HOST" -p "$FEDERATED_REDIS_PORT" ping 2>/dev/null)" = PONG ]
+}
+run_psql() { "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$FEDERATED_HOST" -p "$FEDERATED_PG_PORT" -U "$FEDERATED_PG_USER" "$@"; }
+
+APT_UPDATED=0
+apt_install() {
+  [ "$(id -u)" = 0 ] || die "installing $* needs root"
+  export DEBIAN_FRONTEND=noninteractive
+  if [ "$APT_UPDATED" = 0 ]; then
+    log "apt-get update"
+    apt-get update -qq
+    APT_UPDATED=1
+  fi
+  log "apt-get install $*"
+  local out
+  out="$(mktemp)"
+  if ! apt-get install -y -qq --no-install-recommends "$@" >"$out" 2>&1; then
+    cat "$out" >&2; rm -f "$out"; return 1
+  fi
+  rm -f "$out"
+}
+
+ensure_packages() {
+  if [ ! -x "$PG_BIN/postgres" ]; then apt_install postgresql-15 postgresql-client-15; fi
+  if [ ! -f /usr/share/postgresql/15/extension/pg_trgm.control ]; then
+    # Debian 12 ships contrib inside postgresql-15; older/newer layouts have a separate package.
+    if apt-cache show postgresql-contrib-15 >/dev/null 2>&1; then apt_install postgresql-contrib-15
+    else apt_install postgresql-contrib; fi
+    [ -f /usr/share/postgresql/15/extension/pg_trgm.control ] || die "pg_trgm still missing after installing contrib"
+  fi
+  if ! command -v redis-server >/dev/null 2>&1; then apt_install redis-server; fi
+}
+
+# The postgres user must be able to reach .data: give "others" traverse rights
+# on any ancestor directory that lacks them (e.g. a clone under /root).
+ensure_traversable() {
+  local dir="$DATA"
+  while [ "$dir" != / ]; do
+    dir="$(dirname "$dir")"
+    if ! as_pg test -x "$dir" 2>/dev/null; then
+      log "chmod o+x $dir (postgres user must traverse it)"
+      chmod o+x "$dir"
+    fi
+  done
+}
+
+# Fails with the tail of a log file.
+fail_with_log() {
+  echo "stack: ERROR: $1" >&2
+  if [ -f "$2" ]; then echo "--- last lines of $2 ---" >&2; tail -n 25 "$2" >&2; fi
+  exit 1
+}
+
+wait_for() { # name check-function log
+  local deadline=$((SECONDS + TIMEOUT))
+  until "$2"; do
+    [ "$SECONDS" -lt "$deadline" ] || fail_with_log "$1 did not answer within ${TIMEOUT}s" "$3"
+    sleep 0.2
+  done
+}
+
+start_pg() {
+  if pg_ready; then log "postgres already running on $FEDERATED_HOST:$FEDERATED_PG_PORT"; return; fi
+  mkdir -p "$DATA"
+  chmod 755 "$DATA"
+  ensure_traversable
+  mkdir -p "$PGDATA" "$PG_SOCK"
+  chown postgres:postgres "$PGDATA" "$PG_SOCK"
+  chmod 700 "$PGDATA"
+  touch "$PG_LOG" && chown postgres:postgres "$PG_LOG"
+  if [ ! -f "$PGDATA/PG_VERSION" ]; then
+    log "initdb $PGDATA"
+    as_pg "$PG_BIN/initdb" -D "$PGDATA" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >"$DATA/initdb.log" 2>&1 ||
+      fail_with_log "initdb failed" "$DATA/initdb.log"
+    cat >"$PGDATA/pg_hba.conf" <<'EOF'
+# Dev stack: trust, loopback and the private unix socket only.
+local all all              trust
+host  all all 127.0.0.1/32 trust
+host  all all ::1/128      trust
+EOF
+    echo "include 'federated.conf'" >>"$PGDATA/postgresql.conf"
+    chown postgres:postgres "$PGDATA/pg_hba.conf"
+  fi
+  # Rewritten on every start so that services.env stays the source of truth.
+  cat >"$PGDATA/federated.conf" <<EOF
+# Written by eng/stack.sh on each start; edit the script, not this file.
+listen_addresses = '127.0.0.1'
+port = $FEDERATED_PG_PORT
+unix_socket_directories = '$PG_SOCK'
+max_connections = 300
+shared_buffers = 256MB
+fsync = on
+timezone = 'UTC'
+log_timezone = 'UTC'
+EOF
+  chown postgres:postgres "$PGDATA/federated.conf"
+  log "starting postgres on $FEDERATED_HOST:$FEDERATED_PG_PORT (log $PG_LOG)"
+  as_pg "$PG_BIN/pg_ctl" -D "$PGDATA" -l "$PG_LOG" -W start >/dev/null ||
+    fail_with_log "pg_ctl start failed" "$PG_LOG"
+  wait_for postgres pg_ready "$PG_LOG"
+}
+
+start_redis() {
+  if redis_ready; then log "redis already running on $FEDERATED_HOST:$FEDERATED_REDIS_PORT"; return; fi
+  mkdir -p "$REDIS_DIR"
+  log "starting redis on $FEDERATED_HOST:$FEDERATED_REDIS_PORT (log $REDIS_LOG)"
+  redis-server --daemonize yes --bind "$FEDERATED_HOST" --port "$FEDERATED_REDIS_PORT" \
+    --dir "$REDIS_DIR" --pidfile "$REDIS_PID" --logfile "$REDIS_LOG" \
+    --appendonly yes --protected-mode yes ||
+    fail_with_log "redis-server failed to start" "$REDIS_LOG"
+  wait_for redis redis_ready "$REDIS_LOG"
+}
+
+ensure_databases() {
+  local entry db
+  for entry in $FEDERATED_SUBGRAPHS; do
+    db="${entry%%=*}"
+    if [ -z "$(run_psql -d postgres -tAc "select 1 from pg_database where datname = '$db'")" ]; then
+      log "creating database $db"
+      run_psql -d postgres -c "create database \"$db\""
+    fi
+    run_psql -d "$db" -c "set client_min_messages = warning; create extension if not exists pg_trgm; create extension if not exists unaccent;"
+  done
+}
+
+cmd_start() {
+  if pg_ready && redis_ready; then
+    log "already running (postgres :$FEDERATED_PG_PORT, redis :$FEDERATED_REDIS_PORT)"
+  else
+    ensure_packages
+    start_pg
+    start_redis
+  fi
+  ensure_databases
+  log "ready: postgres $FEDERATED_HOST:$FEDERATED_PG_PORT, redis $FEDERATED_HOST:$FEDERATED_REDIS_PORT"
+}
+
+cmd_stop() {
+  if [ -f "$PGDATA/postmaster.pid" ]; then
+    log "stopping postgres"
+    if ! as_pg "$PG_BIN/pg_ctl" -D "$PGDATA" -m fast -w -t "$TIMEOUT" stop >/dev/null 2>&1; then
+      # pg_ctl also fails on a stale pid file (server already gone): only a live server is an error.
+      if as_pg "$PG_BIN/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; then fail_with_log "pg_ctl stop failed" "$PG_LOG"; fi
+    fi
+  else
+    log "postgres not running"
+  fi
+  if redis_ready; then
+    log "stopping redis"
+    redis-cli -h "$FEDERATED_HOST" -p "$FEDERATED_REDIS_PORT" shutdown >/dev/null 2>&1 || true
+  else
+    log "redis not running"
+  fi
+  local deadline=$((SECONDS + TIMEOUT))
+  while [ -f "$REDIS_PID" ] && kill -0 "$(cat "$REDIS_PID")" 2>/dev/null; do
+    [ "$SECONDS" -lt "$deadline" ] || fail_with_log "redis did not stop" "$REDIS_LOG"
+    sleep 0.1
+  done
+  rm -f "$REDIS_PID"
+  log "stopped"
+}
+
+cmd_status() {
+  local rc=0
+  if pg_ready; then echo "postgres: running on $FEDERATED_HOST:$FEDERATED_PG_PORT (data $PGDATA)"
+  else echo "postgres: stopped"; rc=1; fi
+  if redis_ready; then echo "redis:    running on $FEDERATED_HOST:$FEDERATED_REDIS_PORT (data $REDIS_DIR)"
+  else echo "redis:    stopped"; rc=1; fi
+  return $rc
+}
+
+case "${1:-}" in
+  start) cmd_start ;;
+  stop) cmd_stop ;;
+  status) cmd_status ;;
+  psql) shift; exec "$PG_BIN/psql" -h "$FEDERATED_HOST" -p "$FEDERATED_PG_PORT" -U "$FEDERATED_PG_USER" "$@" ;;
+  *) echo "usage: $0 start|stop|status|psql [psql args]" >&2; exit 2 ;;
+esac
