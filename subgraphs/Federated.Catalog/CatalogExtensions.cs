@@ -1,0 +1,24 @@
+using Federated.Catalog.Categories;
+using Federated.Catalog.Data;
+using Federated.Catalog.Products;
+using Federated.Kit.GraphQL;
+using Federated.Kit.Hosting;
+using Federated.Kit.Marten;
+
+namespace Federated.Catalog;
+
+public static class CatalogExtensions
+{
+    public const string ServiceName = "catalog";
+
+    public static IHostApplicationBuilder AddCatalogServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddMartenStore(ServiceName, CatalogStore.Configure);
+        builder.Services.AddStartupTask<CatalogSeeder>();
+        builder.Services.AddScoped<ProductByIdDataLoader>();
+        builder.Services.AddScoped<CategoryByIdDataLoader>();
+        builder.Services.AddScoped<CategoryChildrenDataLoader>();
+        builder.AddSubgraph<CatalogQuery>(ServiceName);
+        return builder;
+    }
+}

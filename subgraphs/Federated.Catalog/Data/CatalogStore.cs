@@ -1,0 +1,13 @@
+using Marten;
+
+namespace Federated.Catalog.Data;
+
+public static class CatalogStore
+{
+    public static void Configure(StoreOptions options)
+    {
+        // Duplicated columns for the fields the hot paths filter and page on.
+        options.Schema.For<Product>().Duplicate(p => p.CategoryId);
+        options.Schema.For<Category>().Duplicate(c => c.ParentId!);
+    }
+}

@@ -1,0 +1,199 @@
+using System.Net.Mime;
+using System.Text.Json;
+using Federated.Kit.Diagnostics;
+using Federated.Kit.Errors;
+using GraphQL;
+using GraphQL.Transport;
+using GraphQL.Types;
+using GraphQLParser;
+using GraphQLParser.AST;
+using GraphQLParser.Exceptions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Federated.Kit.GraphQL;
+
+/// <summary>
+/// The GraphQL-over-HTTP endpoint (graphql.github.io/graphql-over-http): POST with
+/// application/json, GET for queries only, responses in application/graphql-response+json
+/// or application/json as the client accepts, and the spec's status codes.
+/// </summary>
+public static class GraphQLHttpEndpoint
+{
+    public const string Path = "/graphql";
+    public const string GraphQLResponseJson = "application/graphql-response+json";
+    public const long MaxRequestBytes = 1024 * 1024;
+
+    public static IEndpointConventionBuilder MapGraphQLEndpoint(this IEndpointRouteBuilder endpoints, string path = Path) =>
+        endpoints.MapMethods(path, [HttpMethods.Get, HttpMethods.Post], HandleAsync);
+
+    private static async Task HandleAsync(HttpContext http)
+    {
+        var services = http.RequestServices;
+        var serializer = services.GetRequiredService<IGraphQLTextSerializer>();
+        var mediaType = NegotiateMediaType(http.Request);
+        if (mediaType is null)
+        {
+            await WriteRequestErrorAsync(http, serializer, StatusCodes.Status406NotAcceptable, GraphQLResponseJson,
+                $"Accept must allow {GraphQLResponseJson} or application/json.");
+            return;
+        }
+
+        var (request, error) = await ReadRequestAsync(http, serializer);
+        if (error is not null)
+        {
+            await WriteRequestErrorAsync(http, serializer, error.Value.Status, mediaType, error.Value.Message);
+            return;
+        }
+
+        GraphQLDocument? document = null;
+        try
+        {
+            document = Parser.Parse(request!.Query!, new ParserOptions { Ignore = IgnoreOptions.Comments | IgnoreOptions.Locations });
+        }
+        catch (GraphQLSyntaxErrorException)
+        {
+            // The executor reports the syntax error with its location; parse again there.
+        }
+
+        var operation = document is null ? null : FindOperation(document, request!.OperationName);
+        if (operation?.Operation is OperationType.Mutation or OperationType.Subscription && HttpMethods.IsGet(http.Request.Method))
+        {
+            http.Response.Headers.Allow = HttpMethods.Post;
+            await WriteRequestErrorAsync(http, serializer, StatusCodes.Status405MethodNotAllowed, mediaType,
+                $"{operation.Operation.ToString().ToLowerInvariant()} operations must be sent with POST.");
+            return;
+        }
+
+        var counters = services.GetRequiredService<KitCounters>();
+        counters.GraphQLRequest();
+        if (operation is not null && SelectsEntities(operation))
+            counters.EntityRequest();
+
+        var executer = services.GetRequiredService<IDocumentExecuter<ISchema>>();
+        var result = await executer.ExecuteAsync(new ExecutionOptions
+        {
+            Query = request!.Query,
+            Document = operation is null ? null : document,
+            OperationName = request.OperationName,
+            Variables = request.Variables,
+            Extensions = request.Extensions,
+            RequestServices = services,
+            User = http.User,
+            CancellationToken = http.RequestAborted,
+        });
+
+        // A request that never executed (syntax, validation or variable errors) is a client
+        // error under the GraphQL response media type; under plain JSON the spec keeps 200.
+        http.Response.StatusCode = !result.Executed && mediaType == GraphQLResponseJson
+            ? StatusCodes.Status400BadRequest
+            : StatusCodes.Status200OK;
+        http.Response.ContentType = $"{mediaType}; charset=utf-8";
+        await serializer.WriteAsync(http.Response.Body, result, http.RequestAborted);
+    }
+
+    private static string? NegotiateMediaType(HttpRequest request)
+    {
+        var accept = request.GetTypedHeaders().Accept;
+        if (accept.Count == 0)
+            return GraphQLResponseJson;
+
+        foreach (var value in accept.OrderByDescending(a => a.Quality ?? 1))
+        {
+            if (value.Quality == 0)
+                continue;
+            var type = value.MediaType.Value;
+            if (string.Equals(type, GraphQLResponseJson, StringComparison.OrdinalIgnoreCase))
+                return GraphQLResponseJson;
+            if (string.Equals(type, MediaTypeNames.Application.Json, StringComparison.OrdinalIgnoreCase))
+                return MediaTypeNames.Application.Json;
+            if (type is "*/*" or "application/*")
+                return GraphQLResponseJson;
+        }
+        return null;
+    }
+
+    private static async Task<(GraphQLRequest? Request, (int Status, string Message)? Error)> ReadRequestAsync(HttpContext http, IGraphQLTextSerializer serializer)
+    {
+        var httpRequest = http.Request;
+        GraphQLRequest? request;
+        if (HttpMethods.IsGet(httpRequest.Method))
+        {
+            var q = httpRequest.Query;
+            try
+            {
+                request = new GraphQLRequest
+                {
+                    Query = q["query"],
+                    OperationName = NullIfEmpty(q["operationName"]),
+                    Variables = string.IsNullOrEmpty(q["variables"]) ? null : serializer.Deserialize<Inputs>(q["variables"]),
+                    Extensions = string.IsNullOrEmpty(q["extensions"]) ? null : serializer.Deserialize<Inputs>(q["extensions"]),
+                };
+            }
+            catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException)
+            {
+                return (null, (StatusCodes.Status400BadRequest, "The 'variables' and 'extensions' parameters must be JSON objects."));
+            }
+        }
+        else
+        {
+            var contentType = httpRequest.ContentType;
+            if (contentType is null || !MediaTypeIsJson(contentType))
+                return (null, (StatusCodes.Status415UnsupportedMediaType, "POST requests must have Content-Type: application/json."));
+
+            if (httpRequest.ContentLength > MaxRequestBytes)
+                return (null, (StatusCodes.Status413PayloadTooLarge, $"The request body exceeds {MaxRequestBytes} bytes."));
+            var sizeFeature = http.Features.Get<IHttpMaxRequestBodySizeFeature>();
+            if (sizeFeature is { IsReadOnly: false })
+                sizeFeature.MaxRequestBodySize = MaxRequestBytes;
+
+            try
+            {
+                request = await serializer.ReadAsync<GraphQLRequest>(httpRequest.Body, http.RequestAborted);
+            }
+            catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+            {
+                return (null, (StatusCodes.Status413PayloadTooLarge, $"The request body exceeds {MaxRequestBytes} bytes."));
+            }
+            catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or NotSupportedException)
+            {
+                return (null, (StatusCodes.Status400BadRequest, "The request body is not a valid GraphQL request in JSON."));
+            }
+        }
+
+        if (request is null || string.IsNullOrWhiteSpace(request.Query))
+            return (null, (StatusCodes.Status400BadRequest, "The request has no 'query'."));
+        return (request, null);
+    }
+
+    private static bool MediaTypeIsJson(string contentType)
+    {
+        var semicolon = contentType.IndexOf(';');
+        var type = (semicolon < 0 ? contentType : contentType[..semicolon]).Trim();
+        return type.Equals(MediaTypeNames.Application.Json, StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
+    private static GraphQLOperationDefinition? FindOperation(GraphQLDocument document, string? name)
+    {
+        var operations = document.Definitions.OfType<GraphQLOperationDefinition>().ToList();
+        if (name is null)
+            return operations.Count == 1 ? operations[0] : null;
+        return operations.FirstOrDefault(o => o.Name is { } n && n.Value == name);
+    }
+
+    private static bool SelectsEntities(GraphQLOperationDefinition operation) =>
+        operation.SelectionSet.Selections.OfType<GraphQLField>().Any(f => f.Name.Value == "_entities");
+
+    private static async Task WriteRequestErrorAsync(HttpContext http, IGraphQLTextSerializer serializer, int status, string mediaType, string message)
+    {
+        http.Response.StatusCode = status;
+        http.Response.ContentType = $"{mediaType}; charset=utf-8";
+        var result = new ExecutionResult(new GraphQLFailure(ErrorCodes.BadRequest, message)) { Executed = false };
+        await serializer.WriteAsync(http.Response.Body, result, http.RequestAborted);
+    }
+}

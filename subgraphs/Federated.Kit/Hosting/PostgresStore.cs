@@ -1,0 +1,24 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+
+namespace Federated.Kit.Hosting;
+
+public static class PostgresStore
+{
+    /// <summary>
+    /// The service's PostgreSQL database as one pooled <see cref="NpgsqlDataSource"/>,
+    /// with a readiness check. Marten and EF Core are built on this data source.
+    /// </summary>
+    public static IHostApplicationBuilder AddPostgresStore(this IHostApplicationBuilder builder)
+    {
+        var connectionString = StoreConnections.Require(builder.Configuration, StoreConnections.Postgres);
+        builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
+        builder.AddReadinessCheck("postgres", async (sp, ct) =>
+        {
+            await using var command = sp.GetRequiredService<NpgsqlDataSource>().CreateCommand("select 1");
+            return await command.ExecuteScalarAsync(ct) is 1;
+        });
+        return builder;
+    }
+}

@@ -1,0 +1,101 @@
+using Federated.Kit.Diagnostics;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Configuration;
+using Npgsql;
+using OpenTelemetry.Resources;
+using OpenTelemetry;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+namespace Federated.Kit.Hosting;
+
+/// <summary>What every service shares: telemetry, structured logs, health endpoints, counters.</summary>
+public static class ServiceDefaults
+{
+    public const string ReadyTag = "ready";
+    public const string LivePath = "/health/live";
+    public const string ReadyPath = "/health/ready";
+    public const string CountersPath = "/diagnostics/counters";
+
+    public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<KitCounters>();
+        builder.Services.AddHealthChecks();
+
+        builder.Logging.ClearProviders();
+        // Marten logs every schema migration statement at Information: keep them at Debug.
+        builder.Logging.AddFilter("Marten", LogLevel.Warning);
+        if (builder.Environment.IsDevelopment())
+            builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        else
+            builder.Logging.AddJsonConsole(o => o.UseUtcTimestamp = true);
+        builder.Logging.AddOpenTelemetry(o => { o.IncludeFormattedMessage = true; o.IncludeScopes = true; });
+
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService(builder.Environment.ApplicationName))
+            .WithTracing(t => t
+                .AddAspNetCoreInstrumentation(o => o.Filter = http => !http.Request.Path.StartsWithSegments("/health"))
+                .AddHttpClientInstrumentation()
+                .AddNpgsql()
+                .AddSource("GraphQL"))
+            .WithMetrics(m => m
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddMeter(KitCounters.MeterName, "Npgsql"));
+
+        // Export only where a collector is configured (OTEL_EXPORTER_OTLP_ENDPOINT).
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+            builder.Services.AddOpenTelemetry().UseOtlpExporter();
+
+        return builder;
+    }
+
+    /// <summary>Registers a readiness check for a store the service cannot serve without.</summary>
+    public static IHostApplicationBuilder AddReadinessCheck(this IHostApplicationBuilder builder, string name, Func<IServiceProvider, CancellationToken, Task<bool>> probe)
+    {
+        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
+            name,
+            sp => new DelegateHealthCheck(ct => probe(sp, ct)),
+            HealthStatus.Unhealthy,
+            [ReadyTag],
+            TimeSpan.FromSeconds(5)));
+        return builder;
+    }
+
+    /// <summary>
+    /// Liveness (the process answers), readiness (its stores answer, its start-up work is
+    /// done) and, where <c>Diagnostics:ExposeCounters</c> is set, the work counters.
+    /// </summary>
+    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    {
+        app.MapHealthChecks(LivePath, new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks(ReadyPath, new HealthCheckOptions { Predicate = r => r.Tags.Contains(ReadyTag) });
+        app.MapHealthChecks("/health", new HealthCheckOptions { Predicate = r => r.Tags.Contains(ReadyTag) });
+        if (app.Configuration.GetValue<bool>("Diagnostics:ExposeCounters"))
+            app.MapGet(CountersPath, (KitCounters counters) => Results.Json(counters.Snapshot()));
+        return app;
+    }
+
+    private sealed class DelegateHealthCheck(Func<CancellationToken, Task<bool>> probe) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                return await probe(cancellationToken) ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy();
+            }
+            catch (Exception ex)
+            {
+                return HealthCheckResult.Unhealthy(ex.GetType().Name);
+            }
+        }
+    }
+}
