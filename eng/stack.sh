@@ -22,10 +22,10 @@ log() { echo "stack: $*"; }
 die() { echo "stack: ERROR: $*" >&2; exit 1; }
 as_pg() { runuser -u postgres -- "$@"; }
 
-pg_ready() { "$PG_BIN/pg_isready" -q -h "$FEDERATED_HOST" -p "$FEDERATED_PG_PORT" -t 2 >/dev/null 2>&1; }
+pg_ready() { "$PG_BIN/pg_isready" -q -h "$FEDERATED_HOST" -p "$FEDERATED_PG_PORT" -U "$FEDERATED_PG_USER" -d postgres -t 2 >/dev/null 2>&1; }
 redis_ready() {
   command -v redis-cli >/dev/null 2>&1 &&
-    [ "$(redis-cli -h "$FEDERATED_HOST" -p "$FEDERATED_REDIS_PORT" ping 2>/dev/null)" = PONG ]
+    [ "$(timeout 3 redis-cli -h "$FEDERATED_HOST" -p "$FEDERATED_REDIS_PORT" ping 2>/dev/null)" = PONG ]
 }
 run_psql() { "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$FEDERATED_HOST" -p "$FEDERATED_PG_PORT" -U "$FEDERATED_PG_USER" "$@"; }
 
@@ -78,13 +78,16 @@ fail_with_log() {
   exit 1
 }
 
-wait_for() { # name check-function log
-  local deadline=$((SECONDS + TIMEOUT))
+wait_for() { # name ready-check alive-check log
+  local deadline=$((SECONDS + TIMEOUT)) grace=$((SECONDS + 2))
   until "$2"; do
-    [ "$SECONDS" -lt "$deadline" ] || fail_with_log "$1 did not answer within ${TIMEOUT}s" "$3"
+    [ "$SECONDS" -lt "$deadline" ] || fail_with_log "$1 did not answer within ${TIMEOUT}s" "$4"
+    if [ "$SECONDS" -ge "$grace" ] && ! "$3"; then fail_with_log "$1 exited during startup" "$4"; fi
     sleep 0.2
   done
 }
+pg_alive() { as_pg "$PG_BIN/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; }
+redis_alive() { [ -f "$REDIS_PID" ] && kill -0 "$(cat "$REDIS_PID")" 2>/dev/null; }
 
 start_pg() {
   if pg_ready; then log "postgres already running on $FEDERATED_HOST:$FEDERATED_PG_PORT"; return; fi
@@ -124,7 +127,7 @@ EOF
   log "starting postgres on $FEDERATED_HOST:$FEDERATED_PG_PORT (log $PG_LOG)"
   as_pg "$PG_BIN/pg_ctl" -D "$PGDATA" -l "$PG_LOG" -W start >/dev/null ||
     fail_with_log "pg_ctl start failed" "$PG_LOG"
-  wait_for postgres pg_ready "$PG_LOG"
+  wait_for postgres pg_ready pg_alive "$PG_LOG"
 }
 
 start_redis() {
@@ -135,7 +138,7 @@ start_redis() {
     --dir "$REDIS_DIR" --pidfile "$REDIS_PID" --logfile "$REDIS_LOG" \
     --appendonly yes --protected-mode yes ||
     fail_with_log "redis-server failed to start" "$REDIS_LOG"
-  wait_for redis redis_ready "$REDIS_LOG"
+  wait_for redis redis_ready redis_alive "$REDIS_LOG"
 }
 
 ensure_databases() {
