@@ -1,0 +1,65 @@
+using Bogus;
+using Federated.Kit.Hosting;
+using Federated.Kit.Seeding;
+using Marten;
+using Weasel.Core;
+
+namespace Federated.Reviews.Data;
+
+/// <summary>Loads deterministic demo reviews for the demo catalog's products into an empty store.</summary>
+public sealed class ReviewsSeeder(IDocumentStore store, IConfiguration configuration, ILogger<ReviewsSeeder> logger) : IStartupTask
+{
+    // Real review sites skew positive: most reviews are 4 or 5 stars.
+    private static readonly int[] Stars = [1, 2, 3, 4, 5];
+    private static readonly float[] StarWeights = [0.07f, 0.06f, 0.12f, 0.28f, 0.47f];
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        await using (var session = store.QuerySession())
+        {
+            if (await session.Query<Review>().AnyAsync(cancellationToken))
+                return;
+        }
+
+        var count = DemoData.Reviews(configuration);
+        var products = DemoData.Products(configuration);
+        var users = DemoData.Users(configuration);
+        logger.LogInformation("Seeding {Count} demo reviews over {Products} products", count, products);
+
+        var faker = new Faker { Random = new Randomizer(DemoData.RandomSeed + 1) };
+        var now = new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
+        const int chunk = 10_000;
+        for (var start = 1; start <= count; start += chunk)
+        {
+            var reviews = new List<Review>(chunk);
+            for (var i = start; i < start + chunk && i <= count; i++)
+            {
+                var rating = faker.Random.WeightedRandom(Stars, StarWeights);
+                reviews.Add(new Review
+                {
+                    Id = $"rev-{i:D8}",
+                    // A long tail, as in a real store: low product numbers get most reviews.
+                    ProductId = DemoData.ProductId(1 + (int)(products * Math.Pow(faker.Random.Double(), 2))),
+                    AuthorId = DemoData.UserId(faker.Random.Int(1, users)),
+                    Rating = rating,
+                    Title = Title(faker, rating),
+                    Body = faker.Rant.Review(),
+                    VerifiedPurchase = faker.Random.Bool(0.8f),
+                    HelpfulVotes = (int)(faker.Random.Double() * faker.Random.Double() * 120),
+                    CreatedAt = now.AddMinutes(-faker.Random.Int(0, 60 * 24 * 600)),
+                });
+            }
+            await store.BulkInsertAsync(reviews, BulkInsertMode.InsertsOnly, 1000, cancellationToken);
+            logger.LogInformation("Seeded {Done}/{Count} reviews", Math.Min(start + chunk - 1, count), count);
+        }
+    }
+
+    private static string Title(Faker faker, int rating) => rating switch
+    {
+        5 => faker.PickRandom("Absolutely love it", "Exceeded my expectations", "Best purchase this year", "Five stars"),
+        4 => faker.PickRandom("Very good", "Solid choice", "Happy with it", "Does the job well"),
+        3 => faker.PickRandom("It's okay", "Average", "Mixed feelings", "Fine for the price"),
+        2 => faker.PickRandom("Disappointed", "Not great", "Expected more"),
+        _ => faker.PickRandom("Broke after a week", "Would not buy again", "Terrible"),
+    };
+}

@@ -1,0 +1,80 @@
+using System.Text;
+using Federated.Kit.Errors;
+using Federated.Kit.Paging;
+using Federated.Reviews.Data;
+using Marten;
+using Npgsql;
+
+namespace Federated.Reviews.Reviews;
+
+/// <summary>
+/// One page of reviews for each of many owners (products or authors) in one SQL statement:
+/// a window function numbers each owner's reviews in the requested order, after the
+/// keyset cursor, and keeps the first <c>first + 1</c> of each.
+/// </summary>
+public sealed class ReviewPageQuery(NpgsqlDataSource dataSource, IDocumentStore store)
+{
+    public async Task<Dictionary<string, Connection<Review>>> LoadAsync(
+        string ownerColumn, IReadOnlyCollection<string> ownerIds, PagingArguments paging, ReviewSort sort, CancellationToken cancellationToken)
+    {
+        var (column, direction, type) = Order(sort);
+        var after = paging.AfterKey<string[]>();
+        var comparison = direction == "desc" ? "<" : ">";
+
+        var sql = new StringBuilder()
+            .Append("select owner, data from (select d.").Append(ownerColumn).Append(" as owner, d.data, row_number() over (partition by d.")
+            .Append(ownerColumn).Append(" order by d.").Append(column).Append(' ').Append(direction).Append(", d.id ").Append(direction)
+            .Append(") as rn from ").Append(ReviewsStore.Table).Append(" d where d.").Append(ownerColumn).Append(" = any(@owners)");
+        if (after is not null)
+            sql.Append(" and (d.").Append(column).Append(", d.id) ").Append(comparison).Append(" (@after_value::").Append(type).Append(", @after_id)");
+        sql.Append(") page where rn <= @limit order by owner, rn");
+
+        await using var command = dataSource.CreateCommand(sql.ToString());
+        command.Parameters.AddWithValue("owners", ownerIds.ToArray());
+        command.Parameters.AddWithValue("limit", paging.Limit);
+        if (after is not null)
+        {
+            if (after.Length != 3 || after[0] != sort.ToString())
+                throw new GraphQLFailure(ErrorCodes.InvalidCursor, "The cursor belongs to a different sort order.");
+            command.Parameters.AddWithValue("after_value", after[1]);
+            command.Parameters.AddWithValue("after_id", after[2]);
+        }
+
+        var serializer = store.Options.Serializer();
+        var rows = new Dictionary<string, List<Review>>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var owner = reader.GetString(0);
+                var review = serializer.FromJson<Review>(reader, 1);
+                if (!rows.TryGetValue(owner, out var list))
+                    rows[owner] = list = [];
+                list.Add(review);
+            }
+        }
+
+        return ownerIds.ToDictionary(
+            id => id,
+            id => Connection<Review>.FromRows(rows.GetValueOrDefault(id) ?? [], paging, r => CursorOf(sort, r)));
+    }
+
+    private static string CursorOf(ReviewSort sort, Review review) =>
+        Cursor.Encode(new[] { sort.ToString(), SortValue(sort, review), review.Id });
+
+    private static string SortValue(ReviewSort sort, Review review) => sort switch
+    {
+        ReviewSort.Newest => review.CreatedAt.UtcDateTime.ToString("O"),
+        ReviewSort.MostHelpful => review.HelpfulVotes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        _ => review.Rating.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    private static (string Column, string Direction, string Type) Order(ReviewSort sort) => sort switch
+    {
+        ReviewSort.Newest => ("created_at", "desc", "timestamptz"),
+        ReviewSort.MostHelpful => ("helpful_votes", "desc", "integer"),
+        ReviewSort.HighestRating => ("rating", "desc", "integer"),
+        ReviewSort.LowestRating => ("rating", "asc", "integer"),
+        _ => throw new ArgumentOutOfRangeException(nameof(sort)),
+    };
+}

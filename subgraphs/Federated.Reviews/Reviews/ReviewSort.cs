@@ -1,0 +1,9 @@
+namespace Federated.Reviews.Reviews;
+
+public enum ReviewSort
+{
+    Newest,
+    MostHelpful,
+    HighestRating,
+    LowestRating,
+}

@@ -1,0 +1,11 @@
+using GraphQL.Types;
+
+namespace Federated.Reviews.Reviews;
+
+public sealed class ReviewSortType : EnumerationGraphType<ReviewSort>
+{
+    public ReviewSortType()
+    {
+        Name = "ReviewSort";
+    }
+}
