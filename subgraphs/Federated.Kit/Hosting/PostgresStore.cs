@@ -12,8 +12,9 @@ public static class PostgresStore
     /// </summary>
     public static IHostApplicationBuilder AddPostgresStore(this IHostApplicationBuilder builder)
     {
-        var connectionString = StoreConnections.Require(builder.Configuration, StoreConnections.Postgres);
-        builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
+        // Resolved on first use, so --export-schema needs no database.
+        builder.Services.AddSingleton(_ =>
+            new NpgsqlDataSourceBuilder(StoreConnections.Require(builder.Configuration, StoreConnections.Postgres)).Build());
         builder.AddReadinessCheck("postgres", async (sp, ct) =>
         {
             await using var command = sp.GetRequiredService<NpgsqlDataSource>().CreateCommand("select 1");
