@@ -1,0 +1,260 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace Federated.Tests.Infrastructure;
+
+/// <summary>
+/// Starts the system once for all tests: the local stores (eng/stack.sh), fresh test databases,
+/// every subgraph as a child process on a free loopback port, and the reference gateway over
+/// the committed supergraph, pointed at those ports. A service that cannot start does not stop
+/// the others: its tests fail with the reason and the tail of its log.
+/// </summary>
+public sealed partial class FederatedStack : IAsyncLifetime
+{
+    public const int SeededProducts = 1_000;
+    public const int SeededReviews = 12_000;
+
+    // Generous: on a fresh machine eng/stack.sh installs packages and run.sh runs npm ci.
+    private static readonly TimeSpan StackTimeout = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan SubgraphStartTimeout = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan GatewayStartTimeout = TimeSpan.FromMinutes(3);
+
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, Uri> _baseUrls = [];
+    private readonly Dictionary<string, string> _unavailable = [];
+    private readonly List<ChildProcess> _processes = [];
+
+    public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(60) };
+
+    public StackSettings Settings { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        // A safety net for a test host that ends without disposing its fixtures.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => StopAll();
+        try
+        {
+            await StartAsync();
+        }
+        catch
+        {
+            StopAll();
+            throw;
+        }
+    }
+
+    public Task DisposeAsync()
+    {
+        StopAll();
+        Http.Dispose();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The root URL of a running service; fails the calling test if it is not running.</summary>
+    public Uri BaseUrl(string service)
+    {
+        lock (_gate)
+        {
+            if (_baseUrls.TryGetValue(service, out var url))
+                return url;
+            throw new Xunit.Sdk.XunitException(_unavailable.GetValueOrDefault(service) ?? $"Unknown service '{service}'.");
+        }
+    }
+
+    public Uri GraphQLUrl(string service) => new(BaseUrl(service), "graphql");
+
+    /// <summary>POSTs a GraphQL request (application/json) and parses the answer.</summary>
+    public Task<GraphQLResponse> PostAsync(string service, string query, object? variables = null, string? accept = null)
+    {
+        var body = JsonSerializer.Serialize(new { query, variables });
+        var request = new HttpRequestMessage(HttpMethod.Post, GraphQLUrl(service))
+        {
+            Content = new StringContent(body, Encoding.UTF8, "application/json"),
+        };
+        if (accept is not null)
+            request.Headers.TryAddWithoutValidation("Accept", accept);
+        return SendAsync(request);
+    }
+
+    /// <summary>Sends any request and parses the answer; every answer is checked for leaked internals.</summary>
+    public async Task<GraphQLResponse> SendAsync(HttpRequestMessage request)
+    {
+        using (request)
+        {
+            using var response = await Http.SendAsync(request);
+            var body = await response.Content.ReadAsStringAsync();
+            ResponseGuard.AssertNoInternals(body);
+            return new GraphQLResponse(response, body);
+        }
+    }
+
+    public async Task<Counters> GetCountersAsync(string service)
+    {
+        using var response = await Http.GetAsync(new Uri(BaseUrl(service), "diagnostics/counters"));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"GET /diagnostics/counters on {service}: {(int)response.StatusCode} {body}");
+        return Counters.Parse(body);
+    }
+
+    /// <summary>Runs <paramref name="action"/> and returns how each service's counters changed meanwhile.</summary>
+    public async Task<(T Result, IReadOnlyDictionary<string, Counters> Delta)> MeasureAsync<T>(Func<Task<T>> action, params string[] services)
+    {
+        var before = new Dictionary<string, Counters>();
+        foreach (var service in services)
+            before[service] = await GetCountersAsync(service);
+        var result = await action();
+        var delta = new Dictionary<string, Counters>();
+        foreach (var service in services)
+            delta[service] = (await GetCountersAsync(service)).Since(before[service]);
+        return (result, delta);
+    }
+
+    private async Task StartAsync()
+    {
+        var (exitCode, output) = await ChildProcess.RunAsync("stack", "bash", [RepoPaths.InRepo("eng", "stack.sh"), "start"], StackTimeout);
+        if (exitCode != 0)
+            throw new InvalidOperationException($"eng/stack.sh start failed (exit {exitCode}):\n{output}");
+        Settings = await StackSettings.ReadAsync();
+
+        var present = new List<Subgraph>();
+        foreach (var subgraph in ServiceNames.Subgraphs)
+        {
+            if (File.Exists(RepoPaths.SubgraphAssembly(subgraph.Project)))
+                present.Add(subgraph);
+            else
+                _unavailable[subgraph.Name] = Directory.Exists(RepoPaths.Subgraph(subgraph.Project))
+                    ? $"{RepoPaths.SubgraphAssembly(subgraph.Project)} does not exist: build tests/Federated.Tests (it builds the subgraphs)."
+                    : $"subgraphs/{subgraph.Project} does not exist.";
+        }
+
+        using var cts = new CancellationTokenSource(StackTimeout);
+        await TestDatabases.RecreateAsync(Settings, present.Select(s => s.Database), cts.Token);
+        await Task.WhenAll(present.Select(StartSubgraphAsync));
+        await StartGatewayAsync();
+    }
+
+    private async Task StartSubgraphAsync(Subgraph subgraph)
+    {
+        var baseUrl = new Uri($"http://{Settings.Host}:{FreePort()}/");
+        var process = Start(subgraph.Name, "dotnet", [RepoPaths.SubgraphAssembly(subgraph.Project)], RepoPaths.Subgraph(subgraph.Project), new()
+        {
+            ["ASPNETCORE_URLS"] = baseUrl.GetLeftPart(UriPartial.Authority),
+            // Production: what clients see, with no exception details.
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["DOTNET_ENVIRONMENT"] = "Production",
+            ["ConnectionStrings__Postgres"] = Settings.PostgresConnectionString(subgraph.Database),
+            ["ConnectionStrings__Redis"] = Settings.RedisConnectionString,
+            ["Diagnostics__ExposeCounters"] = "true",
+            ["Seed__Products"] = SeededProducts.ToString(CultureInfo.InvariantCulture),
+            ["Seed__Reviews"] = SeededReviews.ToString(CultureInfo.InvariantCulture),
+            ["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning",
+        });
+        await WaitUntilReadyAsync(subgraph.Name, process, new Uri(baseUrl, "health/ready"), SubgraphStartTimeout, baseUrl);
+    }
+
+    private async Task StartGatewayAsync()
+    {
+        var supergraph = RepoPaths.InRepo("schema", "supergraph.graphql");
+        if (!File.Exists(supergraph))
+        {
+            _unavailable[ServiceNames.Gateway] = "schema/supergraph.graphql does not exist: run eng/compose.sh.";
+            return;
+        }
+
+        var baseUrl = new Uri($"http://{Settings.Host}:{FreePort()}/");
+        var environment = new Dictionary<string, string>
+        {
+            ["FEDERATED_GATEWAY_HOST"] = Settings.Host,
+            ["FEDERATED_GATEWAY_PORT"] = baseUrl.Port.ToString(CultureInfo.InvariantCulture),
+            ["FEDERATED_GATEWAY_LOG_LEVEL"] = "warn",
+        };
+        // Every subgraph of the supergraph is redirected: to its test instance, or, when that is not
+        // running, to a closed port, so that no request ever reaches a development instance.
+        foreach (Match match in JoinGraphName().Matches(await File.ReadAllTextAsync(supergraph)))
+        {
+            var name = match.Groups[1].Value;
+            var url = _baseUrls.TryGetValue(name, out var subgraphUrl)
+                ? new Uri(subgraphUrl, "graphql").ToString()
+                : $"http://{Settings.Host}:{ClosedPort}/graphql";
+            environment[$"FEDERATED_SUBGRAPH_URL_{Regex.Replace(name.ToUpperInvariant(), "[^A-Z0-9]", "_")}"] = url;
+        }
+
+        var process = Start(ServiceNames.Gateway, "bash", [RepoPaths.InRepo("gateway", "reference", "run.sh"), supergraph], RepoPaths.Root, environment);
+        await WaitUntilReadyAsync(ServiceNames.Gateway, process, new Uri(baseUrl, "readiness"), GatewayStartTimeout, baseUrl);
+    }
+
+    private ChildProcess Start(string name, string fileName, string[] arguments, string workingDirectory, Dictionary<string, string> environment)
+    {
+        var process = ChildProcess.Start(name, fileName, arguments, workingDirectory, environment);
+        lock (_gate)
+            _processes.Add(process);
+        return process;
+    }
+
+    /// <summary>Polls the readiness URL; on success the service becomes available, otherwise the reason is kept.</summary>
+    private async Task WaitUntilReadyAsync(string name, ChildProcess process, Uri readyUrl, TimeSpan timeout, Uri baseUrl)
+    {
+        using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow + timeout;
+        string? failure = null;
+        while (failure is null)
+        {
+            if (process.HasExited)
+            {
+                failure = $"{name} exited during start-up.";
+                break;
+            }
+            try
+            {
+                using var response = await probe.GetAsync(readyUrl);
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    lock (_gate)
+                        _baseUrls[name] = baseUrl;
+                    return;
+                }
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+                // Not listening yet.
+            }
+            if (DateTime.UtcNow > deadline)
+                failure = $"{name} was not ready at {readyUrl} within {timeout.TotalSeconds:0}s.";
+            else
+                await Task.Delay(150);
+        }
+        await Task.Delay(200); // let the last lines of output reach the log
+        lock (_gate)
+            _unavailable[name] = $"{failure}\n{process.Tail()}";
+    }
+
+    private void StopAll()
+    {
+        List<ChildProcess> processes;
+        lock (_gate)
+        {
+            processes = [.. _processes];
+            _processes.Clear();
+        }
+        // The gateway first, so it does not log the subgraphs going away.
+        foreach (var process in Enumerable.Reverse(processes))
+            process.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    // The discard port: nothing listens there on a test machine.
+    private const int ClosedPort = 9;
+
+    [GeneratedRegex("@join__graph\\(name: \"([^\"]+)\"")]
+    private static partial Regex JoinGraphName();
+}

@@ -1,0 +1,238 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Federated.Tests.Infrastructure;
+
+namespace Federated.Tests.Kit;
+
+/// <summary>The kit's GraphQL-over-HTTP endpoint, exercised through the catalog subgraph.</summary>
+[Collection(FederatedCollection.Name)]
+public sealed class GraphQLHttpEndpointTests(FederatedStack stack)
+{
+    private const string GraphQLResponseJson = "application/graphql-response+json";
+    private const string Json = "application/json";
+
+    [Fact]
+    public async Task Post_Returns400WithErrors_WhenBodyIsNotJson()
+    {
+        var response = await PostRawAsync("{\"query\": \"{ __typename }\"", Json);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.Status);
+        AssertRequestError(response);
+    }
+
+    [Theory]
+    [InlineData("{}")]
+    [InlineData("{\"query\": \"\"}")]
+    [InlineData("{\"variables\": {}}")]
+    public async Task Post_Returns400_WhenQueryIsMissing(string body)
+    {
+        var response = await PostRawAsync(body, Json);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.Status);
+        AssertRequestError(response);
+    }
+
+    [Theory]
+    [InlineData("{\"query\": 42}")]
+    [InlineData("{\"query\": \"{ __typename }\", \"variables\": \"not an object\"}")]
+    [InlineData("[{\"query\": \"{ __typename }\"}]")]
+    public async Task Post_Returns400_WhenBodyIsNotAGraphQLRequest(string body)
+    {
+        var response = await PostRawAsync(body, Json);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.Status);
+        AssertRequestError(response);
+    }
+
+    [Fact]
+    public async Task Get_ExecutesQuery_WhenQueryIsInTheUrl()
+    {
+        var response = await GetAsync("query($id: ID!) { product(id: $id) { id } }", "{\"id\":\"prod-0000001\"}");
+
+        Assert.Equal(HttpStatusCode.OK, response.Status);
+        Assert.Equal("prod-0000001", response.Data.GetProperty("product").GetProperty("id").GetString());
+    }
+
+    [Fact]
+    public async Task Get_Returns405WithAllowPost_WhenOperationIsAMutation()
+    {
+        // The catalog has no mutation type yet, but the operation still parses as a mutation:
+        // the method is refused before the schema is consulted.
+        var response = await GetAsync("mutation { __typename }");
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.Status);
+        Assert.Contains("POST", response.Allow);
+        AssertRequestError(response);
+    }
+
+    [Fact]
+    public async Task Get_Returns400_WhenVariablesAreNotJson()
+    {
+        var response = await GetAsync("{ __typename }", "[1");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.Status);
+        AssertRequestError(response);
+    }
+
+    [Fact]
+    public async Task Put_Returns405()
+    {
+        var response = await stack.SendAsync(new HttpRequestMessage(HttpMethod.Put, stack.GraphQLUrl(ServiceNames.Catalog))
+        {
+            Content = new StringContent("{\"query\":\"{ __typename }\"}", Encoding.UTF8, Json),
+        });
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.Status);
+    }
+
+    [Theory]
+    [InlineData("text/plain")]
+    [InlineData("application/x-www-form-urlencoded")]
+    [InlineData("application/graphql")]
+    public async Task Post_Returns415_WhenContentTypeIsNotJson(string contentType)
+    {
+        var response = await PostRawAsync("{\"query\":\"{ __typename }\"}", contentType);
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.Status);
+        AssertRequestError(response);
+    }
+
+    [Fact]
+    public async Task Post_AcceptsJsonWithCharset()
+    {
+        var response = await PostRawAsync("{\"query\":\"{ __typename }\"}", "application/json; charset=utf-8");
+
+        Assert.Equal("Query", response.Data.GetProperty("__typename").GetString());
+    }
+
+    [Theory]
+    [InlineData(GraphQLResponseJson, HttpStatusCode.BadRequest)]
+    [InlineData(Json, HttpStatusCode.OK)]
+    public async Task InvalidQuery_ReturnsValidationError_WithStatusFollowingAccept(string accept, HttpStatusCode expected)
+    {
+        var response = await stack.PostAsync(ServiceNames.Catalog, "{ noSuchField }", accept: accept);
+
+        Assert.Equal(expected, response.Status);
+        Assert.Equal(accept, response.MediaType);
+        var error = response.SingleError("GRAPHQL_VALIDATION_FAILED");
+        Assert.Contains("noSuchField", error.GetProperty("message").GetString());
+        Assert.False(response.Json.TryGetProperty("data", out _), $"A request that did not execute has no data: {response.Body}");
+    }
+
+    [Fact]
+    public async Task SyntaxError_ReturnsParseFailed()
+    {
+        var response = await stack.PostAsync(ServiceNames.Catalog, "{ product(id: ", accept: GraphQLResponseJson);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.Status);
+        var error = response.SingleError("GRAPHQL_PARSE_FAILED");
+        Assert.True(error.TryGetProperty("locations", out _), $"A syntax error says where it is: {response.Body}");
+    }
+
+    [Fact]
+    public async Task InvalidVariable_ReturnsBadUserInput()
+    {
+        var response = await stack.PostAsync(ServiceNames.Catalog, "query($n: Int) { products(first: $n) { totalCount } }",
+            new { n = "ten" }, GraphQLResponseJson);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.Status);
+        response.SingleError("BAD_USER_INPUT");
+    }
+
+    [Fact]
+    public async Task Post_Returns406_WhenAcceptAllowsOnlyHtml()
+    {
+        var response = await stack.PostAsync(ServiceNames.Catalog, "{ __typename }", accept: "text/html");
+
+        Assert.Equal(HttpStatusCode.NotAcceptable, response.Status);
+    }
+
+    [Fact]
+    public async Task Post_Returns413_WhenBodyIsOverOneMebibyte()
+    {
+        var padding = new string('x', 1024 * 1024);
+        var response = await PostRawAsync(JsonSerializer.Serialize(new { query = "{ __typename }", variables = new { padding } }), Json);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.Status);
+        AssertRequestError(response);
+    }
+
+    [Fact]
+    public async Task Post_Returns413_WhenChunkedBodyIsOverOneMebibyte()
+    {
+        // No Content-Length: the limit must hold while the body streams in.
+        var padding = new string('x', 1024 * 1024);
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(new { query = "{ __typename }", variables = new { padding } });
+        var content = new StreamContent(new MemoryStream(bytes));
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(Json);
+        var request = new HttpRequestMessage(HttpMethod.Post, stack.GraphQLUrl(ServiceNames.Catalog)) { Content = content };
+        request.Headers.TransferEncodingChunked = true;
+
+        var response = await stack.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.Status);
+    }
+
+    [Theory]
+    [InlineData(null, GraphQLResponseJson)]
+    [InlineData("*/*", GraphQLResponseJson)]
+    [InlineData(GraphQLResponseJson, GraphQLResponseJson)]
+    [InlineData(Json, Json)]
+    [InlineData("application/graphql-response+json;q=0.5, application/json", Json)]
+    [InlineData("text/html, application/json;q=0.9", Json)]
+    public async Task ResponseContentType_FollowsAccept(string? accept, string expected)
+    {
+        var response = await stack.PostAsync(ServiceNames.Catalog, "{ __typename }", accept: accept);
+
+        Assert.Equal(HttpStatusCode.OK, response.Status);
+        Assert.Equal(expected, response.MediaType);
+    }
+
+    [Theory]
+    [InlineData("{ product(id: \"prod-0000001\") { id name } }")]
+    [InlineData("{ product(id: \"prod-0000001\") { nope } }")]
+    [InlineData("{ products(first: 1000000) { totalCount } }")]
+    [InlineData("{ products(after: \"%%%\") { totalCount } }")]
+    [InlineData("{ products(first: 99999999999) { totalCount } }")]
+    [InlineData("{ _entities(representations: [{ id: \"x\" }]) { __typename } }")]
+    [InlineData("{ _entities(representations: [{ __typename: \"Product\" }]) { __typename } }")]
+    [InlineData("{ _entities(representations: [{ __typename: \"Product\", id: 1 }]) { __typename } }")]
+    [InlineData("{ category(id: \"\") { children { children { children { id } } } } }")]
+    [InlineData("query A { __typename } query B { __typename }")]
+    [InlineData("fragment F on Query { ...F } { ...F }")]
+    [InlineData("mutation { __typename }")]
+    [InlineData("subscription { __typename }")]
+    public async Task NoResponse_ContainsStackTraceOrTypeNames(string query)
+    {
+        foreach (var accept in new[] { GraphQLResponseJson, Json })
+        {
+            // SendAsync checks every response body for stack frames and .NET type names.
+            var response = await stack.PostAsync(ServiceNames.Catalog, query, accept: accept);
+
+            Assert.True((int)response.Status is 200 or 400, $"Unexpected status: {response}");
+            Assert.All(response.ErrorCodes, code => Assert.False(string.IsNullOrEmpty(code), $"Every error has a code: {response.Body}"));
+        }
+    }
+
+    private static void AssertRequestError(GraphQLResponse response)
+    {
+        Assert.NotEmpty(response.Errors);
+        Assert.All(response.Errors, e => Assert.False(string.IsNullOrWhiteSpace(e.GetProperty("message").GetString())));
+        Assert.False(response.Json.TryGetProperty("data", out _), $"A request error has no data: {response.Body}");
+    }
+
+    private Task<GraphQLResponse> PostRawAsync(string body, string contentType) =>
+        stack.SendAsync(new HttpRequestMessage(HttpMethod.Post, stack.GraphQLUrl(ServiceNames.Catalog))
+        {
+            Content = new StringContent(body, Encoding.UTF8, new System.Net.Http.Headers.MediaTypeHeaderValue(contentType.Split(';')[0])),
+        });
+
+    private Task<GraphQLResponse> GetAsync(string query, string? variables = null)
+    {
+        var url = $"{stack.GraphQLUrl(ServiceNames.Catalog)}?query={Uri.EscapeDataString(query)}";
+        if (variables is not null)
+            url += $"&variables={Uri.EscapeDataString(variables)}";
+        return stack.SendAsync(new HttpRequestMessage(HttpMethod.Get, url));
+    }
+}
