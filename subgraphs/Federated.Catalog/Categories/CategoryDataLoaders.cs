@@ -1,19 +1,13 @@
 using Federated.Catalog.Data;
 using Federated.Kit.DataLoaders;
 using Federated.Kit.Diagnostics;
+using Federated.Kit.Marten;
 using Marten;
 
 namespace Federated.Catalog.Categories;
 
 public sealed class CategoryByIdDataLoader(IQuerySession session, KitCounters counters)
-    : BatchDataLoader<string, Category>(counters)
-{
-    protected override async Task<IReadOnlyDictionary<string, Category>> LoadBatchAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
-    {
-        var categories = await session.LoadManyAsync<Category>(cancellationToken, keys);
-        return categories.ToDictionary(c => c.Id);
-    }
-}
+    : DocumentByIdDataLoader<Category>(session, counters, c => c.Id);
 
 public sealed class CategoryChildrenDataLoader(IQuerySession session, KitCounters counters)
     : BatchDataLoader<string, IReadOnlyList<Category>>(counters)

@@ -1,5 +1,6 @@
 using Federated.Kit.DataLoaders;
 using Federated.Kit.Diagnostics;
+using Federated.Kit.Marten;
 using Federated.Kit.Paging;
 using Federated.Reviews.Data;
 using Marten;
@@ -7,14 +8,7 @@ using Marten;
 namespace Federated.Reviews.Reviews;
 
 public sealed class ReviewByIdDataLoader(IQuerySession session, KitCounters counters)
-    : BatchDataLoader<string, Review>(counters)
-{
-    protected override async Task<IReadOnlyDictionary<string, Review>> LoadBatchAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
-    {
-        var reviews = await session.LoadManyAsync<Review>(cancellationToken, keys);
-        return reviews.ToDictionary(r => r.Id);
-    }
-}
+    : DocumentByIdDataLoader<Review>(session, counters, r => r.Id);
 
 /// <summary>A page of one owner's reviews, as asked for by one field.</summary>
 public sealed record ReviewPageRequest(string OwnerId, PagingArguments Paging, ReviewSort Sort);
