@@ -21,7 +21,7 @@ dotnet build Federated.sln -c Debug --nologo -v quiet -clp:ErrorsOnly
 echo "test: running the tests"
 log="$(mktemp)"
 status=0
-dotnet test Federated.sln -c Debug --no-build --nologo --logger "console;verbosity=normal" 2>&1 | tee "$log" || status=$?
+dotnet test Federated.sln -c Debug --no-build --nologo 2>&1 | tee "$log" || status=$?
 
 # One plain summary line over all test assemblies.
 awk '/(Passed|Failed)! +- +Failed:/ {

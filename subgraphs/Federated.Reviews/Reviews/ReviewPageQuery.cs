@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Federated.Kit.Errors;
 using Federated.Kit.Paging;
@@ -17,8 +18,15 @@ public sealed class ReviewPageQuery(NpgsqlDataSource dataSource, IDocumentStore 
     public async Task<Dictionary<string, Connection<Review>>> LoadAsync(
         string ownerColumn, IReadOnlyCollection<string> ownerIds, PagingArguments paging, ReviewSort sort, CancellationToken cancellationToken)
     {
-        var (column, direction, type) = Order(sort);
+        var (column, direction) = Order(sort);
         var after = paging.AfterKey<string[]>();
+        object? afterValue = null;
+        if (after is not null)
+        {
+            if (after.Length != 3 || after[0] != sort.ToString() || ParseSortValue(sort, after[1]) is not { } parsed)
+                throw new GraphQLFailure(ErrorCodes.InvalidCursor, "The cursor is not valid for this list and sort order.");
+            afterValue = parsed;
+        }
         var comparison = direction == "desc" ? "<" : ">";
 
         var sql = new StringBuilder()
@@ -26,7 +34,7 @@ public sealed class ReviewPageQuery(NpgsqlDataSource dataSource, IDocumentStore 
             .Append(ownerColumn).Append(" order by d.").Append(column).Append(' ').Append(direction).Append(", d.id ").Append(direction)
             .Append(") as rn from ").Append(ReviewsStore.Table).Append(" d where d.").Append(ownerColumn).Append(" = any(@owners)");
         if (after is not null)
-            sql.Append(" and (d.").Append(column).Append(", d.id) ").Append(comparison).Append(" (@after_value::").Append(type).Append(", @after_id)");
+            sql.Append(" and (d.").Append(column).Append(", d.id) ").Append(comparison).Append(" (@after_value, @after_id)");
         sql.Append(") page where rn <= @limit order by owner, rn");
 
         await using var command = dataSource.CreateCommand(sql.ToString());
@@ -34,9 +42,7 @@ public sealed class ReviewPageQuery(NpgsqlDataSource dataSource, IDocumentStore 
         command.Parameters.AddWithValue("limit", paging.Limit);
         if (after is not null)
         {
-            if (after.Length != 3 || after[0] != sort.ToString())
-                throw new GraphQLFailure(ErrorCodes.InvalidCursor, "The cursor belongs to a different sort order.");
-            command.Parameters.AddWithValue("after_value", after[1]);
+            command.Parameters.AddWithValue("after_value", afterValue!);
             command.Parameters.AddWithValue("after_id", after[2]);
         }
 
@@ -65,16 +71,23 @@ public sealed class ReviewPageQuery(NpgsqlDataSource dataSource, IDocumentStore 
     private static string SortValue(ReviewSort sort, Review review) => sort switch
     {
         ReviewSort.Newest => review.CreatedAt.UtcDateTime.ToString("O"),
-        ReviewSort.MostHelpful => review.HelpfulVotes.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        _ => review.Rating.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ReviewSort.MostHelpful => review.HelpfulVotes.ToString(CultureInfo.InvariantCulture),
+        _ => review.Rating.ToString(CultureInfo.InvariantCulture),
     };
 
-    private static (string Column, string Direction, string Type) Order(ReviewSort sort) => sort switch
+    /// <summary>The cursor's sort value as the column's type; null when a client edited it into nonsense.</summary>
+    private static object? ParseSortValue(ReviewSort sort, string value) => sort switch
     {
-        ReviewSort.Newest => ("created_at", "desc", "timestamptz"),
-        ReviewSort.MostHelpful => ("helpful_votes", "desc", "integer"),
-        ReviewSort.HighestRating => ("rating", "desc", "integer"),
-        ReviewSort.LowestRating => ("rating", "asc", "integer"),
+        ReviewSort.Newest => DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at.ToUniversalTime() : null,
+        _ => int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) ? n : null,
+    };
+
+    private static (string Column, string Direction) Order(ReviewSort sort) => sort switch
+    {
+        ReviewSort.Newest => ("created_at", "desc"),
+        ReviewSort.MostHelpful => ("helpful_votes", "desc"),
+        ReviewSort.HighestRating => ("rating", "desc"),
+        ReviewSort.LowestRating => ("rating", "asc"),
         _ => throw new ArgumentOutOfRangeException(nameof(sort)),
     };
 }
