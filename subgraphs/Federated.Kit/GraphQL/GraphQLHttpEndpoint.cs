@@ -68,6 +68,14 @@ public static class GraphQLHttpEndpoint
             return;
         }
 
+        // A mutation against a schema without mutations cannot be validated: a request error.
+        if (operation?.Operation is OperationType.Mutation && services.GetRequiredService<ISchema>().Mutation is null)
+        {
+            await WriteRequestErrorAsync(http, serializer, mediaType == GraphQLResponseJson ? StatusCodes.Status400BadRequest : StatusCodes.Status200OK,
+                mediaType, "This service has no mutations.", ErrorCodes.ValidationFailed);
+            return;
+        }
+
         var counters = services.GetRequiredService<KitCounters>();
         counters.GraphQLRequest();
         if (operation is not null && SelectsEntities(operation))
@@ -189,11 +197,11 @@ public static class GraphQLHttpEndpoint
     private static bool SelectsEntities(GraphQLOperationDefinition operation) =>
         operation.SelectionSet.Selections.OfType<GraphQLField>().Any(f => f.Name.Value == "_entities");
 
-    private static async Task WriteRequestErrorAsync(HttpContext http, IGraphQLTextSerializer serializer, int status, string mediaType, string message)
+    private static async Task WriteRequestErrorAsync(HttpContext http, IGraphQLTextSerializer serializer, int status, string mediaType, string message, string code = ErrorCodes.BadRequest)
     {
         http.Response.StatusCode = status;
         http.Response.ContentType = $"{mediaType}; charset=utf-8";
-        var result = new ExecutionResult(new GraphQLFailure(ErrorCodes.BadRequest, message)) { Executed = false };
+        var result = new ExecutionResult(new GraphQLFailure(code, message)) { Executed = false };
         await serializer.WriteAsync(http.Response.Body, result, http.RequestAborted);
     }
 }

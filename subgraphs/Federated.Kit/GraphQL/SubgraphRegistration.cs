@@ -34,6 +34,7 @@ public static class SubgraphRegistration
             .AddSchema<SubgraphSchema>()
             .AddSystemTextJson(json => json.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping)
             .AddFederation(FederationVersion)
+            .UseTelemetry()
             .AddGraphTypes(assembly)
             .AddGraphTypes(typeof(SubgraphRegistration).Assembly)
             .AddErrorInfoProvider(new KitErrorInfoProvider(new ErrorInfoProviderOptions { ExposeExceptionDetails = expose }))

@@ -215,6 +215,16 @@ public sealed class GraphQLHttpEndpointTests(FederatedStack stack)
         }
     }
 
+    [Fact]
+    public async Task Post_Returns400ValidationError_WhenMutationIsSentToAServiceWithoutMutations()
+    {
+        var response = await stack.PostAsync(ServiceNames.Catalog, "mutation { __typename }", accept: GraphQLResponseJson);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.Status);
+        AssertRequestError(response);
+        Assert.Equal(["GRAPHQL_VALIDATION_FAILED"], response.ErrorCodes);
+    }
+
     private static void AssertRequestError(GraphQLResponse response)
     {
         Assert.NotEmpty(response.Errors);
