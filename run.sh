@@ -53,6 +53,13 @@ for entry in $FEDERATED_SUBGRAPHS; do
   name="${entry%%=*}" port="${entry##*=}"
   project="Federated.${name^}"
   echo "run: starting $name on http://$FEDERATED_HOST:$port/graphql"
+  # Every subgraph verifies tokens; only the users service signs them.
+  signing_key=""
+  if [ "$name" = users ]; then signing_key="$(cat "$FEDERATED_IDENTITY_SIGNING_KEY_FILE")"; fi
+  Identity__Issuer="$FEDERATED_IDENTITY_ISSUER" \
+  Identity__Audience="$FEDERATED_IDENTITY_AUDIENCE" \
+  Identity__PublicKey="$(cat "$FEDERATED_IDENTITY_PUBLIC_KEY_FILE")" \
+  Identity__SigningKey="$signing_key" \
   ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}" \
   ASPNETCORE_URLS="http://$FEDERATED_HOST:$port" \
   ConnectionStrings__Postgres="Host=$FEDERATED_HOST;Port=$FEDERATED_PG_PORT;Username=$FEDERATED_PG_USER;Database=$name" \

@@ -10,13 +10,22 @@
 //                                    supergraph, e.g. FEDERATED_SUBGRAPH_URL_CATALOG
 //   FEDERATED_GATEWAY_RUNTIME        "router" (default: Rust query planner) or "js"
 //   FEDERATED_GATEWAY_LOG_LEVEL      debug | info | warn | error (default info)
+//   FEDERATED_IDENTITY_PUBLIC_KEY_FILE, FEDERATED_IDENTITY_ISSUER, FEDERATED_IDENTITY_AUDIENCE
+//                                    how access tokens are verified (from eng/services.env)
+import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from '@graphql-hive/gateway';
+import { createInlineSigningKeyProvider, defineConfig } from '@graphql-hive/gateway';
 
 const env = process.env;
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const PREFIX = 'FEDERATED_SUBGRAPH_URL_';
+
+function requireEnv(name) {
+  const value = env[name];
+  if (!value) throw new Error(`${name} is not set (gateway/reference/run.sh sets it from eng/services.env)`);
+  return value;
+}
 
 const envKey = (name) => PREFIX + name.toUpperCase().replace(/[^A-Z0-9]/g, '_');
 
@@ -61,10 +70,29 @@ export const gatewayConfig = defineConfig({
     '*.http': { options: { deduplicateInflightRequests: false } },
     ...overrides,
   },
+  // A request with a bearer token is refused (401) unless the token is an ES256 JWT signed by
+  // the users service, for this audience, not expired; without one it goes on anonymously.
+  // The subgraphs verify the forwarded token again: they trust no header but Authorization.
+  jwt: {
+    signingKeyProviders: [createInlineSigningKeyProvider(readFileSync(requireEnv('FEDERATED_IDENTITY_PUBLIC_KEY_FILE'), 'utf8'))],
+    tokenVerification: {
+      algorithms: ['ES256'],
+      issuer: requireEnv('FEDERATED_IDENTITY_ISSUER'),
+      audience: requireEnv('FEDERATED_IDENTITY_AUDIENCE'),
+      clockTolerance: 30,
+    },
+    reject: { missingToken: false, invalidToken: true },
+    forward: { payload: false, token: false },
+  },
   propagateHeaders: {
-    fromClientToSubgraphs({ request }) {
+    fromClientToSubgraphs({ request, context }) {
+      const headers = {};
       const authorization = request.headers.get('authorization');
-      return authorization ? { authorization } : {};
+      if (authorization) headers.authorization = authorization;
+      // The client's own address, for sign-in throttling; whatever the client sent is dropped.
+      const address = context?.req?.socket?.remoteAddress;
+      if (address) headers['x-forwarded-for'] = address;
+      return headers;
     },
   },
 });

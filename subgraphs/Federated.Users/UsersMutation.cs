@@ -1,0 +1,15 @@
+using Federated.Users.Accounts;
+using Federated.Users.Addresses;
+using GraphQL.Types;
+
+namespace Federated.Users;
+
+public sealed class UsersMutation : ObjectGraphType
+{
+    public UsersMutation()
+    {
+        Name = "Mutation";
+        AccountMutations.AddTo(this);
+        AddressMutations.AddTo(this);
+    }
+}

@@ -1,0 +1,139 @@
+using Federated.Tests.Infrastructure;
+
+namespace Federated.Tests.Users;
+
+[Collection(FederatedCollection.Name)]
+public sealed class AccountMutationsTests(FederatedStack stack)
+{
+    private const string Me = "{ me { id email name } }";
+
+    [Fact]
+    public async Task Register_ReturnsAToken_ThatSignsInThroughTheGateway()
+    {
+        var account = await stack.RegisterAsync(ServiceNames.Gateway);
+
+        var me = (await stack.PostAsync(ServiceNames.Gateway, Me, null, null, account.Bearer)).Data.GetProperty("me");
+
+        Assert.Equal(account.Id, me.GetProperty("id").GetString());
+        Assert.Equal(account.Email, me.GetProperty("email").GetString());
+    }
+
+    [Fact]
+    public async Task Me_IsNull_WhenAnonymous()
+    {
+        var data = (await stack.PostAsync(ServiceNames.Gateway, Me)).Data;
+
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, data.GetProperty("me").ValueKind);
+    }
+
+    [Fact]
+    public async Task Register_RefusesAnEmailThatExists_InAnyLetterCase()
+    {
+        var account = await stack.RegisterAsync();
+
+        var payload = (await stack.RegisterRequestAsync("  " + account.Email.ToUpperInvariant(), "another long password")).Data.GetProperty("register");
+
+        Assert.Equal(["EMAIL_TAKEN"], payload.ErrorCodes());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, payload.GetProperty("token").ValueKind);
+    }
+
+    [Fact]
+    public async Task Register_RefusesInvalidInput_FieldByField()
+    {
+        var payload = (await stack.RegisterRequestAsync("not-an-email", "short", name: " ")).Data.GetProperty("register");
+
+        Assert.Equal(["INVALID_EMAIL", "INVALID_NAME", "WEAK_PASSWORD"], payload.ErrorCodes());
+    }
+
+    [Fact]
+    public async Task SignIn_WithTheRightPassword_IgnoresEmailCase()
+    {
+        var account = await stack.RegisterAsync();
+
+        var payload = await stack.SignInAsync(account.Email.ToUpperInvariant(), account.Password, ServiceNames.Gateway);
+
+        Assert.Empty(payload.ErrorCodes());
+        Assert.Equal(account.Id, payload.GetProperty("user").GetProperty("id").GetString());
+    }
+
+    [Fact]
+    public async Task SignIn_AnswersWrongPasswordAndUnknownEmail_Identically()
+    {
+        var account = await stack.RegisterAsync();
+
+        var wrongPassword = await stack.SignInAsync(account.Email, "wrong password 123");
+        var unknownEmail = await stack.SignInAsync(stack.NewEmail("nobody"), "wrong password 123");
+
+        // (Both also verify a password hash, so they take as long: see Passwords.Verify.)
+        Assert.Equal(wrongPassword.GetRawText(), unknownEmail.GetRawText());
+        Assert.Equal(["INVALID_CREDENTIALS"], wrongPassword.ErrorCodes());
+    }
+
+    [Fact]
+    public async Task SignIn_IsThrottledPerAccount_AfterFiveFailures_EvenWithTheRightPassword()
+    {
+        var account = await stack.RegisterAsync();
+        for (var i = 0; i < 5; i++)
+            Assert.Equal(["INVALID_CREDENTIALS"], (await stack.SignInAsync(account.Email, $"guess number {i}")).ErrorCodes());
+
+        var blocked = await stack.SignInAsync(account.Email, account.Password);
+        var unknown = await stack.SignInAsync(stack.NewEmail("nobody"), "guess number 0");
+
+        Assert.Equal(["TOO_MANY_ATTEMPTS"], blocked.ErrorCodes());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, blocked.GetProperty("token").ValueKind);
+        Assert.Equal(["INVALID_CREDENTIALS"], unknown.ErrorCodes());
+    }
+
+    [Fact]
+    public async Task SignIn_IsThrottledPerClientAddress_AcrossAccounts()
+    {
+        // The users service believes X-Forwarded-For from loopback (the gateway); the test plays the gateway.
+        var address = new Dictionary<string, string> { ["X-Forwarded-For"] = $"198.51.100.{Random.Shared.Next(1, 250)}, 203.0.113.{Random.Shared.Next(1, 250)}" };
+        var account = await stack.RegisterAsync();
+        for (var i = 0; i < 50; i++)
+            await stack.SignInAsync(stack.NewEmail("spray"), "password123456", headers: address);
+
+        var blocked = await stack.SignInAsync(account.Email, account.Password, headers: address);
+        var elsewhere = await stack.SignInAsync(account.Email, account.Password);
+
+        Assert.Equal(["TOO_MANY_ATTEMPTS"], blocked.ErrorCodes());
+        Assert.Empty(elsewhere.ErrorCodes());
+    }
+
+    [Fact]
+    public async Task RefreshToken_Rotates_AndAReusedTokenEndsTheSession()
+    {
+        var account = await stack.RegisterAsync();
+        const string refresh = "mutation($input: RefreshTokenInput!) { refreshToken(input: $input) { " + Accounts.AuthFields + " } }";
+
+        var first = (await stack.PostAsync(ServiceNames.Gateway, refresh, new { input = new { refreshToken = account.RefreshToken } })).Data.GetProperty("refreshToken");
+        var reused = (await stack.PostAsync(ServiceNames.Gateway, refresh, new { input = new { refreshToken = account.RefreshToken } })).Data.GetProperty("refreshToken");
+        var afterReuse = (await stack.PostAsync(ServiceNames.Gateway, refresh, new { input = new { refreshToken = first.GetProperty("refreshToken").GetString() } })).Data.GetProperty("refreshToken");
+
+        Assert.Empty(first.ErrorCodes());
+        Assert.NotEqual(account.RefreshToken, first.GetProperty("refreshToken").GetString());
+        var me = (await stack.PostAsync(ServiceNames.Gateway, Me, null, null, Accounts.BearerHeader(first.GetProperty("token").GetString()!))).Data.GetProperty("me");
+        Assert.Equal(account.Id, me.GetProperty("id").GetString());
+        Assert.Equal(["INVALID_REFRESH_TOKEN"], reused.ErrorCodes());
+        Assert.Equal(["INVALID_REFRESH_TOKEN"], afterReuse.ErrorCodes());
+    }
+
+    [Fact]
+    public async Task RefreshToken_RefusesAMadeUpToken()
+    {
+        var payload = (await stack.PostAsync(ServiceNames.Users,
+            "mutation { refreshToken(input: { refreshToken: \"made-up\" }) { token errors { code } } }")).Data.GetProperty("refreshToken");
+
+        Assert.Equal(["INVALID_REFRESH_TOKEN"], payload.ErrorCodes());
+    }
+
+    [Fact]
+    public async Task SeededAdmin_SignsIn()
+    {
+        var admin = await stack.SignInAdminAsync();
+
+        var me = (await stack.PostAsync(ServiceNames.Gateway, Me, null, null, admin.Bearer)).Data.GetProperty("me");
+
+        Assert.Equal(Accounts.AdminId, me.GetProperty("id").GetString());
+    }
+}

@@ -1,0 +1,167 @@
+using System.Text.Json;
+using Federated.Tests.Infrastructure;
+
+namespace Federated.Tests.Users;
+
+/// <summary>
+/// One user asking for another's data by id, on every path that takes one: entity
+/// references (what the gateway sends for review authors), the admin-only user query, and
+/// the address mutations.
+/// </summary>
+[Collection(FederatedCollection.Name)]
+public sealed class UserPrivacyTests(FederatedStack stack)
+{
+    private const string EntityQuery = "query($representations: [_Any!]!) { _entities(representations: $representations) { ... on User { id name email addresses { id line1 } } } }";
+
+    private static object Representation(string id) => new { representations = new[] { new Dictionary<string, string> { ["__typename"] = "User", ["id"] = id } } };
+
+    [Fact]
+    public async Task EntityReference_ToAnotherUser_ShowsTheName_ButNotEmailOrAddresses()
+    {
+        var owner = await stack.RegisterAsync();
+        await AddAddressAsync(owner);
+        var other = await stack.RegisterAsync();
+
+        var response = await stack.PostAsync(ServiceNames.Users, EntityQuery, Representation(owner.Id), null, other.Bearer);
+
+        var user = response.Json.GetProperty("data").GetProperty("_entities")[0];
+        Assert.Equal("Test User", user.GetProperty("name").GetString());
+        Assert.Equal(JsonValueKind.Null, user.GetProperty("email").ValueKind);
+        Assert.Equal(JsonValueKind.Null, user.GetProperty("addresses").ValueKind);
+        Assert.Equal(["FORBIDDEN", "FORBIDDEN"], response.ErrorCodes);
+        Assert.DoesNotContain(owner.Email, response.Body);
+    }
+
+    [Fact]
+    public async Task EntityReference_Anonymous_ShowsNoEmail()
+    {
+        var response = await stack.PostAsync(ServiceNames.Users, EntityQuery, Representation("user-000001"));
+
+        var user = response.Json.GetProperty("data").GetProperty("_entities")[0];
+        Assert.Equal(JsonValueKind.Null, user.GetProperty("email").ValueKind);
+        Assert.Equal(["UNAUTHENTICATED", "UNAUTHENTICATED"], response.ErrorCodes);
+    }
+
+    [Fact]
+    public async Task EntityReference_ToOneself_OrByAnAdmin_ShowsEverything()
+    {
+        var owner = await stack.RegisterAsync();
+        await AddAddressAsync(owner);
+        var admin = await stack.SignInAdminAsync();
+
+        foreach (var viewer in new[] { owner, admin })
+        {
+            var user = (await stack.PostAsync(ServiceNames.Users, EntityQuery, Representation(owner.Id), null, viewer.Bearer)).Data.GetProperty("_entities")[0];
+            Assert.Equal(owner.Email, user.GetProperty("email").GetString());
+            Assert.Single(user.GetProperty("addresses").EnumerateArray());
+        }
+    }
+
+    [Fact]
+    public async Task ReviewAuthor_ThroughTheGateway_HidesTheAuthorsEmail()
+    {
+        var other = await stack.RegisterAsync();
+
+        var response = await stack.PostAsync(ServiceNames.Gateway, "{ review(id: \"rev-00000001\") { id author { id name email } } }", null, null, other.Bearer);
+
+        var author = response.Json.GetProperty("data").GetProperty("review").GetProperty("author");
+        Assert.StartsWith("user-", author.GetProperty("id").GetString());
+        Assert.False(string.IsNullOrEmpty(author.GetProperty("name").GetString()));
+        Assert.Equal(JsonValueKind.Null, author.GetProperty("email").ValueKind);
+        Assert.Contains("FORBIDDEN", response.ErrorCodes);
+        Assert.DoesNotContain("@federated.example", response.Body);
+    }
+
+    [Fact]
+    public async Task UserQuery_IsForAdminsOnly()
+    {
+        var customer = await stack.RegisterAsync();
+        var admin = await stack.SignInAdminAsync();
+        const string query = "{ user(id: \"user-000001\") { id email } }";
+
+        var asCustomer = await stack.PostAsync(ServiceNames.Gateway, query, null, null, customer.Bearer);
+        var asAdmin = (await stack.PostAsync(ServiceNames.Gateway, query, null, null, admin.Bearer)).Data.GetProperty("user");
+
+        Assert.Contains("FORBIDDEN", asCustomer.ErrorCodes);
+        Assert.Equal("customer000001@federated.example", asAdmin.GetProperty("email").GetString());
+    }
+
+    [Fact]
+    public async Task AnotherUsersAddress_CannotBeChangedOrRemoved()
+    {
+        var owner = await stack.RegisterAsync();
+        var addressId = await AddAddressAsync(owner);
+        var attacker = await stack.RegisterAsync();
+
+        var update = (await stack.PostAsync(ServiceNames.Gateway,
+            "mutation($input: UpdateAddressInput!) { updateAddress(input: $input) { address { id } errors { code } } }",
+            new { input = new { id = addressId, address = Address("Attacker Street 1"), defaultShipping = true } }, null, attacker.Bearer)).Data.GetProperty("updateAddress");
+        var remove = (await stack.PostAsync(ServiceNames.Gateway,
+            "mutation($input: RemoveAddressInput!) { removeAddress(input: $input) { errors { code } } }",
+            new { input = new { id = addressId } }, null, attacker.Bearer)).Data.GetProperty("removeAddress");
+
+        Assert.Equal(["ADDRESS_NOT_FOUND"], update.ErrorCodes());
+        Assert.Equal(["ADDRESS_NOT_FOUND"], remove.ErrorCodes());
+        var addresses = (await stack.PostAsync(ServiceNames.Gateway, "{ me { addresses { id line1 } } }", null, null, owner.Bearer)).Data
+            .GetProperty("me").GetProperty("addresses");
+        Assert.Equal("Main Street 1", addresses[0].GetProperty("line1").GetString());
+    }
+
+    [Fact]
+    public async Task AddressMutations_RequireSignIn()
+    {
+        var response = await stack.PostAsync(ServiceNames.Users,
+            "mutation($input: AddressInput!) { addAddress(input: $input) { errors { code } } }", new { input = Address("Main Street 1") });
+
+        Assert.Equal("UNAUTHENTICATED", response.ErrorCodes.Single());
+    }
+
+    [Fact]
+    public async Task Addresses_FirstIsDefault_DefaultMoves_AndRemovalPromotesTheNext()
+    {
+        var owner = await stack.RegisterAsync();
+        var first = await AddAddressAsync(owner, "Main Street 1");
+        var second = await AddAddressAsync(owner, "Second Street 2");
+
+        await stack.PostAsync(ServiceNames.Gateway, "mutation($input: UpdateAddressInput!) { updateAddress(input: $input) { errors { code } } }",
+            new { input = new { id = second, defaultShipping = true } }, null, owner.Bearer);
+        var afterUpdate = await AddressesAsync(owner);
+        var removed = (await stack.PostAsync(ServiceNames.Gateway, "mutation($input: RemoveAddressInput!) { removeAddress(input: $input) { errors { code } user { addresses { id defaultShipping } } } }",
+            new { input = new { id = second } }, null, owner.Bearer)).Data.GetProperty("removeAddress");
+
+        Assert.Equal([(second, true), (first, false)], afterUpdate);
+        Assert.Empty(removed.ErrorCodes());
+        var left = removed.GetProperty("user").GetProperty("addresses");
+        Assert.Equal(first, left[0].GetProperty("id").GetString());
+        Assert.True(left[0].GetProperty("defaultShipping").GetBoolean());
+    }
+
+    [Fact]
+    public async Task AddAddress_RefusesAnInvalidAddress()
+    {
+        var owner = await stack.RegisterAsync();
+
+        var payload = (await stack.PostAsync(ServiceNames.Gateway, "mutation($input: AddressInput!) { addAddress(input: $input) { address { id } errors { code field } } }",
+            new { input = Address("") with { country = "Germany" } }, null, owner.Bearer)).Data.GetProperty("addAddress");
+
+        Assert.Equal(["INVALID_ADDRESS", "INVALID_ADDRESS"], payload.ErrorCodes());
+        Assert.Equal(JsonValueKind.Null, payload.GetProperty("address").ValueKind);
+    }
+
+    private static AddressValues Address(string line1) => new("Test User", line1, null, "Springfield", "IL", "62701", "US");
+
+    private sealed record AddressValues(string name, string line1, string? line2, string city, string? region, string postalCode, string country);
+
+    private async Task<string> AddAddressAsync(Account owner, string line1 = "Main Street 1")
+    {
+        var payload = (await stack.PostAsync(ServiceNames.Gateway, "mutation($input: AddressInput!) { addAddress(input: $input) { address { id } errors { code } } }",
+            new { input = Address(line1) }, null, owner.Bearer)).Data.GetProperty("addAddress");
+        Assert.Empty(payload.ErrorCodes());
+        return payload.GetProperty("address").GetProperty("id").GetString()!;
+    }
+
+    private async Task<List<(string, bool)>> AddressesAsync(Account owner) =>
+        [.. (await stack.PostAsync(ServiceNames.Gateway, "{ me { addresses { id defaultShipping } } }", null, null, owner.Bearer)).Data
+            .GetProperty("me").GetProperty("addresses").EnumerateArray()
+            .Select(a => (a.GetProperty("id").GetString()!, a.GetProperty("defaultShipping").GetBoolean()))];
+}
