@@ -15,7 +15,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createInlineSigningKeyProvider, defineConfig } from '@graphql-hive/gateway';
+import { createInlineSigningKeyProvider, defineConfig, useJWT } from '@graphql-hive/gateway';
 
 const env = process.env;
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -73,17 +73,21 @@ export const gatewayConfig = defineConfig({
   // A request with a bearer token is refused (401) unless the token is an ES256 JWT signed by
   // the users service, for this audience, not expired; without one it goes on anonymously.
   // The subgraphs verify the forwarded token again: they trust no header but Authorization.
-  jwt: {
-    signingKeyProviders: [createInlineSigningKeyProvider(readFileSync(requireEnv('FEDERATED_IDENTITY_PUBLIC_KEY_FILE'), 'utf8'))],
-    tokenVerification: {
-      algorithms: ['ES256'],
-      issuer: requireEnv('FEDERATED_IDENTITY_ISSUER'),
-      audience: requireEnv('FEDERATED_IDENTITY_AUDIENCE'),
-      clockTolerance: 30,
-    },
-    reject: { missingToken: false, invalidToken: true },
-    forward: { payload: false, token: false },
-  },
+  // The plugin is added here rather than through the `jwt` option so that its refusals can
+  // carry extensions.code UNAUTHENTICATED (see withUnauthenticatedCode).
+  plugins: () => [
+    withUnauthenticatedCode(useJWT({
+      signingKeyProviders: [createInlineSigningKeyProvider(readFileSync(requireEnv('FEDERATED_IDENTITY_PUBLIC_KEY_FILE'), 'utf8'))],
+      tokenVerification: {
+        algorithms: ['ES256'],
+        issuer: requireEnv('FEDERATED_IDENTITY_ISSUER'),
+        audience: requireEnv('FEDERATED_IDENTITY_AUDIENCE'),
+        clockTolerance: 30,
+      },
+      reject: { missingToken: false, invalidToken: true },
+      forward: { payload: false, token: false },
+    })),
+  ],
   propagateHeaders: {
     fromClientToSubgraphs({ request, context }) {
       const headers = {};
@@ -96,3 +100,40 @@ export const gatewayConfig = defineConfig({
     },
   },
 });
+
+// The JWT plugin (@graphql-yoga/plugin-jwt 3.x, under @graphql-mesh/plugin-jwt-auth) refuses a
+// bad token by throwing a GraphQLError from its onRequestParse/onContextBuilding hooks, with
+// only extensions.http.status set: 401 for a token that fails verification, 400 for one that
+// does not decode or has another scheme than Bearer. It has no option for the error's code, so
+// this wraps those hooks: any GraphQLError they throw becomes a 401 with
+// extensions.code UNAUTHENTICATED, as the subgraphs answer. Other errors (a signing key that
+// cannot be read) pass through and are masked as internal errors.
+function withUnauthenticatedCode(plugin) {
+  const refuse = (error) => {
+    if (error?.name !== 'GraphQLError') throw error;
+    throw new error.constructor(error.message, {
+      extensions: { code: 'UNAUTHENTICATED', http: { status: 401, headers: { 'WWW-Authenticate': 'Bearer' } } },
+    });
+  };
+  const guard = (hook) => hook && ((...args) => {
+    try {
+      const result = hook(...args);
+      return typeof result?.then === 'function' ? result.then(undefined, refuse) : result;
+    } catch (error) {
+      return refuse(error);
+    }
+  });
+  return {
+    ...plugin,
+    onPluginInit(init) {
+      plugin.onPluginInit?.({
+        ...init,
+        addPlugin: (added) => init.addPlugin({
+          ...added,
+          onRequestParse: guard(added.onRequestParse),
+          onContextBuilding: guard(added.onContextBuilding),
+        }),
+      });
+    },
+  };
+}
