@@ -20,7 +20,9 @@ public static class UsersExtensions
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddSingleton<Passwords>();
         builder.Services.AddSingleton<TokenIssuer>();
+        builder.Services.AddSingleton<FixedWindowCounter>();
         builder.Services.AddSingleton<SignInThrottle>();
+        builder.Services.AddSingleton<RegistrationThrottle>();
         builder.Services.AddSingleton<ClientAddress>();
         builder.Services.AddScoped<AccountService>();
         builder.Services.AddStartupTask<CheckSigningKey>();

@@ -17,6 +17,8 @@ public static class AccountErrors
 
     public static readonly UserError Throttled = new(TooManyAttempts, "Too many failed sign-in attempts. Wait a few minutes and try again.");
 
+    public static readonly UserError RegistrationThrottled = new(TooManyAttempts, "Too many sign-ups from your network. Try again in an hour.");
+
     public static readonly UserError RefreshToken = new(InvalidRefreshToken, "The refresh token is not valid. Sign in again.", ["input", "refreshToken"]);
 
     public static List<UserError> ValidateRegistration(RegisterInput input)

@@ -31,13 +31,17 @@ public static class AccountMutations
 
 /// <summary>Registration, sign-in and token refresh.</summary>
 public sealed class AccountService(
-    IDbContextFactory<UsersDbContext> contexts, Passwords passwords, TokenIssuer tokens, SignInThrottle throttle, ClientAddress clientAddress,
+    IDbContextFactory<UsersDbContext> contexts, Passwords passwords, TokenIssuer tokens, SignInThrottle throttle, RegistrationThrottle registrationThrottle,
+    ClientAddress clientAddress,
     AccessTokenValidator validator, CurrentUser currentUser)
 {
     public async Task<AuthPayload> RegisterAsync(RegisterInput input, CancellationToken cancellationToken)
     {
         if (AccountErrors.ValidateRegistration(input) is { Count: > 0 } errors)
             return AuthPayload.Failed([.. errors]);
+        // Before hashing the password or asking the store whether the email is taken.
+        if (!await registrationThrottle.TryCountAttemptAsync(clientAddress.Get()))
+            return AuthPayload.Failed(AccountErrors.RegistrationThrottled);
 
         var email = input.Email.Trim();
         var user = new User

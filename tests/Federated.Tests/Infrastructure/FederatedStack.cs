@@ -173,6 +173,7 @@ public sealed partial class FederatedStack : IAsyncLifetime
             ["Identity__SigningKey"] = subgraph.Name == ServiceNames.Users ? Settings.Identity.SigningKey : "",
             // Throttling counters of this run only: earlier runs' failures must not count.
             ["SignIn__RedisKeyPrefix"] = $"users-test:{RunId}:signin:",
+            ["Register__RedisKeyPrefix"] = $"users-test:{RunId}:register:",
         });
         await WaitUntilReadyAsync(subgraph.Name, process, new Uri(baseUrl, "health/ready"), SubgraphStartTimeout, baseUrl);
     }

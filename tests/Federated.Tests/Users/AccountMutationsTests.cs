@@ -101,6 +101,39 @@ public sealed class AccountMutationsTests(FederatedStack stack)
     }
 
     [Fact]
+    public async Task Register_IsThrottledPerClientAddress_EmailTakenProbesIncluded()
+    {
+        const string address = "192.0.2.10";
+        var existing = await stack.RegisterAsync();
+        for (var i = 0; i < 9; i++)
+            Assert.Empty((await stack.RegisterRequestAsync(stack.NewEmail("signup"), "long enough password", clientAddress: address)).Data.GetProperty("register").ErrorCodes());
+        // A probe for an existing email counts like a sign-up.
+        var probe = (await stack.RegisterRequestAsync(existing.Email, "long enough password", clientAddress: address)).Data.GetProperty("register");
+
+        var email = stack.NewEmail("signup");
+        var blocked = (await stack.RegisterRequestAsync(email, "long enough password", clientAddress: address)).Data.GetProperty("register");
+        var blockedProbe = (await stack.RegisterRequestAsync(existing.Email, "long enough password", clientAddress: address)).Data.GetProperty("register");
+        var elsewhere = (await stack.RegisterRequestAsync(email, "long enough password", clientAddress: "192.0.2.11")).Data.GetProperty("register");
+
+        Assert.Equal(["EMAIL_TAKEN"], probe.ErrorCodes());
+        Assert.Equal(["TOO_MANY_ATTEMPTS"], blocked.ErrorCodes());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, blocked.GetProperty("token").ValueKind);
+        Assert.Equal(["TOO_MANY_ATTEMPTS"], blockedProbe.ErrorCodes());
+        // The refused attempt created nothing: the same email registers from another address.
+        Assert.Empty(elsewhere.ErrorCodes());
+    }
+
+    [Fact]
+    public async Task Register_InvalidInput_DoesNotCountTowardsTheThrottle()
+    {
+        const string address = "192.0.2.20";
+        for (var i = 0; i < 12; i++)
+            Assert.Equal(["WEAK_PASSWORD"], (await stack.RegisterRequestAsync(stack.NewEmail("typo"), "short", clientAddress: address)).Data.GetProperty("register").ErrorCodes());
+
+        Assert.Empty((await stack.RegisterRequestAsync(stack.NewEmail("signup"), "long enough password", clientAddress: address)).Data.GetProperty("register").ErrorCodes());
+    }
+
+    [Fact]
     public async Task RefreshToken_Rotates_AndAReusedTokenEndsTheSession()
     {
         var account = await stack.RegisterAsync();

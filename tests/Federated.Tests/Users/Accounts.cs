@@ -28,9 +28,22 @@ internal static class Accounts
     public static string NewEmail(this FederatedStack stack, string label = "user") =>
         $"{label}-{stack.RunId}-{Interlocked.Increment(ref _counter)}@test.example";
 
-    public static Task<GraphQLResponse> RegisterRequestAsync(this FederatedStack stack, string email, string password, string name = "Test User", string service = ServiceNames.Users) =>
-        stack.PostAsync(service, $"mutation($input: RegisterInput!) {{ register(input: $input) {{ {AuthFields} }} }}",
-            new { input = new { email, password, name } });
+    private static int _addressCounter;
+
+    /// <summary>
+    /// Registers from a client address of its own (the test plays the gateway, whose
+    /// X-Forwarded-For the users service believes from loopback), as separate customers would,
+    /// so that the per-address registration throttle meets only the test that aims at it.
+    /// Through the gateway the address is the test's own (loopback): the gateway replaces the header.
+    /// </summary>
+    public static Task<GraphQLResponse> RegisterRequestAsync(this FederatedStack stack, string email, string password, string name = "Test User",
+        string service = ServiceNames.Users, string? clientAddress = null)
+    {
+        var n = Interlocked.Increment(ref _addressCounter);
+        var headers = new Dictionary<string, string> { ["X-Forwarded-For"] = clientAddress ?? $"10.{(n >> 16) & 255}.{(n >> 8) & 255}.{n & 255}" };
+        return stack.PostAsync(service, $"mutation($input: RegisterInput!) {{ register(input: $input) {{ {AuthFields} }} }}",
+            new { input = new { email, password, name } }, null, headers);
+    }
 
     public static async Task<Account> RegisterAsync(this FederatedStack stack, string service = ServiceNames.Users)
     {

@@ -1,0 +1,31 @@
+using System.Net;
+using StackExchange.Redis;
+
+namespace Federated.Users.Accounts;
+
+/// <summary>
+/// Counters in Redis over a fixed window that starts with the first count: the one mechanism
+/// behind the sign-in and registration throttles.
+/// </summary>
+public sealed class FixedWindowCounter(IConnectionMultiplexer redis)
+{
+    // INCR and set the window on the first count, atomically.
+    private const string Increment = """
+        local n = redis.call('INCR', KEYS[1])
+        if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+        return n
+        """;
+
+    /// <summary>Adds one to the key's count and returns the new count.</summary>
+    public async Task<long> IncrementAsync(RedisKey key, TimeSpan window) =>
+        (long)await redis.GetDatabase().ScriptEvaluateAsync(Increment, [key], [(long)window.TotalMilliseconds]);
+
+    /// <summary>The keys' counts, 0 for a key with none (or whose window has ended).</summary>
+    public async Task<long[]> GetAsync(params RedisKey[] keys) =>
+        [.. (await redis.GetDatabase().StringGetAsync(keys)).Select(v => (long?)v ?? 0)];
+
+    public Task ResetAsync(RedisKey key) => redis.GetDatabase().KeyDeleteAsync(key);
+
+    /// <summary>The key of a client address under a throttle's prefix.</summary>
+    public static RedisKey AddressKey(string prefix, IPAddress? address) => $"{prefix}address:{address?.ToString() ?? "unknown"}";
+}
