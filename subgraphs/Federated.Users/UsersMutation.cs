@@ -10,6 +10,7 @@ public sealed class UsersMutation : ObjectGraphType
     {
         Name = "Mutation";
         AccountMutations.AddTo(this);
+        SignOutMutations.AddTo(this);
         AddressMutations.AddTo(this);
     }
 }

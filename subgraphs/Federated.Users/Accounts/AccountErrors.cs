@@ -21,6 +21,8 @@ public static class AccountErrors
 
     public static readonly UserError RefreshToken = new(InvalidRefreshToken, "The refresh token is not valid. Sign in again.", ["input", "refreshToken"]);
 
+    public static readonly UserError NoSuchSession = new(InvalidRefreshToken, "No active session of your account has this refresh token.", ["input", "refreshToken"]);
+
     public static List<UserError> ValidateRegistration(RegisterInput input)
     {
         var errors = new List<UserError>();

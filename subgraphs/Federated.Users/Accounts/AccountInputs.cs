@@ -20,6 +20,16 @@ public sealed record RefreshTokenInput
     public string RefreshToken { get; init; } = "";
 }
 
+public sealed record SignOutInput
+{
+    public string RefreshToken { get; init; } = "";
+}
+
+public sealed record SignOutEverywhereInput
+{
+    public string? ExceptRefreshToken { get; init; }
+}
+
 public sealed class RegisterInputType : InputObjectGraphType<RegisterInput>
 {
     public RegisterInputType()
@@ -47,5 +57,24 @@ public sealed class RefreshTokenInputType : InputObjectGraphType<RefreshTokenInp
     {
         Name = "RefreshTokenInput";
         Field(i => i.RefreshToken);
+    }
+}
+
+public sealed class SignOutInputType : InputObjectGraphType<SignOutInput>
+{
+    public SignOutInputType()
+    {
+        Name = "SignOutInput";
+        Field(i => i.RefreshToken).Description("The refresh token of the session to end; it must belong to the signed-in account.");
+    }
+}
+
+public sealed class SignOutEverywhereInputType : InputObjectGraphType<SignOutEverywhereInput>
+{
+    public SignOutEverywhereInputType()
+    {
+        Name = "SignOutEverywhereInput";
+        Field(i => i.ExceptRefreshToken, nullable: true)
+            .Description("A refresh token of the signed-in account to keep (this device's session); null ends every session.");
     }
 }
