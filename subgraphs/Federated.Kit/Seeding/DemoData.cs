@@ -19,6 +19,9 @@ public static class DemoData
 
     public static string ProductId(int index) => $"prod-{index:D7}";
 
+    /// <summary>A seeded variant's SKU: <c>SKU-&lt;product number, 7 digits&gt;-&lt;variant number, 2 digits&gt;</c>, e.g. SKU-0000042-03.</summary>
+    public static string Sku(int productIndex, int variantIndex) => $"SKU-{productIndex:D7}-{variantIndex:D2}";
+
     public static string UserId(int index) => $"user-{index:D6}";
 
     public static int Products(IConfiguration configuration) => configuration.GetValue("Seed:Products", DefaultProducts);

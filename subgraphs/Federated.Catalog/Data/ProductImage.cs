@@ -1,0 +1,3 @@
+namespace Federated.Catalog.Data;
+
+public sealed record ProductImage(string Url, string Alt);

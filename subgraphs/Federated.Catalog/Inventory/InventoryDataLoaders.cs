@@ -1,0 +1,38 @@
+using Federated.Kit.DataLoaders;
+using Federated.Kit.Diagnostics;
+using Npgsql;
+
+namespace Federated.Catalog.Inventory;
+
+/// <summary>Units available (on hand minus reserved, across fulfillment centers) of many SKUs in one query.</summary>
+public sealed class QuantityBySkuDataLoader(NpgsqlDataSource dataSource, KitCounters counters)
+    : BatchDataLoader<string, int>(counters)
+{
+    protected override Task<IReadOnlyDictionary<string, int>> LoadBatchAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken) =>
+        InventoryQueries.SumAvailableAsync(dataSource, "sku", keys, cancellationToken);
+}
+
+/// <summary>Units available of many products (all their variants) in one query: what availability is computed from.</summary>
+public sealed class QuantityByProductDataLoader(NpgsqlDataSource dataSource, KitCounters counters)
+    : BatchDataLoader<string, int>(counters)
+{
+    protected override Task<IReadOnlyDictionary<string, int>> LoadBatchAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken) =>
+        InventoryQueries.SumAvailableAsync(dataSource, "product_id", keys, cancellationToken);
+}
+
+internal static class InventoryQueries
+{
+    /// <summary>Keys without inventory rows are absent from the result: nothing available.</summary>
+    public static async Task<IReadOnlyDictionary<string, int>> SumAvailableAsync(
+        NpgsqlDataSource dataSource, string keyColumn, IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            $"select {keyColumn}, sum(on_hand - reserved)::int from {InventoryTable.Name} where {keyColumn} = any($1) group by {keyColumn}");
+        command.Parameters.Add(new NpgsqlParameter { Value = keys.ToArray() });
+        var result = new Dictionary<string, int>(keys.Count);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            result[reader.GetString(0)] = reader.GetInt32(1);
+        return result;
+    }
+}

@@ -1,0 +1,33 @@
+using Federated.Kit.Hosting;
+using Npgsql;
+
+namespace Federated.Catalog.Inventory;
+
+/// <summary>
+/// Stock lives in a plain table beside Marten's documents, not in them: reservations change
+/// one row at a time with a conditional update (<c>on_hand - reserved &gt;= @q</c>), which
+/// row locks make atomic under any concurrency. The check constraint is the last line of
+/// defence: no statement can leave more reserved than on hand.
+/// </summary>
+public sealed class InventoryTable(NpgsqlDataSource dataSource) : IStartupTask
+{
+    public const string Name = CatalogExtensions.ServiceName + ".inventory";
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            create schema if not exists {CatalogExtensions.ServiceName};
+            create table if not exists {Name} (
+                sku text not null,
+                fulfillment_center text not null,
+                product_id text not null,
+                on_hand integer not null,
+                reserved integer not null default 0,
+                primary key (sku, fulfillment_center),
+                constraint inventory_quantities_valid check (reserved >= 0 and on_hand >= reserved)
+            );
+            create index if not exists inventory_product_id on {Name} (product_id);
+            """);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

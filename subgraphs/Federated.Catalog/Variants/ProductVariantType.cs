@@ -1,0 +1,42 @@
+using Federated.Catalog.Data;
+using Federated.Catalog.Inventory;
+using Federated.Catalog.Products;
+using Federated.Kit.Types;
+using GraphQL;
+using GraphQL.Federation;
+using GraphQL.Types;
+
+namespace Federated.Catalog.Variants;
+
+public sealed class ProductVariantType : ObjectGraphType<ProductVariant>
+{
+    public ProductVariantType()
+    {
+        Name = "ProductVariant";
+        this.Key("sku");
+        Field(v => v.Sku, type: typeof(NonNullGraphType<IdGraphType>));
+        Field<NonNullGraphType<ProductType>>("product")
+            .Resolve(ctx => ctx.RequestServices!.GetRequiredService<ProductByIdDataLoader>().Load(ctx.Source.ProductId));
+        Field(v => v.Title);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<AttributeType>>>>("options")
+            .Description("What sets this variant apart, such as Size and Colour.")
+            .Resolve(ctx => ctx.Source.Options);
+        Field<NonNullGraphType<MoneyType>>("price")
+            .Resolve(ctx => new Money(ctx.Source.Price, ctx.Source.CurrencyCode));
+        Field<MoneyType>("listPrice")
+            .Description("The price before a sale; null when not on sale.")
+            .Resolve(ctx => ctx.Source.ListPrice is { } list ? new Money(list, ctx.Source.CurrencyCode) : (Money?)null);
+        Field<NonNullGraphType<IntGraphType>>("quantityAvailable")
+            .Description("On hand minus reserved, across fulfillment centers.")
+            .Resolve(ctx => ctx.RequestServices!.GetRequiredService<QuantityBySkuDataLoader>().Load(ctx.Source.Sku));
+
+        this.ResolveReference<VariantReference, ProductVariant>((ctx, reference) =>
+            ctx.RequestServices!.GetRequiredService<VariantBySkuDataLoader>().Load(reference.Sku));
+    }
+}
+
+/// <summary>The representation other subgraphs send for a variant: its key.</summary>
+public sealed class VariantReference
+{
+    public string Sku { get; set; } = "";
+}

@@ -1,0 +1,25 @@
+using Federated.Catalog.Data;
+using Federated.Kit.DataLoaders;
+using Federated.Kit.Diagnostics;
+using Federated.Kit.Marten;
+using Marten;
+
+namespace Federated.Catalog.Variants;
+
+public sealed class VariantBySkuDataLoader(IQuerySession session, KitCounters counters)
+    : DocumentByIdDataLoader<ProductVariant>(session, counters, v => v.Sku);
+
+/// <summary>The variants of many products in one query, each product's in their listed order.</summary>
+public sealed class VariantsByProductDataLoader(IQuerySession session, KitCounters counters)
+    : BatchDataLoader<string, IReadOnlyList<ProductVariant>>(counters)
+{
+    protected override async Task<IReadOnlyDictionary<string, IReadOnlyList<ProductVariant>>> LoadBatchAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        var variants = await session.Query<ProductVariant>()
+            .Where(v => keys.Contains(v.ProductId))
+            .ToListAsync(cancellationToken);
+        var byProduct = variants.GroupBy(v => v.ProductId)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<ProductVariant>)[.. g.OrderBy(v => v.Position).ThenBy(v => v.Sku, StringComparer.Ordinal)]);
+        return keys.ToDictionary(k => k, k => byProduct.GetValueOrDefault(k) ?? []);
+    }
+}
