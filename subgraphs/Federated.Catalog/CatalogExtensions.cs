@@ -25,7 +25,7 @@ public static class CatalogExtensions
         builder.Services.AddScoped<QuantityByProductDataLoader>();
         builder.Services.AddScoped<CategoryByIdDataLoader>();
         builder.Services.AddScoped<CategoryChildrenDataLoader>();
-        builder.AddSubgraph<CatalogQuery>(ServiceName);
+        builder.AddSubgraph<CatalogQuery>(ServiceName, typeof(CatalogMutation));
         return builder;
     }
 }

@@ -57,8 +57,8 @@ public sealed class GraphQLHttpEndpointTests(FederatedStack stack)
     [Fact]
     public async Task Get_Returns405WithAllowPost_WhenOperationIsAMutation()
     {
-        // The catalog has no mutation type yet, but the operation still parses as a mutation:
-        // the method is refused before the schema is consulted.
+        // The catalog has mutations, but they change data: the method is refused before the
+        // operation is executed (or even checked against the schema).
         var response = await GetAsync("mutation { __typename }");
 
         Assert.Equal(HttpStatusCode.MethodNotAllowed, response.Status);
@@ -218,7 +218,8 @@ public sealed class GraphQLHttpEndpointTests(FederatedStack stack)
     [Fact]
     public async Task Post_Returns400ValidationError_WhenMutationIsSentToAServiceWithoutMutations()
     {
-        var response = await stack.PostAsync(ServiceNames.Catalog, "mutation { __typename }", accept: GraphQLResponseJson);
+        // Reviews has no mutations yet (the catalog and users do).
+        var response = await stack.PostAsync(ServiceNames.Reviews, "mutation { __typename }", accept: GraphQLResponseJson);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.Status);
         AssertRequestError(response);

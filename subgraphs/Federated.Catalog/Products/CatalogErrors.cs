@@ -1,0 +1,54 @@
+using System.Text.RegularExpressions;
+using Federated.Catalog.Data;
+using Federated.Catalog.Variants;
+using Federated.Kit.Errors;
+
+namespace Federated.Catalog.Products;
+
+public static partial class CatalogErrors
+{
+    public const string InvalidInput = "INVALID_INPUT";
+    public const string InvalidPrice = "INVALID_PRICE";
+    public const string InvalidSku = "INVALID_SKU";
+    public const string DuplicateSku = "DUPLICATE_SKU";
+    public const string CategoryNotFound = "CATEGORY_NOT_FOUND";
+    public const string ProductNotFound = "PRODUCT_NOT_FOUND";
+    public const string VariantNotFound = "VARIANT_NOT_FOUND";
+    public const string UnknownFulfillmentCenter = "UNKNOWN_FULFILLMENT_CENTER";
+    public const string InsufficientStock = "INSUFFICIENT_STOCK";
+
+    public static UserError Duplicate(string sku, params string[] field) => new(DuplicateSku, $"The SKU '{sku}' is taken.", field);
+
+    public static void Text(List<UserError> errors, string? value, int max, params string[] field)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+            errors.Add(new(InvalidInput, $"'{field[^1]}' is required.", field));
+        else if (value.Length > max)
+            errors.Add(new(InvalidInput, $"'{field[^1]}' must be at most {max} characters.", field));
+    }
+
+    public static void Price(List<UserError> errors, decimal price, decimal? listPrice, params string[] path)
+    {
+        if (price < 0 || decimal.Round(price, 2) != price || price > 1_000_000m)
+            errors.Add(new(InvalidPrice, "'price' must be between 0 and 1,000,000 with at most two decimals.", [.. path, "price"]));
+        if (listPrice is { } list && (list <= price || decimal.Round(list, 2) != list || list > 1_000_000m))
+            errors.Add(new(InvalidPrice, "'listPrice' must be above 'price', with at most two decimals.", [.. path, "listPrice"]));
+    }
+
+    public static void Variant(List<UserError> errors, VariantInput variant, params string[] path)
+    {
+        if (!SkuFormat().IsMatch(variant.Sku))
+            errors.Add(new(InvalidSku, "'sku' must be 3 to 40 capital letters, digits and dashes.", [.. path, "sku"]));
+        Text(errors, variant.Title, 200, [.. path, "title"]);
+        Price(errors, variant.Price, variant.ListPrice, path);
+    }
+
+    /// <summary>Two decimals always, as the seed's prices have ("19.90", not "19.9").</summary>
+    public static decimal Money(decimal amount) => amount + 0.00m;
+
+    public static List<ProductAttribute> Attributes(List<Products.AttributeInput>? input) =>
+        [.. (input ?? []).Select(a => new ProductAttribute(a.Name.Trim(), a.Value.Trim()))];
+
+    [GeneratedRegex("^[A-Z0-9][A-Z0-9-]{2,39}$")]
+    private static partial Regex SkuFormat();
+}

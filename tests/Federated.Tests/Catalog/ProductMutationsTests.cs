@@ -1,0 +1,145 @@
+using System.Text.Json;
+using Federated.Tests.Infrastructure;
+using Federated.Tests.Users;
+
+namespace Federated.Tests.Catalog;
+
+[Collection(FederatedCollection.Name)]
+public sealed class ProductMutationsTests(FederatedStack stack)
+{
+    [Fact]
+    public async Task CreateProduct_ByAdmin_ReturnsTheProduct_PricedAtItsCheapestVariant()
+    {
+        var (a, b) = (stack.NewSku(), stack.NewSku());
+
+        var product = await stack.CreateProductAsync(CatalogAdmin.Variant(a, "24.5", "30"), CatalogAdmin.Variant(b, "19.99"));
+
+        Assert.Equal("Test Trail Backpack", product.GetProperty("name").GetString());
+        Assert.Equal("sports-outdoors.backpacks", product.GetProperty("category").GetProperty("id").GetString());
+        Assert.Equal("19.99", product.GetProperty("price").Amount());
+        Assert.Equal(JsonValueKind.Null, product.GetProperty("listPrice").ValueKind);
+        Assert.Equal([a, b], product.GetProperty("variants").EnumerateArray().Select(v => v.GetProperty("sku").GetString()));
+        Assert.Equal("24.50", product.GetProperty("variants")[0].GetProperty("price").Amount());
+        Assert.Equal("30.00", product.GetProperty("variants")[0].GetProperty("listPrice").Amount());
+        Assert.Equal("OUT_OF_STOCK", product.GetProperty("availability").GetString());
+        Assert.Equal("Test Trail Backpack, front view", product.GetProperty("images")[0].GetProperty("alt").GetString());
+        var stored = await stack.ProductAsync(product.GetProperty("id").GetString()!);
+        Assert.Equal(product.GetRawText(), stored.GetRawText());
+        Assert.Equal(product.GetProperty("id").GetString(), (await stack.VariantAsync(b)).GetProperty("product").GetProperty("id").GetString());
+    }
+
+    public static TheoryData<string, object, string> InvalidProducts => new()
+    {
+        { "negative price", new { price = "-1.00" }, "INVALID_PRICE" },
+        { "three decimals", new { price = "1.005" }, "INVALID_PRICE" },
+        { "list price below price", new { price = "10.00", listPrice = "9.00" }, "INVALID_PRICE" },
+        { "unknown category", new { categoryId = "no-such-category" }, "CATEGORY_NOT_FOUND" },
+        { "department, not a leaf", new { categoryId = "electronics" }, "CATEGORY_NOT_FOUND" },
+        { "seeded SKU", new { sku = "SKU-0000001-01" }, "DUPLICATE_SKU" },
+        { "SKU twice in the input", new { twice = true }, "DUPLICATE_SKU" },
+        { "malformed SKU", new { sku = "lower case sku" }, "INVALID_SKU" },
+        { "blank name", new { name = " " }, "INVALID_INPUT" },
+        { "no variants", new { none = true }, "INVALID_INPUT" },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidProducts))]
+    public async Task CreateProduct_ReturnsUserError_AndCreatesNothing_WhenInputIsInvalid(string because, object change, string code)
+    {
+        var values = JsonSerializer.SerializeToElement(change);
+        string? Get(string name) => values.TryGetProperty(name, out var v) ? v.GetString() : null;
+        var good = stack.NewSku();
+        var bad = Get("sku") ?? stack.NewSku();
+        object[] variants = values.TryGetProperty("none", out _) ? []
+            : values.TryGetProperty("twice", out _) ? [CatalogAdmin.Variant(good, "5.00"), CatalogAdmin.Variant(good, "6.00")]
+            : [CatalogAdmin.Variant(good, "5.00"), CatalogAdmin.Variant(bad, Get("price") ?? "7.00", Get("listPrice"))];
+        var input = new
+        {
+            name = Get("name") ?? "Invalid Backpack",
+            description = "Should never exist.",
+            brand = "Testbrand",
+            categoryId = Get("categoryId") ?? "sports-outdoors.backpacks",
+            variants,
+        };
+
+        var payload = (await stack.AsAdminAsync(CatalogAdmin.CreateProduct, input)).Data.GetProperty("createProduct");
+
+        Assert.True(payload.ErrorCodes().Contains(code), $"{because}: expected {code}, got {payload}");
+        Assert.Equal(JsonValueKind.Null, payload.GetProperty("product").ValueKind);
+        Assert.Equal(JsonValueKind.Null, (await stack.VariantAsync(good)).ValueKind);
+    }
+
+    [Fact]
+    public async Task CreateProduct_IsUnauthenticated_ForAnonymous_AndForbidden_ForACustomer()
+    {
+        var sku = stack.NewSku();
+        var input = new { input = CatalogAdmin.NewProduct(CatalogAdmin.Variant(sku, "5.00")) };
+        var customer = await stack.RegisterAsync();
+
+        (await stack.PostAsync(ServiceNames.Catalog, CatalogAdmin.CreateProduct, input)).SingleError("UNAUTHENTICATED");
+        (await stack.PostAsync(ServiceNames.Catalog, CatalogAdmin.CreateProduct, input, null, customer.Bearer)).SingleError("FORBIDDEN");
+
+        Assert.Equal(JsonValueKind.Null, (await stack.VariantAsync(sku)).ValueKind);
+    }
+
+    [Fact]
+    public async Task UpdateProduct_ChangesTheGivenFields_AndKeepsTheOthers()
+    {
+        var product = await stack.CreateProductAsync(CatalogAdmin.Variant(stack.NewSku(), "12.00"));
+        var id = product.GetProperty("id").GetString()!;
+
+        var payload = (await stack.AsAdminAsync(CatalogAdmin.UpdateProduct, new
+        {
+            id,
+            name = "Renamed Backpack",
+            categoryId = "sports-outdoors.tents",
+            attributes = new[] { new { name = "Colour", value = "Olive" } },
+        })).Data.GetProperty("updateProduct");
+
+        Assert.Empty(payload.ErrorCodes());
+        var updated = await stack.ProductAsync(id);
+        Assert.Equal("Renamed Backpack", updated.GetProperty("name").GetString());
+        Assert.Equal("sports-outdoors.tents", updated.GetProperty("category").GetProperty("id").GetString());
+        Assert.Equal("Olive", updated.GetProperty("attributes")[0].GetProperty("value").GetString());
+        Assert.Single(updated.GetProperty("attributes").EnumerateArray());
+        Assert.Equal(product.GetProperty("description").GetString(), updated.GetProperty("description").GetString());
+        Assert.Equal(product.GetProperty("images").GetRawText(), updated.GetProperty("images").GetRawText());
+        Assert.Equal(payload.GetProperty("product").GetRawText(), updated.GetRawText());
+    }
+
+    [Theory]
+    [InlineData("no-such-category", "CATEGORY_NOT_FOUND", "categoryId")]
+    [InlineData("", "INVALID_INPUT", "brand")]
+    public async Task UpdateProduct_ReturnsUserError_AndChangesNothing_WhenInputIsInvalid(string value, string code, string field)
+    {
+        var product = await stack.CreateProductAsync(CatalogAdmin.Variant(stack.NewSku(), "12.00"));
+        var id = product.GetProperty("id").GetString()!;
+        var input = new Dictionary<string, object> { ["id"] = id, ["name"] = "Should not stick", [field] = value };
+
+        var payload = (await stack.AsAdminAsync(CatalogAdmin.UpdateProduct, input)).Data.GetProperty("updateProduct");
+
+        Assert.Equal([code], payload.ErrorCodes());
+        Assert.Equal(product.GetRawText(), (await stack.ProductAsync(id)).GetRawText());
+    }
+
+    [Fact]
+    public async Task UpdateProduct_ReturnsProductNotFound_WhenIdIsUnknown()
+    {
+        var payload = (await stack.AsAdminAsync(CatalogAdmin.UpdateProduct, new { id = "prod-9999999", name = "x" })).Data.GetProperty("updateProduct");
+
+        Assert.Equal(["PRODUCT_NOT_FOUND"], payload.ErrorCodes());
+    }
+
+    [Fact]
+    public async Task UpdateProduct_IsForbidden_ForACustomer_AndChangesNothing()
+    {
+        var customer = await stack.RegisterAsync();
+        var before = await stack.ProductAsync("prod-0000003");
+
+        var response = await stack.PostAsync(ServiceNames.Catalog, CatalogAdmin.UpdateProduct,
+            new { input = new { id = "prod-0000003", name = "Hijacked" } }, null, customer.Bearer);
+
+        response.SingleError("FORBIDDEN");
+        Assert.Equal(before.GetRawText(), (await stack.ProductAsync("prod-0000003")).GetRawText());
+    }
+}

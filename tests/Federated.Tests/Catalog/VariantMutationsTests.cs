@@ -1,0 +1,111 @@
+using System.Text.Json;
+using Federated.Tests.Infrastructure;
+using Federated.Tests.Users;
+
+namespace Federated.Tests.Catalog;
+
+[Collection(FederatedCollection.Name)]
+public sealed class VariantMutationsTests(FederatedStack stack)
+{
+    [Fact]
+    public async Task AddVariant_Cheaper_LowersTheProductPrice()
+    {
+        var product = await stack.CreateProductAsync(CatalogAdmin.Variant(stack.NewSku(), "40.00"));
+        var sku = stack.NewSku();
+
+        var payload = (await stack.AsAdminAsync(CatalogAdmin.AddVariant,
+            new { productId = Id(product), variant = CatalogAdmin.Variant(sku, "35.49", "39.99") })).Data.GetProperty("addVariant");
+
+        Assert.Empty(payload.ErrorCodes());
+        Assert.Equal(sku, payload.GetProperty("variant").GetProperty("sku").GetString());
+        Assert.Equal("35.49", payload.GetProperty("variant").GetProperty("product").GetProperty("price").Amount());
+        var stored = await stack.ProductAsync(Id(product));
+        Assert.Equal(2, stored.GetProperty("variants").GetArrayLength());
+        Assert.Equal("35.49", stored.GetProperty("price").Amount());
+        Assert.Equal("39.99", stored.GetProperty("listPrice").Amount());
+    }
+
+    [Theory]
+    [InlineData("duplicate", "DUPLICATE_SKU")]
+    [InlineData("negative", "INVALID_PRICE")]
+    [InlineData("unknown product", "PRODUCT_NOT_FOUND")]
+    public async Task AddVariant_ReturnsUserError_AndChangesNothing_WhenInputIsInvalid(string kind, string code)
+    {
+        var existing = stack.NewSku();
+        var product = await stack.CreateProductAsync(CatalogAdmin.Variant(existing, "40.00"));
+        var (sku, price, productId) = kind switch
+        {
+            "duplicate" => (existing, "1.00", Id(product)),
+            "negative" => (stack.NewSku(), "-0.01", Id(product)),
+            _ => (stack.NewSku(), "1.00", "prod-9999999"),
+        };
+
+        var payload = (await stack.AsAdminAsync(CatalogAdmin.AddVariant,
+            new { productId, variant = CatalogAdmin.Variant(sku, price) })).Data.GetProperty("addVariant");
+
+        Assert.Equal([code], payload.ErrorCodes());
+        Assert.Equal(product.GetRawText(), (await stack.ProductAsync(Id(product))).GetRawText());
+        if (sku != existing)
+            Assert.Equal(JsonValueKind.Null, (await stack.VariantAsync(sku)).ValueKind);
+    }
+
+    [Fact]
+    public async Task UpdateVariant_RaisingTheCheapestPrice_MovesTheProductPriceToTheNextCheapest()
+    {
+        var (cheap, dear) = (stack.NewSku(), stack.NewSku());
+        var product = await stack.CreateProductAsync(CatalogAdmin.Variant(cheap, "10.00"), CatalogAdmin.Variant(dear, "20.00"));
+
+        var payload = (await stack.AsAdminAsync(CatalogAdmin.UpdateVariant, new { sku = cheap, price = "25.5", title = "Bigger" })).Data.GetProperty("updateVariant");
+
+        Assert.Empty(payload.ErrorCodes());
+        Assert.Equal("25.50", payload.GetProperty("variant").GetProperty("price").Amount());
+        Assert.Equal("Bigger", payload.GetProperty("variant").GetProperty("title").GetString());
+        Assert.Equal("20.00", (await stack.ProductAsync(Id(product))).GetProperty("price").Amount());
+        Assert.Equal("25.50", (await stack.VariantAsync(cheap)).GetProperty("price").Amount());
+    }
+
+    [Theory]
+    [InlineData("-5.00", null, "INVALID_PRICE")]
+    [InlineData(null, "9.00", "INVALID_PRICE")]
+    public async Task UpdateVariant_ReturnsUserError_AndChangesNothing_WhenPriceIsInvalid(string? price, string? listPrice, string code)
+    {
+        var sku = stack.NewSku();
+        var product = await stack.CreateProductAsync(CatalogAdmin.Variant(sku, "10.00"));
+
+        var payload = (await stack.AsAdminAsync(CatalogAdmin.UpdateVariant, new { sku, price, listPrice })).Data.GetProperty("updateVariant");
+
+        Assert.Equal([code], payload.ErrorCodes());
+        Assert.Equal(product.GetRawText(), (await stack.ProductAsync(Id(product))).GetRawText());
+    }
+
+    [Fact]
+    public async Task UpdateVariant_ReturnsVariantNotFound_WhenSkuIsUnknown()
+    {
+        var payload = (await stack.AsAdminAsync(CatalogAdmin.UpdateVariant, new { sku = "NO-SUCH-SKU", price = "1.00" })).Data.GetProperty("updateVariant");
+
+        Assert.Equal(["VARIANT_NOT_FOUND"], payload.ErrorCodes());
+    }
+
+    [Fact]
+    public async Task VariantWrites_AreUnauthenticated_ForAnonymous_AndForbidden_ForACustomer()
+    {
+        var customer = await stack.RegisterAsync();
+        var before = await stack.VariantAsync("SKU-0000004-01");
+        var writes = new (string Mutation, object Input)[]
+        {
+            (CatalogAdmin.AddVariant, new { productId = "prod-0000004", variant = CatalogAdmin.Variant(stack.NewSku(), "0.01") }),
+            (CatalogAdmin.UpdateVariant, new { sku = "SKU-0000004-01", price = "0.01" }),
+        };
+
+        foreach (var (mutation, input) in writes)
+        {
+            (await stack.PostAsync(ServiceNames.Catalog, mutation, new { input })).SingleError("UNAUTHENTICATED");
+            (await stack.PostAsync(ServiceNames.Catalog, mutation, new { input }, null, customer.Bearer)).SingleError("FORBIDDEN");
+        }
+
+        Assert.Equal(before.GetRawText(), (await stack.VariantAsync("SKU-0000004-01")).GetRawText());
+        Assert.Equal(before.GetProperty("product").GetRawText(), (await stack.VariantAsync("SKU-0000004-01")).GetProperty("product").GetRawText());
+    }
+
+    private static string Id(JsonElement product) => product.GetProperty("id").GetString()!;
+}
