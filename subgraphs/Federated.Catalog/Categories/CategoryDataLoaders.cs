@@ -10,15 +10,13 @@ public sealed class CategoryByIdDataLoader(IQuerySession session, KitCounters co
     : DocumentByIdDataLoader<Category>(session, counters, c => c.Id);
 
 public sealed class CategoryChildrenDataLoader(IQuerySession session, KitCounters counters)
-    : BatchDataLoader<string, IReadOnlyList<Category>>(counters)
+    : GroupedDataLoader<string, Category>(counters)
 {
-    protected override async Task<IReadOnlyDictionary<string, IReadOnlyList<Category>>> LoadBatchAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
-    {
-        var children = await session.Query<Category>()
+    protected override async Task<IEnumerable<Category>> LoadRowsAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken) =>
+        await session.Query<Category>()
             .Where(c => c.ParentId != null && keys.Contains(c.ParentId))
             .OrderBy(c => c.Name)
             .ToListAsync(cancellationToken);
-        var byParent = children.GroupBy(c => c.ParentId!).ToDictionary(g => g.Key, g => (IReadOnlyList<Category>)g.ToList());
-        return keys.ToDictionary(k => k, k => byParent.GetValueOrDefault(k) ?? []);
-    }
+
+    protected override string KeyOf(Category row) => row.ParentId!;
 }

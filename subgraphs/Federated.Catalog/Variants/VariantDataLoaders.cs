@@ -11,15 +11,15 @@ public sealed class VariantBySkuDataLoader(IQuerySession session, KitCounters co
 
 /// <summary>The variants of many products in one query, each product's in their listed order.</summary>
 public sealed class VariantsByProductDataLoader(IQuerySession session, KitCounters counters)
-    : BatchDataLoader<string, IReadOnlyList<ProductVariant>>(counters)
+    : GroupedDataLoader<string, ProductVariant>(counters)
 {
-    protected override async Task<IReadOnlyDictionary<string, IReadOnlyList<ProductVariant>>> LoadBatchAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    protected override async Task<IEnumerable<ProductVariant>> LoadRowsAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
     {
         var variants = await session.Query<ProductVariant>()
             .Where(v => keys.Contains(v.ProductId))
             .ToListAsync(cancellationToken);
-        var byProduct = variants.GroupBy(v => v.ProductId)
-            .ToDictionary(g => g.Key, g => (IReadOnlyList<ProductVariant>)[.. g.OrderBy(v => v.Position).ThenBy(v => v.Sku, StringComparer.Ordinal)]);
-        return keys.ToDictionary(k => k, k => byProduct.GetValueOrDefault(k) ?? []);
+        return variants.OrderBy(v => v.Position).ThenBy(v => v.Sku, StringComparer.Ordinal);
     }
+
+    protected override string KeyOf(ProductVariant row) => row.ProductId;
 }
