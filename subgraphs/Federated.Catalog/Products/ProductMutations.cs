@@ -1,4 +1,5 @@
 using Federated.Catalog.Data;
+using Federated.Catalog.Search;
 using Federated.Catalog.Variants;
 using Federated.Kit.Errors;
 using Federated.Kit.Identity;
@@ -63,6 +64,7 @@ public static class ProductMutations
         product.PriceFrom(variants);
         session.Insert(product);
         session.Insert<ProductVariant>(variants);
+        SearchIndex.Refresh(session, product.Id);
         try
         {
             await session.SaveChangesAsync(ctx.CancellationToken);
@@ -103,6 +105,7 @@ public static class ProductMutations
         if (input.Attributes is not null)
             product.Attributes = CatalogErrors.Attributes(input.Attributes);
         session.Update(product);
+        SearchIndex.Refresh(session, product.Id);
         await session.SaveChangesAsync(ctx.CancellationToken);
         return new ProductPayload(product, []);
     }

@@ -1,5 +1,6 @@
 using Federated.Catalog.Data;
 using Federated.Catalog.Products;
+using Federated.Catalog.Search;
 using Federated.Kit.Errors;
 using Federated.Kit.Identity;
 using GraphQL;
@@ -56,6 +57,7 @@ public static class VariantMutations
         product.PriceFrom(siblings.Append(variant));
         session.Insert(variant);
         session.Update(product);
+        SearchIndex.Refresh(session, product.Id);
         try
         {
             await session.SaveChangesAsync(ctx.CancellationToken);
@@ -93,6 +95,7 @@ public static class VariantMutations
         product!.PriceFrom(siblings.Append(variant));
         session.Update(variant);
         session.Update(product);
+        SearchIndex.Refresh(session, product.Id);
         await session.SaveChangesAsync(ctx.CancellationToken);
         return new VariantPayload(variant, []);
     }
