@@ -59,6 +59,7 @@ for entry in $FEDERATED_SUBGRAPHS; do
   Identity__Issuer="$FEDERATED_IDENTITY_ISSUER" \
   Identity__Audience="$FEDERATED_IDENTITY_AUDIENCE" \
   Identity__PublicKey="$(cat "$FEDERATED_IDENTITY_PUBLIC_KEY_FILE")" \
+  Identity__ServicePublicKey="$(cat "$FEDERATED_SERVICE_PUBLIC_KEY_FILE")" \
   Identity__SigningKey="$signing_key" \
   ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}" \
   ASPNETCORE_URLS="http://$FEDERATED_HOST:$port" \

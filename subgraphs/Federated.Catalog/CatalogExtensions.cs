@@ -19,6 +19,9 @@ public static class CatalogExtensions
         builder.AddMartenStore(ServiceName, CatalogStore.Configure);
         builder.Services.AddStartupTask<InventoryTable>();
         builder.Services.AddStartupTask<SearchTables>();
+        builder.Services.AddStartupTask<Reservations>();
+        builder.Services.AddSingleton<Reservations>();
+        builder.Services.AddScoped<StockLevelsBySkuDataLoader>();
         builder.Services.AddStartupTask<CatalogSeeder>();
         builder.Services.AddScoped<ProductByIdDataLoader>();
         builder.Services.AddScoped<VariantBySkuDataLoader>();

@@ -1,4 +1,5 @@
 using Federated.Catalog.Categories;
+using Federated.Catalog.Inventory;
 using Federated.Catalog.Products;
 using Federated.Catalog.Search;
 using GraphQL.Types;
@@ -13,5 +14,6 @@ public sealed class CatalogQuery : ObjectGraphType
         ProductQueries.AddTo(this);
         SearchQueries.AddTo(this);
         CategoryQueries.AddTo(this);
+        ReservationMutations.AddQueriesTo(this);
     }
 }

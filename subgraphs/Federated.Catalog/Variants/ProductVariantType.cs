@@ -1,6 +1,8 @@
 using Federated.Catalog.Data;
 using Federated.Catalog.Inventory;
 using Federated.Catalog.Products;
+using Federated.Kit.DataLoaders;
+using Federated.Kit.Identity;
 using Federated.Kit.Types;
 using GraphQL;
 using GraphQL.Federation;
@@ -29,6 +31,16 @@ public sealed class ProductVariantType : ObjectGraphType<ProductVariant>
         Field<NonNullGraphType<IntGraphType>>("quantityAvailable")
             .Description("On hand minus reserved, across fulfillment centers.")
             .Resolve(ctx => ctx.RequestServices!.GetRequiredService<QuantityBySkuDataLoader>().Load(ctx.Source.Sku));
+        Field<ListGraphType<NonNullGraphType<StockLevelType>>>("stockLevels")
+            .Description("On hand and reserved per fulfillment center: administrators only (null with FORBIDDEN for anyone else).")
+            .Resolve(ctx =>
+            {
+                var user = ctx.CurrentUser();
+                if (!user.IsAdmin && !user.IsService)
+                    user.RequireAdmin();
+                return ctx.RequestServices!.GetRequiredService<StockLevelsBySkuDataLoader>().Load(ctx.Source.Sku)
+                    .Then(rows => rows!.Select(r => r.Level));
+            });
 
         this.ResolveReference<VariantReference, ProductVariant>((ctx, reference) =>
             ctx.RequestServices!.GetRequiredService<VariantBySkuDataLoader>().Load(reference.Sku));

@@ -169,6 +169,7 @@ public sealed partial class FederatedStack : IAsyncLifetime
             ["Identity__Issuer"] = Settings.Identity.Issuer,
             ["Identity__Audience"] = Settings.Identity.Audience,
             ["Identity__PublicKey"] = Settings.Identity.PublicKey,
+            ["Identity__ServicePublicKey"] = Settings.Identity.ServicePublicKey,
             // Only the users service signs tokens.
             ["Identity__SigningKey"] = subgraph.Name == ServiceNames.Users ? Settings.Identity.SigningKey : "",
             // Throttling counters of this run only: earlier runs' failures must not count.
