@@ -89,25 +89,27 @@ public static class ProductMutations
         if (errors.Count > 0)
             return ProductPayload.Failed([.. errors]);
 
-        var session = ctx.RequestServices!.GetRequiredService<IDocumentSession>();
-        var product = await session.LoadAsync<Product>(input.Id, ctx.CancellationToken);
-        if (product is null)
-            return ProductPayload.Failed(new UserError(CatalogErrors.ProductNotFound, "There is no such product.", ["input", "id"]));
-        if (input.CategoryId is not null && await CategoryErrorAsync(session, input.CategoryId, ctx.CancellationToken) is { } categoryError)
-            return ProductPayload.Failed(categoryError);
+        return await ConcurrentWrites.RetryAsync(ctx.RequestServices!.GetRequiredService<IDocumentStore>(), async session =>
+        {
+            var product = await session.LoadAsync<Product>(input.Id, ctx.CancellationToken);
+            if (product is null)
+                return ProductPayload.Failed(new UserError(CatalogErrors.ProductNotFound, "There is no such product.", ["input", "id"]));
+            if (input.CategoryId is not null && await CategoryErrorAsync(session, input.CategoryId, ctx.CancellationToken) is { } categoryError)
+                return ProductPayload.Failed(categoryError);
 
-        product.Name = input.Name?.Trim() ?? product.Name;
-        product.Description = input.Description?.Trim() ?? product.Description;
-        product.Brand = input.Brand?.Trim() ?? product.Brand;
-        product.CategoryId = input.CategoryId ?? product.CategoryId;
-        if (input.Images is not null)
-            product.Images = [.. input.Images.Select(i => new ProductImage(i.Url, i.Alt))];
-        if (input.Attributes is not null)
-            product.Attributes = CatalogErrors.Attributes(input.Attributes);
-        session.Update(product);
-        SearchIndex.Refresh(session, product.Id);
-        await session.SaveChangesAsync(ctx.CancellationToken);
-        return new ProductPayload(product, []);
+            product.Name = input.Name?.Trim() ?? product.Name;
+            product.Description = input.Description?.Trim() ?? product.Description;
+            product.Brand = input.Brand?.Trim() ?? product.Brand;
+            product.CategoryId = input.CategoryId ?? product.CategoryId;
+            if (input.Images is not null)
+                product.Images = [.. input.Images.Select(i => new ProductImage(i.Url, i.Alt))];
+            if (input.Attributes is not null)
+                product.Attributes = CatalogErrors.Attributes(input.Attributes);
+            session.Update(product);
+            SearchIndex.Refresh(session, product.Id);
+            await session.SaveChangesAsync(ctx.CancellationToken);
+            return new ProductPayload(product, []);
+        });
     }
 
     /// <summary>Products are filed under leaves of the category tree.</summary>

@@ -26,6 +26,9 @@ public sealed record UpdateVariantInput
     public List<AttributeInput>? Options { get; init; }
     public decimal? Price { get; init; }
     public decimal? ListPrice { get; init; }
+
+    /// <summary>Set when the input says <c>listPrice: null</c> (as opposed to leaving it out).</summary>
+    public bool EndsSale { get; init; }
 }
 
 public sealed class VariantInputType : InputObjectGraphType<VariantInput>
@@ -56,11 +59,14 @@ public sealed class UpdateVariantInputType : InputObjectGraphType<UpdateVariantI
     public UpdateVariantInputType()
     {
         Name = "UpdateVariantInput";
-        Description = "Fields left out keep their values.";
+        Description = "Fields left out keep their values; an explicit null listPrice ends a sale.";
         Field(v => v.Sku, type: typeof(NonNullGraphType<IdGraphType>));
         Field(v => v.Title, nullable: true);
         Field(v => v.Options, type: typeof(ListGraphType<NonNullGraphType<AttributeInputType>>));
         Field(v => v.Price, type: typeof(DecimalType));
         Field(v => v.ListPrice, type: typeof(DecimalType));
     }
+
+    public override object ParseDictionary(IDictionary<string, object?> value) =>
+        (UpdateVariantInput)base.ParseDictionary(value) with { EndsSale = value.TryGetValue("listPrice", out var list) && list is null };
 }
