@@ -20,7 +20,7 @@ namespace Federated.Catalog.Data;
 public sealed class CatalogSeeder(IDocumentStore store, NpgsqlDataSource dataSource, IConfiguration configuration, ILogger<CatalogSeeder> logger) : IStartupTask
 {
     /// <summary>Bumped when the generator changes what it makes; an older demo catalog is loaded again.</summary>
-    public const int Version = 2;
+    public const int Version = 3;
 
     private const int Chunk = 10_000;
 

@@ -28,6 +28,7 @@ public sealed class ProductVariantType : ObjectGraphType<ProductVariant>
         Field<MoneyType>("listPrice")
             .Description("The price before a sale; null when not on sale.")
             .Resolve(ctx => ctx.Source.ListPrice is { } list ? new Money(list, ctx.Source.CurrencyCode) : (Money?)null);
+        Field(v => v.WeightGrams).Description("Shipping weight of one unit, packed, in grams.");
         Field<NonNullGraphType<IntGraphType>>("quantityAvailable")
             .Description("On hand minus reserved, across fulfillment centers.")
             .Resolve(ctx => ctx.RequestServices!.GetRequiredService<QuantityBySkuDataLoader>().Load(ctx.Source.Sku));

@@ -36,6 +36,7 @@ public static class VariantMutations
         Options = CatalogErrors.Attributes(input.Options),
         Price = CatalogErrors.Money(input.Price),
         ListPrice = input.ListPrice is { } list ? CatalogErrors.Money(list) : null,
+        WeightGrams = input.WeightGrams ?? ProductVariant.DefaultWeightGrams,
     };
 
     private static async Task<VariantPayload> AddAsync(IResolveFieldContext ctx, AddVariantInput input)
@@ -87,6 +88,7 @@ public static class VariantMutations
             if (input.Title is not null)
                 CatalogErrors.Text(errors, input.Title, 200, "input", "title");
             CatalogErrors.Price(errors, input.Price ?? variant.Price, listPrice, "input");
+            CatalogErrors.Weight(errors, input.WeightGrams, "input");
             if (errors.Count > 0)
                 return VariantPayload.Failed([.. errors]);
 
@@ -95,6 +97,7 @@ public static class VariantMutations
                 variant.Options = CatalogErrors.Attributes(input.Options);
             variant.Price = CatalogErrors.Money(input.Price ?? variant.Price);
             variant.ListPrice = listPrice is { } list ? CatalogErrors.Money(list) : null;
+            variant.WeightGrams = input.WeightGrams ?? variant.WeightGrams;
 
             var product = await session.LoadAsync<Product>(variant.ProductId, ctx.CancellationToken);
             var siblings = await session.Query<ProductVariant>().Where(v => v.ProductId == variant.ProductId && v.Sku != variant.Sku).ToListAsync(ctx.CancellationToken);

@@ -20,7 +20,7 @@ public sealed class ReservationTests(FederatedStack stack)
     [Fact]
     public async Task Reserve_HoldsUnits_AndReleaseGivesThemBack()
     {
-        var sku = await StockedSkuAsync(("FC-EAST", 5), ("FC-WEST", 8));
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 5), ("FC-WEST", 8));
         var orderId = NewOrderId();
 
         var reserved = await CallAsync(Reserve, new { orderId, lines = new[] { new { sku, quantity = 3 } } });
@@ -46,7 +46,7 @@ public sealed class ReservationTests(FederatedStack stack)
     [Fact]
     public async Task Commit_TakesTheUnitsOutOfStock_Once()
     {
-        var sku = await StockedSkuAsync(("FC-CENTRAL", 4));
+        var sku = await stack.StockedSkuAsync(("FC-CENTRAL", 4));
         var orderId = NewOrderId();
         Assert.Empty((await CallAsync(Reserve, new { orderId, lines = new[] { new { sku, quantity = 4 } } })).ErrorCodes());
 
@@ -63,8 +63,8 @@ public sealed class ReservationTests(FederatedStack stack)
     [Fact]
     public async Task Reserve_IsAllOrNothing_WhenOneLineIsShort()
     {
-        var plenty = await StockedSkuAsync(("FC-EAST", 50));
-        var scarce = await StockedSkuAsync(("FC-EAST", 1), ("FC-WEST", 1));
+        var plenty = await stack.StockedSkuAsync(("FC-EAST", 50));
+        var scarce = await stack.StockedSkuAsync(("FC-EAST", 1), ("FC-WEST", 1));
 
         var result = await CallAsync(Reserve, new { orderId = NewOrderId(), lines = new object[] { new { sku = plenty, quantity = 5 }, new { sku = scarce, quantity = 3 } } });
 
@@ -78,7 +78,7 @@ public sealed class ReservationTests(FederatedStack stack)
     [Fact]
     public async Task Reserve_SplitsALineOverCenters_PreferredFirst_WhenNoCenterHasItAll()
     {
-        var sku = await StockedSkuAsync(("FC-EAST", 2), ("FC-WEST", 3), ("FC-CENTRAL", 2));
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 2), ("FC-WEST", 3), ("FC-CENTRAL", 2));
 
         var result = await CallAsync(Reserve, new { orderId = NewOrderId(), lines = new[] { new { sku, quantity = 6 } }, preferredCenters = new[] { "FC-CENTRAL" } });
 
@@ -90,7 +90,7 @@ public sealed class ReservationTests(FederatedStack stack)
     [Fact]
     public async Task Reserve_IsIdempotent_ByOrderId()
     {
-        var sku = await StockedSkuAsync(("FC-EAST", 10));
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 10));
         var orderId = NewOrderId();
         var input = new { orderId, lines = new[] { new { sku, quantity = 2 } } };
 
@@ -108,7 +108,7 @@ public sealed class ReservationTests(FederatedStack stack)
     public async Task Reserve_IsRefused_AfterAnEarlierRelease_OfTheSameOrder()
     {
         // A release that overtook its reserve (retries, reordering) must win.
-        var sku = await StockedSkuAsync(("FC-EAST", 10));
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 10));
         var orderId = NewOrderId();
 
         Assert.Empty((await CallAsync(Release, new { orderId })).ErrorCodes());
@@ -121,7 +121,7 @@ public sealed class ReservationTests(FederatedStack stack)
     [Fact]
     public async Task Reserve_NeverSellsTheLastUnitsTwice_Under200ConcurrentBuyers()
     {
-        var sku = await StockedSkuAsync(("FC-EAST", 4), ("FC-WEST", 3), ("FC-CENTRAL", 3));
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 4), ("FC-WEST", 3), ("FC-CENTRAL", 3));
 
         var results = await Task.WhenAll(Enumerable.Range(0, 200).Select(_ =>
             CallAsync(Reserve, new { orderId = NewOrderId(), lines = new[] { new { sku, quantity = 1 } } })));
@@ -135,7 +135,7 @@ public sealed class ReservationTests(FederatedStack stack)
     [Fact]
     public async Task Reserve_HoldsStockOnce_WhenTheSameOrderIsSent20TimesAtOnce()
     {
-        var sku = await StockedSkuAsync(("FC-EAST", 30));
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 30));
         var orderId = NewOrderId();
 
         var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ =>
@@ -153,7 +153,7 @@ public sealed class ReservationTests(FederatedStack stack)
     [InlineData(1, false, "FC-MOON", "UNKNOWN_FULFILLMENT_CENTER")]
     public async Task Reserve_RefusesBadInput(int quantity, bool twice, string? center, string code)
     {
-        var sku = await StockedSkuAsync(("FC-EAST", 5));
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 5));
         var line = new { sku, quantity };
 
         var result = await CallAsync(Reserve, new { orderId = NewOrderId(), lines = twice ? [line, line] : new[] { line }, preferredCenters = center is null ? null : new[] { center } });
@@ -241,18 +241,6 @@ public sealed class ReservationTests(FederatedStack stack)
     {
         var response = await stack.PostAsync(ServiceNames.Catalog, mutation, new { input }, null, Accounts.BearerHeader(ServiceToken()));
         return response.Data.EnumerateObject().Single().Value;
-    }
-
-    private async Task<string> StockedSkuAsync(params (string Center, int Units)[] stock)
-    {
-        var sku = stack.NewSku();
-        await stack.CreateProductAsync(CatalogAdmin.Variant(sku, "10.00"));
-        foreach (var (center, units) in stock)
-        {
-            var payload = (await stack.AsAdminAsync(CatalogAdmin.AdjustStock, new { sku, fulfillmentCenter = center, delta = units })).Data.GetProperty("adjustStock");
-            Assert.Empty(payload.ErrorCodes());
-        }
-        return sku;
     }
 
     private async Task<int> AvailableAsync(string sku) =>

@@ -1,0 +1,15 @@
+using Federated.Orders.Carts;
+using Federated.Orders.Checkout;
+using GraphQL.Types;
+
+namespace Federated.Orders;
+
+public sealed class OrdersMutation : ObjectGraphType
+{
+    public OrdersMutation()
+    {
+        Name = "Mutation";
+        CartOperations.AddMutationsTo(this);
+        ShippingOperations.AddTo(this);
+    }
+}
