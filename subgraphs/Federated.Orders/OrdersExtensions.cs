@@ -18,6 +18,7 @@ public static class OrdersExtensions
         builder.AddEntityFrameworkStore<OrdersDbContext>(OrdersDbContext.Schema);
         builder.AddRedisStore();
         builder.Services.AddStartupTask<OrdersSeeder>();
+        builder.Services.AddHttpContextAccessor();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ServiceTokenIssuer>();
         builder.Services.AddHttpClient<CatalogClient>(http =>

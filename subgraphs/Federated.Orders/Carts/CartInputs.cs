@@ -2,20 +2,19 @@ using GraphQL.Types;
 
 namespace Federated.Orders.Carts;
 
-public sealed record AddToCartInput(string? CartId, string Sku, int Quantity);
+public sealed record AddToCartInput(string Sku, int Quantity);
 
-public sealed record UpdateCartLineInput(string? CartId, string LineId, int Quantity);
+public sealed record UpdateCartLineInput(string LineId, int Quantity);
 
-public sealed record RemoveCartLineInput(string? CartId, string LineId);
+public sealed record RemoveCartLineInput(string LineId);
 
-public sealed record ApplyDiscountCodeInput(string? CartId, string Code);
+public sealed record ApplyDiscountCodeInput(string Code);
 
 public sealed class AddToCartInputType : InputObjectGraphType<AddToCartInput>
 {
     public AddToCartInputType()
     {
         Name = "AddToCartInput";
-        Field(i => i.CartId, type: typeof(IdGraphType)).Description(CartInputs.CartIdDescription);
         Field(i => i.Sku, type: typeof(NonNullGraphType<IdGraphType>));
         Field(i => i.Quantity).Description($"Units to add, 1 to {CartStore.MaxQuantityPerLine}.");
     }
@@ -26,7 +25,6 @@ public sealed class UpdateCartLineInputType : InputObjectGraphType<UpdateCartLin
     public UpdateCartLineInputType()
     {
         Name = "UpdateCartLineInput";
-        Field(i => i.CartId, type: typeof(IdGraphType)).Description(CartInputs.CartIdDescription);
         Field(i => i.LineId, type: typeof(NonNullGraphType<IdGraphType>));
         Field(i => i.Quantity).Description($"The new quantity, 0 to {CartStore.MaxQuantityPerLine}; 0 removes the line.");
     }
@@ -37,7 +35,6 @@ public sealed class RemoveCartLineInputType : InputObjectGraphType<RemoveCartLin
     public RemoveCartLineInputType()
     {
         Name = "RemoveCartLineInput";
-        Field(i => i.CartId, type: typeof(IdGraphType)).Description(CartInputs.CartIdDescription);
         Field(i => i.LineId, type: typeof(NonNullGraphType<IdGraphType>));
     }
 }
@@ -47,13 +44,6 @@ public sealed class ApplyDiscountCodeInputType : InputObjectGraphType<ApplyDisco
     public ApplyDiscountCodeInputType()
     {
         Name = "ApplyDiscountCodeInput";
-        Field(i => i.CartId, type: typeof(IdGraphType)).Description(CartInputs.CartIdDescription);
         Field(i => i.Code);
     }
-}
-
-internal static class CartInputs
-{
-    public const string CartIdDescription =
-        "A guest's cart id (from Cart.id). Signed in, the account's cart is used and a guest cart id given here is merged into it.";
 }

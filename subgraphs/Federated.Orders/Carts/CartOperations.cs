@@ -17,27 +17,29 @@ public static class CartOperations
     public const string InvalidQuantity = "INVALID_QUANTITY";
     public const string TooManyLines = "CART_FULL";
 
+    /// <summary>The request header a guest names its cart in (API.md).</summary>
+    public const string CartHeader = "X-Cart-Id";
+
     public static void AddQueriesTo(ObjectGraphType query) =>
         query.Field<CartType>("cart")
-            .Description("Signed in: the account's cart (a guest cart id given is merged into it). A guest: the cart with this id.")
-            .Argument<IdGraphType>("id")
+            .Description($"Signed in: the account's cart (a guest cart named in {CartHeader} is merged into it). A guest: the cart named in {CartHeader}; null without one.")
             .ResolveAsync(async ctx =>
             {
-                var cartId = await ResolveCartIdAsync(ctx, ctx.GetArgument<string?>("id"), create: false);
+                var cartId = await ResolveCartIdAsync(ctx, create: false);
                 return cartId is null ? null : await PricedAsync(ctx, cartId);
             });
 
     public static void AddMutationsTo(ObjectGraphType mutation)
     {
         mutation.Field<NonNullGraphType<CartPayloadType>>("addToCart")
-            .Description("Adds units of a variant; a guest without a cart gets a new one (keep its id).")
+            .Description($"Adds units of a variant; a guest without a cart gets a new one: send its id in {CartHeader} from then on.")
             .Argument<NonNullGraphType<AddToCartInputType>>("input")
             .ResolveAsync(async ctx =>
             {
                 var input = ctx.GetArgument<AddToCartInput>("input");
                 if (input.Quantity is < 1 or > CartStore.MaxQuantityPerLine)
                     return CartPayload.Failed(new UserError(InvalidQuantity, $"'quantity' must be 1 to {CartStore.MaxQuantityPerLine}.", ["input", "quantity"]));
-                var cartId = (await ResolveCartIdAsync(ctx, input.CartId, create: true))!;
+                var cartId = (await ResolveCartIdAsync(ctx, create: true))!;
                 var cart = await Store(ctx).GetAsync(cartId);
                 var current = cart.Lines.Where(l => l.Sku == input.Sku).Sum(l => l.Quantity);
                 if (current == 0 && cart.Lines.Count >= CartStore.MaxLines)
@@ -52,7 +54,7 @@ public static class CartOperations
                 var input = ctx.GetArgument<UpdateCartLineInput>("input");
                 if (input.Quantity is < 0 or > CartStore.MaxQuantityPerLine)
                     return CartPayload.Failed(new UserError(InvalidQuantity, $"'quantity' must be 0 to {CartStore.MaxQuantityPerLine}.", ["input", "quantity"]));
-                if (await ExistingLineCartAsync(ctx, input.CartId, input.LineId) is not { } cartId)
+                if (await ExistingLineCartAsync(ctx, input.LineId) is not { } cartId)
                     return CartPayload.Failed(new UserError(LineNotFound, "The cart has no such line.", ["input", "lineId"]));
                 return await SetQuantityAsync(ctx, cartId, input.LineId, input.Quantity, ["input", "quantity"]);
             });
@@ -62,7 +64,7 @@ public static class CartOperations
             .ResolveAsync(async ctx =>
             {
                 var input = ctx.GetArgument<RemoveCartLineInput>("input");
-                if (await ExistingLineCartAsync(ctx, input.CartId, input.LineId) is not { } cartId)
+                if (await ExistingLineCartAsync(ctx, input.LineId) is not { } cartId)
                     return CartPayload.Failed(new UserError(LineNotFound, "The cart has no such line.", ["input", "lineId"]));
                 await Store(ctx).SetQuantityAsync(cartId, input.LineId, 0);
                 return new CartPayload(await PricedAsync(ctx, cartId), []);
@@ -73,11 +75,11 @@ public static class CartOperations
             .ResolveAsync(async ctx =>
             {
                 var input = ctx.GetArgument<ApplyDiscountCodeInput>("input");
-                if (await ResolveCartIdAsync(ctx, input.CartId, create: false) is not { } cartId)
-                    return CartPayload.Failed(new UserError(CartNotFound, "Add something to the cart first.", ["input", "cartId"]));
+                if (await ResolveCartIdAsync(ctx, create: false) is not { } cartId)
+                    return CartPayload.Failed(new UserError(CartNotFound, "Add something to the cart first.", ["input"]));
                 var cart = await PricedAsync(ctx, cartId);
                 if (cart.Lines.Count == 0)
-                    return CartPayload.Failed(new UserError(CartNotFound, "Add something to the cart first.", ["input", "cartId"]));
+                    return CartPayload.Failed(new UserError(CartNotFound, "Add something to the cart first.", ["input"]));
                 var (_, error) = await ctx.RequestServices!.GetRequiredService<Discounts>()
                     .EvaluateAsync(input.Code, cart.Subtotal, ctx.CurrentUser().Id, ctx.CancellationToken);
                 if (error is not null)
@@ -88,12 +90,14 @@ public static class CartOperations
     }
 
     /// <summary>
-    /// The cart a request works on. Signed in: the account's cart, after merging a guest cart
-    /// id given with it. A guest: the id given (or a new one when <paramref name="create"/>).
+    /// The cart a request works on. Signed in: the account's cart, after merging the guest cart
+    /// named in <see cref="CartHeader"/>. A guest: that one (or a new one when <paramref name="create"/>).
     /// Only guest ids are accepted from clients, so nobody can name another account's cart.
     /// </summary>
-    public static async Task<string?> ResolveCartIdAsync(IResolveFieldContext ctx, string? cartId, bool create)
+    public static async Task<string?> ResolveCartIdAsync(IResolveFieldContext ctx, bool create)
     {
+        var header = ctx.RequestServices!.GetRequiredService<IHttpContextAccessor>().HttpContext?.Request.Headers[CartHeader].ToString();
+        var cartId = string.IsNullOrWhiteSpace(header) ? null : header.Trim();
         if (cartId is not null && !CartStore.IsGuestCartId(cartId))
             throw new GraphQLFailure(CartNotFound, "There is no cart with this id.");
         var user = ctx.CurrentUser();
@@ -113,9 +117,9 @@ public static class CartOperations
 
     private static CartStore Store(IResolveFieldContext ctx) => ctx.RequestServices!.GetRequiredService<CartStore>();
 
-    private static async Task<string?> ExistingLineCartAsync(IResolveFieldContext ctx, string? cartId, string lineId)
+    private static async Task<string?> ExistingLineCartAsync(IResolveFieldContext ctx, string lineId)
     {
-        if (await ResolveCartIdAsync(ctx, cartId, create: false) is not { } id)
+        if (await ResolveCartIdAsync(ctx, create: false) is not { } id)
             return null;
         var cart = await Store(ctx).GetAsync(id);
         return cart.Lines.Any(l => l.Sku == lineId) ? id : null;

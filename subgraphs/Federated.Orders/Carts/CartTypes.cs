@@ -12,7 +12,7 @@ public sealed class CartType : ObjectGraphType<PricedCart>
     {
         Name = "Cart";
         Description = "A shopping cart at the catalog's current prices; kept 30 days from its last change.";
-        Field(c => c.Id, type: typeof(NonNullGraphType<IdGraphType>)).Description("Guests keep this id and send it back as cartId.");
+        Field(c => c.Id, type: typeof(NonNullGraphType<IdGraphType>)).Description("A guest sends this id back in the X-Cart-Id header.");
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<CartLineType>>>>("lines").Resolve(ctx => ctx.Source.Lines);
         Field(c => c.ItemCount).Description("Units over all lines.");
         Field<NonNullGraphType<MoneyType>>("subtotal").Resolve(ctx => new Money(ctx.Source.Subtotal, ctx.Source.CurrencyCode));
@@ -34,7 +34,7 @@ public sealed class CartLineType : ObjectGraphType<PricedLine>
         Field<NonNullGraphType<ProductVariantType>>("variant").Resolve(ctx => new VariantReference { Sku = ctx.Source.Sku });
         Field(l => l.Quantity);
         Field<NonNullGraphType<MoneyType>>("unitPrice").Resolve(ctx => new Money(ctx.Source.Variant.Price, ctx.Source.Variant.CurrencyCode));
-        Field<NonNullGraphType<MoneyType>>("lineTotal").Resolve(ctx => new Money(ctx.Source.LineTotal, ctx.Source.Variant.CurrencyCode));
+        Field<NonNullGraphType<MoneyType>>("total").Resolve(ctx => new Money(ctx.Source.LineTotal, ctx.Source.Variant.CurrencyCode));
     }
 }
 

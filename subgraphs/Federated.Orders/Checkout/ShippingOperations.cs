@@ -6,7 +6,7 @@ using GraphQL.Types;
 
 namespace Federated.Orders.Checkout;
 
-public sealed record ShippingRatesInput(string? CartId, AddressInput Address);
+public sealed record ShippingRatesInput(AddressInput Address);
 
 public sealed record ShippingRatesPayload(IReadOnlyList<ShippingRate> Rates, string CurrencyCode, IReadOnlyList<UserError> Errors);
 
@@ -26,11 +26,11 @@ public static class ShippingOperations
                 var errors = input.Address.Validate("input", "address");
                 if (errors.Count > 0)
                     return new ShippingRatesPayload([], "USD", errors);
-                if (await CartOperations.ResolveCartIdAsync(ctx, input.CartId, create: false) is not { } cartId)
-                    return new ShippingRatesPayload([], "USD", [new UserError(CartOperations.CartNotFound, "Add something to the cart first.", ["input", "cartId"])]);
+                if (await CartOperations.ResolveCartIdAsync(ctx, create: false) is not { } cartId)
+                    return new ShippingRatesPayload([], "USD", [new UserError(CartOperations.CartNotFound, "Add something to the cart first.", ["input"])]);
                 var cart = await CartOperations.PricedAsync(ctx, cartId);
                 if (cart.Lines.Count == 0)
-                    return new ShippingRatesPayload([], cart.CurrencyCode, [new UserError(CartOperations.CartNotFound, "Add something to the cart first.", ["input", "cartId"])]);
+                    return new ShippingRatesPayload([], cart.CurrencyCode, [new UserError(CartOperations.CartNotFound, "Add something to the cart first.", ["input"])]);
                 var (rates, error) = RatesFor(cart, input.Address);
                 return new ShippingRatesPayload(rates, cart.CurrencyCode, error is null ? [] : [error]);
             });
@@ -53,7 +53,6 @@ public sealed class ShippingRatesInputType : InputObjectGraphType<ShippingRatesI
     public ShippingRatesInputType()
     {
         Name = "ShippingRatesInput";
-        Field(i => i.CartId, type: typeof(IdGraphType));
         Field(i => i.Address, type: typeof(NonNullGraphType<AddressInputType>));
     }
 }

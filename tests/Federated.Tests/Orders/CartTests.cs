@@ -9,12 +9,12 @@ namespace Federated.Tests.Orders;
 [Collection(FederatedCollection.Name)]
 public sealed class CartTests(FederatedStack stack)
 {
-    public const string CartFields = "id itemCount lines { id quantity unitPrice { amount } lineTotal { amount } } subtotal { amount currencyCode } discounts { code amount { amount } freeShipping } total { amount }";
+    public const string CartFields = "id itemCount lines { id quantity unitPrice { amount } total { amount } } subtotal { amount currencyCode } discounts { code amount { amount } freeShipping } total { amount }";
     public const string AddToCart = $"mutation($input: AddToCartInput!) {{ addToCart(input: $input) {{ cart {{ {CartFields} }} errors {{ code message field }} }} }}";
     private const string UpdateLine = $"mutation($input: UpdateCartLineInput!) {{ updateCartLine(input: $input) {{ cart {{ {CartFields} }} errors {{ code message field }} }} }}";
     private const string RemoveLine = $"mutation($input: RemoveCartLineInput!) {{ removeCartLine(input: $input) {{ cart {{ {CartFields} }} errors {{ code message field }} }} }}";
     public const string ApplyCode = $"mutation($input: ApplyDiscountCodeInput!) {{ applyDiscountCode(input: $input) {{ cart {{ {CartFields} }} errors {{ code message field }} }} }}";
-    private const string CartQuery = $"query($id: ID) {{ cart(id: $id) {{ {CartFields} }} }}";
+    private const string CartQuery = $"{{ cart {{ {CartFields} }} }}";
     public const string Rates = "mutation($input: ShippingRatesInput!) { shippingRates(input: $input) { rates { id carrier service price { amount } estimatedDays } errors { code field } } }";
 
     public static readonly object Address = new { name = "Ada Buyer", line1 = "1 Main St", city = "Springfield", region = "IL", postalCode = "62701", country = "US" };
@@ -26,7 +26,7 @@ public sealed class CartTests(FederatedStack stack)
 
         var first = await CallAsync(AddToCart, new { sku, quantity = 2 });
         var cartId = first.GetProperty("cart").GetProperty("id").GetString()!;
-        var second = await CallAsync(AddToCart, new { cartId, sku, quantity = 3 });
+        var second = await CallAsync(AddToCart, new { sku, quantity = 3 }, cartId: cartId);
 
         Assert.StartsWith("g.", cartId);
         var cart = second.GetProperty("cart");
@@ -35,10 +35,10 @@ public sealed class CartTests(FederatedStack stack)
         Assert.Equal(sku, line.GetProperty("id").GetString());
         Assert.Equal(5, line.GetProperty("quantity").GetInt32());
         Assert.Equal("12.49", line.GetProperty("unitPrice").Amount());
-        Assert.Equal("62.45", line.GetProperty("lineTotal").Amount());
+        Assert.Equal("62.45", line.GetProperty("total").Amount());
         Assert.Equal("62.45", cart.GetProperty("subtotal").Amount());
         Assert.Equal("62.45", cart.GetProperty("total").Amount());
-        var read = (await stack.PostAsync(ServiceNames.Orders, CartQuery, new { id = cartId })).Data.GetProperty("cart");
+        var read = (await QueryAsync(ServiceNames.Orders, CartQuery, cartId: cartId)).Data.GetProperty("cart");
         Assert.Equal(cart.GetRawText(), read.GetRawText());
     }
 
@@ -48,8 +48,8 @@ public sealed class CartTests(FederatedStack stack)
         var sku = await stack.StockedSkuAsync(("FC-WEST", 5));
         var cartId = (await CallAsync(AddToCart, new { sku, quantity = 1 })).GetProperty("cart").GetProperty("id").GetString();
 
-        var response = await stack.PostAsync(ServiceNames.Gateway,
-            "query($id: ID) { cart(id: $id) { lines { quantity variant { sku title quantityAvailable product { name brand } } } } }", new { id = cartId });
+        var response = await QueryAsync(ServiceNames.Gateway,
+            "{ cart { lines { quantity variant { sku title quantityAvailable product { name brand } } } } }", cartId: cartId);
 
         var variant = response.Data.GetProperty("cart").GetProperty("lines")[0].GetProperty("variant");
         Assert.Equal(sku, variant.GetProperty("sku").GetString());
@@ -77,7 +77,7 @@ public sealed class CartTests(FederatedStack stack)
         var sku = await stack.StockedSkuAsync(("FC-EAST", 3));
         var cartId = (await CallAsync(AddToCart, new { sku, quantity = 2 })).GetProperty("cart").GetProperty("id").GetString();
 
-        var result = await CallAsync(AddToCart, new { cartId, sku, quantity = 2 });
+        var result = await CallAsync(AddToCart, new { sku, quantity = 2 }, cartId: cartId);
 
         Assert.Equal(["INSUFFICIENT_STOCK"], result.ErrorCodes());
     }
@@ -94,7 +94,7 @@ public sealed class CartTests(FederatedStack stack)
     [InlineData("anything")]
     public async Task CartIds_OtherThanGuestIds_AreNotAccepted(string cartId)
     {
-        var response = await stack.PostAsync(ServiceNames.Orders, CartQuery, new { id = cartId });
+        var response = await QueryAsync(ServiceNames.Orders, CartQuery, cartId: cartId);
 
         response.SingleError("CART_NOT_FOUND");
     }
@@ -104,16 +104,16 @@ public sealed class CartTests(FederatedStack stack)
     {
         var (a, b) = (await stack.StockedSkuAsync(("FC-EAST", 10)), await stack.StockedSkuAsync(("FC-EAST", 10)));
         var cartId = (await CallAsync(AddToCart, new { sku = a, quantity = 1 })).GetProperty("cart").GetProperty("id").GetString();
-        await CallAsync(AddToCart, new { cartId, sku = b, quantity = 1 });
+        await CallAsync(AddToCart, new { sku = b, quantity = 1 }, cartId: cartId);
 
-        var updated = await CallAsync(UpdateLine, new { cartId, lineId = a, quantity = 4 });
+        var updated = await CallAsync(UpdateLine, new { lineId = a, quantity = 4 }, cartId: cartId);
         Assert.Equal(5, updated.GetProperty("cart").GetProperty("itemCount").GetInt32());
-        var zero = await CallAsync(UpdateLine, new { cartId, lineId = a, quantity = 0 });
+        var zero = await CallAsync(UpdateLine, new { lineId = a, quantity = 0 }, cartId: cartId);
         Assert.Equal([b], zero.GetProperty("cart").GetProperty("lines").EnumerateArray().Select(l => l.GetProperty("id").GetString()));
-        var removed = await CallAsync(RemoveLine, new { cartId, lineId = b });
+        var removed = await CallAsync(RemoveLine, new { lineId = b }, cartId: cartId);
         Assert.Empty(removed.GetProperty("cart").GetProperty("lines").EnumerateArray());
-        Assert.Equal(["CART_LINE_NOT_FOUND"], (await CallAsync(RemoveLine, new { cartId, lineId = b })).ErrorCodes());
-        Assert.Equal(["INSUFFICIENT_STOCK"], (await CallAsync(AddToCart, new { cartId, sku = a, quantity = 11 })).ErrorCodes());
+        Assert.Equal(["CART_LINE_NOT_FOUND"], (await CallAsync(RemoveLine, new { lineId = b }, cartId: cartId)).ErrorCodes());
+        Assert.Equal(["INSUFFICIENT_STOCK"], (await CallAsync(AddToCart, new { sku = a, quantity = 11 }, cartId: cartId)).ErrorCodes());
     }
 
     [Fact]
@@ -123,13 +123,13 @@ public sealed class CartTests(FederatedStack stack)
         var account = await stack.RegisterAsync();
         await CallAsync(AddToCart, new { sku = a, quantity = 1 }, account);
         var guestCart = (await CallAsync(AddToCart, new { sku = a, quantity = 2 })).GetProperty("cart").GetProperty("id").GetString();
-        await CallAsync(AddToCart, new { cartId = guestCart, sku = b, quantity = 1 });
+        await CallAsync(AddToCart, new { sku = b, quantity = 1 }, cartId: guestCart);
 
-        var merged = (await stack.PostAsync(ServiceNames.Orders, CartQuery, new { id = guestCart }, null, account.Bearer)).Data.GetProperty("cart");
+        var merged = (await QueryAsync(ServiceNames.Gateway, CartQuery, account, guestCart)).Data.GetProperty("cart");
 
         Assert.Equal($"u.{account.Id}", merged.GetProperty("id").GetString());
         Assert.Equal([(a, 3), (b, 1)], Lines(merged).OrderBy(l => l.Sku, StringComparer.Ordinal));
-        var guestAfter = (await stack.PostAsync(ServiceNames.Orders, CartQuery, new { id = guestCart })).Data.GetProperty("cart");
+        var guestAfter = (await QueryAsync(ServiceNames.Orders, CartQuery, cartId: guestCart)).Data.GetProperty("cart");
         Assert.Empty(guestAfter.GetProperty("lines").EnumerateArray());
     }
 
@@ -140,7 +140,7 @@ public sealed class CartTests(FederatedStack stack)
         var (alice, bob) = (await stack.RegisterAsync(), await stack.RegisterAsync());
         await CallAsync(AddToCart, new { sku, quantity = 2 }, alice);
 
-        var bobs = (await stack.PostAsync(ServiceNames.Gateway, CartQuery, new { }, null, bob.Bearer)).Data.GetProperty("cart");
+        var bobs = (await QueryAsync(ServiceNames.Gateway, CartQuery, bob)).Data.GetProperty("cart");
 
         Assert.Equal($"u.{bob.Id}", bobs.GetProperty("id").GetString());
         Assert.Empty(bobs.GetProperty("lines").EnumerateArray());
@@ -184,7 +184,7 @@ public sealed class CartTests(FederatedStack stack)
         var sku = await stack.StockedSkuAsync("19.99", null, ("FC-EAST", 10));
         var cartId = (await CallAsync(AddToCart, new { sku, quantity = 1 })).GetProperty("cart").GetProperty("id").GetString();
 
-        Assert.Equal([error], (await CallAsync(ApplyCode, new { cartId, code })).ErrorCodes());
+        Assert.Equal([error], (await CallAsync(ApplyCode, new { code }, cartId: cartId)).ErrorCodes());
     }
 
     [Fact]
@@ -192,10 +192,10 @@ public sealed class CartTests(FederatedStack stack)
     {
         var sku = await stack.StockedSkuAsync("60.00", null, ("FC-EAST", 10));
         var cartId = (await CallAsync(AddToCart, new { sku, quantity = 2 })).GetProperty("cart").GetProperty("id").GetString();
-        var applied = (await CallAsync(ApplyCode, new { cartId, code = "SAVE20" })).GetProperty("cart");
+        var applied = (await CallAsync(ApplyCode, new { code = "SAVE20" }, cartId: cartId)).GetProperty("cart");
         Assert.Equal("100.00", applied.GetProperty("total").Amount());
 
-        var fewer = (await CallAsync(UpdateLine, new { cartId, lineId = sku, quantity = 1 })).GetProperty("cart");
+        var fewer = (await CallAsync(UpdateLine, new { lineId = sku, quantity = 1 }, cartId: cartId)).GetProperty("cart");
 
         Assert.Empty(fewer.GetProperty("discounts").EnumerateArray());
         Assert.Equal("60.00", fewer.GetProperty("total").Amount());
@@ -209,9 +209,9 @@ public sealed class CartTests(FederatedStack stack)
         var lightCart = (await CallAsync(AddToCart, new { sku = light, quantity = 1 })).GetProperty("cart").GetProperty("id").GetString();
         var heavyCart = (await CallAsync(AddToCart, new { sku = heavy, quantity = 1 })).GetProperty("cart").GetProperty("id").GetString();
 
-        var lightRates = RatesOf(await CallAsync(Rates, new { cartId = lightCart, address = Address }));
-        var heavyRates = RatesOf(await CallAsync(Rates, new { cartId = heavyCart, address = Address }));
-        var alaska = RatesOf(await CallAsync(Rates, new { cartId = lightCart, address = new { name = "A", line1 = "1 Rd", city = "Juneau", region = "AK", postalCode = "99801", country = "US" } }));
+        var lightRates = RatesOf(await CallAsync(Rates, new { address = Address }, cartId: lightCart));
+        var heavyRates = RatesOf(await CallAsync(Rates, new { address = Address }, cartId: heavyCart));
+        var alaska = RatesOf(await CallAsync(Rates, new { address = new { name = "A", line1 = "1 Rd", city = "Juneau", region = "AK", postalCode = "99801", country = "US" } }, cartId: lightCart));
 
         Assert.Equal(lightRates.Select(r => r.Price).Order(), lightRates.Select(r => r.Price));
         Assert.Equal(("usps-ground-advantage-domestic", 5.40m), lightRates[0]);
@@ -224,9 +224,9 @@ public sealed class CartTests(FederatedStack stack)
     {
         var sku = await stack.StockedSkuAsync("40.00", 1_500, ("FC-EAST", 10));
         var cartId = (await CallAsync(AddToCart, new { sku, quantity = 1 })).GetProperty("cart").GetProperty("id").GetString();
-        Assert.Empty((await CallAsync(ApplyCode, new { cartId, code = "FREESHIP" })).ErrorCodes());
+        Assert.Empty((await CallAsync(ApplyCode, new { code = "FREESHIP" }, cartId: cartId)).ErrorCodes());
 
-        var rates = RatesOf(await CallAsync(Rates, new { cartId, address = Address }));
+        var rates = RatesOf(await CallAsync(Rates, new { address = Address }, cartId: cartId));
 
         Assert.Equal(0m, rates.Single(r => r.Id == "usps-ground-advantage-domestic").Price);
         Assert.Equal(0m, rates.Single(r => r.Id == "ups-ground-domestic").Price);
@@ -242,14 +242,26 @@ public sealed class CartTests(FederatedStack stack)
         var sku = await stack.StockedSkuAsync(("FC-EAST", 10));
         var cartId = (await CallAsync(AddToCart, new { sku, quantity = 1 })).GetProperty("cart").GetProperty("id").GetString();
 
-        var result = await CallAsync(Rates, new { cartId, address = new { name = "A", line1 = "1 Rd", city = "X", region, postalCode = "1", country } });
+        var result = await CallAsync(Rates, new { address = new { name = "A", line1 = "1 Rd", city = "X", region, postalCode = "1", country } }, cartId: cartId);
 
         Assert.Equal([code], result.ErrorCodes());
         Assert.Empty(result.GetProperty("rates").EnumerateArray());
     }
 
-    private async Task<JsonElement> CallAsync(string mutation, object input, Account? account = null) =>
-        (await stack.PostAsync(ServiceNames.Orders, mutation, new { input }, null, account?.Bearer)).Data.EnumerateObject().Single().Value;
+    private async Task<JsonElement> CallAsync(string mutation, object input, Account? account = null, string? cartId = null) =>
+        (await stack.PostAsync(ServiceNames.Orders, mutation, new { input }, null, Headers(account, cartId))).Data.EnumerateObject().Single().Value;
+
+    private Task<GraphQLResponse> QueryAsync(string service, string query, Account? account = null, string? cartId = null) =>
+        stack.PostAsync(service, query, null, null, Headers(account, cartId));
+
+    /// <summary>Who asks: the account's token and the guest cart (API.md: X-Cart-Id).</summary>
+    public static Dictionary<string, string> Headers(Account? account, string? cartId)
+    {
+        var headers = account?.Bearer ?? [];
+        if (cartId is not null)
+            headers["X-Cart-Id"] = cartId;
+        return headers;
+    }
 
     private static List<(string Sku, int Quantity)> Lines(JsonElement cart) =>
         [.. cart.GetProperty("lines").EnumerateArray().Select(l => (l.GetProperty("id").GetString()!, l.GetProperty("quantity").GetInt32()))];
