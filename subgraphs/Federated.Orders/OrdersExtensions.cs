@@ -6,6 +6,8 @@ using Federated.Orders.Carts;
 using Federated.Orders.Catalog;
 using Federated.Orders.Checkout;
 using Federated.Orders.Data;
+using Federated.Orders.Orders;
+using Federated.Orders.Payments;
 
 namespace Federated.Orders;
 
@@ -30,6 +32,12 @@ public static class OrdersExtensions
         builder.Services.AddSingleton<CartStore>();
         builder.Services.AddScoped<CartPricing>();
         builder.Services.AddSingleton<Discounts>();
+        builder.Services.AddSingleton<SimulatedPaymentProvider>();
+        builder.Services.AddSingleton<IPaymentProvider>(sp => sp.GetRequiredService<SimulatedPaymentProvider>());
+        builder.Services.AddStartupTask<SimulatedPaymentProvider>();
+        builder.Services.AddScoped<FraudRules>();
+        builder.Services.AddScoped<OrderPlacement>();
+        builder.Services.AddHostedService<OrderRecovery>();
         builder.AddSubgraph<OrdersQuery>(ServiceName, typeof(OrdersMutation));
         return builder;
     }

@@ -1,5 +1,6 @@
 using Federated.Orders.Carts;
 using Federated.Orders.Checkout;
+using Federated.Orders.Orders;
 using GraphQL.Types;
 
 namespace Federated.Orders;
@@ -11,5 +12,6 @@ public sealed class OrdersMutation : ObjectGraphType
         Name = "Mutation";
         CartOperations.AddMutationsTo(this);
         ShippingOperations.AddTo(this);
+        OrderOperations.AddMutationsTo(this);
     }
 }

@@ -1,4 +1,5 @@
 using Federated.Orders.Carts;
+using Federated.Orders.Orders;
 using GraphQL.Types;
 
 namespace Federated.Orders;
@@ -9,5 +10,6 @@ public sealed class OrdersQuery : ObjectGraphType
     {
         Name = "Query";
         CartOperations.AddQueriesTo(this);
+        OrderOperations.AddQueriesTo(this);
     }
 }

@@ -45,6 +45,40 @@ public sealed class CatalogClient(HttpClient http, ServiceTokenIssuer tokens)
         return result;
     }
 
+    /// <summary>Holds stock for every line of an order, or for none: the shortages then, as (line index, message).</summary>
+    public async Task<(bool Reserved, IReadOnlyList<(int Line, string Message)> Shortages)> ReserveAsync(
+        string orderId, IReadOnlyList<(string Sku, int Quantity)> lines, IReadOnlyList<string> preferredCenters, CancellationToken cancellationToken)
+    {
+        var data = await PostAsync("""
+            mutation($input: ReserveStockInput!) { reserveStock(input: $input) { reservation { status } errors { code message field } } }
+            """, new { input = new { orderId, lines = lines.Select(l => new { sku = l.Sku, quantity = l.Quantity }), preferredCenters } }, cancellationToken);
+        var payload = data.GetProperty("reserveStock");
+        var errors = payload.GetProperty("errors").EnumerateArray().ToList();
+        if (errors.Count == 0 && payload.GetProperty("reservation").GetProperty("status").GetString() == "RESERVED")
+            return (true, []);
+        if (errors.Count > 0 && errors.All(e => e.GetProperty("code").GetString() == "OUT_OF_STOCK"))
+            return (false, [.. errors.Select(e => (int.Parse(e.GetProperty("field")[2].GetString()!, System.Globalization.CultureInfo.InvariantCulture), e.GetProperty("message").GetString()!))]);
+        throw new InvalidOperationException($"The catalog refused the reservation of {orderId}: {payload.GetRawText()}");
+    }
+
+    /// <summary>Gives an order's stock back; harmless when it holds none (a later reserve of it is then refused).</summary>
+    public Task ReleaseAsync(string orderId, CancellationToken cancellationToken) =>
+        FinishAsync("releaseStock", orderId, cancellationToken);
+
+    /// <summary>The order shipped: its held units leave stock.</summary>
+    public Task CommitAsync(string orderId, CancellationToken cancellationToken) =>
+        FinishAsync("commitStock", orderId, cancellationToken);
+
+    private async Task FinishAsync(string field, string orderId, CancellationToken cancellationToken)
+    {
+        var data = await PostAsync($$"""
+            mutation($input: ReservationInput!) { {{field}}(input: $input) { reservation { status } errors { code } } }
+            """, new { input = new { orderId } }, cancellationToken);
+        var errors = data.GetProperty(field).GetProperty("errors");
+        if (errors.GetArrayLength() > 0)
+            throw new InvalidOperationException($"The catalog refused {field} of {orderId}: {errors.GetRawText()}");
+    }
+
     /// <summary>Runs a GraphQL operation on the catalog; its <c>data</c>, or CATALOG_UNAVAILABLE.</summary>
     public async Task<JsonElement> PostAsync(string query, object variables, CancellationToken cancellationToken)
     {

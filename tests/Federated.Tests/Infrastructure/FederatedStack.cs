@@ -180,6 +180,9 @@ public sealed partial class FederatedStack : IAsyncLifetime
             // Only the orders service calls other services' internal operations.
             ["Identity__ServiceSigningKey"] = subgraph.Name == ServiceNames.Orders ? Settings.Identity.ServiceSigningKey : "",
             ["Orders__RedisKeyPrefix"] = $"orders-test:{RunId}:",
+            // Recovery sweeps every second; an order counts as abandoned after 20 s Pending.
+            ["Orders__RecoveryInterval"] = "00:00:01",
+            ["Orders__PendingTimeout"] = "00:00:20",
         };
         foreach (var (name, url) in baseUrls)
             environment[$"Subgraphs__{name}__Url"] = new Uri(url, "graphql").ToString();
