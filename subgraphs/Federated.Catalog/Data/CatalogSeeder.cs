@@ -48,13 +48,7 @@ public sealed class CatalogSeeder(IDocumentStore store, NpgsqlDataSource dataSou
         await LoadDocumentsAndStockAsync(count, cancellationToken);
         logger.LogInformation("Seeded {Count} products with their variants and stock in {Seconds:F1} s; building the search index", count, clock.Elapsed.TotalSeconds);
 
-        var step = Stopwatch.StartNew();
-        await SearchIndex.RebuildAsync(dataSource, cancellationToken);
-        logger.LogInformation("Search rows and vocabulary written in {Seconds:F1} s; indexing them", step.Elapsed.TotalSeconds);
-        step.Restart();
-        await ExecuteAsync(SearchTables.CreateIndexesSql + $"; analyze {SearchTables.Products}; analyze {SearchTables.Terms}; analyze {InventoryTable.Name}", cancellationToken);
-        logger.LogInformation("Search indexes built in {Seconds:F1} s", step.Elapsed.TotalSeconds);
-
+        await RebuildSearchAsync(cancellationToken);
         await ExecuteAsync($"insert into {SeedTable} (version, products) values ({Version}, {count})", cancellationToken);
         logger.LogInformation("Demo catalog ready: {Count} products in {Seconds:F1} s", count, clock.Elapsed.TotalSeconds);
     }
@@ -70,14 +64,32 @@ public sealed class CatalogSeeder(IDocumentStore store, NpgsqlDataSource dataSou
         return await command.ExecuteScalarAsync(cancellationToken) is int version ? version : null;
     }
 
-    /// <summary>A catalog seeded before search existed gets its search rows from its documents.</summary>
+    /// <summary>A catalog whose search rows were built by an older <see cref="SearchTables.Version"/> (or never) gets them again from its documents.</summary>
     private async Task EnsureSearchIndexAsync(CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand($"select exists (select 1 from {SearchTables.Products})");
-        if (await command.ExecuteScalarAsync(cancellationToken) is true)
+        await using var command = dataSource.CreateCommand($"""
+            create table if not exists {SearchVersionTable} (version integer not null);
+            select max(version) from {SearchVersionTable};
+            """);
+        if (await command.ExecuteScalarAsync(cancellationToken) is int version && version == SearchTables.Version)
             return;
-        logger.LogInformation("Building the search index from the stored products");
+        logger.LogInformation("Building the search index again from the stored products (search version {Version})", SearchTables.Version);
+        await RebuildSearchAsync(cancellationToken);
+    }
+
+    private const string SearchVersionTable = CatalogExtensions.ServiceName + ".search_version";
+
+    /// <summary>Search rows and vocabulary from the documents, then their indexes, then fresh statistics.</summary>
+    private async Task RebuildSearchAsync(CancellationToken cancellationToken)
+    {
+        var step = Stopwatch.StartNew();
+        await ExecuteAsync(SearchTables.DropIndexesSql, cancellationToken);
         await SearchIndex.RebuildAsync(dataSource, cancellationToken);
+        logger.LogInformation("Search rows and vocabulary written in {Seconds:F1} s; indexing them", step.Elapsed.TotalSeconds);
+        step.Restart();
+        await ExecuteAsync(SearchTables.CreateIndexesSql + $"; analyze {SearchTables.Products}; analyze {SearchTables.Terms}; analyze {InventoryTable.Name}", cancellationToken);
+        await ExecuteAsync($"create table if not exists {SearchVersionTable} (version integer not null); delete from {SearchVersionTable}; insert into {SearchVersionTable} values ({SearchTables.Version})", cancellationToken);
+        logger.LogInformation("Search indexes built in {Seconds:F1} s", step.Elapsed.TotalSeconds);
     }
 
     private async Task LoadDocumentsAndStockAsync(int count, CancellationToken cancellationToken)

@@ -115,6 +115,7 @@ public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
             select $1, a.sku, a.fulfillment_center, a.quantity
             from unnest($2::text[], $3::text[], $4::int[]) as a(sku, fulfillment_center, quantity)
             """, orderId, allocation.Select(a => a.Sku).ToArray(), allocation.Select(a => a.FulfillmentCenter).ToArray(), allocation.Select(a => a.Quantity).ToArray());
+        await RefreshInStockAsync(connection, transaction, orderId);
         await transaction.CommitAsync(cancellationToken);
         return new ReservationResult(new Reservation(orderId, ReservationStatus.Reserved, allocation), []);
     }
@@ -140,6 +141,7 @@ public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
         if (moved == 1)
         {
             await ExecuteAsync(connection, transaction, applySql, orderId);
+            await RefreshInStockAsync(connection, transaction, orderId);
         }
         else if (target == ReservationStatus.Released)
         {
@@ -235,6 +237,12 @@ public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
             command.Parameters.Add(new NpgsqlParameter { Value = value });
         return await command.ExecuteNonQueryAsync();
     }
+
+    /// <summary>Search's in-stock flag of the order's products, in the same transaction as their stock.</summary>
+    private static Task RefreshInStockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string orderId) =>
+        ExecuteAsync(connection, transaction,
+            Search.SearchTables.RefreshInStockSql.Replace("unnest($1::text[])", $"(select distinct i.product_id from {Lines} l join {InventoryTable.Name} i on i.sku = l.sku and i.fulfillment_center = l.fulfillment_center where l.order_id = $1)"),
+            orderId);
 
     private static string Name(ReservationStatus status) => status.ToString().ToUpperInvariant();
 

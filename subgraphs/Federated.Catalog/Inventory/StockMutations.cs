@@ -52,10 +52,19 @@ public static class StockMutations
         command.Parameters.Add(new NpgsqlParameter { Value = input.FulfillmentCenter });
         command.Parameters.Add(new NpgsqlParameter { Value = variant.ProductId });
         command.Parameters.Add(new NpgsqlParameter { Value = input.Delta });
+        StockLevel? level = null;
         await using (var reader = await command.ExecuteReaderAsync(ctx.CancellationToken))
         {
             if (await reader.ReadAsync(ctx.CancellationToken))
-                return new StockPayload(variant, new StockLevel(input.FulfillmentCenter, reader.GetInt32(0), reader.GetInt32(1)), []);
+                level = new StockLevel(input.FulfillmentCenter, reader.GetInt32(0), reader.GetInt32(1));
+        }
+        if (level is not null)
+        {
+            // Search's in-stock flag follows; a moment behind the stock at most, never wrong after.
+            await using var refresh = ctx.RequestServices!.GetRequiredService<NpgsqlDataSource>().CreateCommand(Search.SearchTables.RefreshInStockSql);
+            refresh.Parameters.Add(new NpgsqlParameter { Value = new[] { variant.ProductId } });
+            await refresh.ExecuteNonQueryAsync(ctx.CancellationToken);
+            return new StockPayload(variant, level, []);
         }
         return StockPayload.Failed(new UserError(CatalogErrors.InsufficientStock,
             "On hand may not drop below zero or below what is reserved.", ["input", "delta"]));

@@ -56,17 +56,26 @@ public sealed class ProductListQuery
         ("0-25", 0m, 25m), ("25-50", 25m, 50m), ("50-100", 50m, 100m), ("100-250", 100m, 250m), ("250-500", 250m, 500m), ("500+", 500m, null),
     ];
 
-    private sealed record SortKey(string Name, string Expression, string SqlType, bool Descending);
+    /// <summary>A sort: its cursor name, its column (in product_search and in the matches), its SQL type, its direction.</summary>
+    private sealed record SortKey(string Name, string Column, string SqlType, bool Descending)
+    {
+        public string Direction => Descending ? "desc" : "asc";
 
-    private static readonly SortKey ById = new("id", "s.id", "text", false);
+        /// <summary>Rows after the cursor's (value, id) in this order.</summary>
+        public string After(string alias, string value, string id) => Column == "id"
+            ? $"{alias}.id > {id}"
+            : $"({alias}.{Column} {(Descending ? "<" : ">")} {value}::{SqlType} or ({alias}.{Column} = {value}::{SqlType} and {alias}.id > {id}))";
+    }
+
+    private static readonly SortKey ById = new("id", "id", "text", false);
 
     private static SortKey KeyOf(ProductSort sort) => sort switch
     {
-        ProductSort.Relevance => new("relevance", "ts_rank(s.document, q.query)", "real", true),
-        ProductSort.PriceAsc => new("price-asc", "s.price", "numeric", false),
-        ProductSort.PriceDesc => new("price-desc", "s.price", "numeric", true),
-        ProductSort.Newest => new("newest", "s.created_at", "timestamptz", true),
-        ProductSort.Name => new("name", "s.name", "text", false),
+        ProductSort.Relevance => new("relevance", "rank", "real", true),
+        ProductSort.PriceAsc => new("price-asc", "price", "numeric", false),
+        ProductSort.PriceDesc => new("price-desc", "price", "numeric", true),
+        ProductSort.Newest => new("newest", "created_at", "timestamptz", true),
+        ProductSort.Name => new("name", "name", "text", false),
         _ => throw new ArgumentOutOfRangeException(nameof(sort)),
     };
 
@@ -94,40 +103,51 @@ public sealed class ProductListQuery
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var batch = new NpgsqlBatch(connection);
-        batch.BatchCommands.Add(PageCommand(key, after));
-        if (WithTotal || WithFacets)
-            batch.BatchCommands.Add(CountsCommand());
+        if (TsQuery is null)
+        {
+            batch.BatchCommands.Add(BrowsePageCommand(key, after));
+            if (WithTotal)
+                batch.BatchCommands.Add(BrowseCountCommand());
+        }
+        else
+        {
+            batch.BatchCommands.Add(SearchCommand(key, after));
+        }
 
-        var rows = new List<(Product, string)>(Paging.Limit);
+        var rows = new List<(int Position, Product Product, string Cursor)>(Paging.Limit);
         int? total = null;
         var facets = new Dictionary<string, List<FacetValue>> { ["brand"] = [], ["category"] = [], ["price"] = [] };
         await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
         {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                var product = serializer.FromJson<Product>(reader, 2);
-                var cursor = key == ById
-                    ? Cursor.Encode(new[] { reader.GetString(0) })
-                    : Cursor.Encode(new[] { key.Name, reader.GetString(1), reader.GetString(0) });
-                rows.Add((product, cursor));
-            }
-            if (await reader.NextResultAsync(cancellationToken))
+            do
             {
                 while (await reader.ReadAsync(cancellationToken))
                 {
-                    var facet = reader.GetString(0);
-                    var count = checked((int)reader.GetInt64(2));
-                    if (facet == "total")
-                        total = count;
-                    else
-                        facets[facet].Add(new FacetValue(reader.GetString(1), count));
+                    // Every statement answers (kind, value, number, sort value, document).
+                    var kind = reader.GetString(0);
+                    var number = checked((int)reader.GetInt64(2));
+                    switch (kind)
+                    {
+                        case "page":
+                            var id = reader.GetString(1);
+                            var cursor = key == ById ? Cursor.Encode(new[] { id }) : Cursor.Encode(new[] { key.Name, reader.GetString(3), id });
+                            rows.Add((number, serializer.FromJson<Product>(reader, 4), cursor));
+                            break;
+                        case "total":
+                            total = number;
+                            break;
+                        default:
+                            facets[kind].Add(new FacetValue(reader.GetString(1), number));
+                            break;
+                    }
                 }
             }
+            while (await reader.NextResultAsync(cancellationToken));
         }
         IReadOnlyList<Facet> facetList = WithFacets
             ? [.. facets.Select(f => new Facet(f.Key, f.Value))]
             : [];
-        return new ProductListResult(rows, WithTotal ? total ?? 0 : null, facetList);
+        return new ProductListResult([.. rows.OrderBy(r => r.Position).Select(r => (r.Product, r.Cursor))], WithTotal ? total ?? 0 : null, facetList);
     }
 
     private (string Value, string Id)? DecodeAfter(SortKey key)
@@ -142,59 +162,78 @@ public sealed class ProductListQuery
         throw new GraphQLFailure(ErrorCodes.InvalidCursor, "The cursor belongs to a list in another order; start again without 'after'.");
     }
 
-    private NpgsqlBatchCommand PageCommand(SortKey key, (string Value, string Id)? after)
+    /// <summary>Browsing: the page straight from an index in the sort's order.</summary>
+    private NpgsqlBatchCommand BrowsePageCommand(SortKey key, (string Value, string Id)? after)
     {
         var sql = new SqlBuilder();
         var where = Conditions(sql, brands: true, prices: true);
         if (after is { } a)
-        {
-            var value = sql.Add(a.Value);
-            var id = sql.Add(a.Id);
-            var beyond = key.Descending ? "<" : ">";
-            where.Add(key == ById
-                ? $"s.id > {id}"
-                : $"({key.Expression} {beyond} {value}::{key.SqlType} or ({key.Expression} = {value}::{key.SqlType} and s.id > {id}))");
-        }
+            where.Add(key.After("s", sql.Add(a.Value), sql.Add(a.Id)));
         var limit = sql.Add(Paging.Limit);
         sql.Text = $"""
-            select s.id, ({key.Expression})::text, d.data
-            from {SearchTables.Products} s {QueryJoin(sql)}
+            select 'page', s.id, row_number() over (order by s.{key.Column} {key.Direction}, s.id), (s.{key.Column})::text, d.data
+            from (select * from {SearchTables.Products} s {Where(where)} order by s.{key.Column} {key.Direction}, s.id limit {limit}) s
             join catalog.mt_doc_product d on d.id = s.id
-            {Where(where)}
-            order by {key.Expression} {(key.Descending ? "desc" : "asc")}, s.id
-            limit {limit}
             """;
         return sql.ToBatchCommand();
     }
 
-    /// <summary>The total and the facets from one scan of the matches.</summary>
-    private NpgsqlBatchCommand CountsCommand()
+    private NpgsqlBatchCommand BrowseCountCommand()
     {
         var sql = new SqlBuilder();
+        sql.Text = $"select 'total', '', count(*), null, null from {SearchTables.Products} s {Where(Conditions(sql, brands: true, prices: true))}";
+        return sql.ToBatchCommand();
+    }
+
+    /// <summary>
+    /// Searching: the matches are read once (a materialized CTE), and the page, the total and
+    /// the facets all come from them, in one statement. Relevance is computed only when it sorts.
+    /// </summary>
+    private NpgsqlBatchCommand SearchCommand(SortKey key, (string Value, string Id)? after)
+    {
+        var sql = new SqlBuilder();
+        var query = sql.Add(TsQuery!);
         var matching = Where(Conditions(sql, brands: false, prices: false));
-        var brandOk = Filter.Brands is { } brands ? $"brand = any({sql.Add(brands.ToArray())})" : "true";
-        var priceOk = string.Join(" and ", PriceConditions(sql, "price").DefaultIfEmpty("true"));
+        var brandOk = Filter.Brands is { } brands ? $"m.brand = any({sql.Add(brands.ToArray())})" : "true";
+        var priceOk = string.Join(" and ", PriceConditions(sql, "m.price").DefaultIfEmpty("true"));
+        var pageWhere = $"{brandOk} and {priceOk}";
+        if (after is { } a)
+            pageWhere += " and " + key.After("m", sql.Add(a.Value), sql.Add(a.Id));
+        var limit = sql.Add(Paging.Limit);
+        var rank = key.Column == "rank" ? "ts_rank(s.document, q.query)" : "0::real";
         var band = "case " + string.Concat(PriceBands.Select(b =>
-            b.To is { } to ? $"when price < {to.ToString(CultureInfo.InvariantCulture)} then '{b.Label}' " : $"else '{b.Label}' ")) + "end";
-        var parts = new List<string> { $"select 'total', '', count(*) from matches where {brandOk} and {priceOk}" };
+            b.To is { } to ? $"when m.price < {to.ToString(CultureInfo.InvariantCulture)} then '{b.Label}' " : $"else '{b.Label}' ")) + "end";
+
+        var parts = new List<string>
+        {
+            $"""
+            select 'page', p.id, p.position, p.sort_value, d.data
+            from (
+                select m.id, (m.{key.Column})::text as sort_value, row_number() over (order by m.{key.Column} {key.Direction}, m.id) as position
+                from (select * from matches m where {pageWhere} order by m.{key.Column} {key.Direction}, m.id limit {limit}) m
+            ) p join catalog.mt_doc_product d on d.id = p.id
+            """,
+        };
+        if (WithTotal || WithFacets)
+            parts.Add($"select 'total', '', count(*), null, null from matches m where {brandOk} and {priceOk}");
         if (WithFacets)
         {
-            parts.Add($"(select 'brand', brand, count(*) from matches where {priceOk} group by brand order by 3 desc, 2 limit {FacetSize})");
-            parts.Add($"(select 'category', category_id, count(*) from matches where {brandOk} and {priceOk} group by category_id order by 3 desc, 2 limit {FacetSize})");
-            parts.Add($"(select 'price', band, count(*) from (select {band} as band, price from matches where {brandOk}) b group by band order by min(price))");
+            parts.Add($"(select 'brand', m.brand, count(*), null, null from matches m where {priceOk} group by m.brand order by 3 desc, 2 limit {FacetSize})");
+            parts.Add($"(select 'category', m.category_id, count(*), null, null from matches m where {brandOk} and {priceOk} group by m.category_id order by 3 desc, 2 limit {FacetSize})");
+            parts.Add($"(select 'price', b.band, count(*), null, null from (select {band} as band, m.price from matches m where {brandOk}) b group by b.band order by min(b.price))");
         }
         sql.Text = $"""
             with matches as materialized (
-                select s.brand, s.category_id, s.price from {SearchTables.Products} s {QueryJoin(sql)} {matching}
+                select s.id, s.brand, s.category_id, s.price, s.created_at, s.name, {rank} as rank
+                from {SearchTables.Products} s cross join to_tsquery('{SearchTables.Language}', {query}) as q(query)
+                {matching}
             )
             {string.Join("\nunion all\n", parts)}
             """;
         return sql.ToBatchCommand();
     }
 
-    private string QueryJoin(SqlBuilder sql) =>
-        TsQuery is null ? "" : $"cross join to_tsquery('{SearchTables.Language}', {sql.Add(TsQuery)}) as q(query)";
-
+    /// <summary>Conditions on product_search rows (alias s).</summary>
     private List<string> Conditions(SqlBuilder sql, bool brands, bool prices)
     {
         var where = new List<string>();
@@ -203,7 +242,7 @@ public sealed class ProductListQuery
         if (Filter.CategoryId is { } category)
             where.Add($"s.category_ids @> array[{sql.Add(category)}]");
         if (Filter.InStockOnly == true)
-            where.Add($"exists (select 1 from {InventoryTable.Name} i where i.product_id = s.id and i.on_hand > i.reserved)");
+            where.Add("s.in_stock");
         if (brands && Filter.Brands is { } names)
             where.Add($"s.brand = any({sql.Add(names.ToArray())})");
         if (prices)

@@ -12,8 +12,10 @@ namespace Federated.Catalog.Search;
 public static class SearchIndex
 {
     /// <summary>
-    /// Name and brand weigh most (A), then the category path's names (B), then the
-    /// description (D). Text is unaccented so "café" and "cafe" meet.
+    /// Name and brand weigh most (A), then the category path's names (B). Descriptions are left
+    /// out: shoppers search for what a product is, and matching marketing copy made broad words
+    /// ("ergonomic") hit a large part of the catalog and made every row several times wider.
+    /// Text is unaccented so "café" and "cafe" meet.
     /// </summary>
     private const string Upsert = $"""
         with recursive paths as (
@@ -23,18 +25,19 @@ public static class SearchIndex
             select c.id, p.ids || c.id::text, p.names || ' ' || (c.data ->> 'Name')
             from catalog.mt_doc_category c join paths p on c.data ->> 'ParentId' = p.id
         )
-        insert into {SearchTables.Products} as s (id, name, brand, category_id, category_ids, price, created_at, document)
+        insert into {SearchTables.Products} as s (id, name, brand, category_id, category_ids, price, created_at, in_stock, document)
         select d.id, d.data ->> 'Name', d.data ->> 'Brand', d.category_id, paths.ids, (d.data ->> 'Price')::numeric,
                (d.data ->> 'CreatedAt')::timestamptz,
+               exists (select 1 from {Inventory.InventoryTable.Name} i where i.product_id = d.id and i.on_hand > i.reserved),
                setweight(to_tsvector('{SearchTables.Language}', unaccent((d.data ->> 'Name') || ' ' || (d.data ->> 'Brand'))), 'A')
                || setweight(to_tsvector('{SearchTables.Language}', unaccent(paths.names)), 'B')
-               || setweight(to_tsvector('{SearchTables.Language}', unaccent(left(d.data ->> 'Description', 2000))), 'D')
         from catalog.mt_doc_product d join paths on paths.id = d.category_id
         """;
 
     private const string OnConflict = """
         on conflict (id) do update set name = excluded.name, brand = excluded.brand, category_id = excluded.category_id,
-            category_ids = excluded.category_ids, price = excluded.price, created_at = excluded.created_at, document = excluded.document
+            category_ids = excluded.category_ids, price = excluded.price, created_at = excluded.created_at, in_stock = excluded.in_stock,
+            document = excluded.document
         """;
 
     /// <summary>Words of names, brands and category names: what a misspelling is corrected to.</summary>
@@ -71,7 +74,9 @@ public static class SearchIndex
         foreach (var sql in new[]
                  {
                      $"truncate {SearchTables.Products}, {SearchTables.Terms}",
-                     Upsert,
+                     // Rows of a category side by side: a search within a category, and the
+                     // matches of a word (which mostly share categories), read few pages.
+                     Upsert + " order by d.category_id, d.id",
                      TermsOf,
                      CategoryTerms,
                  })

@@ -16,8 +16,23 @@ public sealed class SearchTables(NpgsqlDataSource dataSource) : IStartupTask
     public const string Products = CatalogExtensions.ServiceName + ".product_search";
     public const string Terms = CatalogExtensions.ServiceName + ".search_terms";
 
+    /// <summary>Bumped when what the search rows hold changes: stored catalogs are indexed again at start-up.</summary>
+    public const int Version = 3;
+
     /// <summary>The text search configuration of documents and queries: English stemming.</summary>
     public const string Language = "english";
+
+    /// <summary>
+    /// Keeps <c>in_stock</c> (any variant with a unit available) right for the products of
+    /// <c>$1</c> (a text[] of product ids) after their inventory changed; writes only rows
+    /// whose flag flips, which is rare, so it adds no contention to reservations.
+    /// </summary>
+    public const string RefreshInStockSql = $"""
+        update {Products} s set in_stock = f.in_stock
+        from (select p.id, exists (select 1 from {Inventory.InventoryTable.Name} i where i.product_id = p.id and i.on_hand > i.reserved) as in_stock
+              from unnest($1::text[]) as p(id)) f
+        where s.id = f.id and s.in_stock <> f.in_stock
+        """;
 
     public const string CreateIndexesSql = $"""
         create index if not exists product_search_document on {Products} using gin (document);
@@ -53,8 +68,10 @@ public sealed class SearchTables(NpgsqlDataSource dataSource) : IStartupTask
                 category_ids text[] not null,
                 price numeric(12, 2) not null,
                 created_at timestamptz not null,
+                in_stock boolean not null default false,
                 document tsvector not null
             );
+            alter table {Products} add column if not exists in_stock boolean not null default false;
             create table if not exists {Terms} (
                 term text collate "C" primary key,
                 documents integer not null default 1

@@ -261,6 +261,33 @@ public sealed class SearchTests(FederatedStack stack)
         Assert.Contains(id, Ids(await SearchAsync(cheap)));
     }
 
+    [Fact]
+    public async Task InStockOnly_FollowsStockChanges_AndReservations()
+    {
+        var sku = stack.NewSku();
+        var product = await stack.CreateProductAsync(CatalogAdmin.Variant(sku, "12.00"));
+        var id = product.GetProperty("id").GetString()!;
+        var word = "quokkabag" + stack.RunId.Where(char.IsLetter).Aggregate("", (w, c) => w + c);
+        Assert.Empty((await stack.AsAdminAsync(CatalogAdmin.UpdateProduct, new { id, name = $"Testbrand {word} Backpack" })).Data.GetProperty("updateProduct").ErrorCodes());
+        var inStock = new { query = word, filter = new { inStockOnly = true } };
+        Assert.Empty(Ids(await SearchAsync(inStock)));
+
+        await stack.AsAdminAsync(CatalogAdmin.AdjustStock, new { sku, fulfillmentCenter = "FC-EAST", delta = 1 });
+        Assert.Equal(new[] { id }, Ids(await SearchAsync(inStock)));
+
+        var key = System.Security.Cryptography.ECDsa.Create();
+        key.ImportFromPem(stack.Settings.Identity.ServiceSigningKey);
+        var service = Accounts.BearerHeader(Accounts.Mint(stack, "orders", key: key, role: "service"));
+        var orderId = $"order-instock-{stack.RunId}";
+        await stack.PostAsync(ServiceNames.Catalog, "mutation($input: ReserveStockInput!) { reserveStock(input: $input) { errors { code } } }",
+            new { input = new { orderId, lines = new[] { new { sku, quantity = 1 } } } }, null, service);
+        Assert.Empty(Ids(await SearchAsync(inStock)));
+
+        await stack.PostAsync(ServiceNames.Catalog, "mutation($input: ReservationInput!) { releaseStock(input: $input) { errors { code } } }",
+            new { input = new { orderId } }, null, service);
+        Assert.Equal(new[] { id }, Ids(await SearchAsync(inStock)));
+    }
+
     private async Task<JsonElement> SearchAsync(object variables) =>
         (await stack.PostAsync(ServiceNames.Catalog, SearchQuery, variables)).Data.GetProperty("search");
 
