@@ -1,0 +1,422 @@
+using System.Text;
+using Federated.Gateway.Operations;
+using Federated.Gateway.Supergraph;
+using GraphQLParser.AST;
+
+namespace Federated.Gateway.Planning;
+
+/// <summary>
+/// Turns a normalized operation into a <see cref="QueryPlan"/>. Fields stay in the subgraph
+/// that is already fetching their parent while it can resolve them; otherwise the planner
+/// jumps to another subgraph through an entity key, one <c>_entities</c> fetch per subgraph
+/// and path. Among subgraphs that share a field it picks the one needing fewest fetches.
+/// </summary>
+public sealed class QueryPlanner(SupergraphModel supergraph)
+{
+    public QueryPlan Plan(NormalizedOperation operation) => new Run(supergraph, operation).Plan();
+
+    private readonly record struct Context(FetchGroup Group, SubgraphSelection Target, string[] Path, SelectionSet? Provided)
+    {
+        public string Subgraph => Group.Subgraph;
+    }
+
+    private sealed class Run(SupergraphModel model, NormalizedOperation operation)
+    {
+        private readonly List<FetchGroup> _roots = [];
+        private List<FetchGroup>? _recording;
+        private int _nextId;
+        private bool _introspection;
+
+        public QueryPlan Plan()
+        {
+            var rootType = model.Type(operation.RootType);
+            var isMutation = operation.Type == OperationType.Mutation;
+            foreach (var field in operation.SelectionSet.Collect(rootType.Name, model))
+            {
+                if (field.Field.IsTypename)
+                    continue;
+                if (field.Field.IsIntrospection)
+                {
+                    _introspection = true;
+                    continue;
+                }
+                var definition = field.Field.Definition!;
+                var candidates = definition.ResolvingSubgraphs().ToList();
+                if (candidates.Count == 0)
+                    throw new PlanningException($"No subgraph resolves {rootType.Name}.{definition.Name}.");
+                FetchGroup group;
+                if (isMutation)
+                {
+                    // Mutation fields run one after another: a new fetch whenever the subgraph changes.
+                    var last = _roots.Count > 0 ? _roots[^1] : null;
+                    group = last is not null && candidates.Contains(last.Subgraph) ? last : NewRoot(Cheapest(candidates, definition, field.SelectionSet));
+                }
+                else
+                {
+                    group = _roots.FirstOrDefault(g => candidates.Contains(g.Subgraph)) is { } existing
+                            && Missing(existing.Subgraph, definition.NamedType, field.SelectionSet, null) <= candidates.Min(c => Missing(c, definition.NamedType, field.SelectionSet, null))
+                        ? existing
+                        : RootFor(Cheapest(candidates, definition, field.SelectionSet));
+                }
+                PlanFieldHere(new Context(group, group.Selection, [], null), field);
+            }
+            return new QueryPlan(operation, BuildRoot(isMutation), _introspection);
+        }
+
+        private FetchGroup NewRoot(string subgraph)
+        {
+            var group = new FetchGroup(_nextId++, subgraph, null, null);
+            _roots.Add(group);
+            return group;
+        }
+
+        private FetchGroup RootFor(string subgraph) => _roots.FirstOrDefault(g => g.Subgraph == subgraph) ?? NewRoot(subgraph);
+
+        private string Cheapest(List<string> candidates, FieldDef definition, SelectionSet? selection) =>
+            candidates.OrderBy(c => Missing(c, definition.NamedType, selection, null)).First();
+
+        private void PlanSelection(Context context, string typeName, SelectionSet selection)
+        {
+            var type = model.Type(typeName);
+            if (type.Kind == TypeKind.Object)
+            {
+                foreach (var field in selection.Collect(typeName, model))
+                    PlanField(context, type, field);
+            }
+            else
+            {
+                PlanAbstract(context, type, selection);
+            }
+        }
+
+        private void PlanAbstract(Context context, TypeDef type, SelectionSet selection)
+        {
+            context.Target.AddField("__typename", null, null, false);
+            var possible = type.PossibleTypes.Where(t => model.IsPossibleTypeIn(context.Subgraph, type.Name, t)).ToList();
+            if (CanKeepAbstract(context, type, selection, possible))
+            {
+                foreach (var item in selection.Items)
+                {
+                    switch (item)
+                    {
+                        case FieldSelection field:
+                            PlanField(context, type, new CollectedField(field.ResponseKey, field, field.SelectionSet));
+                            break;
+                        case InlineFragmentSelection fragment when fragment.TypeCondition is null || fragment.TypeCondition == type.Name:
+                            PlanAbstract(context, type, fragment.SelectionSet);
+                            break;
+                        case InlineFragmentSelection fragment:
+                            var condition = model.Type(fragment.TypeCondition!);
+                            if (!condition.Subgraphs.Contains(context.Subgraph)
+                                || !possible.Any(p => model.IsPossibleType(condition.Name, p)))
+                                break;
+                            PlanSelection(context with { Target = context.Target.AddInlineFragment(condition.Name) }, condition.Name, fragment.SelectionSet);
+                            break;
+                    }
+                }
+                return;
+            }
+
+            foreach (var objectType in possible)
+            {
+                if (selection.Collect(objectType, model).Length == 0)
+                    continue;
+                PlanSelection(context with { Target = context.Target.AddInlineFragment(objectType) }, objectType, selection);
+            }
+        }
+
+        /// <summary>
+        /// Whether the abstract selection can be sent as written: every field selected on the
+        /// abstract type itself is resolved here for every possible type (or by an entity interface).
+        /// </summary>
+        private bool CanKeepAbstract(Context context, TypeDef type, SelectionSet selection, List<string> possible)
+        {
+            if (type.InterfaceObjectIn.Contains(context.Subgraph))
+                return true;
+            foreach (var item in selection.Items)
+            {
+                switch (item)
+                {
+                    case FieldSelection { IsTypename: true }:
+                        continue;
+                    case FieldSelection field:
+                        if (!Resolvable(context.Subgraph, field.Definition!, context.Provided))
+                        {
+                            if (type.IsEntity && FindJump(context, type, field.Definition!) is not null)
+                                continue;
+                            return false;
+                        }
+                        foreach (var objectType in possible)
+                            if (model.Type(objectType).Fields.TryGetValue(field.Name, out var implementation) && !implementation.ResolvableIn(context.Subgraph))
+                                return false;
+                        break;
+                    case InlineFragmentSelection fragment when fragment.TypeCondition is null || fragment.TypeCondition == type.Name:
+                        if (!CanKeepAbstract(context, type, fragment.SelectionSet, possible))
+                            return false;
+                        break;
+                }
+            }
+            return true;
+        }
+
+        private void PlanField(Context context, TypeDef parent, CollectedField field)
+        {
+            if (field.Field.IsTypename)
+            {
+                context.Target.AddField("__typename", field.Field.Alias, null, false);
+                return;
+            }
+            var definition = field.Field.Definition!;
+            if (Resolvable(context.Subgraph, definition, context.Provided))
+            {
+                // A shared field whose subtree this subgraph cannot finish may be cheaper elsewhere.
+                var here = Missing(context.Subgraph, definition.NamedType, field.SelectionSet, ProvidedChild(context.Provided, definition.Name));
+                if (here > 0 && parent.IsEntity)
+                {
+                    var better = definition.ResolvingSubgraphs()
+                        .Where(s => s != context.Subgraph)
+                        .Select(s => (Subgraph: s, Cost: 1 + Missing(s, definition.NamedType, field.SelectionSet, null)))
+                        .Where(c => c.Cost < here && FindKey(context, parent, c.Subgraph) is not null)
+                        .OrderBy(c => c.Cost)
+                        .Select(c => c.Subgraph)
+                        .FirstOrDefault();
+                    if (better is not null)
+                    {
+                        Jump(context, parent, better, field);
+                        return;
+                    }
+                }
+                PlanFieldHere(context, field);
+                return;
+            }
+
+            var target = FindJump(context, parent, definition)
+                ?? throw new PlanningException($"Cannot plan {parent.Name}.{definition.Name}: no subgraph resolving it can be reached from subgraph '{context.Subgraph}' through a key.");
+            Jump(context, parent, target, field);
+        }
+
+        private string? FindJump(Context context, TypeDef parent, FieldDef definition)
+        {
+            var pathKey = string.Join('.', context.Path);
+            var candidates = definition.ResolvingSubgraphs().Where(s => s != context.Subgraph && FindKey(context, parent, s) is not null).ToList();
+            return candidates.FirstOrDefault(s => context.Group.FindChild(s, pathKey) is not null) ?? candidates.FirstOrDefault();
+        }
+
+        /// <summary>A key of <paramref name="type"/> that <paramref name="subgraph"/> resolves and the current subgraph can provide.</summary>
+        private KeyDef? FindKey(Context context, TypeDef type, string subgraph) =>
+            type.ResolvableKeysIn(subgraph).FirstOrDefault(k => Missing(context.Subgraph, type.Name, k.Fields, context.Provided) == 0);
+
+        private void Jump(Context context, TypeDef parent, string subgraph, CollectedField field)
+        {
+            var key = FindKey(context, parent, subgraph)!;
+            var definition = field.Field.Definition!;
+            context.Target.AddField("__typename", null, null, false);
+            AddFields(context.Target, key.Fields);
+
+            var requires = definition.SourceIn(subgraph)?.Requires;
+            var pathKey = string.Join('.', context.Path);
+            FetchGroup group;
+            if (requires is null)
+            {
+                group = context.Group.FindChild(subgraph, pathKey)
+                    ?? context.Group.AddChild(new FetchGroup(_nextId++, subgraph, context.Group, context.Path), pathKey, shareable: true);
+            }
+            else
+            {
+                // Required fields come first, from here or from further fetches; this fetch waits for all of them.
+                var outer = _recording;
+                _recording = [];
+                PlanSelection(context, parent.Name, requires);
+                var dependencies = _recording;
+                _recording = outer;
+                group = new FetchGroup(_nextId++, subgraph, context.Group, context.Path);
+                group.Dependencies.AddRange(dependencies);
+                context.Group.AddChild(group, pathKey, shareable: false);
+            }
+            _recording?.Add(group);
+
+            var typenameOverride = parent.IsAbstract && parent.InterfaceObjectIn.Contains(subgraph) ? parent.Name : null;
+            group.AddShape(parent.Name, typenameOverride, key.Fields);
+            if (requires is not null)
+                group.AddShape(parent.Name, typenameOverride, requires);
+            var entityTarget = group.Selection.AddInlineFragment(parent.Name);
+            PlanFieldHere(new Context(group, entityTarget, context.Path, null), field);
+        }
+
+        /// <summary>Adds a field the context's subgraph resolves, and plans its selection from there.</summary>
+        private void PlanFieldHere(Context context, CollectedField field)
+        {
+            var selection = field.Field;
+            var definition = selection.Definition!;
+            var child = context.Target.AddField(selection.Name, selection.Alias, selection.Arguments, field.SelectionSet is not null);
+            if (field.SelectionSet is null || child is null)
+                return;
+            var path = new string[context.Path.Length + 1 + ListDepth(definition.Type)];
+            context.Path.CopyTo(path, 0);
+            path[context.Path.Length] = field.ResponseKey;
+            for (var i = context.Path.Length + 1; i < path.Length; i++)
+                path[i] = "@";
+            var provided = Merge(ProvidedChild(context.Provided, definition.Name), definition.SourceIn(context.Subgraph)?.Provides);
+            PlanSelection(new Context(context.Group, child, path, provided), definition.NamedType, field.SelectionSet);
+        }
+
+        private static void AddFields(SubgraphSelection target, SelectionSet fields)
+        {
+            foreach (var item in fields.Items)
+            {
+                if (item is FieldSelection field)
+                {
+                    var child = target.AddField(field.Name, field.Alias, field.Arguments, field.SelectionSet is not null);
+                    if (child is not null && field.SelectionSet is not null)
+                        AddFields(child, field.SelectionSet);
+                }
+                else if (item is InlineFragmentSelection fragment)
+                {
+                    AddFields(fragment.TypeCondition is null ? target : target.AddInlineFragment(fragment.TypeCondition), fragment.SelectionSet);
+                }
+            }
+        }
+
+        private static bool Resolvable(string subgraph, FieldDef definition, SelectionSet? provided) =>
+            definition.ResolvableIn(subgraph) || (provided is not null && ProvidedChildExists(provided, definition.Name));
+
+        private static bool ProvidedChildExists(SelectionSet provided, string name) =>
+            provided.Items.Any(i => i is FieldSelection f ? f.Name == name : i is InlineFragmentSelection g && ProvidedChildExists(g.SelectionSet, name));
+
+        private static SelectionSet? ProvidedChild(SelectionSet? provided, string name)
+        {
+            if (provided is null)
+                return null;
+            var items = new List<Selection>();
+            Gather(provided, name, items);
+            return items.Count == 0 ? null : new SelectionSet(provided.TypeName, items);
+
+            static void Gather(SelectionSet set, string name, List<Selection> items)
+            {
+                foreach (var item in set.Items)
+                {
+                    if (item is FieldSelection f && f.Name == name && f.SelectionSet is not null)
+                        items.AddRange(f.SelectionSet.Items);
+                    else if (item is InlineFragmentSelection g)
+                        Gather(g.SelectionSet, name, items);
+                }
+            }
+        }
+
+        private static SelectionSet? Merge(SelectionSet? a, SelectionSet? b) =>
+            a is null ? b : b is null ? a : new SelectionSet(a.TypeName, [.. a.Items, .. b.Items]);
+
+        /// <summary>How many fields of the selection <paramref name="subgraph"/> cannot resolve itself: an estimate of the extra fetches.</summary>
+        private int Missing(string subgraph, string typeName, SelectionSet? selection, SelectionSet? provided)
+        {
+            if (selection is null)
+                return 0;
+            var type = model.Type(typeName);
+            var missing = 0;
+            if (type.Kind == TypeKind.Object)
+            {
+                foreach (var field in selection.Collect(typeName, model))
+                    missing += MissingField(subgraph, field.Field, field.SelectionSet, provided);
+                return missing;
+            }
+            foreach (var item in selection.Items)
+            {
+                if (item is FieldSelection field)
+                    missing += MissingField(subgraph, field, field.SelectionSet, provided);
+                else if (item is InlineFragmentSelection fragment)
+                    missing += Missing(subgraph, fragment.TypeCondition ?? typeName, fragment.SelectionSet, provided);
+            }
+            return missing;
+        }
+
+        private int MissingField(string subgraph, FieldSelection field, SelectionSet? selection, SelectionSet? provided)
+        {
+            if (field.Definition is null)
+                return 0;
+            if (!Resolvable(subgraph, field.Definition, provided))
+                return 1;
+            return Missing(subgraph, field.Definition.NamedType, selection, ProvidedChild(provided, field.Name));
+        }
+
+        private static int ListDepth(GraphQLType type) => type switch
+        {
+            GraphQLNonNullType nonNull => ListDepth(nonNull.Type),
+            GraphQLListType list => 1 + ListDepth(list.Type),
+            _ => 0,
+        };
+
+        private PlanNode? BuildRoot(bool isMutation)
+        {
+            var nodes = _roots.Select(Build).ToList();
+            if (nodes.Count == 0)
+                return null;
+            if (nodes.Count == 1)
+                return nodes[0];
+            return isMutation ? new SequenceNode(nodes) : new ParallelNode(nodes);
+        }
+
+        private PlanNode Build(FetchGroup group)
+        {
+            var fetch = ToFetch(group);
+            var plain = group.Children.Where(c => c.Dependencies.Count == 0).Select(Build).ToList();
+            // Groups with @requires wait for their parent's other children: their dependencies are among them.
+            var dependent = group.Children.Where(c => c.Dependencies.Count > 0).Select(Build).ToList();
+            if (plain.Count == 0 && dependent.Count == 0)
+                return fetch;
+            var sequence = new List<PlanNode> { fetch };
+            if (plain.Count > 0)
+                sequence.Add(plain.Count == 1 ? plain[0] : new ParallelNode(plain));
+            sequence.AddRange(dependent);
+            return new SequenceNode(sequence.SelectMany(n => n is SequenceNode inner ? inner.Nodes : [n]).ToList());
+        }
+
+        private FetchNode ToFetch(FetchGroup group)
+        {
+            var variables = new HashSet<string>();
+            var body = new StringBuilder();
+            if (group.MergePath is null)
+            {
+                group.Selection.Print(body, variables);
+            }
+            else
+            {
+                body.Append("{ _entities(representations: $representations) ");
+                group.Selection.Print(body, variables);
+                body.Append(" }");
+            }
+
+            var query = new StringBuilder(operation.Type == OperationType.Mutation && group.MergePath is null ? "mutation" : "query");
+            var definitions = operation.Definition.Variables?.Items.Where(v => variables.Contains(v.Variable.Name.StringValue)).ToList() ?? [];
+            if (group.MergePath is not null || definitions.Count > 0)
+            {
+                query.Append('(');
+                var first = true;
+                if (group.MergePath is not null)
+                {
+                    query.Append("$representations: [_Any!]!");
+                    first = false;
+                }
+                foreach (var definition in definitions)
+                {
+                    if (!first)
+                        query.Append(", ");
+                    first = false;
+                    query.Append('$').Append(definition.Variable.Name.StringValue).Append(": ").Append(SelectionPrinter.Print(definition.Type));
+                    if (definition.DefaultValue is not null)
+                        query.Append(" = ").Append(SelectionPrinter.Print(definition.DefaultValue));
+                }
+                query.Append(')');
+            }
+            query.Append(' ').Append(body);
+
+            List<RepresentationShape>? shapes = null;
+            if (group.MergePath is not null)
+                shapes = group.Shapes.Select(s => new RepresentationShape(
+                    s.Key, s.Value.TypenameOverride,
+                    s.Value.Fields.Count == 1 ? s.Value.Fields[0] : new SelectionSet(s.Value.Fields[0].TypeName, s.Value.Fields.SelectMany(f => f.Items).ToList()))).ToList();
+            return new FetchNode(group.Subgraph, query.ToString(), definitions.Select(d => d.Variable.Name.StringValue).ToList(), group.MergePath, shapes);
+        }
+    }
+}
+
+public sealed class PlanningException(string message) : Exception(message);
