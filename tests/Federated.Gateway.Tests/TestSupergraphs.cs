@@ -43,7 +43,11 @@ public static class TestSupergraphs
         return Path.Combine(dir?.FullName ?? throw new InvalidOperationException("Federated.sln not found."), relative);
     }
 
-    public static SupergraphModel Project() => SupergraphParser.Parse(File.ReadAllText(RepoFile("schema/supergraph.graphql")));
+    private static readonly Lazy<SupergraphModel> ProjectModel = new(() =>
+        SupergraphParser.Parse(File.ReadAllText(RepoFile("schema/supergraph.graphql"))).WithSubgraphUrls(s => $"http://{s.Name}/graphql"));
+
+    /// <summary>The project's own supergraph, its subgraphs at http://name/graphql.</summary>
+    public static SupergraphModel Project() => ProjectModel.Value;
 
     public static NormalizedOperation Normalize(SupergraphModel model, string query, IReadOnlyDictionary<string, bool>? conditions = null)
     {

@@ -69,7 +69,7 @@ public static class OperationNormalizer
         var alias = field.Alias?.Name.StringValue;
         if (name.StartsWith("__", StringComparison.Ordinal))
             // __typename is a leaf; __schema and __type are answered by the API schema itself.
-            return new FieldSelection(name, alias, field.Arguments, null, null);
+            return new FieldSelection(name, alias, field.Arguments, null, null) { Ast = name == "__typename" ? null : field };
 
         if (!parent.Fields.TryGetValue(name, out var definition))
             throw new InvalidOperationException($"Cannot query field '{name}' on type '{parent.Name}'.");

@@ -22,6 +22,8 @@ public sealed class FieldSelection(string name, string? alias, GraphQLArguments?
     public SelectionSet? SelectionSet { get; } = selectionSet;
     public bool IsTypename => Name == "__typename";
     public bool IsIntrospection => Name is "__schema" or "__type";
+    /// <summary>For __schema and __type: the field as written, which GraphQL.NET answers from the API schema.</summary>
+    public GraphQLField? Ast { get; init; }
 }
 
 public sealed class InlineFragmentSelection(string? typeCondition, SelectionSet selectionSet) : Selection

@@ -10,14 +10,14 @@ internal static class SelectionPrinter
 {
     private static readonly SDLPrinter Printer = new();
 
-    public static string Print(SelectionSet selectionSet)
+    public static string Print(SelectionSet selectionSet, HashSet<string>? variables = null)
     {
         var sb = new StringBuilder();
-        Append(sb, selectionSet);
+        Append(sb, selectionSet, variables);
         return sb.ToString();
     }
 
-    private static void Append(StringBuilder sb, SelectionSet selectionSet)
+    private static void Append(StringBuilder sb, SelectionSet selectionSet, HashSet<string>? variables)
     {
         sb.Append("{ ");
         foreach (var item in selectionSet.Items)
@@ -27,11 +27,11 @@ internal static class SelectionPrinter
                 if (field.Alias is not null)
                     sb.Append(field.Alias).Append(": ");
                 sb.Append(field.Name);
-                AppendArguments(sb, field.Arguments, null);
+                AppendArguments(sb, field.Arguments, variables);
                 if (field.SelectionSet is not null)
                 {
                     sb.Append(' ');
-                    Append(sb, field.SelectionSet);
+                    Append(sb, field.SelectionSet, variables);
                 }
             }
             else if (item is InlineFragmentSelection fragment)
@@ -40,7 +40,7 @@ internal static class SelectionPrinter
                 if (fragment.TypeCondition is not null)
                     sb.Append(" on ").Append(fragment.TypeCondition);
                 sb.Append(' ');
-                Append(sb, fragment.SelectionSet);
+                Append(sb, fragment.SelectionSet, variables);
             }
             sb.Append(' ');
         }

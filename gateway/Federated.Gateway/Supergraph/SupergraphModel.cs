@@ -106,7 +106,25 @@ public sealed class SupergraphModel
     /// <summary>The supergraph text this model was built from.</summary>
     public required string Source { get; init; }
 
-    public SubgraphInfo Subgraph(string name) => Subgraphs.First(s => s.Name == name);
+    public SubgraphInfo Subgraph(string name)
+    {
+        foreach (var subgraph in Subgraphs)
+            if (subgraph.Name == name)
+                return subgraph;
+        throw new InvalidOperationException($"Unknown subgraph '{name}'.");
+    }
+
+    /// <summary>This supergraph with some subgraphs' URLs replaced (configuration wins over the composed URLs).</summary>
+    public SupergraphModel WithSubgraphUrls(Func<SubgraphInfo, string?> overrideUrl) => new()
+    {
+        Subgraphs = Subgraphs.Select(s => overrideUrl(s) is { } url ? s with { Url = url } : s).ToList(),
+        Types = Types,
+        QueryType = QueryType,
+        MutationType = MutationType,
+        ApiSchema = ApiSchema,
+        ApiSdl = ApiSdl,
+        Source = Source,
+    };
 
     public TypeDef Type(string name) =>
         Types.TryGetValue(name, out var type) ? type : throw new InvalidOperationException($"Unknown type '{name}'.");

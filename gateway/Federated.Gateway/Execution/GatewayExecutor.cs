@@ -1,0 +1,232 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Federated.Gateway.Operations;
+using Federated.Gateway.Planning;
+using Federated.Gateway.Supergraph;
+using GraphQL;
+using GraphQL.SystemTextJson;
+using GraphQL.Validation;
+using GraphQLParser;
+using GraphQLParser.AST;
+using GraphQLParser.Exceptions;
+
+namespace Federated.Gateway.Execution;
+
+/// <summary>A GraphQL request as the gateway receives it; variables stay raw JSON so they are forwarded as sent.</summary>
+public sealed record GatewayRequest(string Query, string? OperationName, JsonElement Variables);
+
+/// <summary>
+/// One supergraph's request pipeline: parse (cached), validate with GraphQL.NET, plan
+/// (cached), execute, complete. Replaced whole when the supergraph is reloaded.
+/// </summary>
+public sealed class GatewayExecutor(SupergraphModel supergraph, PlanExecutor executor, int cacheSize = 1024)
+{
+    private static readonly GraphQLSerializer Serializer = new();
+    private static readonly ParserOptions ParserOptions = new() { Ignore = IgnoreOptions.Comments | IgnoreOptions.Locations };
+    private readonly BoundedCache<(string Query, string? OperationName), PreparedDocument> _documents = new(cacheSize);
+    private readonly QueryPlanner _planner = new(supergraph);
+    private readonly DocumentValidator _validator = new();
+    private readonly DocumentExecuter _introspection = new();
+
+    public SupergraphModel Supergraph { get; } = supergraph;
+
+    /// <summary>The operation's type, or null when the document cannot be parsed or has no such operation.</summary>
+    public OperationType? OperationTypeOf(GatewayRequest request) => Prepare(request).Operation?.Operation;
+
+    public async Task<GatewayResult> ExecuteAsync(GatewayRequest request, ForwardedHeaders headers, CancellationToken cancellationToken)
+    {
+        var prepared = Prepare(request);
+        if (prepared.Error is not null)
+            return GatewayResult.RequestError(prepared.Error, prepared.Document is null ? "GRAPHQL_PARSE_FAILED" : "GRAPHQL_VALIDATION_FAILED");
+
+        var inputs = request.Variables.ValueKind == JsonValueKind.Object ? Serializer.ReadNode<Inputs>(request.Variables) ?? Inputs.Empty : Inputs.Empty;
+        var validation = await _validator.ValidateAsync(new ValidationOptions
+        {
+            Schema = Supergraph.ApiSchema,
+            Document = prepared.Document!,
+            Operation = prepared.Operation!,
+            Rules = prepared.RulesPassed ? [] : DocumentValidator.CoreRules,
+            Variables = inputs,
+            CancellationToken = cancellationToken,
+        });
+        if (!validation.IsValid)
+            return new GatewayResult { Executed = false, Errors = validation.Errors.Select(e => GatewayError.Coded(e.Message, "GRAPHQL_VALIDATION_FAILED")).ToList() };
+        prepared.RulesPassed = true;
+
+        QueryPlan plan;
+        try
+        {
+            plan = PlanFor(prepared, request.Variables);
+        }
+        catch (PlanningException ex)
+        {
+            return new GatewayResult { Executed = false, Errors = [GatewayError.Coded(ex.Message, "QUERY_PLANNING_FAILED")] };
+        }
+
+        var state = new ExecutionState(Supergraph, request.Variables, headers);
+        var introspection = plan.HasIntrospection ? IntrospectAsync(plan, prepared, inputs, state, cancellationToken) : Task.CompletedTask;
+        await executor.ExecuteAsync(plan, state, cancellationToken);
+        await introspection;
+
+        var complete = ResultCompleter.Complete(state.Data, plan.Operation.SelectionSet, plan.Operation.RootType, Supergraph);
+        return new GatewayResult { Executed = true, State = state, Plan = plan, DataIsNull = !complete, Errors = state.Errors };
+    }
+
+    private PreparedDocument Prepare(GatewayRequest request) =>
+        _documents.GetOrAdd((request.Query, request.OperationName), key => PrepareCore(key.Query, key.OperationName));
+
+    private static PreparedDocument PrepareCore(string query, string? operationName)
+    {
+        GraphQLDocument document;
+        try
+        {
+            document = Parser.Parse(query, ParserOptions);
+        }
+        catch (GraphQLSyntaxErrorException ex)
+        {
+            return new PreparedDocument(null, null, ex.Message, []);
+        }
+        var operations = document.Definitions.OfType<GraphQLOperationDefinition>().ToList();
+        GraphQLOperationDefinition? operation;
+        string? error = null;
+        if (operationName is null)
+        {
+            operation = operations.Count == 1 ? operations[0] : null;
+            if (operation is null)
+                error = operations.Count == 0 ? "The document has no operation." : "The document has several operations: operationName is required.";
+        }
+        else
+        {
+            operation = operations.FirstOrDefault(o => o.Name?.StringValue == operationName);
+            if (operation is null)
+                error = $"Unknown operation named '{operationName}'.";
+        }
+        if (operation?.Operation == OperationType.Subscription)
+            error = "Subscriptions are not supported by this gateway.";
+        return new PreparedDocument(document, error is null ? operation : null, error, OperationNormalizer.ConditionVariables(document));
+    }
+
+    private QueryPlan PlanFor(PreparedDocument prepared, JsonElement variables)
+    {
+        ulong conditions = 0;
+        for (var i = 0; i < prepared.ConditionVariables.Count && i < 64; i++)
+            if (ConditionValue(prepared, prepared.ConditionVariables[i], variables))
+                conditions |= 1UL << i;
+        if (prepared.ConditionVariables.Count > 64)
+            return PlanCore(prepared, variables);
+        return prepared.Plans.GetOrAdd(conditions, static (_, state) => state.Self.PlanCore(state.Prepared, state.Variables), (Self: this, Prepared: prepared, Variables: variables));
+    }
+
+    private QueryPlan PlanCore(PreparedDocument prepared, JsonElement variables)
+    {
+        var operation = OperationNormalizer.Normalize(Supergraph, prepared.Document!, prepared.Operation!, name => ConditionValue(prepared, name, variables));
+        return _planner.Plan(operation);
+    }
+
+    private static bool ConditionValue(PreparedDocument prepared, string name, JsonElement variables)
+    {
+        if (variables.ValueKind == JsonValueKind.Object && variables.TryGetProperty(name, out var value))
+            return value.ValueKind == JsonValueKind.True;
+        var definition = prepared.Operation!.Variables?.Items.FirstOrDefault(v => v.Variable.Name.StringValue == name);
+        return definition?.DefaultValue is GraphQLBooleanValue { BoolValue: true };
+    }
+
+    /// <summary>Answers the root fields __schema and __type from the API schema.</summary>
+    private async Task IntrospectAsync(QueryPlan plan, PreparedDocument prepared, Inputs inputs, ExecutionState state, CancellationToken cancellationToken)
+    {
+        var query = IntrospectionQuery(plan, prepared);
+        var result = await _introspection.ExecuteAsync(new ExecutionOptions
+        {
+            Schema = Supergraph.ApiSchema,
+            Query = query,
+            Variables = inputs,
+            CancellationToken = cancellationToken,
+        });
+        var json = JsonNode.Parse(Serializer.Serialize(result));
+        lock (state.Sync)
+        {
+            if (json?["data"] is JsonObject data)
+                ResultMerger.Merge(state.Data, data);
+        }
+        if (json?["errors"] is JsonArray errors)
+            foreach (var error in errors)
+                state.AddError(new GatewayError(error?["message"]?.GetValue<string>() ?? "Introspection failed."));
+    }
+
+    /// <summary>The introspection root fields as their own query, with the fragments and variables they use.</summary>
+    private string IntrospectionQuery(QueryPlan plan, PreparedDocument prepared)
+    {
+        var fields = plan.Operation.SelectionSet.Collect(plan.Operation.RootType, Supergraph).Where(f => f.Field.Ast is not null).Select(f => f.Field.Ast!).ToList();
+        var fragments = prepared.Document!.Definitions.OfType<GraphQLFragmentDefinition>().ToDictionary(f => f.FragmentName.Name.StringValue);
+        var used = new List<GraphQLFragmentDefinition>();
+        var variables = new HashSet<string>();
+        foreach (var field in fields)
+            Scan(field, fragments, used, variables);
+        var text = new StringBuilder();
+        var definitions = plan.Operation.Definition.Variables?.Items.Where(v => variables.Contains(v.Variable.Name.StringValue)).ToList() ?? [];
+        text.Append("query");
+        if (definitions.Count > 0)
+            text.Append('(').AppendJoin(", ", definitions.Select(d => $"${d.Variable.Name.StringValue}: {SelectionPrinter.Print(d.Type)}")).Append(')');
+        text.Append(" {\n");
+        foreach (var field in fields)
+            text.Append(SelectionPrinter.Print(field)).Append('\n');
+        text.Append("}\n");
+        foreach (var fragment in used)
+            text.Append(SelectionPrinter.Print(fragment)).Append('\n');
+        return text.ToString();
+    }
+
+    private static void Scan(ASTNode node, Dictionary<string, GraphQLFragmentDefinition> fragments, List<GraphQLFragmentDefinition> used, HashSet<string> variables)
+    {
+        switch (node)
+        {
+            case GraphQLVariable variable:
+                variables.Add(variable.Name.StringValue);
+                return;
+            case GraphQLFragmentSpread spread:
+                if (fragments.TryGetValue(spread.FragmentName.Name.StringValue, out var fragment) && !used.Contains(fragment))
+                {
+                    used.Add(fragment);
+                    Scan(fragment.SelectionSet, fragments, used, variables);
+                }
+                ScanChildren(spread.Directives, fragments, used, variables);
+                return;
+            case GraphQLField field:
+                ScanChildren(field.Arguments, fragments, used, variables);
+                ScanChildren(field.Directives, fragments, used, variables);
+                ScanChildren(field.SelectionSet, fragments, used, variables);
+                return;
+            case GraphQLInlineFragment inline:
+                ScanChildren(inline.Directives, fragments, used, variables);
+                Scan(inline.SelectionSet, fragments, used, variables);
+                return;
+            case GraphQLSelectionSet set:
+                foreach (var selection in set.Selections)
+                    Scan(selection, fragments, used, variables);
+                return;
+            case GraphQLArguments arguments:
+                foreach (var argument in arguments.Items)
+                    Scan(argument.Value, fragments, used, variables);
+                return;
+            case GraphQLDirectives directives:
+                foreach (var directive in directives.Items)
+                    ScanChildren(directive.Arguments, fragments, used, variables);
+                return;
+            case GraphQLListValue list:
+                foreach (var value in list.Values ?? [])
+                    Scan(value, fragments, used, variables);
+                return;
+            case GraphQLObjectValue obj:
+                foreach (var value in obj.Fields ?? [])
+                    Scan(value.Value, fragments, used, variables);
+                return;
+        }
+    }
+
+    private static void ScanChildren(ASTNode? node, Dictionary<string, GraphQLFragmentDefinition> fragments, List<GraphQLFragmentDefinition> used, HashSet<string> variables)
+    {
+        if (node is not null)
+            Scan(node, fragments, used, variables);
+    }
+}

@@ -1,0 +1,129 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Federated.Gateway.Execution;
+
+namespace Federated.Gateway.Tests.Execution;
+
+public class GatewayExecutorTests
+{
+    private const string ProductPage = """
+        query($id: ID!) { product(id: $id) { name rating { average } reviews(first: 3) { nodes { title author { name } } } } }
+        """;
+
+    private static FakeSubgraphs ProjectSubgraphs() => new FakeSubgraphs()
+        .On("catalog", _ => """{"data":{"product":{"name":"Kettle","__typename":"Product","id":"p1"}}}""")
+        .On("reviews", _ => """
+            {"data":{"_entities":[{"rating":{"average":4.5},"reviews":{"nodes":[
+              {"title":"Good","author":{"__typename":"User","id":"u1"}},
+              {"title":"Fine","author":{"__typename":"User","id":"u2"}},
+              {"title":"Again","author":{"__typename":"User","id":"u1"}}]}}]}}
+            """)
+        .On("users", body =>
+        {
+            var count = body["variables"]!["representations"]!.AsArray().Count;
+            return count == 2
+                ? """{"data":{"_entities":[{"name":"Ann"},{"name":"Bob"}]}}"""
+                : """{"errors":[{"message":"expected two representations"}]}""";
+        });
+
+    [Fact]
+    public async Task ProductPage_MergesThreeSubgraphsInSelectionOrder()
+    {
+        var subgraphs = ProjectSubgraphs();
+        var json = await FakeSubgraphs.RunAsync(subgraphs.Executor(TestSupergraphs.Project()), ProductPage, """{"id":"p1"}""");
+        Assert.Equal(FakeSubgraphs.Compact("""
+            {"data":{"product":{"name":"Kettle","rating":{"average":4.5},"reviews":{"nodes":[
+              {"title":"Good","author":{"name":"Ann"}},
+              {"title":"Fine","author":{"name":"Bob"}},
+              {"title":"Again","author":{"name":"Ann"}}]}}}}
+            """), json);
+    }
+
+    [Fact]
+    public async Task EntityFetch_SendsEachRepresentationOnce()
+    {
+        var subgraphs = ProjectSubgraphs();
+        await FakeSubgraphs.RunAsync(subgraphs.Executor(TestSupergraphs.Project()), ProductPage, """{"id":"p1"}""");
+        var users = subgraphs.Requests.Single(r => r.Subgraph == "users");
+        Assert.Equal("""[{"__typename":"User","id":"u1"},{"__typename":"User","id":"u2"}]""", users.Body["variables"]!["representations"]!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task Variables_OnlyThoseAFetchUsesAreForwarded()
+    {
+        var subgraphs = ProjectSubgraphs();
+        await FakeSubgraphs.RunAsync(subgraphs.Executor(TestSupergraphs.Project()),
+            "query($id: ID!, $n: Int) { product(id: $id) { name reviews(first: $n) { nodes { title } } } }", """{"id":"p1","n":2}""");
+        Assert.Equal("""{"id":"p1"}""", subgraphs.Requests.Single(r => r.Subgraph == "catalog").Body["variables"]!.ToJsonString());
+        var reviews = subgraphs.Requests.Single(r => r.Subgraph == "reviews").Body["variables"]!.AsObject();
+        Assert.Equal(["representations", "n"], reviews.Select(p => p.Key));
+    }
+
+    [Fact]
+    public async Task FailedSubgraph_GivesPartialDataNullsPropagatedAndAnError()
+    {
+        var subgraphs = ProjectSubgraphs()
+            .On("catalog", _ => """{"data":{"product":{"name":"Kettle"},"again":{"__typename":"Product","id":"p1"}}}""")
+            .OnHttp("users", _ => Task.FromResult(new HttpResponseMessage(HttpStatusCode.BadGateway)));
+        var json = JsonNode.Parse(await FakeSubgraphs.RunAsync(subgraphs.Executor(TestSupergraphs.Project()),
+            "query($id: ID!) { product(id: $id) { name } again: product(id: $id) { reviews(first: 3) { nodes { author { name } } } } }", """{"id":"p1"}"""))!;
+        // author: User! and name: String! are non-null, so the null climbs to the nullable product field.
+        Assert.Equal("""{"product":{"name":"Kettle"},"again":null}""", json["data"]!.ToJsonString());
+        Assert.Equal("SUBGRAPH_UNAVAILABLE", json["errors"]![0]!["extensions"]!["code"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task SlowSubgraph_TimesOutWithAnError()
+    {
+        var subgraphs = ProjectSubgraphs().OnHttp("catalog", async _ =>
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            return FakeSubgraphs.Json("{}");
+        });
+        var json = JsonNode.Parse(await FakeSubgraphs.RunAsync(subgraphs.Executor(TestSupergraphs.Project(), TimeSpan.FromMilliseconds(100)),
+            "{ product(id: \"p1\") { name } }"))!;
+        Assert.Equal("""{"product":null}""", json["data"]!.ToJsonString());
+        Assert.Contains("100 ms", json["errors"]![0]!["message"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task EntityErrors_AreRepathedToEveryObjectTheyAnswer()
+    {
+        var subgraphs = ProjectSubgraphs().On("users", _ => """
+            {"data":{"_entities":[{"name":"Ann"},null]},"errors":[{"message":"gone","path":["_entities",1,"name"]}]}
+            """);
+        var json = JsonNode.Parse(await FakeSubgraphs.RunAsync(subgraphs.Executor(TestSupergraphs.Project()), ProductPage, """{"id":"p1"}"""))!;
+        Assert.Equal("""["product","reviews","nodes",1,"author","name"]""", json["errors"]![0]!["path"]!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task ValidationError_IsARequestErrorWithoutData()
+    {
+        var json = JsonNode.Parse(await FakeSubgraphs.RunAsync(new FakeSubgraphs().Executor(TestSupergraphs.Project()), "{ product(id: 1) { nope } }"))!;
+        Assert.Null(json["data"]);
+        Assert.NotNull(json["errors"]);
+    }
+
+    [Fact]
+    public async Task Introspection_IsAnsweredLocally_BesideSubgraphFields()
+    {
+        var subgraphs = ProjectSubgraphs();
+        var json = JsonNode.Parse(await FakeSubgraphs.RunAsync(subgraphs.Executor(TestSupergraphs.Project()),
+            "{ __typename __schema { queryType { name } } t: __type(name: \"Product\") { name } product(id: \"p1\") { name __typename } }"))!;
+        Assert.Equal("""{"__typename":"Query","__schema":{"queryType":{"name":"Query"}},"t":{"name":"Product"},"product":{"name":"Kettle","__typename":"Product"}}""",
+            json["data"]!.ToJsonString());
+        Assert.DoesNotContain("join__", await FakeSubgraphs.RunAsync(subgraphs.Executor(TestSupergraphs.Project()), "{ __schema { types { name } } }"));
+    }
+
+    [Fact]
+    public async Task Headers_AreForwardedToSubgraphs()
+    {
+        var subgraphs = ProjectSubgraphs();
+        await FakeSubgraphs.RunAsync(subgraphs.Executor(TestSupergraphs.Project()), "{ product(id: \"p1\") { name } }", null,
+            new ForwardedHeaders("Bearer abc", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", "de-DE", null));
+        var request = subgraphs.Requests.Single().Request;
+        Assert.Equal("Bearer abc", request.Headers.Authorization!.ToString());
+        Assert.Equal("de-DE", request.Headers.AcceptLanguage.ToString());
+        Assert.True(request.Headers.Contains("traceparent"));
+    }
+}
