@@ -190,15 +190,31 @@ public sealed class QueryPlanner(SupergraphModel supergraph)
                 return;
             }
 
-            var target = FindJump(context, parent, definition)
-                ?? throw new PlanningException($"Cannot plan {parent.Name}.{definition.Name}: no subgraph resolving it can be reached from subgraph '{context.Subgraph}' through a key.");
-            Jump(context, parent, target, field);
+            if (FindJump(context, parent, definition) is { } target)
+            {
+                Jump(context, parent, target, field);
+                return;
+            }
+            // A field an @interfaceObject adds to an interface: reached through the interface's key.
+            foreach (var interfaceName in parent.Interfaces)
+            {
+                var iface = model.Type(interfaceName);
+                if (iface.IsEntity && iface.Fields.TryGetValue(definition.Name, out var interfaceField)
+                    && FindJump(context, iface, interfaceField) is { } interfaceTarget)
+                {
+                    Jump(context, iface, interfaceTarget, new CollectedField(field.ResponseKey, field.Field, field.SelectionSet), interfaceField);
+                    return;
+                }
+            }
+            throw new PlanningException($"Cannot plan {parent.Name}.{definition.Name}: no subgraph resolving it can be reached from subgraph '{context.Subgraph}' through a key.");
         }
 
         private string? FindJump(Context context, TypeDef parent, FieldDef definition)
         {
             var pathKey = string.Join('.', context.Path);
-            var candidates = definition.ResolvingSubgraphs().Where(s => s != context.Subgraph && FindKey(context, parent, s) is not null).ToList();
+            var candidates = definition.ResolvingSubgraphs()
+                .Where(s => (s != context.Subgraph || definition.SourceIn(s)?.Requires is not null) && FindKey(context, parent, s) is not null)
+                .ToList();
             return candidates.FirstOrDefault(s => context.Group.FindChild(s, pathKey) is not null) ?? candidates.FirstOrDefault();
         }
 
@@ -206,10 +222,10 @@ public sealed class QueryPlanner(SupergraphModel supergraph)
         private KeyDef? FindKey(Context context, TypeDef type, string subgraph) =>
             type.ResolvableKeysIn(subgraph).FirstOrDefault(k => Missing(context.Subgraph, type.Name, k.Fields, context.Provided) == 0);
 
-        private void Jump(Context context, TypeDef parent, string subgraph, CollectedField field)
+        private void Jump(Context context, TypeDef parent, string subgraph, CollectedField field, FieldDef? definitionOverride = null)
         {
             var key = FindKey(context, parent, subgraph)!;
-            var definition = field.Field.Definition!;
+            var definition = definitionOverride ?? field.Field.Definition!;
             context.Target.AddField("__typename", null, null, false);
             AddFields(context.Target, key.Fields);
 
@@ -240,14 +256,14 @@ public sealed class QueryPlanner(SupergraphModel supergraph)
             if (requires is not null)
                 group.AddShape(parent.Name, typenameOverride, requires);
             var entityTarget = group.Selection.AddInlineFragment(parent.Name);
-            PlanFieldHere(new Context(group, entityTarget, context.Path, null), field);
+            PlanFieldHere(new Context(group, entityTarget, context.Path, null), field, definition);
         }
 
         /// <summary>Adds a field the context's subgraph resolves, and plans its selection from there.</summary>
-        private void PlanFieldHere(Context context, CollectedField field)
+        private void PlanFieldHere(Context context, CollectedField field, FieldDef? definitionOverride = null)
         {
             var selection = field.Field;
-            var definition = selection.Definition!;
+            var definition = definitionOverride ?? selection.Definition!;
             var child = context.Target.AddField(selection.Name, selection.Alias, selection.Arguments, field.SelectionSet is not null);
             if (field.SelectionSet is null || child is null)
                 return;
@@ -277,8 +293,13 @@ public sealed class QueryPlanner(SupergraphModel supergraph)
             }
         }
 
+        /// <summary>
+        /// Whether the subgraph resolves the field where it stands. A field with @requires is
+        /// resolved only through <c>_entities</c>, with the required fields in the representation.
+        /// </summary>
         private static bool Resolvable(string subgraph, FieldDef definition, SelectionSet? provided) =>
-            definition.ResolvableIn(subgraph) || (provided is not null && ProvidedChildExists(provided, definition.Name));
+            (definition.ResolvableIn(subgraph) && definition.SourceIn(subgraph)?.Requires is null)
+            || (provided is not null && ProvidedChildExists(provided, definition.Name));
 
         private static bool ProvidedChildExists(SelectionSet provided, string name) =>
             provided.Items.Any(i => i is FieldSelection f ? f.Name == name : i is InlineFragmentSelection g && ProvidedChildExists(g.SelectionSet, name));

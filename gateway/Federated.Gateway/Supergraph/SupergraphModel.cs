@@ -32,6 +32,12 @@ public sealed class FieldDef(string name, GraphQLType type, TypeDef parent)
     /// <summary>Empty when the field has no <c>@join__field</c>: then every subgraph of its type resolves it.</summary>
     public List<FieldSource> Sources { get; } = [];
 
+    /// <summary>
+    /// Whether the field has any <c>@join__field</c>. One without a graph marks a field no
+    /// subgraph defines on this type itself, such as one an <c>@interfaceObject</c> adds.
+    /// </summary>
+    public bool HasJoinField { get; set; }
+
     public bool IsListType => Type.IsListType();
 
     public FieldSource? SourceIn(string subgraph)
@@ -45,7 +51,7 @@ public sealed class FieldDef(string name, GraphQLType type, TypeDef parent)
     /// <summary>Whether <paramref name="subgraph"/> resolves this field itself (not external, not overridden away).</summary>
     public bool ResolvableIn(string subgraph)
     {
-        if (Sources.Count == 0)
+        if (!HasJoinField)
             return Parent.Subgraphs.Contains(subgraph);
         var source = SourceIn(subgraph);
         return source is { External: false, UsedOverridden: false };
@@ -53,7 +59,7 @@ public sealed class FieldDef(string name, GraphQLType type, TypeDef parent)
 
     public IEnumerable<string> ResolvingSubgraphs()
     {
-        if (Sources.Count == 0)
+        if (!HasJoinField)
             return Parent.Subgraphs;
         return Sources.Where(s => !s.External && !s.UsedOverridden).Select(s => s.Subgraph).Distinct();
     }

@@ -100,6 +100,7 @@ public static class SupergraphParser
         }
         foreach (var (field, directive) in fieldDirectives)
         {
+            field.HasJoinField = true;
             if (Argument(directive, "graph") is not GraphQLEnumValue graphValue)
                 continue;
             var graph = Graph(graphValue, byEnum);
