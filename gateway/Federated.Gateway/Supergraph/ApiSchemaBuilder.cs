@@ -45,7 +45,14 @@ public static class ApiSchemaBuilder
 
         var api = new GraphQLDocument(definitions);
         var sdl = new SDLPrinter().Print(api);
-        var schema = Schema.For(sdl);
+        // Abstract types need a type resolver to pass GraphQL.NET's schema checks; the API
+        // schema only answers introspection, which never resolves one.
+        var objectTypes = definitions.OfType<GraphQLObjectTypeDefinition>().Select(d => d.Name.StringValue).ToList();
+        var schema = Schema.For(sdl, builder =>
+        {
+            foreach (var name in objectTypes)
+                builder.Types.For(name).IsTypeOfFunc = _ => false;
+        });
         foreach (var name in customScalars)
             schema.RegisterType(new PassThroughScalarGraphType(name));
         try
