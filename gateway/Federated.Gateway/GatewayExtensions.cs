@@ -16,6 +16,7 @@ public static class GatewayExtensions
 
         builder.Services.AddSingleton(_ => new SubgraphClient(new HttpMessageInvoker(subgraphHandler ?? CreateHandler(), disposeHandler: subgraphHandler is null), options.SubgraphTimeout));
         builder.Services.AddSingleton<PlanExecutor>();
+        builder.Services.AddSingleton<IdeFiles>();
         builder.Services.AddSingleton<SupergraphProvider>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SupergraphProvider>());
         return builder;
@@ -23,6 +24,7 @@ public static class GatewayExtensions
 
     public static WebApplication MapGateway(this WebApplication app)
     {
+        app.UseBananaCakePop();
         app.MapGatewayEndpoint();
         app.MapGet("/health", (SupergraphProvider provider) => provider.IsReady
             ? Results.Json(new { status = "ready", supergraph = provider.Current.Supergraph.Subgraphs.Select(s => new { s.Name, s.Url }), loadedAt = provider.LoadedAt })

@@ -1,6 +1,7 @@
 using Federated.Gateway;
 
-var builder = WebApplication.CreateBuilder(args);
+// Settings and the default supergraph are found from the program's own folder, wherever it is started.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Configuration.AddCommandLine(args, new Dictionary<string, string>
 {
     ["--supergraph"] = "FEDERATED_SUPERGRAPH",

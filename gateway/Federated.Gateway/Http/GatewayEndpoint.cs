@@ -24,6 +24,11 @@ public static class GatewayEndpoint
 
     private static async Task HandleAsync(HttpContext http)
     {
+        if (BananaCakePop.WantsIde(http.Request))
+        {
+            await BananaCakePop.ServeAsync(http);
+            return;
+        }
         var mediaType = NegotiateMediaType(http.Request);
         if (mediaType is null)
         {
