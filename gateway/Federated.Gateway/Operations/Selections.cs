@@ -39,8 +39,31 @@ public sealed class SelectionSet(string typeName, List<Selection> items)
 {
     private readonly ConcurrentDictionary<string, CollectedField[]> _collected = new();
 
+    private HashSet<string>? _reserved;
+
     public string TypeName { get; } = typeName;
     public List<Selection> Items { get; } = items;
+
+    /// <summary>Response keys that name a different field, or the same field with arguments: the planner must not put its own fields there.</summary>
+    public HashSet<string> ReservedKeys()
+    {
+        if (_reserved is not null)
+            return _reserved;
+        var reserved = new HashSet<string>();
+        Gather(this, reserved);
+        return _reserved = reserved;
+
+        static void Gather(SelectionSet set, HashSet<string> reserved)
+        {
+            foreach (var item in set.Items)
+            {
+                if (item is FieldSelection field && (field.ResponseKey != field.Name || field.Arguments is not null))
+                    reserved.Add(field.ResponseKey);
+                else if (item is InlineFragmentSelection fragment)
+                    Gather(fragment.SelectionSet, reserved);
+            }
+        }
+    }
 
     /// <summary>The spec's CollectFields for an object of <paramref name="objectType"/>, cached.</summary>
     public CollectedField[] Collect(string objectType, SupergraphModel supergraph) =>

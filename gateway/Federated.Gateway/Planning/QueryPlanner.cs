@@ -15,10 +15,16 @@ public sealed class QueryPlanner(SupergraphModel supergraph)
 {
     public QueryPlan Plan(NormalizedOperation operation) => new Run(supergraph, operation).Plan();
 
-    private readonly record struct Context(FetchGroup Group, SubgraphSelection Target, string[] Path, SelectionSet? Provided)
+    /// <param name="Reserved">Response keys the client's selection here gives to other fields: the planner's own fields (keys, requirements) take an alias there.</param>
+    /// <param name="Internal">Whether the fields being planned are the planner's own (requirements), not the client's.</param>
+    private readonly record struct Context(FetchGroup Group, SubgraphSelection Target, string[] Path, SelectionSet? Provided, HashSet<string>? Reserved = null, bool Internal = false)
     {
         public string Subgraph => Group.Subgraph;
+
+        public string? InternalAlias(string name) => Reserved is not null && Reserved.Contains(name) ? InternalPrefix + name : null;
     }
+
+    internal const string InternalPrefix = "__fed_";
 
     private sealed class Run(SupergraphModel model, NormalizedOperation operation)
     {
@@ -77,6 +83,8 @@ public sealed class QueryPlanner(SupergraphModel supergraph)
 
         private void PlanSelection(Context context, string typeName, SelectionSet selection)
         {
+            if (!context.Internal)
+                context = context with { Reserved = selection.ReservedKeys() };
             var type = model.Type(typeName);
             if (type.Kind == TypeKind.Object)
             {
@@ -227,7 +235,7 @@ public sealed class QueryPlanner(SupergraphModel supergraph)
             var key = FindKey(context, parent, subgraph)!;
             var definition = definitionOverride ?? field.Field.Definition!;
             context.Target.AddField("__typename", null, null, false);
-            AddFields(context.Target, key.Fields);
+            AddFields(context.Target, key.Fields, context.Reserved);
 
             var requires = definition.SourceIn(subgraph)?.Requires;
             var pathKey = string.Join('.', context.Path);
@@ -242,7 +250,7 @@ public sealed class QueryPlanner(SupergraphModel supergraph)
                 // Required fields come first, from here or from further fetches; this fetch waits for all of them.
                 var outer = _recording;
                 _recording = [];
-                PlanSelection(context, parent.Name, requires);
+                PlanSelection(context with { Internal = true }, parent.Name, requires);
                 var dependencies = _recording;
                 _recording = outer;
                 group = new FetchGroup(_nextId++, subgraph, context.Group, context.Path);
@@ -252,11 +260,11 @@ public sealed class QueryPlanner(SupergraphModel supergraph)
             _recording?.Add(group);
 
             var typenameOverride = parent.IsAbstract && parent.InterfaceObjectIn.Contains(subgraph) ? parent.Name : null;
-            group.AddShape(parent.Name, typenameOverride, key.Fields);
+            group.AddShape(parent.Name, typenameOverride, key.Fields, context.Reserved);
             if (requires is not null)
-                group.AddShape(parent.Name, typenameOverride, requires);
+                group.AddShape(parent.Name, typenameOverride, requires, context.Reserved);
             var entityTarget = group.Selection.AddInlineFragment(parent.Name);
-            PlanFieldHere(new Context(group, entityTarget, context.Path, null), field, definition);
+            PlanFieldHere(new Context(group, entityTarget, context.Path, null, context.Reserved, context.Internal), field, definition);
         }
 
         /// <summary>Adds a field the context's subgraph resolves, and plans its selection from there.</summary>
@@ -264,31 +272,33 @@ public sealed class QueryPlanner(SupergraphModel supergraph)
         {
             var selection = field.Field;
             var definition = definitionOverride ?? selection.Definition!;
-            var child = context.Target.AddField(selection.Name, selection.Alias, selection.Arguments, field.SelectionSet is not null);
+            var alias = context.Internal ? context.InternalAlias(selection.Name) : selection.Alias;
+            var child = context.Target.AddField(selection.Name, alias, selection.Arguments, field.SelectionSet is not null);
             if (field.SelectionSet is null || child is null)
                 return;
             var path = new string[context.Path.Length + 1 + ListDepth(definition.Type)];
             context.Path.CopyTo(path, 0);
-            path[context.Path.Length] = field.ResponseKey;
+            path[context.Path.Length] = alias ?? selection.Name;
             for (var i = context.Path.Length + 1; i < path.Length; i++)
                 path[i] = "@";
             var provided = Merge(ProvidedChild(context.Provided, definition.Name), definition.SourceIn(context.Subgraph)?.Provides);
-            PlanSelection(new Context(context.Group, child, path, provided), definition.NamedType, field.SelectionSet);
+            PlanSelection(new Context(context.Group, child, path, provided, null, context.Internal), definition.NamedType, field.SelectionSet);
         }
 
-        private static void AddFields(SubgraphSelection target, SelectionSet fields)
+        private static void AddFields(SubgraphSelection target, SelectionSet fields, HashSet<string>? reserved)
         {
             foreach (var item in fields.Items)
             {
                 if (item is FieldSelection field)
                 {
-                    var child = target.AddField(field.Name, field.Alias, field.Arguments, field.SelectionSet is not null);
+                    var alias = reserved is not null && reserved.Contains(field.Name) ? InternalPrefix + field.Name : field.Alias;
+                    var child = target.AddField(field.Name, alias, field.Arguments, field.SelectionSet is not null);
                     if (child is not null && field.SelectionSet is not null)
-                        AddFields(child, field.SelectionSet);
+                        AddFields(child, field.SelectionSet, null);
                 }
                 else if (item is InlineFragmentSelection fragment)
                 {
-                    AddFields(fragment.TypeCondition is null ? target : target.AddInlineFragment(fragment.TypeCondition), fragment.SelectionSet);
+                    AddFields(fragment.TypeCondition is null ? target : target.AddInlineFragment(fragment.TypeCondition), fragment.SelectionSet, reserved);
                 }
             }
         }
@@ -434,7 +444,10 @@ public sealed class QueryPlanner(SupergraphModel supergraph)
             if (group.MergePath is not null)
                 shapes = group.Shapes.Select(s => new RepresentationShape(
                     s.Key, s.Value.TypenameOverride,
-                    s.Value.Fields.Count == 1 ? s.Value.Fields[0] : new SelectionSet(s.Value.Fields[0].TypeName, s.Value.Fields.SelectMany(f => f.Items).ToList()))).ToList();
+                    s.Value.Fields.Count == 1 ? s.Value.Fields[0] : new SelectionSet(s.Value.Fields[0].TypeName, s.Value.Fields.SelectMany(f => f.Items).ToList()))
+                {
+                    Aliases = s.Value.Aliases.Count == 0 ? null : s.Value.Aliases,
+                }).ToList();
             return new FetchNode(group.Subgraph, query.ToString(), definitions.Select(d => d.Variable.Name.StringValue).ToList(), group.MergePath, shapes);
         }
     }
