@@ -17,6 +17,7 @@ public static class GatewayExtensions
         builder.Services.AddSingleton(_ => new SubgraphClient(new HttpMessageInvoker(subgraphHandler ?? CreateHandler(), disposeHandler: subgraphHandler is null), options.SubgraphTimeout));
         builder.Services.AddSingleton<PlanExecutor>();
         builder.Services.AddSingleton<IdeFiles>();
+        builder.Services.AddSingleton(AccessTokenVerifier.FromConfiguration(builder.Configuration));
         builder.Services.AddSingleton<SupergraphProvider>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SupergraphProvider>());
         return builder;

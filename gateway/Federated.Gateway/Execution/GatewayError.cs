@@ -5,6 +5,9 @@ namespace Federated.Gateway.Execution;
 /// <summary>An error in the gateway's response: its path is the gateway's, not the subgraph's.</summary>
 public sealed record GatewayError(string Message, IReadOnlyList<object>? Path = null, JsonObject? Extensions = null)
 {
+    /// <summary>Line and column in the client's document, for request errors.</summary>
+    public IReadOnlyList<(int Line, int Column)>? Locations { get; init; }
+
     public static GatewayError Coded(string message, string code, IReadOnlyList<object>? path = null, string? subgraph = null)
     {
         var extensions = new JsonObject { ["code"] = code };

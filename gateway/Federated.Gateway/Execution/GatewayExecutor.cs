@@ -23,7 +23,8 @@ public sealed record GatewayRequest(string Query, string? OperationName, JsonEle
 public sealed class GatewayExecutor(SupergraphModel supergraph, PlanExecutor executor, int cacheSize = 1024)
 {
     private static readonly GraphQLSerializer Serializer = new();
-    private static readonly ParserOptions ParserOptions = new() { Ignore = IgnoreOptions.Comments | IgnoreOptions.Locations };
+    // Locations are kept: validation errors point into the client's document.
+    private static readonly ParserOptions ParserOptions = new() { Ignore = IgnoreOptions.Comments };
     private readonly BoundedCache<(string Query, string? OperationName), PreparedDocument> _documents = new(cacheSize);
     private readonly QueryPlanner _planner = new(supergraph);
     private readonly DocumentValidator _validator = new();
@@ -38,7 +39,17 @@ public sealed class GatewayExecutor(SupergraphModel supergraph, PlanExecutor exe
     {
         var prepared = Prepare(request);
         if (prepared.Error is not null)
-            return GatewayResult.RequestError(prepared.Error, prepared.Document is null ? "GRAPHQL_PARSE_FAILED" : "GRAPHQL_VALIDATION_FAILED");
+            return new GatewayResult
+            {
+                Executed = false,
+                Errors =
+                [
+                    GatewayError.Coded(prepared.Error, prepared.Document is null ? "GRAPHQL_PARSE_FAILED" : "GRAPHQL_VALIDATION_FAILED") with
+                    {
+                        Locations = prepared.ErrorLocation is { } location ? [location] : null,
+                    },
+                ],
+            };
 
         var inputs = request.Variables.ValueKind == JsonValueKind.Object ? Serializer.ReadNode<Inputs>(request.Variables) ?? Inputs.Empty : Inputs.Empty;
         var validation = await _validator.ValidateAsync(new ValidationOptions
@@ -51,7 +62,14 @@ public sealed class GatewayExecutor(SupergraphModel supergraph, PlanExecutor exe
             CancellationToken = cancellationToken,
         });
         if (!validation.IsValid)
-            return new GatewayResult { Executed = false, Errors = validation.Errors.Select(e => GatewayError.Coded(e.Message, "GRAPHQL_VALIDATION_FAILED")).ToList() };
+            return new GatewayResult
+            {
+                Executed = false,
+                Errors = validation.Errors.Select(e => GatewayError.Coded(e.Message, "GRAPHQL_VALIDATION_FAILED") with
+                {
+                    Locations = e.Locations?.Select(l => (l.Line, l.Column)).ToList(),
+                }).ToList(),
+            };
         prepared.RulesPassed = true;
 
         QueryPlan plan;
@@ -85,7 +103,7 @@ public sealed class GatewayExecutor(SupergraphModel supergraph, PlanExecutor exe
         }
         catch (GraphQLSyntaxErrorException ex)
         {
-            return new PreparedDocument(null, null, ex.Message, []);
+            return new PreparedDocument(null, null, $"Syntax error: {ex.Description}", []) { ErrorLocation = (ex.Location.Line, ex.Location.Column) };
         }
         var operations = document.Definitions.OfType<GraphQLOperationDefinition>().ToList();
         GraphQLOperationDefinition? operation;

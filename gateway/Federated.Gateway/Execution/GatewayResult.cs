@@ -49,6 +49,18 @@ public sealed class GatewayResult
     {
         writer.WriteStartObject();
         writer.WriteString("message", error.Message);
+        if (error.Locations is { Count: > 0 })
+        {
+            writer.WriteStartArray("locations");
+            foreach (var (line, column) in error.Locations)
+            {
+                writer.WriteStartObject();
+                writer.WriteNumber("line", line);
+                writer.WriteNumber("column", column);
+                writer.WriteEndObject();
+            }
+            writer.WriteEndArray();
+        }
         if (error.Path is { Count: > 0 })
         {
             writer.WriteStartArray("path");

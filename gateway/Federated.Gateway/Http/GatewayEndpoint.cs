@@ -55,6 +55,14 @@ public static class GatewayEndpoint
                 return;
             }
 
+            if (!await http.RequestServices.GetRequiredService<AccessTokenVerifier>().AcceptsAsync(http.Request))
+            {
+                http.Response.Headers.WWWAuthenticate = "Bearer";
+                await WriteAsync(http, StatusCodes.Status401Unauthorized, mediaType, GatewayResult.RequestError(
+                    "The access token is missing, malformed, expired or not valid here. Sign in again.", "UNAUTHENTICATED"), false);
+                return;
+            }
+
             var result = await executor.ExecuteAsync(request!, Headers(http), http.RequestAborted);
             var status = !result.Executed && mediaType == GraphQLResponseJson ? StatusCodes.Status400BadRequest : StatusCodes.Status200OK;
             var includePlan = http.Request.Headers.ContainsKey(QueryPlanHeader)

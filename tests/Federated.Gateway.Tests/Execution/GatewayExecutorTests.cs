@@ -101,7 +101,11 @@ public class GatewayExecutorTests
     {
         var json = JsonNode.Parse(await FakeSubgraphs.RunAsync(new FakeSubgraphs().Executor(TestSupergraphs.Project()), "{ product(id: 1) { nope } }"))!;
         Assert.Null(json["data"]);
-        Assert.NotNull(json["errors"]);
+        Assert.Equal("""[{"line":1,"column":20}]""", json["errors"]![0]!["locations"]!.ToJsonString());
+
+        var syntax = JsonNode.Parse(await FakeSubgraphs.RunAsync(new FakeSubgraphs().Executor(TestSupergraphs.Project()), "{ product("))!;
+        Assert.Equal("GRAPHQL_PARSE_FAILED", syntax["errors"]![0]!["extensions"]!["code"]!.GetValue<string>());
+        Assert.NotNull(syntax["errors"]![0]!["locations"]);
     }
 
     [Fact]

@@ -17,7 +17,7 @@ public sealed class GatewayHost : IAsyncDisposable
     public HttpClient Client { get; private set; } = null!;
     public SupergraphProvider Provider => _app.Services.GetRequiredService<SupergraphProvider>();
 
-    public static async Task<GatewayHost> StartAsync(string supergraphPath, FakeSubgraphs subgraphs, string environment = "Development")
+    public static async Task<GatewayHost> StartAsync(string supergraphPath, FakeSubgraphs subgraphs, string environment = "Development", IDictionary<string, string?>? settings = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -27,6 +27,8 @@ public sealed class GatewayHost : IAsyncDisposable
             ["FEDERATED_SUBGRAPH_URL_REVIEWS"] = "http://reviews/graphql",
             ["FEDERATED_SUBGRAPH_URL_USERS"] = "http://users/graphql",
         });
+        if (settings is not null)
+            builder.Configuration.AddInMemoryCollection(settings);
         builder.WebHost.UseTestServer();
         builder.AddGateway(subgraphs);
         var app = builder.Build();
