@@ -20,5 +20,7 @@ dotnet build "$HERE" -c "$configuration" --nologo -v quiet -clp:ErrorsOnly
 
 export FEDERATED_SUPERGRAPH="$(realpath "$supergraph")"
 export FEDERATED_GATEWAY_HOST="${FEDERATED_GATEWAY_HOST:-$FEDERATED_HOST}" FEDERATED_GATEWAY_PORT
+# Tokens are verified as the reference gateway does, with the users service's public key.
+export FEDERATED_IDENTITY_ISSUER FEDERATED_IDENTITY_AUDIENCE FEDERATED_IDENTITY_PUBLIC_KEY_FILE
 echo "gateway: serving $FEDERATED_SUPERGRAPH on http://$FEDERATED_GATEWAY_HOST:$FEDERATED_GATEWAY_PORT/graphql"
 exec dotnet "$HERE/bin/$configuration/net10.0/Federated.Gateway.dll"

@@ -165,7 +165,7 @@ public sealed class GatewayExecutor(SupergraphModel supergraph, PlanExecutor exe
         lock (state.Sync)
         {
             if (json?["data"] is JsonObject data)
-                ResultMerger.Merge(state.Data, data);
+                ResultMerger.Merge(state.Data, data, state.Supergraph);
         }
         if (json?["errors"] is JsonArray errors)
             foreach (var error in errors)

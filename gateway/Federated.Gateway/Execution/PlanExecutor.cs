@@ -50,7 +50,7 @@ public sealed class PlanExecutor(SubgraphClient client, ILogger<PlanExecutor> lo
         lock (state.Sync)
         {
             if (response["data"] is JsonObject data)
-                ResultMerger.Merge(state.Data, data);
+                ResultMerger.Merge(state.Data, data, state.Supergraph);
             if (response["errors"] is JsonArray errors)
                 foreach (var error in errors)
                     state.Errors.Add(ToGatewayError(error, fetch.Subgraph, path: null));
@@ -80,7 +80,7 @@ public sealed class PlanExecutor(SubgraphClient client, ILogger<PlanExecutor> lo
                     var targets = representations.Targets[i];
                     for (var t = 0; t < targets.Count; t++)
                         // The last target takes the nodes themselves; the others need copies.
-                        ResultMerger.Merge(targets[t].Target, t == targets.Count - 1 ? entity : (JsonObject)entity.DeepClone());
+                        ResultMerger.Merge(targets[t].Target, t == targets.Count - 1 ? entity : (JsonObject)entity.DeepClone(), state.Supergraph);
                 }
             }
             if (response["errors"] is JsonArray errors)

@@ -128,7 +128,8 @@ public static class ResultCompleter
         if (!type.IsAbstract)
             return staticType;
         if (obj["__typename"] is JsonValue value && value.TryGetValue<string>(out var name) && supergraph.Types.TryGetValue(name, out var runtime))
-            return runtime.Kind == TypeKind.Object ? name : null;
+            // An @interfaceObject subgraph names the interface: only its own fields apply then.
+            return runtime.Kind == TypeKind.Object || name == staticType || runtime.Kind == TypeKind.Interface ? name : null;
         return null;
     }
 }

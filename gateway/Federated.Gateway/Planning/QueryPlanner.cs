@@ -99,6 +99,11 @@ public sealed class QueryPlanner(SupergraphModel supergraph)
 
         private void PlanAbstract(Context context, TypeDef type, SelectionSet selection)
         {
+            if (type.InterfaceObjectIn.Contains(context.Subgraph))
+            {
+                PlanInterfaceObject(context, type, selection);
+                return;
+            }
             context.Target.AddField("__typename", null, null, false);
             var possible = type.PossibleTypes.Where(t => model.IsPossibleTypeIn(context.Subgraph, type.Name, t)).ToList();
             if (CanKeepAbstract(context, type, selection, possible))
@@ -130,6 +135,46 @@ public sealed class QueryPlanner(SupergraphModel supergraph)
                 if (selection.Collect(objectType, model).Length == 0)
                     continue;
                 PlanSelection(context with { Target = context.Target.AddInlineFragment(objectType) }, objectType, selection);
+            }
+        }
+
+        /// <summary>
+        /// An interface this subgraph knows only as an @interfaceObject: it answers with the
+        /// interface's name, so __typename and fragments on implementations come from a
+        /// subgraph that owns the interface, through its key.
+        /// </summary>
+        private void PlanInterfaceObject(Context context, TypeDef type, SelectionSet selection)
+        {
+            context.Target.AddField("__typename", null, null, false);
+            var owned = new List<Selection>();
+            Split(selection);
+            if (owned.Count == 0)
+                return;
+            var owner = type.Keys.Keys.FirstOrDefault(s => s != context.Subgraph && !type.InterfaceObjectIn.Contains(s) && FindKey(context, type, s) is not null)
+                ?? throw new PlanningException($"Cannot plan {type.Name}: no subgraph owning the interface can be reached from subgraph '{context.Subgraph}'.");
+            var (_, target) = EntityGroup(context, type, owner, null);
+            PlanAbstract(new Context(target.Group, target.Selection, context.Path, null, context.Reserved, context.Internal), type, new SelectionSet(type.Name, owned));
+
+            void Split(SelectionSet set)
+            {
+                foreach (var item in set.Items)
+                {
+                    switch (item)
+                    {
+                        case FieldSelection { IsTypename: true } typename:
+                            owned.Add(typename);
+                            break;
+                        case FieldSelection field:
+                            PlanField(context, type, new CollectedField(field.ResponseKey, field, field.SelectionSet));
+                            break;
+                        case InlineFragmentSelection fragment when fragment.TypeCondition is null || fragment.TypeCondition == type.Name:
+                            Split(fragment.SelectionSet);
+                            break;
+                        default:
+                            owned.Add(item);
+                            break;
+                    }
+                }
             }
         }
 
@@ -232,12 +277,22 @@ public sealed class QueryPlanner(SupergraphModel supergraph)
 
         private void Jump(Context context, TypeDef parent, string subgraph, CollectedField field, FieldDef? definitionOverride = null)
         {
-            var key = FindKey(context, parent, subgraph)!;
             var definition = definitionOverride ?? field.Field.Definition!;
+            var (group, target) = EntityGroup(context, parent, subgraph, definition.SourceIn(subgraph)?.Requires);
+            PlanFieldHere(new Context(group, target.Selection, context.Path, null, context.Reserved, context.Internal), field, definition);
+        }
+
+        /// <summary>
+        /// The entity fetch to <paramref name="subgraph"/> for the objects at the context's path,
+        /// with the key (and <paramref name="requires"/>) added to the current fetch, and the
+        /// selection inside it on <paramref name="parent"/> where fields go.
+        /// </summary>
+        private (FetchGroup Group, (FetchGroup Group, SubgraphSelection Selection) Target) EntityGroup(Context context, TypeDef parent, string subgraph, SelectionSet? requires)
+        {
+            var key = FindKey(context, parent, subgraph)!;
             context.Target.AddField("__typename", null, null, false);
             AddFields(context.Target, key.Fields, context.Reserved);
 
-            var requires = definition.SourceIn(subgraph)?.Requires;
             var pathKey = string.Join('.', context.Path);
             FetchGroup group;
             if (requires is null)
@@ -263,8 +318,7 @@ public sealed class QueryPlanner(SupergraphModel supergraph)
             group.AddShape(parent.Name, typenameOverride, key.Fields, context.Reserved);
             if (requires is not null)
                 group.AddShape(parent.Name, typenameOverride, requires, context.Reserved);
-            var entityTarget = group.Selection.AddInlineFragment(parent.Name);
-            PlanFieldHere(new Context(group, entityTarget, context.Path, null, context.Reserved, context.Internal), field, definition);
+            return (group, (group, group.Selection.AddInlineFragment(parent.Name)));
         }
 
         /// <summary>Adds a field the context's subgraph resolves, and plans its selection from there.</summary>

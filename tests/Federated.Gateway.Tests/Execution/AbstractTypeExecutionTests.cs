@@ -32,4 +32,30 @@ public class AbstractTypeExecutionTests
         Assert.Equal("""[{"__typename":"Media","id":"b1"}]""",
             subgraphs.Requests.Single(r => r.Subgraph == "b").Body["variables"]!["representations"]!.ToJsonString());
     }
+
+    [Fact]
+    public async Task InterfaceObject_AsTheOrigin_GetsTheConcreteTypeFromTheInterfacesOwner()
+    {
+        var subgraphs = new FakeSubgraphs()
+            .On("b", _ => """{"data":{"topRated":[{"__typename":"Media","rating":5,"id":"b1"},{"__typename":"Media","rating":4,"id":"m1"}]}}""")
+            .On("a", body =>
+            {
+                Assert.Equal("query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Media { __typename ... on Book { title } } } }", body["query"]!.GetValue<string>());
+                return """{"data":{"_entities":[{"__typename":"Book","title":"Dune"},{"__typename":"Movie"}]}}""";
+            });
+        var json = await FakeSubgraphs.RunAsync(subgraphs.Executor(Library.Model.Value), "{ topRated { __typename rating ... on Book { title } } }");
+        Assert.Equal("""{"data":{"topRated":[{"__typename":"Book","rating":5,"title":"Dune"},{"__typename":"Movie","rating":4}]}}""", json);
+        Assert.Equal("""[{"__typename":"Media","id":"b1"},{"__typename":"Media","id":"m1"}]""",
+            subgraphs.Requests.Single(r => r.Subgraph == "a").Body["variables"]!["representations"]!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task InterfaceObject_AsTheOrigin_InterfaceFieldsFromTheOwner()
+    {
+        var subgraphs = new FakeSubgraphs()
+            .On("b", _ => """{"data":{"topRated":[{"__typename":"Media","rating":5,"id":"b1"}]}}""")
+            .On("a", _ => """{"data":{"_entities":[{"title":"Dune"}]}}""");
+        var json = await FakeSubgraphs.RunAsync(subgraphs.Executor(Library.Model.Value), "{ topRated { rating title } }");
+        Assert.Equal("""{"data":{"topRated":[{"rating":5,"title":"Dune"}]}}""", json);
+    }
 }

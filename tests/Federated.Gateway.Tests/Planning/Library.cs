@@ -11,6 +11,7 @@ public static class Library
           search: [SearchResult!]! @join__field(graph: A)
           nodes: [Node!]! @join__field(graph: A)
           media: [Media!]! @join__field(graph: A)
+          topRated: [Media!]! @join__field(graph: B)
         }
 
         interface Node @join__type(graph: A) @join__type(graph: B) {
