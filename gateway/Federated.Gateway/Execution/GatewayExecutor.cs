@@ -51,26 +51,26 @@ public sealed class GatewayExecutor(SupergraphModel supergraph, PlanExecutor exe
                 ],
             };
 
-        var inputs = request.Variables.ValueKind == JsonValueKind.Object ? Serializer.ReadNode<Inputs>(request.Variables) ?? Inputs.Empty : Inputs.Empty;
-        var validation = await _validator.ValidateAsync(new ValidationOptions
+        // A document that passed the rules once is only checked for its variables' values;
+        // one without variables is not checked again at all.
+        var inputs = Inputs.Empty;
+        if (!prepared.RulesPassed || prepared.Operation!.Variables is { Items.Count: > 0 })
         {
-            Schema = Supergraph.ApiSchema,
-            Document = prepared.Document!,
-            Operation = prepared.Operation!,
-            Rules = prepared.RulesPassed ? [] : DocumentValidator.CoreRules,
-            Variables = inputs,
-            CancellationToken = cancellationToken,
-        });
-        if (!validation.IsValid)
-            return new GatewayResult
+            if (request.Variables.ValueKind == JsonValueKind.Object)
+                inputs = Serializer.ReadNode<Inputs>(request.Variables) ?? Inputs.Empty;
+            var validation = await _validator.ValidateAsync(new ValidationOptions
             {
-                Executed = false,
-                Errors = validation.Errors.Select(e => GatewayError.Coded(e.Message, "GRAPHQL_VALIDATION_FAILED") with
-                {
-                    Locations = e.Locations?.Select(l => (l.Line, l.Column)).ToList(),
-                }).ToList(),
-            };
-        prepared.RulesPassed = true;
+                Schema = Supergraph.ApiSchema,
+                Document = prepared.Document!,
+                Operation = prepared.Operation!,
+                Rules = prepared.RulesPassed ? [] : DocumentValidator.CoreRules,
+                Variables = inputs,
+                CancellationToken = cancellationToken,
+            });
+            if (!validation.IsValid)
+                return InvalidRequest(validation);
+            prepared.RulesPassed = true;
+        }
 
         QueryPlan plan;
         try
@@ -90,6 +90,15 @@ public sealed class GatewayExecutor(SupergraphModel supergraph, PlanExecutor exe
         var complete = ResultCompleter.Complete(state.Data, plan.Operation.SelectionSet, plan.Operation.RootType, Supergraph);
         return new GatewayResult { Executed = true, State = state, Plan = plan, DataIsNull = !complete, Errors = state.Errors };
     }
+
+    private static GatewayResult InvalidRequest(IValidationResult validation) => new()
+    {
+        Executed = false,
+        Errors = validation.Errors.Select(e => GatewayError.Coded(e.Message, "GRAPHQL_VALIDATION_FAILED") with
+        {
+            Locations = e.Locations?.Select(l => (l.Line, l.Column)).ToList(),
+        }).ToList(),
+    };
 
     private PreparedDocument Prepare(GatewayRequest request) =>
         _documents.GetOrAdd((request.Query, request.OperationName), key => PrepareCore(key.Query, key.OperationName));
