@@ -32,11 +32,20 @@ public sealed class PlanExecutor(SubgraphClient client, ILogger<PlanExecutor> lo
                     tasks[i] = RunAsync(parallel.Nodes[i], state, cancellationToken);
                 await Task.WhenAll(tasks);
                 break;
-            case FetchNode fetch when fetch.IsEntityFetch:
-                await FetchEntitiesAsync(fetch, state, cancellationToken);
-                break;
             case FetchNode fetch:
-                await FetchRootAsync(fetch, state, cancellationToken);
+                try
+                {
+                    if (fetch.IsEntityFetch)
+                        await FetchEntitiesAsync(fetch, state, cancellationToken);
+                    else
+                        await FetchRootAsync(fetch, state, cancellationToken);
+                }
+                catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException or System.Text.Json.JsonException)
+                {
+                    // A response the gateway cannot read (duplicate keys, wrong shapes) fails this fetch only.
+                    logger.LogWarning(ex, "Subgraph {Subgraph} sent a response that cannot be merged", fetch.Subgraph);
+                    state.AddError(GatewayError.Coded($"The subgraph '{fetch.Subgraph}' sent an invalid response.", "SUBGRAPH_INVALID_RESPONSE", subgraph: fetch.Subgraph));
+                }
                 break;
         }
     }
@@ -92,7 +101,7 @@ public sealed class PlanExecutor(SubgraphClient client, ILogger<PlanExecutor> lo
     private static void AddEntityError(ExecutionState state, JsonNode? error, string subgraph, Representations representations)
     {
         // A subgraph path ["_entities", i, ...rest] belongs to every object representation i answers.
-        if (error?["path"] is JsonArray path && path.Count >= 2 && path[0]?.GetValue<string>() == "_entities"
+        if (error?["path"] is JsonArray path && path.Count >= 2 && path[0] is JsonValue first && first.TryGetValue<string>(out var head) && head == "_entities"
             && path[1] is JsonValue indexValue && indexValue.TryGetValue<int>(out var index) && index < representations.Targets.Count)
         {
             foreach (var (_, targetPath) in representations.Targets[index])

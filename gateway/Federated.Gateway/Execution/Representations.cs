@@ -123,7 +123,7 @@ internal sealed class Representations
                 writer.WriteEndArray();
                 return true;
             case JsonObject obj when selection is not null:
-                var typename = obj["__typename"]?.GetValue<string>() ?? selection.TypeName;
+                var typename = obj["__typename"] is JsonValue typenameValue && typenameValue.TryGetValue<string>(out var name) ? name : selection.TypeName;
                 writer.WriteStartObject();
                 if (supergraph.Type(selection.TypeName).IsAbstract)
                     writer.WriteString("__typename", typename);

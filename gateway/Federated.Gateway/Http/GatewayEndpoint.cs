@@ -63,7 +63,18 @@ public static class GatewayEndpoint
                 return;
             }
 
-            var result = await executor.ExecuteAsync(request!, Headers(http), http.RequestAborted);
+            GatewayResult result;
+            try
+            {
+                result = await executor.ExecuteAsync(request!, Headers(http), http.RequestAborted);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(GatewayEndpoint)).LogError(ex, "The request failed");
+                await WriteAsync(http, StatusCodes.Status500InternalServerError, mediaType,
+                    GatewayResult.RequestError("The gateway failed to run this request.", "INTERNAL_SERVER_ERROR"), false);
+                return;
+            }
             var status = !result.Executed && mediaType == GraphQLResponseJson ? StatusCodes.Status400BadRequest : StatusCodes.Status200OK;
             var includePlan = http.Request.Headers.ContainsKey(QueryPlanHeader)
                 && http.RequestServices.GetRequiredService<IHostEnvironment>().IsDevelopment();

@@ -130,4 +130,14 @@ public class GatewayExecutorTests
         Assert.Equal("de-DE", request.Headers.AcceptLanguage.ToString());
         Assert.True(request.Headers.Contains("traceparent"));
     }
+
+    [Fact]
+    public async Task UnreadableSubgraphResponse_FailsOnlyThatFetch()
+    {
+        var subgraphs = ProjectSubgraphs().On("reviews", _ => """{"data":{"_entities":[{"rating":{"average":1},"rating":{"average":2}}]},"errors":[{"message":"x","path":[1,"_entities"]}]}""");
+        var json = JsonNode.Parse(await FakeSubgraphs.RunAsync(subgraphs.Executor(TestSupergraphs.Project()),
+            "{ product(id: \"p1\") { name rating { average } } }"))!;
+        Assert.Equal("""{"product":null}""", json["data"]!.ToJsonString());
+        Assert.Contains(json["errors"]!.AsArray(), e => e!["extensions"]?["code"]?.GetValue<string>() == "SUBGRAPH_INVALID_RESPONSE");
+    }
 }
