@@ -268,7 +268,21 @@ public sealed class QueryPlanner(SupergraphModel supergraph)
             var candidates = definition.ResolvingSubgraphs()
                 .Where(s => (s != context.Subgraph || definition.SourceIn(s)?.Requires is not null) && FindKey(context, parent, s) is not null)
                 .ToList();
+            if (candidates.Count == 0)
+                // No key this subgraph can provide: one whose fields another subgraph provides, fetched first.
+                return definition.ResolvingSubgraphs().FirstOrDefault(s => s != context.Subgraph && FindIndirectKey(context, parent, s) is not null);
             return candidates.FirstOrDefault(s => context.Group.FindChild(s, pathKey) is not null) ?? candidates.FirstOrDefault();
+        }
+
+        /// <summary>A key of <paramref name="type"/> in <paramref name="subgraph"/> whose fields the current subgraph resolves or reaches by one jump.</summary>
+        private KeyDef? FindIndirectKey(Context context, TypeDef type, string subgraph)
+        {
+            if (type.Kind != TypeKind.Object)
+                return null;
+            return type.ResolvableKeysIn(subgraph).FirstOrDefault(key => key.Fields.Collect(type.Name, model).All(field =>
+                field.Field.Definition is not { } definition
+                || Resolvable(context.Subgraph, definition, context.Provided)
+                || definition.ResolvingSubgraphs().Any(r => r != context.Subgraph && r != subgraph && FindKey(context, type, r) is not null)));
         }
 
         /// <summary>A key of <paramref name="type"/> that <paramref name="subgraph"/> resolves and the current subgraph can provide.</summary>
@@ -289,13 +303,16 @@ public sealed class QueryPlanner(SupergraphModel supergraph)
         /// </summary>
         private (FetchGroup Group, (FetchGroup Group, SubgraphSelection Selection) Target) EntityGroup(Context context, TypeDef parent, string subgraph, SelectionSet? requires)
         {
-            var key = FindKey(context, parent, subgraph)!;
+            var key = FindKey(context, parent, subgraph);
+            var indirect = key is null;
+            key ??= FindIndirectKey(context, parent, subgraph)!;
             context.Target.AddField("__typename", null, null, false);
-            AddFields(context.Target, key.Fields, context.Reserved);
+            if (!indirect)
+                AddFields(context.Target, key.Fields, context.Reserved);
 
             var pathKey = string.Join('.', context.Path);
             FetchGroup group;
-            if (requires is null)
+            if (requires is null && !indirect)
             {
                 group = context.Group.FindChild(subgraph, pathKey)
                     ?? context.Group.AddChild(new FetchGroup(_nextId++, subgraph, context.Group, context.Path), pathKey, shareable: true);
@@ -305,7 +322,10 @@ public sealed class QueryPlanner(SupergraphModel supergraph)
                 // Required fields come first, from here or from further fetches; this fetch waits for all of them.
                 var outer = _recording;
                 _recording = [];
-                PlanSelection(context with { Internal = true }, parent.Name, requires);
+                if (indirect)
+                    PlanSelection(context with { Internal = true }, parent.Name, key.Fields);
+                if (requires is not null)
+                    PlanSelection(context with { Internal = true }, parent.Name, requires);
                 var dependencies = _recording;
                 _recording = outer;
                 group = new FetchGroup(_nextId++, subgraph, context.Group, context.Path);

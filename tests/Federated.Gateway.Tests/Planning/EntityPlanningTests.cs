@@ -159,4 +159,15 @@ public class EntityPlanningTests(ITestOutputHelper output)
         Assert.Contains("shippingEstimate", Shop.Model.Value.ApiSdl);
         Assert.DoesNotContain("join__", Shop.Model.Value.ApiSdl);
     }
+
+    [Fact]
+    public void KeyTheOriginCannotProvide_IsFetchedFromAThirdSubgraphFirst()
+    {
+        var plan = Plan("{ topProduct { inStock } }");
+        var fetches = plan.Fetches().ToList();
+        Assert.Equal(["b", "a", "c"], fetches.Select(f => f.Subgraph));
+        Assert.Contains("... on Product { upc }", fetches[1].Query);
+        Assert.Equal("{ upc }", SelectionPrinter.Print(Assert.Single(fetches[2].Representations!).Fields));
+        Assert.Equal(3, Assert.IsType<SequenceNode>(plan.Root).Nodes.Count);
+    }
 }
