@@ -76,7 +76,7 @@ internal sealed class Representations
         {
             writer.WriteStartObject();
             writer.WriteString("__typename", shape.TypenameOverride ?? typename);
-            if (!WriteFields(writer, target, shape.Fields, typename, supergraph, shape.Aliases))
+            if (!WriteFields(writer, target, shape.Fields, typename, supergraph))
                 return;
             writer.WriteEndObject();
         }
@@ -92,16 +92,15 @@ internal sealed class Representations
     }
 
     /// <summary>Writes the key and required fields of <paramref name="source"/>; false when a key field is missing.</summary>
-    private static bool WriteFields(Utf8JsonWriter writer, JsonObject source, SelectionSet fields, string typename, SupergraphModel supergraph, IReadOnlyDictionary<string, string>? aliases = null)
+    private static bool WriteFields(Utf8JsonWriter writer, JsonObject source, SelectionSet fields, string typename, SupergraphModel supergraph)
     {
         foreach (var field in fields.Collect(typename, supergraph))
         {
             if (field.Field.IsTypename)
                 continue;
-            var sourceKey = aliases is not null && aliases.TryGetValue(field.ResponseKey, out var alias) ? alias : field.ResponseKey;
-            if (!source.TryGetPropertyValue(sourceKey, out var value))
+            if (!source.TryGetPropertyValue(field.ResponseKey, out var value))
                 return false;
-            writer.WritePropertyName(field.ResponseKey);
+            writer.WritePropertyName(field.Field.Name);
             if (!WriteValue(writer, value, field.SelectionSet, supergraph))
                 return false;
         }

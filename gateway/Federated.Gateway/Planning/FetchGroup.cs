@@ -19,7 +19,7 @@ internal sealed class FetchGroup(int id, string subgraph, FetchGroup? parent, IR
     public SubgraphSelection Selection { get; } = new();
     public List<FetchGroup> Children { get; } = [];
     public List<FetchGroup> Dependencies { get; } = [];
-    public Dictionary<string, (string? TypenameOverride, List<SelectionSet> Fields, Dictionary<string, string> Aliases)> Shapes { get; } = new();
+    public Dictionary<string, (string? TypenameOverride, List<SelectionSet> Fields)> Shapes { get; } = new();
 
     public FetchGroup? FindChild(string subgraph, string pathKey) =>
         _childIndex.GetValueOrDefault(subgraph + "|" + pathKey);
@@ -32,18 +32,12 @@ internal sealed class FetchGroup(int id, string subgraph, FetchGroup? parent, IR
         return child;
     }
 
-    /// <param name="reserved">Top-level fields the parent fetch selected under an internal alias (see QueryPlanner).</param>
-    public void AddShape(string typeName, string? typenameOverride, SelectionSet fields, HashSet<string>? reserved)
+    public void AddShape(string typeName, string? typenameOverride, SelectionSet fields)
     {
         var key = typenameOverride ?? typeName;
         if (!Shapes.TryGetValue(key, out var shape))
-            Shapes[key] = shape = (typenameOverride, [], new Dictionary<string, string>());
+            Shapes[key] = shape = (typenameOverride, []);
         if (!shape.Fields.Contains(fields))
             shape.Fields.Add(fields);
-        if (reserved is null)
-            return;
-        foreach (var item in fields.Items)
-            if (item is FieldSelection field && reserved.Contains(field.Name))
-                shape.Aliases[field.Name] = QueryPlanner.InternalPrefix + field.Name;
     }
 }

@@ -39,11 +39,8 @@ public sealed class ParallelNode(IReadOnlyList<PlanNode> nodes) : PlanNode
 /// What an entity fetch sends for objects of one type: <c>__typename</c> (or the interface
 /// name, for an <c>@interfaceObject</c> subgraph) and the key and required fields.
 /// </summary>
-public sealed record RepresentationShape(string TypeName, string? TypenameOverride, SelectionSet Fields)
-{
-    /// <summary>Top-level fields read from an internal alias because the client used their name for something else.</summary>
-    public IReadOnlyDictionary<string, string>? Aliases { get; init; }
-}
+/// <param name="Fields">The key and required fields; each is read from the parent's result under its alias (if the planner gave it one) and sent under its name.</param>
+public sealed record RepresentationShape(string TypeName, string? TypenameOverride, SelectionSet Fields);
 
 public sealed class FetchNode(
     string subgraph,

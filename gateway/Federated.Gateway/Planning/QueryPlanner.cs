@@ -21,7 +21,6 @@ public sealed class QueryPlanner(SupergraphModel supergraph)
     {
         public string Subgraph => Group.Subgraph;
 
-        public string? InternalAlias(string name) => Reserved is not null && Reserved.Contains(name) ? InternalPrefix + name : null;
     }
 
     internal const string InternalPrefix = "__fed_";
@@ -29,6 +28,8 @@ public sealed class QueryPlanner(SupergraphModel supergraph)
     private sealed class Run(SupergraphModel model, NormalizedOperation operation)
     {
         private readonly List<FetchGroup> _roots = [];
+        // The alias a planner-added field got, by the field set's field and the path of its parent object.
+        private readonly Dictionary<(FieldSelection Field, string Path), string> _aliases = new();
         private List<FetchGroup>? _recording;
         private int _nextId;
         private bool _introspection;
@@ -308,7 +309,7 @@ public sealed class QueryPlanner(SupergraphModel supergraph)
             key ??= FindIndirectKey(context, parent, subgraph)!;
             context.Target.AddField("__typename", null, null, false);
             if (!indirect)
-                AddFields(context.Target, key.Fields, context.Reserved);
+                AddFields(context.Target, context.Path, context.Reserved, key.Fields);
 
             var pathKey = string.Join('.', context.Path);
             FetchGroup group;
@@ -335,9 +336,9 @@ public sealed class QueryPlanner(SupergraphModel supergraph)
             _recording?.Add(group);
 
             var typenameOverride = parent.IsAbstract && parent.InterfaceObjectIn.Contains(subgraph) ? parent.Name : null;
-            group.AddShape(parent.Name, typenameOverride, key.Fields, context.Reserved);
+            group.AddShape(parent.Name, typenameOverride, Aliased(key.Fields, context.Path));
             if (requires is not null)
-                group.AddShape(parent.Name, typenameOverride, requires, context.Reserved);
+                group.AddShape(parent.Name, typenameOverride, Aliased(requires, context.Path));
             return (group, (group, group.Selection.AddInlineFragment(parent.Name)));
         }
 
@@ -346,35 +347,79 @@ public sealed class QueryPlanner(SupergraphModel supergraph)
         {
             var selection = field.Field;
             var definition = definitionOverride ?? selection.Definition!;
-            var alias = context.Internal ? context.InternalAlias(selection.Name) : selection.Alias;
+            var alias = context.Internal ? InternalAlias(context.Target, context.Reserved, selection, context.Path) : selection.Alias;
             var child = context.Target.AddField(selection.Name, alias, selection.Arguments, field.SelectionSet is not null);
             if (field.SelectionSet is null || child is null)
                 return;
-            var path = new string[context.Path.Length + 1 + ListDepth(definition.Type)];
-            context.Path.CopyTo(path, 0);
-            path[context.Path.Length] = alias ?? selection.Name;
-            for (var i = context.Path.Length + 1; i < path.Length; i++)
-                path[i] = "@";
+            var path = ChildPath(context.Path, alias ?? selection.Name, definition);
             var provided = Merge(ProvidedChild(context.Provided, definition.Name), definition.SourceIn(context.Subgraph)?.Provides);
             PlanSelection(new Context(context.Group, child, path, provided, null, context.Internal), definition.NamedType, field.SelectionSet);
         }
 
-        private static void AddFields(SubgraphSelection target, SelectionSet fields, HashSet<string>? reserved)
+        private void AddFields(SubgraphSelection target, string[] path, HashSet<string>? reserved, SelectionSet fields)
         {
             foreach (var item in fields.Items)
             {
                 if (item is FieldSelection field)
                 {
-                    var alias = reserved is not null && reserved.Contains(field.Name) ? InternalPrefix + field.Name : field.Alias;
+                    var alias = InternalAlias(target, reserved, field, path);
                     var child = target.AddField(field.Name, alias, field.Arguments, field.SelectionSet is not null);
                     if (child is not null && field.SelectionSet is not null)
-                        AddFields(child, field.SelectionSet, null);
+                        AddFields(child, ChildPath(path, alias ?? field.Name, field.Definition), null, field.SelectionSet);
                 }
                 else if (item is InlineFragmentSelection fragment)
                 {
-                    AddFields(fragment.TypeCondition is null ? target : target.AddInlineFragment(fragment.TypeCondition), fragment.SelectionSet, reserved);
+                    AddFields(fragment.TypeCondition is null ? target : target.AddInlineFragment(fragment.TypeCondition), path, reserved, fragment.SelectionSet);
                 }
             }
+        }
+
+        /// <summary>
+        /// The alias for a field the planner adds (a key or required field): none unless the
+        /// client's selection uses the name for something else, or another planner field
+        /// already took it with other arguments (two @requires of price(currency:) differing).
+        /// </summary>
+        private string? InternalAlias(SubgraphSelection target, HashSet<string>? reserved, FieldSelection field, string[] path)
+        {
+            string? alias = reserved is not null && reserved.Contains(field.Name) ? InternalPrefix + field.Name : null;
+            for (var n = 1; target.Conflicts(alias ?? field.Name, field.Name, field.Arguments); n++)
+                alias = InternalPrefix + field.Name + "_" + n;
+            if (alias is not null)
+                _aliases[(field, string.Join('.', path))] = alias;
+            return alias;
+        }
+
+        /// <summary>A field set with the aliases its fields were fetched under, so representations read them there.</summary>
+        private SelectionSet Aliased(SelectionSet fields, string[] path)
+        {
+            if (_aliases.Count == 0)
+                return fields;
+            var items = new List<Selection>(fields.Items.Count);
+            foreach (var item in fields.Items)
+            {
+                if (item is FieldSelection field)
+                {
+                    var alias = _aliases.GetValueOrDefault((field, string.Join('.', path)));
+                    var sub = field.SelectionSet is null ? null : Aliased(field.SelectionSet, ChildPath(path, alias ?? field.Name, field.Definition));
+                    items.Add(new FieldSelection(field.Name, alias, field.Arguments, field.Definition, sub));
+                }
+                else if (item is InlineFragmentSelection fragment)
+                {
+                    items.Add(new InlineFragmentSelection(fragment.TypeCondition, Aliased(fragment.SelectionSet, path)));
+                }
+            }
+            return new SelectionSet(fields.TypeName, items);
+        }
+
+        private static string[] ChildPath(string[] path, string responseKey, FieldDef? definition)
+        {
+            var depth = definition is null ? 0 : ListDepth(definition.Type);
+            var child = new string[path.Length + 1 + depth];
+            path.CopyTo(child, 0);
+            child[path.Length] = responseKey;
+            for (var i = path.Length + 1; i < child.Length; i++)
+                child[i] = "@";
+            return child;
         }
 
         /// <summary>
@@ -518,10 +563,7 @@ public sealed class QueryPlanner(SupergraphModel supergraph)
             if (group.MergePath is not null)
                 shapes = group.Shapes.Select(s => new RepresentationShape(
                     s.Key, s.Value.TypenameOverride,
-                    s.Value.Fields.Count == 1 ? s.Value.Fields[0] : new SelectionSet(s.Value.Fields[0].TypeName, s.Value.Fields.SelectMany(f => f.Items).ToList()))
-                {
-                    Aliases = s.Value.Aliases.Count == 0 ? null : s.Value.Aliases,
-                }).ToList();
+                    s.Value.Fields.Count == 1 ? s.Value.Fields[0] : new SelectionSet(s.Value.Fields[0].TypeName, s.Value.Fields.SelectMany(f => f.Items).ToList()))).ToList();
             return new FetchNode(group.Subgraph, query.ToString(), definitions.Select(d => d.Variable.Name.StringValue).ToList(), group.MergePath, shapes);
         }
     }

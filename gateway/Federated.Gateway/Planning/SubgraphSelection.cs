@@ -30,6 +30,26 @@ internal sealed class SubgraphSelection
         return field.Selection;
     }
 
+    /// <summary>Whether <paramref name="responseKey"/> is taken by another field, or the same field with other arguments.</summary>
+    public bool Conflicts(string responseKey, string name, GraphQLArguments? arguments)
+    {
+        foreach (var item in _items)
+        {
+            if (item is SubgraphField existing && existing.ResponseKey == responseKey)
+                return existing.Name != name || Print(existing.Arguments) != Print(arguments);
+        }
+        return false;
+
+        static string Print(GraphQLArguments? arguments)
+        {
+            if (arguments is null || arguments.Items.Count == 0)
+                return "";
+            var sb = new StringBuilder();
+            SelectionPrinter.AppendArguments(sb, arguments, null);
+            return sb.ToString();
+        }
+    }
+
     public SubgraphSelection AddInlineFragment(string typeCondition)
     {
         foreach (var item in _items)
