@@ -21,9 +21,19 @@ public sealed class QueryPlanner(SupergraphModel supergraph)
     {
         public string Subgraph => Group.Subgraph;
 
+        /// <summary>The nearest object the position can be fetched again from: the query root or an entity.</summary>
+        public Anchor? Anchor { get; init; }
+
+        /// <summary>The fields from <see cref="Anchor"/> down to the position (value types only).</summary>
+        public ChainLink? Chain { get; init; }
+
     }
 
     internal const string InternalPrefix = "__fed_";
+
+    private sealed record Anchor(Context Context, TypeDef Type, bool IsRoot);
+
+    private sealed record ChainLink(ChainLink? Parent, CollectedField Field, FieldDef Definition);
 
     private sealed class Run(SupergraphModel model, NormalizedOperation operation)
     {
@@ -65,7 +75,9 @@ public sealed class QueryPlanner(SupergraphModel supergraph)
                         ? existing
                         : RootFor(Cheapest(candidates, definition, field.SelectionSet));
                 }
-                PlanFieldHere(new Context(group, group.Selection, [], null), field);
+                // Query fields may be fetched again from another subgraph to reach value-type fields; mutations never.
+                var anchor = isMutation ? null : new Anchor(default, rootType, IsRoot: true);
+                PlanFieldHere(new Context(group, group.Selection, [], null) { Anchor = anchor }, field);
             }
             return new QueryPlan(operation, BuildRoot(isMutation), _introspection);
         }
@@ -260,7 +272,57 @@ public sealed class QueryPlanner(SupergraphModel supergraph)
                     return;
                 }
             }
+            if (Reroute(context, parent, field, definition))
+                return;
             throw new PlanningException($"Cannot plan {parent.Name}.{definition.Name}: no subgraph resolving it can be reached from subgraph '{context.Subgraph}' through a key.");
+        }
+
+        /// <summary>
+        /// A field of a value type that this subgraph lacks: fetch the path to it again, from
+        /// the query root or the nearest entity, in a subgraph that resolves the whole path
+        /// (shared value types such as a viewer object), and merge the two results.
+        /// </summary>
+        private bool Reroute(Context context, TypeDef parent, CollectedField field, FieldDef definition)
+        {
+            if (context.Anchor is not { } anchor || context.Chain is null)
+                return false;
+            var links = new List<ChainLink>();
+            for (var link = context.Chain; link is not null; link = link.Parent)
+                links.Insert(0, link);
+            foreach (var subgraph in definition.ResolvingSubgraphs())
+            {
+                if (subgraph == context.Subgraph || !links.All(l => l.Definition.ResolvableIn(subgraph) && l.Definition.SourceIn(subgraph)?.Requires is null))
+                    continue;
+                FetchGroup group;
+                SubgraphSelection target;
+                string[] path;
+                if (anchor.IsRoot)
+                {
+                    if (!anchor.Type.Subgraphs.Contains(subgraph))
+                        continue;
+                    group = RootFor(subgraph);
+                    target = group.Selection;
+                    path = [];
+                }
+                else
+                {
+                    if (FindKey(anchor.Context, anchor.Type, subgraph) is null)
+                        continue;
+                    var (entityGroup, entityTarget) = EntityGroup(anchor.Context, anchor.Type, subgraph, null);
+                    group = entityGroup;
+                    target = entityTarget.Selection;
+                    path = anchor.Context.Path;
+                }
+                foreach (var link in links)
+                {
+                    var selection = link.Field.Field;
+                    target = target.AddField(selection.Name, selection.Alias, selection.Arguments, hasSelection: true)!;
+                    path = ChildPath(path, link.Field.ResponseKey, link.Definition);
+                }
+                PlanField(new Context(group, target, path, null, context.Reserved, context.Internal) { Anchor = anchor, Chain = context.Chain }, parent, field);
+                return true;
+            }
+            return false;
         }
 
         private string? FindJump(Context context, TypeDef parent, FieldDef definition)
@@ -294,7 +356,8 @@ public sealed class QueryPlanner(SupergraphModel supergraph)
         {
             var definition = definitionOverride ?? field.Field.Definition!;
             var (group, target) = EntityGroup(context, parent, subgraph, definition.SourceIn(subgraph)?.Requires);
-            PlanFieldHere(new Context(group, target.Selection, context.Path, null, context.Reserved, context.Internal), field, definition);
+            var entityContext = new Context(group, target.Selection, context.Path, null, context.Reserved, context.Internal);
+            PlanFieldHere(entityContext with { Anchor = parent.Kind == TypeKind.Object ? new Anchor(entityContext, parent, IsRoot: false) : null }, field, definition);
         }
 
         /// <summary>
@@ -353,7 +416,18 @@ public sealed class QueryPlanner(SupergraphModel supergraph)
                 return;
             var path = ChildPath(context.Path, alias ?? selection.Name, definition);
             var provided = Merge(ProvidedChild(context.Provided, definition.Name), definition.SourceIn(context.Subgraph)?.Provides);
-            PlanSelection(new Context(context.Group, child, path, provided, null, context.Internal), definition.NamedType, field.SelectionSet);
+            // The subgraph may type the field more narrowly (an object where the supergraph has a
+            // union): plan for its type, and fetch __typename for the completer.
+            var namedType = definition.NamedTypeIn(context.Subgraph);
+            if (namedType != definition.NamedType && model.Type(definition.NamedType).IsAbstract)
+                child.AddField("__typename", null, null, false);
+            var childContext = new Context(context.Group, child, path, provided, null, context.Internal);
+            var childType = model.Type(namedType);
+            if (childType.Kind == TypeKind.Object && childType.IsEntity)
+                childContext = childContext with { Anchor = new Anchor(childContext, childType, IsRoot: false) };
+            else if (childType.Kind == TypeKind.Object && context.Anchor is not null)
+                childContext = childContext with { Anchor = context.Anchor, Chain = new ChainLink(context.Chain, field, definition) };
+            PlanSelection(childContext, namedType, field.SelectionSet);
         }
 
         private void AddFields(SubgraphSelection target, string[] path, HashSet<string>? reserved, SelectionSet fields)

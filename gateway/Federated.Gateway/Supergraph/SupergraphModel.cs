@@ -13,13 +13,15 @@ public enum TypeKind { Object, Interface, Union, Enum, InputObject, Scalar }
 public sealed record KeyDef(string Subgraph, string Raw, SelectionSet Fields, bool Resolvable);
 
 /// <summary>One <c>@join__field</c>: how one subgraph knows a field.</summary>
+/// <param name="NamedType">The field's named type in this subgraph when it differs from the supergraph's (<c>@join__field(type:)</c>), e.g. an object where the supergraph has a union.</param>
 public sealed record FieldSource(
     string Subgraph,
     SelectionSet? Requires,
     SelectionSet? Provides,
     bool External,
     string? Override,
-    bool UsedOverridden);
+    bool UsedOverridden,
+    string? NamedType = null);
 
 public sealed class FieldDef(string name, GraphQLType type, TypeDef parent)
 {
@@ -39,6 +41,9 @@ public sealed class FieldDef(string name, GraphQLType type, TypeDef parent)
     public bool HasJoinField { get; set; }
 
     public bool IsListType => Type.IsListType();
+
+    /// <summary>The named type the field has in <paramref name="subgraph"/>.</summary>
+    public string NamedTypeIn(string subgraph) => SourceIn(subgraph)?.NamedType ?? NamedType;
 
     public FieldSource? SourceIn(string subgraph)
     {

@@ -106,13 +106,17 @@ public static class SupergraphParser
             var graph = Graph(graphValue, byEnum);
             var requires = StringArgument(directive, "requires");
             var provides = StringArgument(directive, "provides");
+            var subgraphType = StringArgument(directive, "type") is { } typeText
+                ? new string(typeText.Where(c => c is not ('[' or ']' or '!' or ' ')).ToArray())
+                : null;
             field.Sources.Add(new FieldSource(
                 graph,
                 requires is null ? null : FieldSetParser.Parse(model, field.Parent.Name, requires),
                 provides is null ? null : FieldSetParser.Parse(model, field.NamedType, provides),
                 BoolArgument(directive, "external") == true,
                 StringArgument(directive, "override"),
-                BoolArgument(directive, "usedOverridden") == true));
+                BoolArgument(directive, "usedOverridden") == true,
+                subgraphType is not null && subgraphType != field.NamedType && types.ContainsKey(subgraphType) ? subgraphType : null));
         }
         return model;
     }
