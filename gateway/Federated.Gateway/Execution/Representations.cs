@@ -23,23 +23,24 @@ internal sealed class Representations
         var result = new Representations();
         var index = new Dictionary<string, int>();
         var buffer = new ArrayBufferWriter<byte>(256);
-        Walk(data, null, fetch.MergePath!, 0, fetch, supergraph, result, index, buffer);
+        using var writer = new Utf8JsonWriter(buffer);
+        Walk(data, null, fetch.MergePath!, 0, fetch, supergraph, result, index, writer, buffer);
         return result;
     }
 
     private static void Walk(JsonNode? node, ResponsePath? path, IReadOnlyList<string> mergePath, int depth, FetchNode fetch, SupergraphModel supergraph,
-        Representations result, Dictionary<string, int> index, ArrayBufferWriter<byte> buffer)
+        Representations result, Dictionary<string, int> index, Utf8JsonWriter writer, ArrayBufferWriter<byte> buffer)
     {
         if (node is null)
             return;
         if (depth == mergePath.Count)
         {
             if (node is JsonObject target)
-                Add(target, path!, fetch, supergraph, result, index, buffer);
+                Add(target, path!, fetch, supergraph, result, index, writer, buffer);
             else if (node is JsonArray list)
                 // A merge path may stop at a list (a key field's type is a list of entities).
                 for (var i = 0; i < list.Count; i++)
-                    Walk(list[i], new ResponsePath(path, i), mergePath, depth, fetch, supergraph, result, index, buffer);
+                    Walk(list[i], new ResponsePath(path, i), mergePath, depth, fetch, supergraph, result, index, writer, buffer);
             return;
         }
         var segment = mergePath[depth];
@@ -47,15 +48,15 @@ internal sealed class Representations
         {
             if (node is JsonArray list)
                 for (var i = 0; i < list.Count; i++)
-                    Walk(list[i], new ResponsePath(path, i), mergePath, depth + 1, fetch, supergraph, result, index, buffer);
+                    Walk(list[i], new ResponsePath(path, i), mergePath, depth + 1, fetch, supergraph, result, index, writer, buffer);
             return;
         }
         if (node is JsonObject obj && obj.TryGetPropertyValue(segment, out var child))
-            Walk(child, new ResponsePath(path, segment), mergePath, depth + 1, fetch, supergraph, result, index, buffer);
+            Walk(child, new ResponsePath(path, segment), mergePath, depth + 1, fetch, supergraph, result, index, writer, buffer);
     }
 
     private static void Add(JsonObject target, ResponsePath path, FetchNode fetch, SupergraphModel supergraph,
-        Representations result, Dictionary<string, int> index, ArrayBufferWriter<byte> buffer)
+        Representations result, Dictionary<string, int> index, Utf8JsonWriter writer, ArrayBufferWriter<byte> buffer)
     {
         if (target["__typename"] is not JsonValue typenameValue || !typenameValue.TryGetValue<string>(out var typename))
             return;
@@ -71,15 +72,15 @@ internal sealed class Representations
         if (shape is null)
             return;
 
+        // One writer for every representation of the fetch, reset onto the same buffer.
         buffer.ResetWrittenCount();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("__typename", shape.TypenameOverride ?? typename);
-            if (!WriteFields(writer, target, shape.Fields, typename, supergraph))
-                return;
-            writer.WriteEndObject();
-        }
+        writer.Reset(buffer);
+        writer.WriteStartObject();
+        writer.WriteString("__typename", shape.TypenameOverride ?? typename);
+        if (!WriteFields(writer, target, shape.Fields, typename, supergraph))
+            return;
+        writer.WriteEndObject();
+        writer.Flush();
         var key = Encoding.UTF8.GetString(buffer.WrittenSpan);
         if (!index.TryGetValue(key, out var position))
         {

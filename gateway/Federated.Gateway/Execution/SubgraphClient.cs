@@ -17,8 +17,7 @@ public sealed record ForwardedHeaders(string? Authorization, string? TraceParent
 public sealed class SubgraphClient(HttpMessageInvoker http, TimeSpan timeout)
 {
     private static readonly MediaTypeHeaderValue Json = new("application/json") { CharSet = "utf-8" };
-    private static readonly MediaTypeWithQualityHeaderValue AcceptGraphQL = new("application/graphql-response+json");
-    private static readonly MediaTypeWithQualityHeaderValue AcceptJson = new("application/json");
+    private const string Accept = "application/graphql-response+json, application/json";
 
     public TimeSpan Timeout { get; } = timeout;
 
@@ -29,8 +28,7 @@ public sealed class SubgraphClient(HttpMessageInvoker http, TimeSpan timeout)
         timeoutSource.CancelAfter(Timeout);
         using var request = new HttpRequestMessage(HttpMethod.Post, subgraph.Url) { Content = new ReadOnlyMemoryContent(body) };
         request.Content.Headers.ContentType = Json;
-        request.Headers.Accept.Add(AcceptGraphQL);
-        request.Headers.Accept.Add(AcceptJson);
+        request.Headers.TryAddWithoutValidation("Accept", Accept);
         if (headers.Authorization is not null)
             request.Headers.TryAddWithoutValidation("Authorization", headers.Authorization);
         if (headers.TraceParent is not null)
