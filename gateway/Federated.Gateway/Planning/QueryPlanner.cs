@@ -71,7 +71,7 @@ public sealed class QueryPlanner(SupergraphModel supergraph)
                 else
                 {
                     group = _roots.FirstOrDefault(g => candidates.Contains(g.Subgraph)) is { } existing
-                            && Missing(existing.Subgraph, definition.NamedType, field.SelectionSet, null) <= candidates.Min(c => Missing(c, definition.NamedType, field.SelectionSet, null))
+                            && FieldCost(existing.Subgraph, definition, field.SelectionSet, null) <= candidates.Min(c => FieldCost(c, definition, field.SelectionSet, null))
                         ? existing
                         : RootFor(Cheapest(candidates, definition, field.SelectionSet));
                 }
@@ -92,7 +92,7 @@ public sealed class QueryPlanner(SupergraphModel supergraph)
         private FetchGroup RootFor(string subgraph) => _roots.FirstOrDefault(g => g.Subgraph == subgraph) ?? NewRoot(subgraph);
 
         private string Cheapest(List<string> candidates, FieldDef definition, SelectionSet? selection) =>
-            candidates.OrderBy(c => Missing(c, definition.NamedType, selection, null)).First();
+            candidates.OrderBy(c => FieldCost(c, definition, selection, null)).First();
 
         private void PlanSelection(Context context, string typeName, SelectionSet selection)
         {
@@ -236,12 +236,12 @@ public sealed class QueryPlanner(SupergraphModel supergraph)
             if (Resolvable(context.Subgraph, definition, context.Provided))
             {
                 // A shared field whose subtree this subgraph cannot finish may be cheaper elsewhere.
-                var here = Missing(context.Subgraph, definition.NamedType, field.SelectionSet, ProvidedChild(context.Provided, definition.Name));
+                var here = FieldCost(context.Subgraph, definition, field.SelectionSet, context.Provided);
                 if (here > 0 && parent.IsEntity)
                 {
                     var better = definition.ResolvingSubgraphs()
                         .Where(s => s != context.Subgraph)
-                        .Select(s => (Subgraph: s, Cost: 1 + Missing(s, definition.NamedType, field.SelectionSet, null)))
+                        .Select(s => (Subgraph: s, Cost: 1 + FieldCost(s, definition, field.SelectionSet, null)))
                         .Where(c => c.Cost < here && FindKey(context, parent, c.Subgraph) is not null)
                         .OrderBy(c => c.Cost)
                         .Select(c => c.Subgraph)
@@ -559,8 +559,13 @@ public sealed class QueryPlanner(SupergraphModel supergraph)
                 return 0;
             if (!Resolvable(subgraph, field.Definition, provided))
                 return 1;
-            return Missing(subgraph, field.Definition.NamedType, selection, ProvidedChild(provided, field.Name));
+            return FieldCost(subgraph, field.Definition, selection, provided);
         }
+
+        /// <summary>What resolving a field's selection in <paramref name="subgraph"/> leaves to other fetches, counting what it @provides there.</summary>
+        private int FieldCost(string subgraph, FieldDef definition, SelectionSet? selection, SelectionSet? parentProvided) =>
+            Missing(subgraph, definition.NamedTypeIn(subgraph), selection,
+                Merge(ProvidedChild(parentProvided, definition.Name), definition.SourceIn(subgraph)?.Provides));
 
         private static int ListDepth(GraphQLType type) => type switch
         {
