@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using Federated.Gateway.Execution;
 using Federated.Gateway.Http;
@@ -45,5 +46,7 @@ public static class GatewayExtensions
         AllowAutoRedirect = false,
         ConnectTimeout = TimeSpan.FromSeconds(5),
         EnableMultipleHttp2Connections = true,
+        // The client's traceparent is forwarded as sent; the handler must not add a second one.
+        ActivityHeadersPropagator = DistributedContextPropagator.CreateNoOutputPropagator(),
     };
 }
