@@ -19,7 +19,8 @@ public static class BananaCakePop
             return app;
         }
         app.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(directory), RequestPath = GatewayEndpoint.Path });
-        app.MapGet(GatewayEndpoint.Path + "/bcp-config.json", () => Results.Json(new { useBrowserUrlAsEndpoint = true, title = "Federated Commerce" }));
+        // The IDE reads its preset here: connect to the URL it was opened at; no telemetry calls.
+        app.MapGet(GatewayEndpoint.Path + "/bcp-config.json", () => Results.Json(new { useBrowserUrlAsEndpoint = true, disableTelemetry = true, title = "Federated Commerce" }));
         app.Services.GetRequiredService<IdeFiles>().IndexHtml = Path.Combine(directory, "index.html");
         return app;
     }
