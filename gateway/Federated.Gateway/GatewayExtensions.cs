@@ -15,7 +15,7 @@ public static class GatewayExtensions
         builder.WebHost.UseUrls($"http://{options.Host}:{options.Port}");
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
 
-        builder.Services.AddSingleton(_ => new SubgraphClient(new HttpMessageInvoker(subgraphHandler ?? CreateHandler(), disposeHandler: subgraphHandler is null), options.SubgraphTimeout));
+        builder.Services.AddSingleton(_ => new SubgraphClient(new HttpMessageInvoker(subgraphHandler ?? CreateHandler(), disposeHandler: subgraphHandler is null), options.SubgraphTimeout, options.TimeoutFor));
         builder.Services.AddSingleton<PlanExecutor>();
         builder.Services.AddSingleton<IdeFiles>();
         builder.Services.AddSingleton(AccessTokenVerifier.FromConfiguration(builder.Configuration));

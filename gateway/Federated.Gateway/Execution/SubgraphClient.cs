@@ -14,7 +14,7 @@ public sealed record ForwardedHeaders(string? Authorization, string? TraceParent
 /// Sends GraphQL requests to subgraphs over one pooled <see cref="HttpMessageInvoker"/>
 /// (SocketsHttpHandler in the service; an in-process handler in tests).
 /// </summary>
-public sealed class SubgraphClient(HttpMessageInvoker http, TimeSpan timeout)
+public sealed class SubgraphClient(HttpMessageInvoker http, TimeSpan timeout, Func<string, TimeSpan>? timeoutFor = null)
 {
     private static readonly MediaTypeHeaderValue Json = new("application/json") { CharSet = "utf-8" };
     private const string Accept = "application/graphql-response+json, application/json";
@@ -25,7 +25,8 @@ public sealed class SubgraphClient(HttpMessageInvoker http, TimeSpan timeout)
     public async Task<JsonObject> SendAsync(SubgraphInfo subgraph, ReadOnlyMemory<byte> body, ForwardedHeaders headers, CancellationToken cancellationToken)
     {
         using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeoutSource.CancelAfter(Timeout);
+        var limit = timeoutFor?.Invoke(subgraph.Name) ?? Timeout;
+        timeoutSource.CancelAfter(limit);
         using var request = new HttpRequestMessage(HttpMethod.Post, subgraph.Url) { Content = new ReadOnlyMemoryContent(body) };
         request.Content.Headers.ContentType = Json;
         request.Headers.TryAddWithoutValidation("Accept", Accept);
@@ -53,7 +54,7 @@ public sealed class SubgraphClient(HttpMessageInvoker http, TimeSpan timeout)
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new SubgraphException($"No answer within {Timeout.TotalMilliseconds:0} ms.");
+            throw new SubgraphException($"No answer within {limit.TotalMilliseconds:0} ms.");
         }
         catch (HttpRequestException ex)
         {
