@@ -1,6 +1,4 @@
-using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Federated.Gateway.Operations;
 using Federated.Gateway.Planning;
 using Federated.Gateway.Supergraph;
@@ -28,7 +26,7 @@ public sealed class GatewayExecutor(SupergraphModel supergraph, PlanExecutor exe
     private readonly BoundedCache<(string Query, string? OperationName), PreparedDocument> _documents = new(cacheSize);
     private readonly QueryPlanner _planner = new(supergraph);
     private readonly DocumentValidator _validator = new();
-    private readonly DocumentExecuter _introspection = new();
+    private readonly LocalIntrospection _introspection = new();
 
     public SupergraphModel Supergraph { get; } = supergraph;
 
@@ -83,7 +81,7 @@ public sealed class GatewayExecutor(SupergraphModel supergraph, PlanExecutor exe
         }
 
         var state = new ExecutionState(Supergraph, request.Variables, headers);
-        var introspection = plan.HasIntrospection ? IntrospectAsync(plan, prepared, inputs, state, cancellationToken) : Task.CompletedTask;
+        var introspection = plan.HasIntrospection ? _introspection.AnswerAsync(plan, prepared.Document!, inputs, state, cancellationToken) : Task.CompletedTask;
         await executor.ExecuteAsync(plan, state, cancellationToken);
         await introspection;
 
@@ -157,103 +155,5 @@ public sealed class GatewayExecutor(SupergraphModel supergraph, PlanExecutor exe
             return value.ValueKind == JsonValueKind.True;
         var definition = prepared.Operation!.Variables?.Items.FirstOrDefault(v => v.Variable.Name.StringValue == name);
         return definition?.DefaultValue is GraphQLBooleanValue { BoolValue: true };
-    }
-
-    /// <summary>Answers the root fields __schema and __type from the API schema.</summary>
-    private async Task IntrospectAsync(QueryPlan plan, PreparedDocument prepared, Inputs inputs, ExecutionState state, CancellationToken cancellationToken)
-    {
-        var query = IntrospectionQuery(plan, prepared);
-        var result = await _introspection.ExecuteAsync(new ExecutionOptions
-        {
-            Schema = Supergraph.ApiSchema,
-            Query = query,
-            Variables = inputs,
-            CancellationToken = cancellationToken,
-        });
-        var json = JsonNode.Parse(Serializer.Serialize(result));
-        lock (state.Sync)
-        {
-            if (json?["data"] is JsonObject data)
-                ResultMerger.Merge(state.Data, data, state.Supergraph);
-        }
-        if (json?["errors"] is JsonArray errors)
-            foreach (var error in errors)
-                state.AddError(new GatewayError(error?["message"]?.GetValue<string>() ?? "Introspection failed."));
-    }
-
-    /// <summary>The introspection root fields as their own query, with the fragments and variables they use.</summary>
-    private string IntrospectionQuery(QueryPlan plan, PreparedDocument prepared)
-    {
-        var fields = plan.Operation.SelectionSet.Collect(plan.Operation.RootType, Supergraph).Where(f => f.Field.Ast is not null).Select(f => f.Field.Ast!).ToList();
-        var fragments = prepared.Document!.Definitions.OfType<GraphQLFragmentDefinition>().ToDictionary(f => f.FragmentName.Name.StringValue);
-        var used = new List<GraphQLFragmentDefinition>();
-        var variables = new HashSet<string>();
-        foreach (var field in fields)
-            Scan(field, fragments, used, variables);
-        var text = new StringBuilder();
-        var definitions = plan.Operation.Definition.Variables?.Items.Where(v => variables.Contains(v.Variable.Name.StringValue)).ToList() ?? [];
-        text.Append("query");
-        if (definitions.Count > 0)
-            text.Append('(').AppendJoin(", ", definitions.Select(d => $"${d.Variable.Name.StringValue}: {SelectionPrinter.Print(d.Type)}")).Append(')');
-        text.Append(" {\n");
-        foreach (var field in fields)
-            text.Append(SelectionPrinter.Print(field)).Append('\n');
-        text.Append("}\n");
-        foreach (var fragment in used)
-            text.Append(SelectionPrinter.Print(fragment)).Append('\n');
-        return text.ToString();
-    }
-
-    private static void Scan(ASTNode node, Dictionary<string, GraphQLFragmentDefinition> fragments, List<GraphQLFragmentDefinition> used, HashSet<string> variables)
-    {
-        switch (node)
-        {
-            case GraphQLVariable variable:
-                variables.Add(variable.Name.StringValue);
-                return;
-            case GraphQLFragmentSpread spread:
-                if (fragments.TryGetValue(spread.FragmentName.Name.StringValue, out var fragment) && !used.Contains(fragment))
-                {
-                    used.Add(fragment);
-                    Scan(fragment.SelectionSet, fragments, used, variables);
-                }
-                ScanChildren(spread.Directives, fragments, used, variables);
-                return;
-            case GraphQLField field:
-                ScanChildren(field.Arguments, fragments, used, variables);
-                ScanChildren(field.Directives, fragments, used, variables);
-                ScanChildren(field.SelectionSet, fragments, used, variables);
-                return;
-            case GraphQLInlineFragment inline:
-                ScanChildren(inline.Directives, fragments, used, variables);
-                Scan(inline.SelectionSet, fragments, used, variables);
-                return;
-            case GraphQLSelectionSet set:
-                foreach (var selection in set.Selections)
-                    Scan(selection, fragments, used, variables);
-                return;
-            case GraphQLArguments arguments:
-                foreach (var argument in arguments.Items)
-                    Scan(argument.Value, fragments, used, variables);
-                return;
-            case GraphQLDirectives directives:
-                foreach (var directive in directives.Items)
-                    ScanChildren(directive.Arguments, fragments, used, variables);
-                return;
-            case GraphQLListValue list:
-                foreach (var value in list.Values ?? [])
-                    Scan(value, fragments, used, variables);
-                return;
-            case GraphQLObjectValue obj:
-                foreach (var value in obj.Fields ?? [])
-                    Scan(value.Value, fragments, used, variables);
-                return;
-        }
-    }
-
-    private static void ScanChildren(ASTNode? node, Dictionary<string, GraphQLFragmentDefinition> fragments, List<GraphQLFragmentDefinition> used, HashSet<string> variables)
-    {
-        if (node is not null)
-            Scan(node, fragments, used, variables);
     }
 }
