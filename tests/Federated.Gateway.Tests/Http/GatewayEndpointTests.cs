@@ -80,4 +80,26 @@ public class GatewayEndpointTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("\"ready\"", await response.Content.ReadAsStringAsync());
     }
+
+    [Fact]
+    public async Task OperationName_PicksOneOperationOfTheDocument()
+    {
+        await using var host = await StartAsync();
+        const string document = "query A { __typename } query B { product(id: 1) { name } }";
+        var picked = await host.Client.PostAsync("/graphql", Json($$"""{"query":"{{document}}","operationName":"B"}"""));
+        Assert.Equal("""{"data":{"product":{"name":"Kettle"}}}""", await picked.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.BadRequest, (await host.Client.PostAsync("/graphql", Json($$"""{"query":"{{document}}"}"""))).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await host.Client.PostAsync("/graphql", Json($$"""{"query":"{{document}}","operationName":"C"}"""))).StatusCode);
+    }
+
+    [Fact]
+    public async Task Get_TakesVariablesAsJson()
+    {
+        var subgraphs = Subgraphs();
+        await using var host = await StartAsync(subgraphs);
+        var url = "/graphql?query=" + Uri.EscapeDataString("query($id: ID!) { product(id: $id) { name } }") + "&variables=" + Uri.EscapeDataString("""{"id":"p1"}""");
+        Assert.Equal("""{"data":{"product":{"name":"Kettle"}}}""", await host.Client.GetStringAsync(url));
+        Assert.Equal("""{"id":"p1"}""", subgraphs.Requests.Single().Body["variables"]!.ToJsonString());
+        Assert.Equal(HttpStatusCode.BadRequest, (await host.Client.GetAsync("/graphql?query=%7B__typename%7D&variables=%5B1%5D")).StatusCode);
+    }
 }
