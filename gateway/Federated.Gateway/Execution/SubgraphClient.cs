@@ -60,6 +60,11 @@ public sealed class SubgraphClient(HttpMessageInvoker http, TimeSpan timeout, Fu
         {
             throw new SubgraphException(ex.Message);
         }
+        catch (IOException ex)
+        {
+            // The connection broke while the response was being read.
+            throw new SubgraphException(ex.Message);
+        }
         catch (System.Text.Json.JsonException)
         {
             throw new SubgraphException("The response is not valid JSON.");
