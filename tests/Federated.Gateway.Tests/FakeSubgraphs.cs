@@ -14,17 +14,24 @@ namespace Federated.Gateway.Tests;
 /// </summary>
 public sealed class FakeSubgraphs : HttpMessageHandler
 {
-    private readonly Dictionary<string, Func<JsonObject, Task<HttpResponseMessage>>> _subgraphs = new();
+    private readonly Dictionary<string, Func<JsonObject, CancellationToken, Task<HttpResponseMessage>>> _subgraphs = new();
 
     public List<(string Subgraph, JsonObject Body, HttpRequestMessage Request)> Requests { get; } = [];
 
     public FakeSubgraphs On(string subgraph, Func<JsonObject, string> respond)
     {
-        _subgraphs[subgraph] = body => Task.FromResult(Json(respond(body)));
+        _subgraphs[subgraph] = (body, _) => Task.FromResult(Json(respond(body)));
         return this;
     }
 
     public FakeSubgraphs OnHttp(string subgraph, Func<JsonObject, Task<HttpResponseMessage>> respond)
+    {
+        _subgraphs[subgraph] = (body, _) => respond(body);
+        return this;
+    }
+
+    /// <summary>A subgraph that sees the request's cancellation.</summary>
+    public FakeSubgraphs OnHttp(string subgraph, Func<JsonObject, CancellationToken, Task<HttpResponseMessage>> respond)
     {
         _subgraphs[subgraph] = respond;
         return this;
@@ -41,7 +48,7 @@ public sealed class FakeSubgraphs : HttpMessageHandler
             Requests.Add((subgraph, body, request));
         if (!_subgraphs.TryGetValue(subgraph, out var respond))
             throw new HttpRequestException($"Connection refused ({subgraph})");
-        return await respond(body);
+        return await respond(body, cancellationToken);
     }
 
     public GatewayExecutor Executor(SupergraphModel model, TimeSpan? timeout = null) =>

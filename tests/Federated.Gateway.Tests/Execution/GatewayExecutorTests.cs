@@ -140,4 +140,28 @@ public class GatewayExecutorTests
         Assert.Equal("""{"product":null}""", json["data"]!.ToJsonString());
         Assert.Contains(json["errors"]!.AsArray(), e => e!["extensions"]?["code"]?.GetValue<string>() == "SUBGRAPH_INVALID_RESPONSE");
     }
+
+    [Fact]
+    public async Task ClientThatLeaves_CancelsTheSubgraphRequests()
+    {
+        var cancelled = new TaskCompletionSource();
+        var subgraphs = ProjectSubgraphs().OnHttp("catalog", async (_, cancellationToken) =>
+        {
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                cancelled.SetResult();
+                throw;
+            }
+            return FakeSubgraphs.Json("{}");
+        });
+        using var client = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
+        using var variables = System.Text.Json.JsonDocument.Parse("{}");
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => subgraphs.Executor(TestSupergraphs.Project())
+            .ExecuteAsync(new GatewayRequest("{ product(id: 1) { name } }", null, variables.RootElement), ForwardedHeaders.None, client.Token));
+        await cancelled.Task.WaitAsync(TimeSpan.FromSeconds(5));
+    }
 }
