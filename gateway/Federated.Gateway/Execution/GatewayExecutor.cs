@@ -85,7 +85,7 @@ public sealed class GatewayExecutor(SupergraphModel supergraph, PlanExecutor exe
         await executor.ExecuteAsync(plan, state, cancellationToken);
         await introspection;
 
-        var complete = ResultCompleter.Complete(state.Data, plan.Operation.SelectionSet, plan.Operation.RootType, Supergraph);
+        var complete = ResultCompleter.Complete(state.Data, plan.Operation.SelectionSet, plan.Operation.RootType, Supergraph, state.Errors);
         return new GatewayResult { Executed = true, State = state, Plan = plan, DataIsNull = !complete, Errors = state.Errors };
     }
 

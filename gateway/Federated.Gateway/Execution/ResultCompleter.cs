@@ -13,62 +13,103 @@ namespace Federated.Gateway.Execution;
 /// </summary>
 public static class ResultCompleter
 {
-    /// <summary>Applies null propagation in place; false when the whole data becomes null.</summary>
-    public static bool Complete(JsonObject data, SelectionSet selection, string rootType, SupergraphModel supergraph) =>
-        CompleteObject(data, selection, rootType, supergraph);
+    /// <summary>
+    /// Applies null propagation in place; false when the whole data becomes null. A null in a
+    /// non-null position gets the spec's error there, unless an error already names that path.
+    /// </summary>
+    public static bool Complete(JsonObject data, SelectionSet selection, string rootType, SupergraphModel supergraph, List<GatewayError> errors) =>
+        new Completion(supergraph, errors).CompleteObject(data, selection, rootType);
 
     public static void Write(Utf8JsonWriter writer, JsonObject data, SelectionSet selection, string rootType, SupergraphModel supergraph) =>
         WriteObject(writer, data, selection, rootType, supergraph);
 
-    private static bool CompleteObject(JsonObject obj, SelectionSet selection, string runtimeType, SupergraphModel supergraph)
+    private sealed class Completion(SupergraphModel supergraph, List<GatewayError> errors)
     {
-        foreach (var field in selection.Collect(runtimeType, supergraph))
-        {
-            var definition = field.Field.Definition;
-            if (definition is null)
-                continue;
-            obj.TryGetPropertyValue(field.ResponseKey, out var value);
-            var type = definition.Type;
-            var nonNull = type is GraphQLNonNullType;
-            if (CompleteValue(value, nonNull ? ((GraphQLNonNullType)type).Type : type, field.SelectionSet, supergraph))
-                continue;
-            if (nonNull)
-                return false;
-            if (value is not null)
-                obj[field.ResponseKey] = null;
-        }
-        return true;
-    }
+        // The path of the value being completed, kept without allocating: a key or an index per level.
+        private (string? Key, int Index)[] _path = new (string?, int)[16];
+        private int _depth;
 
-    /// <summary>False when the value is, or must become, null.</summary>
-    private static bool CompleteValue(JsonNode? value, GraphQLType type, SelectionSet? selection, SupergraphModel supergraph)
-    {
-        if (value is null)
-            return false;
-        if (type is GraphQLListType listType)
+        public bool CompleteObject(JsonObject obj, SelectionSet selection, string runtimeType)
         {
-            if (value is not JsonArray list)
-                return false;
-            var itemNonNull = listType.Type is GraphQLNonNullType;
-            var itemType = itemNonNull ? ((GraphQLNonNullType)listType.Type).Type : listType.Type;
-            for (var i = 0; i < list.Count; i++)
+            foreach (var field in selection.Collect(runtimeType, supergraph))
             {
-                var item = list[i];
-                if (CompleteValue(item, itemType, selection, supergraph))
+                var definition = field.Field.Definition;
+                if (definition is null)
                     continue;
-                if (itemNonNull)
+                obj.TryGetPropertyValue(field.ResponseKey, out var value);
+                var type = definition.Type;
+                var nonNull = type is GraphQLNonNullType;
+                Push(field.ResponseKey, 0);
+                var complete = CompleteValue(value, nonNull ? ((GraphQLNonNullType)type).Type : type, field.SelectionSet, definition);
+                if (!complete && nonNull && value is null)
+                    ReportNull(definition);
+                Pop();
+                if (complete)
+                    continue;
+                if (nonNull)
                     return false;
-                if (item is not null)
-                    list[i] = null;
+                if (value is not null)
+                    obj[field.ResponseKey] = null;
             }
             return true;
         }
-        if (selection is null)
-            return true;
-        if (value is not JsonObject obj)
-            return false;
-        var runtimeType = RuntimeType(obj, selection.TypeName, supergraph);
-        return runtimeType is not null && CompleteObject(obj, selection, runtimeType, supergraph);
+
+        /// <summary>False when the value is, or must become, null.</summary>
+        private bool CompleteValue(JsonNode? value, GraphQLType type, SelectionSet? selection, FieldDef definition)
+        {
+            if (value is null)
+                return false;
+            if (type is GraphQLListType listType)
+            {
+                if (value is not JsonArray list)
+                    return false;
+                var itemNonNull = listType.Type is GraphQLNonNullType;
+                var itemType = itemNonNull ? ((GraphQLNonNullType)listType.Type).Type : listType.Type;
+                for (var i = 0; i < list.Count; i++)
+                {
+                    var item = list[i];
+                    Push(null, i);
+                    var complete = CompleteValue(item, itemType, selection, definition);
+                    if (!complete && itemNonNull && item is null)
+                        ReportNull(definition);
+                    Pop();
+                    if (complete)
+                        continue;
+                    if (itemNonNull)
+                        return false;
+                    if (item is not null)
+                        list[i] = null;
+                }
+                return true;
+            }
+            if (selection is null)
+                return true;
+            if (value is not JsonObject obj)
+                return false;
+            var runtimeType = RuntimeType(obj, selection.TypeName, supergraph);
+            return runtimeType is not null && CompleteObject(obj, selection, runtimeType);
+        }
+
+        private void Push(string? key, int index)
+        {
+            if (_depth == _path.Length)
+                Array.Resize(ref _path, _path.Length * 2);
+            _path[_depth++] = (key, index);
+        }
+
+        private void Pop() => _depth--;
+
+        private void ReportNull(FieldDef definition)
+        {
+            var path = new List<object>(_depth);
+            for (var i = 0; i < _depth; i++)
+                path.Add(_path[i].Key ?? (object)_path[i].Index);
+            // The subgraph's own error for this place (or a place above it) explains the null already.
+            foreach (var error in errors)
+                if (error.Path is { } existing && existing.Count <= path.Count && existing.SequenceEqual(path.Take(existing.Count)))
+                    return;
+            errors.Add(new GatewayError($"Cannot return null for non-nullable field {definition.Parent.Name}.{definition.Name}.", path));
+        }
     }
 
     private static void WriteObject(Utf8JsonWriter writer, JsonObject obj, SelectionSet selection, string runtimeType, SupergraphModel supergraph)

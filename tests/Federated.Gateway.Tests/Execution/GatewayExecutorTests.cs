@@ -164,4 +164,26 @@ public class GatewayExecutorTests
             .ExecuteAsync(new GatewayRequest("{ product(id: 1) { name } }", null, variables.RootElement), ForwardedHeaders.None, client.Token));
         await cancelled.Task.WaitAsync(TimeSpan.FromSeconds(5));
     }
+
+    [Fact]
+    public async Task NullInANonNullPlace_WithoutASubgraphError_GetsTheSpecsError()
+    {
+        var subgraphs = ProjectSubgraphs().On("users", _ => """{"data":{"_entities":[{"name":"Ann"},{"name":null}]}}""");
+        var json = JsonNode.Parse(await FakeSubgraphs.RunAsync(subgraphs.Executor(TestSupergraphs.Project()), ProductPage, """{"id":"p1"}"""))!;
+        Assert.Equal("""{"product":null}""", json["data"]!.ToJsonString());
+        var error = Assert.Single(json["errors"]!.AsArray())!;
+        Assert.Equal("Cannot return null for non-nullable field User.name.", error["message"]!.GetValue<string>());
+        Assert.Equal("""["product","reviews","nodes",1,"author","name"]""", error["path"]!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task FailedFetch_ExplainsTheFirstNullItCausesOnce()
+    {
+        var subgraphs = ProjectSubgraphs().OnHttp("users", _ => Task.FromResult(new HttpResponseMessage(HttpStatusCode.BadGateway)));
+        var json = JsonNode.Parse(await FakeSubgraphs.RunAsync(subgraphs.Executor(TestSupergraphs.Project()), ProductPage, """{"id":"p1"}"""))!;
+        var errors = json["errors"]!.AsArray();
+        Assert.Equal(2, errors.Count);
+        Assert.Equal("SUBGRAPH_UNAVAILABLE", errors[0]!["extensions"]!["code"]!.GetValue<string>());
+        Assert.Equal("""["product","reviews","nodes",0,"author","name"]""", errors[1]!["path"]!.ToJsonString());
+    }
 }
