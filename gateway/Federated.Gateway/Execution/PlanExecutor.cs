@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Federated.Gateway.Planning;
@@ -13,6 +14,9 @@ namespace Federated.Gateway.Execution;
 /// </summary>
 public sealed class PlanExecutor(SubgraphClient client, ILogger<PlanExecutor> logger)
 {
+    /// <summary>Spans for subgraph fetches; free unless a tracer listens.</summary>
+    public static readonly ActivitySource Activities = new("Federated.Gateway");
+
     private static readonly byte[] VariablesProperty = ",\"variables\":"u8.ToArray();
 
     public Task ExecuteAsync(QueryPlan plan, ExecutionState state, CancellationToken cancellationToken) =>
@@ -33,20 +37,30 @@ public sealed class PlanExecutor(SubgraphClient client, ILogger<PlanExecutor> lo
                 await Task.WhenAll(tasks);
                 break;
             case FetchNode fetch:
-                try
+                using (var activity = Activities.HasListeners() ? Activities.StartActivity("fetch " + fetch.Subgraph, ActivityKind.Client) : null)
                 {
-                    if (fetch.IsEntityFetch)
-                        await FetchEntitiesAsync(fetch, state, cancellationToken);
-                    else
-                        await FetchRootAsync(fetch, state, cancellationToken);
-                }
-                catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException or System.Text.Json.JsonException)
-                {
-                    // A response the gateway cannot read (duplicate keys, wrong shapes) fails this fetch only.
-                    logger.LogWarning(ex, "Subgraph {Subgraph} sent a response that cannot be merged", fetch.Subgraph);
-                    state.AddError(GatewayError.Coded($"The subgraph '{fetch.Subgraph}' sent an invalid response.", "SUBGRAPH_INVALID_RESPONSE", subgraph: fetch.Subgraph));
+                    activity?.SetTag("graphql.subgraph", fetch.Subgraph);
+                    activity?.SetTag("graphql.merge_path", fetch.MergePath is null ? null : string.Join('.', fetch.MergePath));
+                    await FetchAsync(fetch, state, cancellationToken);
                 }
                 break;
+        }
+    }
+
+    private async Task FetchAsync(FetchNode fetch, ExecutionState state, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (fetch.IsEntityFetch)
+                await FetchEntitiesAsync(fetch, state, cancellationToken);
+            else
+                await FetchRootAsync(fetch, state, cancellationToken);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException or System.Text.Json.JsonException)
+        {
+            // A response the gateway cannot read (duplicate keys, wrong shapes) fails this fetch only.
+            logger.LogWarning(ex, "Subgraph {Subgraph} sent a response that cannot be merged", fetch.Subgraph);
+            state.AddError(GatewayError.Coded($"The subgraph '{fetch.Subgraph}' sent an invalid response.", "SUBGRAPH_INVALID_RESPONSE", subgraph: fetch.Subgraph));
         }
     }
 
