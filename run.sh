@@ -49,17 +49,25 @@ wait_ready() {
 echo "run: building ($configuration)"
 dotnet build "$REPO/Federated.sln" -c "$configuration" --nologo -v quiet -clp:ErrorsOnly
 
+# Every subgraph learns every subgraph's URL (orders calls the catalog's internal operations).
+for entry in $FEDERATED_SUBGRAPHS; do
+  export "Subgraphs__${entry%%=*}__Url=http://$FEDERATED_HOST:${entry##*=}/graphql"
+done
 for entry in $FEDERATED_SUBGRAPHS; do
   name="${entry%%=*}" port="${entry##*=}"
   project="Federated.${name^}"
   echo "run: starting $name on http://$FEDERATED_HOST:$port/graphql"
   # Every subgraph verifies tokens; only the users service signs them.
   signing_key=""
+  service_signing_key=""
   if [ "$name" = users ]; then signing_key="$(cat "$FEDERATED_IDENTITY_SIGNING_KEY_FILE")"; fi
+  if [ "$name" = orders ]; then service_signing_key="$(cat "$FEDERATED_SERVICE_SIGNING_KEY_FILE")"; fi
   Identity__Issuer="$FEDERATED_IDENTITY_ISSUER" \
   Identity__Audience="$FEDERATED_IDENTITY_AUDIENCE" \
   Identity__PublicKey="$(cat "$FEDERATED_IDENTITY_PUBLIC_KEY_FILE")" \
+  Identity__ServicePublicKey="$(cat "$FEDERATED_SERVICE_PUBLIC_KEY_FILE")" \
   Identity__SigningKey="$signing_key" \
+  Identity__ServiceSigningKey="$service_signing_key" \
   ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}" \
   ASPNETCORE_URLS="http://$FEDERATED_HOST:$port" \
   ConnectionStrings__Postgres="Host=$FEDERATED_HOST;Port=$FEDERATED_PG_PORT;Username=$FEDERATED_PG_USER;Database=$name" \

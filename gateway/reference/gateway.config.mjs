@@ -93,6 +93,9 @@ export const gatewayConfig = defineConfig({
       const headers = {};
       const authorization = request.headers.get('authorization');
       if (authorization) headers.authorization = authorization;
+      // A guest's cart (API.md): the orders subgraph reads it, nobody else.
+      const cartId = request.headers.get('x-cart-id');
+      if (cartId) headers['x-cart-id'] = cartId;
       // The client's own address, for sign-in throttling; whatever the client sent is dropped.
       const address = context?.req?.socket?.remoteAddress;
       if (address) headers['x-forwarded-for'] = address;

@@ -2,6 +2,7 @@ using Federated.Catalog.Categories;
 using Federated.Catalog.Data;
 using Federated.Catalog.Inventory;
 using Federated.Catalog.Products;
+using Federated.Catalog.Search;
 using Federated.Catalog.Variants;
 using Federated.Kit.GraphQL;
 using Federated.Kit.Hosting;
@@ -17,6 +18,10 @@ public static class CatalogExtensions
     {
         builder.AddMartenStore(ServiceName, CatalogStore.Configure);
         builder.Services.AddStartupTask<InventoryTable>();
+        builder.Services.AddStartupTask<SearchTables>();
+        builder.Services.AddStartupTask<Reservations>();
+        builder.Services.AddSingleton<Reservations>();
+        builder.Services.AddScoped<StockLevelsBySkuDataLoader>();
         builder.Services.AddStartupTask<CatalogSeeder>();
         builder.Services.AddScoped<ProductByIdDataLoader>();
         builder.Services.AddScoped<VariantBySkuDataLoader>();

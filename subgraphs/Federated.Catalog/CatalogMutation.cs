@@ -13,5 +13,6 @@ public sealed class CatalogMutation : ObjectGraphType
         ProductMutations.AddTo(this);
         VariantMutations.AddTo(this);
         StockMutations.AddTo(this);
+        ReservationMutations.AddTo(this);
     }
 }

@@ -1,5 +1,7 @@
 using Federated.Catalog.Categories;
+using Federated.Catalog.Inventory;
 using Federated.Catalog.Products;
+using Federated.Catalog.Search;
 using GraphQL.Types;
 
 namespace Federated.Catalog;
@@ -10,6 +12,8 @@ public sealed class CatalogQuery : ObjectGraphType
     {
         Name = "Query";
         ProductQueries.AddTo(this);
+        SearchQueries.AddTo(this);
         CategoryQueries.AddTo(this);
+        ReservationMutations.AddQueriesTo(this);
     }
 }

@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using Bogus;
 using Federated.Catalog.Inventory;
+using Federated.Catalog.Search;
 using Federated.Kit.Hosting;
 using Federated.Kit.Seeding;
 using Marten;
@@ -9,52 +11,102 @@ using Weasel.Core;
 
 namespace Federated.Catalog.Data;
 
-/// <summary>Loads the deterministic demo catalog (products, variants, stock) into an empty store.</summary>
+/// <summary>
+/// Loads the deterministic demo catalog (products, variants, stock, search index) into an
+/// empty store. Built for size: documents and stock go in by binary COPY in chunks, and the
+/// search tables are filled by one statement and indexed after the rows are in. Progress is
+/// logged with rate and time left, so a 1,000,000-product load is not a silent wait.
+/// </summary>
 public sealed class CatalogSeeder(IDocumentStore store, NpgsqlDataSource dataSource, IConfiguration configuration, ILogger<CatalogSeeder> logger) : IStartupTask
 {
+    /// <summary>Bumped when the generator changes what it makes; an older demo catalog is loaded again.</summary>
+    public const int Version = 3;
+
+    private const int Chunk = 10_000;
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        if (await SeededVersionAsync(cancellationToken) == Version)
+        {
+            await EnsureSearchIndexAsync(cancellationToken);
+            return;
+        }
+
         await using (var session = store.QuerySession())
         {
-            if (await session.Query<ProductVariant>().AnyAsync(cancellationToken))
-                return;
             if (await session.Query<Product>().AnyAsync(cancellationToken))
             {
-                // A demo database from before variants existed: its products have no price source.
-                logger.LogWarning("The demo catalog predates variants; seeding it again");
+                logger.LogWarning("The demo catalog was made by an older generator; loading it again");
                 await store.Advanced.Clean.DeleteAllDocumentsAsync(cancellationToken);
-                await using var truncate = dataSource.CreateCommand($"truncate {InventoryTable.Name}");
-                await truncate.ExecuteNonQueryAsync(cancellationToken);
             }
         }
+        await ExecuteAsync($"truncate {InventoryTable.Name}, {SearchTables.Products}, {SearchTables.Terms}; {SearchTables.DropIndexesSql}", cancellationToken);
 
         var count = DemoData.Products(configuration);
         logger.LogInformation("Seeding the demo catalog: {Count} products", count);
+        var clock = Stopwatch.StartNew();
+        await LoadDocumentsAndStockAsync(count, cancellationToken);
+        logger.LogInformation("Seeded {Count} products with their variants and stock in {Seconds:F1} s; building the search index", count, clock.Elapsed.TotalSeconds);
+
+        var step = Stopwatch.StartNew();
+        await SearchIndex.RebuildAsync(dataSource, cancellationToken);
+        logger.LogInformation("Search rows and vocabulary written in {Seconds:F1} s; indexing them", step.Elapsed.TotalSeconds);
+        step.Restart();
+        await ExecuteAsync(SearchTables.CreateIndexesSql + $"; analyze {SearchTables.Products}; analyze {SearchTables.Terms}; analyze {InventoryTable.Name}", cancellationToken);
+        logger.LogInformation("Search indexes built in {Seconds:F1} s", step.Elapsed.TotalSeconds);
+
+        await ExecuteAsync($"insert into {SeedTable} (version, products) values ({Version}, {count})", cancellationToken);
+        logger.LogInformation("Demo catalog ready: {Count} products in {Seconds:F1} s", count, clock.Elapsed.TotalSeconds);
+    }
+
+    private const string SeedTable = CatalogExtensions.ServiceName + ".demo_seed";
+
+    private async Task<int?> SeededVersionAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            create table if not exists {SeedTable} (version integer not null, products integer not null, seeded_at timestamptz not null default now());
+            select max(version) from {SeedTable};
+            """);
+        return await command.ExecuteScalarAsync(cancellationToken) is int version ? version : null;
+    }
+
+    /// <summary>A catalog seeded before search existed gets its search rows from its documents.</summary>
+    private async Task EnsureSearchIndexAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"select exists (select 1 from {SearchTables.Products})");
+        if (await command.ExecuteScalarAsync(cancellationToken) is true)
+            return;
+        logger.LogInformation("Building the search index from the stored products");
+        await SearchIndex.RebuildAsync(dataSource, cancellationToken);
+    }
+
+    private async Task LoadDocumentsAndStockAsync(int count, CancellationToken cancellationToken)
+    {
         var categories = DemoCategories.Build();
         await store.BulkInsertAsync(categories, BulkInsertMode.InsertsOnly, 1000, cancellationToken);
 
         var leaves = categories.Where(c => c.ParentId is not null).ToArray();
         var faker = new Faker { Random = new Randomizer(DemoData.RandomSeed) };
-        // Variants, images and stock draw from their own generator, so products keep the
-        // names and prices they had before variants existed.
+        // Variants, images and stock draw from their own generator, so the products' own
+        // fields do not shift when those change.
         var variantFaker = new Faker { Random = new Randomizer(DemoData.RandomSeed + 1) };
-        var brands = Enumerable.Range(0, 60).Select(_ => faker.Company.CompanyName(0).Split(' ')[0]).Distinct().ToArray();
+        var brands = Enumerable.Range(0, 120).Select(_ => faker.Company.CompanyName(0).Split(' ', '-', ',')[0]).Distinct().ToArray();
         var epoch = new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        var progress = new SeedProgress(logger, count);
 
-        const int chunk = 10_000;
-        for (var start = 1; start <= count; start += chunk)
+        for (var start = 1; start <= count; start += Chunk)
         {
-            var products = new List<Product>(chunk);
-            var variants = new List<ProductVariant>(chunk * 3);
-            var stock = new List<DemoStock.Row>(chunk * 9);
-            for (var i = start; i < start + chunk && i <= count; i++)
+            var products = new List<Product>(Chunk);
+            var variants = new List<ProductVariant>(Chunk * 3);
+            var stock = new List<DemoStock.Row>(Chunk * 9);
+            for (var i = start; i < start + Chunk && i <= count; i++)
             {
                 var category = faker.PickRandom(leaves);
                 var brand = faker.PickRandom(brands);
                 var product = new Product
                 {
                     Id = DemoData.ProductId(i),
-                    Name = $"{brand} {faker.Commerce.ProductAdjective()} {DemoCategories.Noun(category)}",
+                    Name = DemoNames.For(faker, brand, category),
                     Description = $"{faker.Commerce.ProductDescription()} Made of {faker.Commerce.ProductMaterial().ToLowerInvariant()}.",
                     Brand = brand,
                     CategoryId = category.Id,
@@ -69,10 +121,10 @@ public sealed class CatalogSeeder(IDocumentStore store, NpgsqlDataSource dataSou
                 variants.AddRange(productVariants);
                 stock.AddRange(DemoStock.For(variantFaker, productVariants));
             }
-            await store.BulkInsertAsync(products, BulkInsertMode.InsertsOnly, 1000, cancellationToken);
-            await store.BulkInsertAsync(variants, BulkInsertMode.InsertsOnly, 1000, cancellationToken);
+            await store.BulkInsertAsync(products, BulkInsertMode.InsertsOnly, Chunk, cancellationToken);
+            await store.BulkInsertAsync(variants, BulkInsertMode.InsertsOnly, Chunk * 3, cancellationToken);
             await CopyStockAsync(stock, cancellationToken);
-            logger.LogInformation("Seeded {Done}/{Count} products", Math.Min(start + chunk - 1, count), count);
+            progress.Report(Math.Min(start + Chunk - 1, count));
         }
     }
 
@@ -91,5 +143,12 @@ public sealed class CatalogSeeder(IDocumentStore store, NpgsqlDataSource dataSou
             await importer.WriteAsync(row.Reserved, NpgsqlDbType.Integer, cancellationToken);
         }
         await importer.CompleteAsync(cancellationToken);
+    }
+
+    private async Task ExecuteAsync(string sql, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        command.CommandTimeout = 0;
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

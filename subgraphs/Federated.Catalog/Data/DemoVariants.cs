@@ -38,6 +38,7 @@ public static class DemoVariants
                 Price = price,
                 ListPrice = onSale ? price + Math.Max(1, (int)(price * faker.Random.Decimal(0.1m, 0.4m))) : null,
                 CurrencyCode = product.CurrencyCode,
+                WeightGrams = WeightOf(category) + v * WeightOf(category) / 10,
             });
         }
         return variants;
@@ -56,6 +57,16 @@ public static class DemoVariants
             new("Country of origin", faker.Address.Country()),
         ];
     }
+
+    /// <summary>A typical packed weight for the kind of product, in grams (no randomness: the seed's other values stay put).</summary>
+    private static int WeightOf(Category category) => category.Name switch
+    {
+        "Laptops" => 2_400, "Monitors" => 6_500, "Bicycles" => 16_000, "Tents" => 3_200, "Desks" => 28_000, "Desk Chairs" => 17_000,
+        "Cookware" => 2_100, "Coffee Makers" => 3_800, "Blenders" => 3_000, "Lamps" => 2_200, "Bedding" => 1_900, "Speakers" => 1_400,
+        "Cameras" => 900, "Backpacks" => 1_100, "Running Shoes" or "Sneakers" => 1_000, "Jackets" => 900, "Jeans" => 700, "Yoga Mats" => 1_300,
+        "Board Games" or "Building Sets" => 1_200, "Puzzles" => 800, "Hair Dryers" => 900, "Cookbooks" or "Novels" or "Travel Guides" => 600,
+        _ => 350,
+    };
 
     private static (string Option, string[] Values) OptionOf(Category category) => category switch
     {

@@ -14,4 +14,10 @@ public sealed class ProductVariant
     public decimal Price { get; set; }
     public decimal? ListPrice { get; set; }
     public string CurrencyCode { get; set; } = "USD";
+
+    /// <summary>Shipping weight of one unit, packed, in grams: what carriers' rates go by.</summary>
+    public int WeightGrams { get; set; } = DefaultWeightGrams;
+
+    public const int DefaultWeightGrams = 500;
+    public const int MaxWeightGrams = 100_000;
 }

@@ -36,3 +36,22 @@ internal static class InventoryQueries
         return result;
     }
 }
+
+/// <summary>The stock of many SKUs per fulfillment center, in one query.</summary>
+public sealed class StockLevelsBySkuDataLoader(NpgsqlDataSource dataSource, KitCounters counters)
+    : GroupedDataLoader<string, (string Sku, StockLevel Level)>(counters)
+{
+    protected override async Task<IEnumerable<(string Sku, StockLevel Level)>> LoadRowsAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            $"select sku, fulfillment_center, on_hand, reserved from {InventoryTable.Name} where sku = any($1) order by sku, fulfillment_center");
+        command.Parameters.Add(new NpgsqlParameter { Value = keys.ToArray() });
+        var rows = new List<(string, StockLevel)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            rows.Add((reader.GetString(0), new StockLevel(reader.GetString(1), reader.GetInt32(2), reader.GetInt32(3))));
+        return rows;
+    }
+
+    protected override string KeyOf((string Sku, StockLevel Level) row) => row.Sku;
+}

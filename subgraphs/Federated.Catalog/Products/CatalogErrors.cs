@@ -41,6 +41,13 @@ public static partial class CatalogErrors
             errors.Add(new(InvalidSku, "'sku' must be 3 to 40 capital letters, digits and dashes.", [.. path, "sku"]));
         Text(errors, variant.Title, 200, [.. path, "title"]);
         Price(errors, variant.Price, variant.ListPrice, path);
+        Weight(errors, variant.WeightGrams, path);
+    }
+
+    public static void Weight(List<UserError> errors, int? grams, params string[] path)
+    {
+        if (grams is < 1 or > ProductVariant.MaxWeightGrams)
+            errors.Add(new(InvalidInput, $"'weightGrams' must be 1 to {ProductVariant.MaxWeightGrams}.", [.. path, "weightGrams"]));
     }
 
     /// <summary>Two decimals always, as the seed's prices have ("19.90", not "19.9").</summary>

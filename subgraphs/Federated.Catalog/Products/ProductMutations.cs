@@ -1,4 +1,5 @@
 using Federated.Catalog.Data;
+using Federated.Catalog.Search;
 using Federated.Catalog.Variants;
 using Federated.Kit.Errors;
 using Federated.Kit.Identity;
@@ -63,6 +64,7 @@ public static class ProductMutations
         product.PriceFrom(variants);
         session.Insert(product);
         session.Insert<ProductVariant>(variants);
+        SearchIndex.Refresh(session, product.Id);
         try
         {
             await session.SaveChangesAsync(ctx.CancellationToken);
@@ -87,24 +89,27 @@ public static class ProductMutations
         if (errors.Count > 0)
             return ProductPayload.Failed([.. errors]);
 
-        var session = ctx.RequestServices!.GetRequiredService<IDocumentSession>();
-        var product = await session.LoadAsync<Product>(input.Id, ctx.CancellationToken);
-        if (product is null)
-            return ProductPayload.Failed(new UserError(CatalogErrors.ProductNotFound, "There is no such product.", ["input", "id"]));
-        if (input.CategoryId is not null && await CategoryErrorAsync(session, input.CategoryId, ctx.CancellationToken) is { } categoryError)
-            return ProductPayload.Failed(categoryError);
+        return await ConcurrentWrites.RetryAsync(ctx.RequestServices!.GetRequiredService<IDocumentStore>(), async session =>
+        {
+            var product = await session.LoadAsync<Product>(input.Id, ctx.CancellationToken);
+            if (product is null)
+                return ProductPayload.Failed(new UserError(CatalogErrors.ProductNotFound, "There is no such product.", ["input", "id"]));
+            if (input.CategoryId is not null && await CategoryErrorAsync(session, input.CategoryId, ctx.CancellationToken) is { } categoryError)
+                return ProductPayload.Failed(categoryError);
 
-        product.Name = input.Name?.Trim() ?? product.Name;
-        product.Description = input.Description?.Trim() ?? product.Description;
-        product.Brand = input.Brand?.Trim() ?? product.Brand;
-        product.CategoryId = input.CategoryId ?? product.CategoryId;
-        if (input.Images is not null)
-            product.Images = [.. input.Images.Select(i => new ProductImage(i.Url, i.Alt))];
-        if (input.Attributes is not null)
-            product.Attributes = CatalogErrors.Attributes(input.Attributes);
-        session.Update(product);
-        await session.SaveChangesAsync(ctx.CancellationToken);
-        return new ProductPayload(product, []);
+            product.Name = input.Name?.Trim() ?? product.Name;
+            product.Description = input.Description?.Trim() ?? product.Description;
+            product.Brand = input.Brand?.Trim() ?? product.Brand;
+            product.CategoryId = input.CategoryId ?? product.CategoryId;
+            if (input.Images is not null)
+                product.Images = [.. input.Images.Select(i => new ProductImage(i.Url, i.Alt))];
+            if (input.Attributes is not null)
+                product.Attributes = CatalogErrors.Attributes(input.Attributes);
+            session.Update(product);
+            SearchIndex.Refresh(session, product.Id);
+            await session.SaveChangesAsync(ctx.CancellationToken);
+            return new ProductPayload(product, []);
+        });
     }
 
     /// <summary>Products are filed under leaves of the category tree.</summary>

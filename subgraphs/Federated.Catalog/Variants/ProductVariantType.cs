@@ -1,6 +1,8 @@
 using Federated.Catalog.Data;
 using Federated.Catalog.Inventory;
 using Federated.Catalog.Products;
+using Federated.Kit.DataLoaders;
+using Federated.Kit.Identity;
 using Federated.Kit.Types;
 using GraphQL;
 using GraphQL.Federation;
@@ -26,9 +28,20 @@ public sealed class ProductVariantType : ObjectGraphType<ProductVariant>
         Field<MoneyType>("listPrice")
             .Description("The price before a sale; null when not on sale.")
             .Resolve(ctx => ctx.Source.ListPrice is { } list ? new Money(list, ctx.Source.CurrencyCode) : (Money?)null);
+        Field(v => v.WeightGrams).Description("Shipping weight of one unit, packed, in grams.");
         Field<NonNullGraphType<IntGraphType>>("quantityAvailable")
             .Description("On hand minus reserved, across fulfillment centers.")
             .Resolve(ctx => ctx.RequestServices!.GetRequiredService<QuantityBySkuDataLoader>().Load(ctx.Source.Sku));
+        Field<ListGraphType<NonNullGraphType<StockLevelType>>>("stockLevels")
+            .Description("On hand and reserved per fulfillment center: administrators only (null with FORBIDDEN for anyone else).")
+            .Resolve(ctx =>
+            {
+                var user = ctx.CurrentUser();
+                if (!user.IsAdmin && !user.IsService)
+                    user.RequireAdmin();
+                return ctx.RequestServices!.GetRequiredService<StockLevelsBySkuDataLoader>().Load(ctx.Source.Sku)
+                    .Then(rows => rows!.Select(r => r.Level));
+            });
 
         this.ResolveReference<VariantReference, ProductVariant>((ctx, reference) =>
             ctx.RequestServices!.GetRequiredService<VariantBySkuDataLoader>().Load(reference.Sku));

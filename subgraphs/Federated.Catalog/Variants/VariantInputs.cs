@@ -1,3 +1,4 @@
+using Federated.Catalog.Data;
 using Federated.Catalog.Products;
 using Federated.Kit.Types;
 using GraphQL.Types;
@@ -11,6 +12,7 @@ public sealed record VariantInput
     public List<AttributeInput>? Options { get; init; }
     public decimal Price { get; init; }
     public decimal? ListPrice { get; init; }
+    public int? WeightGrams { get; init; }
 }
 
 public sealed record AddVariantInput
@@ -26,6 +28,10 @@ public sealed record UpdateVariantInput
     public List<AttributeInput>? Options { get; init; }
     public decimal? Price { get; init; }
     public decimal? ListPrice { get; init; }
+    public int? WeightGrams { get; init; }
+
+    /// <summary>Set when the input says <c>listPrice: null</c> (as opposed to leaving it out).</summary>
+    public bool EndsSale { get; init; }
 }
 
 public sealed class VariantInputType : InputObjectGraphType<VariantInput>
@@ -38,6 +44,7 @@ public sealed class VariantInputType : InputObjectGraphType<VariantInput>
         Field(v => v.Options, type: typeof(ListGraphType<NonNullGraphType<AttributeInputType>>));
         Field(v => v.Price, type: typeof(NonNullGraphType<DecimalType>)).Description("In USD, at most two decimals, not negative.");
         Field(v => v.ListPrice, type: typeof(DecimalType)).Description("The price before a sale; above the price.");
+        Field(v => v.WeightGrams, nullable: true).Description($"Shipping weight of one unit in grams, 1 to {ProductVariant.MaxWeightGrams:N0}; {ProductVariant.DefaultWeightGrams} when left out.");
     }
 }
 
@@ -56,11 +63,15 @@ public sealed class UpdateVariantInputType : InputObjectGraphType<UpdateVariantI
     public UpdateVariantInputType()
     {
         Name = "UpdateVariantInput";
-        Description = "Fields left out keep their values.";
+        Description = "Fields left out keep their values; an explicit null listPrice ends a sale.";
         Field(v => v.Sku, type: typeof(NonNullGraphType<IdGraphType>));
         Field(v => v.Title, nullable: true);
         Field(v => v.Options, type: typeof(ListGraphType<NonNullGraphType<AttributeInputType>>));
         Field(v => v.Price, type: typeof(DecimalType));
         Field(v => v.ListPrice, type: typeof(DecimalType));
+        Field(v => v.WeightGrams, nullable: true);
     }
+
+    public override object ParseDictionary(IDictionary<string, object?> value) =>
+        (UpdateVariantInput)base.ParseDictionary(value) with { EndsSale = value.TryGetValue("listPrice", out var list) && list is null };
 }

@@ -10,6 +10,9 @@ namespace Federated.Kit.Identity;
 /// Verifies the bearer access tokens a request carries: ES256 only (so neither <c>none</c>
 /// nor an HMAC keyed with the public key can pass), signed by the configured key, from the
 /// configured issuer to the configured audience, with an expiry that has not passed.
+/// Service tokens are signed with a key of their own and must carry the service role and
+/// nothing else; a user token claiming the service role is refused. So the key of a service
+/// that calls internal operations cannot make administrators, nor the users service services.
 /// </summary>
 public sealed class AccessTokenValidator
 {
@@ -18,6 +21,7 @@ public sealed class AccessTokenValidator
 
     private readonly JsonWebTokenHandler _handler = new();
     private readonly TokenValidationParameters _parameters;
+    private readonly TokenValidationParameters? _serviceParameters;
 
     public AccessTokenValidator(IOptions<IdentityOptions> options)
     {
@@ -42,6 +46,11 @@ public sealed class AccessTokenValidator
             NameClaimType = IdentityClaims.Subject,
             RoleClaimType = IdentityClaims.Role,
         };
+        if (!string.IsNullOrWhiteSpace(identity.ServicePublicKey))
+        {
+            _serviceParameters = _parameters.Clone();
+            _serviceParameters.IssuerSigningKey = new ECDsaSecurityKey(LoadP256(identity.ServicePublicKey, "Identity:ServicePublicKey"));
+        }
     }
 
     /// <summary>The verified identity, or null for a token that must be refused.</summary>
@@ -51,10 +60,19 @@ public sealed class AccessTokenValidator
         if (token.Length > 8192 || token.Count(c => c == '.') != 2)
             return null;
         var result = await _handler.ValidateTokenAsync(token, _parameters);
-        if (!result.IsValid || result.ClaimsIdentity.FindFirst(IdentityClaims.Subject) is not { Value.Length: > 0 })
+        if (result.IsValid)
+            return HasSubject(result.ClaimsIdentity) && !Roles(result.ClaimsIdentity).Contains(IdentityClaims.ServiceRole) ? result.ClaimsIdentity : null;
+        if (_serviceParameters is null)
             return null;
-        return result.ClaimsIdentity;
+        result = await _handler.ValidateTokenAsync(token, _serviceParameters);
+        return result.IsValid && HasSubject(result.ClaimsIdentity) && Roles(result.ClaimsIdentity) is [IdentityClaims.ServiceRole]
+            ? result.ClaimsIdentity
+            : null;
     }
+
+    private static bool HasSubject(ClaimsIdentity identity) => identity.FindFirst(IdentityClaims.Subject) is { Value.Length: > 0 };
+
+    private static string[] Roles(ClaimsIdentity identity) => [.. identity.FindAll(IdentityClaims.Role).Select(c => c.Value)];
 
     public static ECDsa LoadP256(string pem, string setting)
     {

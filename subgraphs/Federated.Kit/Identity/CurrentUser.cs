@@ -16,6 +16,9 @@ public sealed class CurrentUser
 
     public bool IsAdmin { get; private set; }
 
+    /// <summary>Whether the caller is another service of the store, with a service token.</summary>
+    public bool IsService { get; private set; }
+
     public bool IsAuthenticated => Id is not null;
 
     public ClaimsPrincipal Principal { get; private set; } = new(new ClaimsIdentity());
@@ -30,6 +33,17 @@ public sealed class CurrentUser
         RequireUser();
         if (!IsAdmin)
             throw new GraphQLFailure(ErrorCodes.Forbidden, "Only an administrator may do this.");
+    }
+
+    /// <summary>
+    /// UNAUTHENTICATED when anonymous, FORBIDDEN unless the caller is a service: internal
+    /// operations (inaccessible through the gateway) are for other services only.
+    /// </summary>
+    public void RequireService()
+    {
+        RequireUser();
+        if (!IsService)
+            throw new GraphQLFailure(ErrorCodes.Forbidden, "Only another service of the store may do this.");
     }
 
     /// <summary>Whether the signed-in user is <paramref name="userId"/> or an administrator.</summary>
@@ -52,6 +66,7 @@ public sealed class CurrentUser
         Id = identity.FindFirst(IdentityClaims.Subject)!.Value;
         Email = identity.FindFirst(IdentityClaims.Email)?.Value;
         IsAdmin = identity.FindAll(IdentityClaims.Role).Any(c => c.Value == IdentityClaims.AdminRole);
+        IsService = identity.FindAll(IdentityClaims.Role).Any(c => c.Value == IdentityClaims.ServiceRole);
         Principal = new ClaimsPrincipal(identity);
     }
 }

@@ -17,6 +17,15 @@ public sealed class IdentityOptions
 
     /// <summary>The ECDSA P-256 private key (PEM): configured for the users service only.</summary>
     public string SigningKey { get; set; } = "";
+
+    /// <summary>
+    /// The public key (PEM) of service tokens: what one service shows another when it calls an
+    /// internal operation (see <see cref="ServiceTokenIssuer"/>). Without it no service token is accepted.
+    /// </summary>
+    public string ServicePublicKey { get; set; } = "";
+
+    /// <summary>The private key of service tokens: only for services that call internal operations.</summary>
+    public string ServiceSigningKey { get; set; } = "";
 }
 
 /// <summary>The claims an access token carries, as the users service writes them.</summary>
@@ -27,4 +36,7 @@ public static class IdentityClaims
     public const string Role = "role";
     public const string AdminRole = "admin";
     public const string CustomerRole = "customer";
+
+    /// <summary>A service acting for itself; only a service token (its own key) may carry it.</summary>
+    public const string ServiceRole = "service";
 }

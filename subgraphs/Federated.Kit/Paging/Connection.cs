@@ -1,7 +1,7 @@
 namespace Federated.Kit.Paging;
 
 /// <summary>One page of a Relay connection.</summary>
-public sealed record Connection<T>(IReadOnlyList<Edge<T>> Edges, PageInfo PageInfo, int? TotalCount = null)
+public record Connection<T>(IReadOnlyList<Edge<T>> Edges, PageInfo PageInfo, int? TotalCount = null)
 {
     public IEnumerable<T> Nodes => Edges.Select(e => e.Node);
 

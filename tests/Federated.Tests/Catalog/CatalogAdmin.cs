@@ -61,4 +61,20 @@ internal static class CatalogAdmin
     public static string Amount(this JsonElement money) => money.GetProperty("amount").GetString()!;
 
     public static decimal Decimal(this JsonElement money) => decimal.Parse(money.Amount(), CultureInfo.InvariantCulture);
+
+    /// <summary>A new product with one variant at <paramref name="price"/> and the given stock; returns its SKU.</summary>
+    public static async Task<string> StockedSkuAsync(this FederatedStack stack, params (string Center, int Units)[] stock) =>
+        await stack.StockedSkuAsync("10.00", null, stock);
+
+    public static async Task<string> StockedSkuAsync(this FederatedStack stack, string price, int? weightGrams, params (string Center, int Units)[] stock)
+    {
+        var sku = stack.NewSku();
+        await stack.CreateProductAsync(new { sku, title = $"Variant {sku}", options = new[] { new { name = "Size", value = "M" } }, price, weightGrams });
+        foreach (var (center, units) in stock)
+        {
+            var payload = (await stack.AsAdminAsync(AdjustStock, new { sku, fulfillmentCenter = center, delta = units })).Data.GetProperty("adjustStock");
+            Assert.Empty(payload.ErrorCodes());
+        }
+        return sku;
+    }
 }

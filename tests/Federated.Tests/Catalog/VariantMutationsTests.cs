@@ -108,4 +108,40 @@ public sealed class VariantMutationsTests(FederatedStack stack)
     }
 
     private static string Id(JsonElement product) => product.GetProperty("id").GetString()!;
+
+    [Fact]
+    public async Task UpdateVariant_EndsASale_WhenListPriceIsExplicitlyNull_AndKeepsItWhenLeftOut()
+    {
+        var sku = stack.NewSku();
+        var id = (await stack.CreateProductAsync(CatalogAdmin.Variant(sku, "40.00", "50.00"))).GetProperty("id").GetString()!;
+
+        var kept = (await stack.AsAdminAsync(CatalogAdmin.UpdateVariant, new { sku, price = "39.00" })).Data.GetProperty("updateVariant");
+        Assert.Equal("50.00", kept.GetProperty("variant").GetProperty("listPrice").Amount());
+
+        var ended = (await stack.AsAdminAsync(CatalogAdmin.UpdateVariant, new Dictionary<string, object?> { ["sku"] = sku, ["listPrice"] = null })).Data.GetProperty("updateVariant");
+        Assert.Empty(ended.ErrorCodes());
+        Assert.Equal(JsonValueKind.Null, ended.GetProperty("variant").GetProperty("listPrice").ValueKind);
+        Assert.Equal(JsonValueKind.Null, (await stack.ProductAsync(id)).GetProperty("listPrice").ValueKind);
+    }
+
+    [Fact]
+    public async Task UpdateVariant_KeepsTheProductPriceRight_WhenWritesToSiblingsRace()
+    {
+        var (a, b) = (stack.NewSku(), stack.NewSku());
+        var product = await stack.CreateProductAsync(CatalogAdmin.Variant(a, "100.00"), CatalogAdmin.Variant(b, "100.00"));
+        var id = product.GetProperty("id").GetString()!;
+
+        // Both variants get cheaper at once, round after round: each write's product price is
+        // computed from its sibling, which the other write is changing at that moment.
+        for (var round = 1; round <= 8; round++)
+        {
+            var priceA = (100 - round * 2).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
+            var priceB = (100 - round * 2 - 1).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
+            var writes = await Task.WhenAll(
+                stack.AsAdminAsync(CatalogAdmin.UpdateVariant, new { sku = a, price = priceA }),
+                stack.AsAdminAsync(CatalogAdmin.UpdateVariant, new { sku = b, price = priceB }));
+            Assert.All(writes, w => Assert.Empty(w.Data.GetProperty("updateVariant").ErrorCodes()));
+            Assert.Equal(priceB, (await stack.ProductAsync(id)).GetProperty("price").Amount());
+        }
+    }
 }

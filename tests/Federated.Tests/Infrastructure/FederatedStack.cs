@@ -147,14 +147,16 @@ public sealed partial class FederatedStack : IAsyncLifetime
 
         using var cts = new CancellationTokenSource(StackTimeout);
         await TestDatabases.RecreateAsync(Settings, present.Select(s => s.Database), cts.Token);
-        await Task.WhenAll(present.Select(StartSubgraphAsync));
+        // Ports first: a subgraph that calls another (orders calls the catalog) learns its URL.
+        var baseUrls = present.ToDictionary(s => s.Name, _ => new Uri($"http://{Settings.Host}:{FreePort()}/"));
+        await Task.WhenAll(present.Select(s => StartSubgraphAsync(s, baseUrls)));
         await StartGatewayAsync();
     }
 
-    private async Task StartSubgraphAsync(Subgraph subgraph)
+    private async Task StartSubgraphAsync(Subgraph subgraph, IReadOnlyDictionary<string, Uri> baseUrls)
     {
-        var baseUrl = new Uri($"http://{Settings.Host}:{FreePort()}/");
-        var process = Start(subgraph.Name, "dotnet", [RepoPaths.SubgraphAssembly(subgraph.Project)], RepoPaths.Subgraph(subgraph.Project), new()
+        var baseUrl = baseUrls[subgraph.Name];
+        var environment = new Dictionary<string, string>
         {
             ["ASPNETCORE_URLS"] = baseUrl.GetLeftPart(UriPartial.Authority),
             // Production: what clients see, with no exception details.
@@ -169,12 +171,22 @@ public sealed partial class FederatedStack : IAsyncLifetime
             ["Identity__Issuer"] = Settings.Identity.Issuer,
             ["Identity__Audience"] = Settings.Identity.Audience,
             ["Identity__PublicKey"] = Settings.Identity.PublicKey,
+            ["Identity__ServicePublicKey"] = Settings.Identity.ServicePublicKey,
             // Only the users service signs tokens.
             ["Identity__SigningKey"] = subgraph.Name == ServiceNames.Users ? Settings.Identity.SigningKey : "",
             // Throttling counters of this run only: earlier runs' failures must not count.
             ["SignIn__RedisKeyPrefix"] = $"users-test:{RunId}:signin:",
             ["Register__RedisKeyPrefix"] = $"users-test:{RunId}:register:",
-        });
+            // Only the orders service calls other services' internal operations.
+            ["Identity__ServiceSigningKey"] = subgraph.Name == ServiceNames.Orders ? Settings.Identity.ServiceSigningKey : "",
+            ["Orders__RedisKeyPrefix"] = $"orders-test:{RunId}:",
+            // Recovery sweeps every second; an order counts as abandoned after 20 s Pending.
+            ["Orders__RecoveryInterval"] = "00:00:01",
+            ["Orders__PendingTimeout"] = "00:00:20",
+        };
+        foreach (var (name, url) in baseUrls)
+            environment[$"Subgraphs__{name}__Url"] = new Uri(url, "graphql").ToString();
+        var process = Start(subgraph.Name, "dotnet", [RepoPaths.SubgraphAssembly(subgraph.Project)], RepoPaths.Subgraph(subgraph.Project), environment);
         await WaitUntilReadyAsync(subgraph.Name, process, new Uri(baseUrl, "health/ready"), SubgraphStartTimeout, baseUrl);
     }
 

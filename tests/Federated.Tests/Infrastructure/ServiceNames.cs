@@ -11,6 +11,7 @@ public static partial class ServiceNames
 {
     public const string Catalog = "catalog";
     public const string Users = "users";
+    public const string Orders = "orders";
     public const string Reviews = "reviews";
     public const string Gateway = "gateway";
 

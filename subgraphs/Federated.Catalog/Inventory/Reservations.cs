@@ -1,0 +1,266 @@
+using System.Security.Cryptography;
+using System.Text;
+using Federated.Catalog.Products;
+using Federated.Kit.Errors;
+using Federated.Kit.Hosting;
+using Npgsql;
+
+namespace Federated.Catalog.Inventory;
+
+public enum ReservationStatus { Reserved, Released, Committed }
+
+public sealed record ReservationLine(string Sku, int Quantity);
+
+public sealed record ReservedUnits(string Sku, string FulfillmentCenter, int Quantity);
+
+public sealed record Reservation(string OrderId, ReservationStatus Status, IReadOnlyList<ReservedUnits> Lines);
+
+public sealed record ReservationResult(Reservation? Reservation, IReadOnlyList<UserError> Errors)
+{
+    public static ReservationResult Failed(params UserError[] errors) => new(null, errors);
+}
+
+/// <summary>
+/// Stock held for orders, keyed by order id. Reserving is all or nothing: in one transaction
+/// the order's inventory rows are locked in a fixed order (so two orders never deadlock),
+/// checked and updated, and the reservation is recorded; a short line rolls everything back.
+/// Every operation is idempotent: a repeated reserve returns the reservation already made
+/// (the same order id with other lines is an error), a repeated release or commit changes
+/// nothing. A release that arrives before its reserve leaves a tombstone, so the late reserve
+/// is refused instead of holding stock for an order that was given up.
+/// </summary>
+public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
+{
+    public const string Orders = CatalogExtensions.ServiceName + ".reservations";
+    public const string Lines = CatalogExtensions.ServiceName + ".reservation_lines";
+
+    public const int MaxLines = 100;
+    public const int MaxQuantity = 1_000;
+
+    public const string OutOfStock = "OUT_OF_STOCK";
+    public const string IdempotencyConflict = "IDEMPOTENCY_CONFLICT";
+    public const string ReservationReleased = "RESERVATION_RELEASED";
+    public const string ReservationCommitted = "RESERVATION_COMMITTED";
+    public const string ReservationNotFound = "RESERVATION_NOT_FOUND";
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            create table if not exists {Orders} (
+                order_id text primary key,
+                status text not null,
+                lines_hash text,
+                created_at timestamptz not null default now(),
+                updated_at timestamptz not null default now()
+            );
+            create table if not exists {Lines} (
+                order_id text not null references {Orders} (order_id),
+                sku text not null,
+                fulfillment_center text not null,
+                quantity integer not null check (quantity > 0),
+                primary key (order_id, sku, fulfillment_center)
+            );
+            """);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<ReservationResult> ReserveAsync(string orderId, IReadOnlyList<ReservationLine> lines, IReadOnlyList<string> preferredCenters, CancellationToken cancellationToken)
+    {
+        var hash = Hash(lines);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+
+        // Claims the order id; a concurrent reserve of the same order waits here until this one ends.
+        var claimed = await ExecuteAsync(connection, transaction,
+            $"insert into {Orders} (order_id, status, lines_hash) values ($1, 'RESERVED', $2) on conflict (order_id) do nothing", orderId, hash);
+        if (claimed == 0)
+        {
+            var existing = await LoadAsync(connection, transaction, orderId, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return existing switch
+            {
+                ({ Status: ReservationStatus.Released }, null) => ReservationResult.Failed(new UserError(ReservationReleased, "This order's stock was released; it cannot be reserved again.", ["input", "orderId"])),
+                (_, var existingHash) when existingHash != hash => ReservationResult.Failed(new UserError(IdempotencyConflict, "This order already reserved other lines.", ["input", "lines"])),
+                var (reservation, _) => new ReservationResult(reservation, []),
+            };
+        }
+
+        var available = new Dictionary<(string Sku, string Center), int>();
+        await using (var command = new NpgsqlCommand($"""
+            select sku, fulfillment_center, on_hand - reserved from {InventoryTable.Name}
+            where sku = any($1) order by sku, fulfillment_center for update
+            """, connection, transaction))
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = lines.Select(l => l.Sku).ToArray() });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+                available[(reader.GetString(0), reader.GetString(1))] = reader.GetInt32(2);
+        }
+
+        var allocation = Allocate(lines, available, preferredCenters, out var shortages);
+        if (shortages.Count > 0)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return ReservationResult.Failed([.. shortages.Select(s => new UserError(OutOfStock,
+                $"Only {s.Available} of '{s.Sku}' available, {s.Wanted} asked for.", ["input", "lines", s.Index.ToString(System.Globalization.CultureInfo.InvariantCulture), "quantity"]))]);
+        }
+
+        await ExecuteAsync(connection, transaction, $"""
+            update {InventoryTable.Name} i set reserved = i.reserved + a.quantity
+            from unnest($1::text[], $2::text[], $3::int[]) as a(sku, fulfillment_center, quantity)
+            where i.sku = a.sku and i.fulfillment_center = a.fulfillment_center
+            """, allocation.Select(a => a.Sku).ToArray(), allocation.Select(a => a.FulfillmentCenter).ToArray(), allocation.Select(a => a.Quantity).ToArray());
+        await ExecuteAsync(connection, transaction, $"""
+            insert into {Lines} (order_id, sku, fulfillment_center, quantity)
+            select $1, a.sku, a.fulfillment_center, a.quantity
+            from unnest($2::text[], $3::text[], $4::int[]) as a(sku, fulfillment_center, quantity)
+            """, orderId, allocation.Select(a => a.Sku).ToArray(), allocation.Select(a => a.FulfillmentCenter).ToArray(), allocation.Select(a => a.Quantity).ToArray());
+        await transaction.CommitAsync(cancellationToken);
+        return new ReservationResult(new Reservation(orderId, ReservationStatus.Reserved, allocation), []);
+    }
+
+    /// <summary>Gives the order's units back to stock (an order cancelled or failed before shipping).</summary>
+    public Task<ReservationResult> ReleaseAsync(string orderId, CancellationToken cancellationToken) =>
+        FinishAsync(orderId, ReservationStatus.Released,
+            $"update {InventoryTable.Name} i set reserved = i.reserved - l.quantity from {Lines} l where l.order_id = $1 and i.sku = l.sku and i.fulfillment_center = l.fulfillment_center",
+            cancellationToken);
+
+    /// <summary>The order shipped: its units leave stock for good.</summary>
+    public Task<ReservationResult> CommitAsync(string orderId, CancellationToken cancellationToken) =>
+        FinishAsync(orderId, ReservationStatus.Committed,
+            $"update {InventoryTable.Name} i set reserved = i.reserved - l.quantity, on_hand = i.on_hand - l.quantity from {Lines} l where l.order_id = $1 and i.sku = l.sku and i.fulfillment_center = l.fulfillment_center",
+            cancellationToken);
+
+    private async Task<ReservationResult> FinishAsync(string orderId, ReservationStatus target, string applySql, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var moved = await ExecuteAsync(connection, transaction,
+            $"update {Orders} set status = $2, updated_at = now() where order_id = $1 and status = 'RESERVED'", orderId, Name(target));
+        if (moved == 1)
+        {
+            await ExecuteAsync(connection, transaction, applySql, orderId);
+        }
+        else if (target == ReservationStatus.Released)
+        {
+            // Nothing reserved yet (or the reserve is still in flight): leave a tombstone.
+            await ExecuteAsync(connection, transaction,
+                $"insert into {Orders} (order_id, status) values ($1, 'RELEASED') on conflict (order_id) do nothing", orderId);
+        }
+        var (reservation, _) = await LoadAsync(connection, transaction, orderId, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return reservation switch
+        {
+            null => ReservationResult.Failed(new UserError(ReservationNotFound, "This order has no reservation.", ["input", "orderId"])),
+            { Status: var status } when status == target => new ReservationResult(reservation, []),
+            { Status: ReservationStatus.Committed } => ReservationResult.Failed(new UserError(ReservationCommitted, "This order's stock has shipped; it cannot be released.", ["input", "orderId"])),
+            _ => ReservationResult.Failed(new UserError(ReservationReleased, "This order's stock was released; it cannot be committed.", ["input", "orderId"])),
+        };
+    }
+
+    public async Task<Reservation?> FindAsync(string orderId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return (await LoadAsync(connection, null, orderId, cancellationToken)).Reservation;
+    }
+
+    /// <summary>
+    /// One center for the whole order when one has everything (fewest shipments; preferred
+    /// centers first, then the best stocked), else each line from the centers in that order.
+    /// </summary>
+    private static List<ReservedUnits> Allocate(IReadOnlyList<ReservationLine> lines, Dictionary<(string Sku, string Center), int> available,
+        IReadOnlyList<string> preferredCenters, out List<(int Index, string Sku, int Wanted, int Available)> shortages)
+    {
+        var centers = preferredCenters
+            .Concat(FulfillmentCenters.All.Except(preferredCenters)
+                .OrderByDescending(c => lines.Sum(l => available.GetValueOrDefault((l.Sku, c))))
+                .ThenBy(c => c, StringComparer.Ordinal))
+            .ToList();
+        shortages = [];
+        var single = centers.FirstOrDefault(c => lines.All(l => available.GetValueOrDefault((l.Sku, c)) >= l.Quantity));
+        if (single is not null)
+            return [.. lines.Select(l => new ReservedUnits(l.Sku, single, l.Quantity))];
+
+        var allocation = new List<ReservedUnits>();
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var line = lines[i];
+            var total = centers.Sum(c => Math.Max(0, available.GetValueOrDefault((line.Sku, c))));
+            if (total < line.Quantity)
+            {
+                shortages.Add((i, line.Sku, line.Quantity, total));
+                continue;
+            }
+            var left = line.Quantity;
+            foreach (var center in centers)
+            {
+                var take = Math.Min(left, Math.Max(0, available.GetValueOrDefault((line.Sku, center))));
+                if (take == 0)
+                    continue;
+                allocation.Add(new ReservedUnits(line.Sku, center, take));
+                left -= take;
+                if (left == 0)
+                    break;
+            }
+        }
+        return allocation;
+    }
+
+    private static async Task<(Reservation? Reservation, string? Hash)> LoadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string orderId, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand($"""
+            select o.status, o.lines_hash, l.sku, l.fulfillment_center, l.quantity
+            from {Orders} o left join {Lines} l on l.order_id = o.order_id
+            where o.order_id = $1 order by l.sku, l.fulfillment_center
+            """, connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter { Value = orderId });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        ReservationStatus? status = null;
+        string? hash = null;
+        var lines = new List<ReservedUnits>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            status = Enum.Parse<ReservationStatus>(reader.GetString(0), ignoreCase: true);
+            hash = reader.IsDBNull(1) ? null : reader.GetString(1);
+            if (!reader.IsDBNull(2))
+                lines.Add(new ReservedUnits(reader.GetString(2), reader.GetString(3), reader.GetInt32(4)));
+        }
+        return status is { } s ? (new Reservation(orderId, s, lines), hash) : (null, null);
+    }
+
+    private static async Task<int> ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, params object[] values)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        foreach (var value in values)
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        return await command.ExecuteNonQueryAsync();
+    }
+
+    private static string Name(ReservationStatus status) => status.ToString().ToUpperInvariant();
+
+    /// <summary>The lines in a canonical order, hashed: what makes a repeated reserve "the same".</summary>
+    private static string Hash(IReadOnlyList<ReservationLine> lines) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
+            string.Join('\n', lines.OrderBy(l => l.Sku, StringComparer.Ordinal).Select(l => $"{l.Sku}\t{l.Quantity}")))));
+
+    /// <summary>Input problems, before any store is touched.</summary>
+    public static List<UserError> Validate(string orderId, IReadOnlyList<ReservationLine> lines, IReadOnlyList<string> preferredCenters)
+    {
+        var errors = new List<UserError>();
+        if (string.IsNullOrWhiteSpace(orderId) || orderId.Length > 100)
+            errors.Add(new(CatalogErrors.InvalidInput, "'orderId' must be 1 to 100 characters.", ["input", "orderId"]));
+        if (lines.Count is 0 or > MaxLines)
+            errors.Add(new(CatalogErrors.InvalidInput, $"An order reserves 1 to {MaxLines} lines.", ["input", "lines"]));
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var index = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (lines[i].Quantity is < 1 or > MaxQuantity)
+                errors.Add(new(CatalogErrors.InvalidInput, $"'quantity' must be 1 to {MaxQuantity}.", ["input", "lines", index, "quantity"]));
+            if (lines.Take(i).Any(l => l.Sku == lines[i].Sku))
+                errors.Add(new(CatalogErrors.InvalidInput, $"'{lines[i].Sku}' appears twice; add up its quantities.", ["input", "lines", index, "sku"]));
+        }
+        foreach (var center in preferredCenters.Where(c => !FulfillmentCenters.Exists(c)))
+            errors.Add(new(CatalogErrors.UnknownFulfillmentCenter, $"Fulfillment centers are {string.Join(", ", FulfillmentCenters.All)}; '{center}' is not one.", ["input", "preferredCenters"]));
+        return errors;
+    }
+}

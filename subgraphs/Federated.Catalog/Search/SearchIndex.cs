@@ -1,0 +1,84 @@
+using Marten;
+using Npgsql;
+
+namespace Federated.Catalog.Search;
+
+/// <summary>
+/// Writes products' rows in <see cref="SearchTables.Products"/> and their words in
+/// <see cref="SearchTables.Terms"/>, from the product documents themselves: one SQL statement
+/// serves a single product write (queued on the Marten session, so it commits or rolls back
+/// with the product) and a rebuild of the whole catalog after a bulk load.
+/// </summary>
+public static class SearchIndex
+{
+    /// <summary>
+    /// Name and brand weigh most (A), then the category path's names (B), then the
+    /// description (D). Text is unaccented so "café" and "cafe" meet.
+    /// </summary>
+    private const string Upsert = $"""
+        with recursive paths as (
+            select id, array[id::text] as ids, data ->> 'Name' as names
+            from catalog.mt_doc_category where data ->> 'ParentId' is null
+            union all
+            select c.id, p.ids || c.id::text, p.names || ' ' || (c.data ->> 'Name')
+            from catalog.mt_doc_category c join paths p on c.data ->> 'ParentId' = p.id
+        )
+        insert into {SearchTables.Products} as s (id, name, brand, category_id, category_ids, price, created_at, document)
+        select d.id, d.data ->> 'Name', d.data ->> 'Brand', d.category_id, paths.ids, (d.data ->> 'Price')::numeric,
+               (d.data ->> 'CreatedAt')::timestamptz,
+               setweight(to_tsvector('{SearchTables.Language}', unaccent((d.data ->> 'Name') || ' ' || (d.data ->> 'Brand'))), 'A')
+               || setweight(to_tsvector('{SearchTables.Language}', unaccent(paths.names)), 'B')
+               || setweight(to_tsvector('{SearchTables.Language}', unaccent(left(d.data ->> 'Description', 2000))), 'D')
+        from catalog.mt_doc_product d join paths on paths.id = d.category_id
+        """;
+
+    private const string OnConflict = """
+        on conflict (id) do update set name = excluded.name, brand = excluded.brand, category_id = excluded.category_id,
+            category_ids = excluded.category_ids, price = excluded.price, created_at = excluded.created_at, document = excluded.document
+        """;
+
+    /// <summary>Words of names, brands and category names: what a misspelling is corrected to.</summary>
+    private const string TermsOf = $"""
+        insert into {SearchTables.Terms} (term, documents)
+        select w, count(*) from (
+            select distinct s.id, w
+            from {SearchTables.Products} s
+            cross join lateral regexp_split_to_table(lower(unaccent(s.name || ' ' || s.brand)), '[^[:alnum:]]+') w
+            where length(w) between 2 and 40 /*and-product*/
+        ) words group by w
+        """;
+
+    private const string CategoryTerms = $"""
+        insert into {SearchTables.Terms} (term, documents)
+        select distinct w, 1 from catalog.mt_doc_category c
+        cross join lateral regexp_split_to_table(lower(unaccent(c.data ->> 'Name')), '[^[:alnum:]]+') w
+        where length(w) between 2 and 40
+        on conflict (term) do nothing
+        """;
+
+    /// <summary>Queues the refresh of one product's search row and words on the session's next save.</summary>
+    public static void Refresh(IDocumentSession session, string productId)
+    {
+        session.QueueSqlCommand($"{Upsert} where d.id = ? {OnConflict}", productId);
+        session.QueueSqlCommand(TermsOf.Replace("/*and-product*/", "and s.id = ?") + " on conflict (term) do nothing", productId);
+    }
+
+    /// <summary>Fills both tables from every product document, replacing what was there.</summary>
+    public static async Task RebuildAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        foreach (var sql in new[]
+                 {
+                     $"truncate {SearchTables.Products}, {SearchTables.Terms}",
+                     Upsert,
+                     TermsOf,
+                     CategoryTerms,
+                 })
+        {
+            await using var command = new NpgsqlCommand(sql, connection, transaction) { CommandTimeout = 0 };
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+    }
+}

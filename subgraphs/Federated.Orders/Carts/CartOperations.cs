@@ -1,0 +1,145 @@
+using Federated.Kit.Errors;
+using Federated.Kit.Identity;
+using Federated.Orders.Catalog;
+using Federated.Orders.Checkout;
+using GraphQL;
+using GraphQL.Types;
+
+namespace Federated.Orders.Carts;
+
+/// <summary>The cart query and mutations.</summary>
+public static class CartOperations
+{
+    public const string CartNotFound = "CART_NOT_FOUND";
+    public const string LineNotFound = "CART_LINE_NOT_FOUND";
+    public const string VariantNotFound = "VARIANT_NOT_FOUND";
+    public const string InsufficientStock = "INSUFFICIENT_STOCK";
+    public const string InvalidQuantity = "INVALID_QUANTITY";
+    public const string TooManyLines = "CART_FULL";
+
+    /// <summary>The request header a guest names its cart in (API.md).</summary>
+    public const string CartHeader = "X-Cart-Id";
+
+    public static void AddQueriesTo(ObjectGraphType query) =>
+        query.Field<CartType>("cart")
+            .Description($"Signed in: the account's cart (a guest cart named in {CartHeader} is merged into it). A guest: the cart named in {CartHeader}; null without one.")
+            .ResolveAsync(async ctx =>
+            {
+                var cartId = await ResolveCartIdAsync(ctx, create: false);
+                return cartId is null ? null : await PricedAsync(ctx, cartId);
+            });
+
+    public static void AddMutationsTo(ObjectGraphType mutation)
+    {
+        mutation.Field<NonNullGraphType<CartPayloadType>>("addToCart")
+            .Description($"Adds units of a variant; a guest without a cart gets a new one: send its id in {CartHeader} from then on.")
+            .Argument<NonNullGraphType<AddToCartInputType>>("input")
+            .ResolveAsync(async ctx =>
+            {
+                var input = ctx.GetArgument<AddToCartInput>("input");
+                if (input.Quantity is < 1 or > CartStore.MaxQuantityPerLine)
+                    return CartPayload.Failed(new UserError(InvalidQuantity, $"'quantity' must be 1 to {CartStore.MaxQuantityPerLine}.", ["input", "quantity"]));
+                var cartId = (await ResolveCartIdAsync(ctx, create: true))!;
+                var cart = await Store(ctx).GetAsync(cartId);
+                var current = cart.Lines.Where(l => l.Sku == input.Sku).Sum(l => l.Quantity);
+                if (current == 0 && cart.Lines.Count >= CartStore.MaxLines)
+                    return CartPayload.Failed(new UserError(TooManyLines, $"A cart holds at most {CartStore.MaxLines} lines.", ["input", "sku"]));
+                return await SetQuantityAsync(ctx, cartId, input.Sku, current + input.Quantity, ["input", "quantity"]);
+            });
+
+        mutation.Field<NonNullGraphType<CartPayloadType>>("updateCartLine")
+            .Argument<NonNullGraphType<UpdateCartLineInputType>>("input")
+            .ResolveAsync(async ctx =>
+            {
+                var input = ctx.GetArgument<UpdateCartLineInput>("input");
+                if (input.Quantity is < 0 or > CartStore.MaxQuantityPerLine)
+                    return CartPayload.Failed(new UserError(InvalidQuantity, $"'quantity' must be 0 to {CartStore.MaxQuantityPerLine}.", ["input", "quantity"]));
+                if (await ExistingLineCartAsync(ctx, input.LineId) is not { } cartId)
+                    return CartPayload.Failed(new UserError(LineNotFound, "The cart has no such line.", ["input", "lineId"]));
+                return await SetQuantityAsync(ctx, cartId, input.LineId, input.Quantity, ["input", "quantity"]);
+            });
+
+        mutation.Field<NonNullGraphType<CartPayloadType>>("removeCartLine")
+            .Argument<NonNullGraphType<RemoveCartLineInputType>>("input")
+            .ResolveAsync(async ctx =>
+            {
+                var input = ctx.GetArgument<RemoveCartLineInput>("input");
+                if (await ExistingLineCartAsync(ctx, input.LineId) is not { } cartId)
+                    return CartPayload.Failed(new UserError(LineNotFound, "The cart has no such line.", ["input", "lineId"]));
+                await Store(ctx).SetQuantityAsync(cartId, input.LineId, 0);
+                return new CartPayload(await PricedAsync(ctx, cartId), []);
+            });
+
+        mutation.Field<NonNullGraphType<CartPayloadType>>("applyDiscountCode")
+            .Argument<NonNullGraphType<ApplyDiscountCodeInputType>>("input")
+            .ResolveAsync(async ctx =>
+            {
+                var input = ctx.GetArgument<ApplyDiscountCodeInput>("input");
+                if (await ResolveCartIdAsync(ctx, create: false) is not { } cartId)
+                    return CartPayload.Failed(new UserError(CartNotFound, "Add something to the cart first.", ["input"]));
+                var cart = await PricedAsync(ctx, cartId);
+                if (cart.Lines.Count == 0)
+                    return CartPayload.Failed(new UserError(CartNotFound, "Add something to the cart first.", ["input"]));
+                var (_, error) = await ctx.RequestServices!.GetRequiredService<Discounts>()
+                    .EvaluateAsync(input.Code, cart.Subtotal, ctx.CurrentUser().Id, ctx.CancellationToken);
+                if (error is not null)
+                    return CartPayload.Failed(error);
+                await Store(ctx).SetDiscountCodeAsync(cartId, Discounts.Normalize(input.Code));
+                return new CartPayload(await PricedAsync(ctx, cartId), []);
+            });
+    }
+
+    /// <summary>
+    /// The cart a request works on. Signed in: the account's cart, after merging the guest cart
+    /// named in <see cref="CartHeader"/>. A guest: that one (or a new one when <paramref name="create"/>).
+    /// Only guest ids are accepted from clients, so nobody can name another account's cart.
+    /// </summary>
+    public static async Task<string?> ResolveCartIdAsync(IResolveFieldContext ctx, bool create)
+    {
+        var header = ctx.RequestServices!.GetRequiredService<IHttpContextAccessor>().HttpContext?.Request.Headers[CartHeader].ToString();
+        var cartId = string.IsNullOrWhiteSpace(header) ? null : header.Trim();
+        if (cartId is not null && !CartStore.IsGuestCartId(cartId))
+            throw new GraphQLFailure(CartNotFound, "There is no cart with this id.");
+        var user = ctx.CurrentUser();
+        if (user.Id is { } userId)
+        {
+            var own = CartStore.UserCartId(userId);
+            if (cartId is not null)
+                await Store(ctx).MergeAsync(cartId, own);
+            return own;
+        }
+        return cartId ?? (create ? CartStore.NewGuestCartId() : null);
+    }
+
+    public static async Task<PricedCart> PricedAsync(IResolveFieldContext ctx, string cartId) =>
+        await ctx.RequestServices!.GetRequiredService<CartPricing>()
+            .PriceAsync(await Store(ctx).GetAsync(cartId), ctx.CurrentUser().Id, ctx.CancellationToken);
+
+    private static CartStore Store(IResolveFieldContext ctx) => ctx.RequestServices!.GetRequiredService<CartStore>();
+
+    private static async Task<string?> ExistingLineCartAsync(IResolveFieldContext ctx, string lineId)
+    {
+        if (await ResolveCartIdAsync(ctx, create: false) is not { } id)
+            return null;
+        var cart = await Store(ctx).GetAsync(id);
+        return cart.Lines.Any(l => l.Sku == lineId) ? id : null;
+    }
+
+    /// <summary>Sets a line after checking the variant exists and has the units available.</summary>
+    private static async Task<CartPayload> SetQuantityAsync(IResolveFieldContext ctx, string cartId, string sku, int quantity, string[] field)
+    {
+        if (quantity > 0)
+        {
+            var variants = await ctx.RequestServices!.GetRequiredService<CatalogClient>().VariantsAsync([sku], ctx.CancellationToken);
+            if (!variants.TryGetValue(sku, out var variant))
+                return CartPayload.Failed(new UserError(VariantNotFound, $"There is no variant '{sku}'.", ["input", field[^1] == "quantity" ? "sku" : field[^1]]));
+            if (quantity > CartStore.MaxQuantityPerLine)
+                return CartPayload.Failed(new UserError(InvalidQuantity, $"A line holds at most {CartStore.MaxQuantityPerLine} units.", field));
+            if (quantity > variant.QuantityAvailable)
+                return CartPayload.Failed(new UserError(InsufficientStock,
+                    variant.QuantityAvailable == 0 ? $"'{variant.Title}' is out of stock." : $"Only {variant.QuantityAvailable} of '{variant.Title}' available.", field));
+        }
+        await Store(ctx).SetQuantityAsync(cartId, sku, quantity);
+        return new CartPayload(await PricedAsync(ctx, cartId), []);
+    }
+}

@@ -1,0 +1,35 @@
+using Federated.Orders.Catalog;
+using Federated.Orders.Checkout;
+
+namespace Federated.Orders.Carts;
+
+public sealed record PricedLine(string Sku, int Quantity, CatalogVariant Variant)
+{
+    public decimal LineTotal => Variant.Price * Quantity;
+}
+
+/// <summary>A cart at the catalog's current prices, with its discount when the code still applies.</summary>
+public sealed record PricedCart(string Id, IReadOnlyList<PricedLine> Lines, AppliedDiscount? Discount, string? DiscountCode)
+{
+    public string CurrencyCode => Lines.Count > 0 ? Lines[0].Variant.CurrencyCode : "USD";
+    public decimal Subtotal => Lines.Sum(l => l.LineTotal);
+    public decimal DiscountAmount => Discount?.Amount ?? 0m;
+    public decimal Total => Subtotal - DiscountAmount;
+    public int ItemCount => Lines.Sum(l => l.Quantity);
+    public int WeightGrams => Lines.Sum(l => l.Variant.WeightGrams * l.Quantity);
+}
+
+/// <summary>Prices stored carts from the catalog: one catalog call per cart, never the client's numbers.</summary>
+public sealed class CartPricing(CatalogClient catalog, Discounts discounts)
+{
+    public async Task<PricedCart> PriceAsync(StoredCart cart, string? userId, CancellationToken cancellationToken)
+    {
+        var variants = await catalog.VariantsAsync([.. cart.Lines.Select(l => l.Sku)], cancellationToken);
+        // A SKU the catalog no longer knows cannot be bought: it drops out of the priced cart.
+        var lines = cart.Lines.Where(l => variants.ContainsKey(l.Sku)).Select(l => new PricedLine(l.Sku, l.Quantity, variants[l.Sku])).ToList();
+        AppliedDiscount? discount = null;
+        if (cart.DiscountCode is { } code && lines.Count > 0)
+            (discount, _) = await discounts.EvaluateAsync(code, lines.Sum(l => l.LineTotal), userId, cancellationToken);
+        return new PricedCart(cart.Id, lines, discount, cart.DiscountCode);
+    }
+}

@@ -1,0 +1,108 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Federated.Kit.Errors;
+using Federated.Kit.Identity;
+
+namespace Federated.Orders.Catalog;
+
+/// <summary>A variant as the catalog prices and stocks it now.</summary>
+public sealed record CatalogVariant(string Sku, string Title, decimal Price, string CurrencyCode, int QuantityAvailable, int WeightGrams, string ProductId, string ProductName);
+
+/// <summary>
+/// The catalog subgraph, called directly (not through the gateway) with a service token:
+/// current prices and stock of variants, and the inventory operations that are internal
+/// (<c>@inaccessible</c>) to the graph. Orders never reads the catalog's database.
+/// </summary>
+public sealed class CatalogClient(HttpClient http, ServiceTokenIssuer tokens)
+{
+    public const string Unavailable = "CATALOG_UNAVAILABLE";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Variants by SKU in one call; unknown SKUs are absent.</summary>
+    public async Task<IReadOnlyDictionary<string, CatalogVariant>> VariantsAsync(IReadOnlyCollection<string> skus, CancellationToken cancellationToken)
+    {
+        if (skus.Count == 0)
+            return new Dictionary<string, CatalogVariant>();
+        var data = await PostAsync("""
+            query($r: [_Any!]!) {
+              _entities(representations: $r) {
+                ... on ProductVariant { sku title price { amount currencyCode } quantityAvailable weightGrams product { id name } }
+              }
+            }
+            """, new { r = skus.Select(sku => new { __typename = "ProductVariant", sku }) }, cancellationToken);
+        var result = new Dictionary<string, CatalogVariant>(skus.Count);
+        foreach (var entity in data.GetProperty("_entities").EnumerateArray())
+        {
+            if (entity.ValueKind != JsonValueKind.Object)
+                continue;
+            var variant = entity.Deserialize<VariantData>(Json)!;
+            result[variant.Sku] = new CatalogVariant(variant.Sku, variant.Title, decimal.Parse(variant.Price.Amount, System.Globalization.CultureInfo.InvariantCulture),
+                variant.Price.CurrencyCode, variant.QuantityAvailable, variant.WeightGrams, variant.Product.Id, variant.Product.Name);
+        }
+        return result;
+    }
+
+    /// <summary>Holds stock for every line of an order, or for none: the shortages then, as (line index, message).</summary>
+    public async Task<(bool Reserved, IReadOnlyList<(int Line, string Message)> Shortages)> ReserveAsync(
+        string orderId, IReadOnlyList<(string Sku, int Quantity)> lines, IReadOnlyList<string> preferredCenters, CancellationToken cancellationToken)
+    {
+        var data = await PostAsync("""
+            mutation($input: ReserveStockInput!) { reserveStock(input: $input) { reservation { status } errors { code message field } } }
+            """, new { input = new { orderId, lines = lines.Select(l => new { sku = l.Sku, quantity = l.Quantity }), preferredCenters } }, cancellationToken);
+        var payload = data.GetProperty("reserveStock");
+        var errors = payload.GetProperty("errors").EnumerateArray().ToList();
+        if (errors.Count == 0 && payload.GetProperty("reservation").GetProperty("status").GetString() == "RESERVED")
+            return (true, []);
+        if (errors.Count > 0 && errors.All(e => e.GetProperty("code").GetString() == "OUT_OF_STOCK"))
+            return (false, [.. errors.Select(e => (int.Parse(e.GetProperty("field")[2].GetString()!, System.Globalization.CultureInfo.InvariantCulture), e.GetProperty("message").GetString()!))]);
+        throw new InvalidOperationException($"The catalog refused the reservation of {orderId}: {payload.GetRawText()}");
+    }
+
+    /// <summary>Gives an order's stock back; harmless when it holds none (a later reserve of it is then refused).</summary>
+    public Task ReleaseAsync(string orderId, CancellationToken cancellationToken) =>
+        FinishAsync("releaseStock", orderId, cancellationToken);
+
+    /// <summary>The order shipped: its held units leave stock.</summary>
+    public Task CommitAsync(string orderId, CancellationToken cancellationToken) =>
+        FinishAsync("commitStock", orderId, cancellationToken);
+
+    private async Task FinishAsync(string field, string orderId, CancellationToken cancellationToken)
+    {
+        var data = await PostAsync($$"""
+            mutation($input: ReservationInput!) { {{field}}(input: $input) { reservation { status } errors { code } } }
+            """, new { input = new { orderId } }, cancellationToken);
+        var errors = data.GetProperty(field).GetProperty("errors");
+        if (errors.GetArrayLength() > 0)
+            throw new InvalidOperationException($"The catalog refused {field} of {orderId}: {errors.GetRawText()}");
+    }
+
+    /// <summary>Runs a GraphQL operation on the catalog; its <c>data</c>, or CATALOG_UNAVAILABLE.</summary>
+    public async Task<JsonElement> PostAsync(string query, object variables, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "") { Content = JsonContent.Create(new { query, variables }) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens.TokenFor(OrdersExtensions.ServiceName));
+        request.Headers.Accept.ParseAdd("application/graphql-response+json");
+        try
+        {
+            using var response = await http.SendAsync(request, cancellationToken);
+            var body = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+            if (response.IsSuccessStatusCode && body.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Object
+                && !body.TryGetProperty("errors", out _))
+                return data.Clone();
+            throw new GraphQLFailure(Unavailable, $"The catalog could not answer ({(int)response.StatusCode}); try again.");
+        }
+        catch (Exception ex) when (ex is HttpRequestException or JsonException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            throw new GraphQLFailure(Unavailable, "The catalog could not be reached; try again.");
+        }
+    }
+
+    private sealed record MoneyData(string Amount, string CurrencyCode);
+
+    private sealed record ProductData(string Id, string Name);
+
+    private sealed record VariantData(string Sku, string Title, MoneyData Price, int QuantityAvailable, int WeightGrams, ProductData Product);
+}

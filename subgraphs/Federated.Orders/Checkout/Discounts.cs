@@ -1,0 +1,44 @@
+using Federated.Kit.Errors;
+using Federated.Orders.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Federated.Orders.Checkout;
+
+/// <summary>What a discount code does to a cart: an amount off the subtotal and/or free shipping.</summary>
+public sealed record AppliedDiscount(string Code, string Description, decimal Amount, bool FreeShipping);
+
+/// <summary>The rules of discount codes: known, not expired, minimum subtotal met, per-customer limit not reached.</summary>
+public sealed class Discounts(IDbContextFactory<OrdersDbContext> factory, TimeProvider time)
+{
+    public const string NotFound = "DISCOUNT_CODE_NOT_FOUND";
+    public const string Expired = "DISCOUNT_CODE_EXPIRED";
+    public const string MinimumNotMet = "DISCOUNT_MINIMUM_NOT_MET";
+    public const string LimitReached = "DISCOUNT_LIMIT_REACHED";
+
+    public static string Normalize(string code) => code.Trim().ToUpperInvariant();
+
+    /// <summary>The discount for a subtotal, or the reason the code does not apply.</summary>
+    public async Task<(AppliedDiscount? Discount, UserError? Error)> EvaluateAsync(string code, decimal subtotal, string? userId, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var normalized = Normalize(code);
+        var rule = await db.DiscountCodes.AsNoTracking().SingleOrDefaultAsync(c => c.Code == normalized, cancellationToken);
+        if (rule is null)
+            return (null, new UserError(NotFound, $"There is no discount code '{normalized}'.", ["input", "code"]));
+        if (rule.ExpiresAt is { } expires && expires <= time.GetUtcNow())
+            return (null, new UserError(Expired, $"The code {rule.Code} expired on {expires:yyyy-MM-dd}.", ["input", "code"]));
+        if (subtotal < rule.MinimumSubtotal)
+            return (null, new UserError(MinimumNotMet, $"The code {rule.Code} needs a subtotal of at least {rule.MinimumSubtotal:0.00}.", ["input", "code"]));
+        if (rule.PerCustomerLimit is { } limit && userId is not null
+            && await db.DiscountRedemptions.CountAsync(r => r.Code == rule.Code && r.UserId == userId, cancellationToken) >= limit)
+            return (null, new UserError(LimitReached, $"The code {rule.Code} can be used {limit} time(s) per customer.", ["input", "code"]));
+
+        var amount = rule.Kind switch
+        {
+            DiscountKind.Percentage => Math.Round(subtotal * rule.Value / 100m, 2, MidpointRounding.AwayFromZero),
+            DiscountKind.FixedAmount => Math.Min(rule.Value, subtotal),
+            _ => 0m,
+        };
+        return (new AppliedDiscount(rule.Code, rule.Description, amount, rule.Kind == DiscountKind.FreeShipping), null);
+    }
+}

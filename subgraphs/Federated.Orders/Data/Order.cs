@@ -1,0 +1,91 @@
+namespace Federated.Orders.Data;
+
+/// <summary>
+/// Where an order stands. <see cref="Pending"/> (being placed) and <see cref="Failed"/>
+/// (refused: out of stock, payment declined or timed out, fraud) are internal: such orders are
+/// never listed; a replayed placeOrder returns the same refusal.
+/// </summary>
+public enum OrderStatus { Pending, PaymentActionRequired, OnHold, Paid, Fulfilling, Shipped, Delivered, Cancelled, Refunded, Failed }
+
+public sealed class Order
+{
+    public string Id { get; set; } = "";
+
+    /// <summary>What the customer sees, e.g. FC-2026-000123.</summary>
+    public string Number { get; set; } = "";
+
+    public string UserId { get; set; } = "";
+    public string IdempotencyKey { get; set; } = "";
+
+    /// <summary>A hash of what was asked (cart, address, rate, card): the same key with another request is an error.</summary>
+    public string RequestHash { get; set; } = "";
+
+    public OrderStatus Status { get; set; }
+    public string CurrencyCode { get; set; } = "USD";
+    public decimal Subtotal { get; set; }
+    public decimal Discount { get; set; }
+    public decimal Shipping { get; set; }
+    public decimal Tax { get; set; }
+    public decimal Total { get; set; }
+    public string? DiscountCode { get; set; }
+    public string ShippingRateId { get; set; } = "";
+    public string Carrier { get; set; } = "";
+    public string ShippingService { get; set; } = "";
+    public ShippingAddress ShippingAddress { get; set; } = new();
+
+    /// <summary>Why a Failed order was refused, as the UserError code and message it answered with.</summary>
+    public string? FailureCode { get; set; }
+    public string? FailureMessage { get; set; }
+
+    /// <summary>Why fraud checks held the order for review.</summary>
+    public string? HoldReason { get; set; }
+
+    public DateTimeOffset PlacedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+    public List<OrderLine> Lines { get; set; } = [];
+    public Payment? Payment { get; set; }
+
+    /// <summary>PostgreSQL's row version: two writers of one order cannot both win.</summary>
+    public uint Version { get; set; }
+}
+
+public sealed class ShippingAddress
+{
+    public string Name { get; set; } = "";
+    public string Line1 { get; set; } = "";
+    public string? Line2 { get; set; }
+    public string City { get; set; } = "";
+    public string? Region { get; set; }
+    public string PostalCode { get; set; } = "";
+    public string Country { get; set; } = "";
+}
+
+public sealed class OrderLine
+{
+    public string OrderId { get; set; } = "";
+    public int Position { get; set; }
+    public string Sku { get; set; } = "";
+    public string ProductId { get; set; } = "";
+    public string Title { get; set; } = "";
+    public int Quantity { get; set; }
+    public decimal UnitPrice { get; set; }
+    public decimal Total { get; set; }
+    public string CurrencyCode { get; set; } = "USD";
+}
+
+public enum PaymentStatus { Pending, ActionRequired, Authorized, Captured, Declined, Voided, Refunded, Failed }
+
+/// <summary>The order's payment: the card token and the provider's outcome; never card details.</summary>
+public sealed class Payment
+{
+    public string OrderId { get; set; } = "";
+    public string Provider { get; set; } = "";
+    public string CardToken { get; set; } = "";
+    public PaymentStatus Status { get; set; }
+    public decimal Amount { get; set; }
+    public string CurrencyCode { get; set; } = "USD";
+    public string? ProviderReference { get; set; }
+    public string? ChallengeId { get; set; }
+    public string? DeclineReason { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+}

@@ -1,0 +1,108 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Federated.Orders.Data;
+
+public sealed class OrdersDbContext(DbContextOptions<OrdersDbContext> options) : DbContext(options)
+{
+    public const string Schema = "orders";
+
+    public DbSet<DiscountCode> DiscountCodes => Set<DiscountCode>();
+
+    public DbSet<DiscountRedemption> DiscountRedemptions => Set<DiscountRedemption>();
+
+    public DbSet<Order> Orders => Set<Order>();
+
+    public DbSet<Payment> Payments => Set<Payment>();
+
+    protected override void OnModelCreating(ModelBuilder model)
+    {
+        model.HasDefaultSchema(Schema);
+
+        model.Entity<DiscountCode>(code =>
+        {
+            code.ToTable("discount_codes");
+            code.HasKey(c => c.Code);
+            code.Property(c => c.Code).HasMaxLength(32);
+            code.Property(c => c.Description).HasMaxLength(200);
+            code.Property(c => c.Kind).HasConversion<string>().HasMaxLength(16);
+            code.Property(c => c.Value).HasPrecision(12, 2);
+            code.Property(c => c.MinimumSubtotal).HasPrecision(12, 2);
+        });
+
+        model.Entity<DiscountRedemption>(redemption =>
+        {
+            redemption.ToTable("discount_redemptions");
+            redemption.HasKey(r => new { r.OrderId, r.Code });
+            redemption.Property(r => r.Code).HasMaxLength(32);
+            redemption.Property(r => r.UserId).HasMaxLength(64);
+            redemption.Property(r => r.OrderId).HasMaxLength(64);
+            redemption.HasIndex(r => new { r.Code, r.UserId });
+        });
+
+        model.Entity<Order>(order =>
+        {
+            order.ToTable("orders");
+            order.HasKey(o => o.Id);
+            order.Property(o => o.Id).HasMaxLength(64);
+            order.Property(o => o.Number).HasMaxLength(32);
+            order.HasIndex(o => o.Number).IsUnique();
+            order.Property(o => o.UserId).HasMaxLength(64);
+            order.Property(o => o.IdempotencyKey).HasMaxLength(100);
+            order.HasIndex(o => new { o.UserId, o.IdempotencyKey }).IsUnique();
+            order.HasIndex(o => new { o.UserId, o.PlacedAt });
+            order.HasIndex(o => new { o.Status, o.UpdatedAt });
+            order.Property(o => o.RequestHash).HasMaxLength(64);
+            order.Property(o => o.Status).HasConversion<string>().HasMaxLength(32);
+            order.Property(o => o.CurrencyCode).HasMaxLength(3);
+            foreach (var money in new[] { nameof(Order.Subtotal), nameof(Order.Discount), nameof(Order.Shipping), nameof(Order.Tax), nameof(Order.Total) })
+                order.Property(money).HasPrecision(12, 2);
+            order.Property(o => o.DiscountCode).HasMaxLength(32);
+            order.Property(o => o.ShippingRateId).HasMaxLength(80);
+            order.Property(o => o.Carrier).HasMaxLength(40);
+            order.Property(o => o.ShippingService).HasMaxLength(80);
+            order.Property(o => o.FailureCode).HasMaxLength(64);
+            order.Property(o => o.FailureMessage).HasMaxLength(500);
+            order.Property(o => o.HoldReason).HasMaxLength(200);
+            order.Property(o => o.Version).IsRowVersion();
+            order.OwnsOne(o => o.ShippingAddress, address =>
+            {
+                address.Property(a => a.Name).HasMaxLength(100);
+                address.Property(a => a.Line1).HasMaxLength(200);
+                address.Property(a => a.Line2).HasMaxLength(200);
+                address.Property(a => a.City).HasMaxLength(100);
+                address.Property(a => a.Region).HasMaxLength(100);
+                address.Property(a => a.PostalCode).HasMaxLength(20);
+                address.Property(a => a.Country).HasMaxLength(2);
+            });
+            order.HasMany(o => o.Lines).WithOne().HasForeignKey(l => l.OrderId).OnDelete(DeleteBehavior.Cascade);
+            order.HasOne(o => o.Payment).WithOne().HasForeignKey<Payment>(p => p.OrderId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        model.Entity<OrderLine>(line =>
+        {
+            line.ToTable("order_lines");
+            line.HasKey(l => new { l.OrderId, l.Position });
+            line.Property(l => l.Sku).HasMaxLength(64);
+            line.Property(l => l.ProductId).HasMaxLength(64);
+            line.Property(l => l.Title).HasMaxLength(200);
+            line.Property(l => l.UnitPrice).HasPrecision(12, 2);
+            line.Property(l => l.Total).HasPrecision(12, 2);
+            line.Property(l => l.CurrencyCode).HasMaxLength(3);
+        });
+
+        model.Entity<Payment>(payment =>
+        {
+            payment.ToTable("payments");
+            payment.HasKey(p => p.OrderId);
+            payment.Property(p => p.Provider).HasMaxLength(32);
+            payment.Property(p => p.CardToken).HasMaxLength(64);
+            payment.HasIndex(p => new { p.CardToken, p.UpdatedAt });
+            payment.Property(p => p.Status).HasConversion<string>().HasMaxLength(32);
+            payment.Property(p => p.Amount).HasPrecision(12, 2);
+            payment.Property(p => p.CurrencyCode).HasMaxLength(3);
+            payment.Property(p => p.ProviderReference).HasMaxLength(64);
+            payment.Property(p => p.ChallengeId).HasMaxLength(64);
+            payment.Property(p => p.DeclineReason).HasMaxLength(64);
+        });
+    }
+}

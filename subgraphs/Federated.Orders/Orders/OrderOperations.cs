@@ -1,0 +1,132 @@
+using Federated.Kit.Errors;
+using Federated.Kit.Identity;
+using Federated.Kit.Paging;
+using Federated.Orders.Catalog;
+using Federated.Orders.Data;
+using Federated.Orders.Payments;
+using GraphQL;
+using GraphQL.Types;
+using Microsoft.EntityFrameworkCore;
+
+namespace Federated.Orders.Orders;
+
+/// <summary>placeOrder, confirmPayment, cancelOrder, order(id) and User.orders.</summary>
+public static class OrderOperations
+{
+    public const string OrderNotFound = "ORDER_NOT_FOUND";
+    public const string NoChallenge = "NO_PAYMENT_ACTION";
+    public const string NotCancellable = "ORDER_NOT_CANCELLABLE";
+
+    public static readonly OrderStatus[] Visible =
+        [OrderStatus.PaymentActionRequired, OrderStatus.OnHold, OrderStatus.Paid, OrderStatus.Fulfilling, OrderStatus.Shipped,
+         OrderStatus.Delivered, OrderStatus.Cancelled, OrderStatus.Refunded];
+
+    public static void AddQueriesTo(ObjectGraphType query) =>
+        query.Field<OrderType>("order")
+            .Description("An order of the signed-in customer (any order for an administrator); null for anyone else's.")
+            .Argument<NonNullGraphType<IdGraphType>>("id")
+            .ResolveAsync(async ctx =>
+            {
+                ctx.CurrentUser().RequireUser();
+                return await VisibleOrderAsync(ctx, ctx.GetArgument<string>("id"));
+            });
+
+    public static void AddMutationsTo(ObjectGraphType mutation)
+    {
+        mutation.Field<NonNullGraphType<PlaceOrderPayloadType>>("placeOrder")
+            .Description("Places the signed-in customer's cart as an order: stock reserved, card authorized. Idempotent by idempotencyKey.")
+            .Argument<NonNullGraphType<PlaceOrderInputType>>("input")
+            .ResolveAsync(async ctx =>
+            {
+                var userId = ctx.CurrentUser().RequireUser();
+                return await ctx.RequestServices!.GetRequiredService<OrderPlacement>()
+                    .PlaceAsync(userId, ctx.GetArgument<PlaceOrderInput>("input"), ctx.CancellationToken);
+            });
+
+        mutation.Field<NonNullGraphType<PlaceOrderPayloadType>>("confirmPayment")
+            .Description("Answers an order's 3-D Secure challenge; the order is paid, or refused and its stock released.")
+            .Argument<NonNullGraphType<ConfirmPaymentInputType>>("input")
+            .ResolveAsync(async ctx =>
+            {
+                ctx.CurrentUser().RequireUser();
+                var input = ctx.GetArgument<ConfirmPaymentInput>("input");
+                var services = ctx.RequestServices!;
+                await using var db = await services.GetRequiredService<IDbContextFactory<OrdersDbContext>>().CreateDbContextAsync(ctx.CancellationToken);
+                var order = await OwnOrderAsync(ctx, db, input.OrderId);
+                if (order is null)
+                    return PlaceOrderResult.Failed(new UserError(OrderNotFound, "There is no such order.", ["input", "orderId"]));
+                if (order.Status != OrderStatus.PaymentActionRequired)
+                    return order.Status is OrderStatus.Paid or OrderStatus.OnHold
+                        ? new PlaceOrderResult(order, null, [])
+                        : PlaceOrderResult.Failed(new UserError(NoChallenge, "This order is not waiting for a payment confirmation.", ["input", "orderId"]));
+                var result = await services.GetRequiredService<IPaymentProvider>().ConfirmAsync(order.Id, input.ChallengeResponse, CancellationToken.None);
+                return await services.GetRequiredService<OrderPlacement>().ApplyAuthorizationAsync(db, order, result, CancellationToken.None);
+            });
+
+        mutation.Field<NonNullGraphType<OrderPayloadType>>("cancelOrder")
+            .Description("Cancels an order that has not shipped: its stock is released and its payment voided (refunded if captured).")
+            .Argument<NonNullGraphType<CancelOrderInputType>>("input")
+            .ResolveAsync(async ctx =>
+            {
+                ctx.CurrentUser().RequireUser();
+                var input = ctx.GetArgument<CancelOrderInput>("input");
+                var services = ctx.RequestServices!;
+                await using var db = await services.GetRequiredService<IDbContextFactory<OrdersDbContext>>().CreateDbContextAsync(ctx.CancellationToken);
+                var order = await OwnOrderAsync(ctx, db, input.OrderId);
+                if (order is null)
+                    return new OrderPayload(null, [new UserError(OrderNotFound, "There is no such order.", ["input", "orderId"])]);
+                if (order.Status is OrderStatus.Cancelled or OrderStatus.Refunded)
+                    return new OrderPayload(order, []);
+                if (order.Status is not (OrderStatus.PaymentActionRequired or OrderStatus.OnHold or OrderStatus.Paid))
+                    return new OrderPayload(null, [new UserError(NotCancellable, "The order has shipped; return it instead.", ["input", "orderId"])]);
+
+                var voided = await services.GetRequiredService<IPaymentProvider>().VoidAsync(order.Id, CancellationToken.None);
+                await services.GetRequiredService<CatalogClient>().ReleaseAsync(order.Id, CancellationToken.None);
+                order.Payment!.Status = voided.Outcome == ProviderOutcome.Refunded ? PaymentStatus.Refunded : PaymentStatus.Voided;
+                order.Payment.UpdatedAt = services.GetRequiredService<TimeProvider>().GetUtcNow();
+                order.Status = voided.Outcome == ProviderOutcome.Refunded ? OrderStatus.Refunded : OrderStatus.Cancelled;
+                order.UpdatedAt = order.Payment.UpdatedAt;
+                await db.SaveChangesAsync(CancellationToken.None);
+                return new OrderPayload(order, []);
+            });
+    }
+
+    /// <summary>Adds <c>orders</c> to the User stub: the owner's (or, for an administrator, anyone's) orders, newest first.</summary>
+    public static void AddOrdersField(ObjectGraphType<Users.UserReference> user) =>
+        user.Field<OrderConnectionType>("orders")
+            .Description("Newest first; only the customer and administrators see them (null with FORBIDDEN for anyone else).")
+            .Argument<IntGraphType>("first", $"Page size: default {PagingArguments.DefaultPageSize}, at most {PagingArguments.MaxPageSize}.")
+            .Argument<StringGraphType>("after")
+            .ResolveAsync(async ctx =>
+            {
+                ctx.CurrentUser().RequireSelfOrAdmin(ctx.Source.Id);
+                var paging = PagingArguments.From(ctx);
+                var after = paging.AfterKey<string[]>();
+                DateTimeOffset? afterTime = after is [var t, _] ? DateTimeOffset.Parse(t, System.Globalization.CultureInfo.InvariantCulture) : null;
+                var afterId = after is [_, var id] ? id : null;
+                await using var db = await ctx.RequestServices!.GetRequiredService<IDbContextFactory<OrdersDbContext>>().CreateDbContextAsync(ctx.CancellationToken);
+                var userId = ctx.Source.Id;
+                var query = db.Orders.AsNoTracking().Include(o => o.Lines).Include(o => o.Payment)
+                    .Where(o => o.UserId == userId && Visible.Contains(o.Status));
+                if (afterTime is { } at)
+                    query = query.Where(o => o.PlacedAt < at || (o.PlacedAt == at && string.Compare(o.Id, afterId) > 0));
+                var rows = await query.OrderByDescending(o => o.PlacedAt).ThenBy(o => o.Id).Take(paging.Limit).ToListAsync(ctx.CancellationToken);
+                return Connection<Order>.FromRows(rows, paging, o => Cursor.Encode(new[] { o.PlacedAt.ToString("O"), o.Id }));
+            });
+
+    public static async Task<Order?> VisibleOrderAsync(IResolveFieldContext ctx, string orderId)
+    {
+        await using var db = await ctx.RequestServices!.GetRequiredService<IDbContextFactory<OrdersDbContext>>().CreateDbContextAsync(ctx.CancellationToken);
+        var order = await OwnOrderAsync(ctx, db, orderId);
+        return order is not null && Visible.Contains(order.Status) ? order : null;
+    }
+
+    /// <summary>The order, loaded for change, if the caller owns it or is an administrator.</summary>
+    private static async Task<Order?> OwnOrderAsync(IResolveFieldContext ctx, OrdersDbContext db, string orderId)
+    {
+        var order = await db.Orders.Include(o => o.Lines).Include(o => o.Payment).SingleOrDefaultAsync(o => o.Id == orderId, ctx.CancellationToken);
+        return order is not null && ctx.CurrentUser().IsSelfOrAdmin(order.UserId) ? order : null;
+    }
+}
+
+public sealed class OrderConnectionType : Federated.Kit.Types.ConnectionType<OrderType, Order>;

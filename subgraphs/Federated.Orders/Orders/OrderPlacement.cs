@@ -1,0 +1,277 @@
+using System.Security.Cryptography;
+using System.Text;
+using Federated.Kit.Errors;
+using Federated.Orders.Carts;
+using Federated.Orders.Catalog;
+using Federated.Orders.Checkout;
+using Federated.Orders.Data;
+using Federated.Orders.Payments;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace Federated.Orders.Orders;
+
+public sealed record PaymentAction(string Type, string ChallengeId);
+
+public sealed record PlaceOrderResult(Order? Order, PaymentAction? PaymentAction, IReadOnlyList<UserError> Errors)
+{
+    public static PlaceOrderResult Failed(params UserError[] errors) => new(null, null, errors);
+}
+
+/// <summary>
+/// placeOrder, step by step, each step saved before the next: the order is recorded (Pending,
+/// idempotency key unique per customer), stock is reserved in the catalog (keyed by the order
+/// id), fraud rules run, the card is authorized (keyed by the order id). Any refusal releases
+/// the stock and voids the payment, both idempotent, and records the refusal so a replay answers
+/// the same. An order left Pending by a crash is finished the same way by
+/// <see cref="OrderRecovery"/>. Totals come from the catalog's current prices, never the client.
+/// </summary>
+public sealed class OrderPlacement(
+    IDbContextFactory<OrdersDbContext> factory, CatalogClient catalog, IPaymentProvider provider, FraudRules fraud,
+    CartStore carts, CartPricing pricing, TimeProvider time, ILogger<OrderPlacement> logger)
+{
+    public const string CartEmpty = "CART_EMPTY";
+    public const string KeyReused = "IDEMPOTENCY_KEY_REUSED";
+    public const string InProgress = "ORDER_IN_PROGRESS";
+    public const string OutOfStock = "OUT_OF_STOCK";
+    public const string PaymentDeclined = "PAYMENT_DECLINED";
+    public const string PaymentTimeout = "PAYMENT_TIMEOUT";
+    public const string FraudDeclined = "FRAUD_DECLINED";
+    public const string InvalidInput = "INVALID_INPUT";
+    public const string ThreeDSecure = "THREE_D_SECURE";
+
+    private static readonly TimeSpan ReplayWait = TimeSpan.FromSeconds(20);
+
+    public async Task<PlaceOrderResult> PlaceAsync(string userId, PlaceOrderInput input, CancellationToken cancellationToken)
+    {
+        var errors = input.ShippingAddress.Validate("input", "shippingAddress");
+        if (string.IsNullOrWhiteSpace(input.IdempotencyKey) || input.IdempotencyKey.Length > 100)
+            errors.Add(new(InvalidInput, "'idempotencyKey' must be 1 to 100 characters.", ["input", "idempotencyKey"]));
+        if (string.IsNullOrWhiteSpace(input.Payment.CardToken) || input.Payment.CardToken.Length > 64)
+            errors.Add(new(InvalidInput, "'cardToken' must be 1 to 64 characters.", ["input", "payment", "cardToken"]));
+        if (errors.Count > 0)
+            return PlaceOrderResult.Failed([.. errors]);
+
+        var requestHash = Hash(input);
+        var cart = await pricing.PriceAsync(await carts.GetAsync(CartStore.UserCartId(userId)), userId, cancellationToken);
+        await using (var db = await factory.CreateDbContextAsync(cancellationToken))
+        {
+            if (await FindAsync(db, userId, input.IdempotencyKey, cancellationToken) is { } existing)
+                return await ReplayAsync(existing, requestHash, cart, cancellationToken);
+        }
+        if (cart.Lines.Count == 0)
+            return PlaceOrderResult.Failed(new UserError(CartEmpty, "The cart is empty.", ["input"]));
+
+        var (rates, rateError) = ShippingOperations.RatesFor(cart, input.ShippingAddress);
+        if (rateError is not null)
+            return PlaceOrderResult.Failed(rateError with { Field = ["input", "shippingAddress", .. (rateError.Field ?? []).Skip(2)] });
+        if (rates.FirstOrDefault(r => r.Id == input.ShippingRateId) is not { } rate)
+            return PlaceOrderResult.Failed(new UserError(ShippingRates.RateNotFound, "That shipping rate is not offered for this cart and address; ask shippingRates again.", ["input", "shippingRateId"]));
+
+        var order = NewOrder(userId, input, requestHash, cart, rate);
+        await using (var db = await factory.CreateDbContextAsync(cancellationToken))
+        {
+            db.Orders.Add(order);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+            {
+                // The same key, sent again while the first was being placed.
+                await using var other = await factory.CreateDbContextAsync(cancellationToken);
+                return await ReplayAsync((await FindAsync(other, userId, input.IdempotencyKey, cancellationToken))!, requestHash, cart, cancellationToken);
+            }
+        }
+        return await ProceedAsync(order.Id, input.Payment.CardToken, cancellationToken);
+    }
+
+    /// <summary>Reserve, check, charge: what follows the recorded order.</summary>
+    private async Task<PlaceOrderResult> ProceedAsync(string orderId, string cardToken, CancellationToken cancellationToken)
+    {
+        // The shopper leaving must not strand the order half way: the rest runs to its end.
+        cancellationToken = CancellationToken.None;
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var order = await LoadAsync(db, orderId, cancellationToken);
+
+        try
+        {
+            var (reserved, shortages) = await catalog.ReserveAsync(order.Id, [.. order.Lines.Select(l => (l.Sku, l.Quantity))],
+                Fulfillment.PreferredCenters(order.ShippingAddress), cancellationToken);
+            if (!reserved)
+                return await FailAsync(db, order, OutOfStock, string.Join(" ", shortages.Select(s => s.Message)), release: false, cancellationToken);
+        }
+        catch (GraphQLFailure failure)
+        {
+            return await FailAsync(db, order, failure.Code!, failure.Message, release: true, cancellationToken);
+        }
+
+        var decision = await fraud.CheckAsync(db, order, cardToken, cancellationToken);
+        if (decision.Verdict == FraudVerdict.Decline)
+            return await FailAsync(db, order, FraudDeclined, "The order was declined by our fraud checks.", release: true, cancellationToken, decision.Reason);
+        order.HoldReason = decision.Reason;
+
+        ProviderResult result;
+        try
+        {
+            result = await provider.AuthorizeAsync(order.Id, order.Total, order.CurrencyCode, cardToken, cancellationToken);
+        }
+        catch (PaymentTimeoutException)
+        {
+            // Whether the provider charged is unknown: voiding by the same key settles it either way.
+            await provider.VoidAsync(order.Id, cancellationToken);
+            order.Payment!.Status = PaymentStatus.Voided;
+            return await FailAsync(db, order, PaymentTimeout, "The payment provider did not answer in time; nothing was charged. Try again.", release: true, cancellationToken);
+        }
+        return await ApplyAuthorizationAsync(db, order, result, cancellationToken);
+    }
+
+    /// <summary>Records the provider's answer: paid (or on hold), challenge pending, or declined.</summary>
+    public async Task<PlaceOrderResult> ApplyAuthorizationAsync(OrdersDbContext db, Order order, ProviderResult result, CancellationToken cancellationToken)
+    {
+        var payment = order.Payment!;
+        payment.ProviderReference = result.Reference;
+        payment.UpdatedAt = time.GetUtcNow();
+        switch (result.Outcome)
+        {
+            case ProviderOutcome.Authorized:
+                payment.Status = PaymentStatus.Authorized;
+                await AcceptAsync(db, order, order.HoldReason is null ? OrderStatus.Paid : OrderStatus.OnHold, cancellationToken);
+                return new PlaceOrderResult(order, null, []);
+            case ProviderOutcome.ChallengeRequired:
+                payment.Status = PaymentStatus.ActionRequired;
+                payment.ChallengeId = result.ChallengeId;
+                await AcceptAsync(db, order, OrderStatus.PaymentActionRequired, cancellationToken);
+                return new PlaceOrderResult(order, new PaymentAction(ThreeDSecure, result.ChallengeId!), []);
+            default:
+                payment.Status = PaymentStatus.Declined;
+                payment.DeclineReason = result.DeclineReason;
+                return await FailAsync(db, order, PaymentDeclined, $"The card was declined ({result.DeclineReason}).", release: true, cancellationToken);
+        }
+    }
+
+    /// <summary>The order stands: saved in its new state, the discount counted, the cart emptied.</summary>
+    private async Task AcceptAsync(OrdersDbContext db, Order order, OrderStatus status, CancellationToken cancellationToken)
+    {
+        var wasPending = order.Status == OrderStatus.Pending;
+        order.Status = status;
+        order.UpdatedAt = time.GetUtcNow();
+        if (wasPending && order.DiscountCode is { } code)
+            db.DiscountRedemptions.Add(new DiscountRedemption { Code = code, UserId = order.UserId, OrderId = order.Id, CreatedAt = order.UpdatedAt });
+        await db.SaveChangesAsync(cancellationToken);
+        if (wasPending)
+            await carts.ClearAsync(CartStore.UserCartId(order.UserId));
+    }
+
+    /// <summary>Refuses the order: stock released (when it may be held), the refusal recorded for replays.</summary>
+    public async Task<PlaceOrderResult> FailAsync(OrdersDbContext db, Order order, string code, string message, bool release, CancellationToken cancellationToken, string? reason = null)
+    {
+        if (release)
+        {
+            try
+            {
+                await catalog.ReleaseAsync(order.Id, cancellationToken);
+            }
+            catch (Exception ex) when (ex is GraphQLFailure or InvalidOperationException)
+            {
+                // Left Pending: recovery releases it once the catalog answers again.
+                logger.LogWarning(ex, "Could not release the stock of order {OrderId}; recovery will retry", order.Id);
+                return PlaceOrderResult.Failed(new UserError(code, message, ["input"]));
+            }
+        }
+        order.Status = OrderStatus.Failed;
+        order.FailureCode = code;
+        order.FailureMessage = message;
+        order.HoldReason = reason ?? order.HoldReason;
+        order.UpdatedAt = time.GetUtcNow();
+        await db.SaveChangesAsync(cancellationToken);
+        return PlaceOrderResult.Failed(new UserError(code, message, ["input"]));
+    }
+
+    /// <summary>
+    /// The same key again: the same answer, once the first attempt has one. Another request
+    /// under the key (other address, rate or card, or a cart that changed since) is refused.
+    /// </summary>
+    private async Task<PlaceOrderResult> ReplayAsync(Order existing, string requestHash, PricedCart cart, CancellationToken cancellationToken)
+    {
+        var sameCart = cart.Lines.Count == 0
+            || (cart.Lines.Count == existing.Lines.Count && cart.Lines.All(l => existing.Lines.Any(o => o.Sku == l.Sku && o.Quantity == l.Quantity)));
+        if (existing.RequestHash != requestHash || (!sameCart && existing.Status != OrderStatus.Failed))
+            return PlaceOrderResult.Failed(new UserError(KeyReused, "This idempotency key was used for another checkout; use a new key.", ["input", "idempotencyKey"]));
+
+        var deadline = time.GetUtcNow() + ReplayWait;
+        var order = existing;
+        while (order.Status == OrderStatus.Pending && time.GetUtcNow() < deadline)
+        {
+            await Task.Delay(50, cancellationToken);
+            await using var db = await factory.CreateDbContextAsync(cancellationToken);
+            order = await LoadAsync(db, existing.Id, cancellationToken);
+        }
+        return order.Status switch
+        {
+            OrderStatus.Pending => PlaceOrderResult.Failed(new UserError(InProgress, "This checkout is still being processed; ask again shortly.", ["input", "idempotencyKey"])),
+            OrderStatus.Failed => PlaceOrderResult.Failed(new UserError(order.FailureCode!, order.FailureMessage!, ["input"])),
+            OrderStatus.PaymentActionRequired => new PlaceOrderResult(order, new PaymentAction(ThreeDSecure, order.Payment!.ChallengeId!), []),
+            _ => new PlaceOrderResult(order, null, []),
+        };
+    }
+
+    public static async Task<Order> LoadAsync(OrdersDbContext db, string orderId, CancellationToken cancellationToken) =>
+        await db.Orders.Include(o => o.Lines.OrderBy(l => l.Position)).Include(o => o.Payment).SingleAsync(o => o.Id == orderId, cancellationToken);
+
+    private static Task<Order?> FindAsync(OrdersDbContext db, string userId, string key, CancellationToken cancellationToken) =>
+        db.Orders.AsNoTracking().Include(o => o.Lines).Include(o => o.Payment).SingleOrDefaultAsync(o => o.UserId == userId && o.IdempotencyKey == key, cancellationToken);
+
+    private Order NewOrder(string userId, PlaceOrderInput input, string requestHash, PricedCart cart, ShippingRate rate)
+    {
+        var now = time.GetUtcNow();
+        var id = $"ord_{Guid.CreateVersion7(now):N}";
+        var goods = cart.Subtotal - cart.DiscountAmount;
+        var tax = Taxes.Compute(Taxes.RateFor(input.ShippingAddress.Destination)!.Value, goods, rate.Price);
+        var address = input.ShippingAddress;
+        return new Order
+        {
+            Id = id,
+            Number = $"FC-{now:yyMMdd}-{Convert.ToHexString(RandomNumberGenerator.GetBytes(4))}",
+            UserId = userId,
+            IdempotencyKey = input.IdempotencyKey,
+            RequestHash = requestHash,
+            Status = OrderStatus.Pending,
+            CurrencyCode = cart.CurrencyCode,
+            Subtotal = cart.Subtotal,
+            Discount = cart.DiscountAmount,
+            Shipping = rate.Price,
+            Tax = tax,
+            Total = goods + rate.Price + tax,
+            DiscountCode = cart.Discount?.Code,
+            ShippingRateId = rate.Id,
+            Carrier = rate.Carrier,
+            ShippingService = rate.Service,
+            ShippingAddress = new ShippingAddress
+            {
+                Name = address.Name.Trim(), Line1 = address.Line1.Trim(), Line2 = address.Line2?.Trim(), City = address.City.Trim(),
+                Region = address.Destination.Region, PostalCode = address.PostalCode.Trim(), Country = address.Destination.Country,
+            },
+            PlacedAt = now,
+            UpdatedAt = now,
+            Lines = [.. cart.Lines.Select((l, i) => new OrderLine
+            {
+                OrderId = id, Position = i + 1, Sku = l.Sku, ProductId = l.Variant.ProductId, Title = $"{l.Variant.ProductName} ({l.Variant.Title})",
+                Quantity = l.Quantity, UnitPrice = l.Variant.Price, Total = l.LineTotal, CurrencyCode = l.Variant.CurrencyCode,
+            })],
+            Payment = new Payment
+            {
+                OrderId = id, Provider = provider.Name, CardToken = input.Payment.CardToken, Status = PaymentStatus.Pending,
+                Amount = goods + rate.Price + tax, CurrencyCode = cart.CurrencyCode, UpdatedAt = now,
+            },
+        };
+    }
+
+    private static string Hash(PlaceOrderInput input)
+    {
+        var a = input.ShippingAddress;
+        var text = string.Join('\n', a.Name.Trim(), a.Line1.Trim(), a.Line2?.Trim(), a.City.Trim(), a.Destination.Region, a.PostalCode.Trim(),
+            a.Destination.Country, input.ShippingRateId, input.Payment.CardToken);
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    }
+}

@@ -1,0 +1,116 @@
+using Federated.Kit.Errors;
+using Federated.Kit.Types;
+using Federated.Orders.Carts;
+using Federated.Orders.Data;
+using GraphQL;
+using GraphQL.Federation;
+using GraphQL.Types;
+using Microsoft.EntityFrameworkCore;
+
+namespace Federated.Orders.Orders;
+
+public sealed class OrderType : ObjectGraphType<Order>
+{
+    public OrderType()
+    {
+        Name = "Order";
+        this.Key("id");
+        Field(o => o.Id, type: typeof(NonNullGraphType<IdGraphType>));
+        Field(o => o.Number).Description("What the customer quotes, e.g. FC-261127-1A2B3C4D.");
+        Field(o => o.Status, type: typeof(NonNullGraphType<OrderStatusType>));
+        Field<NonNullGraphType<DateTimeGraphType>>("placedAt").Resolve(ctx => ctx.Source.PlacedAt.UtcDateTime);
+        Field(o => o.HoldReason, nullable: true).Description("Why fraud checks hold the order for review (ON_HOLD).");
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<OrderLineType>>>>("lines").Resolve(ctx => ctx.Source.Lines.OrderBy(l => l.Position));
+        Field<NonNullGraphType<MoneyType>>("subtotal").Resolve(ctx => new Money(ctx.Source.Subtotal, ctx.Source.CurrencyCode));
+        Field<NonNullGraphType<MoneyType>>("discount").Resolve(ctx => new Money(ctx.Source.Discount, ctx.Source.CurrencyCode));
+        Field<NonNullGraphType<MoneyType>>("shipping").Resolve(ctx => new Money(ctx.Source.Shipping, ctx.Source.CurrencyCode));
+        Field<NonNullGraphType<MoneyType>>("tax").Resolve(ctx => new Money(ctx.Source.Tax, ctx.Source.CurrencyCode));
+        Field<NonNullGraphType<MoneyType>>("total").Resolve(ctx => new Money(ctx.Source.Total, ctx.Source.CurrencyCode));
+        Field<NonNullGraphType<PaymentType>>("payment").Resolve(ctx => ctx.Source.Payment);
+
+        this.ResolveReference<OrderReference, Order>(async (ctx, reference) =>
+        {
+            var order = await OrderOperations.VisibleOrderAsync(ctx, reference.Id);
+            return order!;
+        });
+    }
+}
+
+public sealed class OrderReference
+{
+    public string Id { get; set; } = "";
+}
+
+public sealed class OrderStatusType : EnumerationGraphType
+{
+    public OrderStatusType()
+    {
+        Name = "OrderStatus";
+        // Orders being placed or refused are never shown.
+        foreach (var status in OrderOperations.Visible)
+            Add(status.ToString().ToConstantCase(), status);
+    }
+}
+
+public sealed class OrderLineType : ObjectGraphType<OrderLine>
+{
+    public OrderLineType()
+    {
+        Name = "OrderLine";
+        Field(l => l.Title).Description("Product and variant as they were named when ordered.");
+        Field<NonNullGraphType<ProductVariantType>>("variant").Resolve(ctx => new VariantReference { Sku = ctx.Source.Sku });
+        Field(l => l.Quantity);
+        Field<NonNullGraphType<MoneyType>>("unitPrice").Resolve(ctx => new Money(ctx.Source.UnitPrice, ctx.Source.CurrencyCode));
+        Field<NonNullGraphType<MoneyType>>("total").Resolve(ctx => new Money(ctx.Source.Total, ctx.Source.CurrencyCode));
+    }
+}
+
+public sealed class PaymentType : ObjectGraphType<Payment>
+{
+    public PaymentType()
+    {
+        Name = "Payment";
+        Field(p => p.Status, type: typeof(NonNullGraphType<PaymentStatusType>));
+        Field<NonNullGraphType<MoneyType>>("amount").Resolve(ctx => new Money(ctx.Source.Amount, ctx.Source.CurrencyCode));
+        Field(p => p.DeclineReason, nullable: true);
+    }
+}
+
+public sealed class PaymentStatusType : EnumerationGraphType<PaymentStatus>
+{
+    public PaymentStatusType() => Name = "PaymentStatus";
+}
+
+public sealed class PaymentActionType : ObjectGraphType<PaymentAction>
+{
+    public PaymentActionType()
+    {
+        Name = "PaymentAction";
+        Description = "What the shopper must do before the payment completes; answer with confirmPayment.";
+        Field(a => a.Type).Description("THREE_D_SECURE: the card issuer's challenge.");
+        Field(a => a.ChallengeId, type: typeof(NonNullGraphType<IdGraphType>));
+    }
+}
+
+public sealed class PlaceOrderPayloadType : ObjectGraphType<PlaceOrderResult>
+{
+    public PlaceOrderPayloadType()
+    {
+        Name = "PlaceOrderPayload";
+        Field(p => p.Order, type: typeof(OrderType));
+        Field(p => p.PaymentAction, type: typeof(PaymentActionType));
+        Field(p => p.Errors, type: typeof(NonNullGraphType<ListGraphType<NonNullGraphType<UserErrorType>>>));
+    }
+}
+
+public sealed record OrderPayload(Order? Order, IReadOnlyList<UserError> Errors);
+
+public sealed class OrderPayloadType : ObjectGraphType<OrderPayload>
+{
+    public OrderPayloadType()
+    {
+        Name = "OrderPayload";
+        Field(p => p.Order, type: typeof(OrderType));
+        Field(p => p.Errors, type: typeof(NonNullGraphType<ListGraphType<NonNullGraphType<UserErrorType>>>));
+    }
+}

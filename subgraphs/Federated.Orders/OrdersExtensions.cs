@@ -1,0 +1,44 @@
+using Federated.Kit.EntityFramework;
+using Federated.Kit.GraphQL;
+using Federated.Kit.Hosting;
+using Federated.Kit.Identity;
+using Federated.Orders.Carts;
+using Federated.Orders.Catalog;
+using Federated.Orders.Checkout;
+using Federated.Orders.Data;
+using Federated.Orders.Orders;
+using Federated.Orders.Payments;
+
+namespace Federated.Orders;
+
+public static class OrdersExtensions
+{
+    public const string ServiceName = "orders";
+
+    public static IHostApplicationBuilder AddOrdersServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddEntityFrameworkStore<OrdersDbContext>(OrdersDbContext.Schema);
+        builder.AddRedisStore();
+        builder.Services.AddStartupTask<OrdersSeeder>();
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ServiceTokenIssuer>();
+        builder.Services.AddHttpClient<CatalogClient>(http =>
+        {
+            http.BaseAddress = new Uri(builder.Configuration["Subgraphs:catalog:Url"]
+                ?? throw new InvalidOperationException("Subgraphs:catalog:Url must be set: the catalog subgraph's /graphql URL (./run.sh sets it)."));
+            http.Timeout = TimeSpan.FromSeconds(10);
+        });
+        builder.Services.AddSingleton<CartStore>();
+        builder.Services.AddScoped<CartPricing>();
+        builder.Services.AddSingleton<Discounts>();
+        builder.Services.AddSingleton<SimulatedPaymentProvider>();
+        builder.Services.AddSingleton<IPaymentProvider>(sp => sp.GetRequiredService<SimulatedPaymentProvider>());
+        builder.Services.AddStartupTask<SimulatedPaymentProvider>();
+        builder.Services.AddScoped<FraudRules>();
+        builder.Services.AddScoped<OrderPlacement>();
+        builder.Services.AddHostedService<OrderRecovery>();
+        builder.AddSubgraph<OrdersQuery>(ServiceName, typeof(OrdersMutation));
+        return builder;
+    }
+}

@@ -1,0 +1,32 @@
+namespace Federated.Orders.Payments;
+
+public enum ProviderOutcome { Authorized, ChallengeRequired, Declined, Voided, Captured, Refunded }
+
+/// <summary>What the provider answered: its reference, and a challenge id or a decline reason when there is one.</summary>
+public sealed record ProviderResult(ProviderOutcome Outcome, string Reference, string? ChallengeId = null, string? DeclineReason = null);
+
+/// <summary>The provider did not answer in time: whether it charged is unknown until asked again.</summary>
+public sealed class PaymentTimeoutException() : Exception("The payment provider did not answer in time.");
+
+/// <summary>
+/// A card payment provider, as the big ones work: every call carries an idempotency key (the
+/// order id), so a retried call never charges twice; authorize first, capture when the goods
+/// ship; a void or refund gives the money back.
+/// </summary>
+public interface IPaymentProvider
+{
+    string Name { get; }
+
+    Task<ProviderResult> AuthorizeAsync(string idempotencyKey, decimal amount, string currency, string cardToken, CancellationToken cancellationToken);
+
+    /// <summary>The shopper's answer to a 3-D Secure challenge.</summary>
+    Task<ProviderResult> ConfirmAsync(string idempotencyKey, string challengeResponse, CancellationToken cancellationToken);
+
+    /// <summary>Cancels an authorization (or refunds a capture); a key never authorized cannot be authorized afterwards.</summary>
+    Task<ProviderResult> VoidAsync(string idempotencyKey, CancellationToken cancellationToken);
+
+    Task<ProviderResult> CaptureAsync(string idempotencyKey, CancellationToken cancellationToken);
+
+    /// <summary>The country a card was issued in, for fraud rules; null when unknown.</summary>
+    string? CardCountry(string cardToken);
+}

@@ -1,0 +1,120 @@
+using Federated.Kit.Hosting;
+using Npgsql;
+
+namespace Federated.Orders.Payments;
+
+/// <summary>
+/// A payment provider simulated faithfully enough to test against: its own ledger table (the
+/// provider's side, idempotent by key), test card tokens in the style of the well-known
+/// providers (API.md), declines with reasons, a 3-D Secure challenge, and timeouts after which
+/// the charge did happen on the provider's side, as real timeouts go.
+/// </summary>
+public sealed class SimulatedPaymentProvider(NpgsqlDataSource dataSource) : IPaymentProvider, IStartupTask
+{
+    public const string Ledger = "orders.simulated_provider_ledger";
+    public const string PassingChallengeResponse = "pass";
+
+    private static readonly Dictionary<string, string> CardCountries = new()
+    {
+        ["tok_visa"] = "US", ["tok_mastercard"] = "US", ["tok_visa_de"] = "DE", ["tok_visa_gb"] = "GB",
+        ["tok_chargeDeclined"] = "US", ["tok_insufficientFunds"] = "US", ["tok_threeDSecureRequired"] = "US", ["tok_timeout"] = "US",
+    };
+
+    public string Name => "simulated";
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            create schema if not exists orders;
+            create table if not exists {Ledger} (
+                idempotency_key text primary key,
+                reference text not null,
+                card_token text,
+                amount numeric(12, 2),
+                currency text,
+                outcome text not null,
+                challenge_id text,
+                decline_reason text,
+                created_at timestamptz not null default now(),
+                updated_at timestamptz not null default now()
+            );
+            """);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public string? CardCountry(string cardToken) => CardCountries.GetValueOrDefault(cardToken);
+
+    public async Task<ProviderResult> AuthorizeAsync(string idempotencyKey, decimal amount, string currency, string cardToken, CancellationToken cancellationToken)
+    {
+        var (outcome, challenge, reason) = cardToken switch
+        {
+            "tok_visa" or "tok_mastercard" or "tok_visa_de" or "tok_visa_gb" or "tok_timeout" => (ProviderOutcome.Authorized, null, null),
+            "tok_threeDSecureRequired" => (ProviderOutcome.ChallengeRequired, $"3ds_{Guid.NewGuid():N}", null),
+            "tok_chargeDeclined" => (ProviderOutcome.Declined, (string?)null, "card_declined"),
+            "tok_insufficientFunds" => (ProviderOutcome.Declined, null, "insufficient_funds"),
+            _ => (ProviderOutcome.Declined, null, "invalid_card_token"),
+        };
+        // The first call with a key decides; every later one gets the same answer.
+        await using var command = dataSource.CreateCommand($"""
+            insert into {Ledger} (idempotency_key, reference, card_token, amount, currency, outcome, challenge_id, decline_reason)
+            values ($1, $2, $3, $4, $5, $6, $7, $8)
+            on conflict (idempotency_key) do nothing
+            """);
+        Add(command, idempotencyKey, $"ch_{Guid.NewGuid():N}", cardToken, amount, currency, outcome.ToString(), challenge, reason);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        var result = (await FindAsync(idempotencyKey, cancellationToken))!;
+        if (cardToken == "tok_timeout")
+            throw new PaymentTimeoutException();
+        return result;
+    }
+
+    public async Task<ProviderResult> ConfirmAsync(string idempotencyKey, string challengeResponse, CancellationToken cancellationToken)
+    {
+        var passed = string.Equals(challengeResponse, PassingChallengeResponse, StringComparison.Ordinal);
+        await using var command = dataSource.CreateCommand($"""
+            update {Ledger} set outcome = $2, decline_reason = $3, updated_at = now()
+            where idempotency_key = $1 and outcome = 'ChallengeRequired'
+            """);
+        Add(command, idempotencyKey, passed ? nameof(ProviderOutcome.Authorized) : nameof(ProviderOutcome.Declined), passed ? null : "authentication_failed");
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        return await FindAsync(idempotencyKey, cancellationToken) ?? new ProviderResult(ProviderOutcome.Declined, "", DeclineReason: "unknown_payment");
+    }
+
+    public async Task<ProviderResult> VoidAsync(string idempotencyKey, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            insert into {Ledger} (idempotency_key, reference, outcome) values ($1, $2, 'Voided')
+            on conflict (idempotency_key) do update set
+                outcome = case when {Ledger}.outcome = 'Captured' then 'Refunded' when {Ledger}.outcome = 'Refunded' then 'Refunded' else 'Voided' end,
+                updated_at = now()
+            """);
+        Add(command, idempotencyKey, $"ch_{Guid.NewGuid():N}");
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        return (await FindAsync(idempotencyKey, cancellationToken))!;
+    }
+
+    public async Task<ProviderResult> CaptureAsync(string idempotencyKey, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"update {Ledger} set outcome = 'Captured', updated_at = now() where idempotency_key = $1 and outcome = 'Authorized'");
+        Add(command, idempotencyKey);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        return await FindAsync(idempotencyKey, cancellationToken) ?? new ProviderResult(ProviderOutcome.Declined, "", DeclineReason: "unknown_payment");
+    }
+
+    private async Task<ProviderResult?> FindAsync(string idempotencyKey, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"select outcome, reference, challenge_id, decline_reason from {Ledger} where idempotency_key = $1");
+        Add(command, idempotencyKey);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+            return null;
+        return new ProviderResult(Enum.Parse<ProviderOutcome>(reader.GetString(0)), reader.GetString(1),
+            reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3));
+    }
+
+    private static void Add(NpgsqlCommand command, params object?[] values)
+    {
+        foreach (var value in values)
+            command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
+    }
+}

@@ -1,0 +1,43 @@
+using Federated.Benchmarks;
+
+const string Usage = "usage: dotnet run -c Release --project tests/Federated.Benchmarks -- search [--products 1000000] [--iterations 300] [--concurrency 1]";
+if (args is not ["search", .. var rest])
+{
+    Console.Error.WriteLine(Usage);
+    return 2;
+}
+if (!BenchmarkOptions.TryParse(rest, out var options, out var problem))
+{
+    Console.Error.WriteLine($"benchmark: {problem}\n{Usage}");
+    return 2;
+}
+
+using var stop = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    // The first Ctrl+C ends the run cleanly (the finally blocks stop the service); a second one kills.
+    e.Cancel = !stop.IsCancellationRequested;
+    stop.Cancel();
+    Console.WriteLine("benchmark: stopping");
+};
+
+try
+{
+    // Disposed in reverse: the search clients, then the catalog service, then the stores (if this run started them).
+    await using var stack = await BenchmarkStack.StartAsync(stop.Token);
+    await using var catalog = await stack.StartCatalogAsync(options.Products, stop.Token);
+    await using var mix = SearchMix.Connect(catalog, stack.Settings.ConnectionString(BenchmarkStack.Database));
+    var results = await new SearchBenchmark(mix, options).RunAsync(stop.Token);
+    LatencyReport.Print(results, options, catalog.SeedTime);
+    return 0;
+}
+catch (OperationCanceledException) when (stop.IsCancellationRequested)
+{
+    Console.WriteLine("benchmark: cancelled");
+    return 130;
+}
+catch (BenchmarkException ex)
+{
+    Console.Error.WriteLine($"benchmark: {ex.Message}");
+    return 1;
+}

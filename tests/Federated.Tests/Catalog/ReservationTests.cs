@@ -1,0 +1,259 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Federated.Tests.Infrastructure;
+using Federated.Tests.Users;
+
+namespace Federated.Tests.Catalog;
+
+/// <summary>The internal inventory operations orders calls: reserve, release, commit.</summary>
+[Collection(FederatedCollection.Name)]
+public sealed class ReservationTests(FederatedStack stack)
+{
+    private const string ReservationFields = "reservation { orderId status lines { sku fulfillmentCenter quantity } } errors { code message field }";
+    private const string Reserve = $"mutation($input: ReserveStockInput!) {{ reserveStock(input: $input) {{ {ReservationFields} }} }}";
+    private const string Release = $"mutation($input: ReservationInput!) {{ releaseStock(input: $input) {{ {ReservationFields} }} }}";
+    private const string Commit = $"mutation($input: ReservationInput!) {{ commitStock(input: $input) {{ {ReservationFields} }} }}";
+    private const string Stock = "query($r: [_Any!]!) { variant: _entities(representations: $r) { ... on ProductVariant { quantityAvailable stockLevels { fulfillmentCenter onHand reserved } } } }";
+
+    private static int _orders;
+
+    [Fact]
+    public async Task Reserve_HoldsUnits_AndReleaseGivesThemBack()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 5), ("FC-WEST", 8));
+        var orderId = NewOrderId();
+
+        var reserved = await CallAsync(Reserve, new { orderId, lines = new[] { new { sku, quantity = 3 } } });
+
+        Assert.Empty(reserved.ErrorCodes());
+        Assert.Equal("RESERVED", reserved.GetProperty("reservation").GetProperty("status").GetString());
+        // The best-stocked center that has everything.
+        Assert.Equal([(sku, "FC-WEST", 3)], Lines(reserved));
+        Assert.Equal(10, await AvailableAsync(sku));
+        Assert.Equal(3, (await LevelsAsync(sku))["FC-WEST"].Reserved);
+
+        var released = await CallAsync(Release, new { orderId });
+        Assert.Empty(released.ErrorCodes());
+        Assert.Equal("RELEASED", released.GetProperty("reservation").GetProperty("status").GetString());
+        Assert.Equal(13, await AvailableAsync(sku));
+
+        // Released twice: nothing more comes back.
+        Assert.Empty((await CallAsync(Release, new { orderId })).ErrorCodes());
+        Assert.Equal(13, await AvailableAsync(sku));
+        Assert.Equal(["RESERVATION_RELEASED"], (await CallAsync(Commit, new { orderId })).ErrorCodes());
+    }
+
+    [Fact]
+    public async Task Commit_TakesTheUnitsOutOfStock_Once()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-CENTRAL", 4));
+        var orderId = NewOrderId();
+        Assert.Empty((await CallAsync(Reserve, new { orderId, lines = new[] { new { sku, quantity = 4 } } })).ErrorCodes());
+
+        var first = await CallAsync(Commit, new { orderId });
+        var second = await CallAsync(Commit, new { orderId });
+
+        Assert.Empty(first.ErrorCodes());
+        Assert.Empty(second.ErrorCodes());
+        Assert.Equal("COMMITTED", second.GetProperty("reservation").GetProperty("status").GetString());
+        Assert.Equal((0, 0), (await LevelsAsync(sku))["FC-CENTRAL"]);
+        Assert.Equal(["RESERVATION_COMMITTED"], (await CallAsync(Release, new { orderId })).ErrorCodes());
+    }
+
+    [Fact]
+    public async Task Reserve_IsAllOrNothing_WhenOneLineIsShort()
+    {
+        var plenty = await stack.StockedSkuAsync(("FC-EAST", 50));
+        var scarce = await stack.StockedSkuAsync(("FC-EAST", 1), ("FC-WEST", 1));
+
+        var result = await CallAsync(Reserve, new { orderId = NewOrderId(), lines = new object[] { new { sku = plenty, quantity = 5 }, new { sku = scarce, quantity = 3 } } });
+
+        Assert.Equal(["OUT_OF_STOCK"], result.ErrorCodes());
+        Assert.Equal("input.lines.1.quantity", string.Join('.', result.GetProperty("errors")[0].GetProperty("field").EnumerateArray().Select(f => f.GetString())));
+        Assert.Equal(JsonValueKind.Null, result.GetProperty("reservation").ValueKind);
+        Assert.Equal(50, await AvailableAsync(plenty));
+        Assert.Equal(2, await AvailableAsync(scarce));
+    }
+
+    [Fact]
+    public async Task Reserve_SplitsALineOverCenters_PreferredFirst_WhenNoCenterHasItAll()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 2), ("FC-WEST", 3), ("FC-CENTRAL", 2));
+
+        var result = await CallAsync(Reserve, new { orderId = NewOrderId(), lines = new[] { new { sku, quantity = 6 } }, preferredCenters = new[] { "FC-CENTRAL" } });
+
+        Assert.Empty(result.ErrorCodes());
+        Assert.Equal([(sku, "FC-CENTRAL", 2), (sku, "FC-EAST", 1), (sku, "FC-WEST", 3)], Lines(result).OrderBy(l => l.Center, StringComparer.Ordinal));
+        Assert.Equal(1, await AvailableAsync(sku));
+    }
+
+    [Fact]
+    public async Task Reserve_IsIdempotent_ByOrderId()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 10));
+        var orderId = NewOrderId();
+        var input = new { orderId, lines = new[] { new { sku, quantity = 2 } } };
+
+        var first = await CallAsync(Reserve, input);
+        var again = await CallAsync(Reserve, input);
+        var other = await CallAsync(Reserve, new { orderId, lines = new[] { new { sku, quantity = 3 } } });
+
+        Assert.Empty(again.ErrorCodes());
+        Assert.Equal(first.GetProperty("reservation").GetRawText(), again.GetProperty("reservation").GetRawText());
+        Assert.Equal(["IDEMPOTENCY_CONFLICT"], other.ErrorCodes());
+        Assert.Equal(8, await AvailableAsync(sku));
+    }
+
+    [Fact]
+    public async Task Reserve_IsRefused_AfterAnEarlierRelease_OfTheSameOrder()
+    {
+        // A release that overtook its reserve (retries, reordering) must win.
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 10));
+        var orderId = NewOrderId();
+
+        Assert.Empty((await CallAsync(Release, new { orderId })).ErrorCodes());
+        var late = await CallAsync(Reserve, new { orderId, lines = new[] { new { sku, quantity = 1 } } });
+
+        Assert.Equal(["RESERVATION_RELEASED"], late.ErrorCodes());
+        Assert.Equal(10, await AvailableAsync(sku));
+    }
+
+    [Fact]
+    public async Task Reserve_NeverSellsTheLastUnitsTwice_Under200ConcurrentBuyers()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 4), ("FC-WEST", 3), ("FC-CENTRAL", 3));
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 200).Select(_ =>
+            CallAsync(Reserve, new { orderId = NewOrderId(), lines = new[] { new { sku, quantity = 1 } } })));
+
+        Assert.Equal(10, results.Count(r => r.ErrorCodes().Count == 0));
+        Assert.Equal(190, results.Count(r => r.ErrorCodes().SequenceEqual(["OUT_OF_STOCK"])));
+        Assert.Equal(0, await AvailableAsync(sku));
+        Assert.All((await LevelsAsync(sku)).Values, l => Assert.Equal(l.OnHand, l.Reserved));
+    }
+
+    [Fact]
+    public async Task Reserve_HoldsStockOnce_WhenTheSameOrderIsSent20TimesAtOnce()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 30));
+        var orderId = NewOrderId();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ =>
+            CallAsync(Reserve, new { orderId, lines = new[] { new { sku, quantity = 7 } } })));
+
+        Assert.All(results, r => Assert.Empty(r.ErrorCodes()));
+        Assert.Single(results.Select(r => r.GetProperty("reservation").GetRawText()).Distinct());
+        Assert.Equal(23, await AvailableAsync(sku));
+    }
+
+    [Theory]
+    [InlineData(0, false, null, "INVALID_INPUT")]
+    [InlineData(1001, false, null, "INVALID_INPUT")]
+    [InlineData(1, true, null, "INVALID_INPUT")]
+    [InlineData(1, false, "FC-MOON", "UNKNOWN_FULFILLMENT_CENTER")]
+    public async Task Reserve_RefusesBadInput(int quantity, bool twice, string? center, string code)
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 5));
+        var line = new { sku, quantity };
+
+        var result = await CallAsync(Reserve, new { orderId = NewOrderId(), lines = twice ? [line, line] : new[] { line }, preferredCenters = center is null ? null : new[] { center } });
+
+        Assert.Contains(code, result.ErrorCodes());
+        Assert.Equal(5, await AvailableAsync(sku));
+    }
+
+    [Fact]
+    public async Task Reserve_RefusesAnUnknownSku()
+    {
+        var result = await CallAsync(Reserve, new { orderId = NewOrderId(), lines = new[] { new { sku = "SKU-9999999-99", quantity = 1 } } });
+
+        Assert.Equal(["VARIANT_NOT_FOUND"], result.ErrorCodes());
+    }
+
+    [Fact]
+    public async Task InternalOperations_AreForServicesOnly()
+    {
+        var input = new { orderId = NewOrderId(), lines = new[] { new { sku = "SKU-0000001-01", quantity = 1 } } };
+        var customer = await stack.RegisterAsync();
+        var admin = await stack.SignInAdminAsync();
+
+        var anonymous = await stack.PostAsync(ServiceNames.Catalog, Reserve, new { input });
+        var asCustomer = await stack.PostAsync(ServiceNames.Catalog, Reserve, new { input }, null, Accounts.BearerHeader(customer.Token));
+        var asAdmin = await stack.PostAsync(ServiceNames.Catalog, Reserve, new { input }, null, Accounts.BearerHeader(admin.Token));
+
+        anonymous.SingleError("UNAUTHENTICATED");
+        asCustomer.SingleError("FORBIDDEN");
+        asAdmin.SingleError("FORBIDDEN");
+    }
+
+    [Fact]
+    public async Task ServiceTokens_CannotClaimOtherRoles_AndUserTokensCannotClaimTheServiceRole()
+    {
+        var serviceKey = ECDsa.Create();
+        serviceKey.ImportFromPem(stack.Settings.Identity.ServiceSigningKey);
+        var adminByServiceKey = Accounts.Mint(stack, "orders", key: serviceKey, role: "admin");
+        var serviceByUserKey = Accounts.Mint(stack, "orders", role: "service");
+        var input = new { sku = "SKU-0000001-01", fulfillmentCenter = "FC-EAST", delta = 1 };
+
+        var adjust = await stack.PostAsync(ServiceNames.Catalog, CatalogAdmin.AdjustStock, new { input }, null, Accounts.BearerHeader(adminByServiceKey));
+        var reserve = await stack.PostAsync(ServiceNames.Catalog, Reserve,
+            new { input = new { orderId = NewOrderId(), lines = new[] { new { sku = "SKU-0000001-01", quantity = 1 } } } }, null, Accounts.BearerHeader(serviceByUserKey));
+
+        adjust.SingleError("UNAUTHENTICATED");
+        reserve.SingleError("UNAUTHENTICATED");
+    }
+
+    [Fact]
+    public async Task InternalOperations_AreNotPartOfThePublicGraph()
+    {
+        var response = await stack.PostAsync(ServiceNames.Gateway, Reserve,
+            new { input = new { orderId = NewOrderId(), lines = new[] { new { sku = "SKU-0000001-01", quantity = 1 } } } },
+            null, Accounts.BearerHeader(ServiceToken()));
+
+        Assert.NotEmpty(response.Errors);
+        Assert.False(response.Json.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Object);
+        var schema = await File.ReadAllTextAsync(RepoPaths.InRepo("schema", "supergraph.graphql"));
+        Assert.Contains("reserveStock(input: ReserveStockInput!): ReservationPayload! @join__field(graph: CATALOG) @inaccessible", schema);
+    }
+
+    [Fact]
+    public async Task StockLevels_AreHiddenFromCustomers()
+    {
+        var customer = await stack.RegisterAsync();
+        var response = await stack.PostAsync(ServiceNames.Catalog, Stock, Representation("SKU-0000001-01"), null, Accounts.BearerHeader(customer.Token));
+
+        response.SingleError("FORBIDDEN");
+        Assert.Equal(JsonValueKind.Null, response.Json.GetProperty("data").GetProperty("variant")[0].GetProperty("stockLevels").ValueKind);
+    }
+
+    private static object Representation(string sku) => new { r = new[] { new { __typename = "ProductVariant", sku } } };
+
+    private string NewOrderId() => $"order-{stack.RunId}-{Interlocked.Increment(ref _orders)}";
+
+    private string ServiceToken()
+    {
+        var key = ECDsa.Create();
+        key.ImportFromPem(stack.Settings.Identity.ServiceSigningKey);
+        return Accounts.Mint(stack, "orders", key: key, role: "service");
+    }
+
+    private async Task<JsonElement> CallAsync(string mutation, object input)
+    {
+        var response = await stack.PostAsync(ServiceNames.Catalog, mutation, new { input }, null, Accounts.BearerHeader(ServiceToken()));
+        return response.Data.EnumerateObject().Single().Value;
+    }
+
+    private async Task<int> AvailableAsync(string sku) =>
+        (await stack.VariantAsync(sku)).GetProperty("quantityAvailable").GetInt32();
+
+    private async Task<Dictionary<string, (int OnHand, int Reserved)>> LevelsAsync(string sku)
+    {
+        var response = await stack.PostAsync(ServiceNames.Catalog, Stock, Representation(sku), null, Accounts.BearerHeader(ServiceToken()));
+        return response.Data.GetProperty("variant")[0].GetProperty("stockLevels").EnumerateArray()
+            .ToDictionary(l => l.GetProperty("fulfillmentCenter").GetString()!, l => (l.GetProperty("onHand").GetInt32(), l.GetProperty("reserved").GetInt32()));
+    }
+
+    private static List<(string Sku, string Center, int Quantity)> Lines(JsonElement payload) =>
+        [.. payload.GetProperty("reservation").GetProperty("lines").EnumerateArray()
+            .Select(l => (l.GetProperty("sku").GetString()!, l.GetProperty("fulfillmentCenter").GetString()!, l.GetProperty("quantity").GetInt32()))];
+}

@@ -1,0 +1,274 @@
+using System.Globalization;
+using System.Text.Json;
+using Federated.Tests.Catalog;
+using Federated.Tests.Infrastructure;
+using Federated.Tests.Users;
+
+namespace Federated.Tests.Orders;
+
+[Collection(FederatedCollection.Name)]
+public sealed class CartTests(FederatedStack stack)
+{
+    public const string CartFields = "id itemCount lines { id quantity unitPrice { amount } total { amount } } subtotal { amount currencyCode } discounts { code amount { amount } freeShipping } total { amount }";
+    public const string AddToCart = $"mutation($input: AddToCartInput!) {{ addToCart(input: $input) {{ cart {{ {CartFields} }} errors {{ code message field }} }} }}";
+    private const string UpdateLine = $"mutation($input: UpdateCartLineInput!) {{ updateCartLine(input: $input) {{ cart {{ {CartFields} }} errors {{ code message field }} }} }}";
+    private const string RemoveLine = $"mutation($input: RemoveCartLineInput!) {{ removeCartLine(input: $input) {{ cart {{ {CartFields} }} errors {{ code message field }} }} }}";
+    public const string ApplyCode = $"mutation($input: ApplyDiscountCodeInput!) {{ applyDiscountCode(input: $input) {{ cart {{ {CartFields} }} errors {{ code message field }} }} }}";
+    private const string CartQuery = $"{{ cart {{ {CartFields} }} }}";
+    public const string Rates = "mutation($input: ShippingRatesInput!) { shippingRates(input: $input) { rates { id carrier service price { amount } estimatedDays } errors { code field } } }";
+
+    public static readonly object Address = new { name = "Ada Buyer", line1 = "1 Main St", city = "Springfield", region = "IL", postalCode = "62701", country = "US" };
+
+    [Fact]
+    public async Task Guest_GetsACartId_AndAddingAgainAddsUp_AtCatalogPrices()
+    {
+        var sku = await stack.StockedSkuAsync("12.49", null, ("FC-EAST", 20));
+
+        var first = await CallAsync(AddToCart, new { sku, quantity = 2 });
+        var cartId = first.GetProperty("cart").GetProperty("id").GetString()!;
+        var second = await CallAsync(AddToCart, new { sku, quantity = 3 }, cartId: cartId);
+
+        Assert.StartsWith("g.", cartId);
+        var cart = second.GetProperty("cart");
+        Assert.Equal(cartId, cart.GetProperty("id").GetString());
+        var line = Assert.Single(cart.GetProperty("lines").EnumerateArray());
+        Assert.Equal(sku, line.GetProperty("id").GetString());
+        Assert.Equal(5, line.GetProperty("quantity").GetInt32());
+        Assert.Equal("12.49", line.GetProperty("unitPrice").Amount());
+        Assert.Equal("62.45", line.GetProperty("total").Amount());
+        Assert.Equal("62.45", cart.GetProperty("subtotal").Amount());
+        Assert.Equal("62.45", cart.GetProperty("total").Amount());
+        var read = (await QueryAsync(ServiceNames.Orders, CartQuery, cartId: cartId)).Data.GetProperty("cart");
+        Assert.Equal(cart.GetRawText(), read.GetRawText());
+    }
+
+    [Fact]
+    public async Task CartLines_ResolveTheirVariantAndProduct_ThroughTheGateway()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-WEST", 5));
+        var cartId = (await CallAsync(AddToCart, new { sku, quantity = 1 })).GetProperty("cart").GetProperty("id").GetString();
+
+        var response = await QueryAsync(ServiceNames.Gateway,
+            "{ cart { lines { quantity variant { sku title quantityAvailable product { name brand } } } } }", cartId: cartId);
+
+        var variant = response.Data.GetProperty("cart").GetProperty("lines")[0].GetProperty("variant");
+        Assert.Equal(sku, variant.GetProperty("sku").GetString());
+        Assert.Equal(5, variant.GetProperty("quantityAvailable").GetInt32());
+        Assert.Equal("Test Trail Backpack", variant.GetProperty("product").GetProperty("name").GetString());
+    }
+
+    [Theory]
+    [InlineData(0, "INVALID_QUANTITY")]
+    [InlineData(100, "INVALID_QUANTITY")]
+    [InlineData(4, "INSUFFICIENT_STOCK")]
+    public async Task AddToCart_RefusesBadQuantities(int quantity, string code)
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 3));
+
+        var result = await CallAsync(AddToCart, new { sku, quantity });
+
+        Assert.Equal([code], result.ErrorCodes());
+        Assert.Equal(JsonValueKind.Null, result.GetProperty("cart").ValueKind);
+    }
+
+    [Fact]
+    public async Task AddToCart_CountsWhatIsAlreadyInTheCart_AgainstStock()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 3));
+        var cartId = (await CallAsync(AddToCart, new { sku, quantity = 2 })).GetProperty("cart").GetProperty("id").GetString();
+
+        var result = await CallAsync(AddToCart, new { sku, quantity = 2 }, cartId: cartId);
+
+        Assert.Equal(["INSUFFICIENT_STOCK"], result.ErrorCodes());
+    }
+
+    [Fact]
+    public async Task AddToCart_RefusesAnUnknownSku()
+    {
+        Assert.Equal(["VARIANT_NOT_FOUND"], (await CallAsync(AddToCart, new { sku = "SKU-9999999-99", quantity = 1 })).ErrorCodes());
+    }
+
+    [Theory]
+    [InlineData("u.user-000001")]
+    [InlineData("g.short")]
+    [InlineData("anything")]
+    public async Task CartIds_OtherThanGuestIds_AreNotAccepted(string cartId)
+    {
+        var response = await QueryAsync(ServiceNames.Orders, CartQuery, cartId: cartId);
+
+        response.SingleError("CART_NOT_FOUND");
+    }
+
+    [Fact]
+    public async Task UpdateAndRemoveLines()
+    {
+        var (a, b) = (await stack.StockedSkuAsync(("FC-EAST", 10)), await stack.StockedSkuAsync(("FC-EAST", 10)));
+        var cartId = (await CallAsync(AddToCart, new { sku = a, quantity = 1 })).GetProperty("cart").GetProperty("id").GetString();
+        await CallAsync(AddToCart, new { sku = b, quantity = 1 }, cartId: cartId);
+
+        var updated = await CallAsync(UpdateLine, new { lineId = a, quantity = 4 }, cartId: cartId);
+        Assert.Equal(5, updated.GetProperty("cart").GetProperty("itemCount").GetInt32());
+        var zero = await CallAsync(UpdateLine, new { lineId = a, quantity = 0 }, cartId: cartId);
+        Assert.Equal([b], zero.GetProperty("cart").GetProperty("lines").EnumerateArray().Select(l => l.GetProperty("id").GetString()));
+        var removed = await CallAsync(RemoveLine, new { lineId = b }, cartId: cartId);
+        Assert.Empty(removed.GetProperty("cart").GetProperty("lines").EnumerateArray());
+        Assert.Equal(["CART_LINE_NOT_FOUND"], (await CallAsync(RemoveLine, new { lineId = b }, cartId: cartId)).ErrorCodes());
+        Assert.Equal(["INSUFFICIENT_STOCK"], (await CallAsync(AddToCart, new { sku = a, quantity = 11 }, cartId: cartId)).ErrorCodes());
+    }
+
+    [Fact]
+    public async Task SigningIn_MergesTheGuestCart_IntoTheAccountCart()
+    {
+        var (a, b) = (await stack.StockedSkuAsync(("FC-EAST", 10)), await stack.StockedSkuAsync(("FC-EAST", 10)));
+        var account = await stack.RegisterAsync();
+        await CallAsync(AddToCart, new { sku = a, quantity = 1 }, account);
+        var guestCart = (await CallAsync(AddToCart, new { sku = a, quantity = 2 })).GetProperty("cart").GetProperty("id").GetString();
+        await CallAsync(AddToCart, new { sku = b, quantity = 1 }, cartId: guestCart);
+
+        var merged = (await QueryAsync(ServiceNames.Gateway, CartQuery, account, guestCart)).Data.GetProperty("cart");
+
+        Assert.Equal($"u.{account.Id}", merged.GetProperty("id").GetString());
+        Assert.Equal([(a, 3), (b, 1)], Lines(merged).OrderBy(l => l.Sku, StringComparer.Ordinal));
+        var guestAfter = (await QueryAsync(ServiceNames.Orders, CartQuery, cartId: guestCart)).Data.GetProperty("cart");
+        Assert.Empty(guestAfter.GetProperty("lines").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task OneShopper_NeverSeesAnothersCart()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 10));
+        var (alice, bob) = (await stack.RegisterAsync(), await stack.RegisterAsync());
+        await CallAsync(AddToCart, new { sku, quantity = 2 }, alice);
+
+        var bobs = (await QueryAsync(ServiceNames.Gateway, CartQuery, bob)).Data.GetProperty("cart");
+
+        Assert.Equal($"u.{bob.Id}", bobs.GetProperty("id").GetString());
+        Assert.Empty(bobs.GetProperty("lines").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Carts_AreKept30DaysFromTheLastChange()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 10));
+        var cartId = (await CallAsync(AddToCart, new { sku, quantity = 1 })).GetProperty("cart").GetProperty("id").GetString();
+
+        var (exitCode, output) = await ChildProcess.RunAsync("redis-cli", "redis-cli",
+            ["-h", stack.Settings.Host, "-p", stack.Settings.RedisPort.ToString(CultureInfo.InvariantCulture), "ttl", $"orders-test:{stack.RunId}:cart:{cartId}"], TimeSpan.FromSeconds(10));
+
+        Assert.Equal(0, exitCode);
+        Assert.InRange(long.Parse(output.Trim().Split('\n')[^1], CultureInfo.InvariantCulture), 30 * 86400 - 60, 30 * 86400);
+    }
+
+    [Fact]
+    public async Task DiscountCodes_Percentage_IsExactToTheCent()
+    {
+        var sku = await stack.StockedSkuAsync("19.99", null, ("FC-EAST", 10));
+        var account = await stack.RegisterAsync();
+        await CallAsync(AddToCart, new { sku, quantity = 3 }, account);
+
+        var cart = (await CallAsync(ApplyCode, new { code = "welcome10" }, account)).GetProperty("cart");
+
+        Assert.Equal("59.97", cart.GetProperty("subtotal").Amount());
+        var discount = Assert.Single(cart.GetProperty("discounts").EnumerateArray());
+        Assert.Equal("WELCOME10", discount.GetProperty("code").GetString());
+        Assert.Equal("6.00", discount.GetProperty("amount").Amount());   // 5.997 rounds half away from zero
+        Assert.Equal("53.97", cart.GetProperty("total").Amount());
+    }
+
+    [Theory]
+    [InlineData("SAVE20", "DISCOUNT_MINIMUM_NOT_MET")]
+    [InlineData("SUMMER15", "DISCOUNT_CODE_EXPIRED")]
+    [InlineData("NOPE", "DISCOUNT_CODE_NOT_FOUND")]
+    public async Task DiscountCodes_ThatDoNotApply_AreRefused(string code, string error)
+    {
+        var sku = await stack.StockedSkuAsync("19.99", null, ("FC-EAST", 10));
+        var cartId = (await CallAsync(AddToCart, new { sku, quantity = 1 })).GetProperty("cart").GetProperty("id").GetString();
+
+        Assert.Equal([error], (await CallAsync(ApplyCode, new { code }, cartId: cartId)).ErrorCodes());
+    }
+
+    [Fact]
+    public async Task FixedAmountCode_StopsApplying_WhenTheSubtotalDropsBelowItsMinimum()
+    {
+        var sku = await stack.StockedSkuAsync("60.00", null, ("FC-EAST", 10));
+        var cartId = (await CallAsync(AddToCart, new { sku, quantity = 2 })).GetProperty("cart").GetProperty("id").GetString();
+        var applied = (await CallAsync(ApplyCode, new { code = "SAVE20" }, cartId: cartId)).GetProperty("cart");
+        Assert.Equal("100.00", applied.GetProperty("total").Amount());
+
+        var fewer = (await CallAsync(UpdateLine, new { lineId = sku, quantity = 1 }, cartId: cartId)).GetProperty("cart");
+
+        Assert.Empty(fewer.GetProperty("discounts").EnumerateArray());
+        Assert.Equal("60.00", fewer.GetProperty("total").Amount());
+    }
+
+    [Fact]
+    public async Task ShippingRates_GoByWeightAndDestination_CheapestFirst()
+    {
+        var light = await stack.StockedSkuAsync("10.00", 400, ("FC-EAST", 50));
+        var heavy = await stack.StockedSkuAsync("10.00", 9_000, ("FC-EAST", 50));
+        var lightCart = (await CallAsync(AddToCart, new { sku = light, quantity = 1 })).GetProperty("cart").GetProperty("id").GetString();
+        var heavyCart = (await CallAsync(AddToCart, new { sku = heavy, quantity = 1 })).GetProperty("cart").GetProperty("id").GetString();
+
+        var lightRates = RatesOf(await CallAsync(Rates, new { address = Address }, cartId: lightCart));
+        var heavyRates = RatesOf(await CallAsync(Rates, new { address = Address }, cartId: heavyCart));
+        var alaska = RatesOf(await CallAsync(Rates, new { address = new { name = "A", line1 = "1 Rd", city = "Juneau", region = "AK", postalCode = "99801", country = "US" } }, cartId: lightCart));
+
+        Assert.Equal(lightRates.Select(r => r.Price).Order(), lightRates.Select(r => r.Price));
+        Assert.Equal(("usps-ground-advantage-domestic", 5.40m), lightRates[0]);
+        Assert.Equal(5.40m + 0.95m * 8, heavyRates.Single(r => r.Id == "usps-ground-advantage-domestic").Price);
+        Assert.Equal(9.80m, alaska.Single(r => r.Id == "usps-ground-advantage-domesticremote").Price);
+    }
+
+    [Fact]
+    public async Task FreeShippingCode_MakesStandardServicesFree()
+    {
+        var sku = await stack.StockedSkuAsync("40.00", 1_500, ("FC-EAST", 10));
+        var cartId = (await CallAsync(AddToCart, new { sku, quantity = 1 })).GetProperty("cart").GetProperty("id").GetString();
+        Assert.Empty((await CallAsync(ApplyCode, new { code = "FREESHIP" }, cartId: cartId)).ErrorCodes());
+
+        var rates = RatesOf(await CallAsync(Rates, new { address = Address }, cartId: cartId));
+
+        Assert.Equal(0m, rates.Single(r => r.Id == "usps-ground-advantage-domestic").Price);
+        Assert.Equal(0m, rates.Single(r => r.Id == "ups-ground-domestic").Price);
+        Assert.True(rates.Single(r => r.Id == "fedex-priority-overnight-domestic").Price > 0m);
+    }
+
+    [Theory]
+    [InlineData("BR", "SP", "SHIPPING_DESTINATION_UNSUPPORTED")]
+    [InlineData("US", null, "UNKNOWN_REGION")]
+    [InlineData("USA", "IL", "INVALID_ADDRESS")]
+    public async Task ShippingRates_RefuseAddressesTheyCannotServe(string country, string? region, string code)
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 10));
+        var cartId = (await CallAsync(AddToCart, new { sku, quantity = 1 })).GetProperty("cart").GetProperty("id").GetString();
+
+        var result = await CallAsync(Rates, new { address = new { name = "A", line1 = "1 Rd", city = "X", region, postalCode = "1", country } }, cartId: cartId);
+
+        Assert.Equal([code], result.ErrorCodes());
+        Assert.Empty(result.GetProperty("rates").EnumerateArray());
+    }
+
+    private async Task<JsonElement> CallAsync(string mutation, object input, Account? account = null, string? cartId = null) =>
+        (await stack.PostAsync(ServiceNames.Orders, mutation, new { input }, null, Headers(account, cartId))).Data.EnumerateObject().Single().Value;
+
+    private Task<GraphQLResponse> QueryAsync(string service, string query, Account? account = null, string? cartId = null) =>
+        stack.PostAsync(service, query, null, null, Headers(account, cartId));
+
+    /// <summary>Who asks: the account's token and the guest cart (API.md: X-Cart-Id).</summary>
+    public static Dictionary<string, string> Headers(Account? account, string? cartId)
+    {
+        var headers = account?.Bearer ?? [];
+        if (cartId is not null)
+            headers["X-Cart-Id"] = cartId;
+        return headers;
+    }
+
+    private static List<(string Sku, int Quantity)> Lines(JsonElement cart) =>
+        [.. cart.GetProperty("lines").EnumerateArray().Select(l => (l.GetProperty("id").GetString()!, l.GetProperty("quantity").GetInt32()))];
+
+    private static List<(string Id, decimal Price)> RatesOf(JsonElement payload)
+    {
+        Assert.Empty(payload.ErrorCodes());
+        return [.. payload.GetProperty("rates").EnumerateArray().Select(r => (r.GetProperty("id").GetString()!, r.GetProperty("price").Decimal()))];
+    }
+}

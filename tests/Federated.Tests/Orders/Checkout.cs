@@ -1,0 +1,54 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Federated.Tests.Catalog;
+using Federated.Tests.Infrastructure;
+using Federated.Tests.Users;
+
+namespace Federated.Tests.Orders;
+
+/// <summary>A shopper for the order tests: a token of its own (minted: the users service is not needed to buy).</summary>
+public sealed record Shopper(string Id, string Token)
+{
+    public Dictionary<string, string> Bearer => new() { ["Authorization"] = $"Bearer {Token}" };
+}
+
+internal static class Checkout
+{
+    public const string OrderFields = "id number status placedAt holdReason lines { title quantity unitPrice { amount } total { amount } variant { sku } } subtotal { amount } discount { amount } shipping { amount } tax { amount } total { amount currencyCode } payment { status amount { amount } declineReason }";
+    public const string PlaceOrder = $"mutation($input: PlaceOrderInput!) {{ placeOrder(input: $input) {{ order {{ {OrderFields} }} paymentAction {{ type challengeId }} errors {{ code message field }} }} }}";
+    public const string ConfirmPayment = $"mutation($input: ConfirmPaymentInput!) {{ confirmPayment(input: $input) {{ order {{ {OrderFields} }} paymentAction {{ type }} errors {{ code message field }} }} }}";
+    public const string CancelOrder = $"mutation($input: CancelOrderInput!) {{ cancelOrder(input: $input) {{ order {{ {OrderFields} }} errors {{ code message field }} }} }}";
+    public const string OrderQuery = $"query($id: ID!) {{ order(id: $id) {{ {OrderFields} }} }}";
+
+    public static readonly object Illinois = new { name = "Ada Buyer", line1 = "1 Main St", city = "Springfield", region = "IL", postalCode = "62701", country = "US" };
+
+    private static int _shoppers;
+
+    public static Shopper NewShopper(this FederatedStack stack)
+    {
+        var id = $"shopper-{stack.RunId}-{Interlocked.Increment(ref _shoppers)}";
+        return new Shopper(id, Accounts.Mint(stack, id));
+    }
+
+    public static async Task<JsonElement> CallAsync(this FederatedStack stack, Shopper shopper, string mutation, object input, string service = ServiceNames.Orders) =>
+        (await stack.PostAsync(service, mutation, new { input }, null, shopper.Bearer)).Data.EnumerateObject().Single().Value;
+
+    public static async Task AddToCartAsync(this FederatedStack stack, Shopper shopper, string sku, int quantity)
+    {
+        var payload = await stack.CallAsync(shopper, CartTests.AddToCart, new { sku, quantity });
+        Assert.Empty(payload.ErrorCodes());
+    }
+
+    /// <summary>Places the shopper's cart to Illinois by USPS Ground Advantage with the card token.</summary>
+    public static Task<JsonElement> PlaceAsync(this FederatedStack stack, Shopper shopper, string cardToken = "tok_visa", string? key = null, object? address = null, string rate = "usps-ground-advantage-domestic") =>
+        stack.CallAsync(shopper, PlaceOrder, new
+        {
+            idempotencyKey = key ?? Convert.ToHexString(RandomNumberGenerator.GetBytes(8)),
+            shippingAddress = address ?? Illinois,
+            shippingRateId = rate,
+            payment = new { cardToken },
+        });
+
+    public static async Task<int> AvailableAsync(this FederatedStack stack, string sku) =>
+        (await stack.VariantAsync(sku)).GetProperty("quantityAvailable").GetInt32();
+}

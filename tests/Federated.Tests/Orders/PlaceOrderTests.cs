@@ -1,0 +1,295 @@
+using System.Text.Json;
+using Federated.Tests.Catalog;
+using Federated.Tests.Infrastructure;
+using Federated.Tests.Users;
+using Npgsql;
+
+namespace Federated.Tests.Orders;
+
+[Collection(FederatedCollection.Name)]
+public sealed class PlaceOrderTests(FederatedStack stack)
+{
+    [Fact]
+    public async Task PlaceOrder_ChargesCatalogPricesShippingAndTax_ToTheCent_AndReservesStock()
+    {
+        var sku = await stack.StockedSkuAsync("19.99", 400, ("FC-CENTRAL", 10));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 2);
+
+        var placed = await stack.PlaceAsync(shopper);
+
+        Assert.Empty(placed.ErrorCodes());
+        var order = placed.GetProperty("order");
+        Assert.Equal("PAID", order.GetProperty("status").GetString());
+        Assert.Equal("39.98", order.GetProperty("subtotal").Amount());
+        Assert.Equal("0.00", order.GetProperty("discount").Amount());
+        Assert.Equal("5.40", order.GetProperty("shipping").Amount());
+        Assert.Equal("2.50", order.GetProperty("tax").Amount());      // Illinois 6.25% of 39.98 = 2.49875
+        Assert.Equal("47.88", order.GetProperty("total").Amount());
+        Assert.Equal("AUTHORIZED", order.GetProperty("payment").GetProperty("status").GetString());
+        Assert.Equal("47.88", order.GetProperty("payment").GetProperty("amount").Amount());
+        Assert.Equal(8, await stack.AvailableAsync(sku));
+        var cart = (await stack.PostAsync(ServiceNames.Orders, "{ cart { lines { id } } }", null, null, shopper.Bearer)).Data.GetProperty("cart");
+        Assert.Empty(cart.GetProperty("lines").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task OrderHistory_NewestFirst_WithProductsResolvedByTheGateway()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 10));
+        var account = await stack.RegisterAsync();
+        var shopper = new Shopper(account.Id, account.Token);
+        var ids = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            await stack.AddToCartAsync(shopper, sku, 1);
+            ids.Add((await stack.PlaceAsync(shopper)).GetProperty("order").GetProperty("id").GetString()!);
+        }
+
+        var response = await stack.PostAsync(ServiceNames.Gateway,
+            "{ me { orders(first: 2) { nodes { id lines { variant { sku product { name } } } } pageInfo { hasNextPage endCursor } } } }",
+            null, null, shopper.Bearer);
+        var page = response.Data.GetProperty("me").GetProperty("orders");
+
+        Assert.Equal(ids.AsEnumerable().Reverse().Take(2), page.GetProperty("nodes").EnumerateArray().Select(n => n.GetProperty("id").GetString()));
+        Assert.Equal("Test Trail Backpack", page.GetProperty("nodes")[0].GetProperty("lines")[0].GetProperty("variant").GetProperty("product").GetProperty("name").GetString());
+        Assert.True(page.GetProperty("pageInfo").GetProperty("hasNextPage").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Orders_AreVisibleOnlyToTheirOwner()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 10));
+        var (owner, other) = (stack.NewShopper(), stack.NewShopper());
+        await stack.AddToCartAsync(owner, sku, 1);
+        var id = (await stack.PlaceAsync(owner)).GetProperty("order").GetProperty("id").GetString();
+
+        var mine = await stack.PostAsync(ServiceNames.Orders, Checkout.OrderQuery, new { id }, null, owner.Bearer);
+        var theirs = await stack.PostAsync(ServiceNames.Orders, Checkout.OrderQuery, new { id }, null, other.Bearer);
+        var history = await stack.PostAsync(ServiceNames.Orders,
+            "query($r: [_Any!]!) { _entities(representations: $r) { ... on User { orders { nodes { id } } } } }",
+            new { r = new[] { new { __typename = "User", id = owner.Id } } }, null, other.Bearer);
+        var cancel = await stack.CallAsync(other, Checkout.CancelOrder, new { orderId = id });
+
+        Assert.Equal(id, mine.Data.GetProperty("order").GetProperty("id").GetString());
+        Assert.Equal(JsonValueKind.Null, theirs.Data.GetProperty("order").ValueKind);
+        history.SingleError("FORBIDDEN");
+        Assert.Equal(["ORDER_NOT_FOUND"], cancel.ErrorCodes());
+    }
+
+    [Fact]
+    public async Task PlaceOrder_IsIdempotent_AndAKeyCannotBeReusedForAnotherCheckout()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 10));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 3);
+
+        var first = await stack.PlaceAsync(shopper, key: "checkout-1");
+        var again = await stack.PlaceAsync(shopper, key: "checkout-1");
+        var otherAddress = await stack.PlaceAsync(shopper, key: "checkout-1", address: new { name = "B", line1 = "2 Oak", city = "Austin", region = "TX", postalCode = "73301", country = "US" });
+
+        Assert.Equal(first.GetProperty("order").GetRawText(), again.GetProperty("order").GetRawText());
+        Assert.Equal(["IDEMPOTENCY_KEY_REUSED"], otherAddress.ErrorCodes());
+        Assert.Equal(7, await stack.AvailableAsync(sku));
+        await stack.AddToCartAsync(shopper, sku, 1);
+        Assert.Equal(["IDEMPOTENCY_KEY_REUSED"], (await stack.PlaceAsync(shopper, key: "checkout-1")).ErrorCodes());
+    }
+
+    [Fact]
+    public async Task OneKeySent20TimesAtOnce_PlacesOneOrder_AndChargesOnce()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 10));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 2);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => stack.PlaceAsync(shopper, key: "burst")));
+
+        Assert.All(results, r => Assert.Empty(r.ErrorCodes()));
+        var orderId = Assert.Single(results.Select(r => r.GetProperty("order").GetProperty("id").GetString()).Distinct());
+        Assert.Equal(8, await stack.AvailableAsync(sku));
+        Assert.Equal(1, await CountAsync("""select count(*) from orders.orders where "UserId" = $1""", shopper.Id));
+        Assert.Equal(1, await CountAsync("select count(*) from orders.simulated_provider_ledger where idempotency_key = $1 and outcome = 'Authorized'", orderId!));
+    }
+
+    [Fact]
+    public async Task TwoHundredBuyers_ForTenUnits_ExactlyTenOrders()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 4), ("FC-WEST", 3), ("FC-CENTRAL", 3));
+        var buyers = Enumerable.Range(0, 200).Select(_ => stack.NewShopper()).ToList();
+        foreach (var chunk in buyers.Chunk(50))
+            await Task.WhenAll(chunk.Select(b => stack.AddToCartAsync(b, sku, 1)));
+
+        var results = await Task.WhenAll(buyers.Select(b => stack.PlaceAsync(b)));
+
+        Assert.Equal(10, results.Count(r => r.ErrorCodes().Count == 0 && r.GetProperty("order").GetProperty("status").GetString() == "PAID"));
+        Assert.Equal(190, results.Count(r => r.ErrorCodes().SequenceEqual(["OUT_OF_STOCK"])));
+        Assert.Equal(0, await stack.AvailableAsync(sku));
+    }
+
+    [Theory]
+    [InlineData("tok_chargeDeclined", "PAYMENT_DECLINED", "card_declined")]
+    [InlineData("tok_insufficientFunds", "PAYMENT_DECLINED", "insufficient_funds")]
+    [InlineData("tok_timeout", "PAYMENT_TIMEOUT", null)]
+    public async Task AFailedPayment_ReleasesTheStock_AndChargesNothing(string cardToken, string code, string? reason)
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 5));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 2);
+
+        var result = await stack.PlaceAsync(shopper, cardToken, key: "k1");
+
+        Assert.Equal([code], result.ErrorCodes());
+        if (reason is not null)
+            Assert.Contains(reason, result.GetProperty("errors")[0].GetProperty("message").GetString());
+        Assert.Equal(5, await stack.AvailableAsync(sku));
+        Assert.Equal(0, await CountAsync("""select count(*) from orders.simulated_provider_ledger l join orders.orders o on o."Id" = l.idempotency_key where o."UserId" = $1 and l.outcome in ('Authorized', 'Captured')""", shopper.Id));
+        // A replay answers the same; the cart is kept for another try.
+        Assert.Equal([code], (await stack.PlaceAsync(shopper, cardToken, key: "k1")).ErrorCodes());
+        Assert.Equal(JsonValueKind.Array, (await stack.PostAsync(ServiceNames.Orders, "{ cart { lines { id } } }", null, null, shopper.Bearer)).Data.GetProperty("cart").GetProperty("lines").ValueKind);
+    }
+
+    [Fact]
+    public async Task ThreeDSecure_Passed_PaysTheOrder()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 5));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 1);
+
+        var placed = await stack.PlaceAsync(shopper, "tok_threeDSecureRequired");
+        Assert.Equal("PAYMENT_ACTION_REQUIRED", placed.GetProperty("order").GetProperty("status").GetString());
+        Assert.Equal("THREE_D_SECURE", placed.GetProperty("paymentAction").GetProperty("type").GetString());
+        Assert.Equal(4, await stack.AvailableAsync(sku));
+
+        var confirmed = await stack.CallAsync(shopper, Checkout.ConfirmPayment, new { orderId = placed.GetProperty("order").GetProperty("id").GetString(), challengeResponse = "pass" });
+
+        Assert.Empty(confirmed.ErrorCodes());
+        Assert.Equal("PAID", confirmed.GetProperty("order").GetProperty("status").GetString());
+        Assert.Equal(4, await stack.AvailableAsync(sku));
+    }
+
+    [Fact]
+    public async Task ThreeDSecure_Failed_ReleasesTheStock()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 5));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 1);
+        var orderId = (await stack.PlaceAsync(shopper, "tok_threeDSecureRequired")).GetProperty("order").GetProperty("id").GetString();
+
+        var failed = await stack.CallAsync(shopper, Checkout.ConfirmPayment, new { orderId, challengeResponse = "wrong" });
+
+        Assert.Equal(["PAYMENT_DECLINED"], failed.ErrorCodes());
+        Assert.Equal(5, await stack.AvailableAsync(sku));
+        var order = await stack.PostAsync(ServiceNames.Orders, Checkout.OrderQuery, new { id = orderId }, null, shopper.Bearer);
+        Assert.Equal(JsonValueKind.Null, order.Data.GetProperty("order").ValueKind);
+    }
+
+    [Fact]
+    public async Task CancelOrder_ReleasesStock_AndVoidsThePayment()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 5));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 2);
+        var orderId = (await stack.PlaceAsync(shopper)).GetProperty("order").GetProperty("id").GetString()!;
+
+        var cancelled = await stack.CallAsync(shopper, Checkout.CancelOrder, new { orderId });
+        var again = await stack.CallAsync(shopper, Checkout.CancelOrder, new { orderId });
+
+        Assert.Equal("CANCELLED", cancelled.GetProperty("order").GetProperty("status").GetString());
+        Assert.Equal("VOIDED", cancelled.GetProperty("order").GetProperty("payment").GetProperty("status").GetString());
+        Assert.Empty(again.ErrorCodes());
+        Assert.Equal(5, await stack.AvailableAsync(sku));
+        Assert.Equal(1, await CountAsync("select count(*) from orders.simulated_provider_ledger where idempotency_key = $1 and outcome = 'Voided'", orderId));
+    }
+
+    [Fact]
+    public async Task FraudRules_HoldAMismatchedCountry_AndDeclineAnAmountOverTheLimit()
+    {
+        var cheap = await stack.StockedSkuAsync(("FC-EAST", 5));
+        var dear = await stack.StockedSkuAsync("9999.00", null, ("FC-EAST", 5));
+        var (held, declined) = (stack.NewShopper(), stack.NewShopper());
+        await stack.AddToCartAsync(held, cheap, 1);
+        await stack.AddToCartAsync(declined, dear, 2);
+
+        var onHold = await stack.PlaceAsync(held, "tok_visa_de");
+        var refused = await stack.PlaceAsync(declined);
+
+        Assert.Equal("ON_HOLD", onHold.GetProperty("order").GetProperty("status").GetString());
+        Assert.StartsWith("country_mismatch", onHold.GetProperty("order").GetProperty("holdReason").GetString());
+        Assert.Equal(["FRAUD_DECLINED"], refused.ErrorCodes());
+        Assert.Equal(5, await stack.AvailableAsync(dear));
+    }
+
+    [Fact]
+    public async Task DiscountCode_IsChargedToTheCent_AndItsPerCustomerLimitHolds()
+    {
+        var sku = await stack.StockedSkuAsync("33.33", 400, ("FC-EAST", 10));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 3);
+        Assert.Empty((await stack.CallAsync(shopper, CartTests.ApplyCode, new { code = "WELCOME10" })).ErrorCodes());
+
+        var order = (await stack.PlaceAsync(shopper)).GetProperty("order");
+
+        Assert.Equal("99.99", order.GetProperty("subtotal").Amount());
+        Assert.Equal("10.00", order.GetProperty("discount").Amount());     // 9.999
+        Assert.Equal("6.35", order.GetProperty("shipping").Amount());      // 1.2 kg: 5.40 + 0.95 for the second kilogram
+        Assert.Equal("5.62", order.GetProperty("tax").Amount());           // 6.25% of 89.99 = 5.624375
+        Assert.Equal("101.96", order.GetProperty("total").Amount());       // 89.99 + 6.35 + 5.62
+        await stack.AddToCartAsync(shopper, sku, 1);
+        Assert.Equal(["DISCOUNT_LIMIT_REACHED"], (await stack.CallAsync(shopper, CartTests.ApplyCode, new { code = "WELCOME10" })).ErrorCodes());
+    }
+
+    [Fact]
+    public async Task AnOrderAbandonedBetweenReservationAndPayment_IsReleasedByRecovery()
+    {
+        // What a crash after the reservation leaves behind: a Pending order whose stock is held.
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 5));
+        var orderId = $"ord_crashed_{stack.RunId}";
+        var shopper = stack.NewShopper();
+        await ExecuteAsync($"""
+            insert into orders.orders ("Id", "Number", "UserId", "IdempotencyKey", "RequestHash", "Status", "CurrencyCode", "Subtotal", "Discount",
+                "Shipping", "Tax", "Total", "ShippingRateId", "Carrier", "ShippingService", "ShippingAddress_Name", "ShippingAddress_Line1",
+                "ShippingAddress_City", "ShippingAddress_PostalCode", "ShippingAddress_Country", "PlacedAt", "UpdatedAt")
+            values ('{orderId}', 'FC-CRASH-{stack.RunId}', '{shopper.Id}', 'k', 'h', 'Pending', 'USD', 10, 0, 0, 0, 10, 'r', 'c', 's', 'n', 'l', 'c', 'p', 'US',
+                now() - interval '1 hour', now() - interval '1 hour');
+            insert into orders.payments ("OrderId", "Provider", "CardToken", "Status", "Amount", "CurrencyCode", "UpdatedAt")
+            values ('{orderId}', 'simulated', 'tok_visa', 'Pending', 10, 'USD', now());
+            """);
+        var reserve = await stack.PostAsync(ServiceNames.Catalog, "mutation($input: ReserveStockInput!) { reserveStock(input: $input) { errors { code } } }",
+            new { input = new { orderId, lines = new[] { new { sku, quantity = 3 } } } }, null, Accounts.BearerHeader(ServiceToken()));
+        Assert.Empty(reserve.Data.GetProperty("reserveStock").GetProperty("errors").EnumerateArray());
+        Assert.Equal(2, await stack.AvailableAsync(sku));
+
+        const string recovered = """select count(*) from orders.orders where "Id" = $1 and "Status" = 'Failed' and "FailureCode" = 'ORDER_INTERRUPTED'""";
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (await CountAsync(recovered, orderId) == 0 && DateTime.UtcNow < deadline)
+            await Task.Delay(250);
+
+        Assert.Equal(1, await CountAsync(recovered, orderId));
+        Assert.Equal(5, await stack.AvailableAsync(sku));
+        Assert.Equal(1, await CountAsync("select count(*) from orders.simulated_provider_ledger where idempotency_key = $1 and outcome = 'Voided'", orderId));
+    }
+
+    private string ServiceToken()
+    {
+        var key = System.Security.Cryptography.ECDsa.Create();
+        key.ImportFromPem(stack.Settings.Identity.ServiceSigningKey);
+        return Accounts.Mint(stack, "orders", key: key, role: "service");
+    }
+
+    private async Task<long> CountAsync(string sql, string parameter)
+    {
+        await using var connection = new NpgsqlConnection(stack.Settings.PostgresConnectionString("orders_test"));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(stack.Settings.PostgresConnectionString("orders_test"));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}
