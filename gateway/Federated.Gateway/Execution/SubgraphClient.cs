@@ -5,7 +5,8 @@ using Federated.Gateway.Supergraph;
 namespace Federated.Gateway.Execution;
 
 /// <summary>Headers of the client's request that go on to every subgraph.</summary>
-public sealed record ForwardedHeaders(string? Authorization, string? TraceParent, string? AcceptLanguage, string? ForwardedFor)
+/// <param name="CartId">A guest's cart (<c>X-Cart-Id</c>), which the orders subgraph reads.</param>
+public sealed record ForwardedHeaders(string? Authorization, string? TraceParent, string? AcceptLanguage, string? ForwardedFor, string? CartId = null)
 {
     public static readonly ForwardedHeaders None = new(null, null, null, null);
 }
@@ -38,6 +39,8 @@ public sealed class SubgraphClient(HttpMessageInvoker http, TimeSpan timeout, Fu
             request.Headers.TryAddWithoutValidation("Accept-Language", headers.AcceptLanguage);
         if (headers.ForwardedFor is not null)
             request.Headers.TryAddWithoutValidation("X-Forwarded-For", headers.ForwardedFor);
+        if (headers.CartId is not null)
+            request.Headers.TryAddWithoutValidation("X-Cart-Id", headers.CartId);
 
         try
         {

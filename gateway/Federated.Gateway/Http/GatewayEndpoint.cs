@@ -91,7 +91,8 @@ public static class GatewayEndpoint
             One(headers["traceparent"]),
             One(headers.AcceptLanguage),
             // The client's own address, for sign-in throttling; whatever the client sent is dropped.
-            http.Connection.RemoteIpAddress?.ToString());
+            http.Connection.RemoteIpAddress?.ToString(),
+            One(headers["X-Cart-Id"]));
     }
 
     private static async Task WriteAsync(HttpContext http, int status, string mediaType, GatewayResult result, bool includePlan)

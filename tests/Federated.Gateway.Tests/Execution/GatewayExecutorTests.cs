@@ -124,8 +124,10 @@ public class GatewayExecutorTests
     {
         var subgraphs = ProjectSubgraphs();
         await FakeSubgraphs.RunAsync(subgraphs.Executor(TestSupergraphs.Project()), "{ product(id: \"p1\") { name } }", null,
-            new ForwardedHeaders("Bearer abc", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", "de-DE", null));
+            new ForwardedHeaders("Bearer abc", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", "de-DE", "10.1.2.3", "cart-7"));
         var request = subgraphs.Requests.Single().Request;
+        Assert.Equal("cart-7", request.Headers.GetValues("X-Cart-Id").Single());
+        Assert.Equal("10.1.2.3", request.Headers.GetValues("X-Forwarded-For").Single());
         Assert.Equal("Bearer abc", request.Headers.Authorization!.ToString());
         Assert.Equal("de-DE", request.Headers.AcceptLanguage.ToString());
         Assert.True(request.Headers.Contains("traceparent"));
