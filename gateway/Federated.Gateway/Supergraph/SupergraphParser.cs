@@ -65,6 +65,16 @@ public static class SupergraphParser
             }
         }
 
+        // The spec's scalars are not declared in a supergraph, yet every subgraph has them.
+        foreach (var scalar in new[] { "String", "Int", "Float", "Boolean", "ID" })
+        {
+            if (types.ContainsKey(scalar))
+                continue;
+            var type = new TypeDef(scalar, TypeKind.Scalar);
+            type.Subgraphs.AddRange(subgraphs.Select(s => s.Name));
+            types[scalar] = type;
+        }
+
         foreach (var type in types.Values)
         {
             if (type.Kind == TypeKind.Object)
