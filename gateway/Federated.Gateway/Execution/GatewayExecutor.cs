@@ -20,6 +20,7 @@ public sealed record GatewayRequest(string Query, string? OperationName, JsonEle
 /// </summary>
 public sealed class GatewayExecutor(SupergraphModel supergraph, PlanExecutor executor, int cacheSize = 1024)
 {
+    private const int MaxPlansPerDocument = 16;
     private static readonly GraphQLSerializer Serializer = new();
     // Locations are kept: validation errors point into the client's document.
     private static readonly ParserOptions ParserOptions = new() { Ignore = IgnoreOptions.Comments };
@@ -112,6 +113,10 @@ public sealed class GatewayExecutor(SupergraphModel supergraph, PlanExecutor exe
         {
             return new PreparedDocument(null, null, $"Syntax error: {ex.Description}", []) { ErrorLocation = (ex.Location.Line, ex.Location.Column) };
         }
+        catch (GraphQLMaxDepthExceededException)
+        {
+            return new PreparedDocument(null, null, "The document is nested too deeply.", []);
+        }
         var operations = document.Definitions.OfType<GraphQLOperationDefinition>().ToList();
         GraphQLOperationDefinition? operation;
         string? error = null;
@@ -139,6 +144,10 @@ public sealed class GatewayExecutor(SupergraphModel supergraph, PlanExecutor exe
             if (ConditionValue(prepared, prepared.ConditionVariables[i], variables))
                 conditions |= 1UL << i;
         if (prepared.ConditionVariables.Count > 64)
+            return PlanCore(prepared, variables);
+        // Each combination of condition values is a plan: a document with many of them gets
+        // its first few cached and is planned per request after that.
+        if (prepared.Plans.Count >= MaxPlansPerDocument && !prepared.Plans.ContainsKey(conditions))
             return PlanCore(prepared, variables);
         return prepared.Plans.GetOrAdd(conditions, static (_, state) => state.Self.PlanCore(state.Prepared, state.Variables), (Self: this, Prepared: prepared, Variables: variables));
     }

@@ -188,4 +188,13 @@ public class GatewayExecutorTests
         Assert.Equal("SUBGRAPH_UNAVAILABLE", errors[0]!["extensions"]!["code"]!.GetValue<string>());
         Assert.Equal("""["product","reviews","nodes",0,"author","name"]""", errors[1]!["path"]!.ToJsonString());
     }
+
+    [Fact]
+    public async Task DeeplyNestedDocument_IsARequestError()
+    {
+        var query = string.Concat(Enumerable.Repeat("{ a ", 500)) + string.Concat(Enumerable.Repeat("}", 500));
+        var json = JsonNode.Parse(await FakeSubgraphs.RunAsync(new FakeSubgraphs().Executor(TestSupergraphs.Project()), query))!;
+        Assert.Null(json["data"]);
+        Assert.Equal("GRAPHQL_PARSE_FAILED", json["errors"]![0]!["extensions"]!["code"]!.GetValue<string>());
+    }
 }
