@@ -102,4 +102,23 @@ public class GatewayEndpointTests
         Assert.Equal("""{"id":"p1"}""", subgraphs.Requests.Single().Body["variables"]!.ToJsonString());
         Assert.Equal(HttpStatusCode.BadRequest, (await host.Client.GetAsync("/graphql?query=%7B__typename%7D&variables=%5B1%5D")).StatusCode);
     }
+
+    [Theory]
+    [InlineData("""{"query":5}""")]
+    [InlineData("""[]""")]
+    [InlineData("""{"query":"{ __typename }","variables":"x"}""")]
+    [InlineData("""{"query":"{ __typename }","operationName":7}""")]
+    [InlineData("""{"query":"query($x: Int) { product(id: $x) { name } }","variables":{"x":1}}""")]
+    [InlineData("""{"query":"query($x: ID!) { product(id: $x) { name } }","variables":{"x":{"deep":[1,2]}}}""")]
+    [InlineData("""{"query":"query($x: ID!) { product(id: $x) { name } }"}""")]
+    [InlineData("""{"query":"fragment F on Product { ...F } { product(id: 1) { ...F } }"}""")]
+    [InlineData("""{"query":"subscription { product(id: 1) { name } }"}""")]
+    [InlineData("""{"query":"{ product(id: 1) { name } } { product(id: 2) { name } }"}""")]
+    public async Task WhatTheClientSends_NeverMakesA500(string body)
+    {
+        await using var host = await StartAsync();
+        var response = await host.Client.PostAsync("/graphql", Json(body));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.NotNull(JsonNode.Parse(await response.Content.ReadAsStringAsync())!["errors"]);
+    }
 }
