@@ -140,7 +140,12 @@ public sealed class PlanExecutor(SubgraphClient client, ILogger<PlanExecutor> lo
         catch (SubgraphException ex)
         {
             logger.LogWarning("Subgraph {Subgraph} at {Url} failed: {Reason}", subgraph.Name, subgraph.Url, ex.Message);
-            state.AddError(GatewayError.Coded($"The subgraph '{subgraph.Name}' failed: {ex.Message}", "SUBGRAPH_UNAVAILABLE", subgraph: subgraph.Name));
+            var message = $"The subgraph '{subgraph.Name}' failed: {ex.Message}";
+            if (fetch.RootFields.Count == 0)
+                state.AddError(GatewayError.Coded(message, "SUBGRAPH_UNAVAILABLE", subgraph: subgraph.Name));
+            // A failed root fetch is the error of each root field it was to answer.
+            foreach (var field in fetch.RootFields)
+                state.AddError(GatewayError.Coded(message, "SUBGRAPH_UNAVAILABLE", [field], subgraph.Name));
             return null;
         }
     }

@@ -47,8 +47,11 @@ public sealed class FetchNode(
     string query,
     IReadOnlyList<string> variables,
     IReadOnlyList<string>? mergePath,
-    IReadOnlyList<RepresentationShape>? representations) : PlanNode
+    IReadOnlyList<RepresentationShape>? representations,
+    IReadOnlyList<string>? rootFields = null) : PlanNode
 {
+    /// <summary>For a root fetch, the response keys of its root fields: where its failure is reported.</summary>
+    public IReadOnlyList<string> RootFields { get; } = rootFields ?? [];
     public string Subgraph { get; } = subgraph;
     /// <summary>The subgraph operation text.</summary>
     public string Query { get; } = query;

@@ -78,7 +78,8 @@ public sealed partial class QueryPlanner
                 shapes = group.Shapes.Select(s => new RepresentationShape(
                     s.Key, s.Value.TypenameOverride,
                     s.Value.Fields.Count == 1 ? s.Value.Fields[0] : new SelectionSet(s.Value.Fields[0].TypeName, s.Value.Fields.SelectMany(f => f.Items).ToList()))).ToList();
-            return new FetchNode(group.Subgraph, query.ToString(), definitions.Select(d => d.Variable.Name.StringValue).ToList(), group.MergePath, shapes);
+            return new FetchNode(group.Subgraph, query.ToString(), definitions.Select(d => d.Variable.Name.StringValue).ToList(), group.MergePath, shapes,
+                group.MergePath is null ? group.Selection.ResponseKeys.ToList() : null);
         }
     }
 }

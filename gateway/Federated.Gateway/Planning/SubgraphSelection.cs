@@ -13,6 +13,9 @@ internal sealed class SubgraphSelection
 
     public bool IsEmpty => _items.Count == 0;
 
+    /// <summary>The response keys of the fields at this level, in order.</summary>
+    public IEnumerable<string> ResponseKeys => _items.OfType<SubgraphField>().Select(f => f.ResponseKey);
+
     public SubgraphSelection? AddField(string name, string? alias, GraphQLArguments? arguments, bool hasSelection)
     {
         var key = alias ?? name;

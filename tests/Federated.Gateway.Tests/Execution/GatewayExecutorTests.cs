@@ -84,6 +84,8 @@ public class GatewayExecutorTests
             "{ product(id: \"p1\") { name } }"))!;
         Assert.Equal("""{"product":null}""", json["data"]!.ToJsonString());
         Assert.Contains("100 ms", json["errors"]![0]!["message"]!.GetValue<string>());
+        Assert.Equal("""["product"]""", json["errors"]![0]!["path"]!.ToJsonString());
+        Assert.Single(json["errors"]!.AsArray());
     }
 
     [Fact]
