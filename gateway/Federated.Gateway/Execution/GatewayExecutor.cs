@@ -1,0 +1,168 @@
+using System.Text.Json;
+using Federated.Gateway.Operations;
+using Federated.Gateway.Planning;
+using Federated.Gateway.Supergraph;
+using GraphQL;
+using GraphQL.SystemTextJson;
+using GraphQL.Validation;
+using GraphQLParser;
+using GraphQLParser.AST;
+using GraphQLParser.Exceptions;
+
+namespace Federated.Gateway.Execution;
+
+/// <summary>A GraphQL request as the gateway receives it; variables stay raw JSON so they are forwarded as sent.</summary>
+public sealed record GatewayRequest(string Query, string? OperationName, JsonElement Variables);
+
+/// <summary>
+/// One supergraph's request pipeline: parse (cached), validate with GraphQL.NET, plan
+/// (cached), execute, complete. Replaced whole when the supergraph is reloaded.
+/// </summary>
+public sealed class GatewayExecutor(SupergraphModel supergraph, PlanExecutor executor, int cacheSize = 1024)
+{
+    private const int MaxPlansPerDocument = 16;
+    private static readonly GraphQLSerializer Serializer = new();
+    // Locations are kept: validation errors point into the client's document.
+    private static readonly ParserOptions ParserOptions = new() { Ignore = IgnoreOptions.Comments };
+    private readonly BoundedCache<(string Query, string? OperationName), PreparedDocument> _documents = new(cacheSize);
+    private readonly QueryPlanner _planner = new(supergraph);
+    private readonly DocumentValidator _validator = new();
+    private readonly LocalIntrospection _introspection = new();
+
+    public SupergraphModel Supergraph { get; } = supergraph;
+
+    /// <summary>The operation's type, or null when the document cannot be parsed or has no such operation.</summary>
+    public OperationType? OperationTypeOf(GatewayRequest request) => Prepare(request).Operation?.Operation;
+
+    public async Task<GatewayResult> ExecuteAsync(GatewayRequest request, ForwardedHeaders headers, CancellationToken cancellationToken)
+    {
+        var prepared = Prepare(request);
+        if (prepared.Error is not null)
+            return new GatewayResult
+            {
+                Executed = false,
+                Errors =
+                [
+                    GatewayError.Coded(prepared.Error, prepared.Document is null ? "GRAPHQL_PARSE_FAILED" : "GRAPHQL_VALIDATION_FAILED") with
+                    {
+                        Locations = prepared.ErrorLocation is { } location ? [location] : null,
+                    },
+                ],
+            };
+
+        // A document that passed the rules once is only checked for its variables' values;
+        // one without variables is not checked again at all.
+        var inputs = Inputs.Empty;
+        if (!prepared.RulesPassed || prepared.Operation!.Variables is { Items.Count: > 0 })
+        {
+            if (request.Variables.ValueKind == JsonValueKind.Object)
+                inputs = Serializer.ReadNode<Inputs>(request.Variables) ?? Inputs.Empty;
+            var validation = await _validator.ValidateAsync(new ValidationOptions
+            {
+                Schema = Supergraph.ApiSchema,
+                Document = prepared.Document!,
+                Operation = prepared.Operation!,
+                Rules = prepared.RulesPassed ? [] : DocumentValidator.CoreRules,
+                Variables = inputs,
+                CancellationToken = cancellationToken,
+            });
+            if (!validation.IsValid)
+                return InvalidRequest(validation);
+            prepared.RulesPassed = true;
+        }
+
+        QueryPlan plan;
+        try
+        {
+            plan = PlanFor(prepared, request.Variables);
+        }
+        catch (PlanningException ex)
+        {
+            return new GatewayResult { Executed = false, Errors = [GatewayError.Coded(ex.Message, "QUERY_PLANNING_FAILED")] };
+        }
+
+        var state = new ExecutionState(Supergraph, request.Variables, headers);
+        var introspection = plan.HasIntrospection ? _introspection.AnswerAsync(plan, prepared.Document!, inputs, state, cancellationToken) : Task.CompletedTask;
+        await executor.ExecuteAsync(plan, state, cancellationToken);
+        await introspection;
+
+        var complete = ResultCompleter.Complete(state.Data, plan.Operation.SelectionSet, plan.Operation.RootType, Supergraph, state.Errors);
+        return new GatewayResult { Executed = true, State = state, Plan = plan, DataIsNull = !complete, Errors = state.Errors };
+    }
+
+    private static GatewayResult InvalidRequest(IValidationResult validation) => new()
+    {
+        Executed = false,
+        Errors = validation.Errors.Select(e => GatewayError.Coded(e.Message, "GRAPHQL_VALIDATION_FAILED") with
+        {
+            Locations = e.Locations?.Select(l => (l.Line, l.Column)).ToList(),
+        }).ToList(),
+    };
+
+    private PreparedDocument Prepare(GatewayRequest request) =>
+        _documents.GetOrAdd((request.Query, request.OperationName), key => PrepareCore(key.Query, key.OperationName));
+
+    private static PreparedDocument PrepareCore(string query, string? operationName)
+    {
+        GraphQLDocument document;
+        try
+        {
+            document = Parser.Parse(query, ParserOptions);
+        }
+        catch (GraphQLSyntaxErrorException ex)
+        {
+            return new PreparedDocument(null, null, $"Syntax error: {ex.Description}", []) { ErrorLocation = (ex.Location.Line, ex.Location.Column) };
+        }
+        catch (GraphQLMaxDepthExceededException)
+        {
+            return new PreparedDocument(null, null, "The document is nested too deeply.", []);
+        }
+        var operations = document.Definitions.OfType<GraphQLOperationDefinition>().ToList();
+        GraphQLOperationDefinition? operation;
+        string? error = null;
+        if (operationName is null)
+        {
+            operation = operations.Count == 1 ? operations[0] : null;
+            if (operation is null)
+                error = operations.Count == 0 ? "The document has no operation." : "The document has several operations: operationName is required.";
+        }
+        else
+        {
+            operation = operations.FirstOrDefault(o => o.Name?.StringValue == operationName);
+            if (operation is null)
+                error = $"Unknown operation named '{operationName}'.";
+        }
+        if (operation?.Operation == OperationType.Subscription)
+            error = "Subscriptions are not supported by this gateway.";
+        return new PreparedDocument(document, error is null ? operation : null, error, OperationNormalizer.ConditionVariables(document));
+    }
+
+    private QueryPlan PlanFor(PreparedDocument prepared, JsonElement variables)
+    {
+        ulong conditions = 0;
+        for (var i = 0; i < prepared.ConditionVariables.Count && i < 64; i++)
+            if (ConditionValue(prepared, prepared.ConditionVariables[i], variables))
+                conditions |= 1UL << i;
+        if (prepared.ConditionVariables.Count > 64)
+            return PlanCore(prepared, variables);
+        // Each combination of condition values is a plan: a document with many of them gets
+        // its first few cached and is planned per request after that.
+        if (prepared.Plans.Count >= MaxPlansPerDocument && !prepared.Plans.ContainsKey(conditions))
+            return PlanCore(prepared, variables);
+        return prepared.Plans.GetOrAdd(conditions, static (_, state) => state.Self.PlanCore(state.Prepared, state.Variables), (Self: this, Prepared: prepared, Variables: variables));
+    }
+
+    private QueryPlan PlanCore(PreparedDocument prepared, JsonElement variables)
+    {
+        var operation = OperationNormalizer.Normalize(Supergraph, prepared.Document!, prepared.Operation!, name => ConditionValue(prepared, name, variables));
+        return _planner.Plan(operation);
+    }
+
+    private static bool ConditionValue(PreparedDocument prepared, string name, JsonElement variables)
+    {
+        if (variables.ValueKind == JsonValueKind.Object && variables.TryGetProperty(name, out var value))
+            return value.ValueKind == JsonValueKind.True;
+        var definition = prepared.Operation!.Variables?.Items.FirstOrDefault(v => v.Variable.Name.StringValue == name);
+        return definition?.DefaultValue is GraphQLBooleanValue { BoolValue: true };
+    }
+}

@@ -1,0 +1,82 @@
+using Federated.Gateway.Operations;
+using Federated.Gateway.Supergraph;
+using GraphQLParser.AST;
+
+namespace Federated.Gateway.Planning;
+
+public sealed partial class QueryPlanner
+{
+    private sealed partial class Run
+    {
+        /// <summary>
+        /// Whether the subgraph resolves the field where it stands. A field with @requires is
+        /// resolved only through <c>_entities</c>, with the required fields in the representation.
+        /// </summary>
+        private static bool Resolvable(string subgraph, FieldDef definition, SelectionSet? provided) =>
+            (definition.ResolvableIn(subgraph) && definition.SourceIn(subgraph)?.Requires is null)
+            || (provided is not null && ProvidedChildExists(provided, definition.Name));
+
+        private static bool ProvidedChildExists(SelectionSet provided, string name) =>
+            provided.Items.Any(i => i is FieldSelection f ? f.Name == name : i is InlineFragmentSelection g && ProvidedChildExists(g.SelectionSet, name));
+
+        private static SelectionSet? ProvidedChild(SelectionSet? provided, string name)
+        {
+            if (provided is null)
+                return null;
+            var items = new List<Selection>();
+            Gather(provided, name, items);
+            return items.Count == 0 ? null : new SelectionSet(provided.TypeName, items);
+
+            static void Gather(SelectionSet set, string name, List<Selection> items)
+            {
+                foreach (var item in set.Items)
+                {
+                    if (item is FieldSelection f && f.Name == name && f.SelectionSet is not null)
+                        items.AddRange(f.SelectionSet.Items);
+                    else if (item is InlineFragmentSelection g)
+                        Gather(g.SelectionSet, name, items);
+                }
+            }
+        }
+
+        private static SelectionSet? Merge(SelectionSet? a, SelectionSet? b) =>
+            a is null ? b : b is null ? a : new SelectionSet(a.TypeName, [.. a.Items, .. b.Items]);
+
+        /// <summary>How many fields of the selection <paramref name="subgraph"/> cannot resolve itself: an estimate of the extra fetches.</summary>
+        private int Missing(string subgraph, string typeName, SelectionSet? selection, SelectionSet? provided)
+        {
+            if (selection is null)
+                return 0;
+            var type = model.Type(typeName);
+            var missing = 0;
+            if (type.Kind == TypeKind.Object)
+            {
+                foreach (var field in selection.Collect(typeName, model))
+                    missing += MissingField(subgraph, field.Field, field.SelectionSet, provided);
+                return missing;
+            }
+            foreach (var item in selection.Items)
+            {
+                if (item is FieldSelection field)
+                    missing += MissingField(subgraph, field, field.SelectionSet, provided);
+                else if (item is InlineFragmentSelection fragment)
+                    missing += Missing(subgraph, fragment.TypeCondition ?? typeName, fragment.SelectionSet, provided);
+            }
+            return missing;
+        }
+
+        private int MissingField(string subgraph, FieldSelection field, SelectionSet? selection, SelectionSet? provided)
+        {
+            if (field.Definition is null)
+                return 0;
+            if (!Resolvable(subgraph, field.Definition, provided))
+                return 1;
+            return FieldCost(subgraph, field.Definition, selection, provided);
+        }
+
+        /// <summary>What resolving a field's selection in <paramref name="subgraph"/> leaves to other fetches, counting what it @provides there.</summary>
+        private int FieldCost(string subgraph, FieldDef definition, SelectionSet? selection, SelectionSet? parentProvided) =>
+            Missing(subgraph, definition.NamedTypeIn(subgraph), selection,
+                Merge(ProvidedChild(parentProvided, definition.Name), definition.SourceIn(subgraph)?.Provides));
+    }
+}

@@ -1,0 +1,85 @@
+using System.Text;
+using Federated.Gateway.Operations;
+using Federated.Gateway.Supergraph;
+using GraphQLParser.AST;
+
+namespace Federated.Gateway.Planning;
+
+public sealed partial class QueryPlanner
+{
+    private sealed partial class Run
+    {
+        private PlanNode? BuildRoot(bool isMutation)
+        {
+            var nodes = _roots.Select(Build).ToList();
+            if (nodes.Count == 0)
+                return null;
+            if (nodes.Count == 1)
+                return nodes[0];
+            return isMutation ? new SequenceNode(nodes) : new ParallelNode(nodes);
+        }
+
+        private PlanNode Build(FetchGroup group)
+        {
+            var fetch = ToFetch(group);
+            var plain = group.Children.Where(c => c.Dependencies.Count == 0).Select(Build).ToList();
+            // Groups with @requires wait for their parent's other children: their dependencies are among them.
+            var dependent = group.Children.Where(c => c.Dependencies.Count > 0).Select(Build).ToList();
+            if (plain.Count == 0 && dependent.Count == 0)
+                return fetch;
+            var sequence = new List<PlanNode> { fetch };
+            if (plain.Count > 0)
+                sequence.Add(plain.Count == 1 ? plain[0] : new ParallelNode(plain));
+            sequence.AddRange(dependent);
+            return new SequenceNode(sequence.SelectMany(n => n is SequenceNode inner ? inner.Nodes : [n]).ToList());
+        }
+
+        private FetchNode ToFetch(FetchGroup group)
+        {
+            var variables = new HashSet<string>();
+            var body = new StringBuilder();
+            if (group.MergePath is null)
+            {
+                group.Selection.Print(body, variables);
+            }
+            else
+            {
+                body.Append("{ _entities(representations: $representations) ");
+                group.Selection.Print(body, variables);
+                body.Append(" }");
+            }
+
+            var query = new StringBuilder(operation.Type == OperationType.Mutation && group.MergePath is null ? "mutation" : "query");
+            var definitions = operation.Definition.Variables?.Items.Where(v => variables.Contains(v.Variable.Name.StringValue)).ToList() ?? [];
+            if (group.MergePath is not null || definitions.Count > 0)
+            {
+                query.Append('(');
+                var first = true;
+                if (group.MergePath is not null)
+                {
+                    query.Append("$representations: [_Any!]!");
+                    first = false;
+                }
+                foreach (var definition in definitions)
+                {
+                    if (!first)
+                        query.Append(", ");
+                    first = false;
+                    query.Append('$').Append(definition.Variable.Name.StringValue).Append(": ").Append(SelectionPrinter.Print(definition.Type));
+                    if (definition.DefaultValue is not null)
+                        query.Append(" = ").Append(SelectionPrinter.Print(definition.DefaultValue));
+                }
+                query.Append(')');
+            }
+            query.Append(' ').Append(body);
+
+            List<RepresentationShape>? shapes = null;
+            if (group.MergePath is not null)
+                shapes = group.Shapes.Select(s => new RepresentationShape(
+                    s.Key, s.Value.TypenameOverride,
+                    s.Value.Fields.Count == 1 ? s.Value.Fields[0] : new SelectionSet(s.Value.Fields[0].TypeName, s.Value.Fields.SelectMany(f => f.Items).ToList()))).ToList();
+            return new FetchNode(group.Subgraph, query.ToString(), definitions.Select(d => d.Variable.Name.StringValue).ToList(), group.MergePath, shapes,
+                group.MergePath is null ? group.Selection.ResponseKeys.ToList() : null);
+        }
+    }
+}

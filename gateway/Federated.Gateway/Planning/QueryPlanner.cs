@@ -1,0 +1,208 @@
+using Federated.Gateway.Operations;
+using Federated.Gateway.Supergraph;
+using GraphQLParser.AST;
+
+namespace Federated.Gateway.Planning;
+
+/// <summary>
+/// Turns a normalized operation into a <see cref="QueryPlan"/>. Fields stay in the subgraph
+/// that is already fetching their parent while it can resolve them; otherwise the planner
+/// jumps to another subgraph through an entity key, one <c>_entities</c> fetch per subgraph
+/// and path. Among subgraphs that share a field it picks the one needing fewest fetches.
+/// </summary>
+public sealed partial class QueryPlanner(SupergraphModel supergraph)
+{
+    public QueryPlan Plan(NormalizedOperation operation) => new Run(supergraph, operation).Plan();
+
+    /// <param name="Reserved">Response keys the client's selection here gives to other fields: the planner's own fields (keys, requirements) take an alias there.</param>
+    /// <param name="Internal">Whether the fields being planned are the planner's own (requirements), not the client's.</param>
+    private readonly record struct Context(FetchGroup Group, SubgraphSelection Target, string[] Path, SelectionSet? Provided, HashSet<string>? Reserved = null, bool Internal = false)
+    {
+        public string Subgraph => Group.Subgraph;
+
+        /// <summary>The nearest object the position can be fetched again from: the query root or an entity.</summary>
+        public Anchor? Anchor { get; init; }
+
+        /// <summary>The fields from <see cref="Anchor"/> down to the position (value types only).</summary>
+        public ChainLink? Chain { get; init; }
+    }
+
+    internal const string InternalPrefix = "__fed_";
+
+    private sealed record Anchor(Context Context, TypeDef Type, bool IsRoot);
+
+    private sealed record ChainLink(ChainLink? Parent, CollectedField Field, FieldDef Definition);
+
+    private sealed partial class Run(SupergraphModel model, NormalizedOperation operation)
+    {
+        private readonly List<FetchGroup> _roots = [];
+        // The alias a planner-added field got, by the field set's field and the path of its parent object.
+        private readonly Dictionary<(FieldSelection Field, string Path), string> _aliases = new();
+        private List<FetchGroup>? _recording;
+        private int _nextId;
+        private bool _introspection;
+
+        public QueryPlan Plan()
+        {
+            var rootType = model.Type(operation.RootType);
+            var isMutation = operation.Type == OperationType.Mutation;
+            foreach (var field in operation.SelectionSet.Collect(rootType.Name, model))
+            {
+                if (field.Field.IsTypename)
+                    continue;
+                if (field.Field.IsIntrospection)
+                {
+                    _introspection = true;
+                    continue;
+                }
+                var definition = field.Field.Definition!;
+                var candidates = definition.ResolvingSubgraphs().ToList();
+                if (candidates.Count == 0)
+                    throw new PlanningException($"No subgraph resolves {rootType.Name}.{definition.Name}.");
+                FetchGroup group;
+                if (isMutation)
+                {
+                    // Mutation fields run one after another: a new fetch whenever the subgraph changes.
+                    var last = _roots.Count > 0 ? _roots[^1] : null;
+                    group = last is not null && candidates.Contains(last.Subgraph) ? last : NewRoot(Cheapest(candidates, definition, field.SelectionSet));
+                }
+                else
+                {
+                    group = _roots.FirstOrDefault(g => candidates.Contains(g.Subgraph)) is { } existing
+                            && FieldCost(existing.Subgraph, definition, field.SelectionSet, null) <= candidates.Min(c => FieldCost(c, definition, field.SelectionSet, null))
+                        ? existing
+                        : RootFor(Cheapest(candidates, definition, field.SelectionSet));
+                }
+                // Query fields may be fetched again from another subgraph to reach value-type fields; mutations never.
+                var anchor = isMutation ? null : new Anchor(default, rootType, IsRoot: true);
+                PlanFieldHere(new Context(group, group.Selection, [], null) { Anchor = anchor }, field);
+            }
+            return new QueryPlan(operation, BuildRoot(isMutation), _introspection);
+        }
+
+        private FetchGroup NewRoot(string subgraph)
+        {
+            var group = new FetchGroup(_nextId++, subgraph, null, null);
+            _roots.Add(group);
+            return group;
+        }
+
+        private FetchGroup RootFor(string subgraph) => _roots.FirstOrDefault(g => g.Subgraph == subgraph) ?? NewRoot(subgraph);
+
+        private string Cheapest(List<string> candidates, FieldDef definition, SelectionSet? selection) =>
+            candidates.OrderBy(c => FieldCost(c, definition, selection, null)).First();
+
+        private void PlanSelection(Context context, string typeName, SelectionSet selection)
+        {
+            if (!context.Internal)
+                context = context with { Reserved = selection.ReservedKeys() };
+            var type = model.Type(typeName);
+            if (type.Kind == TypeKind.Object)
+            {
+                foreach (var field in selection.Collect(typeName, model))
+                    PlanField(context, type, field);
+            }
+            else
+            {
+                PlanAbstract(context, type, selection);
+            }
+        }
+
+        private void PlanField(Context context, TypeDef parent, CollectedField field)
+        {
+            if (field.Field.IsTypename)
+            {
+                context.Target.AddField("__typename", field.Field.Alias, null, false);
+                return;
+            }
+            var definition = field.Field.Definition!;
+            if (Resolvable(context.Subgraph, definition, context.Provided))
+            {
+                // A shared field whose subtree this subgraph cannot finish may be cheaper elsewhere.
+                var here = FieldCost(context.Subgraph, definition, field.SelectionSet, context.Provided);
+                if (here > 0 && parent.IsEntity)
+                {
+                    var better = definition.ResolvingSubgraphs()
+                        .Where(s => s != context.Subgraph)
+                        .Select(s => (Subgraph: s, Cost: 1 + FieldCost(s, definition, field.SelectionSet, null)))
+                        .Where(c => c.Cost < here && FindKey(context, parent, c.Subgraph) is not null)
+                        .OrderBy(c => c.Cost)
+                        .Select(c => c.Subgraph)
+                        .FirstOrDefault();
+                    if (better is not null)
+                    {
+                        Jump(context, parent, better, field);
+                        return;
+                    }
+                }
+                PlanFieldHere(context, field);
+                return;
+            }
+
+            if (FindJump(context, parent, definition) is { } target)
+            {
+                Jump(context, parent, target, field);
+                return;
+            }
+            // A field an @interfaceObject adds to an interface: reached through the interface's key.
+            foreach (var interfaceName in parent.Interfaces)
+            {
+                var iface = model.Type(interfaceName);
+                if (iface.IsEntity && iface.Fields.TryGetValue(definition.Name, out var interfaceField)
+                    && FindJump(context, iface, interfaceField) is { } interfaceTarget)
+                {
+                    Jump(context, iface, interfaceTarget, new CollectedField(field.ResponseKey, field.Field, field.SelectionSet), interfaceField);
+                    return;
+                }
+            }
+            if (Reroute(context, parent, field, definition))
+                return;
+            throw new PlanningException($"Cannot plan {parent.Name}.{definition.Name}: no subgraph resolving it can be reached from subgraph '{context.Subgraph}' through a key.");
+        }
+
+        /// <summary>Adds a field the context's subgraph resolves, and plans its selection from there.</summary>
+        private void PlanFieldHere(Context context, CollectedField field, FieldDef? definitionOverride = null)
+        {
+            var selection = field.Field;
+            var definition = definitionOverride ?? selection.Definition!;
+            var alias = context.Internal ? InternalAlias(context.Target, context.Reserved, selection, context.Path) : selection.Alias;
+            var child = context.Target.AddField(selection.Name, alias, selection.Arguments, field.SelectionSet is not null);
+            if (field.SelectionSet is null || child is null)
+                return;
+            var path = ChildPath(context.Path, alias ?? selection.Name, definition);
+            var provided = Merge(ProvidedChild(context.Provided, definition.Name), definition.SourceIn(context.Subgraph)?.Provides);
+            // The subgraph may type the field more narrowly (an object where the supergraph has a
+            // union): plan for its type, and fetch __typename for the completer.
+            var namedType = definition.NamedTypeIn(context.Subgraph);
+            if (namedType != definition.NamedType && model.Type(definition.NamedType).IsAbstract)
+                child.AddField("__typename", null, null, false);
+            var childContext = new Context(context.Group, child, path, provided, null, context.Internal);
+            var childType = model.Type(namedType);
+            if (childType.Kind == TypeKind.Object && childType.IsEntity)
+                childContext = childContext with { Anchor = new Anchor(childContext, childType, IsRoot: false) };
+            else if (childType.Kind == TypeKind.Object && context.Anchor is not null)
+                childContext = childContext with { Anchor = context.Anchor, Chain = new ChainLink(context.Chain, field, definition) };
+            PlanSelection(childContext, namedType, field.SelectionSet);
+        }
+
+        private static string[] ChildPath(string[] path, string responseKey, FieldDef? definition)
+        {
+            var depth = definition is null ? 0 : ListDepth(definition.Type);
+            var child = new string[path.Length + 1 + depth];
+            path.CopyTo(child, 0);
+            child[path.Length] = responseKey;
+            for (var i = path.Length + 1; i < child.Length; i++)
+                child[i] = "@";
+            return child;
+        }
+
+        private static int ListDepth(GraphQLType type) => type switch
+        {
+            GraphQLNonNullType nonNull => ListDepth(nonNull.Type),
+            GraphQLListType list => 1 + ListDepth(list.Type),
+            _ => 0,
+        };
+    }
+}
+
+public sealed class PlanningException(string message) : Exception(message);

@@ -1,0 +1,202 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Federated.Gateway.Execution;
+
+namespace Federated.Gateway.Tests.Execution;
+
+public class GatewayExecutorTests
+{
+    private const string ProductPage = """
+        query($id: ID!) { product(id: $id) { name rating { average } reviews(first: 3) { nodes { title author { name } } } } }
+        """;
+
+    private static FakeSubgraphs ProjectSubgraphs() => new FakeSubgraphs()
+        .On("catalog", _ => """{"data":{"product":{"name":"Kettle","__typename":"Product","id":"p1"}}}""")
+        .On("reviews", _ => """
+            {"data":{"_entities":[{"rating":{"average":4.5},"reviews":{"nodes":[
+              {"title":"Good","author":{"__typename":"User","id":"u1"}},
+              {"title":"Fine","author":{"__typename":"User","id":"u2"}},
+              {"title":"Again","author":{"__typename":"User","id":"u1"}}]}}]}}
+            """)
+        .On("users", body =>
+        {
+            var count = body["variables"]!["representations"]!.AsArray().Count;
+            return count == 2
+                ? """{"data":{"_entities":[{"name":"Ann"},{"name":"Bob"}]}}"""
+                : """{"errors":[{"message":"expected two representations"}]}""";
+        });
+
+    [Fact]
+    public async Task ProductPage_MergesThreeSubgraphsInSelectionOrder()
+    {
+        var subgraphs = ProjectSubgraphs();
+        var json = await FakeSubgraphs.RunAsync(subgraphs.Executor(TestSupergraphs.Project()), ProductPage, """{"id":"p1"}""");
+        Assert.Equal(FakeSubgraphs.Compact("""
+            {"data":{"product":{"name":"Kettle","rating":{"average":4.5},"reviews":{"nodes":[
+              {"title":"Good","author":{"name":"Ann"}},
+              {"title":"Fine","author":{"name":"Bob"}},
+              {"title":"Again","author":{"name":"Ann"}}]}}}}
+            """), json);
+    }
+
+    [Fact]
+    public async Task EntityFetch_SendsEachRepresentationOnce()
+    {
+        var subgraphs = ProjectSubgraphs();
+        await FakeSubgraphs.RunAsync(subgraphs.Executor(TestSupergraphs.Project()), ProductPage, """{"id":"p1"}""");
+        var users = subgraphs.Requests.Single(r => r.Subgraph == "users");
+        Assert.Equal("""[{"__typename":"User","id":"u1"},{"__typename":"User","id":"u2"}]""", users.Body["variables"]!["representations"]!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task Variables_OnlyThoseAFetchUsesAreForwarded()
+    {
+        var subgraphs = ProjectSubgraphs();
+        await FakeSubgraphs.RunAsync(subgraphs.Executor(TestSupergraphs.Project()),
+            "query($id: ID!, $n: Int) { product(id: $id) { name reviews(first: $n) { nodes { title } } } }", """{"id":"p1","n":2}""");
+        Assert.Equal("""{"id":"p1"}""", subgraphs.Requests.Single(r => r.Subgraph == "catalog").Body["variables"]!.ToJsonString());
+        var reviews = subgraphs.Requests.Single(r => r.Subgraph == "reviews").Body["variables"]!.AsObject();
+        Assert.Equal(["representations", "n"], reviews.Select(p => p.Key));
+    }
+
+    [Fact]
+    public async Task FailedSubgraph_GivesPartialDataNullsPropagatedAndAnError()
+    {
+        var subgraphs = ProjectSubgraphs()
+            .On("catalog", _ => """{"data":{"product":{"name":"Kettle"},"again":{"__typename":"Product","id":"p1"}}}""")
+            .OnHttp("users", _ => Task.FromResult(new HttpResponseMessage(HttpStatusCode.BadGateway)));
+        var json = JsonNode.Parse(await FakeSubgraphs.RunAsync(subgraphs.Executor(TestSupergraphs.Project()),
+            "query($id: ID!) { product(id: $id) { name } again: product(id: $id) { reviews(first: 3) { nodes { author { name } } } } }", """{"id":"p1"}"""))!;
+        // author: User! and name: String! are non-null, so the null climbs to the nullable product field.
+        Assert.Equal("""{"product":{"name":"Kettle"},"again":null}""", json["data"]!.ToJsonString());
+        Assert.Equal("SUBGRAPH_UNAVAILABLE", json["errors"]![0]!["extensions"]!["code"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task SlowSubgraph_TimesOutWithAnError()
+    {
+        var subgraphs = ProjectSubgraphs().OnHttp("catalog", async _ =>
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            return FakeSubgraphs.Json("{}");
+        });
+        var json = JsonNode.Parse(await FakeSubgraphs.RunAsync(subgraphs.Executor(TestSupergraphs.Project(), TimeSpan.FromMilliseconds(100)),
+            "{ product(id: \"p1\") { name } }"))!;
+        Assert.Equal("""{"product":null}""", json["data"]!.ToJsonString());
+        Assert.Contains("100 ms", json["errors"]![0]!["message"]!.GetValue<string>());
+        Assert.Equal("""["product"]""", json["errors"]![0]!["path"]!.ToJsonString());
+        Assert.Single(json["errors"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task EntityErrors_AreRepathedToEveryObjectTheyAnswer()
+    {
+        var subgraphs = ProjectSubgraphs().On("users", _ => """
+            {"data":{"_entities":[{"name":"Ann"},null]},"errors":[{"message":"gone","path":["_entities",1,"name"]}]}
+            """);
+        var json = JsonNode.Parse(await FakeSubgraphs.RunAsync(subgraphs.Executor(TestSupergraphs.Project()), ProductPage, """{"id":"p1"}"""))!;
+        Assert.Equal("""["product","reviews","nodes",1,"author","name"]""", json["errors"]![0]!["path"]!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task ValidationError_IsARequestErrorWithoutData()
+    {
+        var json = JsonNode.Parse(await FakeSubgraphs.RunAsync(new FakeSubgraphs().Executor(TestSupergraphs.Project()), "{ product(id: 1) { nope } }"))!;
+        Assert.Null(json["data"]);
+        Assert.Equal("""[{"line":1,"column":20}]""", json["errors"]![0]!["locations"]!.ToJsonString());
+
+        var syntax = JsonNode.Parse(await FakeSubgraphs.RunAsync(new FakeSubgraphs().Executor(TestSupergraphs.Project()), "{ product("))!;
+        Assert.Equal("GRAPHQL_PARSE_FAILED", syntax["errors"]![0]!["extensions"]!["code"]!.GetValue<string>());
+        Assert.NotNull(syntax["errors"]![0]!["locations"]);
+    }
+
+    [Fact]
+    public async Task Introspection_IsAnsweredLocally_BesideSubgraphFields()
+    {
+        var subgraphs = ProjectSubgraphs();
+        var json = JsonNode.Parse(await FakeSubgraphs.RunAsync(subgraphs.Executor(TestSupergraphs.Project()),
+            "{ __typename __schema { queryType { name } } t: __type(name: \"Product\") { name } product(id: \"p1\") { name __typename } }"))!;
+        Assert.Equal("""{"__typename":"Query","__schema":{"queryType":{"name":"Query"}},"t":{"name":"Product"},"product":{"name":"Kettle","__typename":"Product"}}""",
+            json["data"]!.ToJsonString());
+        Assert.DoesNotContain("join__", await FakeSubgraphs.RunAsync(subgraphs.Executor(TestSupergraphs.Project()), "{ __schema { types { name } } }"));
+    }
+
+    [Fact]
+    public async Task Headers_AreForwardedToSubgraphs()
+    {
+        var subgraphs = ProjectSubgraphs();
+        await FakeSubgraphs.RunAsync(subgraphs.Executor(TestSupergraphs.Project()), "{ product(id: \"p1\") { name } }", null,
+            new ForwardedHeaders("Bearer abc", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", "de-DE", "10.1.2.3", "cart-7"));
+        var request = subgraphs.Requests.Single().Request;
+        Assert.Equal("cart-7", request.Headers.GetValues("X-Cart-Id").Single());
+        Assert.Equal("10.1.2.3", request.Headers.GetValues("X-Forwarded-For").Single());
+        Assert.Equal("Bearer abc", request.Headers.Authorization!.ToString());
+        Assert.Equal("de-DE", request.Headers.AcceptLanguage.ToString());
+        Assert.True(request.Headers.Contains("traceparent"));
+    }
+
+    [Fact]
+    public async Task UnreadableSubgraphResponse_FailsOnlyThatFetch()
+    {
+        var subgraphs = ProjectSubgraphs().On("reviews", _ => """{"data":{"_entities":[{"rating":{"average":1},"rating":{"average":2}}]},"errors":[{"message":"x","path":[1,"_entities"]}]}""");
+        var json = JsonNode.Parse(await FakeSubgraphs.RunAsync(subgraphs.Executor(TestSupergraphs.Project()),
+            "{ product(id: \"p1\") { name rating { average } } }"))!;
+        Assert.Equal("""{"product":null}""", json["data"]!.ToJsonString());
+        Assert.Contains(json["errors"]!.AsArray(), e => e!["extensions"]?["code"]?.GetValue<string>() == "SUBGRAPH_INVALID_RESPONSE");
+    }
+
+    [Fact]
+    public async Task ClientThatLeaves_CancelsTheSubgraphRequests()
+    {
+        var cancelled = new TaskCompletionSource();
+        var subgraphs = ProjectSubgraphs().OnHttp("catalog", async (_, cancellationToken) =>
+        {
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                cancelled.SetResult();
+                throw;
+            }
+            return FakeSubgraphs.Json("{}");
+        });
+        using var client = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
+        using var variables = System.Text.Json.JsonDocument.Parse("{}");
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => subgraphs.Executor(TestSupergraphs.Project())
+            .ExecuteAsync(new GatewayRequest("{ product(id: 1) { name } }", null, variables.RootElement), ForwardedHeaders.None, client.Token));
+        await cancelled.Task.WaitAsync(TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task NullInANonNullPlace_WithoutASubgraphError_GetsTheSpecsError()
+    {
+        var subgraphs = ProjectSubgraphs().On("users", _ => """{"data":{"_entities":[{"name":"Ann"},{"name":null}]}}""");
+        var json = JsonNode.Parse(await FakeSubgraphs.RunAsync(subgraphs.Executor(TestSupergraphs.Project()), ProductPage, """{"id":"p1"}"""))!;
+        Assert.Equal("""{"product":null}""", json["data"]!.ToJsonString());
+        var error = Assert.Single(json["errors"]!.AsArray())!;
+        Assert.Equal("Cannot return null for non-nullable field User.name.", error["message"]!.GetValue<string>());
+        Assert.Equal("""["product","reviews","nodes",1,"author","name"]""", error["path"]!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task FailedFetch_ExplainsTheFirstNullItCausesOnce()
+    {
+        var subgraphs = ProjectSubgraphs().OnHttp("users", _ => Task.FromResult(new HttpResponseMessage(HttpStatusCode.BadGateway)));
+        var json = JsonNode.Parse(await FakeSubgraphs.RunAsync(subgraphs.Executor(TestSupergraphs.Project()), ProductPage, """{"id":"p1"}"""))!;
+        var errors = json["errors"]!.AsArray();
+        Assert.Equal(2, errors.Count);
+        Assert.Equal("SUBGRAPH_UNAVAILABLE", errors[0]!["extensions"]!["code"]!.GetValue<string>());
+        Assert.Equal("""["product","reviews","nodes",0,"author","name"]""", errors[1]!["path"]!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task DeeplyNestedDocument_IsARequestError()
+    {
+        var query = string.Concat(Enumerable.Repeat("{ a ", 500)) + string.Concat(Enumerable.Repeat("}", 500));
+        var json = JsonNode.Parse(await FakeSubgraphs.RunAsync(new FakeSubgraphs().Executor(TestSupergraphs.Project()), query))!;
+        Assert.Null(json["data"]);
+        Assert.Equal("GRAPHQL_PARSE_FAILED", json["errors"]![0]!["extensions"]!["code"]!.GetValue<string>());
+    }
+}
