@@ -78,8 +78,10 @@ for entry in $FEDERATED_SUBGRAPHS; do
   wait_ready "${entry%%=*}" "http://$FEDERATED_HOST:${entry##*=}/health/ready"
 done
 
-start gateway "$REPO/gateway/reference/run.sh" "$REPO/schema/supergraph.graphql"
-wait_ready gateway "http://$FEDERATED_HOST:$FEDERATED_GATEWAY_PORT/readiness"
+# The .NET gateway (gateway/Federated.Gateway); the reference gateway (gateway/reference)
+# serves the tests and benchmarks only.
+start gateway "$REPO/gateway/Federated.Gateway/run.sh" "$REPO/schema/supergraph.graphql"
+wait_ready gateway "http://$FEDERATED_HOST:$FEDERATED_GATEWAY_PORT/health"
 echo "run: the graph is ready at http://$FEDERATED_HOST:$FEDERATED_GATEWAY_PORT/graphql (Ctrl+C stops everything)"
 
 # Run until a process exits or a signal arrives.

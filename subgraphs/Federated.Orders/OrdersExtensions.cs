@@ -38,6 +38,8 @@ public static class OrdersExtensions
         builder.Services.AddScoped<FraudRules>();
         builder.Services.AddScoped<OrderPlacement>();
         builder.Services.AddHostedService<OrderRecovery>();
+        // The recovery sweep queries every few seconds; its SQL is not news.
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Warning);
         builder.AddSubgraph<OrdersQuery>(ServiceName, typeof(OrdersMutation));
         return builder;
     }
