@@ -9,9 +9,9 @@ namespace Federated.Tests.Infrastructure;
 
 /// <summary>
 /// Starts the system once for all tests: the local stores (eng/stack.sh), fresh test databases,
-/// every subgraph as a child process on a free loopback port, and the reference gateway over
-/// the committed supergraph, pointed at those ports. A service that cannot start does not stop
-/// the others: its tests fail with the reason and the tail of its log.
+/// every subgraph as a child process on a free loopback port, and both gateways (the reference
+/// gateway and the .NET gateway) over the committed supergraph, pointed at those ports. A service
+/// that cannot start does not stop the others: its tests fail with the reason and the tail of its log.
 /// </summary>
 public sealed partial class FederatedStack : IAsyncLifetime
 {
@@ -150,7 +150,7 @@ public sealed partial class FederatedStack : IAsyncLifetime
         // Ports first: a subgraph that calls another (orders calls the catalog) learns its URL.
         var baseUrls = present.ToDictionary(s => s.Name, _ => new Uri($"http://{Settings.Host}:{FreePort()}/"));
         await Task.WhenAll(present.Select(s => StartSubgraphAsync(s, baseUrls)));
-        await StartGatewayAsync();
+        await Task.WhenAll(StartGatewayAsync(), StartDotnetGatewayAsync());
     }
 
     private async Task StartSubgraphAsync(Subgraph subgraph, IReadOnlyDictionary<string, Uri> baseUrls)
@@ -200,25 +200,67 @@ public sealed partial class FederatedStack : IAsyncLifetime
         }
 
         var baseUrl = new Uri($"http://{Settings.Host}:{FreePort()}/");
-        var environment = new Dictionary<string, string>
+        var environment = await SubgraphUrlsAsync(supergraph);
+        environment["FEDERATED_GATEWAY_HOST"] = Settings.Host;
+        environment["FEDERATED_GATEWAY_PORT"] = baseUrl.Port.ToString(CultureInfo.InvariantCulture);
+        environment["FEDERATED_GATEWAY_LOG_LEVEL"] = "warn";
+
+        var process = Start(ServiceNames.Gateway, "bash", [RepoPaths.InRepo("gateway", "reference", "run.sh"), supergraph], RepoPaths.Root, environment);
+        await WaitUntilReadyAsync(ServiceNames.Gateway, process, new Uri(baseUrl, "readiness"), GatewayStartTimeout, baseUrl);
+    }
+
+    /// <summary>The .NET gateway, from its build output, over the same supergraph and subgraphs as the reference gateway.</summary>
+    private async Task StartDotnetGatewayAsync()
+    {
+        var supergraph = RepoPaths.InRepo("schema", "supergraph.graphql");
+        if (!File.Exists(supergraph))
         {
-            ["FEDERATED_GATEWAY_HOST"] = Settings.Host,
-            ["FEDERATED_GATEWAY_PORT"] = baseUrl.Port.ToString(CultureInfo.InvariantCulture),
-            ["FEDERATED_GATEWAY_LOG_LEVEL"] = "warn",
-        };
-        // Every subgraph of the supergraph is redirected: to its test instance, or, when that is not
-        // running, to a closed port, so that no request ever reaches a development instance.
+            _unavailable[ServiceNames.DotnetGateway] = "schema/supergraph.graphql does not exist: run eng/compose.sh.";
+            return;
+        }
+        if (!File.Exists(RepoPaths.GatewayAssembly))
+        {
+            _unavailable[ServiceNames.DotnetGateway] = $"{RepoPaths.GatewayAssembly} does not exist: build tests/Federated.Tests (it builds the gateway).";
+            return;
+        }
+
+        var baseUrl = new Uri($"http://{Settings.Host}:{FreePort()}/");
+        var environment = await SubgraphUrlsAsync(supergraph);
+        environment["FEDERATED_SUPERGRAPH"] = supergraph;
+        environment["FEDERATED_GATEWAY_HOST"] = Settings.Host;
+        environment["FEDERATED_GATEWAY_PORT"] = baseUrl.Port.ToString(CultureInfo.InvariantCulture);
+        // Production, as the subgraphs: what clients see, with no exception details and no query plans.
+        environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        environment["DOTNET_ENVIRONMENT"] = "Production";
+        environment["Logging__LogLevel__Default"] = "Warning";
+        // Tokens are verified as the reference gateway verifies them (gateway/reference/run.sh exports the same three).
+        environment["FEDERATED_IDENTITY_PUBLIC_KEY_FILE"] = Settings.Identity.PublicKeyFile;
+        environment["FEDERATED_IDENTITY_ISSUER"] = Settings.Identity.Issuer;
+        environment["FEDERATED_IDENTITY_AUDIENCE"] = Settings.Identity.Audience;
+
+        var process = Start(ServiceNames.DotnetGateway, "dotnet", [RepoPaths.GatewayAssembly], RepoPaths.InRepo("gateway", "Federated.Gateway"), environment);
+        await WaitUntilReadyAsync(ServiceNames.DotnetGateway, process, new Uri(baseUrl, "health"), GatewayStartTimeout, baseUrl);
+    }
+
+    /// <summary>
+    /// FEDERATED_SUBGRAPH_URL_NAME for every subgraph of the supergraph: its test instance, or, when that
+    /// is not running, a closed port, so that no request ever reaches a development instance.
+    /// </summary>
+    private async Task<Dictionary<string, string>> SubgraphUrlsAsync(string supergraph)
+    {
+        var environment = new Dictionary<string, string>();
         foreach (Match match in JoinGraphName().Matches(await File.ReadAllTextAsync(supergraph)))
         {
             var name = match.Groups[1].Value;
-            var url = _baseUrls.TryGetValue(name, out var subgraphUrl)
+            Uri? subgraphUrl;
+            lock (_gate)
+                _baseUrls.TryGetValue(name, out subgraphUrl);
+            var url = subgraphUrl is not null
                 ? new Uri(subgraphUrl, "graphql").ToString()
                 : $"http://{Settings.Host}:{ClosedPort}/graphql";
             environment[$"FEDERATED_SUBGRAPH_URL_{Regex.Replace(name.ToUpperInvariant(), "[^A-Z0-9]", "_")}"] = url;
         }
-
-        var process = Start(ServiceNames.Gateway, "bash", [RepoPaths.InRepo("gateway", "reference", "run.sh"), supergraph], RepoPaths.Root, environment);
-        await WaitUntilReadyAsync(ServiceNames.Gateway, process, new Uri(baseUrl, "readiness"), GatewayStartTimeout, baseUrl);
+        return environment;
     }
 
     private ChildProcess Start(string name, string fileName, string[] arguments, string workingDirectory, Dictionary<string, string> environment)

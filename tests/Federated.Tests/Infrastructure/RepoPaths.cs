@@ -15,6 +15,9 @@ public static class RepoPaths
     public static string SubgraphAssembly(string project) =>
         Path.Combine(Subgraph(project), "bin", Configuration, "net10.0", project + ".dll");
 
+    public static string GatewayAssembly =>
+        Path.Combine(Root, "gateway", "Federated.Gateway", "bin", Configuration, "net10.0", "Federated.Gateway.dll");
+
     public static string InRepo(params string[] parts) => Path.Combine([Root, .. parts]);
 
     private static string FindRoot()

@@ -13,7 +13,10 @@ public static partial class ServiceNames
     public const string Users = "users";
     public const string Orders = "orders";
     public const string Reviews = "reviews";
+    /// <summary>The reference gateway (Hive Gateway).</summary>
     public const string Gateway = "gateway";
+    /// <summary>The project's own gateway, gateway/Federated.Gateway.</summary>
+    public const string DotnetGateway = "dotnet-gateway";
 
     public static readonly IReadOnlyList<Subgraph> Subgraphs = ReadSubgraphs();
 

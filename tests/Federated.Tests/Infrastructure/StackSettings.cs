@@ -21,10 +21,13 @@ public sealed record StackSettings(string Host, int PostgresPort, string Postgre
             throw new InvalidOperationException($"Cannot read eng/services.env (exit {exitCode}):\n{output}");
         var identity = new IdentitySettings(values[4], values[5],
             SigningKey: await File.ReadAllTextAsync(values[6]), PublicKey: await File.ReadAllTextAsync(values[7]),
-            ServiceSigningKey: await File.ReadAllTextAsync(values[8]), ServicePublicKey: await File.ReadAllTextAsync(values[9]));
+            ServiceSigningKey: await File.ReadAllTextAsync(values[8]), ServicePublicKey: await File.ReadAllTextAsync(values[9]),
+            PublicKeyFile: values[7]);
         return new StackSettings(values[0], int.Parse(values[1]), values[2], int.Parse(values[3]), identity);
     }
 }
 
-/// <summary>Who issues access tokens, for whom, and the (development) key pairs of user and service tokens.</summary>
-public sealed record IdentitySettings(string Issuer, string Audience, string SigningKey, string PublicKey, string ServiceSigningKey, string ServicePublicKey);
+/// <summary>Who issues access tokens, for whom, and the (development) key pairs of user and service tokens.
+/// The public key's file is for the gateways, which read the key themselves.</summary>
+public sealed record IdentitySettings(string Issuer, string Audience, string SigningKey, string PublicKey, string ServiceSigningKey, string ServicePublicKey,
+    string PublicKeyFile);
