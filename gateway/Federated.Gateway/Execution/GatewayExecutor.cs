@@ -21,6 +21,9 @@ public sealed record GatewayRequest(string Query, string? OperationName, JsonEle
 public sealed class GatewayExecutor(SupergraphModel supergraph, PlanExecutor executor, int cacheSize = 1024)
 {
     private const int MaxPlansPerDocument = 16;
+    private const string ParseFailed = "GRAPHQL_PARSE_FAILED";
+    // A valid document whose operation to run cannot be told: Apollo's code, which the reference gateway uses too.
+    private const string OperationResolutionFailure = "OPERATION_RESOLUTION_FAILURE";
     private static readonly GraphQLSerializer Serializer = new();
     // Locations are kept: validation errors point into the client's document.
     private static readonly ParserOptions ParserOptions = new() { Ignore = IgnoreOptions.Comments };
@@ -43,7 +46,7 @@ public sealed class GatewayExecutor(SupergraphModel supergraph, PlanExecutor exe
                 Executed = false,
                 Errors =
                 [
-                    GatewayError.Coded(prepared.Error, prepared.Document is null ? "GRAPHQL_PARSE_FAILED" : "GRAPHQL_VALIDATION_FAILED") with
+                    GatewayError.Coded(prepared.Error, prepared.ErrorCode ?? "GRAPHQL_VALIDATION_FAILED") with
                     {
                         Locations = prepared.ErrorLocation is { } location ? [location] : null,
                     },
@@ -90,10 +93,12 @@ public sealed class GatewayExecutor(SupergraphModel supergraph, PlanExecutor exe
         return new GatewayResult { Executed = true, State = state, Plan = plan, DataIsNull = !complete, Errors = state.Errors };
     }
 
+    // A variable's value that does not fit its type is the client's input, as the subgraphs and
+    // Apollo Server report it; everything else the rules find is a validation failure.
     private static GatewayResult InvalidRequest(IValidationResult validation) => new()
     {
         Executed = false,
-        Errors = validation.Errors.Select(e => GatewayError.Coded(e.Message, "GRAPHQL_VALIDATION_FAILED") with
+        Errors = validation.Errors.Select(e => GatewayError.Coded(e.Message, e is InvalidVariableError ? "BAD_USER_INPUT" : "GRAPHQL_VALIDATION_FAILED") with
         {
             Locations = e.Locations?.Select(l => (l.Line, l.Column)).ToList(),
         }).ToList(),
@@ -111,30 +116,34 @@ public sealed class GatewayExecutor(SupergraphModel supergraph, PlanExecutor exe
         }
         catch (GraphQLSyntaxErrorException ex)
         {
-            return new PreparedDocument(null, null, $"Syntax error: {ex.Description}", []) { ErrorLocation = (ex.Location.Line, ex.Location.Column) };
+            return new PreparedDocument(null, null, $"Syntax error: {ex.Description}", []) { ErrorLocation = (ex.Location.Line, ex.Location.Column), ErrorCode = ParseFailed };
         }
         catch (GraphQLMaxDepthExceededException)
         {
-            return new PreparedDocument(null, null, "The document is nested too deeply.", []);
+            return new PreparedDocument(null, null, "The document is nested too deeply.", []) { ErrorCode = ParseFailed };
         }
         var operations = document.Definitions.OfType<GraphQLOperationDefinition>().ToList();
         GraphQLOperationDefinition? operation;
         string? error = null;
+        string? code = null;
         if (operationName is null)
         {
             operation = operations.Count == 1 ? operations[0] : null;
             if (operation is null)
+            {
                 error = operations.Count == 0 ? "The document has no operation." : "The document has several operations: operationName is required.";
+                code = operations.Count == 0 ? null : OperationResolutionFailure;
+            }
         }
         else
         {
             operation = operations.FirstOrDefault(o => o.Name?.StringValue == operationName);
             if (operation is null)
-                error = $"Unknown operation named '{operationName}'.";
+                (error, code) = ($"Unknown operation named '{operationName}'.", OperationResolutionFailure);
         }
         if (operation?.Operation == OperationType.Subscription)
             error = "Subscriptions are not supported by this gateway.";
-        return new PreparedDocument(document, error is null ? operation : null, error, OperationNormalizer.ConditionVariables(document));
+        return new PreparedDocument(document, error is null ? operation : null, error, OperationNormalizer.ConditionVariables(document)) { ErrorCode = code };
     }
 
     private QueryPlan PlanFor(PreparedDocument prepared, JsonElement variables)

@@ -15,6 +15,8 @@ public sealed class PreparedDocument(GraphQLDocument? document, GraphQLOperation
     /// <summary>Why the document cannot run (syntax, or no such operation); null when it can.</summary>
     public string? Error { get; } = error;
     public IReadOnlyList<string> ConditionVariables { get; } = conditionVariables;
+    /// <summary>The error's <c>extensions.code</c>, when there is an error.</summary>
+    public string? ErrorCode { get; init; }
     /// <summary>Where a syntax error is, when there is one.</summary>
     public (int Line, int Column)? ErrorLocation { get; init; }
     /// <summary>Set once GraphQL.NET's validation rules passed; later requests only check their variables.</summary>

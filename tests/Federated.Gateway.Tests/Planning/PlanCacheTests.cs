@@ -39,7 +39,7 @@ public class PlanCacheTests
         const string query = "query($id: ID!) { product(id: $id) { name } }";
         Assert.Contains("Kettle", await FakeSubgraphs.RunAsync(executor, query, """{"id":"p1"}"""));
         var refused = await FakeSubgraphs.RunAsync(executor, query, """{"id":{"no":1}}""");
-        Assert.Contains("GRAPHQL_VALIDATION_FAILED", refused);
+        Assert.Contains("BAD_USER_INPUT", refused);
         Assert.Single(subgraphs.Requests);
     }
 }
