@@ -6,6 +6,7 @@ using Federated.Orders.Carts;
 using Federated.Orders.Catalog;
 using Federated.Orders.Checkout;
 using Federated.Orders.Data;
+using Federated.Orders.Fulfillment;
 using Federated.Orders.Orders;
 using Federated.Orders.Payments;
 
@@ -37,7 +38,9 @@ public static class OrdersExtensions
         builder.Services.AddStartupTask<SimulatedPaymentProvider>();
         builder.Services.AddScoped<FraudRules>();
         builder.Services.AddScoped<OrderPlacement>();
-        builder.Services.AddHostedService<OrderRecovery>();
+        builder.Services.AddSingleton<OrderRecovery>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<OrderRecovery>());
+        builder.Services.AddHostedService<FulfillmentWorker>();
         // The recovery sweep queries every few seconds; its SQL is not news.
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Warning);
         builder.AddSubgraph<OrdersQuery>(ServiceName, typeof(OrdersMutation));

@@ -61,6 +61,19 @@ public sealed class CatalogClient(HttpClient http, ServiceTokenIssuer tokens)
         throw new InvalidOperationException($"The catalog refused the reservation of {orderId}: {payload.GetRawText()}");
     }
 
+    /// <summary>Where an order's units are held: (SKU, fulfillment center, quantity); empty when nothing is held.</summary>
+    public async Task<IReadOnlyList<(string Sku, string Center, int Quantity)>> ReservationAsync(string orderId, CancellationToken cancellationToken)
+    {
+        var data = await PostAsync("""
+            query($orderId: ID!) { reservation(orderId: $orderId) { status lines { sku fulfillmentCenter quantity } } }
+            """, new { orderId }, cancellationToken);
+        var reservation = data.GetProperty("reservation");
+        if (reservation.ValueKind != JsonValueKind.Object)
+            return [];
+        return [.. reservation.GetProperty("lines").EnumerateArray()
+            .Select(l => (l.GetProperty("sku").GetString()!, l.GetProperty("fulfillmentCenter").GetString()!, l.GetProperty("quantity").GetInt32()))];
+    }
+
     /// <summary>Gives an order's stock back; harmless when it holds none (a later reserve of it is then refused).</summary>
     public Task ReleaseAsync(string orderId, CancellationToken cancellationToken) =>
         FinishAsync("releaseStock", orderId, cancellationToken);

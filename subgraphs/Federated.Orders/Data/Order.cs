@@ -44,6 +44,7 @@ public sealed class Order
     public DateTimeOffset UpdatedAt { get; set; }
     public List<OrderLine> Lines { get; set; } = [];
     public Payment? Payment { get; set; }
+    public List<Shipment> Shipments { get; set; } = [];
 
     /// <summary>PostgreSQL's row version: two writers of one order cannot both win.</summary>
     public uint Version { get; set; }
@@ -88,4 +89,31 @@ public sealed class Payment
     public string? ChallengeId { get; set; }
     public string? DeclineReason { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
+}
+
+public enum ShipmentStatus { Packed, InTransit, Delivered, Cancelled }
+
+/// <summary>One parcel of an order, from one fulfillment center.</summary>
+public sealed class Shipment
+{
+    public string Id { get; set; } = "";
+    public string OrderId { get; set; } = "";
+    public string FulfillmentCenter { get; set; } = "";
+    public string Carrier { get; set; } = "";
+    public string Service { get; set; } = "";
+    public string? TrackingNumber { get; set; }
+    public ShipmentStatus Status { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public List<ShipmentEvent> Events { get; set; } = [];
+}
+
+/// <summary>What happened to a parcel, in order: picked, packed, shipped, delivered.</summary>
+public sealed class ShipmentEvent
+{
+    public string ShipmentId { get; set; } = "";
+    public int Sequence { get; set; }
+    public ShipmentStatus Status { get; set; }
+    public string Description { get; set; } = "";
+    public string Location { get; set; } = "";
+    public DateTimeOffset OccurredAt { get; set; }
 }

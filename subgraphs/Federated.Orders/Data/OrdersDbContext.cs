@@ -76,6 +76,7 @@ public sealed class OrdersDbContext(DbContextOptions<OrdersDbContext> options) :
             });
             order.HasMany(o => o.Lines).WithOne().HasForeignKey(l => l.OrderId).OnDelete(DeleteBehavior.Cascade);
             order.HasOne(o => o.Payment).WithOne().HasForeignKey<Payment>(p => p.OrderId).OnDelete(DeleteBehavior.Cascade);
+            order.HasMany(o => o.Shipments).WithOne().HasForeignKey(s => s.OrderId).OnDelete(DeleteBehavior.Cascade);
         });
 
         model.Entity<OrderLine>(line =>
@@ -88,6 +89,29 @@ public sealed class OrdersDbContext(DbContextOptions<OrdersDbContext> options) :
             line.Property(l => l.UnitPrice).HasPrecision(12, 2);
             line.Property(l => l.Total).HasPrecision(12, 2);
             line.Property(l => l.CurrencyCode).HasMaxLength(3);
+        });
+
+        model.Entity<Shipment>(shipment =>
+        {
+            shipment.ToTable("shipments");
+            shipment.HasKey(s => s.Id);
+            shipment.Property(s => s.Id).HasMaxLength(64);
+            shipment.Property(s => s.OrderId).HasMaxLength(64);
+            shipment.Property(s => s.FulfillmentCenter).HasMaxLength(32);
+            shipment.Property(s => s.Carrier).HasMaxLength(40);
+            shipment.Property(s => s.Service).HasMaxLength(80);
+            shipment.Property(s => s.TrackingNumber).HasMaxLength(40);
+            shipment.Property(s => s.Status).HasConversion<string>().HasMaxLength(16);
+            shipment.HasMany(s => s.Events).WithOne().HasForeignKey(e => e.ShipmentId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        model.Entity<ShipmentEvent>(shipmentEvent =>
+        {
+            shipmentEvent.ToTable("shipment_events");
+            shipmentEvent.HasKey(e => new { e.ShipmentId, e.Sequence });
+            shipmentEvent.Property(e => e.Status).HasConversion<string>().HasMaxLength(16);
+            shipmentEvent.Property(e => e.Description).HasMaxLength(200);
+            shipmentEvent.Property(e => e.Location).HasMaxLength(100);
         });
 
         model.Entity<Payment>(payment =>

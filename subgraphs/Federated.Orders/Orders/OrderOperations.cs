@@ -1,7 +1,6 @@
 using Federated.Kit.Errors;
 using Federated.Kit.Identity;
 using Federated.Kit.Paging;
-using Federated.Orders.Catalog;
 using Federated.Orders.Data;
 using Federated.Orders.Payments;
 using GraphQL;
@@ -64,7 +63,7 @@ public static class OrderOperations
             });
 
         mutation.Field<NonNullGraphType<OrderPayloadType>>("cancelOrder")
-            .Description("Cancels an order that has not shipped: its stock is released and its payment voided (refunded if captured).")
+            .Description("Cancels an order before it is packed: its stock is released and its payment voided.")
             .Argument<NonNullGraphType<CancelOrderInputType>>("input")
             .ResolveAsync(async ctx =>
             {
@@ -78,15 +77,22 @@ public static class OrderOperations
                 if (order.Status is OrderStatus.Cancelled or OrderStatus.Refunded)
                     return new OrderPayload(order, []);
                 if (order.Status is not (OrderStatus.PaymentActionRequired or OrderStatus.OnHold or OrderStatus.Paid))
-                    return new OrderPayload(null, [new UserError(NotCancellable, "The order has shipped; return it instead.", ["input", "orderId"])]);
+                    return new OrderPayload(null, [new UserError(NotCancellable, "The order is already being packed or has shipped; return it instead.", ["input", "orderId"])]);
 
-                var voided = await services.GetRequiredService<IPaymentProvider>().VoidAsync(order.Id, CancellationToken.None);
-                await services.GetRequiredService<CatalogClient>().ReleaseAsync(order.Id, CancellationToken.None);
-                order.Payment!.Status = voided.Outcome == ProviderOutcome.Refunded ? PaymentStatus.Refunded : PaymentStatus.Voided;
-                order.Payment.UpdatedAt = services.GetRequiredService<TimeProvider>().GetUtcNow();
-                order.Status = voided.Outcome == ProviderOutcome.Refunded ? OrderStatus.Refunded : OrderStatus.Cancelled;
-                order.UpdatedAt = order.Payment.UpdatedAt;
-                await db.SaveChangesAsync(CancellationToken.None);
+                // Claim the cancellation first (the row version refuses it if fulfillment moved the
+                // order meanwhile), then settle: void and release are idempotent, and recovery
+                // settles a cancelled order whose settling did not finish.
+                order.Status = OrderStatus.Cancelled;
+                order.UpdatedAt = services.GetRequiredService<TimeProvider>().GetUtcNow();
+                try
+                {
+                    await db.SaveChangesAsync(CancellationToken.None);
+                }
+                catch (DbUpdateConcurrencyException)
+                {
+                    return new OrderPayload(null, [new UserError(NotCancellable, "The order changed meanwhile (it is being packed); return it instead.", ["input", "orderId"])]);
+                }
+                await services.GetRequiredService<OrderRecovery>().SettleCancellationAsync(db, order, CancellationToken.None);
                 return new OrderPayload(order, []);
             });
     }
@@ -106,7 +112,7 @@ public static class OrderOperations
                 var afterId = after is [_, var id] ? id : null;
                 await using var db = await ctx.RequestServices!.GetRequiredService<IDbContextFactory<OrdersDbContext>>().CreateDbContextAsync(ctx.CancellationToken);
                 var userId = ctx.Source.Id;
-                var query = db.Orders.AsNoTracking().Include(o => o.Lines).Include(o => o.Payment)
+                var query = db.Orders.AsNoTracking().Include(o => o.Lines).Include(o => o.Payment).Include(o => o.Shipments).ThenInclude(s => s.Events).AsSplitQuery()
                     .Where(o => o.UserId == userId && Visible.Contains(o.Status));
                 if (afterTime is { } at)
                     query = query.Where(o => o.PlacedAt < at || (o.PlacedAt == at && string.Compare(o.Id, afterId) > 0));
@@ -124,7 +130,8 @@ public static class OrderOperations
     /// <summary>The order, loaded for change, if the caller owns it or is an administrator.</summary>
     private static async Task<Order?> OwnOrderAsync(IResolveFieldContext ctx, OrdersDbContext db, string orderId)
     {
-        var order = await db.Orders.Include(o => o.Lines).Include(o => o.Payment).SingleOrDefaultAsync(o => o.Id == orderId, ctx.CancellationToken);
+        var order = await db.Orders.Include(o => o.Lines).Include(o => o.Payment).Include(o => o.Shipments).ThenInclude(s => s.Events)
+            .AsSplitQuery().SingleOrDefaultAsync(o => o.Id == orderId, ctx.CancellationToken);
         return order is not null && ctx.CurrentUser().IsSelfOrAdmin(order.UserId) ? order : null;
     }
 }

@@ -5,6 +5,7 @@ using Federated.Orders.Carts;
 using Federated.Orders.Catalog;
 using Federated.Orders.Checkout;
 using Federated.Orders.Data;
+using Federated.Orders.Fulfillment;
 using Federated.Orders.Payments;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -97,7 +98,7 @@ public sealed class OrderPlacement(
         try
         {
             var (reserved, shortages) = await catalog.ReserveAsync(order.Id, [.. order.Lines.Select(l => (l.Sku, l.Quantity))],
-                Fulfillment.PreferredCenters(order.ShippingAddress), cancellationToken);
+                Centers.PreferredCenters(order.ShippingAddress), cancellationToken);
             if (!reserved)
                 return await FailAsync(db, order, OutOfStock, string.Join(" ", shortages.Select(s => s.Message)), release: false, cancellationToken);
         }
@@ -217,10 +218,12 @@ public sealed class OrderPlacement(
     }
 
     public static async Task<Order> LoadAsync(OrdersDbContext db, string orderId, CancellationToken cancellationToken) =>
-        await db.Orders.Include(o => o.Lines.OrderBy(l => l.Position)).Include(o => o.Payment).SingleAsync(o => o.Id == orderId, cancellationToken);
+        await db.Orders.Include(o => o.Lines.OrderBy(l => l.Position)).Include(o => o.Payment).Include(o => o.Shipments).ThenInclude(s => s.Events)
+            .AsSplitQuery().SingleAsync(o => o.Id == orderId, cancellationToken);
 
     private static Task<Order?> FindAsync(OrdersDbContext db, string userId, string key, CancellationToken cancellationToken) =>
-        db.Orders.AsNoTracking().Include(o => o.Lines).Include(o => o.Payment).SingleOrDefaultAsync(o => o.UserId == userId && o.IdempotencyKey == key, cancellationToken);
+        db.Orders.AsNoTracking().Include(o => o.Lines).Include(o => o.Payment).Include(o => o.Shipments).ThenInclude(s => s.Events).AsSplitQuery()
+            .SingleOrDefaultAsync(o => o.UserId == userId && o.IdempotencyKey == key, cancellationToken);
 
     private Order NewOrder(string userId, PlaceOrderInput input, string requestHash, PricedCart cart, ShippingRate rate)
     {

@@ -39,11 +39,28 @@ public sealed class OrderRecovery(IServiceProvider services, IConfiguration conf
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
+    /// <summary>A cancelled order's money and stock given back: payment voided (refunded if captured), stock released.</summary>
+    public async Task SettleCancellationAsync(OrdersDbContext db, Order order, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var voided = await services.GetRequiredService<IPaymentProvider>().VoidAsync(order.Id, cancellationToken);
+            await services.GetRequiredService<CatalogClient>().ReleaseAsync(order.Id, cancellationToken);
+            order.Payment!.Status = voided.Outcome == ProviderOutcome.Refunded ? PaymentStatus.Refunded : PaymentStatus.Voided;
+            order.Payment.UpdatedAt = time.GetUtcNow();
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is Kit.Errors.GraphQLFailure or InvalidOperationException or DbUpdateConcurrencyException)
+        {
+            logger.LogWarning(ex, "Cancelled order {OrderId} is not settled yet; recovery will retry", order.Id);
+        }
+    }
+
     public async Task SweepAsync(TimeSpan pendingTimeout, TimeSpan challengeTimeout, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var factory = services.GetRequiredService<IDbContextFactory<OrdersDbContext>>();
-        List<string> stale;
+        List<string> stale, unsettled;
         await using (var db = await factory.CreateDbContextAsync(cancellationToken))
         {
             var pendingBefore = now - pendingTimeout;
@@ -52,6 +69,15 @@ public sealed class OrderRecovery(IServiceProvider services, IConfiguration conf
                 .Where(o => (o.Status == OrderStatus.Pending && o.UpdatedAt < pendingBefore)
                     || (o.Status == OrderStatus.PaymentActionRequired && o.UpdatedAt < challengeBefore))
                 .OrderBy(o => o.UpdatedAt).Select(o => o.Id).Take(100).ToListAsync(cancellationToken);
+            unsettled = await db.Orders
+                .Where(o => o.Status == OrderStatus.Cancelled && o.UpdatedAt < pendingBefore
+                    && o.Payment != null && o.Payment.Status != PaymentStatus.Voided && o.Payment.Status != PaymentStatus.Refunded)
+                .Select(o => o.Id).Take(100).ToListAsync(cancellationToken);
+        }
+        foreach (var orderId in unsettled)
+        {
+            await using var db = await factory.CreateDbContextAsync(cancellationToken);
+            await SettleCancellationAsync(db, await OrderPlacement.LoadAsync(db, orderId, cancellationToken), cancellationToken);
         }
         foreach (var orderId in stale)
         {

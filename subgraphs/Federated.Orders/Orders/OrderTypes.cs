@@ -27,6 +27,9 @@ public sealed class OrderType : ObjectGraphType<Order>
         Field<NonNullGraphType<MoneyType>>("tax").Resolve(ctx => new Money(ctx.Source.Tax, ctx.Source.CurrencyCode));
         Field<NonNullGraphType<MoneyType>>("total").Resolve(ctx => new Money(ctx.Source.Total, ctx.Source.CurrencyCode));
         Field<NonNullGraphType<PaymentType>>("payment").Resolve(ctx => ctx.Source.Payment);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<ShipmentType>>>>("shipments")
+            .Description("The parcels, one per fulfillment center the order ships from; empty until it is packed.")
+            .Resolve(ctx => ctx.Source.Shipments.OrderBy(s => s.FulfillmentCenter, StringComparer.Ordinal));
 
         this.ResolveReference<OrderReference, Order>(async (ctx, reference) =>
         {
@@ -79,6 +82,40 @@ public sealed class PaymentType : ObjectGraphType<Payment>
 public sealed class PaymentStatusType : EnumerationGraphType<PaymentStatus>
 {
     public PaymentStatusType() => Name = "PaymentStatus";
+}
+
+public sealed class ShipmentType : ObjectGraphType<Shipment>
+{
+    public ShipmentType()
+    {
+        Name = "Shipment";
+        Field(s => s.Id, type: typeof(NonNullGraphType<IdGraphType>));
+        Field(s => s.FulfillmentCenter);
+        Field(s => s.Carrier);
+        Field(s => s.Service);
+        Field(s => s.TrackingNumber, nullable: true).Description("Set once the parcel is handed to the carrier.");
+        Field(s => s.Status, type: typeof(NonNullGraphType<ShipmentStatusType>));
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<ShipmentEventType>>>>("events")
+            .Description("Oldest first.")
+            .Resolve(ctx => ctx.Source.Events.OrderBy(e => e.Sequence));
+    }
+}
+
+public sealed class ShipmentStatusType : EnumerationGraphType<ShipmentStatus>
+{
+    public ShipmentStatusType() => Name = "ShipmentStatus";
+}
+
+public sealed class ShipmentEventType : ObjectGraphType<ShipmentEvent>
+{
+    public ShipmentEventType()
+    {
+        Name = "ShipmentEvent";
+        Field(e => e.Status, type: typeof(NonNullGraphType<ShipmentStatusType>));
+        Field(e => e.Description);
+        Field(e => e.Location);
+        Field<NonNullGraphType<DateTimeGraphType>>("occurredAt").Resolve(ctx => ctx.Source.OccurredAt.UtcDateTime);
+    }
 }
 
 public sealed class PaymentActionType : ObjectGraphType<PaymentAction>

@@ -230,12 +230,7 @@ public sealed class ReservationTests(FederatedStack stack)
 
     private string NewOrderId() => $"order-{stack.RunId}-{Interlocked.Increment(ref _orders)}";
 
-    private string ServiceToken()
-    {
-        var key = ECDsa.Create();
-        key.ImportFromPem(stack.Settings.Identity.ServiceSigningKey);
-        return Accounts.Mint(stack, "orders", key: key, role: "service");
-    }
+    private string ServiceToken() => Accounts.ServiceToken(stack);
 
     private async Task<JsonElement> CallAsync(string mutation, object input)
     {

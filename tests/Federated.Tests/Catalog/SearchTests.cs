@@ -275,9 +275,7 @@ public sealed class SearchTests(FederatedStack stack)
         await stack.AsAdminAsync(CatalogAdmin.AdjustStock, new { sku, fulfillmentCenter = "FC-EAST", delta = 1 });
         Assert.Equal(new[] { id }, Ids(await SearchAsync(inStock)));
 
-        var key = System.Security.Cryptography.ECDsa.Create();
-        key.ImportFromPem(stack.Settings.Identity.ServiceSigningKey);
-        var service = Accounts.BearerHeader(Accounts.Mint(stack, "orders", key: key, role: "service"));
+        var service = Accounts.BearerHeader(Accounts.ServiceToken(stack));
         var orderId = $"order-instock-{stack.RunId}";
         await stack.PostAsync(ServiceNames.Catalog, "mutation($input: ReserveStockInput!) { reserveStock(input: $input) { errors { code } } }",
             new { input = new { orderId, lines = new[] { new { sku, quantity = 1 } } } }, null, service);

@@ -183,6 +183,9 @@ public sealed partial class FederatedStack : IAsyncLifetime
             // Recovery sweeps every second; an order counts as abandoned after 20 s Pending.
             ["Orders__RecoveryInterval"] = "00:00:01",
             ["Orders__PendingTimeout"] = "00:00:20",
+            // Fulfillment moves a paid order one step (packed, shipped, delivered) every 4 s.
+            ["Orders__Fulfillment__StepDelay"] = "00:00:04",
+            ["Orders__Fulfillment__Interval"] = "00:00:01",
         };
         foreach (var (name, url) in baseUrls)
             environment[$"Subgraphs__{name}__Url"] = new Uri(url, "graphql").ToString();

@@ -255,7 +255,7 @@ public sealed class PlaceOrderTests(FederatedStack stack)
             values ('{orderId}', 'simulated', 'tok_visa', 'Pending', 10, 'USD', now());
             """);
         var reserve = await stack.PostAsync(ServiceNames.Catalog, "mutation($input: ReserveStockInput!) { reserveStock(input: $input) { errors { code } } }",
-            new { input = new { orderId, lines = new[] { new { sku, quantity = 3 } } } }, null, Accounts.BearerHeader(ServiceToken()));
+            new { input = new { orderId, lines = new[] { new { sku, quantity = 3 } } } }, null, Accounts.BearerHeader(Accounts.ServiceToken(stack)));
         Assert.Empty(reserve.Data.GetProperty("reserveStock").GetProperty("errors").EnumerateArray());
         Assert.Equal(2, await stack.AvailableAsync(sku));
 
@@ -269,11 +269,44 @@ public sealed class PlaceOrderTests(FederatedStack stack)
         Assert.Equal(1, await CountAsync("select count(*) from orders.simulated_provider_ledger where idempotency_key = $1 and outcome = 'Voided'", orderId));
     }
 
-    private string ServiceToken()
+
+    [Fact]
+    public async Task APaidOrder_IsPackedShippedAndDelivered_FromEachCenterHoldingIt()
     {
-        var key = System.Security.Cryptography.ECDsa.Create();
-        key.ImportFromPem(stack.Settings.Identity.ServiceSigningKey);
-        return Accounts.Mint(stack, "orders", key: key, role: "service");
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 3), ("FC-WEST", 3));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 5);
+        var orderId = (await stack.PlaceAsync(shopper)).GetProperty("order").GetProperty("id").GetString();
+        const string query = "query($id: ID!) { order(id: $id) { status payment { status } shipments { fulfillmentCenter carrier trackingNumber status events { status description } } } }";
+
+        JsonElement order;
+        var deadline = DateTime.UtcNow.AddSeconds(40);
+        do
+        {
+            await Task.Delay(500);
+            order = (await stack.PostAsync(ServiceNames.Orders, query, new { id = orderId }, null, shopper.Bearer)).Data.GetProperty("order");
+        }
+        while (order.GetProperty("status").GetString() != "DELIVERED" && DateTime.UtcNow < deadline);
+
+        Assert.Equal("DELIVERED", order.GetProperty("status").GetString());
+        Assert.Equal("CAPTURED", order.GetProperty("payment").GetProperty("status").GetString());
+        var shipments = order.GetProperty("shipments").EnumerateArray().ToList();
+        Assert.Equal(["FC-EAST", "FC-WEST"], shipments.Select(s => s.GetProperty("fulfillmentCenter").GetString()));
+        Assert.All(shipments, s =>
+        {
+            Assert.Equal("USPS", s.GetProperty("carrier").GetString());
+            Assert.Matches("^9400[0-9]{18}$", s.GetProperty("trackingNumber").GetString());
+            Assert.Equal(["PACKED", "IN_TRANSIT", "DELIVERED"], s.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("status").GetString()));
+        });
+        // The units left stock for good: nothing reserved, on hand down by what shipped.
+        var levels = (await stack.PostAsync(ServiceNames.Catalog,
+            "query($r: [_Any!]!) { _entities(representations: $r) { ... on ProductVariant { stockLevels { fulfillmentCenter onHand reserved } } } }",
+            new { r = new[] { new { __typename = "ProductVariant", sku } } }, null, Accounts.BearerHeader(Accounts.ServiceToken(stack)))).Data
+            .GetProperty("_entities")[0].GetProperty("stockLevels").EnumerateArray()
+            .ToDictionary(l => l.GetProperty("fulfillmentCenter").GetString()!, l => (l.GetProperty("onHand").GetInt32(), l.GetProperty("reserved").GetInt32()));
+        Assert.Equal((0, 0), levels["FC-EAST"]);
+        Assert.Equal((1, 0), levels["FC-WEST"]);
+        Assert.Equal(["ORDER_NOT_CANCELLABLE"], (await stack.CallAsync(shopper, Checkout.CancelOrder, new { orderId })).ErrorCodes());
     }
 
     private async Task<long> CountAsync(string sql, string parameter)

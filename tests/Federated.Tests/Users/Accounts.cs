@@ -97,6 +97,14 @@ internal static class Accounts
         });
     }
 
+    /// <summary>A service token, as the orders service makes them: signed with the service key, role service only.</summary>
+    public static string ServiceToken(FederatedStack stack, string service = "orders")
+    {
+        var key = ECDsa.Create();
+        key.ImportFromPem(stack.Settings.Identity.ServiceSigningKey);
+        return Mint(stack, service, key: key, role: "service");
+    }
+
     /// <summary>An unsigned token (<c>alg: none</c>) claiming to be <paramref name="subject"/>.</summary>
     public static string Unsigned(FederatedStack stack, string subject, string role = "admin") =>
         Segment(new { alg = "none", typ = "JWT" }) + "." + Segment(Claims(stack, subject, role)) + ".";

@@ -292,6 +292,82 @@ namespace Federated.Orders.Data.Migrations
                     b.ToTable("payments", "orders");
                 });
 
+            modelBuilder.Entity("Federated.Orders.Data.Shipment", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Carrier")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("FulfillmentCenter")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("OrderId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Service")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("TrackingNumber")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrderId");
+
+                    b.ToTable("shipments", "orders");
+                });
+
+            modelBuilder.Entity("Federated.Orders.Data.ShipmentEvent", b =>
+                {
+                    b.Property<string>("ShipmentId")
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("Sequence")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Location")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset>("OccurredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.HasKey("ShipmentId", "Sequence");
+
+                    b.ToTable("shipment_events", "orders");
+                });
+
             modelBuilder.Entity("Federated.Orders.Data.Order", b =>
                 {
                     b.OwnsOne("Federated.Orders.Data.ShippingAddress", "ShippingAddress", b1 =>
@@ -362,11 +438,36 @@ namespace Federated.Orders.Data.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Federated.Orders.Data.Shipment", b =>
+                {
+                    b.HasOne("Federated.Orders.Data.Order", null)
+                        .WithMany("Shipments")
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Federated.Orders.Data.ShipmentEvent", b =>
+                {
+                    b.HasOne("Federated.Orders.Data.Shipment", null)
+                        .WithMany("Events")
+                        .HasForeignKey("ShipmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Federated.Orders.Data.Order", b =>
                 {
                     b.Navigation("Lines");
 
                     b.Navigation("Payment");
+
+                    b.Navigation("Shipments");
+                });
+
+            modelBuilder.Entity("Federated.Orders.Data.Shipment", b =>
+                {
+                    b.Navigation("Events");
                 });
 #pragma warning restore 612, 618
         }

@@ -1,9 +1,9 @@
 using Federated.Orders.Data;
 
-namespace Federated.Orders.Orders;
+namespace Federated.Orders.Fulfillment;
 
 /// <summary>Which fulfillment centers ship to an address, nearest first (a simple region table).</summary>
-public static class Fulfillment
+public static class Centers
 {
     public const string East = "FC-EAST";
     public const string West = "FC-WEST";
