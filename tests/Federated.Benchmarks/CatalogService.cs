@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 
 namespace Federated.Benchmarks;
@@ -40,7 +38,7 @@ public sealed class CatalogService : IAsyncDisposable
         if (RepoPaths.Configuration != "Release")
             Console.WriteLine($"benchmark: WARNING: running the {RepoPaths.Configuration} build; numbers mean something only with -c Release");
 
-        var baseUrl = new Uri($"http://{settings.Host}:{FreePort()}/");
+        var baseUrl = new Uri($"http://{settings.Host}:{ServiceProcess.FreePort()}/");
         var startInfo = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = RepoPaths.InRepo("subgraphs", "Federated.Catalog"),
@@ -158,13 +156,6 @@ public sealed class CatalogService : IAsyncDisposable
     {
         lock (_tail)
             return string.Join('\n', _tail);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public ValueTask DisposeAsync()

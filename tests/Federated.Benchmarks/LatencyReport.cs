@@ -61,7 +61,7 @@ public static class LatencyReport
         return text.ToString();
     }
 
-    private readonly record struct Stats(double P50, double P95, double P99, double Mean)
+    internal readonly record struct Stats(double P50, double P95, double P99, double Mean)
     {
         public static Stats Of(double[] samples)
         {

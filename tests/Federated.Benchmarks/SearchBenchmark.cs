@@ -44,7 +44,7 @@ public sealed class SearchBenchmark(SearchMix mix, BenchmarkOptions options)
         var next = -1;
         var done = 0;
 
-        Console.WriteLine($"benchmark: measuring {items.Length:N0} searches on each side ({options.Iterations} per kind, {options.Concurrency} client(s)); {MachineLoad()}");
+        Console.WriteLine($"benchmark: measuring {items.Length:N0} searches on each side ({options.Iterations} per kind, {options.Concurrency} client(s)); {Machine.Load()}");
         var clock = Stopwatch.StartNew();
         using var progress = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var reporter = ReportProgressAsync(() => Volatile.Read(ref done), items.Length, clock, progress.Token);
@@ -82,7 +82,7 @@ public sealed class SearchBenchmark(SearchMix mix, BenchmarkOptions options)
             await progress.CancelAsync();
             await reporter;
         }
-        Console.WriteLine($"benchmark: measured in {clock.Elapsed.TotalSeconds:F0} s; {MachineLoad()}");
+        Console.WriteLine($"benchmark: measured in {clock.Elapsed.TotalSeconds:F0} s; {Machine.Load()}");
 
         var servicePerSecond = await ThroughputAsync("through the service", mix.ThroughServiceAsync, cancellationToken);
         var directPerSecond = await ThroughputAsync("direct", mix.DirectAsync, cancellationToken);
@@ -109,12 +109,6 @@ public sealed class SearchBenchmark(SearchMix mix, BenchmarkOptions options)
         Console.WriteLine($"benchmark: throughput {side}, {options.Concurrency} client(s) back to back: {perSecond:F1} searches/s");
         return perSecond;
     }
-
-    /// <summary>Other work on the machine (a test run, a build) slows both sides: say how busy it was.</summary>
-    private static string MachineLoad() =>
-        File.Exists("/proc/loadavg")
-            ? $"load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]} on {Environment.ProcessorCount} cores"
-            : $"{Environment.ProcessorCount} cores";
 
     private static async Task ReportProgressAsync(Func<int> done, int total, Stopwatch clock, CancellationToken cancellationToken)
     {
