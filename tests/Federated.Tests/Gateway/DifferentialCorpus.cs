@@ -272,6 +272,11 @@ public static class DifferentialCorpus
         new("administrator-only field as anonymous", $$"""{ product(id: "{{Product}}") { variants { sku stockLevels { fulfillmentCenter onHand reserved } } } }"""),
         new("administrator-only field as administrator", $$"""{ product(id: "{{Product}}") { variants { sku stockLevels { fulfillmentCenter onHand reserved } } } }""", Caller: Caller.Admin),
 
+        // Accept: application/json, the legacy media type: a request error is a 200 there
+        new("product by id as application/json", $$"""{ product(id: "{{Product}}") { id name } }""", Accept: "application/json"),
+        new("unknown field as application/json", "{ product(id: \"prod-0000002\") { id colour } }", Accept: "application/json"),
+        new("bad argument as application/json", "{ products(first: -1) { nodes { id } } }", Accept: "application/json"),
+
         // Introspection, answered by each gateway itself
         new("introspection query type", "{ __schema { queryType { name } mutationType { name } subscriptionType { name } } }"),
         new("introspection of Product", """{ __type(name: "Product") { name kind fields { name } } }"""),
