@@ -1,6 +1,4 @@
 using Microsoft.Extensions.Options;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
 
 namespace Federated.Kit.Identity;
 
@@ -14,20 +12,16 @@ public sealed class ServiceTokenIssuer
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan RenewBefore = TimeSpan.FromMinutes(1);
 
-    private readonly JsonWebTokenHandler _handler = new();
-    private readonly IdentityOptions _options;
-    private readonly SigningCredentials _credentials;
+    private readonly SignedTokens _tokens;
     private readonly TimeProvider _time;
     private (string Token, DateTimeOffset ExpiresAt)? _current;
 
     public ServiceTokenIssuer(IOptions<IdentityOptions> options, TimeProvider time)
     {
-        _options = options.Value;
         _time = time;
-        if (string.IsNullOrWhiteSpace(_options.ServiceSigningKey))
+        if (string.IsNullOrWhiteSpace(options.Value.ServiceSigningKey))
             throw new InvalidOperationException("Identity:ServiceSigningKey must be configured for a service that calls internal operations (./run.sh sets a development key).");
-        _credentials = new SigningCredentials(
-            new ECDsaSecurityKey(AccessTokenValidator.LoadP256(_options.ServiceSigningKey, "Identity:ServiceSigningKey")), AccessTokenValidator.Algorithm);
+        _tokens = new SignedTokens(options.Value, options.Value.ServiceSigningKey, "Identity:ServiceSigningKey");
     }
 
     /// <summary>A valid token for <paramref name="serviceName"/>, for the <c>Authorization: Bearer</c> header.</summary>
@@ -36,22 +30,11 @@ public sealed class ServiceTokenIssuer
         var now = _time.GetUtcNow();
         if (_current is { } current && current.ExpiresAt - now > RenewBefore)
             return current.Token;
-        var expires = now + Lifetime;
-        var token = _handler.CreateToken(new SecurityTokenDescriptor
+        _current = _tokens.Create(new Dictionary<string, object>
         {
-            Issuer = _options.Issuer,
-            Audience = _options.Audience,
-            IssuedAt = now.UtcDateTime,
-            NotBefore = now.UtcDateTime,
-            Expires = expires.UtcDateTime,
-            SigningCredentials = _credentials,
-            Claims = new Dictionary<string, object>
-            {
-                [IdentityClaims.Subject] = serviceName,
-                [IdentityClaims.Role] = IdentityClaims.ServiceRole,
-            },
-        });
-        _current = (token, expires);
-        return token;
+            [IdentityClaims.Subject] = serviceName,
+            [IdentityClaims.Role] = IdentityClaims.ServiceRole,
+        }, now, Lifetime);
+        return _current.Value.Token;
     }
 }
