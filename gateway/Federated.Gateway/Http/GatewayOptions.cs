@@ -52,9 +52,12 @@ public sealed class GatewayOptions
     public string? SubgraphUrl(string name) =>
         SubgraphUrls.TryGetValue(EnvironmentKey(name), out var url) || SubgraphUrls.TryGetValue(name, out url) ? url : null;
 
-    /// <summary>How long a request to a subgraph may take: FEDERATED_SUBGRAPH_TIMEOUT_MS_NAME or the general timeout.</summary>
+    /// <summary>How long a request to a subgraph may take: FEDERATED_SUBGRAPH_TIMEOUT_MS_NAME or the general timeout (looked up once per subgraph name: this is on every fetch).</summary>
     public TimeSpan TimeoutFor(string name) =>
-        SubgraphTimeouts.TryGetValue(EnvironmentKey(name), out var timeout) || SubgraphTimeouts.TryGetValue(name, out timeout) ? timeout : SubgraphTimeout;
+        _timeouts.GetOrAdd(name, n =>
+            SubgraphTimeouts.TryGetValue(EnvironmentKey(n), out var timeout) || SubgraphTimeouts.TryGetValue(n, out timeout) ? timeout : SubgraphTimeout);
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, TimeSpan> _timeouts = new(StringComparer.Ordinal);
 
     // As the reference gateway spells a subgraph in environment names: upper case, other characters as '_'.
     private static string EnvironmentKey(string name) =>
