@@ -3,6 +3,7 @@ using Federated.Benchmarks;
 const string Usage = """
     usage: dotnet run -c Release --project tests/Federated.Benchmarks -- search [--products 1000000] [--iterations 300] [--concurrency 1]
            dotnet run -c Release --project tests/Federated.Benchmarks -- gateway [--seconds 20] [--slice 10] [--concurrency 32] [--warmup 10]
+           dotnet run -c Release --project tests/Federated.Benchmarks -- checkout [--seconds 20] [--concurrency 32] [--warmup 10]
     """;
 
 using var stop = new CancellationTokenSource();
@@ -39,6 +40,15 @@ try
             await using var services = await GatewayStack.StartAsync(stores.Settings, stop.Token);
             var results = await new GatewayBenchmark(services, options).RunAsync(stop.Token);
             GatewayReport.Print(results, options);
+            return 0;
+        }
+        case ["checkout", .. var rest]:
+        {
+            if (!GatewayOptions.TryParse(rest, out var options, out var problem))
+                return Fail(problem);
+            await using var stores = await BenchmarkStack.StartAsync(stop.Token);
+            await using var services = await GatewayStack.StartAsync(stores.Settings, stop.Token);
+            await new CheckoutBenchmark(services, stores.Settings, options).RunAsync(stop.Token);
             return 0;
         }
         default:

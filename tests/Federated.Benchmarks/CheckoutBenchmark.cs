@@ -1,0 +1,161 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Federated.Benchmarks;
+
+/// <summary>
+/// Sustained placeOrder through the .NET gateway: <c>--concurrency</c> buyers, each a new
+/// customer (a token minted with the development key, as the users service would sign it) who
+/// adds one unit to the cart and places the order with <c>tok_visa</c>, back to back for
+/// <c>--seconds</c>. Two scenarios: "spread" (a random seeded SKU each time: little contention,
+/// some seeded SKUs run out, which counts as OUT_OF_STOCK, not as a failure) and "hot" (every
+/// buyer the same SKU, topped up to a million units: every reservation locks the same row).
+/// </summary>
+public sealed class CheckoutBenchmark(GatewayStack stack, StackSettings settings, GatewayOptions options)
+{
+    private static readonly object Address = new { name = "Bench Buyer", line1 = "1 Main St", city = "Springfield", region = "IL", postalCode = "62701", country = "US" };
+    private const string HotSku = "SKU-0000007-01";
+
+    private readonly HttpClient _http = new(new SocketsHttpHandler { PooledConnectionLifetime = Timeout.InfiniteTimeSpan, MaxConnectionsPerServer = int.MaxValue })
+    {
+        Timeout = TimeSpan.FromSeconds(60),
+    };
+    private readonly ECDsa _key = LoadKey(settings);
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var gateway = stack.DotNetGateway.GraphQLUrl;
+        await TopUpAsync(stack.SubgraphProcesses.Single(p => p.Name == "catalog").GraphQLUrl, cancellationToken);
+        foreach (var (scenario, pick) in new (string, Func<Random, string>)[]
+                 {
+                     ("spread", r => $"SKU-{r.Next(1, 1001):D7}-01"),
+                     ("hot", _ => HotSku),
+                 })
+        {
+            Console.WriteLine($"benchmark: checkout '{scenario}': warming up {options.WarmUp} s");
+            await DriveAsync(gateway, pick, TimeSpan.FromSeconds(options.WarmUp), cancellationToken);
+            Console.WriteLine($"benchmark: checkout '{scenario}': {options.Concurrency} buyers for {options.Seconds} s");
+            var cpu = stack.SubgraphProcesses.Select(p => p.CpuTime()).Aggregate(TimeSpan.Zero, (a, b) => a + b);
+            var (latencies, orders, outOfStock, failures, firstFailure, elapsed) = await DriveAsync(gateway, pick, TimeSpan.FromSeconds(options.Seconds), cancellationToken);
+            var cpuAfter = stack.SubgraphProcesses.Select(p => p.CpuTime()).Aggregate(TimeSpan.Zero, (a, b) => a + b);
+            latencies.Sort();
+            Console.WriteLine($"""
+                checkout '{scenario}': {orders:N0} orders placed, {outOfStock:N0} out of stock, {failures:N0} failed{(firstFailure is null ? "" : $" (first: {firstFailure})")}
+                  {orders / elapsed.TotalSeconds:N1} orders/s ({orders / elapsed.TotalSeconds * 3600:N0} an hour); placeOrder p50 {Percentile(latencies, 0.50):N1} ms, p99 {Percentile(latencies, 0.99):N1} ms
+                  subgraphs' CPU {(cpuAfter - cpu).TotalMilliseconds / Math.Max(1, orders + outOfStock):N2} ms per placeOrder (with its addToCart); {Machine.Load()}
+                """);
+        }
+    }
+
+    private async Task<(List<double> Latencies, long Orders, long OutOfStock, long Failures, string? FirstFailure, TimeSpan Elapsed)> DriveAsync(
+        Uri gateway, Func<Random, string> pick, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        var latencies = new List<double>();
+        long orders = 0, outOfStock = 0, failures = 0;
+        string? firstFailure = null;
+        var clock = Stopwatch.StartNew();
+        var progress = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, options.Concurrency).Select(async worker =>
+        {
+            var random = new Random(worker);
+            while (clock.Elapsed < duration && !cancellationToken.IsCancellationRequested)
+            {
+                var token = Mint($"bench-{Guid.NewGuid():N}", "customer");
+                var added = await PostAsync(gateway, token, "mutation($input: AddToCartInput!) { addToCart(input: $input) { errors { code } } }",
+                    new { input = new { sku = pick(random), quantity = 1 } }, cancellationToken);
+                if (Code(added, "addToCart") is { } addError)
+                {
+                    Count(addError, 0);
+                    continue;
+                }
+                var started = Stopwatch.GetTimestamp();
+                var placed = await PostAsync(gateway, token, "mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { order { status } errors { code } } }",
+                    new { input = new { idempotencyKey = Guid.NewGuid().ToString("N"), shippingAddress = Address, shippingRateId = "usps-ground-advantage-domestic", payment = new { cardToken = "tok_visa" } } },
+                    cancellationToken);
+                Count(Code(placed, "placeOrder"), Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                if (progress.Elapsed > TimeSpan.FromSeconds(5))
+                {
+                    progress.Restart();
+                    Console.WriteLine($"  {clock.Elapsed.TotalSeconds:N0} s: {Interlocked.Read(ref orders):N0} orders, {Interlocked.Read(ref outOfStock):N0} out of stock, {Interlocked.Read(ref failures):N0} failed");
+                }
+            }
+        }));
+        return (latencies, orders, outOfStock, failures, firstFailure, clock.Elapsed);
+
+        void Count(string? code, double milliseconds)
+        {
+            switch (code)
+            {
+                case null:
+                    Interlocked.Increment(ref orders);
+                    lock (latencies)
+                        latencies.Add(milliseconds);
+                    break;
+                case "OUT_OF_STOCK" or "INSUFFICIENT_STOCK":
+                    Interlocked.Increment(ref outOfStock);
+                    break;
+                default:
+                    Interlocked.Increment(ref failures);
+                    Interlocked.CompareExchange(ref firstFailure, code, null);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>The first error code of a payload or of the response; null when the mutation succeeded.</summary>
+    private static string? Code(JsonElement response, string field)
+    {
+        if (response.TryGetProperty("errors", out var errors))
+            return errors[0].TryGetProperty("extensions", out var extensions) && extensions.TryGetProperty("code", out var code) ? code.GetString() : "GRAPHQL_ERROR";
+        var payloadErrors = response.GetProperty("data").GetProperty(field).GetProperty("errors");
+        return payloadErrors.GetArrayLength() == 0 ? null : payloadErrors[0].GetProperty("code").GetString();
+    }
+
+    /// <summary>The hot SKU gets a million units, so the hot scenario measures contention, not running out.</summary>
+    private async Task TopUpAsync(Uri catalog, CancellationToken cancellationToken)
+    {
+        var response = await PostAsync(catalog, Mint("user-000000", "admin"),
+            "mutation($input: AdjustStockInput!) { adjustStock(input: $input) { stockLevel { onHand } errors { code } } }",
+            new { input = new { sku = HotSku, fulfillmentCenter = "FC-EAST", delta = 1_000_000 } }, cancellationToken);
+        if (Code(response, "adjustStock") is { } code)
+            throw new BenchmarkException($"could not stock {HotSku}: {code}");
+    }
+
+    private async Task<JsonElement> PostAsync(Uri url, string token, string query, object variables, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(new { query, variables }) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await _http.SendAsync(request, cancellationToken);
+        return await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+    }
+
+    private string Mint(string subject, string role)
+    {
+        var now = DateTime.UtcNow;
+        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = settings.Issuer,
+            Audience = settings.Audience,
+            IssuedAt = now,
+            NotBefore = now,
+            Expires = now.AddMinutes(30),
+            SigningCredentials = new SigningCredentials(new ECDsaSecurityKey(_key), SecurityAlgorithms.EcdsaSha256),
+            Claims = new Dictionary<string, object> { ["sub"] = subject, ["email"] = $"{subject}@bench.example", ["role"] = role },
+        });
+    }
+
+    private static ECDsa LoadKey(StackSettings settings)
+    {
+        var key = ECDsa.Create();
+        key.ImportFromPem(File.ReadAllText(settings.KeyFiles.SigningKey));
+        return key;
+    }
+
+    private static double Percentile(List<double> sorted, double p) =>
+        sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
+}
