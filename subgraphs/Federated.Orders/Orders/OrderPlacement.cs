@@ -55,11 +55,9 @@ public sealed class OrderPlacement(
 
         var requestHash = Hash(input);
         var cart = await pricing.PriceAsync(await carts.GetAsync(CartStore.UserCartId(userId)), userId, cancellationToken);
-        await using (var db = await factory.CreateDbContextAsync(cancellationToken))
-        {
-            if (await FindAsync(db, userId, input.IdempotencyKey, cancellationToken) is { } existing)
-                return await ReplayAsync(existing, requestHash, cart, cancellationToken);
-        }
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        if (await FindAsync(db, userId, input.IdempotencyKey, cancellationToken) is { } existing)
+            return await ReplayAsync(existing, requestHash, cart, cancellationToken);
         if (cart.Lines.Count == 0)
             return PlaceOrderResult.Failed(new UserError(CartEmpty, "The cart is empty.", ["input"]));
 
@@ -70,30 +68,26 @@ public sealed class OrderPlacement(
             return PlaceOrderResult.Failed(new UserError(ShippingRates.RateNotFound, "That shipping rate is not offered for this cart and address; ask shippingRates again.", ["input", "shippingRateId"]));
 
         var order = NewOrder(userId, input, requestHash, cart, rate);
-        await using (var db = await factory.CreateDbContextAsync(cancellationToken))
+        db.Orders.Add(order);
+        try
         {
-            db.Orders.Add(order);
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-            }
-            catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
-            {
-                // The same key, sent again while the first was being placed.
-                await using var other = await factory.CreateDbContextAsync(cancellationToken);
-                return await ReplayAsync((await FindAsync(other, userId, input.IdempotencyKey, cancellationToken))!, requestHash, cart, cancellationToken);
-            }
+            await db.SaveChangesAsync(cancellationToken);
         }
-        return await ProceedAsync(order.Id, input.Payment.CardToken, cancellationToken);
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            // The same key, sent again while the first was being placed.
+            await using var other = await factory.CreateDbContextAsync(cancellationToken);
+            return await ReplayAsync((await FindAsync(other, userId, input.IdempotencyKey, cancellationToken))!, requestHash, cart, cancellationToken);
+        }
+        // The recorded order stays tracked by this context: the next steps save on it without reading it again.
+        return await ProceedAsync(db, order, input.Payment.CardToken);
     }
 
     /// <summary>Reserve, check, charge: what follows the recorded order.</summary>
-    private async Task<PlaceOrderResult> ProceedAsync(string orderId, string cardToken, CancellationToken cancellationToken)
+    private async Task<PlaceOrderResult> ProceedAsync(OrdersDbContext db, Order order, string cardToken)
     {
         // The shopper leaving must not strand the order half way: the rest runs to its end.
-        cancellationToken = CancellationToken.None;
-        await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var order = await LoadAsync(db, orderId, cancellationToken);
+        var cancellationToken = CancellationToken.None;
 
         try
         {
@@ -227,7 +221,9 @@ public sealed class OrderPlacement(
 
     private Order NewOrder(string userId, PlaceOrderInput input, string requestHash, PricedCart cart, ShippingRate rate)
     {
+        // As PostgreSQL keeps it (microseconds), so the order answered now reads the same later.
         var now = time.GetUtcNow();
+        now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond));
         var id = $"ord_{Guid.CreateVersion7(now):N}";
         var goods = cart.Subtotal - cart.DiscountAmount;
         var tax = Taxes.Compute(Taxes.RateFor(input.ShippingAddress.Destination)!.Value, goods, rate.Price);
@@ -241,11 +237,11 @@ public sealed class OrderPlacement(
             RequestHash = requestHash,
             Status = OrderStatus.Pending,
             CurrencyCode = cart.CurrencyCode,
-            Subtotal = cart.Subtotal,
-            Discount = cart.DiscountAmount,
-            Shipping = rate.Price,
-            Tax = tax,
-            Total = goods + rate.Price + tax,
+            Subtotal = Cents(cart.Subtotal),
+            Discount = Cents(cart.DiscountAmount),
+            Shipping = Cents(rate.Price),
+            Tax = Cents(tax),
+            Total = Cents(goods + rate.Price + tax),
             DiscountCode = cart.Discount?.Code,
             ShippingRateId = rate.Id,
             Carrier = rate.Carrier,
@@ -260,15 +256,18 @@ public sealed class OrderPlacement(
             Lines = [.. cart.Lines.Select((l, i) => new OrderLine
             {
                 OrderId = id, Position = i + 1, Sku = l.Sku, ProductId = l.Variant.ProductId, Title = $"{l.Variant.ProductName} ({l.Variant.Title})",
-                Quantity = l.Quantity, UnitPrice = l.Variant.Price, Total = l.LineTotal, CurrencyCode = l.Variant.CurrencyCode,
+                Quantity = l.Quantity, UnitPrice = Cents(l.Variant.Price), Total = Cents(l.LineTotal), CurrencyCode = l.Variant.CurrencyCode,
             })],
             Payment = new Payment
             {
                 OrderId = id, Provider = provider.Name, CardToken = input.Payment.CardToken, Status = PaymentStatus.Pending,
-                Amount = goods + rate.Price + tax, CurrencyCode = cart.CurrencyCode, UpdatedAt = now,
+                Amount = Cents(goods + rate.Price + tax), CurrencyCode = cart.CurrencyCode, UpdatedAt = now,
             },
         };
     }
+
+    /// <summary>Money with two decimals, as the database returns it ("0.00", not "0").</summary>
+    private static decimal Cents(decimal amount) => decimal.Round(amount, 2) + 0.00m;
 
     private static string Hash(PlaceOrderInput input)
     {
