@@ -1,6 +1,5 @@
 using Federated.Kit.Errors;
 using Federated.Kit.Identity;
-using Federated.Orders.Catalog;
 using Federated.Orders.Checkout;
 using GraphQL;
 using GraphQL.Types;
@@ -130,7 +129,10 @@ public static class CartOperations
     {
         if (quantity > 0)
         {
-            var variants = await ctx.RequestServices!.GetRequiredService<CatalogClient>().VariantsAsync([sku], ctx.CancellationToken);
+            // The cart's other lines are fetched in the same call: pricing the changed cart needs them.
+            var cart = await Store(ctx).GetAsync(cartId);
+            var variants = await ctx.RequestServices!.GetRequiredService<CartPricing>()
+                .VariantsAsync(cart.Lines.Select(l => l.Sku).Append(sku), ctx.CancellationToken);
             if (!variants.TryGetValue(sku, out var variant))
                 return CartPayload.Failed(new UserError(VariantNotFound, $"There is no variant '{sku}'.", ["input", field[^1] == "quantity" ? "sku" : field[^1]]));
             if (quantity > CartStore.MaxQuantityPerLine)

@@ -19,12 +19,32 @@ public sealed record PricedCart(string Id, IReadOnlyList<PricedLine> Lines, Appl
     public int WeightGrams => Lines.Sum(l => l.Variant.WeightGrams * l.Quantity);
 }
 
-/// <summary>Prices stored carts from the catalog: one catalog call per cart, never the client's numbers.</summary>
+/// <summary>
+/// Prices stored carts from the catalog, never from the client's numbers. Scoped to a request:
+/// a variant asked for once (to check stock before a change) is not asked for again when the
+/// changed cart is priced, so a cart change costs one catalog call.
+/// </summary>
 public sealed class CartPricing(CatalogClient catalog, Discounts discounts)
 {
+    private readonly Dictionary<string, CatalogVariant?> _known = new(StringComparer.Ordinal);
+
+    /// <summary>The variants the catalog knows among <paramref name="skus"/>, fetching in one call those not yet seen in this request.</summary>
+    public async Task<IReadOnlyDictionary<string, CatalogVariant>> VariantsAsync(IEnumerable<string> skus, CancellationToken cancellationToken)
+    {
+        var wanted = skus.Distinct(StringComparer.Ordinal).ToList();
+        var missing = wanted.Where(s => !_known.ContainsKey(s)).ToList();
+        if (missing.Count > 0)
+        {
+            var found = await catalog.VariantsAsync(missing, cancellationToken);
+            foreach (var sku in missing)
+                _known[sku] = found.GetValueOrDefault(sku);
+        }
+        return wanted.Where(s => _known[s] is not null).ToDictionary(s => s, s => _known[s]!, StringComparer.Ordinal);
+    }
+
     public async Task<PricedCart> PriceAsync(StoredCart cart, string? userId, CancellationToken cancellationToken)
     {
-        var variants = await catalog.VariantsAsync([.. cart.Lines.Select(l => l.Sku)], cancellationToken);
+        var variants = await VariantsAsync(cart.Lines.Select(l => l.Sku), cancellationToken);
         // A SKU the catalog no longer knows cannot be bought: it drops out of the priced cart.
         var lines = cart.Lines.Where(l => variants.ContainsKey(l.Sku)).Select(l => new PricedLine(l.Sku, l.Quantity, variants[l.Sku])).ToList();
         AppliedDiscount? discount = null;
