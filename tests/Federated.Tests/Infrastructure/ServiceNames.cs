@@ -41,5 +41,11 @@ public static partial class ServiceNames
 
 public sealed record Subgraph(string Name, string Project)
 {
-    public string Database => $"{Name}_test";
+    /// <summary>
+    /// "&lt;name&gt;_test", plus FEDERATED_TEST_DB_SUFFIX when set, so that two checkouts can run
+    /// their tests at once against the same PostgreSQL without dropping each other's databases.
+    /// </summary>
+    public string Database => $"{Name}_test{Environment.GetEnvironmentVariable("FEDERATED_TEST_DB_SUFFIX")}";
+
+    public static Subgraph Named(string name) => ServiceNames.Subgraphs.Single(s => s.Name == name);
 }

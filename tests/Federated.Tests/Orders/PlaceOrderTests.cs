@@ -311,7 +311,7 @@ public sealed class PlaceOrderTests(FederatedStack stack)
 
     private async Task<long> CountAsync(string sql, string parameter)
     {
-        await using var connection = new NpgsqlConnection(stack.Settings.PostgresConnectionString("orders_test"));
+        await using var connection = new NpgsqlConnection(stack.Settings.PostgresConnectionString(Subgraph.Named(ServiceNames.Orders).Database));
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         command.Parameters.Add(new NpgsqlParameter { Value = parameter });
@@ -320,7 +320,7 @@ public sealed class PlaceOrderTests(FederatedStack stack)
 
     private async Task ExecuteAsync(string sql)
     {
-        await using var connection = new NpgsqlConnection(stack.Settings.PostgresConnectionString("orders_test"));
+        await using var connection = new NpgsqlConnection(stack.Settings.PostgresConnectionString(Subgraph.Named(ServiceNames.Orders).Database));
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync();
