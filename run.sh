@@ -60,14 +60,19 @@ for entry in $FEDERATED_SUBGRAPHS; do
   # Every subgraph verifies tokens; only the users service signs them.
   signing_key=""
   service_signing_key=""
+  webhook_secret=""
   if [ "$name" = users ]; then signing_key="$(cat "$FEDERATED_IDENTITY_SIGNING_KEY_FILE")"; fi
-  if [ "$name" = orders ]; then service_signing_key="$(cat "$FEDERATED_SERVICE_SIGNING_KEY_FILE")"; fi
+  if [ "$name" = orders ]; then
+    service_signing_key="$(cat "$FEDERATED_SERVICE_SIGNING_KEY_FILE")"
+    webhook_secret="$FEDERATED_PAYMENT_WEBHOOK_SECRET"
+  fi
   Identity__Issuer="$FEDERATED_IDENTITY_ISSUER" \
   Identity__Audience="$FEDERATED_IDENTITY_AUDIENCE" \
   Identity__PublicKey="$(cat "$FEDERATED_IDENTITY_PUBLIC_KEY_FILE")" \
   Identity__ServicePublicKey="$(cat "$FEDERATED_SERVICE_PUBLIC_KEY_FILE")" \
   Identity__SigningKey="$signing_key" \
   Identity__ServiceSigningKey="$service_signing_key" \
+  Payments__Webhooks__Secret="$webhook_secret" \
   ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}" \
   ASPNETCORE_URLS="http://$FEDERATED_HOST:$port" \
   ConnectionStrings__Postgres="Host=$FEDERATED_HOST;Port=$FEDERATED_PG_PORT;Username=$FEDERATED_PG_USER;Database=$name" \

@@ -7,6 +7,7 @@ using Federated.Orders.Catalog;
 using Federated.Orders.Checkout;
 using Federated.Orders.Data;
 using Federated.Orders.Fulfillment;
+using Federated.Orders.Messaging;
 using Federated.Orders.Orders;
 using Federated.Orders.Payments;
 
@@ -36,12 +37,16 @@ public static class OrdersExtensions
         builder.Services.AddSingleton<SimulatedPaymentProvider>();
         builder.Services.AddSingleton<IPaymentProvider>(sp => sp.GetRequiredService<SimulatedPaymentProvider>());
         builder.Services.AddStartupTask<SimulatedPaymentProvider>();
+        builder.Services.AddHttpClient(SimulatedWebhookSender.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(10));
+        builder.Services.AddHostedService<SimulatedWebhookSender>();
         builder.Services.AddScoped<FraudRules>();
         builder.Services.AddScoped<OrderPlacement>();
-        builder.Services.AddSingleton<OrderRecovery>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<OrderRecovery>());
+        builder.Services.AddScoped<OrderSettlement>();
+        builder.Services.AddSingleton<FaultInjection>();
+        builder.Services.AddSingleton<OrderOutbox>();
+        builder.AddOrdersMessaging();
         builder.Services.AddHostedService<FulfillmentWorker>();
-        // The recovery sweep queries every few seconds; its SQL is not news.
+        // The fulfillment worker queries every few seconds; its SQL is not news.
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Warning);
         builder.AddSubgraph<OrdersQuery>(ServiceName, typeof(OrdersMutation));
         return builder;

@@ -13,5 +13,6 @@ public sealed class OrdersMutation : ObjectGraphType
         CartOperations.AddMutationsTo(this);
         ShippingOperations.AddTo(this);
         OrderOperations.AddMutationsTo(this);
+        HoldReviews.AddMutationsTo(this);
     }
 }

@@ -11,5 +11,6 @@ public sealed class OrdersQuery : ObjectGraphType
         Name = "Query";
         CartOperations.AddQueriesTo(this);
         OrderOperations.AddQueriesTo(this);
+        HoldReviews.AddQueriesTo(this);
     }
 }

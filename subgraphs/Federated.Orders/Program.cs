@@ -1,6 +1,7 @@
 using Federated.Kit.GraphQL;
 using Federated.Kit.Hosting;
 using Federated.Orders;
+using Federated.Orders.Payments;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
@@ -9,4 +10,6 @@ builder.AddOrdersServices();
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapGraphQLEndpoint();
+app.MapPaymentWebhooks();
+app.MapSimulatedProvider();
 await app.RunSubgraphAsync();

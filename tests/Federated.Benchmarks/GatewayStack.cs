@@ -106,6 +106,8 @@ public sealed partial class GatewayStack : IAsyncDisposable
             // As run.sh: only the users service signs access tokens, only orders signs service tokens.
             ["Identity__SigningKey"] = name == "users" ? File.ReadAllText(settings.KeyFiles.SigningKey) : "",
             ["Identity__ServiceSigningKey"] = name == "orders" ? File.ReadAllText(settings.KeyFiles.ServiceSigningKey) : "",
+            // As run.sh: the simulated payment provider sends its (signed) webhooks to orders.
+            ["Payments__Webhooks__Secret"] = name == "orders" ? $"whsec_bench_{Guid.NewGuid():N}" : "",
         };
         foreach (var (other, url) in baseUrls)
             environment[$"Subgraphs__{other}__Url"] = new Uri(url, "graphql").ToString();

@@ -40,6 +40,9 @@ public sealed class Order
     /// <summary>Why fraud checks held the order for review.</summary>
     public string? HoldReason { get; set; }
 
+    /// <summary>An administrator's decision on the hold; null until reviewed.</summary>
+    public HoldReview? Review { get; set; }
+
     public DateTimeOffset PlacedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
     public List<OrderLine> Lines { get; set; } = [];
@@ -48,6 +51,14 @@ public sealed class Order
 
     /// <summary>PostgreSQL's row version: two writers of one order cannot both win.</summary>
     public uint Version { get; set; }
+}
+
+public sealed class HoldReview
+{
+    public Orders.HoldDecision Decision { get; set; }
+    public string ReviewedBy { get; set; } = "";
+    public string? Note { get; set; }
+    public DateTimeOffset ReviewedAt { get; set; }
 }
 
 public sealed class ShippingAddress

@@ -14,6 +14,8 @@ public sealed class OrdersDbContext(DbContextOptions<OrdersDbContext> options) :
 
     public DbSet<Payment> Payments => Set<Payment>();
 
+    public DbSet<PaymentEvent> PaymentEvents => Set<PaymentEvent>();
+
     protected override void OnModelCreating(ModelBuilder model)
     {
         model.HasDefaultSchema(Schema);
@@ -74,6 +76,12 @@ public sealed class OrdersDbContext(DbContextOptions<OrdersDbContext> options) :
                 address.Property(a => a.PostalCode).HasMaxLength(20);
                 address.Property(a => a.Country).HasMaxLength(2);
             });
+            order.OwnsOne(o => o.Review, review =>
+            {
+                review.Property(r => r.Decision).HasConversion<string>().HasMaxLength(16);
+                review.Property(r => r.ReviewedBy).HasMaxLength(64);
+                review.Property(r => r.Note).HasMaxLength(500);
+            });
             order.HasMany(o => o.Lines).WithOne().HasForeignKey(l => l.OrderId).OnDelete(DeleteBehavior.Cascade);
             order.HasOne(o => o.Payment).WithOne().HasForeignKey<Payment>(p => p.OrderId).OnDelete(DeleteBehavior.Cascade);
             order.HasMany(o => o.Shipments).WithOne().HasForeignKey(s => s.OrderId).OnDelete(DeleteBehavior.Cascade);
@@ -127,6 +135,16 @@ public sealed class OrdersDbContext(DbContextOptions<OrdersDbContext> options) :
             payment.Property(p => p.ProviderReference).HasMaxLength(64);
             payment.Property(p => p.ChallengeId).HasMaxLength(64);
             payment.Property(p => p.DeclineReason).HasMaxLength(64);
+        });
+
+        model.Entity<PaymentEvent>(paymentEvent =>
+        {
+            paymentEvent.ToTable("payment_events");
+            paymentEvent.HasKey(e => e.EventId);
+            paymentEvent.Property(e => e.EventId).HasMaxLength(64);
+            paymentEvent.Property(e => e.OrderId).HasMaxLength(64);
+            paymentEvent.Property(e => e.Type).HasMaxLength(64);
+            paymentEvent.HasIndex(e => new { e.OrderId, e.Sequence });
         });
     }
 }

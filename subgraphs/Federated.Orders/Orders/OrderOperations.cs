@@ -2,6 +2,7 @@ using Federated.Kit.Errors;
 using Federated.Kit.Identity;
 using Federated.Kit.Paging;
 using Federated.Orders.Data;
+using Federated.Orders.Messaging;
 using Federated.Orders.Payments;
 using GraphQL;
 using GraphQL.Types;
@@ -59,7 +60,19 @@ public static class OrderOperations
                         ? new PlaceOrderResult(order, null, [])
                         : PlaceOrderResult.Failed(new UserError(NoChallenge, "This order is not waiting for a payment confirmation.", ["input", "orderId"]));
                 var result = await services.GetRequiredService<IPaymentProvider>().ConfirmAsync(order.Id, input.ChallengeResponse, CancellationToken.None);
-                return await services.GetRequiredService<OrderPlacement>().ApplyAuthorizationAsync(db, order, result, CancellationToken.None);
+                try
+                {
+                    return await services.GetRequiredService<OrderPlacement>().ApplyAuthorizationAsync(db, order, result, CancellationToken.None);
+                }
+                catch (DbUpdateConcurrencyException)
+                {
+                    // The provider's webhook got there first and applied the same answer: report where the order stands.
+                    await using var fresh = await services.GetRequiredService<IDbContextFactory<OrdersDbContext>>().CreateDbContextAsync(CancellationToken.None);
+                    var current = await OrderPlacement.LoadAsync(fresh, order.Id, CancellationToken.None);
+                    return current.Status == OrderStatus.Failed
+                        ? PlaceOrderResult.Failed(new UserError(current.FailureCode!, current.FailureMessage!, ["input"]))
+                        : new PlaceOrderResult(current, null, []);
+                }
             });
 
         mutation.Field<NonNullGraphType<OrderPayloadType>>("cancelOrder")
@@ -79,23 +92,42 @@ public static class OrderOperations
                 if (order.Status is not (OrderStatus.PaymentActionRequired or OrderStatus.OnHold or OrderStatus.Paid))
                     return new OrderPayload(null, [new UserError(NotCancellable, "The order is already being packed or has shipped; return it instead.", ["input", "orderId"])]);
 
-                // Claim the cancellation first (the row version refuses it if fulfillment moved the
-                // order meanwhile), then settle: void and release are idempotent, and recovery
-                // settles a cancelled order whose settling did not finish.
-                order.Status = OrderStatus.Cancelled;
-                order.UpdatedAt = services.GetRequiredService<TimeProvider>().GetUtcNow();
-                try
-                {
-                    await db.SaveChangesAsync(CancellationToken.None);
-                }
-                catch (DbUpdateConcurrencyException)
-                {
-                    return new OrderPayload(null, [new UserError(NotCancellable, "The order changed meanwhile (it is being packed); return it instead.", ["input", "orderId"])]);
-                }
-                await services.GetRequiredService<OrderRecovery>().SettleCancellationAsync(db, order, CancellationToken.None);
-                return new OrderPayload(order, []);
+                return await CancelAsync(services, db, order);
             });
     }
+
+    /// <summary>
+    /// Claims the cancellation, with a durable settlement in the same transaction (the row
+    /// version refuses it if fulfillment moved the order meanwhile), then settles inline so the
+    /// answer shows it; void and release are idempotent, so the message finding it done costs
+    /// two calls and changes nothing.
+    /// </summary>
+    public static async Task<OrderPayload> CancelAsync(IServiceProvider services, OrdersDbContext db, Order order)
+    {
+        order.Status = OrderStatus.Cancelled;
+        order.UpdatedAt = services.GetRequiredService<TimeProvider>().GetUtcNow();
+        try
+        {
+            await services.GetRequiredService<OrderOutbox>().SaveAsync(db, new SettleOrder(order.Id), null, CancellationToken.None);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return new OrderPayload(null, [new UserError(NotCancellable, "The order changed meanwhile (it is being packed); return it instead.", ["input", "orderId"])]);
+        }
+        try
+        {
+            await services.GetRequiredService<OrderSettlement>().SettleAsync(db, order, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is GraphQLFailure or InvalidOperationException or HttpRequestException or TaskCanceledException or DbUpdateConcurrencyException)
+        {
+            services.GetRequiredService<ILogger<OrderSettlement>>().LogWarning(ex, "Cancelled order {OrderId} is settled by its message instead", order.Id);
+        }
+        return new OrderPayload(order, []);
+    }
+
+    /// <summary>An order with everything the Order type shows: lines, payment, shipments and their events.</summary>
+    public static IQueryable<Order> WithDetails(IQueryable<Order> orders) =>
+        orders.Include(o => o.Lines).Include(o => o.Payment).Include(o => o.Shipments).ThenInclude(s => s.Events).AsSplitQuery();
 
     /// <summary>Adds <c>orders</c> to the User stub: the owner's (or, for an administrator, anyone's) orders, newest first.</summary>
     public static void AddOrdersField(ObjectGraphType<Users.UserReference> user) =>
@@ -112,7 +144,7 @@ public static class OrderOperations
                 var afterId = after is [_, var id] ? id : null;
                 await using var db = await ctx.RequestServices!.GetRequiredService<IDbContextFactory<OrdersDbContext>>().CreateDbContextAsync(ctx.CancellationToken);
                 var userId = ctx.Source.Id;
-                var query = db.Orders.AsNoTracking().Include(o => o.Lines).Include(o => o.Payment).Include(o => o.Shipments).ThenInclude(s => s.Events).AsSplitQuery()
+                var query = WithDetails(db.Orders.AsNoTracking())
                     .Where(o => o.UserId == userId && Visible.Contains(o.Status));
                 if (afterTime is { } at)
                     query = query.Where(o => o.PlacedAt < at || (o.PlacedAt == at && string.Compare(o.Id, afterId) > 0));
@@ -130,8 +162,7 @@ public static class OrderOperations
     /// <summary>The order, loaded for change, if the caller owns it or is an administrator.</summary>
     private static async Task<Order?> OwnOrderAsync(IResolveFieldContext ctx, OrdersDbContext db, string orderId)
     {
-        var order = await db.Orders.Include(o => o.Lines).Include(o => o.Payment).Include(o => o.Shipments).ThenInclude(s => s.Events)
-            .AsSplitQuery().SingleOrDefaultAsync(o => o.Id == orderId, ctx.CancellationToken);
+        var order = await WithDetails(db.Orders).SingleOrDefaultAsync(o => o.Id == orderId, ctx.CancellationToken);
         return order is not null && ctx.CurrentUser().IsSelfOrAdmin(order.UserId) ? order : null;
     }
 }

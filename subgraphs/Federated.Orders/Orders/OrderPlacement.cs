@@ -6,6 +6,7 @@ using Federated.Orders.Catalog;
 using Federated.Orders.Checkout;
 using Federated.Orders.Data;
 using Federated.Orders.Fulfillment;
+using Federated.Orders.Messaging;
 using Federated.Orders.Payments;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -21,15 +22,17 @@ public sealed record PlaceOrderResult(Order? Order, PaymentAction? PaymentAction
 
 /// <summary>
 /// placeOrder, step by step, each step saved before the next: the order is recorded (Pending,
-/// idempotency key unique per customer), stock is reserved in the catalog (keyed by the order
-/// id), fraud rules run, the card is authorized (keyed by the order id). Any refusal releases
-/// the stock and voids the payment, both idempotent, and records the refusal so a replay answers
-/// the same. An order left Pending by a crash is finished the same way by
-/// <see cref="OrderRecovery"/>. Totals come from the catalog's current prices, never the client.
+/// idempotency key unique per customer) together with its <see cref="PlacementDeadline"/>
+/// message, stock is reserved in the catalog (keyed by the order id), fraud rules run, the card
+/// is authorized (keyed by the order id). Any refusal releases the stock and voids the payment,
+/// both idempotent, and records the refusal so a replay answers the same; when the catalog
+/// cannot be reached the refusal is saved with a durable <see cref="SettleOrder"/> instead. An
+/// order left Pending by a crash is refused and settled when its deadline message arrives, on
+/// whichever instance runs then. Totals come from the catalog's current prices, never the client.
 /// </summary>
 public sealed class OrderPlacement(
     IDbContextFactory<OrdersDbContext> factory, CatalogClient catalog, IPaymentProvider provider, FraudRules fraud,
-    CartStore carts, CartPricing pricing, TimeProvider time, ILogger<OrderPlacement> logger)
+    CartStore carts, CartPricing pricing, OrderOutbox outbox, FaultInjection faults, TimeProvider time, ILogger<OrderPlacement> logger)
 {
     public const string CartEmpty = "CART_EMPTY";
     public const string KeyReused = "IDEMPOTENCY_KEY_REUSED";
@@ -71,7 +74,7 @@ public sealed class OrderPlacement(
         db.Orders.Add(order);
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            await outbox.SaveAsync(db, new PlacementDeadline(order.Id), outbox.PendingTimeout, cancellationToken);
         }
         catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
@@ -100,6 +103,7 @@ public sealed class OrderPlacement(
         {
             return await FailAsync(db, order, failure.Code!, failure.Message, release: true, cancellationToken);
         }
+        await faults.PauseAfterAsync(FaultInjection.AfterReservation);
 
         var decision = await fraud.CheckAsync(db, order, cardToken, cancellationToken);
         if (decision.Verdict == FraudVerdict.Decline)
@@ -118,6 +122,7 @@ public sealed class OrderPlacement(
             order.Payment!.Status = PaymentStatus.Voided;
             return await FailAsync(db, order, PaymentTimeout, "The payment provider did not answer in time; nothing was charged. Try again.", release: true, cancellationToken);
         }
+        await faults.PauseAfterAsync(FaultInjection.AfterAuthorization);
         return await ApplyAuthorizationAsync(db, order, result, cancellationToken);
     }
 
@@ -153,25 +158,32 @@ public sealed class OrderPlacement(
         order.UpdatedAt = time.GetUtcNow();
         if (wasPending && order.DiscountCode is { } code)
             db.DiscountRedemptions.Add(new DiscountRedemption { Code = code, UserId = order.UserId, OrderId = order.Id, CreatedAt = order.UpdatedAt });
-        await db.SaveChangesAsync(cancellationToken);
+        if (status == OrderStatus.PaymentActionRequired)
+            await outbox.SaveAsync(db, new ChallengeDeadline(order.Id), outbox.ChallengeTimeout, cancellationToken);
+        else
+            await db.SaveChangesAsync(cancellationToken);
         if (wasPending)
             await carts.ClearAsync(CartStore.UserCartId(order.UserId));
     }
 
-    /// <summary>Refuses the order: stock released (when it may be held), the refusal recorded for replays.</summary>
+    /// <summary>
+    /// Refuses the order: stock released (when it may be held), the refusal recorded for replays.
+    /// The release runs inline, so the units are back when the shopper reads the answer; if the
+    /// catalog cannot be reached, the refusal is saved with a durable <see cref="SettleOrder"/>.
+    /// </summary>
     public async Task<PlaceOrderResult> FailAsync(OrdersDbContext db, Order order, string code, string message, bool release, CancellationToken cancellationToken, string? reason = null)
     {
+        var settled = !release;
         if (release)
         {
             try
             {
                 await catalog.ReleaseAsync(order.Id, cancellationToken);
+                settled = true;
             }
-            catch (Exception ex) when (ex is GraphQLFailure or InvalidOperationException)
+            catch (Exception ex) when (ex is GraphQLFailure or InvalidOperationException or HttpRequestException or TaskCanceledException)
             {
-                // Left Pending: recovery releases it once the catalog answers again.
-                logger.LogWarning(ex, "Could not release the stock of order {OrderId}; recovery will retry", order.Id);
-                return PlaceOrderResult.Failed(new UserError(code, message, ["input"]));
+                logger.LogWarning(ex, "Could not release the stock of order {OrderId} now; a durable settlement will", order.Id);
             }
         }
         order.Status = OrderStatus.Failed;
@@ -179,7 +191,10 @@ public sealed class OrderPlacement(
         order.FailureMessage = message;
         order.HoldReason = reason ?? order.HoldReason;
         order.UpdatedAt = time.GetUtcNow();
-        await db.SaveChangesAsync(cancellationToken);
+        if (settled)
+            await db.SaveChangesAsync(cancellationToken);
+        else
+            await outbox.SaveAsync(db, new SettleOrder(order.Id), null, cancellationToken);
         return PlaceOrderResult.Failed(new UserError(code, message, ["input"]));
     }
 
@@ -216,8 +231,7 @@ public sealed class OrderPlacement(
             .AsSplitQuery().SingleAsync(o => o.Id == orderId, cancellationToken);
 
     private static Task<Order?> FindAsync(OrdersDbContext db, string userId, string key, CancellationToken cancellationToken) =>
-        db.Orders.AsNoTracking().Include(o => o.Lines).Include(o => o.Payment).Include(o => o.Shipments).ThenInclude(s => s.Events).AsSplitQuery()
-            .SingleOrDefaultAsync(o => o.UserId == userId && o.IdempotencyKey == key, cancellationToken);
+        OrderOperations.WithDetails(db.Orders.AsNoTracking()).SingleOrDefaultAsync(o => o.UserId == userId && o.IdempotencyKey == key, cancellationToken);
 
     private Order NewOrder(string userId, PlaceOrderInput input, string requestHash, PricedCart cart, ShippingRate rate)
     {

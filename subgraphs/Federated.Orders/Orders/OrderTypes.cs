@@ -20,6 +20,7 @@ public sealed class OrderType : ObjectGraphType<Order>
         Field(o => o.Status, type: typeof(NonNullGraphType<OrderStatusType>));
         Field<NonNullGraphType<DateTimeGraphType>>("placedAt").Resolve(ctx => ctx.Source.PlacedAt.UtcDateTime);
         Field(o => o.HoldReason, nullable: true).Description("Why fraud checks hold the order for review (ON_HOLD).");
+        Field<HoldReviewType>("holdReview").Description("An administrator's decision on the hold; null until reviewed.").Resolve(ctx => ctx.Source.Review);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<OrderLineType>>>>("lines").Resolve(ctx => ctx.Source.Lines.OrderBy(l => l.Position));
         Field<NonNullGraphType<MoneyType>>("subtotal").Resolve(ctx => new Money(ctx.Source.Subtotal, ctx.Source.CurrencyCode));
         Field<NonNullGraphType<MoneyType>>("discount").Resolve(ctx => new Money(ctx.Source.Discount, ctx.Source.CurrencyCode));

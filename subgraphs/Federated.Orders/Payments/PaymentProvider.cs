@@ -27,6 +27,9 @@ public interface IPaymentProvider
 
     Task<ProviderResult> CaptureAsync(string idempotencyKey, CancellationToken cancellationToken);
 
+    /// <summary>Where the payment stands at the provider now; null when it never heard of the key. Webhooks are only a hint to ask this.</summary>
+    Task<ProviderResult?> RetrieveAsync(string idempotencyKey, CancellationToken cancellationToken);
+
     /// <summary>The country a card was issued in, for fraud rules; null when unknown.</summary>
     string? CardCountry(string cardToken);
 }

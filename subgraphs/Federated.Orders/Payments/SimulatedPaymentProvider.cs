@@ -6,12 +6,16 @@ namespace Federated.Orders.Payments;
 /// <summary>
 /// A payment provider simulated faithfully enough to test against: its own ledger table (the
 /// provider's side, idempotent by key), test card tokens in the style of the well-known
-/// providers (API.md), declines with reasons, a 3-D Secure challenge, and timeouts after which
-/// the charge did happen on the provider's side, as real timeouts go.
+/// providers (API.md), declines with reasons, a 3-D Secure challenge (answered through the
+/// API or on the provider's own challenge page), timeouts after which the charge did happen on
+/// the provider's side, as real timeouts go, and an event for every change of a payment, which
+/// <see cref="SimulatedWebhookSender"/> delivers as signed webhooks: at least once, so
+/// sometimes twice, and not always in order.
 /// </summary>
 public sealed class SimulatedPaymentProvider(NpgsqlDataSource dataSource) : IPaymentProvider, IStartupTask
 {
     public const string Ledger = "orders.simulated_provider_ledger";
+    public const string Events = "orders.simulated_provider_events";
     public const string PassingChallengeResponse = "pass";
 
     private static readonly Dictionary<string, string> CardCountries = new()
@@ -38,6 +42,17 @@ public sealed class SimulatedPaymentProvider(NpgsqlDataSource dataSource) : IPay
                 created_at timestamptz not null default now(),
                 updated_at timestamptz not null default now()
             );
+            create table if not exists {Events} (
+                sequence bigserial primary key,
+                event_id text not null unique,
+                idempotency_key text not null,
+                type text not null,
+                created_at timestamptz not null default now(),
+                deliveries int not null default 0,
+                delivered_at timestamptz
+            );
+            create index if not exists simulated_provider_events_undelivered on {Events} (sequence) where delivered_at is null;
+            create index if not exists simulated_provider_ledger_challenge on {Ledger} (challenge_id) where challenge_id is not null;
             """);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
@@ -55,11 +70,11 @@ public sealed class SimulatedPaymentProvider(NpgsqlDataSource dataSource) : IPay
             _ => (ProviderOutcome.Declined, null, "invalid_card_token"),
         };
         // The first call with a key decides; every later one gets the same answer.
-        await using var command = dataSource.CreateCommand($"""
+        await using var command = dataSource.CreateCommand(WithEvent($"""
             insert into {Ledger} (idempotency_key, reference, card_token, amount, currency, outcome, challenge_id, decline_reason)
             values ($1, $2, $3, $4, $5, $6, $7, $8)
             on conflict (idempotency_key) do nothing
-            """);
+            """));
         Add(command, idempotencyKey, $"ch_{Guid.NewGuid():N}", cardToken, amount, currency, outcome.ToString(), challenge, reason);
         await command.ExecuteNonQueryAsync(cancellationToken);
         var result = (await FindAsync(idempotencyKey, cancellationToken))!;
@@ -70,24 +85,38 @@ public sealed class SimulatedPaymentProvider(NpgsqlDataSource dataSource) : IPay
 
     public async Task<ProviderResult> ConfirmAsync(string idempotencyKey, string challengeResponse, CancellationToken cancellationToken)
     {
-        var passed = string.Equals(challengeResponse, PassingChallengeResponse, StringComparison.Ordinal);
-        await using var command = dataSource.CreateCommand($"""
-            update {Ledger} set outcome = $2, decline_reason = $3, updated_at = now()
-            where idempotency_key = $1 and outcome = 'ChallengeRequired'
-            """);
-        Add(command, idempotencyKey, passed ? nameof(ProviderOutcome.Authorized) : nameof(ProviderOutcome.Declined), passed ? null : "authentication_failed");
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await AnswerChallengeAsync("idempotency_key", idempotencyKey, challengeResponse, cancellationToken);
         return await FindAsync(idempotencyKey, cancellationToken) ?? new ProviderResult(ProviderOutcome.Declined, "", DeclineReason: "unknown_payment");
+    }
+
+    /// <summary>
+    /// The shopper answering on the provider's own challenge page (the bank's 3-D Secure page a
+    /// client opens), without the store in between: the store learns it from the webhook.
+    /// False when no payment waits on that challenge.
+    /// </summary>
+    public Task<bool> CompleteChallengeAsync(string challengeId, string challengeResponse, CancellationToken cancellationToken) =>
+        AnswerChallengeAsync("challenge_id", challengeId, challengeResponse, cancellationToken);
+
+    private async Task<bool> AnswerChallengeAsync(string column, string value, string challengeResponse, CancellationToken cancellationToken)
+    {
+        var passed = string.Equals(challengeResponse, PassingChallengeResponse, StringComparison.Ordinal);
+        await using var command = dataSource.CreateCommand(WithEvent($"""
+            update {Ledger} set outcome = $2, decline_reason = $3, updated_at = now()
+            where {column} = $1 and outcome = 'ChallengeRequired'
+            """));
+        Add(command, value, passed ? nameof(ProviderOutcome.Authorized) : nameof(ProviderOutcome.Declined), passed ? null : "authentication_failed");
+        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
     }
 
     public async Task<ProviderResult> VoidAsync(string idempotencyKey, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand($"""
+        await using var command = dataSource.CreateCommand(WithEvent($"""
             insert into {Ledger} (idempotency_key, reference, outcome) values ($1, $2, 'Voided')
             on conflict (idempotency_key) do update set
-                outcome = case when {Ledger}.outcome = 'Captured' then 'Refunded' when {Ledger}.outcome = 'Refunded' then 'Refunded' else 'Voided' end,
+                outcome = case when {Ledger}.outcome = 'Captured' then 'Refunded' else 'Voided' end,
                 updated_at = now()
-            """);
+            where {Ledger}.outcome not in ('Voided', 'Refunded')
+            """));
         Add(command, idempotencyKey, $"ch_{Guid.NewGuid():N}");
         await command.ExecuteNonQueryAsync(cancellationToken);
         return (await FindAsync(idempotencyKey, cancellationToken))!;
@@ -95,11 +124,25 @@ public sealed class SimulatedPaymentProvider(NpgsqlDataSource dataSource) : IPay
 
     public async Task<ProviderResult> CaptureAsync(string idempotencyKey, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand($"update {Ledger} set outcome = 'Captured', updated_at = now() where idempotency_key = $1 and outcome = 'Authorized'");
+        await using var command = dataSource.CreateCommand(WithEvent($"update {Ledger} set outcome = 'Captured', updated_at = now() where idempotency_key = $1 and outcome = 'Authorized'"));
         Add(command, idempotencyKey);
         await command.ExecuteNonQueryAsync(cancellationToken);
         return await FindAsync(idempotencyKey, cancellationToken) ?? new ProviderResult(ProviderOutcome.Declined, "", DeclineReason: "unknown_payment");
     }
+
+    public Task<ProviderResult?> RetrieveAsync(string idempotencyKey, CancellationToken cancellationToken) => FindAsync(idempotencyKey, cancellationToken);
+
+    /// <summary>
+    /// The ledger change and its event in one statement: an event exactly when the payment
+    /// changed. The ledger row's lock orders the events of one payment.
+    /// </summary>
+    private static string WithEvent(string change) => $"""
+        with changed as ({change} returning idempotency_key, outcome)
+        insert into {Events} (event_id, idempotency_key, type)
+        select 'evt_' || replace(gen_random_uuid()::text, '-', ''), idempotency_key,
+               'payment.' || case outcome when 'ChallengeRequired' then 'challenge_required' else lower(outcome) end
+        from changed
+        """;
 
     private async Task<ProviderResult?> FindAsync(string idempotencyKey, CancellationToken cancellationToken)
     {

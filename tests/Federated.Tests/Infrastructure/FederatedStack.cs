@@ -35,6 +35,9 @@ public sealed partial class FederatedStack : IAsyncLifetime
 
     public StackSettings Settings { get; private set; } = null!;
 
+    /// <summary>The secret the payment provider's webhooks are signed with in this run.</summary>
+    public string WebhookSecret => $"whsec_test_{RunId}";
+
     public async Task InitializeAsync()
     {
         // A safety net for a test host that ends without disposing its fixtures.
@@ -149,6 +152,7 @@ public sealed partial class FederatedStack : IAsyncLifetime
         await TestDatabases.RecreateAsync(Settings, present.Select(s => s.Database), cts.Token);
         // Ports first: a subgraph that calls another (orders calls the catalog) learns its URL.
         var baseUrls = present.ToDictionary(s => s.Name, _ => new Uri($"http://{Settings.Host}:{FreePort()}/"));
+        _subgraphUrls = baseUrls;
         await Task.WhenAll(present.Select(s => StartSubgraphAsync(s, baseUrls)));
         await Task.WhenAll(StartGatewayAsync(), StartDotnetGatewayAsync());
     }
@@ -156,6 +160,39 @@ public sealed partial class FederatedStack : IAsyncLifetime
     private async Task StartSubgraphAsync(Subgraph subgraph, IReadOnlyDictionary<string, Uri> baseUrls)
     {
         var baseUrl = baseUrls[subgraph.Name];
+        var process = Start(subgraph.Name, "dotnet", [RepoPaths.SubgraphAssembly(subgraph.Project)], RepoPaths.Subgraph(subgraph.Project),
+            SubgraphEnvironment(subgraph, baseUrl, baseUrls));
+        await WaitUntilReadyAsync(subgraph.Name, process, new Uri(baseUrl, "health/ready"), SubgraphStartTimeout, baseUrl);
+    }
+
+    private IReadOnlyDictionary<string, Uri> _subgraphUrls = new Dictionary<string, Uri>();
+
+    /// <summary>
+    /// Starts one more instance of a subgraph, as a separate process on its own port, over the
+    /// same stores and settings as the running one (plus <paramref name="overrides"/>), reachable
+    /// as service <paramref name="instanceName"/>. For crash tests: the caller kills it with
+    /// <see cref="ChildProcess.Dispose"/> (the whole process tree, at once) and may start it again.
+    /// </summary>
+    public async Task<ChildProcess> StartInstanceAsync(string subgraphName, string instanceName, IReadOnlyDictionary<string, string> overrides)
+    {
+        var subgraph = Subgraph.Named(subgraphName);
+        var baseUrl = new Uri($"http://{Settings.Host}:{FreePort()}/");
+        var environment = SubgraphEnvironment(subgraph, baseUrl, _subgraphUrls);
+        foreach (var (key, value) in overrides)
+            environment[key] = value;
+        lock (_gate)
+        {
+            _baseUrls.Remove(instanceName);
+            _unavailable.Remove(instanceName);
+        }
+        var process = Start(instanceName, "dotnet", [RepoPaths.SubgraphAssembly(subgraph.Project)], RepoPaths.Subgraph(subgraph.Project), environment);
+        await WaitUntilReadyAsync(instanceName, process, new Uri(baseUrl, "health/ready"), SubgraphStartTimeout, baseUrl);
+        BaseUrl(instanceName); // fails the test with the reason when it did not start
+        return process;
+    }
+
+    private Dictionary<string, string> SubgraphEnvironment(Subgraph subgraph, Uri baseUrl, IReadOnlyDictionary<string, Uri> baseUrls)
+    {
         var environment = new Dictionary<string, string>
         {
             ["ASPNETCORE_URLS"] = baseUrl.GetLeftPart(UriPartial.Authority),
@@ -180,8 +217,12 @@ public sealed partial class FederatedStack : IAsyncLifetime
             // Only the orders service calls other services' internal operations.
             ["Identity__ServiceSigningKey"] = subgraph.Name == ServiceNames.Orders ? Settings.Identity.ServiceSigningKey : "",
             ["Orders__RedisKeyPrefix"] = $"orders-test:{RunId}:",
-            // Recovery sweeps every second; an order counts as abandoned after 20 s Pending.
-            ["Orders__RecoveryInterval"] = "00:00:01",
+            // The simulated payment provider signs its webhooks with this; only orders has it.
+            ["Payments__Webhooks__Secret"] = subgraph.Name == ServiceNames.Orders ? WebhookSecret : "",
+            ["Payments__Webhooks__Interval"] = "00:00:00.200",
+            // Due messages (deadlines, retries, a stopped instance's work) are looked for every
+            // second; an order counts as abandoned after 20 s Pending.
+            ["Orders__Messaging__PollingTime"] = "00:00:01",
             ["Orders__PendingTimeout"] = "00:00:20",
             // Fulfillment moves a paid order one step (packed, shipped, delivered) every 4 s.
             ["Orders__Fulfillment__StepDelay"] = "00:00:04",
@@ -189,8 +230,7 @@ public sealed partial class FederatedStack : IAsyncLifetime
         };
         foreach (var (name, url) in baseUrls)
             environment[$"Subgraphs__{name}__Url"] = new Uri(url, "graphql").ToString();
-        var process = Start(subgraph.Name, "dotnet", [RepoPaths.SubgraphAssembly(subgraph.Project)], RepoPaths.Subgraph(subgraph.Project), environment);
-        await WaitUntilReadyAsync(subgraph.Name, process, new Uri(baseUrl, "health/ready"), SubgraphStartTimeout, baseUrl);
+        return environment;
     }
 
     private async Task StartGatewayAsync()

@@ -40,14 +40,15 @@ internal static class Checkout
     }
 
     /// <summary>Places the shopper's cart to Illinois by USPS Ground Advantage with the card token.</summary>
-    public static Task<JsonElement> PlaceAsync(this FederatedStack stack, Shopper shopper, string cardToken = "tok_visa", string? key = null, object? address = null, string rate = "usps-ground-advantage-domestic") =>
+    public static Task<JsonElement> PlaceAsync(this FederatedStack stack, Shopper shopper, string cardToken = "tok_visa", string? key = null, object? address = null,
+        string rate = "usps-ground-advantage-domestic", string service = ServiceNames.Orders) =>
         stack.CallAsync(shopper, PlaceOrder, new
         {
             idempotencyKey = key ?? Convert.ToHexString(RandomNumberGenerator.GetBytes(8)),
             shippingAddress = address ?? Illinois,
             shippingRateId = rate,
             payment = new { cardToken },
-        });
+        }, service);
 
     public static async Task<int> AvailableAsync(this FederatedStack stack, string sku) =>
         (await stack.VariantAsync(sku)).GetProperty("quantityAvailable").GetInt32();

@@ -292,6 +292,38 @@ namespace Federated.Orders.Data.Migrations
                     b.ToTable("payments", "orders");
                 });
 
+            modelBuilder.Entity("Federated.Orders.Data.PaymentEvent", b =>
+                {
+                    b.Property<string>("EventId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("OrderId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset?>("ProcessedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("EventId");
+
+                    b.HasIndex("OrderId", "Sequence");
+
+                    b.ToTable("payment_events", "orders");
+                });
+
             modelBuilder.Entity("Federated.Orders.Data.Shipment", b =>
                 {
                     b.Property<string>("Id")
@@ -370,6 +402,36 @@ namespace Federated.Orders.Data.Migrations
 
             modelBuilder.Entity("Federated.Orders.Data.Order", b =>
                 {
+                    b.OwnsOne("Federated.Orders.Data.HoldReview", "Review", b1 =>
+                        {
+                            b1.Property<string>("OrderId")
+                                .HasColumnType("character varying(64)");
+
+                            b1.Property<string>("Decision")
+                                .IsRequired()
+                                .HasMaxLength(16)
+                                .HasColumnType("character varying(16)");
+
+                            b1.Property<string>("Note")
+                                .HasMaxLength(500)
+                                .HasColumnType("character varying(500)");
+
+                            b1.Property<DateTimeOffset>("ReviewedAt")
+                                .HasColumnType("timestamp with time zone");
+
+                            b1.Property<string>("ReviewedBy")
+                                .IsRequired()
+                                .HasMaxLength(64)
+                                .HasColumnType("character varying(64)");
+
+                            b1.HasKey("OrderId");
+
+                            b1.ToTable("orders", "orders");
+
+                            b1.WithOwner()
+                                .HasForeignKey("OrderId");
+                        });
+
                     b.OwnsOne("Federated.Orders.Data.ShippingAddress", "ShippingAddress", b1 =>
                         {
                             b1.Property<string>("OrderId")
@@ -415,6 +477,8 @@ namespace Federated.Orders.Data.Migrations
                             b1.WithOwner()
                                 .HasForeignKey("OrderId");
                         });
+
+                    b.Navigation("Review");
 
                     b.Navigation("ShippingAddress")
                         .IsRequired();

@@ -1,0 +1,14 @@
+namespace Federated.Orders.Messaging;
+
+/// <summary>Give a failed or cancelled order's money and stock back: payment voided (refunded if captured), reservation released.</summary>
+public sealed record SettleOrder(string OrderId);
+
+/// <summary>
+/// Written with every new order, delivered <c>Orders:PendingTimeout</c> later: an order still
+/// Pending then was interrupted between reservation and payment (the service stopped) and is
+/// refused cleanly.
+/// </summary>
+public sealed record PlacementDeadline(string OrderId);
+
+/// <summary>Written when an order starts waiting for a 3-D Secure answer, delivered <c>Orders:ChallengeTimeout</c> later.</summary>
+public sealed record ChallengeDeadline(string OrderId);

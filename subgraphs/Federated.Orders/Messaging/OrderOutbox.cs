@@ -1,0 +1,29 @@
+using Federated.Orders.Data;
+using Wolverine;
+using Wolverine.EntityFrameworkCore;
+
+namespace Federated.Orders.Messaging;
+
+/// <summary>
+/// Saves an order change together with the messages it calls for, in one PostgreSQL
+/// transaction (Wolverine's EF Core outbox): either both are kept or neither. Messages are
+/// handed to their durable local queues only after the commit.
+/// </summary>
+public sealed class OrderOutbox(IServiceScopeFactory scopes, IConfiguration configuration)
+{
+    /// <summary>How long an order may stay Pending (being placed) before it counts as interrupted.</summary>
+    public TimeSpan PendingTimeout { get; } = configuration.GetValue("Orders:PendingTimeout", TimeSpan.FromMinutes(2));
+
+    /// <summary>How long a 3-D Secure challenge waits for the shopper.</summary>
+    public TimeSpan ChallengeTimeout { get; } = configuration.GetValue("Orders:ChallengeTimeout", TimeSpan.FromMinutes(15));
+
+    public async Task SaveAsync(OrdersDbContext db, object message, TimeSpan? delay, CancellationToken cancellationToken)
+    {
+        // A fresh outbox for every save: one that has flushed sends nothing more.
+        await using var scope = scopes.CreateAsyncScope();
+        var outbox = scope.ServiceProvider.GetRequiredService<IDbContextOutbox>();
+        outbox.Enroll(db);
+        await outbox.PublishAsync(message, delay is { } d ? new DeliveryOptions { ScheduleDelay = d } : null);
+        await outbox.SaveChangesAndFlushMessagesAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,55 @@
+using JasperFx;
+using JasperFx.CodeGeneration.Model;
+using Npgsql;
+using Wolverine;
+using Wolverine.EntityFrameworkCore;
+using Wolverine.ErrorHandling;
+using Wolverine.Postgresql;
+
+namespace Federated.Orders.Messaging;
+
+/// <summary>
+/// Durable messaging for the orders service: WolverineFx with its PostgreSQL message store in
+/// the orders database (schema <c>wolverine</c>). Every step that crosses to another service
+/// or waits for time (giving stock and money back, abandoning an interrupted placement,
+/// expiring a 3-D Secure challenge, applying a payment provider's webhook) is a message
+/// written in the same transaction as the order change that calls for it (the transactional
+/// outbox), handled on durable local queues, and retried until it succeeds. A message written
+/// by an instance that died is picked up by the next one to start (or by any other running
+/// instance): nothing accepted is lost.
+/// </summary>
+public static class OrdersMessaging
+{
+    public const string StoreSchema = "wolverine";
+
+    public static IHostApplicationBuilder AddOrdersMessaging(this IHostApplicationBuilder builder)
+    {
+        var pollingTime = builder.Configuration.GetValue("Orders:Messaging:PollingTime", TimeSpan.FromSeconds(5));
+        builder.UseWolverine(options =>
+        {
+            options.ServiceName = OrdersExtensions.ServiceName;
+            // Handler code is generated and compiled with Roslyn once, at start-up.
+            options.UseRuntimeCompilation();
+            // Handlers take the typed catalog HttpClient, which the container builds from a factory.
+            options.ServiceLocationPolicy = ServiceLocationPolicy.AlwaysAllowed;
+            options.PersistMessagesWithPostgresqlUsingDataSourceFromContainer(sp => sp.GetRequiredService<NpgsqlDataSource>(), StoreSchema);
+            options.UseEntityFrameworkCoreTransactions();
+            options.AutoBuildMessageStorageOnStartup = AutoCreate.CreateOrUpdate;
+            options.Policies.UseDurableLocalQueues();
+            options.Durability.Mode = DurabilityMode.Balanced;
+            // How soon a due scheduled message (a deadline) or a dead instance's messages are noticed.
+            options.Durability.ScheduledJobPollingTime = pollingTime;
+            options.Durability.NodeReassignmentPollingTime = pollingTime;
+            options.Discovery.IncludeAssembly(typeof(OrdersMessaging).Assembly);
+
+            // Another service down or a row changed under us: try again soon, then keep trying
+            // at longer intervals. A message is never dropped; after the last retry it waits in
+            // the dead-letter table (wolverine_dead_letters) for an operator to replay.
+            options.Policies.OnAnyException()
+                .RetryWithCooldown(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5))
+                .Then.ScheduleRetry(TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5),
+                    TimeSpan.FromMinutes(15), TimeSpan.FromHours(1));
+        });
+        return builder;
+    }
+}

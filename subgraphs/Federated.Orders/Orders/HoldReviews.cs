@@ -1,0 +1,113 @@
+using Federated.Kit.Errors;
+using Federated.Kit.Identity;
+using Federated.Kit.Paging;
+using Federated.Orders.Data;
+using GraphQL;
+using GraphQL.Types;
+using Microsoft.EntityFrameworkCore;
+
+namespace Federated.Orders.Orders;
+
+public enum HoldDecision { Release, Cancel }
+
+public sealed record ReviewHeldOrderInput(string OrderId, HoldDecision Decision, string? Note);
+
+/// <summary>
+/// The review of orders that fraud rules put ON_HOLD, for administrators: <c>heldOrders</c>
+/// lists them oldest first (the queue a reviewer works through), <c>reviewHeldOrder</c> releases
+/// one to fulfillment (PAID) or cancels it (stock released, payment voided, as cancelOrder). The
+/// decision, the reviewer and the note stay on the order.
+/// </summary>
+public static class HoldReviews
+{
+    public const string NotOnHold = "ORDER_NOT_ON_HOLD";
+    public const int MaxNote = 500;
+
+    public static void AddQueriesTo(ObjectGraphType query) =>
+        query.Field<NonNullGraphType<OrderConnectionType>>("heldOrders")
+            .Description("Orders on hold for review, oldest first. Administrators only.")
+            .Argument<IntGraphType>("first", $"Page size: default {PagingArguments.DefaultPageSize}, at most {PagingArguments.MaxPageSize}.")
+            .Argument<StringGraphType>("after")
+            .ResolveAsync(async ctx =>
+            {
+                ctx.CurrentUser().RequireAdmin();
+                var paging = PagingArguments.From(ctx);
+                var after = paging.AfterKey<string[]>();
+                await using var db = await ctx.RequestServices!.GetRequiredService<IDbContextFactory<OrdersDbContext>>().CreateDbContextAsync(ctx.CancellationToken);
+                var query = OrderOperations.WithDetails(db.Orders.AsNoTracking()).Where(o => o.Status == OrderStatus.OnHold);
+                if (after is [var t, var afterId])
+                {
+                    var at = DateTimeOffset.Parse(t, System.Globalization.CultureInfo.InvariantCulture);
+                    query = query.Where(o => o.PlacedAt > at || (o.PlacedAt == at && string.Compare(o.Id, afterId) > 0));
+                }
+                var rows = await query.OrderBy(o => o.PlacedAt).ThenBy(o => o.Id).Take(paging.Limit).ToListAsync(ctx.CancellationToken);
+                return Connection<Order>.FromRows(rows, paging, o => Cursor.Encode(new[] { o.PlacedAt.ToString("O"), o.Id }));
+            });
+
+    public static void AddMutationsTo(ObjectGraphType mutation) =>
+        mutation.Field<NonNullGraphType<OrderPayloadType>>("reviewHeldOrder")
+            .Description("Decides an order on hold: RELEASE sends it to fulfillment, CANCEL cancels it. Administrators only.")
+            .Argument<NonNullGraphType<ReviewHeldOrderInputType>>("input")
+            .ResolveAsync(async ctx =>
+            {
+                ctx.CurrentUser().RequireAdmin();
+                var input = ctx.GetArgument<ReviewHeldOrderInput>("input");
+                if (input.Note is { Length: > MaxNote })
+                    return new OrderPayload(null, [new UserError(OrderPlacement.InvalidInput, $"'note' must be at most {MaxNote} characters.", ["input", "note"])]);
+                var services = ctx.RequestServices!;
+                await using var db = await services.GetRequiredService<IDbContextFactory<OrdersDbContext>>().CreateDbContextAsync(ctx.CancellationToken);
+                var order = await OrderOperations.WithDetails(db.Orders).SingleOrDefaultAsync(o => o.Id == input.OrderId, ctx.CancellationToken);
+                if (order is null)
+                    return new OrderPayload(null, [new UserError(OrderOperations.OrderNotFound, "There is no such order.", ["input", "orderId"])]);
+                if (order.Status != OrderStatus.OnHold)
+                    return new OrderPayload(null, [new UserError(NotOnHold, "This order is not on hold.", ["input", "orderId"])]);
+
+                var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+                order.Review = new HoldReview
+                {
+                    Decision = input.Decision, ReviewedBy = ctx.CurrentUser().Id!, Note = input.Note?.Trim() is { Length: > 0 } note ? note : null, ReviewedAt = now,
+                };
+                if (input.Decision == HoldDecision.Cancel)
+                    return await OrderOperations.CancelAsync(services, db, order);
+                order.Status = OrderStatus.Paid;
+                order.UpdatedAt = now;
+                try
+                {
+                    await db.SaveChangesAsync(CancellationToken.None);
+                }
+                catch (DbUpdateConcurrencyException)
+                {
+                    return new OrderPayload(null, [new UserError(NotOnHold, "The order changed meanwhile; look at it again.", ["input", "orderId"])]);
+                }
+                return new OrderPayload(order, []);
+            });
+}
+
+public sealed class HoldDecisionType : EnumerationGraphType<HoldDecision>
+{
+    public HoldDecisionType() => Name = "HoldDecision";
+}
+
+public sealed class ReviewHeldOrderInputType : InputObjectGraphType<ReviewHeldOrderInput>
+{
+    public ReviewHeldOrderInputType()
+    {
+        Name = "ReviewHeldOrderInput";
+        Field(i => i.OrderId, type: typeof(NonNullGraphType<IdGraphType>));
+        Field(i => i.Decision, type: typeof(NonNullGraphType<HoldDecisionType>));
+        Field(i => i.Note, nullable: true).Description($"Why, for the record (at most {HoldReviews.MaxNote} characters).");
+    }
+}
+
+public sealed class HoldReviewType : ObjectGraphType<HoldReview>
+{
+    public HoldReviewType()
+    {
+        Name = "HoldReview";
+        Description = "An administrator's decision on an order fraud rules held.";
+        Field(r => r.Decision, type: typeof(NonNullGraphType<HoldDecisionType>));
+        Field(r => r.ReviewedBy, type: typeof(NonNullGraphType<IdGraphType>)).Description("The administrator's user id.");
+        Field(r => r.Note, nullable: true);
+        Field<NonNullGraphType<DateTimeGraphType>>("reviewedAt").Resolve(ctx => ctx.Source.ReviewedAt.UtcDateTime);
+    }
+}

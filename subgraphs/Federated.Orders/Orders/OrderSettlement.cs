@@ -1,0 +1,82 @@
+using Federated.Orders.Catalog;
+using Federated.Orders.Data;
+using Federated.Orders.Messaging;
+using Federated.Orders.Payments;
+using Microsoft.EntityFrameworkCore;
+using Wolverine.Attributes;
+
+namespace Federated.Orders.Orders;
+
+/// <summary>
+/// Gives a failed or cancelled order's money and stock back: the payment is voided (refunded if
+/// it was captured) and the reservation released, both idempotent by the order id at the
+/// provider and the catalog. Runs inline where a shopper waits for the answer, and always as a
+/// durable <see cref="SettleOrder"/> message written with the state change, which retries until
+/// both services have answered.
+/// </summary>
+public sealed class OrderSettlement(IPaymentProvider provider, CatalogClient catalog, TimeProvider time)
+{
+    public async Task SettleAsync(OrdersDbContext db, Order order, CancellationToken cancellationToken)
+    {
+        if (order.Status is not (OrderStatus.Failed or OrderStatus.Cancelled))
+            return;
+        var payment = order.Payment!;
+        if (payment.Status is not (PaymentStatus.Declined or PaymentStatus.Voided or PaymentStatus.Refunded))
+        {
+            var voided = await provider.VoidAsync(order.Id, cancellationToken);
+            payment.Status = voided.Outcome == ProviderOutcome.Refunded ? PaymentStatus.Refunded : PaymentStatus.Voided;
+            payment.UpdatedAt = time.GetUtcNow();
+        }
+        await catalog.ReleaseAsync(order.Id, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+    }
+}
+
+/// <summary>
+/// Wolverine handlers: settlement and the deadlines of orders nobody is working on any more.
+/// Each opens its own short-lived context and saves through <see cref="OrderOutbox"/> where it
+/// sends a message, hence [NonTransactional]: Wolverine's EF Core middleware is for handlers
+/// that take a scoped DbContext.
+/// </summary>
+public static class OrderMessageHandler
+{
+    public const string Interrupted = "ORDER_INTERRUPTED";
+    public const string ChallengeExpired = "PAYMENT_CHALLENGE_EXPIRED";
+
+    [NonTransactional]
+    public static async Task HandleAsync(SettleOrder message, IDbContextFactory<OrdersDbContext> factory, OrderSettlement settlement, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        await settlement.SettleAsync(db, await OrderPlacement.LoadAsync(db, message.OrderId, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>Still Pending: the placement was interrupted (the service stopped). Refuse it; settling voids and releases.</summary>
+    [NonTransactional]
+    public static Task HandleAsync(PlacementDeadline message, IDbContextFactory<OrdersDbContext> factory, OrderOutbox outbox, TimeProvider time, ILogger<SettleOrder> logger,
+        CancellationToken cancellationToken) =>
+        ExpireAsync(message.OrderId, OrderStatus.Pending, Interrupted, "The order could not be completed; nothing was charged.", factory, outbox, time, logger, cancellationToken);
+
+    /// <summary>Still waiting for the shopper's 3-D Secure answer: refuse it; settling voids and releases.</summary>
+    [NonTransactional]
+    public static Task HandleAsync(ChallengeDeadline message, IDbContextFactory<OrdersDbContext> factory, OrderOutbox outbox, TimeProvider time, ILogger<SettleOrder> logger,
+        CancellationToken cancellationToken) =>
+        ExpireAsync(message.OrderId, OrderStatus.PaymentActionRequired, ChallengeExpired, "The payment was not confirmed in time; nothing was charged.",
+            factory, outbox, time, logger, cancellationToken);
+
+    private static async Task ExpireAsync(string orderId, OrderStatus waiting, string code, string message, IDbContextFactory<OrdersDbContext> factory,
+        OrderOutbox outbox, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var order = await db.Orders.Include(o => o.Payment).SingleOrDefaultAsync(o => o.Id == orderId, cancellationToken);
+        if (order?.Status != waiting)
+            return;
+        // Claimed under the row version: if the order moved on meanwhile, this throws and the
+        // retry finds it no longer waiting.
+        order.Status = OrderStatus.Failed;
+        order.FailureCode = code;
+        order.FailureMessage = message;
+        order.UpdatedAt = time.GetUtcNow();
+        await outbox.SaveAsync(db, new SettleOrder(order.Id), null, cancellationToken);
+        logger.LogInformation("Order {OrderId} expired while {Status}: {Code}", orderId, waiting, code);
+    }
+}

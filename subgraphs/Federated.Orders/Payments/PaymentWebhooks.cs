@@ -1,0 +1,134 @@
+using System.Text.Json;
+using Federated.Orders.Data;
+using Federated.Orders.Messaging;
+using Federated.Orders.Orders;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using Wolverine.Attributes;
+
+namespace Federated.Orders.Payments;
+
+/// <summary>
+/// The store's side of the provider's webhooks. <c>POST /webhooks/payments</c> checks the
+/// signature, keeps the event once by its id (a repeat answers 200 and changes nothing) and,
+/// in the same transaction, writes a <see cref="ReconcilePayment"/> message; only then does it
+/// answer 2xx, so an accepted event is never lost and a refused one is sent again by the
+/// provider. The handler does not trust the event's order or content: it asks the provider
+/// where the payment stands now and brings the order in line, so repeats and late arrivals
+/// are harmless.
+/// </summary>
+public static class PaymentWebhooks
+{
+    private const int MaxBody = 64 * 1024;
+
+    public static void MapPaymentWebhooks(this WebApplication app)
+    {
+        app.MapPost("/webhooks/payments", async (HttpContext http, IConfiguration configuration, IDbContextFactory<OrdersDbContext> factory,
+            OrderOutbox outbox, TimeProvider time) =>
+        {
+            if (WebhookSignature.Secret(configuration) is not { } secret)
+                return Results.NotFound();
+            if (http.Request.ContentLength > MaxBody)
+                return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
+            string body;
+            using (var reader = new StreamReader(http.Request.Body))
+                body = await reader.ReadToEndAsync(http.RequestAborted);
+            if (body.Length > MaxBody)
+                return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
+            if (!WebhookSignature.Verify(secret, http.Request.Headers[WebhookSignature.Header], body, time.GetUtcNow()))
+                return Results.Json(new { error = "invalid signature" }, statusCode: StatusCodes.Status401Unauthorized);
+            if (Parse(body) is not { } notice)
+                return Results.BadRequest(new { error = "not a payment event" });
+
+            await using var db = await factory.CreateDbContextAsync(http.RequestAborted);
+            // Most repeats are seen here; two copies arriving at once meet at the primary key below.
+            if (await db.PaymentEvents.AnyAsync(e => e.EventId == notice.EventId, http.RequestAborted))
+                return Results.Ok(new { received = notice.EventId, repeated = true });
+            db.PaymentEvents.Add(new PaymentEvent
+            {
+                EventId = notice.EventId, OrderId = notice.OrderId, Type = notice.Type, Sequence = notice.Sequence, ReceivedAt = time.GetUtcNow(),
+            });
+            try
+            {
+                await outbox.SaveAsync(db, new ReconcilePayment(notice.OrderId, notice.EventId), null, http.RequestAborted);
+            }
+            catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+            {
+                return Results.Ok(new { received = notice.EventId, repeated = true });
+            }
+            return Results.Ok(new { received = notice.EventId, repeated = false });
+        });
+    }
+
+    private sealed record Notice(string EventId, string Type, long Sequence, string OrderId);
+
+    private static Notice? Parse(string body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            var root = document.RootElement;
+            return root.ValueKind == JsonValueKind.Object
+                && Text(root, "id") is { } eventId && Text(root, "type") is { } eventType
+                && root.TryGetProperty("sequence", out var sequence) && sequence.ValueKind == JsonValueKind.Number && sequence.TryGetInt64(out var number)
+                && root.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Object && Text(data, "idempotencyKey") is { } orderId
+                ? new Notice(eventId, eventType, number, orderId)
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static string? Text(JsonElement parent, string name) =>
+        parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 and <= 64 } text ? text : null;
+}
+
+/// <summary>Bring an order in line with where its payment stands at the provider (after a webhook).</summary>
+public sealed record ReconcilePayment(string OrderId, string EventId);
+
+public static class ReconcilePaymentHandler
+{
+    private static readonly OrderStatus[] Live =
+        [OrderStatus.OnHold, OrderStatus.Paid, OrderStatus.Fulfilling, OrderStatus.Shipped, OrderStatus.Delivered];
+
+    [NonTransactional]
+    public static async Task HandleAsync(ReconcilePayment message, IDbContextFactory<OrdersDbContext> factory, IPaymentProvider provider,
+        OrderPlacement placement, TimeProvider time, ILogger<ReconcilePayment> logger, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var order = await OrderOperations.WithDetails(db.Orders).SingleOrDefaultAsync(o => o.Id == message.OrderId, cancellationToken);
+        var state = await provider.RetrieveAsync(message.OrderId, cancellationToken);
+        if (order?.Payment is { } payment && state is not null)
+        {
+            switch (order.Status, state.Outcome)
+            {
+                // The shopper answered the challenge on the provider's page: paid (or on hold), or refused and released.
+                case (OrderStatus.PaymentActionRequired, ProviderOutcome.Authorized or ProviderOutcome.Declined):
+                    await placement.ApplyAuthorizationAsync(db, order, state, cancellationToken);
+                    break;
+                // Money the provider holds for an order the store refused or cancelled goes back.
+                case (OrderStatus.Failed or OrderStatus.Cancelled, ProviderOutcome.Authorized or ProviderOutcome.Captured or ProviderOutcome.ChallengeRequired):
+                    var voided = await provider.VoidAsync(order.Id, cancellationToken);
+                    payment.Status = voided.Outcome == ProviderOutcome.Refunded ? PaymentStatus.Refunded : PaymentStatus.Voided;
+                    payment.UpdatedAt = time.GetUtcNow();
+                    break;
+                case (_, ProviderOutcome.Captured) when payment.Status == PaymentStatus.Authorized:
+                    payment.Status = PaymentStatus.Captured;
+                    payment.UpdatedAt = time.GetUtcNow();
+                    break;
+                case (_, ProviderOutcome.Voided or ProviderOutcome.Refunded) when Live.Contains(order.Status)
+                    && payment.Status is PaymentStatus.Authorized or PaymentStatus.Captured:
+                    // Given back at the provider (a dispute, a refund from its dashboard): recorded, and worth a look.
+                    payment.Status = state.Outcome == ProviderOutcome.Refunded ? PaymentStatus.Refunded : PaymentStatus.Voided;
+                    payment.UpdatedAt = time.GetUtcNow();
+                    logger.LogWarning("The payment of order {OrderId} ({Status}) was {Outcome} at the provider", order.Id, order.Status, state.Outcome);
+                    break;
+            }
+        }
+        if (await db.PaymentEvents.FindAsync([message.EventId], cancellationToken) is { } received)
+            received.ProcessedAt = time.GetUtcNow();
+        await db.SaveChangesAsync(cancellationToken);
+    }
+}

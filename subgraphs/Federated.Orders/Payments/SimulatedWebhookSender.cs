@@ -1,0 +1,144 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Npgsql;
+
+namespace Federated.Orders.Payments;
+
+/// <summary>
+/// The simulated provider's webhook delivery, as the big providers behave: every payment event
+/// is POSTed, signed, to the store's endpoint until it answers 2xx; delivery is at least once
+/// (<c>Payments:Webhooks:Copies</c>, two by default, so the store always sees repeats) and the
+/// events of one round go out newest first (<c>Payments:Webhooks:Reorder</c>, on by default),
+/// so the store must not rely on order either. Off without <c>Payments:Webhooks:Secret</c>.
+/// </summary>
+public sealed class SimulatedWebhookSender(NpgsqlDataSource dataSource, IHttpClientFactory httpClients, IConfiguration configuration,
+    ILogger<SimulatedWebhookSender> logger) : BackgroundService
+{
+    public const string HttpClientName = "payment-webhooks";
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (WebhookSignature.Secret(configuration) is not { } secret || WebhookUrl(configuration) is not { } url)
+        {
+            logger.LogWarning("Payment webhooks are off: set Payments:Webhooks:Secret (and Subgraphs:orders:Url or Payments:Webhooks:Url)");
+            return;
+        }
+        var copies = Math.Max(1, configuration.GetValue("Payments:Webhooks:Copies", 2));
+        var reorder = configuration.GetValue("Payments:Webhooks:Reorder", true);
+        using var timer = new PeriodicTimer(configuration.GetValue("Payments:Webhooks:Interval", TimeSpan.FromMilliseconds(500)));
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await DeliverAsync(url, secret, copies, reorder, stoppingToken);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning(ex, "Webhook delivery failed; retrying");
+            }
+        }
+    }
+
+    public static Uri? WebhookUrl(IConfiguration configuration) =>
+        configuration["Payments:Webhooks:Url"] is { Length: > 0 } url ? new Uri(url)
+        : configuration["Subgraphs:orders:Url"] is { Length: > 0 } orders ? new Uri(new Uri(orders), "/webhooks/payments")
+        : null;
+
+    private async Task DeliverAsync(Uri url, string secret, int copies, bool reorder, CancellationToken cancellationToken)
+    {
+        var due = new List<(long Sequence, string EventId, string Key, string Type, DateTimeOffset Created)>();
+        await using (var select = dataSource.CreateCommand($"""
+            select sequence, event_id, idempotency_key, type, created_at from {SimulatedPaymentProvider.Events}
+            where delivered_at is null order by sequence limit 100
+            """))
+        await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+                due.Add((reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetFieldValue<DateTimeOffset>(4)));
+        }
+        if (reorder)
+            due.Reverse();
+        var http = httpClients.CreateClient(HttpClientName);
+        foreach (var e in due)
+        {
+            var body = JsonSerializer.Serialize(new
+            {
+                id = e.EventId,
+                type = e.Type,
+                sequence = e.Sequence,
+                created = e.Created.ToUnixTimeSeconds(),
+                data = new { idempotencyKey = e.Key },
+            });
+            var delivered = 0;
+            for (var copy = 0; copy < copies; copy++)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+                request.Headers.TryAddWithoutValidation(WebhookSignature.Header, WebhookSignature.Sign(secret, DateTimeOffset.UtcNow, body));
+                try
+                {
+                    using var response = await http.SendAsync(request, cancellationToken);
+                    if (response.IsSuccessStatusCode)
+                        delivered++;
+                    else
+                        logger.LogWarning("Webhook {EventId} got {Status}", e.EventId, (int)response.StatusCode);
+                }
+                catch (HttpRequestException ex)
+                {
+                    logger.LogWarning("Webhook {EventId} not delivered: {Reason}", e.EventId, ex.Message);
+                }
+            }
+            await using var update = dataSource.CreateCommand($"""
+                update {SimulatedPaymentProvider.Events} set deliveries = deliveries + $2, delivered_at = case when $2 > 0 then now() end
+                where sequence = $1
+                """);
+            update.Parameters.Add(new NpgsqlParameter { Value = e.Sequence });
+            update.Parameters.Add(new NpgsqlParameter { Value = delivered });
+            await update.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+}
+
+/// <summary>
+/// <c>Webhook-Signature: t=&lt;unix seconds&gt;,v1=&lt;hex HMAC-SHA256 of "t.body"&gt;</c>, the
+/// scheme the well-known providers use: the timestamp is signed too, so an old delivery cannot
+/// be replayed later than <see cref="Tolerance"/>.
+/// </summary>
+public static class WebhookSignature
+{
+    public const string Header = "Webhook-Signature";
+    public static readonly TimeSpan Tolerance = TimeSpan.FromMinutes(5);
+
+    public static string? Secret(IConfiguration configuration) =>
+        configuration["Payments:Webhooks:Secret"] is { Length: > 0 } secret ? secret : null;
+
+    public static string Sign(string secret, DateTimeOffset at, string body)
+    {
+        var timestamp = at.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        return $"t={timestamp},v1={Mac(secret, timestamp, body)}";
+    }
+
+    public static bool Verify(string secret, string? header, string body, DateTimeOffset now)
+    {
+        if (header is null)
+            return false;
+        string? timestamp = null, mac = null;
+        foreach (var part in header.Split(','))
+        {
+            var pair = part.Split('=', 2);
+            if (pair is ["t", var t])
+                timestamp = t;
+            else if (pair is ["v1", var v])
+                mac = v;
+        }
+        if (timestamp is null || mac is null || !long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
+            return false;
+        if ((now - DateTimeOffset.FromUnixTimeSeconds(seconds)).Duration() > Tolerance)
+            return false;
+        return System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+            Encoding.ASCII.GetBytes(Mac(secret, timestamp, body)), Encoding.ASCII.GetBytes(mac.ToLowerInvariant()));
+    }
+
+    private static string Mac(string secret, string timestamp, string body) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"{timestamp}.{body}")));
+}

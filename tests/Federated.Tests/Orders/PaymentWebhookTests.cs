@@ -1,0 +1,153 @@
+using System.Globalization;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Federated.Tests.Catalog;
+using Federated.Tests.Infrastructure;
+using Federated.Tests.Users;
+using Npgsql;
+
+namespace Federated.Tests.Orders;
+
+/// <summary>
+/// The payment provider's asynchronous results: the shopper answers a 3-D Secure challenge on
+/// the provider's own page, and the store learns it only from webhooks, which the simulated
+/// provider delivers twice each and newest first. Forged, stale and malformed deliveries are refused.
+/// </summary>
+[Collection(FederatedCollection.Name)]
+public sealed class PaymentWebhookTests(FederatedStack stack)
+{
+    private const string OrderStatus = "query($id: ID!) { order(id: $id) { status payment { status } } }";
+
+    [Fact]
+    public async Task AChallengePassedOnTheProvidersPage_PaysTheOrder_ThroughRepeatedReorderedWebhooks()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 5));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 1);
+        var placed = await stack.PlaceAsync(shopper, "tok_threeDSecureRequired");
+        var orderId = placed.GetProperty("order").GetProperty("id").GetString()!;
+        var challengeId = placed.GetProperty("paymentAction").GetProperty("challengeId").GetString()!;
+
+        Assert.Equal(HttpStatusCode.OK, await AnswerChallengeAsync(challengeId, "pass"));
+
+        var order = await WaitForOrderAsync(shopper, orderId, "PAID");
+        Assert.Equal("AUTHORIZED", order.GetProperty("payment").GetProperty("status").GetString());
+        Assert.Equal(4, await stack.AvailableAsync(sku));
+        // Every provider event was delivered at least twice and is kept once.
+        await WaitForAsync(async () => await CountAsync("select count(*) from orders.simulated_provider_events where idempotency_key = $1 and delivered_at is null", orderId) == 0);
+        var sent = await CountAsync("select count(*) from orders.simulated_provider_events where idempotency_key = $1", orderId);
+        Assert.Equal(2, sent); // challenge_required, authorized
+        // (At least: a second orders instance, as in the crash tests, sends too.)
+        Assert.True(await CountAsync("select min(deliveries) from orders.simulated_provider_events where idempotency_key = $1", orderId) >= 2);
+        Assert.Equal(sent, await CountAsync("""select count(*) from orders.payment_events where "OrderId" = $1""", orderId));
+        await WaitForAsync(async () => await CountAsync("""select count(*) from orders.payment_events where "OrderId" = $1 and "ProcessedAt" is null""", orderId) == 0);
+
+        // An old event sent once more, and a stale one arriving late under a new id: the order stays paid.
+        var first = await ScalarAsync("select event_id from orders.simulated_provider_events where idempotency_key = $1 order by sequence limit 1", orderId);
+        var (repeatStatus, repeat) = await DeliverAsync(Event(first, "payment.challenge_required", 1, orderId), stack.WebhookSecret);
+        Assert.Equal(HttpStatusCode.OK, repeatStatus);
+        Assert.True(repeat.GetProperty("repeated").GetBoolean());
+        var (lateStatus, late) = await DeliverAsync(Event($"evt_late_{stack.RunId}", "payment.challenge_required", 0, orderId), stack.WebhookSecret);
+        Assert.Equal(HttpStatusCode.OK, lateStatus);
+        Assert.False(late.GetProperty("repeated").GetBoolean());
+        await WaitForAsync(async () => await CountAsync("""select count(*) from orders.payment_events where "EventId" = $1 and "ProcessedAt" is not null""", $"evt_late_{stack.RunId}") == 1);
+        Assert.Equal("PAID", (await OrderAsync(shopper, orderId)).GetProperty("status").GetString());
+        Assert.Equal(1, await CountAsync("select count(*) from orders.simulated_provider_ledger where idempotency_key = $1 and outcome = 'Authorized'", orderId));
+    }
+
+    [Fact]
+    public async Task AChallengeFailedOnTheProvidersPage_RefusesTheOrder_AndReleasesTheStock()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 5));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 2);
+        var placed = await stack.PlaceAsync(shopper, "tok_threeDSecureRequired", key: "k-webhook-fail");
+        var orderId = placed.GetProperty("order").GetProperty("id").GetString()!;
+        Assert.Equal(3, await stack.AvailableAsync(sku));
+
+        Assert.Equal(HttpStatusCode.OK, await AnswerChallengeAsync(placed.GetProperty("paymentAction").GetProperty("challengeId").GetString()!, "wrong"));
+
+        await WaitForAsync(async () => await stack.AvailableAsync(sku) == 5);
+        Assert.Equal(JsonValueKind.Null, (await OrderAsync(shopper, orderId)).ValueKind);
+        Assert.Equal(["PAYMENT_DECLINED"], (await stack.PlaceAsync(shopper, "tok_threeDSecureRequired", key: "k-webhook-fail")).ErrorCodes());
+        // Answering the same challenge again finds nothing waiting.
+        Assert.Equal(HttpStatusCode.NotFound, await AnswerChallengeAsync(placed.GetProperty("paymentAction").GetProperty("challengeId").GetString()!, "pass"));
+    }
+
+    [Fact]
+    public async Task ForgedStaleOrMalformedDeliveries_AreRefused_AndKeepNothing()
+    {
+        var id = $"evt_forged_{stack.RunId}";
+        var body = Event(id, "payment.authorized", 99, "ord_does_not_matter");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await DeliverAsync(body, "whsec_someone_else")).Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await DeliverAsync(body, stack.WebhookSecret, DateTimeOffset.UtcNow.AddMinutes(-10))).Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await DeliverAsync(body, signature: null)).Status);
+        Assert.Equal(HttpStatusCode.BadRequest, (await DeliverAsync("{\"id\": 1}", stack.WebhookSecret)).Status);
+        Assert.Equal(0, await CountAsync("""select count(*) from orders.payment_events where "EventId" = $1""", id));
+    }
+
+    private static string Event(string id, string type, long sequence, string orderId) =>
+        JsonSerializer.Serialize(new { id, type, sequence, created = DateTimeOffset.UtcNow.ToUnixTimeSeconds(), data = new { idempotencyKey = orderId } });
+
+    private async Task<(HttpStatusCode Status, JsonElement Body)> DeliverAsync(string body, string? signature, DateTimeOffset? at = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(stack.BaseUrl(ServiceNames.Orders), "webhooks/payments"))
+        {
+            Content = new StringContent(body, Encoding.UTF8, "application/json"),
+        };
+        if (signature is not null)
+        {
+            var timestamp = (at ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+            var mac = Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(signature), Encoding.UTF8.GetBytes($"{timestamp}.{body}")));
+            request.Headers.TryAddWithoutValidation("Webhook-Signature", $"t={timestamp},v1={mac}");
+        }
+        using var response = await stack.Http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, text.Length > 0 ? JsonDocument.Parse(text).RootElement.Clone() : default);
+    }
+
+    private async Task<HttpStatusCode> AnswerChallengeAsync(string challengeId, string answer)
+    {
+        using var response = await stack.Http.PostAsync(new Uri(stack.BaseUrl(ServiceNames.Orders), $"simulated-provider/challenges/{challengeId}"),
+            new StringContent(JsonSerializer.Serialize(new { response = answer }), Encoding.UTF8, "application/json"));
+        return response.StatusCode;
+    }
+
+    private async Task<JsonElement> OrderAsync(Shopper shopper, string orderId) =>
+        (await stack.PostAsync(ServiceNames.Gateway, OrderStatus, new { id = orderId }, null, shopper.Bearer)).Data.GetProperty("order");
+
+    private async Task<JsonElement> WaitForOrderAsync(Shopper shopper, string orderId, string status)
+    {
+        JsonElement order = default;
+        await WaitForAsync(async () => (order = await OrderAsync(shopper, orderId)).ValueKind == JsonValueKind.Object && order.GetProperty("status").GetString() == status);
+        return order;
+    }
+
+    private static async Task WaitForAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+                throw new Xunit.Sdk.XunitException("The expected state was not reached in time.");
+            await Task.Delay(200);
+        }
+    }
+
+    private async Task<long> CountAsync(string sql, string parameter) => Convert.ToInt64(await ScalarObjectAsync(sql, parameter) ?? 0L, CultureInfo.InvariantCulture);
+
+    private async Task<string> ScalarAsync(string sql, string parameter) => (string)(await ScalarObjectAsync(sql, parameter))!;
+
+    private async Task<object?> ScalarObjectAsync(string sql, string parameter)
+    {
+        await using var connection = new NpgsqlConnection(stack.Settings.PostgresConnectionString(Subgraph.Named(ServiceNames.Orders).Database));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+        var value = await command.ExecuteScalarAsync();
+        return value is DBNull ? null : value;
+    }
+}
