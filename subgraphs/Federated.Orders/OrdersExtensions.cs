@@ -45,8 +45,8 @@ public static class OrdersExtensions
         builder.Services.AddSingleton<FaultInjection>();
         builder.Services.AddSingleton<OrderOutbox>();
         builder.AddOrdersMessaging();
-        builder.Services.AddHostedService<FulfillmentWorker>();
-        // The fulfillment worker queries every few seconds; its SQL is not news.
+        builder.Services.AddSingleton<FulfillmentProcess>();
+        // Deadline and fulfillment messages query as they come due; their SQL is not news.
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Warning);
         builder.AddSubgraph<OrdersQuery>(ServiceName, typeof(OrdersMutation));
         return builder;

@@ -2,6 +2,8 @@ using Federated.Kit.Errors;
 using Federated.Kit.Identity;
 using Federated.Kit.Paging;
 using Federated.Orders.Data;
+using Federated.Orders.Fulfillment;
+using Federated.Orders.Messaging;
 using GraphQL;
 using GraphQL.Types;
 using Microsoft.EntityFrameworkCore;
@@ -71,9 +73,13 @@ public static class HoldReviews
                     return await OrderOperations.CancelAsync(services, db, order);
                 order.Status = OrderStatus.Paid;
                 order.UpdatedAt = now;
+                var fulfillment = services.GetRequiredService<FulfillmentProcess>();
                 try
                 {
-                    await db.SaveChangesAsync(CancellationToken.None);
+                    if (fulfillment.Start(order) is { } firstStep)
+                        await services.GetRequiredService<OrderOutbox>().SaveAsync(db, firstStep, fulfillment.StepDelay, CancellationToken.None);
+                    else
+                        await db.SaveChangesAsync(CancellationToken.None);
                 }
                 catch (DbUpdateConcurrencyException)
                 {

@@ -32,7 +32,8 @@ public sealed record PlaceOrderResult(Order? Order, PaymentAction? PaymentAction
 /// </summary>
 public sealed class OrderPlacement(
     IDbContextFactory<OrdersDbContext> factory, CatalogClient catalog, IPaymentProvider provider, FraudRules fraud,
-    CartStore carts, CartPricing pricing, OrderOutbox outbox, FaultInjection faults, TimeProvider time, ILogger<OrderPlacement> logger)
+    CartStore carts, CartPricing pricing, OrderOutbox outbox, FulfillmentProcess fulfillment, FaultInjection faults, TimeProvider time,
+    ILogger<OrderPlacement> logger)
 {
     public const string CartEmpty = "CART_EMPTY";
     public const string KeyReused = "IDEMPOTENCY_KEY_REUSED";
@@ -160,6 +161,8 @@ public sealed class OrderPlacement(
             db.DiscountRedemptions.Add(new DiscountRedemption { Code = code, UserId = order.UserId, OrderId = order.Id, CreatedAt = order.UpdatedAt });
         if (status == OrderStatus.PaymentActionRequired)
             await outbox.SaveAsync(db, new ChallengeDeadline(order.Id), outbox.ChallengeTimeout, cancellationToken);
+        else if (status == OrderStatus.Paid && fulfillment.Start(order) is { } firstStep)
+            await outbox.SaveAsync(db, firstStep, fulfillment.StepDelay, cancellationToken);
         else
             await db.SaveChangesAsync(cancellationToken);
         if (wasPending)

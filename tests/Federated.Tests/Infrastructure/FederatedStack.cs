@@ -226,7 +226,6 @@ public sealed partial class FederatedStack : IAsyncLifetime
             ["Orders__PendingTimeout"] = "00:00:20",
             // Fulfillment moves a paid order one step (packed, shipped, delivered) every 4 s.
             ["Orders__Fulfillment__StepDelay"] = "00:00:04",
-            ["Orders__Fulfillment__Interval"] = "00:00:01",
         };
         foreach (var (name, url) in baseUrls)
             environment[$"Subgraphs__{name}__Url"] = new Uri(url, "graphql").ToString();

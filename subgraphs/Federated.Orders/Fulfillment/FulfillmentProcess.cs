@@ -3,74 +3,45 @@ using Federated.Orders.Catalog;
 using Federated.Orders.Data;
 using Federated.Orders.Orders;
 using Federated.Orders.Payments;
+using Federated.Orders.Messaging;
 using Microsoft.EntityFrameworkCore;
+using Wolverine.Attributes;
 
 namespace Federated.Orders.Fulfillment;
 
-/// <summary>
-/// Moves paid orders through the warehouse and the carrier, one step each time an order has
-/// waited <c>Orders:Fulfillment:StepDelay</c> (the demo's stand-in for pickers, packers and
-/// trucks): PAID → FULFILLING (one parcel per fulfillment center holding the order's units,
-/// picked and packed) → SHIPPED (the held units leave stock in the catalog, the payment is
-/// captured, parcels get tracking numbers) → DELIVERED. Every external call is idempotent by
-/// the order id and every step is saved under the order's row version, so a crash or a
-/// second instance repeats nothing, and a cancellation in between wins or loses cleanly.
-/// Orders on hold wait for review and are not moved. Off with <c>Orders:Fulfillment:Enabled=false</c>.
-/// </summary>
-public sealed class FulfillmentWorker(IServiceProvider services, IConfiguration configuration, TimeProvider time, ILogger<FulfillmentWorker> logger) : BackgroundService
-{
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!configuration.GetValue("Orders:Fulfillment:Enabled", true))
-            return;
-        var stepDelay = configuration.GetValue("Orders:Fulfillment:StepDelay", TimeSpan.FromSeconds(30));
-        using var timer = new PeriodicTimer(configuration.GetValue("Orders:Fulfillment:Interval", TimeSpan.FromSeconds(2)), time);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await AdvanceAsync(stepDelay, stoppingToken);
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                logger.LogWarning(ex, "Fulfillment step failed; retrying");
-            }
-        }
-    }
+/// <summary>Move a paid order one step on: packed, shipped or delivered.</summary>
+public sealed record AdvanceFulfillment(string OrderId);
 
-    public async Task AdvanceAsync(TimeSpan stepDelay, CancellationToken cancellationToken)
+/// <summary>
+/// Moves paid orders through the warehouse and the carrier, one step each
+/// <c>Orders:Fulfillment:StepDelay</c> (the demo's stand-in for pickers, packers and trucks):
+/// PAID → FULFILLING (one parcel per fulfillment center holding the order's units, picked and
+/// packed) → SHIPPED (the held units leave stock in the catalog, the payment is captured,
+/// parcels get tracking numbers) → DELIVERED. Each step is a scheduled
+/// <see cref="AdvanceFulfillment"/> message, written in the same transaction as the step
+/// before it (or as the payment that made the order PAID), so a restart loses no order and
+/// repeats nothing: every external call is idempotent by the order id and every step is saved
+/// under the order's row version, so a cancellation in between wins or loses cleanly. Orders on
+/// hold wait for review. Off with <c>Orders:Fulfillment:Enabled=false</c>.
+/// </summary>
+public sealed class FulfillmentProcess(IServiceProvider services, IConfiguration configuration, TimeProvider time)
+{
+    public bool Enabled { get; } = configuration.GetValue("Orders:Fulfillment:Enabled", true);
+
+    public TimeSpan StepDelay { get; } = configuration.GetValue("Orders:Fulfillment:StepDelay", TimeSpan.FromSeconds(30));
+
+    /// <summary>The first step's message, for an order that just became PAID; null when fulfillment is off.</summary>
+    public object? Start(Order order) => Enabled ? new AdvanceFulfillment(order.Id) : null;
+
+    public async Task AdvanceAsync(Order order, CancellationToken cancellationToken)
     {
-        var factory = services.GetRequiredService<IDbContextFactory<OrdersDbContext>>();
-        var before = time.GetUtcNow() - stepDelay;
-        List<string> due;
-        await using (var db = await factory.CreateDbContextAsync(cancellationToken))
+        await (order.Status switch
         {
-            due = await db.Orders
-                .Where(o => (o.Status == OrderStatus.Paid || o.Status == OrderStatus.Fulfilling || o.Status == OrderStatus.Shipped) && o.UpdatedAt < before)
-                .OrderBy(o => o.UpdatedAt).Select(o => o.Id).Take(50).ToListAsync(cancellationToken);
-        }
-        foreach (var orderId in due)
-        {
-            await using var db = await factory.CreateDbContextAsync(cancellationToken);
-            var order = await db.Orders.Include(o => o.Payment).Include(o => o.Shipments).ThenInclude(s => s.Events)
-                .SingleAsync(o => o.Id == orderId, cancellationToken);
-            try
-            {
-                await (order.Status switch
-                {
-                    OrderStatus.Paid => PackAsync(order, cancellationToken),
-                    OrderStatus.Fulfilling => ShipAsync(order, cancellationToken),
-                    _ => DeliverAsync(order),
-                });
-                order.UpdatedAt = time.GetUtcNow();
-                await db.SaveChangesAsync(cancellationToken);
-                logger.LogInformation("Order {OrderId} is now {Status}", order.Id, order.Status);
-            }
-            catch (DbUpdateConcurrencyException)
-            {
-                // Cancelled (or moved by another instance) meanwhile.
-            }
-        }
+            OrderStatus.Paid => PackAsync(order, cancellationToken),
+            OrderStatus.Fulfilling => ShipAsync(order, cancellationToken),
+            _ => DeliverAsync(order),
+        });
+        order.UpdatedAt = time.GetUtcNow();
     }
 
     /// <summary>One parcel per center that holds units of the order.</summary>
@@ -143,5 +114,27 @@ public sealed class FulfillmentWorker(IServiceProvider services, IConfiguration 
             "DHL" => digits[..10],
             _ => digits,
         };
+    }
+}
+
+public static class AdvanceFulfillmentHandler
+{
+    [NonTransactional]
+    public static async Task HandleAsync(AdvanceFulfillment message, IDbContextFactory<OrdersDbContext> factory, FulfillmentProcess fulfillment, OrderOutbox outbox,
+        ILogger<FulfillmentProcess> logger, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var order = await db.Orders.Include(o => o.Payment).Include(o => o.Shipments).ThenInclude(s => s.Events).AsSplitQuery()
+            .SingleOrDefaultAsync(o => o.Id == message.OrderId, cancellationToken);
+        // Cancelled, on hold, delivered, or a repeat of a step already taken.
+        if (order?.Status is not (OrderStatus.Paid or OrderStatus.Fulfilling or OrderStatus.Shipped))
+            return;
+        await fulfillment.AdvanceAsync(order, cancellationToken);
+        // A row changed meanwhile (a cancellation) throws here, and the retry finds where the order stands.
+        if (order.Status == OrderStatus.Delivered)
+            await db.SaveChangesAsync(cancellationToken);
+        else
+            await outbox.SaveAsync(db, new AdvanceFulfillment(order.Id), fulfillment.StepDelay, cancellationToken);
+        logger.LogInformation("Order {OrderId} is now {Status}", order.Id, order.Status);
     }
 }
