@@ -1,5 +1,6 @@
 using JasperFx;
 using JasperFx.CodeGeneration.Model;
+using Federated.Orders.Payments;
 using Npgsql;
 using Wolverine;
 using Wolverine.EntityFrameworkCore;
@@ -41,6 +42,9 @@ public static class OrdersMessaging
             options.Durability.ScheduledJobPollingTime = pollingTime;
             options.Durability.NodeReassignmentPollingTime = pollingTime;
             options.Discovery.IncludeAssembly(typeof(OrdersMessaging).Assembly);
+            // Webhooks come in bursts for one payment (challenge required, authorized, each twice):
+            // reconciling them one at a time saves the retries of concurrent updates to one order.
+            options.LocalQueueFor<ReconcilePayment>().Sequential();
 
             // Another service down or a row changed under us: try again soon, then keep trying
             // at longer intervals. A message is never dropped; after the last retry it waits in
