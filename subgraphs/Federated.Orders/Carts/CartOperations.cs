@@ -79,12 +79,14 @@ public static class CartOperations
                 var cart = await PricedAsync(ctx, cartId);
                 if (cart.Lines.Count == 0)
                     return CartPayload.Failed(new UserError(CartNotFound, "Add something to the cart first.", ["input"]));
-                var (_, error) = await ctx.RequestServices!.GetRequiredService<Discounts>()
+                var (applied, error) = await ctx.RequestServices!.GetRequiredService<Discounts>()
                     .EvaluateAsync(input.Code, cart.Subtotal, ctx.CurrentUser().Id, ctx.CancellationToken);
                 if (error is not null)
                     return CartPayload.Failed(error);
-                await Store(ctx).SetDiscountCodeAsync(cartId, Discounts.Normalize(input.Code));
-                return new CartPayload(await PricedAsync(ctx, cartId), []);
+                var code = Discounts.Normalize(input.Code);
+                await Store(ctx).SetDiscountCodeAsync(cartId, code);
+                // The code was just evaluated against this very cart: no second evaluation.
+                return new CartPayload(cart with { Discount = applied, DiscountCode = code }, []);
             });
     }
 
