@@ -41,13 +41,16 @@ public sealed class CheckoutBenchmark(GatewayStack stack, StackSettings settings
             await DriveAsync(gateway, pick, TimeSpan.FromSeconds(options.WarmUp), cancellationToken);
             Console.WriteLine($"benchmark: checkout '{scenario}': {options.Concurrency} buyers for {options.Seconds} s");
             var cpu = stack.SubgraphProcesses.Select(p => p.CpuTime()).Aggregate(TimeSpan.Zero, (a, b) => a + b);
+            var counters = await CountersAsync(cancellationToken);
             var (latencies, orders, outOfStock, failures, firstFailure, elapsed) = await DriveAsync(gateway, pick, TimeSpan.FromSeconds(options.Seconds), cancellationToken);
             var cpuAfter = stack.SubgraphProcesses.Select(p => p.CpuTime()).Aggregate(TimeSpan.Zero, (a, b) => a + b);
+            var countersAfter = await CountersAsync(cancellationToken);
             latencies.Sort();
             Console.WriteLine($"""
                 checkout '{scenario}': {orders:N0} orders placed, {outOfStock:N0} out of stock, {failures:N0} failed{(firstFailure is null ? "" : $" (first: {firstFailure})")}
                   {orders / elapsed.TotalSeconds:N1} orders/s ({orders / elapsed.TotalSeconds * 3600:N0} an hour); placeOrder p50 {Percentile(latencies, 0.50):N1} ms, p99 {Percentile(latencies, 0.99):N1} ms
                   subgraphs' CPU {(cpuAfter - cpu).TotalMilliseconds / Math.Max(1, orders + outOfStock):N2} ms per placeOrder (with its addToCart); {Machine.Load()}
+                  per placeOrder (with its addToCart, and the webhooks, deadlines and fulfillment steps that came due meanwhile): {PerOrder(counters, countersAfter, orders + outOfStock)}
                 """);
         }
     }
@@ -106,6 +109,25 @@ public sealed class CheckoutBenchmark(GatewayStack stack, StackSettings settings
             }
         }
     }
+
+    /// <summary>Each subgraph's /diagnostics/counters (GraphQL requests, store round trips).</summary>
+    private async Task<Dictionary<string, JsonElement>> CountersAsync(CancellationToken cancellationToken)
+    {
+        var counters = new Dictionary<string, JsonElement>();
+        foreach (var service in stack.SubgraphProcesses.Where(p => p.Name is "orders" or "catalog"))
+            counters[service.Name] = await _http.GetFromJsonAsync<JsonElement>(new Uri(service.BaseUrl, "diagnostics/counters"), cancellationToken);
+        return counters;
+    }
+
+    private static string PerOrder(Dictionary<string, JsonElement> before, Dictionary<string, JsonElement> after, long placed) =>
+        string.Join("; ", after.Select(a =>
+        {
+            double Delta(string name) => (Value(a.Value, name) - Value(before[a.Key], name)) / (double)Math.Max(1, placed);
+            return $"{a.Key} {Delta("graphqlRequests"):N1} GraphQL requests, {Delta("storeRoundTrips"):N1} PostgreSQL round trips";
+        }));
+
+    private static long Value(JsonElement counters, string name) =>
+        counters.TryGetProperty(name, out var value) && value.TryGetInt64(out var number) ? number : 0;
 
     /// <summary>The first error code of a payload or of the response; null when the mutation succeeded.</summary>
     private static string? Code(JsonElement response, string field)

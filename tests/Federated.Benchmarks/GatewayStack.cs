@@ -96,6 +96,8 @@ public sealed partial class GatewayStack : IAsyncDisposable
             // The normal databases, named after the subgraph: each seeds itself on its first start.
             ["ConnectionStrings__Postgres"] = settings.ConnectionString(name),
             ["ConnectionStrings__Redis"] = settings.RedisConnectionString,
+            // Request and round-trip counts for the checkout benchmark's "where the time goes".
+            ["Diagnostics__ExposeCounters"] = "true",
             // A line per request would cost the service time.
             ["Logging__LogLevel__Default"] = "Warning",
             ["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning",
@@ -108,6 +110,8 @@ public sealed partial class GatewayStack : IAsyncDisposable
             ["Identity__ServiceSigningKey"] = name == "orders" ? File.ReadAllText(settings.KeyFiles.ServiceSigningKey) : "",
             // As run.sh: the simulated payment provider sends its (signed) webhooks to orders.
             ["Payments__Webhooks__Secret"] = name == "orders" ? $"whsec_bench_{Guid.NewGuid():N}" : "",
+            // Each event once, as a real provider mostly sends it (the tests cover repeats; the demo's default of two is chaos on purpose).
+            ["Payments__Webhooks__Copies"] = "1",
         };
         foreach (var (other, url) in baseUrls)
             environment[$"Subgraphs__{other}__Url"] = new Uri(url, "graphql").ToString();
