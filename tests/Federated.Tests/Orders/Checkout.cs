@@ -3,6 +3,7 @@ using System.Text.Json;
 using Federated.Tests.Catalog;
 using Federated.Tests.Infrastructure;
 using Federated.Tests.Users;
+using Npgsql;
 
 namespace Federated.Tests.Orders;
 
@@ -52,4 +53,18 @@ internal static class Checkout
 
     public static async Task<int> AvailableAsync(this FederatedStack stack, string sku) =>
         (await stack.VariantAsync(sku)).GetProperty("quantityAvailable").GetInt32();
+
+    /// <summary>One value from the orders database (null for no row or SQL null): what the tests check beside the graph.</summary>
+    public static async Task<object?> OrdersScalarAsync(this FederatedStack stack, string sql, string parameter)
+    {
+        await using var connection = new NpgsqlConnection(stack.Settings.PostgresConnectionString(Subgraph.Named(ServiceNames.Orders).Database));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+        var value = await command.ExecuteScalarAsync();
+        return value is DBNull ? null : value;
+    }
+
+    public static async Task<long> OrdersCountAsync(this FederatedStack stack, string sql, string parameter) =>
+        Convert.ToInt64(await stack.OrdersScalarAsync(sql, parameter) ?? 0L, System.Globalization.CultureInfo.InvariantCulture);
 }

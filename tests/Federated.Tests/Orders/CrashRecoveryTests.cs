@@ -1,7 +1,6 @@
 using Federated.Tests.Catalog;
 using Federated.Tests.Infrastructure;
 using Federated.Tests.Users;
-using Npgsql;
 
 namespace Federated.Tests.Orders;
 
@@ -73,13 +72,5 @@ public sealed class CrashRecoveryTests(FederatedStack stack)
         }
     }
 
-    private async Task<T?> ScalarAsync<T>(string sql, string parameter)
-    {
-        await using var connection = new NpgsqlConnection(stack.Settings.PostgresConnectionString(Subgraph.Named(ServiceNames.Orders).Database));
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.Add(new NpgsqlParameter { Value = parameter });
-        var value = await command.ExecuteScalarAsync();
-        return value is null or DBNull ? default : (T)value;
-    }
+    private async Task<T?> ScalarAsync<T>(string sql, string parameter) => (T?)await stack.OrdersScalarAsync(sql, parameter);
 }

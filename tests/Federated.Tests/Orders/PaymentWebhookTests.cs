@@ -6,7 +6,6 @@ using System.Text.Json;
 using Federated.Tests.Catalog;
 using Federated.Tests.Infrastructure;
 using Federated.Tests.Users;
-using Npgsql;
 
 namespace Federated.Tests.Orders;
 
@@ -137,17 +136,7 @@ public sealed class PaymentWebhookTests(FederatedStack stack)
         }
     }
 
-    private async Task<long> CountAsync(string sql, string parameter) => Convert.ToInt64(await ScalarObjectAsync(sql, parameter) ?? 0L, CultureInfo.InvariantCulture);
+    private Task<long> CountAsync(string sql, string parameter) => stack.OrdersCountAsync(sql, parameter);
 
-    private async Task<string> ScalarAsync(string sql, string parameter) => (string)(await ScalarObjectAsync(sql, parameter))!;
-
-    private async Task<object?> ScalarObjectAsync(string sql, string parameter)
-    {
-        await using var connection = new NpgsqlConnection(stack.Settings.PostgresConnectionString(Subgraph.Named(ServiceNames.Orders).Database));
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.Add(new NpgsqlParameter { Value = parameter });
-        var value = await command.ExecuteScalarAsync();
-        return value is DBNull ? null : value;
-    }
+    private async Task<string> ScalarAsync(string sql, string parameter) => (string)(await stack.OrdersScalarAsync(sql, parameter))!;
 }

@@ -2,7 +2,6 @@ using System.Text.Json;
 using Federated.Tests.Catalog;
 using Federated.Tests.Infrastructure;
 using Federated.Tests.Users;
-using Npgsql;
 
 namespace Federated.Tests.Orders;
 
@@ -277,20 +276,5 @@ public sealed class PlaceOrderTests(FederatedStack stack)
         Assert.Equal(["ORDER_NOT_CANCELLABLE"], (await stack.CallAsync(shopper, Checkout.CancelOrder, new { orderId })).ErrorCodes());
     }
 
-    private async Task<long> CountAsync(string sql, string parameter)
-    {
-        await using var connection = new NpgsqlConnection(stack.Settings.PostgresConnectionString(Subgraph.Named(ServiceNames.Orders).Database));
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.Add(new NpgsqlParameter { Value = parameter });
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
-
-    private async Task ExecuteAsync(string sql)
-    {
-        await using var connection = new NpgsqlConnection(stack.Settings.PostgresConnectionString(Subgraph.Named(ServiceNames.Orders).Database));
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
+    private Task<long> CountAsync(string sql, string parameter) => stack.OrdersCountAsync(sql, parameter);
 }
