@@ -1,0 +1,42 @@
+using Federated.Gateway.FeatureGraphs.Data;
+using GraphQL;
+using GraphQL.Types;
+
+namespace Federated.Gateway.FeatureGraphs.Reviews;
+
+public sealed class ReviewsQuery : ObjectGraphType
+{
+    public ReviewsQuery()
+    {
+        Name = "Query";
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<ReviewType>>>>("reviews").Resolve(ctx => ctx.State().Reviews);
+        Field<ReviewType>("review")
+            .Argument<NonNullGraphType<IdGraphType>>("id")
+            .Resolve(ctx => ctx.State().Reviews.FirstOrDefault(r => r.Id == ctx.GetArgument<string>("id")));
+        // The account with the most reviews; this subgraph knows accounts only as the @interfaceObject.
+        Field<AccountObjectType>("topAccount").Resolve(ctx => new AccountRef
+        {
+            Id = ctx.State().Reviews.GroupBy(r => r.AuthorId).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).First().Key,
+        });
+    }
+}
+
+public sealed class ReviewsMutation : ObjectGraphType
+{
+    public ReviewsMutation()
+    {
+        Name = "Mutation";
+        Field<ReviewType>("addReview")
+            .Argument<NonNullGraphType<IdGraphType>>("upc")
+            .Argument<NonNullGraphType<StringGraphType>>("body")
+            .Resolve(ctx =>
+            {
+                var (upc, body) = (ctx.GetArgument<string>("upc"), ctx.GetArgument<string>("body"));
+                return ctx.World().Change(state =>
+                {
+                    var review = new ReviewRecord($"r{state.Reviews.Count + 1}", upc, "u1", body, 5, [], SellerHandle: null, MediaId: null);
+                    return (state with { Reviews = [.. state.Reviews, review] }, review);
+                });
+            });
+    }
+}
