@@ -39,6 +39,8 @@ public sealed partial class QueryPlanner(SupergraphModel supergraph)
         // The alias a planner-added field got, by the field set's field and the path of its parent object.
         private readonly Dictionary<(FieldSelection Field, string Path), string> _aliases = new();
         private List<FetchGroup>? _recording;
+        // Subgraphs whose indirect keys (reached through other subgraphs) are being planned, innermost last.
+        private readonly HashSet<string> _indirectTargets = [];
         private int _nextId;
         private bool _introspection;
 

@@ -1,0 +1,57 @@
+using Federated.Gateway.Planning;
+using Federated.Gateway.Supergraph;
+using Xunit.Abstractions;
+
+namespace Federated.Gateway.Tests.Planning;
+
+/// <summary>
+/// Plans over the feature subgraphs' supergraph (tests/Federated.Gateway.FeatureGraphs), for what the
+/// differential suite found there: keys reachable only through several subgraphs, and one fetch for the
+/// fields that follow an indirect key.
+/// </summary>
+public class FeatureGraphPlanningTests(ITestOutputHelper output)
+{
+    private static readonly Lazy<SupergraphModel> Model = new(() =>
+        SupergraphParser.Parse(File.ReadAllText(TestSupergraphs.RepoFile("tests/Federated.Gateway.FeatureGraphs/Schema/supergraph.graphql")))
+            .WithSubgraphUrls(s => $"http://{s.Name}/graphql"));
+
+    private QueryPlan Plan(string query)
+    {
+        var plan = TestSupergraphs.Plan(Model.Value, query);
+        output.WriteLine(plan.ToString());
+        return plan;
+    }
+
+    [Fact]
+    public void KeyReachableOnlyThroughTwoOtherSubgraphs_IsFetchedHopByHop()
+    {
+        // reviews knows a seller by handle, accounts maps it to an account number, products to a VAT id,
+        // and inventory knows sellers by VAT id only.
+        var fetches = Plan("{ reviews { seller { warehouses { city } } } }").Fetches().ToList();
+
+        Assert.Equal(["reviews", "accounts", "products", "inventory"], fetches.Select(f => f.Subgraph));
+        Assert.Equal("{ handle }", SelectionPrinter.Print(Assert.Single(fetches[1].Representations!).Fields));
+        Assert.Equal("{ accountNo }", SelectionPrinter.Print(Assert.Single(fetches[2].Representations!).Fields));
+        Assert.Equal("{ vatId }", SelectionPrinter.Print(Assert.Single(fetches[3].Representations!).Fields));
+        Assert.Equal(4, Assert.IsType<SequenceNode>(Plan("{ reviews { seller { warehouses { city } } } }").Root).Nodes.Count);
+    }
+
+    [Fact]
+    public void FieldsAfterTheSameIndirectKey_ShareOneFetch()
+    {
+        // reviews knows products by upc, inventory by sku: both fields go through products, then one inventory fetch.
+        var fetches = Plan("{ reviews { product { stock inStock } } }").Fetches().ToList();
+
+        Assert.Equal(["reviews", "products", "inventory"], fetches.Select(f => f.Subgraph));
+        Assert.Contains("... on Product { stock inStock }", fetches[2].Query);
+    }
+
+    [Fact]
+    public void IndirectKey_DoesNotLoopBackToTheSubgraphItIsFetchedFor()
+    {
+        // Inventory's own key field (vatId) is resolvable in inventory: the planner must not reach inventory through inventory.
+        var fetches = Plan("{ review(id: \"r2\") { seller { warehouses { manager { name } } } } }").Fetches().ToList();
+
+        Assert.Equal(["reviews", "accounts", "products", "inventory", "accounts"], fetches.Select(f => f.Subgraph));
+    }
+}
