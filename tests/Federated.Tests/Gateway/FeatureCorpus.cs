@@ -1,0 +1,121 @@
+namespace Federated.Tests.Gateway;
+
+/// <summary>
+/// The operations sent to both gateways over the feature subgraphs (tests/Federated.Gateway.FeatureGraphs):
+/// accounts, products, inventory and reviews, built to use what the product's schema does not. Each group
+/// names the feature it exercises; the subgraphs' README says where each feature lives. The data is the
+/// fixed seed of <c>World</c> (products p1-p6 with SKU-1 to SKU-6; SKU-5 is discontinued, so inventory fails
+/// its entity; SKU-6 is being counted, so its <c>stock</c> fails).
+/// </summary>
+public static class FeatureCorpus
+{
+    private const string AliasedKey = "Hive Gateway (both planners) fetches the key field `sku` for the jump to inventory under the response key `sku`, "
+        + "which the client gave to another field (`sku: upc`). Spec 6.3: a response key holds the field the client selected under it. ";
+
+    private const string NonNullEntity = "Review.product is non-null: when inventory fails the product's entity, its non-null fields (inStock) are null, "
+        + "so the product is null, and a null in a non-null position propagates to the nearest nullable parent (spec 6.4.4, \"Handling Execution Errors\"). "
+        + "Hive Gateway's default (Rust) planner leaves product: null inside the non-null field; its JavaScript planner propagates as the .NET gateway does. "
+        + "One error per failed entity, at the entity's path, as Hive reports it.";
+
+    public static readonly IReadOnlyList<DifferentialCase> Cases =
+    [
+        // Several @keys on one type: products knows Product by upc and sku, inventory by sku only.
+        new("product jumps to inventory by its second key", """{ product(upc: "p1") { upc name stock inStock } }"""),
+        new("products with stock, one discontinued and one being counted", "{ products { upc stock } }"),
+        new("aliased key fields still reach inventory", """{ product(upc: "p3") { sku: upc id: name stock } }""",
+            Known: new(AliasedKey + "Here Hive sends products both `sku: upc` and `sku`, which products rejects as a conflict (5.3.2), and answers data null.",
+                200, """{"product":{"sku":"p3","id":"Chair","stock":12}}""")),
+
+        // A key reachable only through a third subgraph: reviews knows products by upc, inventory by sku.
+        new("review's product stock through products", """{ review(id: "r1") { body product { upc stock inStock } } }"""),
+        new("review's product with aliased key through products", """{ review(id: "r3") { product { sku: upc name stock } } }""",
+            Known: new(AliasedKey + "Here Hive answers the key's value, SKU-2, under the client's `sku`, where the client asked for upc.",
+                200, """{"review":{"product":{"sku":"p2","name":"Couch","stock":0}}}""")),
+        // Two intermediate subgraphs: reviews (handle) -> accounts (accountNo) -> products (vatId) -> inventory.
+        new("seller warehouses through two intermediate subgraphs", "{ reviews { id seller { handle warehouses { city } } } }"),
+        new("seller warehouses and their managers", """{ review(id: "r2") { seller { warehouses { code city manager { name } } } } }"""),
+
+        // Compound keys: Warehouse @key(fields: "region code"), owned by inventory, extended by accounts.
+        new("warehouses with managers by compound key", "{ warehouses { region code city manager { name username } } }"),
+        new("warehouse by both key fields", """{ warehouse(region: "eu", code: "BER") { city manager { name org { name } } products { sku name } } }"""),
+
+        // Nested key fields: reviews knows users by @key(fields: "id org { id }").
+        new("review authors through a nested key", "{ reviews { id author { id name } } }"),
+        new("author org name through the org's own key", """{ review(id: "r3") { author { org { id name } } } }"""),
+        new("user's reviews sent with a nested key", "{ me { name reviews { id body } } }"),
+        new("user by id with reviews and their products", """{ user(id: "u2") { username reviews { rating product { name } } } }"""),
+
+        // @requires, with a field argument: inventory's shippingEstimate needs price and weight(unit: KILOGRAM).
+        new("shipping estimate requires price and weight", """{ product(upc: "p3") { shippingEstimate } }"""),
+        new("shipping estimates of all products", "{ products { upc name shippingEstimate } }"),
+        new("requires beside the client's own weight fields", """{ product(upc: "p1") { weight shippingEstimate kg: weight(unit: KILOGRAM) price } }"""),
+        new("requires from inventory's own root", """{ warehouse(region: "eu", code: "AMS") { products { sku shippingEstimate } } }"""),
+        new("requires two hops from reviews", """{ review(id: "r1") { id product { upc shippingEstimate } } }""",
+            Known: new("Hive Gateway's default (Rust) planner fails to plan this (\"Expected a single parent, but the FetchStep has many\") and answers 500; "
+                + "its JavaScript planner answers the same as the .NET gateway: reviews, products (upc to sku, price, weight), inventory.",
+                200, """{"review":{"id":"r1","product":{"upc":"p1","shippingEstimate":44}}}""")),
+
+        // @provides and @external: reviews serves author usernames itself.
+        new("provided username stays in reviews", "{ reviews { author { username } } }"),
+        new("provided and not provided author fields", """{ product(upc: "p1") { reviews { author { username name } } } }"""),
+
+        // @shareable: Product.name is served by products and by inventory.
+        new("shareable name served by inventory", "{ warehouses { code products { sku name } } }"),
+        new("shareable name served by products", "{ products { name } }"),
+
+        // @override(from: "products"): inStock is inventory's now (products would say true for all).
+        new("overridden field answered by inventory", """{ product(upc: "p2") { name inStock } }"""),
+        new("overridden field of every product", "{ products { upc inStock } }"),
+
+        // Interfaces and unions whose members live in different subgraphs.
+        new("media interface with members extended by reviews", "{ media { __typename id title ... on Book { pages reviews { body } } ... on Movie { minutes reviews { rating } } } }"),
+        new("search union across three member types", """{ search(text: "e") { __typename ... on Product { name stock } ... on Book { title } ... on Movie { title reviews { id } } } }"""),
+        new("attachment union with a member owned by products", "{ reviews { id attachments { __typename ... on Photo { url } ... on Movie { title minutes } } } }"),
+        new("interface fields through a named fragment", "query Media { media { ...MediaFields } } fragment MediaFields on Media { id title }"),
+
+        // @interfaceObject: reviews adds reviewCount to every Account without knowing User or Admin.
+        new("interface object field on every account", "{ accounts { __typename id name reviewCount } }"),
+        new("interface object resolved to its concrete type", "{ topAccount { __typename id reviewCount name ... on User { username org { name } } ... on Admin { level } } }"),
+        new("interface object typename only", "{ topAccount { __typename } }"),
+        new("interface object fields of its own subgraph", "{ topAccount { id reviewCount } }"),
+
+        // The same field under different aliases with different arguments.
+        new("weights in two units", """{ product(upc: "p2") { g: weight kg: weight(unit: KILOGRAM) grams: weight(unit: GRAM) } }"""),
+        new("aliased arguments after an entity jump", "{ reviews { product { upc light: weight(unit: KILOGRAM) exact: weight } } }"),
+        new("aliased root fields with different arguments", """{ a: product(upc: "p1") { name } b: product(upc: "p3") { name stock } }"""),
+
+        // Mutations whose root fields live in different subgraphs: in order, one after another.
+        new("mutations across subgraphs run in order",
+            """mutation { first: restock(sku: "SKU-3", quantity: 2) { stock } price: setPrice(upc: "p3", price: 1500) { price shippingEstimate } second: restock(sku: "SKU-3", quantity: 3) { stock inStock } }"""),
+        new("mutation result read across subgraphs",
+            """mutation { addReview(upc: "p4", body: "Bright") { id body product { name inStock reviews { body } } author { username name } } }"""),
+        new("rename then read it through another subgraph",
+            """mutation { renameUser(id: "u1", name: "Ada King") { name } addReview(upc: "p2", body: "Soft") { author { name } } }"""),
+        new("mutation with variables", "mutation($sku: ID!, $quantity: Int!) { restock(sku: $sku, quantity: $quantity) { sku stock shippingEstimate } }",
+            new { sku = "SKU-4", quantity = 4 }),
+        new("failed mutation field does not stop the next",
+            """mutation { setPrice(upc: "p9", price: 1) { price } restock(sku: "SKU-1", quantity: 1) { stock } }"""),
+
+        // Errors and nulls from entity fetches.
+        new("entity field error for one product", """{ product(upc: "p6") { name stock } }"""),
+        new("entity fetch fails for a nullable root field", """{ product(upc: "p5") { name inStock } }"""),
+        new("entity fetch fails under nullable fields only", """{ product(upc: "p5") { name stock } }"""),
+        new("entity fetch fails under a non-null field", """{ review(id: "r4") { id body product { upc stock inStock } } }""",
+            Known: new(NonNullEntity, 200, """{"review":null}""", """["review","product"] DISCONTINUED""")),
+        new("entity fetch failures in a list under non-null fields", "{ reviews { id product { upc stock inStock } } }",
+            Known: new(NonNullEntity + " The list of reviews is non-null too, so data is null.", 200, "null",
+                """["reviews",3,"product"] DISCONTINUED""", """["reviews",4,"product","stock"] STOCK_COUNT_IN_PROGRESS""")),
+        new("product that does not exist", """{ product(upc: "p9") { name stock } }"""),
+
+        // @skip and @include with variables.
+        new("include false with a variable", "query($withStock: Boolean!) { products { upc stock @include(if: $withStock) name } }", new { withStock = false }),
+        new("include true with a variable", "query($withStock: Boolean!) { products { upc stock @include(if: $withStock) } }", new { withStock = true }),
+        new("skip an entity jump with a variable", "query($noAuthors: Boolean!) { reviews { id author @skip(if: $noAuthors) { name } } }", new { noAuthors = true }),
+        new("include a fragment with a variable", "query($detail: Boolean!) { media { id ... on Book @include(if: $detail) { reviews { body } } } }", new { detail = true }),
+
+        // __typename on abstract types.
+        new("typename on an interface list", "{ accounts { __typename } }"),
+        new("aliased typename on an interface", "{ media { kind: __typename id } }"),
+        new("typename only on a union", """{ review(id: "r1") { attachments { __typename } } }"""),
+    ];
+}
