@@ -62,6 +62,7 @@ public static class FeatureGraphHost
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddSingleton(world);
+        builder.Services.AddSingleton(new Outage(name == FeatureGraphNames.Inventory ? InventoryOutage.Field : null));
         builder.Services.AddGraphQL(graphql => graphql
             .AddSchema(services => (ISchema)ActivatorUtilities.CreateInstance(services, schema))
             .AddSystemTextJson(json => json.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping)

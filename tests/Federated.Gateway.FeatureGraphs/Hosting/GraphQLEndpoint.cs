@@ -10,9 +10,15 @@ namespace Federated.Gateway.FeatureGraphs.Hosting;
 /// </summary>
 public static class GraphQLEndpoint
 {
-    public static async Task HandleAsync(HttpContext http, IDocumentExecuter<ISchema> executer, IGraphQLTextSerializer serializer)
+    public static async Task HandleAsync(HttpContext http, IDocumentExecuter<ISchema> executer, IGraphQLTextSerializer serializer, Outage outage)
     {
         var request = await serializer.ReadAsync<GraphQLRequest>(http.Request.Body, http.RequestAborted);
+        if (outage.Field is { } field && request?.Query?.Contains(field, StringComparison.Ordinal) == true)
+        {
+            // The whole request fails, as when a subgraph is down: no GraphQL response at all.
+            http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            return;
+        }
         var result = await executer.ExecuteAsync(new ExecutionOptions
         {
             Query = request?.Query,
@@ -26,3 +32,9 @@ public static class GraphQLEndpoint
         await serializer.WriteAsync(http.Response.Body, result, http.RequestAborted);
     }
 }
+
+/// <summary>
+/// A field served by something that is down: a request that asks for it fails whole (HTTP 503), so the
+/// gateways' handling of a failed fetch (not of an error inside a response) can be compared.
+/// </summary>
+public sealed record Outage(string? Field);

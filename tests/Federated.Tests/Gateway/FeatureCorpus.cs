@@ -17,6 +17,10 @@ public static class FeatureCorpus
         + "Hive Gateway's default (Rust) planner leaves product: null inside the non-null field; its JavaScript planner propagates as the .NET gateway does. "
         + "One error per failed entity, at the entity's path, as Hive reports it.";
 
+    private const string Outage = "Inventory answers HTTP 503 to any request for deliveryEstimate (a subgraph that is down). Hive Gateway reports the failed fetch as "
+        + "\"Unexpected error.\" with code INTERNAL_SERVER_ERROR; the .NET gateway says which subgraph failed, with the stable code SUBGRAPH_UNAVAILABLE "
+        + "that the product suite's subgraph failures have too. The error's path is the fetch's merge path up to the first list, as Hive gives it. ";
+
     public static readonly IReadOnlyList<DifferentialCase> Cases =
     [
         // Several @keys on one type: products knows Product by upc and sku, inventory by sku only.
@@ -105,6 +109,17 @@ public static class FeatureCorpus
         new("entity fetch failures in a list under non-null fields", "{ reviews { id product { upc stock inStock } } }",
             Known: new(NonNullEntity + " The list of reviews is non-null too, so data is null.", 200, "null",
                 """["reviews",3,"product"] DISCONTINUED""", """["reviews",4,"product","stock"] STOCK_COUNT_IN_PROGRESS""")),
+        new("entity fetch to a subgraph that is down", "{ products { upc name deliveryEstimate } }",
+            Known: new(Outage + "Data as Hive's: the fields of the failed fetch are null.", 200,
+                """{"products":[{"upc":"p1","name":"Table","deliveryEstimate":null},{"upc":"p2","name":"Couch","deliveryEstimate":null},{"upc":"p3","name":"Chair","deliveryEstimate":null},"""
+                + """{"upc":"p4","name":"Lamp","deliveryEstimate":null},{"upc":"p5","name":"Rug","deliveryEstimate":null},{"upc":"p6","name":"Shelf","deliveryEstimate":null}]}""",
+                """["products"] SUBGRAPH_UNAVAILABLE""")),
+        new("one entity's fetch to a subgraph that is down", """{ review(id: "r1") { body product { name deliveryEstimate } } }""",
+            Known: new(Outage + "Hive also nulls the whole product, whose name products answered; only the nullable field whose fetch failed is null (spec 6.4.4).",
+                200, """{"review":{"body":"Sturdy","product":{"name":"Table","deliveryEstimate":null}}}""", """["review","product"] SUBGRAPH_UNAVAILABLE""")),
+        new("root fetch to a subgraph that is down", "{ warehouses { code products { deliveryEstimate } } }",
+            Known: new(Outage + "For a root fetch Hive answers 500 without data; the field error nulls the non-null root field and so data, "
+                + "which GraphQL over HTTP answers with 200 (data is present, and null).", 200, "null", """["warehouses"] SUBGRAPH_UNAVAILABLE""")),
         new("product that does not exist", """{ product(upc: "p9") { name stock } }"""),
 
         // @skip and @include with variables.
