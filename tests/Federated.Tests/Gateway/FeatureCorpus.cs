@@ -12,6 +12,9 @@ public static class FeatureCorpus
     private const string AliasedKey = "Hive Gateway (both planners) fetches the key field `sku` for the jump to inventory under the response key `sku`, "
         + "which the client gave to another field (`sku: upc`). Spec 6.3: a response key holds the field the client selected under it. ";
 
+    private const string AliasedKeyCrash = "Hive Gateway answers 500 (\"Unexpected error.\") when the client's selection uses the name of a key field "
+        + "for another field; the .NET gateway fetches the key under an internal alias and answers the client's fields.";
+
     private const string NonNullEntity = "Review.product is non-null: when inventory fails the product's entity, its non-null fields (inStock) are null, "
         + "so the product is null, and a null in a non-null position propagates to the nearest nullable parent (spec 6.4.4, \"Handling Execution Errors\"). "
         + "Hive Gateway's default (Rust) planner leaves product: null inside the non-null field; its JavaScript planner propagates as the .NET gateway does. "
@@ -41,12 +44,20 @@ public static class FeatureCorpus
 
         // Compound keys: Warehouse @key(fields: "region code"), owned by inventory, extended by accounts.
         new("warehouses with managers by compound key", "{ warehouses { region code city manager { name username } } }"),
+        new("compound key field name aliased by the client", "{ warehouses { code: city manager { name } } }",
+            Known: new("Hive Gateway fetches the key field `code` for the jump to accounts under the response key `code`, which the client gave to `city`: "
+                + "it sends inventory both `code: city` and `code`, which inventory rejects as a conflict (5.3.2), and answers no data. "
+                + "Spec 6.3: a response key holds the field the client selected under it.",
+                200, """{"warehouses":[{"code":"Amsterdam","manager":{"name":"Ada Lovelace"}},{"code":"Berlin","manager":{"name":"Grace Hopper"}},{"code":"New York","manager":{"name":"Alan Turing"}}]}""")),
         new("warehouse by both key fields", """{ warehouse(region: "eu", code: "BER") { city manager { name org { name } } products { sku name } } }"""),
 
         // Nested key fields: reviews knows users by @key(fields: "id org { id }").
         new("review authors through a nested key", "{ reviews { id author { id name } } }"),
         new("author org name through the org's own key", """{ review(id: "r3") { author { org { id name } } } }"""),
         new("user's reviews sent with a nested key", "{ me { name reviews { id body } } }"),
+        new("nested key field name aliased by the client", "{ me { org: name reviews { id } } }",
+            Known: new(AliasedKeyCrash, 200, """{"me":{"org":"Ada Lovelace","reviews":[{"id":"r1"},{"id":"r4"}]}}""")),
+        new("nested key under a client alias", "{ me { o: org { id } reviews { id } } }"),
         new("user by id with reviews and their products", """{ user(id: "u2") { username reviews { rating product { name } } } }"""),
 
         // @requires, with a field argument: inventory's shippingEstimate needs price and weight(unit: KILOGRAM).
@@ -65,6 +76,7 @@ public static class FeatureCorpus
 
         // @shareable: Product.name is served by products and by inventory.
         new("shareable name served by inventory", "{ warehouses { code products { sku name } } }"),
+        new("shareable and overridden fields of inventory's own products", "{ warehouses { products { name inStock } } }"),
         new("shareable name served by products", "{ products { name } }"),
 
         // @override(from: "products"): inStock is inventory's now (products would say true for all).
@@ -75,17 +87,28 @@ public static class FeatureCorpus
         new("media interface with members extended by reviews", "{ media { __typename id title ... on Book { pages reviews { body } } ... on Movie { minutes reviews { rating } } } }"),
         new("search union across three member types", """{ search(text: "e") { __typename ... on Product { name stock } ... on Book { title } ... on Movie { title reviews { id } } } }"""),
         new("attachment union with a member owned by products", "{ reviews { id attachments { __typename ... on Photo { url } ... on Movie { title minutes } } } }"),
+        new("interface fragment inside a union", """{ search(text: "a") { ... on Media { title } ... on Product { upc } } }"""),
+        new("union member with fields in two subgraphs", """{ review(id: "r1") { attachments { ... on Movie { title reviews { body } } } } }"""),
+        new("provided field below an interface member", "{ media { ... on Book { title reviews { author { username } } } } }"),
         new("interface fields through a named fragment", "query Media { media { ...MediaFields } } fragment MediaFields on Media { id title }"),
 
         // @interfaceObject: reviews adds reviewCount to every Account without knowing User or Admin.
         new("interface object field on every account", "{ accounts { __typename id name reviewCount } }"),
         new("interface object resolved to its concrete type", "{ topAccount { __typename id reviewCount name ... on User { username org { name } } ... on Admin { level } } }"),
+        new("interface object field in a fragment on one implementation", "{ accounts { ... on User { org { name } reviews { body } } ... on Admin { level reviewCount } } }",
+            Known: new("Hive Gateway sends reviews one fetch for both User.reviews (key id and org) and Account.reviewCount (the @interfaceObject), "
+                + "with every representation typed Account and carrying org: reviews cannot read them (and ... on User would never match an Account), "
+                + "so Hive answers empty objects and an error. The .NET gateway sends the users as User and the administrator as Account.",
+                200, """{"accounts":[{"org":{"name":"Acme"},"reviews":[{"body":"Sturdy"},{"body":"Scratchy"}]},{"org":{"name":"Globex"},"reviews":[{"body":"Wobbly"},{"body":"Fine"}]},"""
+                + """{"level":9,"reviewCount":0},{"org":{"name":"Acme"},"reviews":[{"body":"Comfy"}]}]}""")),
+        new("fragments on the implementations of an interface object", "{ topAccount { ... on Admin { level } ... on User { name } } }"),
         new("interface object typename only", "{ topAccount { __typename } }"),
         new("interface object fields of its own subgraph", "{ topAccount { id reviewCount } }"),
 
         // The same field under different aliases with different arguments.
         new("weights in two units", """{ product(upc: "p2") { g: weight kg: weight(unit: KILOGRAM) grams: weight(unit: GRAM) } }"""),
         new("aliased arguments after an entity jump", "{ reviews { product { upc light: weight(unit: KILOGRAM) exact: weight } } }"),
+        new("variable argument after an entity jump", "query($unit: WeightUnit) { reviews { id product { weight(unit: $unit) } } }", new { unit = "KILOGRAM" }),
         new("aliased root fields with different arguments", """{ a: product(upc: "p1") { name } b: product(upc: "p3") { name stock } }"""),
 
         // Mutations whose root fields live in different subgraphs: in order, one after another.
@@ -126,11 +149,16 @@ public static class FeatureCorpus
         new("include false with a variable", "query($withStock: Boolean!) { products { upc stock @include(if: $withStock) name } }", new { withStock = false }),
         new("include true with a variable", "query($withStock: Boolean!) { products { upc stock @include(if: $withStock) } }", new { withStock = true }),
         new("skip an entity jump with a variable", "query($noAuthors: Boolean!) { reviews { id author @skip(if: $noAuthors) { name } } }", new { noAuthors = true }),
+        new("include a field with @requires with a variable", "query($withEstimate: Boolean!) { products { upc shippingEstimate @include(if: $withEstimate) } }",
+            new { withEstimate = true }),
         new("include a fragment with a variable", "query($detail: Boolean!) { media { id ... on Book @include(if: $detail) { reviews { body } } } }", new { detail = true }),
 
         // __typename on abstract types.
         new("typename on an interface list", "{ accounts { __typename } }"),
         new("aliased typename on an interface", "{ media { kind: __typename id } }"),
+        new("typename at every level", "{ __typename reviews { __typename product { __typename upc } author { __typename } } }"),
+        new("cycle through three subgraphs", "{ reviews { author { reviews { product { reviews { author { name } } } } } } }"),
+        new("operation chosen by name", "query Me { me { name } } query Top { topAccount { id reviewCount } }", OperationName: "Top"),
         new("typename only on a union", """{ review(id: "r1") { attachments { __typename } } }"""),
     ];
 }
