@@ -150,14 +150,24 @@ public sealed partial class QueryPlanner
                     PlanSelection(context with { Internal = true }, parent.Name, requires);
                 var dependencies = _recording;
                 _recording = outer;
-                group = new FetchGroup(_nextId++, subgraph, context.Group, context.Path);
-                group.Dependencies.AddRange(dependencies);
-                // A fetch through an indirect key is shared by the fields that follow; one with @requires is not
-                // (its representation carries what that field requires).
-                if (requires is null)
-                    context.Group.AddChild(group, pathKey + IndirectSuffix, shareable: true);
+                var shared = context.Group.FindChild(subgraph, pathKey);
+                if (!indirect && dependencies.Count == 0 && (shared is null || FitsRepresentation(shared, parent.Name, Aliased(requires!, context.Path))))
+                {
+                    // The required fields come with the parent fetch: the field joins this subgraph's entity fetch at
+                    // the path (one fetch, and one error per failed entity, not one per fetch).
+                    group = shared ?? context.Group.AddChild(new FetchGroup(_nextId++, subgraph, context.Group, context.Path), pathKey, shareable: true);
+                }
                 else
-                    context.Group.AddChild(group, pathKey, shareable: false);
+                {
+                    group = new FetchGroup(_nextId++, subgraph, context.Group, context.Path);
+                    group.Dependencies.AddRange(dependencies);
+                    // A fetch through an indirect key is shared by the fields that follow; one waiting for other
+                    // fetches' required fields is not.
+                    if (requires is null)
+                        context.Group.AddChild(group, pathKey + IndirectSuffix, shareable: true);
+                    else
+                        context.Group.AddChild(group, pathKey, shareable: false);
+                }
             }
             _recording?.Add(group);
 
@@ -166,6 +176,25 @@ public sealed partial class QueryPlanner
             if (requires is not null)
                 group.AddShape(parent.Name, typenameOverride, Aliased(requires, context.Path));
             return (group, (group, group.Selection.AddInlineFragment(parent.Name)));
+        }
+
+        /// <summary>
+        /// Whether the representations of <paramref name="group"/> can carry <paramref name="fields"/> too: a
+        /// representation has one value per field name, so a field already there with other arguments (two
+        /// @requires of price(currency:) differing) needs a fetch of its own.
+        /// </summary>
+        private static bool FitsRepresentation(FetchGroup group, string typeName, SelectionSet fields)
+        {
+            var shape = group.Shapes.FirstOrDefault(s => s.Key == typeName || s.Value.Fields.Any(f => f.TypeName == typeName)).Value;
+            if (shape.Fields is null)
+                return true;
+            var present = shape.Fields.SelectMany(TopFields).ToLookup(f => f.Name, Printed);
+            return TopFields(fields).All(f => present[f.Name].All(p => p == Printed(f)));
+
+            static IEnumerable<FieldSelection> TopFields(SelectionSet set) =>
+                set.Items.SelectMany(i => i is FieldSelection f ? [f] : i is InlineFragmentSelection g ? TopFields(g.SelectionSet) : []);
+
+            static string Printed(FieldSelection field) => SelectionPrinter.Print(new SelectionSet(field.Definition?.Parent.Name ?? "", [field]));
         }
 
         private void AddFields(SubgraphSelection target, string[] path, HashSet<string>? reserved, SelectionSet fields)

@@ -54,4 +54,16 @@ public class FeatureGraphPlanningTests(ITestOutputHelper output)
 
         Assert.Equal(["reviews", "accounts", "products", "inventory", "accounts"], fetches.Select(f => f.Subgraph));
     }
+
+    [Fact]
+    public void RequiresWhoseFieldsComeWithTheParentFetch_JoinsTheOtherEntityFetch()
+    {
+        // stock and shippingEstimate both go to inventory at products.@; the required price and weight come with
+        // the products fetch, so one inventory fetch carries them (two would report a failed entity twice).
+        var fetches = Plan("{ products { stock shippingEstimate } }").Fetches().ToList();
+
+        Assert.Equal(["products", "inventory"], fetches.Select(f => f.Subgraph));
+        Assert.Equal("{ sku price weight(unit: KILOGRAM) }", SelectionPrinter.Print(Assert.Single(fetches[1].Representations!).Fields));
+        Assert.Contains("... on Product { stock shippingEstimate }", fetches[1].Query);
+    }
 }
