@@ -64,6 +64,7 @@ public static class FeatureCorpus
         new("shipping estimate requires price and weight", """{ product(upc: "p3") { shippingEstimate } }"""),
         new("shipping estimates of all products", "{ products { upc name shippingEstimate } }"),
         new("requires beside the client's own weight fields", """{ product(upc: "p1") { weight shippingEstimate kg: weight(unit: KILOGRAM) price } }"""),
+        new("requires beside a plain field of the same subgraph", "{ products { upc stock shippingEstimate } }"),
         new("requires from inventory's own root", """{ warehouse(region: "eu", code: "AMS") { products { sku shippingEstimate } } }"""),
         new("requires two hops from reviews", """{ review(id: "r1") { id product { upc shippingEstimate } } }""",
             Known: new("Hive Gateway's default (Rust) planner fails to plan this (\"Expected a single parent, but the FetchStep has many\") and answers 500; "
@@ -109,6 +110,8 @@ public static class FeatureCorpus
         new("weights in two units", """{ product(upc: "p2") { g: weight kg: weight(unit: KILOGRAM) grams: weight(unit: GRAM) } }"""),
         new("aliased arguments after an entity jump", "{ reviews { product { upc light: weight(unit: KILOGRAM) exact: weight } } }"),
         new("variable argument after an entity jump", "query($unit: WeightUnit) { reviews { id product { weight(unit: $unit) } } }", new { unit = "KILOGRAM" }),
+        new("the same entity reached through two paths", """{ review(id: "r1") { product { name } } product(upc: "p1") { name stock } }"""),
+        new("aliased root fields each jumping twice", """{ a: review(id: "r1") { product { stock } } b: review(id: "r3") { product { stock } } }"""),
         new("aliased root fields with different arguments", """{ a: product(upc: "p1") { name } b: product(upc: "p3") { name stock } }"""),
 
         // Mutations whose root fields live in different subgraphs: in order, one after another.
@@ -159,6 +162,8 @@ public static class FeatureCorpus
         new("typename at every level", "{ __typename reviews { __typename product { __typename upc } author { __typename } } }"),
         new("cycle through three subgraphs", "{ reviews { author { reviews { product { reviews { author { name } } } } } } }"),
         new("operation chosen by name", "query Me { me { name } } query Top { topAccount { id reviewCount } }", OperationName: "Top"),
+        new("introspection of a type composed from four subgraphs", """{ __type(name: "Product") { name fields { name args { name defaultValue type { name } } } } }"""),
+        new("introspection of an interface with an interface object", """{ __type(name: "Account") { kind fields { name } possibleTypes { name } } }"""),
         new("typename only on a union", """{ review(id: "r1") { attachments { __typename } } }"""),
     ];
 }
