@@ -91,6 +91,11 @@ public static class FeatureCorpus
         new("interface fragment inside a union", """{ search(text: "a") { ... on Media { title } ... on Product { upc } } }"""),
         new("union member with fields in two subgraphs", """{ review(id: "r1") { attachments { ... on Movie { title reviews { body } } } } }"""),
         new("provided field below an interface member", "{ media { ... on Book { title reviews { author { username } } } } }"),
+        new("union fragment inside an object selection", "{ products { ... on Product { name } ... on SearchResult { ... on Product { sku } } } }",
+            Known: new("Hive Gateway drops the fields of `... on SearchResult { ... on Product { sku } }` inside a Product selection. Product is a member of "
+                + "SearchResult, so the fragment applies (spec 5.5.2.3, fragment spread is possible; CollectFields' DoesFragmentTypeApply), and so does the inner one.",
+                200, """{"products":[{"name":"Table","sku":"SKU-1"},{"name":"Couch","sku":"SKU-2"},{"name":"Chair","sku":"SKU-3"},{"name":"Lamp","sku":"SKU-4"},"""
+                + """{"name":"Rug","sku":"SKU-5"},{"name":"Shelf","sku":"SKU-6"}]}""")),
         new("interface fields through a named fragment", "query Media { media { ...MediaFields } } fragment MediaFields on Media { id title }"),
 
         // @interfaceObject: reviews adds reviewCount to every Account without knowing User or Admin.
@@ -123,6 +128,9 @@ public static class FeatureCorpus
             """mutation { renameUser(id: "u1", name: "Ada King") { name } addReview(upc: "p2", body: "Soft") { author { name } } }"""),
         new("mutation with variables", "mutation($sku: ID!, $quantity: Int!) { restock(sku: $sku, quantity: $quantity) { sku stock shippingEstimate } }",
             new { sku = "SKU-4", quantity = 4 }),
+        new("mutation result with requires two hops away", """mutation { addReview(upc: "p1", body: "New") { id product { shippingEstimate } } }""",
+            Known: new("Hive Gateway's default (Rust) planner fails to plan @requires two hops from the mutation's subgraph and answers 500 (as for the query \"requires two hops from reviews\").",
+                200, """{"addReview":{"id":"r6","product":{"shippingEstimate":44}}}""")),
         new("failed mutation field does not stop the next",
             """mutation { setPrice(upc: "p9", price: 1) { price } restock(sku: "SKU-1", quantity: 1) { stock } }"""),
 
@@ -154,6 +162,9 @@ public static class FeatureCorpus
         new("skip an entity jump with a variable", "query($noAuthors: Boolean!) { reviews { id author @skip(if: $noAuthors) { name } } }", new { noAuthors = true }),
         new("include a field with @requires with a variable", "query($withEstimate: Boolean!) { products { upc shippingEstimate @include(if: $withEstimate) } }",
             new { withEstimate = true }),
+        new("skip the only root field", "query($skipMe: Boolean!) { me @skip(if: $skipMe) { name } }", new { skipMe = true },
+            Known: new("Hive Gateway answers {} without data when every root field is skipped; the result of executing an empty selection set is an empty map, "
+                + "and a response to an executed operation has data (spec 7.1.2).", 200, "{}")),
         new("include a fragment with a variable", "query($detail: Boolean!) { media { id ... on Book @include(if: $detail) { reviews { body } } } }", new { detail = true }),
 
         // __typename on abstract types.
@@ -164,6 +175,11 @@ public static class FeatureCorpus
         new("operation chosen by name", "query Me { me { name } } query Top { topAccount { id reviewCount } }", OperationName: "Top"),
         new("introspection of a type composed from four subgraphs", """{ __type(name: "Product") { name fields { name args { name defaultValue type { name } } } } }"""),
         new("introspection of an interface with an interface object", """{ __type(name: "Account") { kind fields { name } possibleTypes { name } } }"""),
+        new("variable with a default value", """query($unit: WeightUnit = KILOGRAM) { product(upc: "p2") { weight(unit: $unit) } }"""),
+        new("include false on a fragment of an abstract type", """query($detail: Boolean!) { search(text: "e") { __typename ... on Movie @include(if: $detail) { title } } }""",
+            new { detail = false }),
+        new("fragment on an interface the object implements", "{ accounts { ... on Account { reviewCount } } }"),
+        new("argument of the wrong type", """{ warehouse(region: 1, code: "x") { city } }"""),
         new("typename only on a union", """{ review(id: "r1") { attachments { __typename } } }"""),
     ];
 }
