@@ -150,23 +150,21 @@ public sealed partial class QueryPlanner
                     PlanSelection(context with { Internal = true }, parent.Name, requires);
                 var dependencies = _recording;
                 _recording = outer;
-                var shared = context.Group.FindChild(subgraph, pathKey);
-                if (!indirect && dependencies.Count == 0 && (shared is null || FitsRepresentation(shared, parent.Name, Aliased(requires!, context.Path))))
+                // This subgraph's fetch at the path (through the same kind of key) takes the field when it waits for
+                // the same fetches and its representations can carry the required fields too: one fetch, and one
+                // error per failed entity, not one per fetch.
+                var indexKey = indirect ? pathKey + IndirectSuffix : pathKey;
+                var shared = context.Group.FindChild(subgraph, indexKey);
+                if (shared is not null && SameFetches(shared.Dependencies, dependencies)
+                    && (requires is null || FitsRepresentation(shared, parent.Name, Aliased(requires, context.Path))))
                 {
-                    // The required fields come with the parent fetch: the field joins this subgraph's entity fetch at
-                    // the path (one fetch, and one error per failed entity, not one per fetch).
-                    group = shared ?? context.Group.AddChild(new FetchGroup(_nextId++, subgraph, context.Group, context.Path), pathKey, shareable: true);
+                    group = shared;
                 }
                 else
                 {
                     group = new FetchGroup(_nextId++, subgraph, context.Group, context.Path);
-                    group.Dependencies.AddRange(dependencies);
-                    // A fetch through an indirect key is shared by the fields that follow; one waiting for other
-                    // fetches' required fields is not.
-                    if (requires is null)
-                        context.Group.AddChild(group, pathKey + IndirectSuffix, shareable: true);
-                    else
-                        context.Group.AddChild(group, pathKey, shareable: false);
+                    group.Dependencies.AddRange(dependencies.Distinct());
+                    context.Group.AddChild(group, indexKey, shareable: shared is null);
                 }
             }
             _recording?.Add(group);
@@ -177,6 +175,8 @@ public sealed partial class QueryPlanner
                 group.AddShape(parent.Name, typenameOverride, Aliased(requires, context.Path));
             return (group, (group, group.Selection.AddInlineFragment(parent.Name)));
         }
+
+        private static bool SameFetches(List<FetchGroup> a, List<FetchGroup> b) => a.ToHashSet().SetEquals(b);
 
         /// <summary>
         /// Whether the representations of <paramref name="group"/> can carry <paramref name="fields"/> too: a

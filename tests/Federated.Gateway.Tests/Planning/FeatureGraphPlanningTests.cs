@@ -66,4 +66,16 @@ public class FeatureGraphPlanningTests(ITestOutputHelper output)
         Assert.Equal("{ sku price weight(unit: KILOGRAM) }", SelectionPrinter.Print(Assert.Single(fetches[1].Representations!).Fields));
         Assert.Contains("... on Product { stock shippingEstimate }", fetches[1].Query);
     }
+
+    [Theory]
+    [InlineData("{ reviews { product { stock shippingEstimate } } }")]
+    [InlineData("{ reviews { product { shippingEstimate stock } } }")]
+    public void RequiresAndAnIndirectKeyWaitingForTheSameFetch_ShareOneFetch(string query)
+    {
+        // reviews -> products (sku, price, weight) -> inventory: the key and the required fields come from the same fetch.
+        var fetches = Plan(query).Fetches().ToList();
+
+        Assert.Equal(["reviews", "products", "inventory"], fetches.Select(f => f.Subgraph));
+        Assert.Equal("{ sku price weight(unit: KILOGRAM) }", SelectionPrinter.Print(Assert.Single(fetches[2].Representations!).Fields));
+    }
 }
