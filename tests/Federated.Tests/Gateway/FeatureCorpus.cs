@@ -65,6 +65,11 @@ public static class FeatureCorpus
         new("shipping estimates of all products", "{ products { upc name shippingEstimate } }"),
         new("requires beside the client's own weight fields", """{ product(upc: "p1") { weight shippingEstimate kg: weight(unit: KILOGRAM) price } }"""),
         new("requires beside a plain field of the same subgraph", "{ products { upc stock shippingEstimate } }"),
+        new("requires and an indirect key to the same subgraph, one product failing", "{ reviews { id product { stock shippingEstimate } } }",
+            Known: new("Hive Gateway's default (Rust) planner fails to plan @requires two hops away and answers 500 (see \"requires two hops from reviews\"). "
+                + "Spec: r4's product (SKU-5) fails in inventory, its non-null shippingEstimate nulls it, and the null climbs through the non-null "
+                + "Review.product, the review and the non-null list to data; each failed entity is reported once.",
+                200, "null", """["reviews",3,"product"] DISCONTINUED""", """["reviews",4,"product","stock"] STOCK_COUNT_IN_PROGRESS""")),
         new("requires from inventory's own root", """{ warehouse(region: "eu", code: "AMS") { products { sku shippingEstimate } } }"""),
         new("requires two hops from reviews", """{ review(id: "r1") { id product { upc shippingEstimate } } }""",
             Known: new("Hive Gateway's default (Rust) planner fails to plan this (\"Expected a single parent, but the FetchStep has many\") and answers 500; "
