@@ -161,6 +161,14 @@ public static class FeatureCorpus
                 + "which GraphQL over HTTP answers with 200 (data is present, and null).", 200, "null", """["warehouses"] SUBGRAPH_UNAVAILABLE""")),
         new("product that does not exist", """{ product(upc: "p9") { name stock } }"""),
 
+        // Fields merged from several selections (fragments, the same field twice) across subgraphs.
+        new("one field merged from a fragment, across two subgraphs", """{ review(id: "r1") { product { upc } ... on Review { product { stock name } } } }"""),
+        new("provided and nested-key fields merged from a named fragment", """{ review(id: "r2") { author { username } ...A } } fragment A on Review { author { name org { name } } }"""),
+        new("interface object with typename and a member's fields", "{ topAccount { ... on Account { id } __typename ... on User { reviews { id } } } }"),
+        new("interface object field in a fragment on one member", "{ accounts { __typename ... on User { username reviewCount } } }"),
+        new("compound key, nested key and indirect key in one path", """{ warehouse(region: "us", code: "NYC") { manager { reviews { product { inStock } } } } }"""),
+        new("one root field under two aliases with other subselections", "{ a: products { upc } b: products { name stock } }"),
+
         // @skip and @include with variables.
         new("include false with a variable", "query($withStock: Boolean!) { products { upc stock @include(if: $withStock) name } }", new { withStock = false }),
         new("include true with a variable", "query($withStock: Boolean!) { products { upc stock @include(if: $withStock) } }", new { withStock = true }),
