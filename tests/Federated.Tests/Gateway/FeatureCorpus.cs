@@ -159,6 +159,9 @@ public static class FeatureCorpus
         new("root fetch to a subgraph that is down", "{ warehouses { code products { deliveryEstimate } } }",
             Known: new(Outage + "For a root fetch Hive answers 500 without data; the field error nulls the non-null root field and so data, "
                 + "which GraphQL over HTTP answers with 200 (data is present, and null).", 200, "null", """["warehouses"] SUBGRAPH_UNAVAILABLE""")),
+        new("one failing entity under two aliases", """{ a: review(id: "r4") { product { stock } } b: review(id: "r4") { product { stock } } }"""),
+        new("one representation failing for every place it answers",
+            """mutation { addReview(upc: "p6", body: "Wobbly too") { product { reviews { body product { stock } } } } }"""),
         new("product that does not exist", """{ product(upc: "p9") { name stock } }"""),
 
         // Fields merged from several selections (fragments, the same field twice) across subgraphs.
