@@ -129,6 +129,16 @@ public sealed class AttachmentUnion : UnionGraphType
     }
 }
 
+/// <summary>Products' <c>SearchResult</c> union, with this subgraph's member: the supergraph's union has members from both.</summary>
+public sealed class ReviewSearchResultUnion : UnionGraphType
+{
+    public ReviewSearchResultUnion()
+    {
+        Name = "SearchResult";
+        Type<ReviewType>();
+    }
+}
+
 public sealed class SellerType : ObjectGraphType<SellerKey>
 {
     public SellerType()

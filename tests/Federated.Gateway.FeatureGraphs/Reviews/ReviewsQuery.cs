@@ -13,6 +13,10 @@ public sealed class ReviewsQuery : ObjectGraphType
         Field<ReviewType>("review")
             .Argument<NonNullGraphType<IdGraphType>>("id")
             .Resolve(ctx => ctx.State().Reviews.FirstOrDefault(r => r.Id == ctx.GetArgument<string>("id")));
+        // SearchResult is products' union too: composed, its members come from two subgraphs.
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<ReviewSearchResultUnion>>>>("searchReviews")
+            .Argument<NonNullGraphType<StringGraphType>>("text")
+            .Resolve(ctx => ctx.State().Reviews.Where(r => r.Body.Contains(ctx.GetArgument<string>("text"), StringComparison.OrdinalIgnoreCase)));
         // The account with the most reviews; this subgraph knows accounts only as the @interfaceObject.
         Field<AccountObjectType>("topAccount").Resolve(ctx => new AccountRef
         {

@@ -92,6 +92,9 @@ public static class FeatureCorpus
         // Interfaces and unions whose members live in different subgraphs.
         new("media interface with members extended by reviews", "{ media { __typename id title ... on Book { pages reviews { body } } ... on Movie { minutes reviews { rating } } } }"),
         new("search union across three member types", """{ search(text: "e") { __typename ... on Product { name stock } ... on Book { title } ... on Movie { title reviews { id } } } }"""),
+        new("union composed from two subgraphs' members, asked in one", """{ searchReviews(text: "y") { __typename ... on Review { body product { name } } ... on Product { name } } }"""),
+        new("union composed from two subgraphs' members, asked in both", """{ search(text: "a") { __typename ... on Review { body } ... on Book { title } } searchReviews(text: "ine") { ... on Review { id } } }"""),
+        new("introspection of a union composed from two subgraphs", """{ __type(name: "SearchResult") { possibleTypes { name } } }"""),
         new("attachment union with a member owned by products", "{ reviews { id attachments { __typename ... on Photo { url } ... on Movie { title minutes } } } }"),
         new("interface fragment inside a union", """{ search(text: "a") { ... on Media { title } ... on Product { upc } } }"""),
         new("union member with fields in two subgraphs", """{ review(id: "r1") { attachments { ... on Movie { title reviews { body } } } } }"""),
