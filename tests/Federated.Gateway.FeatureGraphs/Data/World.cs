@@ -49,6 +49,7 @@ public sealed record State(
 {
     public const string DiscontinuedSku = "SKU-5";
     public const string UncountedSku = "SKU-6";
+    public const string FeaturedUpc = "p1";
 
     public static State Seed() => new(
         Orgs: [new("o1", "Acme"), new("o2", "Globex")],

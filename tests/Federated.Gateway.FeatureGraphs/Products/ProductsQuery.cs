@@ -1,5 +1,6 @@
 using Federated.Gateway.FeatureGraphs.Data;
 using GraphQL;
+using GraphQL.Federation;
 using GraphQL.Types;
 
 namespace Federated.Gateway.FeatureGraphs.Products;
@@ -12,6 +13,8 @@ public sealed class ProductsQuery : ObjectGraphType
         Field<ProductType>("product")
             .Argument<NonNullGraphType<IdGraphType>>("upc")
             .Resolve(ctx => ctx.State().ProductByUpc(ctx.GetArgument<string>("upc")));
+        // Shareable: reviews answers it too, with the same product.
+        Field<ProductType>("featuredProduct").Resolve(ctx => ctx.State().ProductByUpc(State.FeaturedUpc)).Shareable();
         // Nullable items: a product that an entity fetch fails for becomes null alone.
         Field<NonNullGraphType<ListGraphType<ProductType>>>("products").Resolve(ctx => ctx.State().Products);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<MediaInterface>>>>("media").Resolve(ctx => ctx.State().Media);

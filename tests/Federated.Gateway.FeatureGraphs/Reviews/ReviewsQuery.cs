@@ -1,5 +1,6 @@
 using Federated.Gateway.FeatureGraphs.Data;
 using GraphQL;
+using GraphQL.Federation;
 using GraphQL.Types;
 
 namespace Federated.Gateway.FeatureGraphs.Reviews;
@@ -13,6 +14,8 @@ public sealed class ReviewsQuery : ObjectGraphType
         Field<ReviewType>("review")
             .Argument<NonNullGraphType<IdGraphType>>("id")
             .Resolve(ctx => ctx.State().Reviews.FirstOrDefault(r => r.Id == ctx.GetArgument<string>("id")));
+        // Shareable: products answers it too, with the same product.
+        Field<ProductType>("featuredProduct").Resolve(_ => new ProductKey { Upc = State.FeaturedUpc }).Shareable();
         // SearchResult is products' union too: composed, its members come from two subgraphs.
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<ReviewSearchResultUnion>>>>("searchReviews")
             .Argument<NonNullGraphType<StringGraphType>>("text")

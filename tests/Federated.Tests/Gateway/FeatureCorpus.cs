@@ -83,6 +83,11 @@ public static class FeatureCorpus
         // @shareable: Product.name is served by products and by inventory.
         new("shareable name served by inventory", "{ warehouses { code products { sku name } } }"),
         new("shareable and overridden fields of inventory's own products", "{ warehouses { products { name inStock } } }"),
+        // A shareable root field: products and reviews both answer featuredProduct.
+        new("shareable root field answered by the subgraph that needs no jump", "{ featuredProduct { upc reviews { id body } } }"),
+        new("shareable root field answered by the other subgraph", "{ featuredProduct { name price } }"),
+        new("shareable root field with fields of three subgraphs", "{ featuredProduct { upc name reviews { body } stock } }"),
+        new("shareable root field joining another root field's fetch", """{ reviews { id } featuredProduct { upc reviews { id } } product(upc: "p2") { name } }"""),
         new("shareable name served by products", "{ products { name } }"),
 
         // @override(from: "products"): inStock is inventory's now (products would say true for all).
