@@ -78,4 +78,42 @@ public class FeatureGraphPlanningTests(ITestOutputHelper output)
         Assert.Equal(["reviews", "products", "inventory"], fetches.Select(f => f.Subgraph));
         Assert.Equal("{ sku price weight(unit: KILOGRAM) }", SelectionPrinter.Print(Assert.Single(fetches[2].Representations!).Fields));
     }
+
+    [Theory]
+    [InlineData("{ featuredProduct { upc reviews { id } } }", "reviews")]
+    [InlineData("{ featuredProduct { name price } }", "products")]
+    [InlineData("{ reviews { author { username } } }", "reviews")]
+    [InlineData("{ warehouses { products { name inStock } } }", "inventory")]
+    public void SharedProvidedAndOverriddenFields_NeedOneFetch(string query, string subgraph)
+    {
+        Assert.Equal(subgraph, Assert.Single(Plan(query).Fetches()).Subgraph);
+    }
+
+    [Fact]
+    public void OverriddenField_IsFetchedFromTheOverridingSubgraph()
+    {
+        var fetches = Plan("{ product(upc: \"p2\") { inStock } }").Fetches().ToList();
+
+        Assert.Equal(["products", "inventory"], fetches.Select(f => f.Subgraph));
+        Assert.Equal("{ sku }", SelectionPrinter.Print(Assert.Single(fetches[1].Representations!).Fields));
+    }
+
+    [Fact]
+    public void NestedKey_IsSentWithItsSubselection()
+    {
+        var fetches = Plan("{ me { reviews { id } } }").Fetches().ToList();
+
+        Assert.Equal(["accounts", "reviews"], fetches.Select(f => f.Subgraph));
+        Assert.Equal("{ id org { id } }", SelectionPrinter.Print(Assert.Single(fetches[1].Representations!).Fields));
+    }
+
+    [Fact]
+    public void InterfaceObjectField_IsFetchedWithTheInterfaceTypename()
+    {
+        var fetches = Plan("{ accounts { id reviewCount } }").Fetches().ToList();
+
+        Assert.Equal(["accounts", "reviews"], fetches.Select(f => f.Subgraph));
+        var shape = Assert.Single(fetches[1].Representations!);
+        Assert.Equal("Account", shape.TypenameOverride);
+    }
 }
