@@ -6,8 +6,9 @@ namespace Federated.Tests.Gateway;
 
 /// <summary>
 /// Issue 3, point 5: every operation of <see cref="DifferentialCorpus"/> goes to the reference gateway
-/// (Hive Gateway) and to the .NET gateway over the same subgraphs, and the two answers must be the same:
-/// as <see cref="DifferentialComparison"/> compares them.
+/// (Hive Gateway) and to the .NET gateway over the product's own subgraphs, and the two answers must be
+/// the same, as <see cref="DifferentialComparison"/> compares them. <see cref="FeatureDifferentialTests"/>
+/// does the same over the test-only feature subgraphs.
 /// </summary>
 [Collection(FederatedCollection.Name)]
 public sealed partial class DifferentialTests(FederatedStack stack)
