@@ -118,7 +118,7 @@ public sealed partial class QueryPlanner
             var key = FindKey(context, parent, subgraph);
             var indirect = key is null;
             key ??= FindIndirectKey(context, parent, subgraph)!;
-            context.Target.AddField("__typename", null, null, false);
+            AddTypename(context.Target, context.Reserved);
             if (!indirect)
                 AddFields(context.Target, context.Path, context.Reserved, key.Fields);
 
