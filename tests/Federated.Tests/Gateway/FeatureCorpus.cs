@@ -180,6 +180,19 @@ public static class FeatureCorpus
         new("compound key, nested key and indirect key in one path", """{ warehouse(region: "us", code: "NYC") { manager { reviews { product { inStock } } } } }"""),
         new("one root field under two aliases with other subselections", "{ a: products { upc } b: products { name stock } }"),
 
+        // The response key "__typename" given to another field: a valid alias; the planner's own __typename must not take its place.
+        new("client alias __typename before an entity jump", """{ review(id: "r1") { product { __typename: upc stock } } }""",
+            Known: new("Hive Gateway adds its own __typename beside the client's `__typename: upc`, which reviews rejects as a conflict (5.3.2). "
+                + "Spec 6.3: the response key holds the field the client selected under it; the jump to inventory goes on.",
+                200, """{"review":{"product":{"__typename":"p1","stock":5}}}""")),
+        new("client alias __typename beside an entity jump", """{ review(id: "r1") { __typename: body product { stock } } }""",
+            Known: new("Hive Gateway answers review: null without an error when the client gives the response key __typename to another field.",
+                200, """{"review":{"__typename":"Sturdy","product":{"stock":5}}}""")),
+        new("client alias __typename on an abstract type", "{ accounts { __typename: id ... on User { name } ... on Admin { level } } }",
+            Known: new("Hive Gateway adds its own __typename beside the client's `__typename: id`, which accounts rejects as a conflict (5.3.2).",
+                200, """{"accounts":[{"__typename":"u1","name":"Ada Lovelace"},{"__typename":"u2","name":"Grace Hopper"},{"__typename":"a1","level":9},"""
+                + """{"__typename":"u3","name":"Alan Turing"}]}""")),
+
         // @skip and @include with variables.
         new("include false with a variable", "query($withStock: Boolean!) { products { upc stock @include(if: $withStock) name } }", new { withStock = false }),
         new("include true with a variable", "query($withStock: Boolean!) { products { upc stock @include(if: $withStock) } }", new { withStock = true }),
