@@ -196,6 +196,10 @@ public static class FeatureCorpus
         // @skip and @include with variables.
         new("include false with a variable", "query($withStock: Boolean!) { products { upc stock @include(if: $withStock) name } }", new { withStock = false }),
         new("include true with a variable", "query($withStock: Boolean!) { products { upc stock @include(if: $withStock) } }", new { withStock = true }),
+        // The same document as "include false with a variable": plans are cached per @skip/@include values.
+        new("include true with a variable, same document as false", "query($withStock: Boolean!) { products { upc stock @include(if: $withStock) name } }",
+            new { withStock = true }),
+        new("skip an entity jump with a variable set to false", "query($noAuthors: Boolean!) { reviews { id author @skip(if: $noAuthors) { name } } }", new { noAuthors = false }),
         new("skip an entity jump with a variable", "query($noAuthors: Boolean!) { reviews { id author @skip(if: $noAuthors) { name } } }", new { noAuthors = true }),
         new("include a field with @requires with a variable", "query($withEstimate: Boolean!) { products { upc shippingEstimate @include(if: $withEstimate) } }",
             new { withEstimate = true }),
