@@ -70,6 +70,10 @@ public static class FeatureCorpus
                 + "Spec: r4's product (SKU-5) fails in inventory, its non-null shippingEstimate nulls it, and the null climbs through the non-null "
                 + "Review.product, the review and the non-null list to data; each failed entity is reported once.",
                 200, "null", """["reviews",3,"product"] DISCONTINUED""", """["reviews",4,"product","stock"] STOCK_COUNT_IN_PROGRESS""")),
+        new("skipped field that a @requires still needs", """query($noPrice: Boolean!) { product(upc: "p1") { price @skip(if: $noPrice) shippingEstimate } }""",
+            new { noPrice = true }),
+        new("required field's name taken by another field", """{ product(upc: "p3") { price: name shippingEstimate } }"""),
+        new("required field's name taken by another required field", """{ product(upc: "p3") { weight: price shippingEstimate } }"""),
         new("requires from inventory's own root", """{ warehouse(region: "eu", code: "AMS") { products { sku shippingEstimate } } }"""),
         new("requires two hops from reviews", """{ review(id: "r1") { id product { upc shippingEstimate } } }""",
             Known: new("Hive Gateway's default (Rust) planner fails to plan this (\"Expected a single parent, but the FetchStep has many\") and answers 500; "
@@ -78,6 +82,7 @@ public static class FeatureCorpus
 
         // @provides and @external: reviews serves author usernames itself.
         new("provided username stays in reviews", "{ reviews { author { username } } }"),
+        new("provided field under an alias", "{ reviews { author { u: username name } } }"),
         new("provided and not provided author fields", """{ product(upc: "p1") { reviews { author { username name } } } }"""),
 
         // @shareable: Product.name is served by products and by inventory.
