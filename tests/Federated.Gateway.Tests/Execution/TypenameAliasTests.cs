@@ -45,4 +45,18 @@ public class TypenameAliasTests
         Assert.Equal("""{"data":{"accounts":[{"__typename":"u1","name":"Ada"},{"__typename":"a1","level":9}]}}""", json);
         Assert.Contains("__fed_typename: __typename", subgraphs.Requests.Single().Body["query"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task ClientAliasNamedLikeThePlannersTypename_IsTheClientsField()
+    {
+        // No client field takes "__typename" here, so the planner's is plain, and __fed_typename is the client's upc.
+        var subgraphs = new FakeSubgraphs()
+            .On("reviews", _ => """{"data":{"review":{"product":{"__fed_typename":"p1","__typename":"Product","upc":"p1"}}}}""")
+            .On("products", _ => """{"data":{"_entities":[{"sku":"SKU-1"}]}}""")
+            .On("inventory", _ => """{"data":{"_entities":[{"stock":5}]}}""");
+
+        var json = await FakeSubgraphs.RunAsync(subgraphs.Executor(Model.Value), """{ review(id: "r1") { product { __fed_typename: upc stock } } }""");
+
+        Assert.Equal("""{"data":{"review":{"product":{"__fed_typename":"p1","stock":5}}}}""", json);
+    }
 }
