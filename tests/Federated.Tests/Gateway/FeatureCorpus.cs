@@ -193,6 +193,7 @@ public static class FeatureCorpus
         new("client alias __typename beside an entity jump", """{ review(id: "r1") { __typename: body product { stock } } }""",
             Known: new("Hive Gateway answers review: null without an error when the client gives the response key __typename to another field.",
                 200, """{"review":{"__typename":"Sturdy","product":{"stock":5}}}""")),
+        new("client alias named like the planner's own", """{ review(id: "r1") { product { __fed_typename: upc stock } } }"""),
         new("client alias __typename on an abstract type", "{ accounts { __typename: id ... on User { name } ... on Admin { level } } }",
             Known: new("Hive Gateway adds its own __typename beside the client's `__typename: id`, which accounts rejects as a conflict (5.3.2).",
                 200, """{"accounts":[{"__typename":"u1","name":"Ada Lovelace"},{"__typename":"u2","name":"Grace Hopper"},{"__typename":"a1","level":9},"""
