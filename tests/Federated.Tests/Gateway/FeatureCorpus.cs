@@ -140,6 +140,12 @@ public static class FeatureCorpus
         // Mutations whose root fields live in different subgraphs: in order, one after another.
         new("mutations across subgraphs run in order",
             """mutation { first: restock(sku: "SKU-3", quantity: 2) { stock } price: setPrice(upc: "p3", price: 1500) { price shippingEstimate } second: restock(sku: "SKU-3", quantity: 3) { stock inStock } }"""),
+        new("a mutation's entity fetches finish before the next mutation",
+            """mutation { restock(sku: "SKU-1", quantity: 1) { stock shippingEstimate name } setPrice(upc: "p1", price: 2000) { price shippingEstimate } }""",
+            Known: new("Spec 6.2.2: the root fields of a mutation execute serially, each with its whole selection set before the next begins. "
+                + "restock's shippingEstimate needs the price from products: it is 44 at price 899, before setPrice makes it 2000 (free shipping, 0). "
+                + "Hive Gateway fetches restock's price after running setPrice and answers 0.",
+                200, """{"restock":{"stock":6,"shippingEstimate":44,"name":"Table"},"setPrice":{"price":2000,"shippingEstimate":0}}""")),
         new("mutation result read across subgraphs",
             """mutation { addReview(upc: "p4", body: "Bright") { id body product { name inStock reviews { body } } author { username name } } }"""),
         new("rename then read it through another subgraph",
