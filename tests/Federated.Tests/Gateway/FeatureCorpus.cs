@@ -20,6 +20,9 @@ public static class FeatureCorpus
         + "Hive Gateway's default (Rust) planner leaves product: null inside the non-null field; its JavaScript planner propagates as the .NET gateway does. "
         + "One error per failed entity, at the entity's path, as Hive reports it.";
 
+    private const string SerialMutations = "Spec 6.2.2: the root fields of a mutation execute serially, each with its whole selection set before the next begins; "
+        + "Hive Gateway runs the entity fetches of a mutation field's selection after the later mutation fields. ";
+
     private const string Outage = "Inventory answers HTTP 503 to any request for deliveryEstimate (a subgraph that is down). Hive Gateway reports the failed fetch as "
         + "\"Unexpected error.\" with code INTERNAL_SERVER_ERROR; the .NET gateway says which subgraph failed, with the stable code SUBGRAPH_UNAVAILABLE "
         + "that the product suite's subgraph failures have too. The error's path is the fetch's merge path up to the first list, as Hive gives it. ";
@@ -146,6 +149,16 @@ public static class FeatureCorpus
                 + "restock's shippingEstimate needs the price from products: it is 44 at price 899, before setPrice makes it 2000 (free shipping, 0). "
                 + "Hive Gateway fetches restock's price after running setPrice and answers 0.",
                 200, """{"restock":{"stock":6,"shippingEstimate":44,"name":"Table"},"setPrice":{"price":2000,"shippingEstimate":0}}""")),
+        new("a mutation's author is read before the next mutation renames her",
+            """mutation { addReview(upc: "p2", body: "Soft") { author { name } } renameUser(id: "u1", name: "Ada King") { name } }""",
+            Known: new(SerialMutations + "addReview's author (accounts) is read before renameUser runs: Ada Lovelace. Hive reads it after, Ada King.",
+                200, """{"addReview":{"author":{"name":"Ada Lovelace"}},"renameUser":{"name":"Ada King"}}""")),
+        new("mutations of one subgraph around another's, each read in its turn",
+            """mutation { a: setPrice(upc: "p3", price: 10) { shippingEstimate } restock(sku: "SKU-3", quantity: 1) { shippingEstimate } b: setPrice(upc: "p3", price: 2000) { price shippingEstimate } }""",
+            Known: new(SerialMutations + "restock's shippingEstimate needs products' price, 10 then (5 + 3 a kilogram: 20); Hive reads it after b set 2000 (free: 0).",
+                200, """{"a":{"shippingEstimate":20},"restock":{"shippingEstimate":20},"b":{"price":2000,"shippingEstimate":0}}""")),
+        new("a rename read through entity fetches of both mutations",
+            """mutation { renameUser(id: "u2", name: "G. Hopper") { name reviews { body author { name } } } addReview(upc: "p1", body: "Zany") { product { reviews { author { name } } } } }"""),
         new("mutation result read across subgraphs",
             """mutation { addReview(upc: "p4", body: "Bright") { id body product { name inStock reviews { body } } author { username name } } }"""),
         new("rename then read it through another subgraph",
