@@ -18,6 +18,8 @@ public sealed class ReviewType : ObjectGraphType<ReviewRecord>
         Field<NonNullGraphType<UserType>>("author")
             .Resolve(ctx => ctx.State().Account(ctx.Source.AuthorId))
             .Provides("username");
+        // The author again, as this subgraph's @interfaceObject: its concrete type is known only to accounts.
+        Field<NonNullGraphType<AccountObjectType>>("authorAccount").Resolve(ctx => new AccountRef { Id = ctx.Source.AuthorId });
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<AttachmentUnion>>>>("attachments")
             .Resolve(ctx => ctx.Source.Attachments.Select(a => a.Kind == "movie" ? new MovieKey { Id = a.Value } : (object)a));
         Field<SellerType>("seller").Resolve(ctx => ctx.Source.SellerHandle is { } handle ? new SellerKey { Handle = handle } : null);

@@ -129,6 +129,9 @@ public static class FeatureCorpus
                 200, """{"accounts":[{"org":{"name":"Acme"},"reviews":[{"body":"Sturdy"},{"body":"Scratchy"}]},{"org":{"name":"Globex"},"reviews":[{"body":"Wobbly"},{"body":"Fine"}]},"""
                 + """{"level":9,"reviewCount":0},{"org":{"name":"Acme"},"reviews":[{"body":"Comfy"}]}]}""")),
         new("fragments on the implementations of an interface object", "{ topAccount { ... on Admin { level } ... on User { name } } }"),
+        new("interface objects in a list resolved to their types", "{ reviews { id authorAccount { __typename id reviewCount ... on User { username } } } }"),
+        new("interface objects in a list, typename only", "{ reviews { authorAccount { __typename } } }"),
+        new("interface object and nested key to the same account", "{ reviews { authorAccount { name } author { name } } }"),
         new("interface object typename only", "{ topAccount { __typename } }"),
         new("interface object fields of its own subgraph", "{ topAccount { id reviewCount } }"),
 
