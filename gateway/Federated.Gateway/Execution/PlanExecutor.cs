@@ -60,7 +60,7 @@ public sealed class PlanExecutor(SubgraphClient client, ILogger<PlanExecutor> lo
         {
             // A response the gateway cannot read (duplicate keys, wrong shapes) fails this fetch only.
             logger.LogWarning(ex, "Subgraph {Subgraph} sent a response that cannot be merged", fetch.Subgraph);
-            state.AddError(GatewayError.Coded($"The subgraph '{fetch.Subgraph}' sent an invalid response.", "SUBGRAPH_INVALID_RESPONSE", subgraph: fetch.Subgraph));
+            state.AddError(GatewayError.Coded($"The subgraph '{fetch.Subgraph}' sent an invalid response.", "SUBGRAPH_INVALID_RESPONSE", FailedFetchPath(fetch), fetch.Subgraph));
         }
     }
 
@@ -142,13 +142,20 @@ public sealed class PlanExecutor(SubgraphClient client, ILogger<PlanExecutor> lo
             logger.LogWarning("Subgraph {Subgraph} at {Url} failed: {Reason}", subgraph.Name, subgraph.Url, ex.Message);
             var message = $"The subgraph '{subgraph.Name}' failed: {ex.Message}";
             if (fetch.RootFields.Count == 0)
-                state.AddError(GatewayError.Coded(message, "SUBGRAPH_UNAVAILABLE", subgraph: subgraph.Name));
+                state.AddError(GatewayError.Coded(message, "SUBGRAPH_UNAVAILABLE", FailedFetchPath(fetch), subgraph.Name));
             // A failed root fetch is the error of each root field it was to answer.
             foreach (var field in fetch.RootFields)
                 state.AddError(GatewayError.Coded(message, "SUBGRAPH_UNAVAILABLE", [field], subgraph.Name));
             return null;
         }
     }
+
+    /// <summary>
+    /// Where a failed entity fetch is reported: its merge path up to the first list (a response path
+    /// has no "every item" segment), as the reference gateway reports it; none for a root fetch.
+    /// </summary>
+    internal static List<object>? FailedFetchPath(FetchNode fetch) =>
+        fetch.MergePath is null ? null : [.. fetch.MergePath.TakeWhile(segment => segment != "@")];
 
     private static ReadOnlyMemory<byte> BuildBody(FetchNode fetch, ExecutionState state, List<byte[]>? representations)
     {

@@ -58,7 +58,7 @@ internal sealed class Representations
     private static void Add(JsonObject target, ResponsePath path, FetchNode fetch, SupergraphModel supergraph,
         Representations result, Dictionary<string, int> index, Utf8JsonWriter writer, ArrayBufferWriter<byte> buffer)
     {
-        if (target["__typename"] is not JsonValue typenameValue || !typenameValue.TryGetValue<string>(out var typename))
+        if (Typenames.Of(target, supergraph) is not { } typename)
             return;
         RepresentationShape? shape = null;
         foreach (var candidate in fetch.Representations!)
@@ -123,7 +123,7 @@ internal sealed class Representations
                 writer.WriteEndArray();
                 return true;
             case JsonObject obj when selection is not null:
-                var typename = obj["__typename"] is JsonValue typenameValue && typenameValue.TryGetValue<string>(out var name) ? name : selection.TypeName;
+                var typename = Typenames.Of(obj, supergraph) ?? selection.TypeName;
                 writer.WriteStartObject();
                 if (supergraph.Type(selection.TypeName).IsAbstract)
                     writer.WriteString("__typename", typename);

@@ -168,7 +168,7 @@ public static class ResultCompleter
         var type = supergraph.Type(staticType);
         if (!type.IsAbstract)
             return staticType;
-        if (obj["__typename"] is JsonValue value && value.TryGetValue<string>(out var name) && supergraph.Types.TryGetValue(name, out var runtime))
+        if (Typenames.Of(obj, supergraph) is { } name && supergraph.Types.TryGetValue(name, out var runtime))
             // An @interfaceObject subgraph names the interface: only its own fields apply then.
             return runtime.Kind == TypeKind.Object || name == staticType || runtime.Kind == TypeKind.Interface ? name : null;
         return null;

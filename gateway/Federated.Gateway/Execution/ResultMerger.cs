@@ -23,7 +23,7 @@ internal static class ResultMerger
                 continue;
             }
             // An @interfaceObject subgraph answers with the interface's name: a concrete name wins.
-            if (key == "__typename")
+            if (Typenames.IsTypenameKey(key))
             {
                 if (existing is JsonValue current && current.TryGetValue<string>(out var name) && supergraph.Types.TryGetValue(name, out var type) && type.IsAbstract)
                     target[key] = value;

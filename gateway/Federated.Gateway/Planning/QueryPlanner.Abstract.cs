@@ -14,7 +14,7 @@ public sealed partial class QueryPlanner
                 PlanInterfaceObject(context, type, selection);
                 return;
             }
-            context.Target.AddField("__typename", null, null, false);
+            AddTypename(context.Target, context.Reserved);
             var possible = type.PossibleTypes.Where(t => model.IsPossibleTypeIn(context.Subgraph, type.Name, t)).ToList();
             if (CanKeepAbstract(context, type, selection, possible))
             {
@@ -55,7 +55,7 @@ public sealed partial class QueryPlanner
         /// </summary>
         private void PlanInterfaceObject(Context context, TypeDef type, SelectionSet selection)
         {
-            context.Target.AddField("__typename", null, null, false);
+            AddTypename(context.Target, context.Reserved);
             var owned = new List<Selection>();
             Split(selection);
             if (owned.Count == 0)

@@ -55,6 +55,8 @@ public sealed partial class QueryPlanner
             return false;
         }
 
+        private const string IndirectSuffix = "|indirect";
+
         private string? FindJump(Context context, TypeDef parent, FieldDef definition)
         {
             var pathKey = string.Join('.', context.Path);
@@ -63,19 +65,35 @@ public sealed partial class QueryPlanner
                 .ToList();
             if (candidates.Count == 0)
                 // No key this subgraph can provide: one whose fields another subgraph provides, fetched first.
-                return definition.ResolvingSubgraphs().FirstOrDefault(s => s != context.Subgraph && FindIndirectKey(context, parent, s) is not null);
+                return definition.ResolvingSubgraphs().FirstOrDefault(s => s != context.Subgraph && !_indirectTargets.Contains(s) && FindIndirectKey(context, parent, s) is not null);
             return candidates.FirstOrDefault(s => context.Group.FindChild(s, pathKey) is not null) ?? candidates.FirstOrDefault();
         }
 
-        /// <summary>A key of <paramref name="type"/> in <paramref name="subgraph"/> whose fields the current subgraph resolves or reaches by one jump.</summary>
-        private KeyDef? FindIndirectKey(Context context, TypeDef type, string subgraph)
+        /// <summary>
+        /// A key of <paramref name="type"/> in <paramref name="subgraph"/> whose fields the current subgraph
+        /// resolves or reaches through other subgraphs: by one jump, or by a chain of them (each subgraph on
+        /// the way reached through a key of its own), never through a subgraph already on the chain.
+        /// </summary>
+        private KeyDef? FindIndirectKey(Context context, TypeDef type, string subgraph, HashSet<string>? chain = null)
         {
             if (type.Kind != TypeKind.Object)
                 return null;
-            return type.ResolvableKeysIn(subgraph).FirstOrDefault(key => key.Fields.Collect(type.Name, model).All(field =>
-                field.Field.Definition is not { } definition
-                || Resolvable(context.Subgraph, definition, context.Provided)
-                || definition.ResolvingSubgraphs().Any(r => r != context.Subgraph && r != subgraph && FindKey(context, type, r) is not null)));
+            // Subgraphs whose indirect keys are being planned already are no way to reach them again.
+            chain ??= [context.Subgraph, .. _indirectTargets];
+            if (!chain.Add(subgraph))
+                return null;
+            try
+            {
+                return type.ResolvableKeysIn(subgraph).FirstOrDefault(key => key.Fields.Collect(type.Name, model).All(field =>
+                    field.Field.Definition is not { } definition
+                    || Resolvable(context.Subgraph, definition, context.Provided)
+                    || definition.ResolvingSubgraphs().Any(r => !chain.Contains(r)
+                        && (FindKey(context, type, r) is not null || FindIndirectKey(context, type, r, chain) is not null))));
+            }
+            finally
+            {
+                chain.Remove(subgraph);
+            }
         }
 
         /// <summary>A key of <paramref name="type"/> that <paramref name="subgraph"/> resolves and the current subgraph can provide.</summary>
@@ -100,7 +118,7 @@ public sealed partial class QueryPlanner
             var key = FindKey(context, parent, subgraph);
             var indirect = key is null;
             key ??= FindIndirectKey(context, parent, subgraph)!;
-            context.Target.AddField("__typename", null, null, false);
+            AddTypename(context.Target, context.Reserved);
             if (!indirect)
                 AddFields(context.Target, context.Path, context.Reserved, key.Fields);
 
@@ -111,20 +129,43 @@ public sealed partial class QueryPlanner
                 group = context.Group.FindChild(subgraph, pathKey)
                     ?? context.Group.AddChild(new FetchGroup(_nextId++, subgraph, context.Group, context.Path), pathKey, shareable: true);
             }
+            else if (requires is null && context.Group.FindChild(subgraph, pathKey + IndirectSuffix) is { } sameIndirect)
+            {
+                // Another field reached through the same indirect key: one fetch for all of them, after the
+                // key's fetches planned the first time (one fetch per field would also repeat its errors).
+                group = sameIndirect;
+            }
             else
             {
                 // Required fields come first, from here or from further fetches; this fetch waits for all of them.
                 var outer = _recording;
                 _recording = [];
                 if (indirect)
+                {
+                    _indirectTargets.Add(subgraph);
                     PlanSelection(context with { Internal = true }, parent.Name, key.Fields);
+                    _indirectTargets.Remove(subgraph);
+                }
                 if (requires is not null)
                     PlanSelection(context with { Internal = true }, parent.Name, requires);
                 var dependencies = _recording;
                 _recording = outer;
-                group = new FetchGroup(_nextId++, subgraph, context.Group, context.Path);
-                group.Dependencies.AddRange(dependencies);
-                context.Group.AddChild(group, pathKey, shareable: false);
+                // This subgraph's fetch at the path (through the same kind of key) takes the field when it waits for
+                // the same fetches and its representations can carry the required fields too: one fetch, and one
+                // error per failed entity, not one per fetch.
+                var indexKey = indirect ? pathKey + IndirectSuffix : pathKey;
+                var shared = context.Group.FindChild(subgraph, indexKey);
+                if (shared is not null && SameFetches(shared.Dependencies, dependencies)
+                    && (requires is null || FitsRepresentation(shared, parent.Name, Aliased(requires, context.Path))))
+                {
+                    group = shared;
+                }
+                else
+                {
+                    group = new FetchGroup(_nextId++, subgraph, context.Group, context.Path);
+                    group.Dependencies.AddRange(dependencies.Distinct());
+                    context.Group.AddChild(group, indexKey, shareable: shared is null);
+                }
             }
             _recording?.Add(group);
 
@@ -133,6 +174,27 @@ public sealed partial class QueryPlanner
             if (requires is not null)
                 group.AddShape(parent.Name, typenameOverride, Aliased(requires, context.Path));
             return (group, (group, group.Selection.AddInlineFragment(parent.Name)));
+        }
+
+        private static bool SameFetches(List<FetchGroup> a, List<FetchGroup> b) => a.ToHashSet().SetEquals(b);
+
+        /// <summary>
+        /// Whether the representations of <paramref name="group"/> can carry <paramref name="fields"/> too: a
+        /// representation has one value per field name, so a field already there with other arguments (two
+        /// @requires of price(currency:) differing) needs a fetch of its own.
+        /// </summary>
+        private static bool FitsRepresentation(FetchGroup group, string typeName, SelectionSet fields)
+        {
+            var shape = group.Shapes.FirstOrDefault(s => s.Key == typeName || s.Value.Fields.Any(f => f.TypeName == typeName)).Value;
+            if (shape.Fields is null)
+                return true;
+            var present = shape.Fields.SelectMany(TopFields).ToLookup(f => f.Name, Printed);
+            return TopFields(fields).All(f => present[f.Name].All(p => p == Printed(f)));
+
+            static IEnumerable<FieldSelection> TopFields(SelectionSet set) =>
+                set.Items.SelectMany(i => i is FieldSelection f ? [f] : i is InlineFragmentSelection g ? TopFields(g.SelectionSet) : []);
+
+            static string Printed(FieldSelection field) => SelectionPrinter.Print(new SelectionSet(field.Definition?.Parent.Name ?? "", [field]));
         }
 
         private void AddFields(SubgraphSelection target, string[] path, HashSet<string>? reserved, SelectionSet fields)

@@ -29,6 +29,13 @@ public sealed partial class QueryPlanner(SupergraphModel supergraph)
 
     internal const string InternalPrefix = "__fed_";
 
+    /// <summary>
+    /// Where the planner's own __typename goes when the client's selection gives the response key
+    /// "__typename" to another field (<c>__typename: upc</c>, a valid alias): the executor reads the
+    /// type from here first (<see cref="Execution.Typenames"/>).
+    /// </summary>
+    internal const string TypenameAlias = InternalPrefix + "typename";
+
     private sealed record Anchor(Context Context, TypeDef Type, bool IsRoot);
 
     private sealed record ChainLink(ChainLink? Parent, CollectedField Field, FieldDef Definition);
@@ -39,6 +46,8 @@ public sealed partial class QueryPlanner(SupergraphModel supergraph)
         // The alias a planner-added field got, by the field set's field and the path of its parent object.
         private readonly Dictionary<(FieldSelection Field, string Path), string> _aliases = new();
         private List<FetchGroup>? _recording;
+        // Subgraphs whose indirect keys (reached through other subgraphs) are being planned, innermost last.
+        private readonly HashSet<string> _indirectTargets = [];
         private int _nextId;
         private bool _introspection;
 
@@ -175,7 +184,7 @@ public sealed partial class QueryPlanner(SupergraphModel supergraph)
             // union): plan for its type, and fetch __typename for the completer.
             var namedType = definition.NamedTypeIn(context.Subgraph);
             if (namedType != definition.NamedType && model.Type(definition.NamedType).IsAbstract)
-                child.AddField("__typename", null, null, false);
+                AddTypename(child, field.SelectionSet.ReservedKeys());
             var childContext = new Context(context.Group, child, path, provided, null, context.Internal);
             var childType = model.Type(namedType);
             if (childType.Kind == TypeKind.Object && childType.IsEntity)
@@ -184,6 +193,10 @@ public sealed partial class QueryPlanner(SupergraphModel supergraph)
                 childContext = childContext with { Anchor = context.Anchor, Chain = new ChainLink(context.Chain, field, definition) };
             PlanSelection(childContext, namedType, field.SelectionSet);
         }
+
+        /// <summary>The planner's __typename, under <see cref="TypenameAlias"/> when the client took the name.</summary>
+        private static void AddTypename(SubgraphSelection target, HashSet<string>? reserved) =>
+            target.AddField("__typename", reserved is not null && reserved.Contains("__typename") ? TypenameAlias : null, null, false);
 
         private static string[] ChildPath(string[] path, string responseKey, FieldDef? definition)
         {

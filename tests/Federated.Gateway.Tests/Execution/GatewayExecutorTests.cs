@@ -181,14 +181,26 @@ public class GatewayExecutorTests
     }
 
     [Fact]
-    public async Task FailedFetch_ExplainsTheFirstNullItCausesOnce()
+    public async Task FailedEntityFetch_IsReportedAtItsMergePath_UpToTheFirstList()
     {
+        // The users fetch merges at product.reviews.nodes.@.author: the error names the list the failed
+        // entities are in (a response path has no "every item" segment), and explains the nulls below it.
         var subgraphs = ProjectSubgraphs().OnHttp("users", _ => Task.FromResult(new HttpResponseMessage(HttpStatusCode.BadGateway)));
         var json = JsonNode.Parse(await FakeSubgraphs.RunAsync(subgraphs.Executor(TestSupergraphs.Project()), ProductPage, """{"id":"p1"}"""))!;
-        var errors = json["errors"]!.AsArray();
-        Assert.Equal(2, errors.Count);
-        Assert.Equal("SUBGRAPH_UNAVAILABLE", errors[0]!["extensions"]!["code"]!.GetValue<string>());
-        Assert.Equal("""["product","reviews","nodes",0,"author","name"]""", errors[1]!["path"]!.ToJsonString());
+        var error = Assert.Single(json["errors"]!.AsArray())!;
+        Assert.Equal("SUBGRAPH_UNAVAILABLE", error["extensions"]!["code"]!.GetValue<string>());
+        Assert.Equal("""["product","reviews","nodes"]""", error["path"]!.ToJsonString());
+        Assert.Equal("""{"product":null}""", json["data"]!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task FailedEntityFetch_OfOneObject_IsReportedAtThatObject()
+    {
+        var subgraphs = ProjectSubgraphs().OnHttp("reviews", _ => Task.FromResult(new HttpResponseMessage(HttpStatusCode.ServiceUnavailable)));
+        var json = JsonNode.Parse(await FakeSubgraphs.RunAsync(subgraphs.Executor(TestSupergraphs.Project()),
+            "query($id: ID!) { product(id: $id) { name rating { average } } }", """{"id":"p1"}"""))!;
+        var error = Assert.Single(json["errors"]!.AsArray())!;
+        Assert.Equal("""["product"]""", error["path"]!.ToJsonString());
     }
 
     [Fact]

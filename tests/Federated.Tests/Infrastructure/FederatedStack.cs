@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -316,38 +314,14 @@ public sealed partial class FederatedStack : IAsyncLifetime
     /// <summary>Polls the readiness URL; on success the service becomes available, otherwise the reason is kept.</summary>
     private async Task WaitUntilReadyAsync(string name, ChildProcess process, Uri readyUrl, TimeSpan timeout, Uri baseUrl)
     {
-        using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow + timeout;
-        string? failure = null;
-        while (failure is null)
-        {
-            if (process.HasExited)
-            {
-                failure = $"{name} exited during start-up.";
-                break;
-            }
-            try
-            {
-                using var response = await probe.GetAsync(readyUrl);
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    lock (_gate)
-                        _baseUrls[name] = baseUrl;
-                    return;
-                }
-            }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
-            {
-                // Not listening yet.
-            }
-            if (DateTime.UtcNow > deadline)
-                failure = $"{name} was not ready at {readyUrl} within {timeout.TotalSeconds:0}s.";
-            else
-                await Task.Delay(150);
-        }
-        await Task.Delay(200); // let the last lines of output reach the log
+        var failure = await ServiceProbe.WaitUntilReadyAsync(name, process, readyUrl, timeout);
         lock (_gate)
-            _unavailable[name] = $"{failure}\n{process.Tail()}";
+        {
+            if (failure is null)
+                _baseUrls[name] = baseUrl;
+            else
+                _unavailable[name] = failure;
+        }
     }
 
     private void StopAll()
@@ -363,15 +337,9 @@ public sealed partial class FederatedStack : IAsyncLifetime
             process.Dispose();
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static int FreePort() => ServiceProbe.FreePort();
 
-    // The discard port: nothing listens there on a test machine.
-    private const int ClosedPort = 9;
+    private const int ClosedPort = ServiceProbe.ClosedPort;
 
     [GeneratedRegex("@join__graph\\(name: \"([^\"]+)\"")]
     private static partial Regex JoinGraphName();

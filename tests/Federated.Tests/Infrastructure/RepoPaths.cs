@@ -18,6 +18,11 @@ public static class RepoPaths
     public static string GatewayAssembly =>
         Path.Combine(Root, "gateway", "Federated.Gateway", "bin", Configuration, "net10.0", "Federated.Gateway.dll");
 
+    public static string FeatureGraphs => Path.Combine(Root, "tests", "Federated.Gateway.FeatureGraphs");
+
+    public static string FeatureGraphsAssembly =>
+        Path.Combine(FeatureGraphs, "bin", Configuration, "net10.0", "Federated.Gateway.FeatureGraphs.dll");
+
     public static string InRepo(params string[] parts) => Path.Combine([Root, .. parts]);
 
     private static string FindRoot()
