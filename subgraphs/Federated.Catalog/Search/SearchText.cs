@@ -55,7 +55,7 @@ public sealed class SearchText
     /// Candidates come from the trigram index and must be within one edit (two for words of
     /// eight letters or more); the closest and most used come first.
     /// </summary>
-    public async Task<string> ToTsQueryAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    public async Task<SearchTsQuery> ToTsQueryAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
         var corrections = Words.ToDictionary(w => w, w => new List<string> { w });
         await using (var command = dataSource.CreateCommand($"""
@@ -81,14 +81,23 @@ public sealed class SearchText
         return ToTsQuery(corrections);
     }
 
-    private string ToTsQuery(Dictionary<string, List<string>> alternatives)
+    private SearchTsQuery ToTsQuery(Dictionary<string, List<string>> alternatives)
     {
         // Words hold letters and digits only, so nothing in them is tsquery syntax.
         var groups = Words.Select((word, i) =>
         {
             var prefix = i == Words.Count - 1 && word.Length >= MinPrefixLength ? ":*" : "";
-            return "(" + string.Join(" | ", alternatives[word].Select(a => a + prefix)) + ")";
-        });
-        return string.Join(" & ", groups);
+            return alternatives[word].Select(a => a + prefix).ToList();
+        }).ToList();
+        return new SearchTsQuery(
+            string.Join(" & ", groups.Select(g => "(" + string.Join(" | ", g) + ")")),
+            string.Join(" | ", groups.SelectMany(g => g)));
     }
 }
+
+/// <summary>
+/// A search as two <c>tsquery</c> texts: <see cref="Every"/> is what a product must match
+/// (every word, each with its corrections); <see cref="Any"/> matches any one of those words,
+/// which is how <see cref="ProductListQuery"/> finds the products whose name or brand takes part.
+/// </summary>
+public sealed record SearchTsQuery(string Every, string Any);
