@@ -119,14 +119,19 @@ public sealed class ProductListQuery
         else
         {
             var coverage = await CategoryCoverage.FindAsync(connection, Query.Every, Filter.CategoryId, cancellationToken);
-            batch.BatchCommands.Add(key.Column == "rank" ? RelevancePageCommand(after, coverage) : PageCommand(key, after, Query));
-            if (WithTotal || WithFacets)
+            var withGroups = (WithTotal || WithFacets) && !coverage.Whole;
+            if (key.Column == "rank")
             {
-                if (!coverage.Whole)
-                    batch.BatchCommands.Add(MatchGroupsCommand(coverage));
-                if (coverage.Covered.Count > 0)
-                    batch.BatchCommands.Add(CoveredGroupsCommand(coverage));
+                batch.BatchCommands.Add(RelevanceCommand(after, coverage, withGroups));
             }
+            else
+            {
+                batch.BatchCommands.Add(PageCommand(key, after, Query));
+                if (withGroups)
+                    batch.BatchCommands.Add(MatchGroupsCommand(coverage));
+            }
+            if ((WithTotal || WithFacets) && coverage.Covered.Count > 0)
+                batch.BatchCommands.Add(CoveredGroupsCommand(coverage));
         }
 
         var rows = new List<(int Position, Product Product, string Cursor)>(Paging.Limit);
@@ -138,6 +143,7 @@ public sealed class ProductListQuery
             {
                 while (await reader.ReadAsync(cancellationToken))
                 {
+                    // Pages answer (kind, id, position, sort value, document), groups (kind, brand, count, category, -, band, inside the price filter).
                     switch (reader.GetString(0))
                     {
                         case "page":
@@ -149,7 +155,7 @@ public sealed class ProductListQuery
                             browseTotal = reader.GetInt64(2);
                             break;
                         default:
-                            groups.Add(new MatchGroup(reader.GetString(1), reader.GetString(3), reader.GetInt16(4), reader.GetBoolean(5), reader.GetInt64(2)));
+                            groups.Add(new MatchGroup(reader.GetString(1), reader.GetString(3), reader.GetInt16(5), reader.GetBoolean(6), reader.GetInt64(2)));
                             break;
                     }
                 }
@@ -223,35 +229,40 @@ public sealed class ProductListQuery
     }
 
     /// <summary>
-    /// The best matches: ts_rank over the matches whose name or brand holds a word of the query
-    /// (all of them outside covered categories), and from each covered category the first
-    /// products by id among the others, at the category's own rank.
+    /// The best matches and, with <paramref name="withGroups"/>, the groups of the matches outside
+    /// covered categories, from one read of the matches. The page ranks (ts_rank) the matches
+    /// whose name or brand holds a word of the query (outside covered categories that is all of
+    /// them) and, from each covered category, the first products by id among the others, which
+    /// all rank at the category's own rank.
     /// </summary>
-    private NpgsqlBatchCommand RelevancePageCommand((string Value, string Id)? after, CategoryCoverage coverage)
+    private NpgsqlBatchCommand RelevanceCommand((string Value, string Id)? after, CategoryCoverage coverage, bool withGroups)
     {
         var sql = new SqlBuilder();
         var every = Match(sql, Query!.Every);
         var any = Match(sql, Query.Any);
-        var where = Conditions(sql, every, brands: true, prices: true);
+        var matching = Conditions(sql, every, brands: false, prices: false);
+        var covered = "false";
         if (coverage.Covered.Count > 0)
-            where.Add($"s.name_document @@ {any}");
+        {
+            // Outside covered categories a product matches only if its name or brand holds a word.
+            matching.Add($"s.name_document @@ {any}");
+            covered = $"s.category_id = any({sql.Add(coverage.Ids)}::text[])";
+        }
+        var brandOk = Filter.Brands is { } brands ? $"m.brand = any({sql.Add(brands.ToArray())})" : "true";
+        var priceOk = string.Join(" and ", PriceConditions(sql, "m.price").DefaultIfEmpty("true"));
         var limit = sql.Add(Paging.Limit);
-        string hAfter = "true", leafAfter = "true", leafWhere = "true";
+        string namedAfter = "true", leafAfter = "true", leafWhere = "true";
         if (after is { } a)
         {
             var rank = sql.Add(a.Value);
             var id = sql.Add(a.Id);
-            hAfter = $"(h.rank < {rank}::real or (h.rank = {rank}::real and h.id > {id}))";
+            namedAfter = $"(m.rank < {rank}::real or (m.rank = {rank}::real and m.id > {id}))";
             leafWhere = $"c.rank <= {rank}::real";
             leafAfter = $"(c.rank < {rank}::real or s.id > {id})";
         }
-        var parts = new List<string>
+        var candidates = new List<string>
         {
-            $"""
-            (select h.id, h.rank from (
-                select s.id, ts_rank(s.document, {every}) as rank from {SearchTables.Products} s {Where(where)}
-            ) h where {hAfter} order by h.rank desc, h.id limit {limit})
-            """,
+            $"(select m.id, m.rank from matches m where {brandOk} and {priceOk} and {namedAfter} order by m.rank desc, m.id limit {limit})",
         };
         if (coverage.Covered.Count > 0)
         {
@@ -259,7 +270,7 @@ public sealed class ProductListQuery
             leafConditions.Add("s.category_id = c.category_id");
             leafConditions.Add($"not s.name_document @@ {any}");
             leafConditions.Add(leafAfter);
-            parts.Add($"""
+            candidates.Add($"""
                 select l.id, l.rank
                 from unnest({sql.Add(coverage.Ids)}::text[], {sql.Add(coverage.Covered.Select(c => c.Rank).ToArray())}::real[]) as c(category_id, rank)
                 cross join lateral (
@@ -268,13 +279,26 @@ public sealed class ProductListQuery
                 where {leafWhere}
                 """);
         }
+        var groups = withGroups
+            ? $"""
+                union all
+                select 'group', m.brand, count(*), m.category_id, null, {SearchTables.PriceBand}(m.price), {priceOk}
+                from matches m where not m.covered
+                group by 2, 4, 6, 7
+                """
+            : "";
         sql.Text = $"""
-            select 'page', p.id, p.position, p.rank::text, d.data
+            with matches as {(withGroups ? "materialized" : "not materialized")} (
+                select s.id, s.brand, s.category_id, s.price, ts_rank(s.document, {every}) as rank, {covered} as covered
+                from {SearchTables.Products} s {Where(matching)}
+            )
+            select 'page', p.id, p.position, p.rank::text, d.data, null::smallint, null::boolean
             from (
-                select m.id, m.rank, row_number() over (order by m.rank desc, m.id) as position
-                from ({string.Join("\nunion all\n", parts)}) m
-                order by m.rank desc, m.id limit {limit}
+                select x.id, x.rank, row_number() over (order by x.rank desc, x.id) as position
+                from ({string.Join("\nunion all\n", candidates)}) x
+                order by x.rank desc, x.id limit {limit}
             ) p join catalog.mt_doc_product d on d.id = p.id
+            {groups}
             """;
         return sql.ToBatchCommand();
     }
@@ -286,7 +310,6 @@ public sealed class ProductListQuery
         var where = Conditions(sql, Match(sql, Query!.Every), brands: false, prices: false);
         if (coverage.Covered.Count > 0)
         {
-            // Outside covered categories a product matches only if its name or brand holds a word.
             where.Add($"s.name_document @@ {Match(sql, Query.Any)}");
             where.Add($"s.category_id <> all({sql.Add(coverage.Ids)}::text[])");
         }
@@ -303,7 +326,7 @@ public sealed class ProductListQuery
         {
             var inStock = Filter.InStockOnly == true ? "and f.in_stock" : "";
             sql.Text = $"""
-                select 'group', f.brand, sum(f.products)::bigint, f.category_id, f.band, true
+                select 'group', f.brand, sum(f.products)::bigint, f.category_id, null, f.band, true
                 from {SearchTables.FacetCounts} f where f.category_id = any({ids}::text[]) {inStock}
                 group by f.brand, f.category_id, f.band having sum(f.products) > 0
                 """;
@@ -321,9 +344,9 @@ public sealed class ProductListQuery
     {
         var priceOk = string.Join(" and ", PriceConditions(sql, "s.price").DefaultIfEmpty("true"));
         return $"""
-            select 'group', s.brand, count(*), s.category_id, {SearchTables.PriceBand}(s.price), {priceOk}
+            select 'group', s.brand, count(*), s.category_id, null, {SearchTables.PriceBand}(s.price), {priceOk}
             from {SearchTables.Products} s {Where(where)}
-            group by 2, 4, 5, 6
+            group by 2, 4, 6, 7
             """;
     }
 
