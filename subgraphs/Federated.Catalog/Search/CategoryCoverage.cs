@@ -16,31 +16,57 @@ public sealed record CoveredCategory(string Id, float Rank);
 /// for the path's words alone (positions count only relative to each other, and there is no
 /// length normalization), which equals ts_rank over their whole documents.
 /// </summary>
-public sealed record CategoryCoverage(IReadOnlyList<CoveredCategory> Covered, bool Whole)
+/// <para>
+/// It also says how to read the rest: <see cref="FewNamed"/> when the products named with a
+/// word of the query are few beside those of the covered categories (by the vocabulary's word
+/// counts and the stored category counts), so the name index should pick them out ("electronics":
+/// hardly any name holds it), rather than the full-text index reading every match ("yoga ma":
+/// "ma" starts words in more than a hundred thousand names).
+/// </para>
+/// </summary>
+public sealed record CategoryCoverage(IReadOnlyList<CoveredCategory> Covered, bool Whole, bool FewNamed)
 {
     public string[] Ids => [.. Covered.Select(c => c.Id)];
 
-    public static async Task<CategoryCoverage> FindAsync(NpgsqlConnection connection, string tsQuery, string? scope, CancellationToken cancellationToken)
+    public static async Task<CategoryCoverage> FindAsync(NpgsqlConnection connection, SearchTsQuery query, string? scope, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand($"""
+        await using var batch = new NpgsqlBatch(connection);
+        var leaves = new NpgsqlBatchCommand($"""
             with recursive {SearchIndex.CategoryPaths}
-            select paths.id, {SearchIndex.PathDocument} @@ q.query, ts_rank({SearchIndex.PathDocument}, q.query)
+            select paths.id, {SearchIndex.PathDocument} @@ q.query, ts_rank({SearchIndex.PathDocument}, q.query),
+                   (select coalesce(sum(f.products), 0) from {SearchTables.FacetCounts} f where f.category_id = paths.id)::bigint
             from paths cross join to_tsquery('{SearchTables.Language}', $1) as q(query)
             where not exists (select 1 from catalog.mt_doc_category c where c.data ->> 'ParentId' = paths.id)
               and ($2::text is null or paths.ids @> array[$2::text])
             order by paths.id
-            """, connection);
-        command.Parameters.Add(new NpgsqlParameter { Value = tsQuery });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)scope ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+            """);
+        leaves.Parameters.Add(new NpgsqlParameter { Value = query.Every });
+        leaves.Parameters.Add(new NpgsqlParameter { Value = (object?)scope ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        var named = new NpgsqlBatchCommand($"""
+            select coalesce(sum(t.documents), 0)::bigint from {SearchTables.Terms} t
+            where t.term = any($1) or t.term like any($2)
+            """);
+        named.Parameters.Add(new NpgsqlParameter { Value = query.Terms.Where(t => !t.EndsWith(":*")).ToArray() });
+        named.Parameters.Add(new NpgsqlParameter { Value = query.Terms.Where(t => t.EndsWith(":*")).Select(t => t[..^2] + "%").ToArray() });
+        batch.BatchCommands.Add(leaves);
+        batch.BatchCommands.Add(named);
+
         var covered = new List<CoveredCategory>();
-        var leaves = 0;
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var inScope = 0;
+        long coveredProducts = 0;
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            leaves++;
+            inScope++;
             if (reader.GetBoolean(1))
+            {
                 covered.Add(new CoveredCategory(reader.GetString(0), reader.GetFloat(2)));
+                coveredProducts += reader.GetInt64(3);
+            }
         }
-        return new CategoryCoverage(covered, leaves > 0 && covered.Count == leaves);
+        await reader.NextResultAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var namedProducts = reader.GetInt64(0);
+        return new CategoryCoverage(covered, inScope > 0 && covered.Count == inScope, namedProducts * 2 < coveredProducts);
     }
 }

@@ -118,7 +118,7 @@ public sealed class ProductListQuery
         }
         else
         {
-            var coverage = await CategoryCoverage.FindAsync(connection, Query.Every, Filter.CategoryId, cancellationToken);
+            var coverage = await CategoryCoverage.FindAsync(connection, Query, Filter.CategoryId, cancellationToken);
             var withGroups = (WithTotal || WithFacets) && !coverage.Whole;
             if (key.Column == "rank")
             {
@@ -244,9 +244,10 @@ public sealed class ProductListQuery
         var covered = "false";
         if (coverage.Covered.Count > 0)
         {
-            // Outside covered categories a product matches only if its name or brand holds a word.
-            matching.Add($"s.name_document @@ {any}");
+            // Outside covered categories a product matches only if its name or brand holds a
+            // word, so both forms read the same rows; the second one cannot use the name index.
             covered = $"s.category_id = any({sql.Add(coverage.Ids)}::text[])";
+            matching.Add(coverage.FewNamed ? $"s.name_document @@ {any}" : $"(s.name_document @@ {any} or not {covered})");
         }
         var brandOk = Filter.Brands is { } brands ? $"m.brand = any({sql.Add(brands.ToArray())})" : "true";
         var priceOk = string.Join(" and ", PriceConditions(sql, "m.price").DefaultIfEmpty("true"));
@@ -260,21 +261,22 @@ public sealed class ProductListQuery
             leafWhere = $"c.rank <= {rank}::real";
             leafAfter = $"(c.rank < {rank}::real or s.id > {id})";
         }
-        var candidates = new List<string>
-        {
-            $"(select m.id, m.rank from matches m where {brandOk} and {priceOk} and {namedAfter} order by m.rank desc, m.id limit {limit})",
-        };
+        var candidates = new List<string> { "select n.id, n.rank from named n" };
         if (coverage.Covered.Count > 0)
         {
             var leafConditions = Conditions(sql, null, brands: true, prices: true, categories: false);
             leafConditions.Add("s.category_id = c.category_id");
             leafConditions.Add($"not s.name_document @@ {any}");
             leafConditions.Add(leafAfter);
+            // A category's others (all at its rank) are read only if they can make the page:
+            // when the named matches leave room or rank no higher.
             candidates.Add($"""
                 select l.id, l.rank
                 from unnest({sql.Add(coverage.Ids)}::text[], {sql.Add(coverage.Covered.Select(c => c.Rank).ToArray())}::real[]) as c(category_id, rank)
                 cross join lateral (
-                    select s.id, c.rank from {SearchTables.Products} s {Where(leafConditions)} order by s.id limit {limit}
+                    select s.id, c.rank from {SearchTables.Products} s
+                    {Where(leafConditions)} and (select b.rank is null or c.rank >= b.rank from bar b)
+                    order by s.id limit {limit}
                 ) l
                 where {leafWhere}
                 """);
@@ -291,7 +293,11 @@ public sealed class ProductListQuery
             with matches as {(withGroups ? "materialized" : "not materialized")} (
                 select s.id, s.brand, s.category_id, s.price, ts_rank(s.document, {every}) as rank, {covered} as covered
                 from {SearchTables.Products} s {Where(matching)}
-            )
+            ),
+            named as (
+                select m.id, m.rank from matches m where {brandOk} and {priceOk} and {namedAfter} order by m.rank desc, m.id limit {limit}
+            ),
+            bar as (select case when count(*) < {limit} then null else min(n.rank) end as rank from named n)
             select 'page', p.id, p.position, p.rank::text, d.data, null::smallint, null::boolean
             from (
                 select x.id, x.rank, row_number() over (order by x.rank desc, x.id) as position

@@ -91,7 +91,8 @@ public sealed class SearchText
         }).ToList();
         return new SearchTsQuery(
             string.Join(" & ", groups.Select(g => "(" + string.Join(" | ", g) + ")")),
-            string.Join(" | ", groups.SelectMany(g => g)));
+            string.Join(" | ", groups.SelectMany(g => g)),
+            [.. groups.SelectMany(g => g)]);
     }
 }
 
@@ -99,5 +100,6 @@ public sealed class SearchText
 /// A search as two <c>tsquery</c> texts: <see cref="Every"/> is what a product must match
 /// (every word, each with its corrections); <see cref="Any"/> matches any one of those words,
 /// which is how <see cref="ProductListQuery"/> finds the products whose name or brand takes part.
+/// <see cref="Terms"/> are the words and corrections as typed, a prefix ending in <c>:*</c>.
 /// </summary>
-public sealed record SearchTsQuery(string Every, string Any);
+public sealed record SearchTsQuery(string Every, string Any, IReadOnlyList<string> Terms);
