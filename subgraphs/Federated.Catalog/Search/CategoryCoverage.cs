@@ -17,15 +17,21 @@ public sealed record CoveredCategory(string Id, float Rank);
 /// length normalization), which equals ts_rank over their whole documents.
 /// </summary>
 /// <para>
-/// It also says how to read the rest: <see cref="FewNamed"/> when the products named with a
-/// word of the query are few beside those of the covered categories (by the vocabulary's word
-/// counts and the stored category counts), so the name index should pick them out ("electronics":
-/// hardly any name holds it), rather than the full-text index reading every match ("yoga ma":
-/// "ma" starts words in more than a hundred thousand names).
+/// It also says how to read the rest, from the vocabulary's word counts (names and brands)
+/// and the stored category counts. <see cref="FewNamed"/>: the products named with a word of
+/// the query are few beside those of the covered categories, so the name index should pick
+/// them out ("electronics": hardly any name holds it) rather than the full-text index reading
+/// every match ("yoga ma": "ma" starts words in more than a hundred thousand names).
+/// <see cref="PrefixUnindexed"/>: the last word, a prefix, starts words in several times more
+/// products than another word matches, so the full-text index is asked for the other words
+/// and the prefix is checked on the rows they find ("stainless st").
 /// </para>
 /// </summary>
-public sealed record CategoryCoverage(IReadOnlyList<CoveredCategory> Covered, bool Whole, bool FewNamed)
+public sealed record CategoryCoverage(IReadOnlyList<CoveredCategory> Covered, bool Whole, bool FewNamed, bool PrefixUnindexed)
 {
+    /// <summary>How many times more products a prefix must reach than another word before the index leaves it out.</summary>
+    private const int PrefixSpread = 3;
+
     public string[] Ids => [.. Covered.Select(c => c.Id)];
 
     public static async Task<CategoryCoverage> FindAsync(NpgsqlConnection connection, SearchTsQuery query, string? scope, CancellationToken cancellationToken)
@@ -33,23 +39,31 @@ public sealed record CategoryCoverage(IReadOnlyList<CoveredCategory> Covered, bo
         await using var batch = new NpgsqlBatch(connection);
         var leaves = new NpgsqlBatchCommand($"""
             with recursive {SearchIndex.CategoryPaths}
-            select paths.id, {SearchIndex.PathDocument} @@ q.query, ts_rank({SearchIndex.PathDocument}, q.query),
-                   (select coalesce(sum(f.products), 0) from {SearchTables.FacetCounts} f where f.category_id = paths.id)::bigint
+            select paths.id, covered, ts_rank({SearchIndex.PathDocument}, q.query),
+                   case when covered then (select coalesce(sum(f.products), 0) from {SearchTables.FacetCounts} f where f.category_id = paths.id) else 0 end::bigint
             from paths cross join to_tsquery('{SearchTables.Language}', $1) as q(query)
+            cross join lateral (select {SearchIndex.PathDocument} @@ q.query as covered) c
             where not exists (select 1 from catalog.mt_doc_category c where c.data ->> 'ParentId' = paths.id)
               and ($2::text is null or paths.ids @> array[$2::text])
             order by paths.id
             """);
         leaves.Parameters.Add(new NpgsqlParameter { Value = query.Every });
         leaves.Parameters.Add(new NpgsqlParameter { Value = (object?)scope ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-        var named = new NpgsqlBatchCommand($"""
-            select coalesce(sum(t.documents), 0)::bigint from {SearchTables.Terms} t
-            where t.term = any($1) or t.term like any($2)
+        // Per typed word: products whose name or brand holds it (or a word it starts), and products of categories it names.
+        var words = new NpgsqlBatchCommand($"""
+            with recursive {SearchIndex.CategoryPaths}
+            select (select coalesce(sum(k.documents), 0) from {SearchTables.Terms} k, regexp_split_to_table(g.words, ' ') as w(word)
+                    where case when w.word like '%:*' then k.term like left(w.word, -2) || '%' else k.term = w.word end)::bigint,
+                   (select coalesce(sum(f.products), 0) from paths join {SearchTables.FacetCounts} f on f.category_id = paths.id
+                    where {SearchIndex.PathDocument} @@ to_tsquery('{SearchTables.Language}', g.query))::bigint,
+                   numnode(to_tsquery('{SearchTables.Language}', g.query)) > 0
+            from unnest($1::text[], $2::text[]) with ordinality as g(query, words, position)
+            order by g.position
             """);
-        named.Parameters.Add(new NpgsqlParameter { Value = query.Terms.Where(t => !t.EndsWith(":*")).ToArray() });
-        named.Parameters.Add(new NpgsqlParameter { Value = query.Terms.Where(t => t.EndsWith(":*")).Select(t => t[..^2] + "%").ToArray() });
+        words.Parameters.Add(new NpgsqlParameter { Value = query.Groups.Select(SearchTsQuery.Group).ToArray() });
+        words.Parameters.Add(new NpgsqlParameter { Value = query.Groups.Select(g => string.Join(' ', g)).ToArray() });
         batch.BatchCommands.Add(leaves);
-        batch.BatchCommands.Add(named);
+        batch.BatchCommands.Add(words);
 
         var covered = new List<CoveredCategory>();
         var inScope = 0;
@@ -65,8 +79,16 @@ public sealed record CategoryCoverage(IReadOnlyList<CoveredCategory> Covered, bo
             }
         }
         await reader.NextResultAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        var namedProducts = reader.GetInt64(0);
-        return new CategoryCoverage(covered, inScope > 0 && covered.Count == inScope, namedProducts * 2 < coveredProducts);
+        var named = new List<long>();
+        // Words that are all stop words drop out of the query: they neither narrow nor count.
+        var reach = new List<long?>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            named.Add(reader.GetInt64(0));
+            reach.Add(reader.GetBoolean(2) ? reader.GetInt64(0) + reader.GetInt64(1) : null);
+        }
+        var narrowest = reach.SkipLast(1).Min();
+        var prefixUnindexed = query.EndsWithPrefix && narrowest is not null && reach[^1] > PrefixSpread * narrowest;
+        return new CategoryCoverage(covered, inScope > 0 && covered.Count == inScope, named.Sum() * 2 < coveredProducts, prefixUnindexed);
     }
 }

@@ -126,7 +126,7 @@ public sealed class ProductListQuery
             }
             else
             {
-                batch.BatchCommands.Add(PageCommand(key, after, Query));
+                batch.BatchCommands.Add(PageCommand(key, after, coverage));
                 if (withGroups)
                     batch.BatchCommands.Add(MatchGroupsCommand(coverage));
             }
@@ -155,7 +155,8 @@ public sealed class ProductListQuery
                             browseTotal = reader.GetInt64(2);
                             break;
                         default:
-                            groups.Add(new MatchGroup(reader.GetString(1), reader.GetString(3), reader.GetInt16(5), reader.GetBoolean(6), reader.GetInt64(2)));
+                            groups.Add(new MatchGroup(reader.GetString(1), reader.GetString(3), reader.GetInt16(5), reader.GetBoolean(6),
+                                InPriceFacet: reader.GetString(0) != "priced", reader.GetInt64(2)));
                             break;
                     }
                 }
@@ -168,8 +169,12 @@ public sealed class ProductListQuery
         return new ProductListResult(page, WithTotal ? checked((int)Total(groups)) : null, WithFacets ? Facets(groups) : []);
     }
 
-    /// <summary>Matches of one brand, leaf category and price band, inside the price filter or not.</summary>
-    private sealed record MatchGroup(string Brand, string CategoryId, short Band, bool PriceOk, long Count);
+    /// <summary>
+    /// Matches of one brand, leaf category and price band, inside the price filter or not; a
+    /// group may count toward the price bands only (stored counts beside a price filter) or
+    /// toward everything but them (the same products inside the price range).
+    /// </summary>
+    private sealed record MatchGroup(string Brand, string CategoryId, short Band, bool PriceOk, bool InPriceFacet, long Count);
 
     private bool BrandOk(MatchGroup g) => Filter.Brands is not { } brands || brands.Contains(g.Brand, StringComparer.Ordinal);
 
@@ -183,7 +188,7 @@ public sealed class ProductListQuery
                 .OrderByDescending(v => v.Count).ThenBy(v => v.Value, StringComparer.Ordinal).Take(FacetSize),
         ];
 
-        var bands = groups.Where(BrandOk).GroupBy(g => g.Band).OrderBy(g => g.Key)
+        var bands = groups.Where(g => g.InPriceFacet && BrandOk(g)).GroupBy(g => g.Band).OrderBy(g => g.Key)
             .Select(g => new FacetValue(PriceBands[g.Key].Label, checked((int)g.Sum(x => x.Count)))).Where(v => v.Count > 0);
         return
         [
@@ -206,10 +211,11 @@ public sealed class ProductListQuery
     }
 
     /// <summary>The page straight from an index in the sort's order (or the matches sorted), without relevance.</summary>
-    private NpgsqlBatchCommand PageCommand(SortKey key, (string Value, string Id)? after, SearchTsQuery? query)
+    private NpgsqlBatchCommand PageCommand(SortKey key, (string Value, string Id)? after, CategoryCoverage? coverage)
     {
         var sql = new SqlBuilder();
-        var where = Conditions(sql, query is null ? null : Match(sql, query.Every), brands: true, prices: true);
+        var match = coverage is null ? null : DocumentMatch(sql, coverage);
+        var where = Conditions(sql, match, brands: true, prices: true);
         if (after is { } a)
             where.Add(key.After("s", sql.Add(a.Value), sql.Add(a.Id)));
         var limit = sql.Add(Paging.Limit);
@@ -240,7 +246,7 @@ public sealed class ProductListQuery
         var sql = new SqlBuilder();
         var every = Match(sql, Query!.Every);
         var any = Match(sql, Query.Any);
-        var matching = Conditions(sql, every, brands: false, prices: false);
+        var matching = Conditions(sql, DocumentMatch(sql, coverage, every), brands: false, prices: false);
         var covered = "false";
         if (coverage.Covered.Count > 0)
         {
@@ -313,17 +319,17 @@ public sealed class ProductListQuery
     private NpgsqlBatchCommand MatchGroupsCommand(CategoryCoverage coverage)
     {
         var sql = new SqlBuilder();
-        var where = Conditions(sql, Match(sql, Query!.Every), brands: false, prices: false);
+        var where = Conditions(sql, DocumentMatch(sql, coverage), brands: false, prices: false);
         if (coverage.Covered.Count > 0)
         {
-            where.Add($"s.name_document @@ {Match(sql, Query.Any)}");
+            where.Add($"s.name_document @@ {Match(sql, Query!.Any)}");
             where.Add($"s.category_id <> all({sql.Add(coverage.Ids)}::text[])");
         }
         sql.Text = GroupsSql(sql, where);
         return sql.ToBatchCommand();
     }
 
-    /// <summary>The products of covered categories: from the stored counts, or read when a price filter cuts across the bands.</summary>
+    /// <summary>The products of covered categories, from the stored counts; with a price filter, those inside it are counted from the rows.</summary>
     private NpgsqlBatchCommand CoveredGroupsCommand(CategoryCoverage coverage)
     {
         var sql = new SqlBuilder();
@@ -339,9 +345,20 @@ public sealed class ProductListQuery
         }
         else
         {
-            var where = Conditions(sql, null, brands: false, prices: false, categories: false);
+            // The bands from the stored counts (they ignore the price filter); the rest from the
+            // products inside the price range, found by the (category, price) index.
+            var inStock = Filter.InStockOnly == true ? "and f.in_stock" : "";
+            var where = Conditions(sql, null, brands: false, prices: true, categories: false);
             where.Add($"s.category_id = any({ids}::text[])");
-            sql.Text = GroupsSql(sql, where);
+            sql.Text = $"""
+                select 'bands', f.brand, sum(f.products)::bigint, f.category_id, null, f.band, false
+                from {SearchTables.FacetCounts} f where f.category_id = any({ids}::text[]) {inStock}
+                group by f.brand, f.category_id, f.band having sum(f.products) > 0
+                union all
+                select 'priced', s.brand, count(*), s.category_id, null, 0::smallint, true
+                from {SearchTables.Products} s {Where(where)}
+                group by s.brand, s.category_id
+                """;
         }
         return sql.ToBatchCommand();
     }
@@ -356,6 +373,15 @@ public sealed class ProductListQuery
             """;
     }
 
+    /// <summary>The full-text condition: every word through the index, or all but a broad last prefix, which is then checked on the rows (ts_match_vq is the @@ operator's function, which the planner does not take to the index).</summary>
+    private string DocumentMatch(SqlBuilder sql, CategoryCoverage coverage, string? every = null)
+    {
+        every ??= Match(sql, Query!.Every);
+        return coverage.PrefixUnindexed
+            ? $"s.document @@ {Match(sql, Query!.EveryButLast)} and ts_match_vq(s.document, {every})"
+            : $"s.document @@ {every}";
+    }
+
     private static string Match(SqlBuilder sql, string tsQuery) => $"to_tsquery('{SearchTables.Language}', {sql.Add(tsQuery)})";
 
     /// <summary>Conditions on product_search rows (alias s).</summary>
@@ -363,7 +389,7 @@ public sealed class ProductListQuery
     {
         var where = new List<string>();
         if (match is not null)
-            where.Add($"s.document @@ {match}");
+            where.Add(match);
         if (categories && Filter.CategoryId is { } category)
             where.Add($"s.category_ids @> array[{sql.Add(category)}]");
         if (Filter.InStockOnly == true)

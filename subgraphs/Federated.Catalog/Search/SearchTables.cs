@@ -46,6 +46,7 @@ public sealed class SearchTables(NpgsqlDataSource dataSource) : IStartupTask
         create index if not exists product_search_document on {Products} using gin (document);
         create index if not exists product_search_name_document on {Products} using gin (name_document);
         create index if not exists product_search_category on {Products} (category_id, id);
+        create index if not exists product_search_category_price on {Products} (category_id, price);
         create index if not exists product_search_categories on {Products} using gin (category_ids);
         create index if not exists product_search_price on {Products} (price, id);
         create index if not exists product_search_newest on {Products} (created_at desc, id);
@@ -57,6 +58,7 @@ public sealed class SearchTables(NpgsqlDataSource dataSource) : IStartupTask
         drop index if exists catalog.product_search_document;
         drop index if exists catalog.product_search_name_document;
         drop index if exists catalog.product_search_category;
+        drop index if exists catalog.product_search_category_price;
         drop index if exists catalog.product_search_categories;
         drop index if exists catalog.product_search_price;
         drop index if exists catalog.product_search_newest;

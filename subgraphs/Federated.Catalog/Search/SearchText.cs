@@ -89,17 +89,26 @@ public sealed class SearchText
             var prefix = i == Words.Count - 1 && word.Length >= MinPrefixLength ? ":*" : "";
             return alternatives[word].Select(a => a + prefix).ToList();
         }).ToList();
-        return new SearchTsQuery(
-            string.Join(" & ", groups.Select(g => "(" + string.Join(" | ", g) + ")")),
-            string.Join(" | ", groups.SelectMany(g => g)),
-            [.. groups.SelectMany(g => g)]);
+        return new SearchTsQuery([.. groups.Select(g => (IReadOnlyList<string>)g)]);
     }
 }
 
 /// <summary>
-/// A search as two <c>tsquery</c> texts: <see cref="Every"/> is what a product must match
-/// (every word, each with its corrections); <see cref="Any"/> matches any one of those words,
-/// which is how <see cref="ProductListQuery"/> finds the products whose name or brand takes part.
-/// <see cref="Terms"/> are the words and corrections as typed, a prefix ending in <c>:*</c>.
+/// A search as <c>tsquery</c> texts. <see cref="Groups"/> hold each typed word with its
+/// corrections (a prefix ends in <c>:*</c>); <see cref="Every"/> is what a product must match
+/// (a word of every group); <see cref="Any"/> matches any one of the words, which is how
+/// <see cref="ProductListQuery"/> finds the products whose name or brand takes part.
 /// </summary>
-public sealed record SearchTsQuery(string Every, string Any, IReadOnlyList<string> Terms);
+public sealed record SearchTsQuery(IReadOnlyList<IReadOnlyList<string>> Groups)
+{
+    public string Every => string.Join(" & ", Groups.Select(Group));
+
+    /// <summary>Every group but the last: what the full-text index is asked when the last word is a prefix that starts too many words.</summary>
+    public string EveryButLast => string.Join(" & ", Groups.SkipLast(1).Select(Group));
+
+    public string Any => string.Join(" | ", Groups.SelectMany(g => g));
+
+    public bool EndsWithPrefix => Groups.Count > 1 && Groups[^1].Any(w => w.EndsWith(":*", StringComparison.Ordinal));
+
+    public static string Group(IReadOnlyList<string> words) => "(" + string.Join(" | ", words) + ")";
+}

@@ -60,6 +60,18 @@ public sealed class SearchTests(FederatedStack stack)
         Assert.All(Nodes(result), n => Assert.Equal(category, n.GetProperty("category").GetProperty("id").GetString()));
     }
 
+    [Theory]
+    [InlineData("stainless st", "stainless")]
+    [InlineData("the sta", "sta")]
+    public async Task Search_MatchesAShortLastPrefix_LikeTheWordsItStarts(string typed, string same)
+    {
+        // Every product with "stainless" has a word starting with "st" (that one); "the" is a stop word.
+        var result = await SearchAsync(new { query = typed, first = 10 });
+
+        Assert.NotEmpty(Nodes(result));
+        Assert.Equal((await SearchAsync(new { query = same, first = 1 })).GetProperty("totalCount").GetInt32(), result.GetProperty("totalCount").GetInt32());
+    }
+
     [Fact]
     public async Task Search_FindsTheSameProducts_WithAccentsAndCase()
     {
