@@ -120,16 +120,9 @@ public sealed class ProductListQuery
         {
             var coverage = await CategoryCoverage.FindAsync(connection, Query, Filter.CategoryId, cancellationToken);
             var withGroups = (WithTotal || WithFacets) && !coverage.Whole;
-            if (key.Column == "rank")
-            {
-                batch.BatchCommands.Add(RelevanceCommand(after, coverage, withGroups));
-            }
-            else
-            {
-                batch.BatchCommands.Add(PageCommand(key, after, coverage));
-                if (withGroups)
-                    batch.BatchCommands.Add(MatchGroupsCommand(coverage));
-            }
+            batch.BatchCommands.Add(key.Column == "rank" ? RelevancePageCommand(after, coverage) : PageCommand(key, after, coverage));
+            if (withGroups)
+                batch.BatchCommands.Add(MatchGroupsCommand(coverage));
             if ((WithTotal || WithFacets) && coverage.Covered.Count > 0)
                 batch.BatchCommands.Add(CoveredGroupsCommand(coverage));
         }
@@ -235,25 +228,24 @@ public sealed class ProductListQuery
     }
 
     /// <summary>
-    /// The best matches and, with <paramref name="withGroups"/>, the groups of the matches outside
-    /// covered categories, from one read of the matches. The page ranks (ts_rank) the matches
-    /// whose name or brand holds a word of the query (outside covered categories that is all of
-    /// them) and, from each covered category, the first products by id among the others, which
-    /// all rank at the category's own rank.
+    /// The best matches: ts_rank over the matches whose name or brand holds a word of the query
+    /// (outside covered categories that is all of them) and, from each covered category, the
+    /// first products by id among the others, which all rank at the category's own rank. (The
+    /// groups are a second statement: one read into a shared tuplestore measured slower.)
     /// </summary>
-    private NpgsqlBatchCommand RelevanceCommand((string Value, string Id)? after, CategoryCoverage coverage, bool withGroups)
+    private NpgsqlBatchCommand RelevancePageCommand((string Value, string Id)? after, CategoryCoverage coverage)
     {
         var sql = new SqlBuilder();
         var every = Match(sql, Query!.Every);
         var any = Match(sql, Query.Any);
         var matching = Conditions(sql, DocumentMatch(sql, coverage, every), brands: false, prices: false);
-        var covered = "false";
         if (coverage.Covered.Count > 0)
         {
             // Outside covered categories a product matches only if its name or brand holds a
             // word, so both forms read the same rows; the second one cannot use the name index.
-            covered = $"s.category_id = any({sql.Add(coverage.Ids)}::text[])";
-            matching.Add(coverage.FewNamed ? $"s.name_document @@ {any}" : $"(s.name_document @@ {any} or not {covered})");
+            matching.Add(coverage.FewNamed
+                ? $"s.name_document @@ {any}"
+                : $"(s.name_document @@ {any} or s.category_id <> all({sql.Add(coverage.Ids)}::text[]))");
         }
         var brandOk = Filter.Brands is { } brands ? $"m.brand = any({sql.Add(brands.ToArray())})" : "true";
         var priceOk = string.Join(" and ", PriceConditions(sql, "m.price").DefaultIfEmpty("true"));
@@ -287,17 +279,9 @@ public sealed class ProductListQuery
                 where {leafWhere}
                 """);
         }
-        var groups = withGroups
-            ? $"""
-                union all
-                select 'group', m.brand, count(*), m.category_id, null, {SearchTables.PriceBand}(m.price), {priceOk}
-                from matches m where not m.covered
-                group by 2, 4, 6, 7
-                """
-            : "";
         sql.Text = $"""
-            with matches as {(withGroups ? "materialized" : "not materialized")} (
-                select s.id, s.brand, s.category_id, s.price, ts_rank(s.document, {every}) as rank, {covered} as covered
+            with matches as not materialized (
+                select s.id, s.brand, s.price, ts_rank(s.document, {every}) as rank
                 from {SearchTables.Products} s {Where(matching)}
             ),
             named as (
@@ -310,7 +294,6 @@ public sealed class ProductListQuery
                 from ({string.Join("\nunion all\n", candidates)}) x
                 order by x.rank desc, x.id limit {limit}
             ) p join catalog.mt_doc_product d on d.id = p.id
-            {groups}
             """;
         return sql.ToBatchCommand();
     }
@@ -322,7 +305,9 @@ public sealed class ProductListQuery
         var where = Conditions(sql, DocumentMatch(sql, coverage), brands: false, prices: false);
         if (coverage.Covered.Count > 0)
         {
-            where.Add($"s.name_document @@ {Match(sql, Query!.Any)}");
+            // Outside covered categories a product matches only if its name or brand holds a word.
+            if (coverage.FewNamed)
+                where.Add($"s.name_document @@ {Match(sql, Query!.Any)}");
             where.Add($"s.category_id <> all({sql.Add(coverage.Ids)}::text[])");
         }
         sql.Text = GroupsSql(sql, where);
