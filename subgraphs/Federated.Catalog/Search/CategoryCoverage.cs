@@ -19,7 +19,7 @@ public sealed record CoveredCategory(string Id, float Rank);
 /// <para>
 /// It also says how to read the rest, from the vocabulary's word counts (names and brands)
 /// and the stored category counts. <see cref="FewNamed"/>: the products named with a word of
-/// the query are few beside those of the covered categories, so the name index should pick
+/// the query are fewer than those of the covered categories, so the name index should pick
 /// them out ("electronics": hardly any name holds it) rather than the full-text index reading
 /// every match ("yoga ma": "ma" starts words in more than a hundred thousand names).
 /// <see cref="PrefixUnindexed"/>: the last word, a prefix, starts words in several times more
@@ -89,6 +89,6 @@ public sealed record CategoryCoverage(IReadOnlyList<CoveredCategory> Covered, bo
         }
         var narrowest = reach.SkipLast(1).Min();
         var prefixUnindexed = query.EndsWithPrefix && narrowest is not null && reach[^1] > PrefixSpread * narrowest;
-        return new CategoryCoverage(covered, inScope > 0 && covered.Count == inScope, named.Sum() * 2 < coveredProducts, prefixUnindexed);
+        return new CategoryCoverage(covered, inScope > 0 && covered.Count == inScope, named.Sum() < coveredProducts, prefixUnindexed);
     }
 }
