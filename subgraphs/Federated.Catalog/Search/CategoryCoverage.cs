@@ -54,8 +54,8 @@ public sealed record CategoryCoverage(IReadOnlyList<CoveredCategory> Covered, bo
             with recursive {SearchIndex.CategoryPaths}
             select (select coalesce(sum(k.documents), 0) from {SearchTables.Terms} k, regexp_split_to_table(g.words, ' ') as w(word)
                     where case when w.word like '%:*' then k.term like left(w.word, -2) || '%' else k.term = w.word end)::bigint,
-                   (select coalesce(sum(f.products), 0) from paths join {SearchTables.FacetCounts} f on f.category_id = paths.id
-                    where {SearchIndex.PathDocument} @@ to_tsquery('{SearchTables.Language}', g.query))::bigint,
+                   (select coalesce(sum(f.products), 0) from {SearchTables.FacetCounts} f
+                    where f.category_id in (select paths.id from paths where {SearchIndex.PathDocument} @@ to_tsquery('{SearchTables.Language}', g.query)))::bigint,
                    numnode(to_tsquery('{SearchTables.Language}', g.query)) > 0
             from unnest($1::text[], $2::text[]) with ordinality as g(query, words, position)
             order by g.position
