@@ -120,8 +120,10 @@ public sealed class ProductListQuery
         {
             var coverage = await CategoryCoverage.FindAsync(connection, Query, Filter.CategoryId, cancellationToken);
             var withGroups = (WithTotal || WithFacets) && !coverage.Whole;
-            batch.BatchCommands.Add(key.Column == "rank" ? RelevancePageCommand(after, coverage) : PageCommand(key, after, coverage));
-            if (withGroups)
+            // Without covered categories the page and the groups read the same matches: once.
+            var groupsWithPage = withGroups && key.Column == "rank" && coverage.Covered.Count == 0;
+            batch.BatchCommands.Add(key.Column == "rank" ? RelevancePageCommand(after, coverage, groupsWithPage) : PageCommand(key, after, coverage));
+            if (withGroups && !groupsWithPage)
                 batch.BatchCommands.Add(MatchGroupsCommand(coverage));
             if ((WithTotal || WithFacets) && coverage.Covered.Count > 0)
                 batch.BatchCommands.Add(CoveredGroupsCommand(coverage));
@@ -230,10 +232,12 @@ public sealed class ProductListQuery
     /// <summary>
     /// The best matches: ts_rank over the matches whose name or brand holds a word of the query
     /// (outside covered categories that is all of them) and, from each covered category, the
-    /// first products by id among the others, which all rank at the category's own rank. (The
-    /// groups are a second statement: one read into a shared tuplestore measured slower.)
+    /// first products by id among the others, which all rank at the category's own rank. With
+    /// <paramref name="withGroups"/> (no covered category) the groups come from the same read of
+    /// the matches; beside covered categories they are a second statement, as reading the named
+    /// products into a shared tuplestore measured slower than reading them twice.
     /// </summary>
-    private NpgsqlBatchCommand RelevancePageCommand((string Value, string Id)? after, CategoryCoverage coverage)
+    private NpgsqlBatchCommand RelevancePageCommand((string Value, string Id)? after, CategoryCoverage coverage, bool withGroups)
     {
         var sql = new SqlBuilder();
         var every = Match(sql, Query!.Every);
@@ -279,9 +283,16 @@ public sealed class ProductListQuery
                 where {leafWhere}
                 """);
         }
+        var groups = withGroups
+            ? $"""
+                union all
+                select 'group', m.brand, count(*), m.category_id, null, {SearchTables.PriceBand}(m.price), {priceOk}
+                from matches m group by 2, 4, 6, 7
+                """
+            : "";
         sql.Text = $"""
-            with matches as not materialized (
-                select s.id, s.brand, s.price, ts_rank(s.document, {every}) as rank
+            with matches as {(withGroups ? "materialized" : "not materialized")} (
+                select s.id, s.brand, s.category_id, s.price, ts_rank(s.document, {every}) as rank
                 from {SearchTables.Products} s {Where(matching)}
             ),
             named as (
@@ -294,6 +305,7 @@ public sealed class ProductListQuery
                 from ({string.Join("\nunion all\n", candidates)}) x
                 order by x.rank desc, x.id limit {limit}
             ) p join catalog.mt_doc_product d on d.id = p.id
+            {groups}
             """;
         return sql.ToBatchCommand();
     }
