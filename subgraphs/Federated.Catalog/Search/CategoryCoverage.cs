@@ -38,24 +38,20 @@ public sealed record CategoryCoverage(IReadOnlyList<CoveredCategory> Covered, bo
     {
         await using var batch = new NpgsqlBatch(connection);
         var leaves = new NpgsqlBatchCommand($"""
-            with recursive {SearchIndex.CategoryPaths}
-            select paths.id, covered, ts_rank({SearchIndex.PathDocument}, q.query),
-                   case when covered then (select coalesce(sum(f.products), 0) from {SearchTables.FacetCounts} f where f.category_id = paths.id) else 0 end::bigint
-            from paths cross join to_tsquery('{SearchTables.Language}', $1) as q(query)
-            cross join lateral (select {SearchIndex.PathDocument} @@ q.query as covered) c
-            where not exists (select 1 from catalog.mt_doc_category c where c.data ->> 'ParentId' = paths.id)
-              and ($2::text is null or paths.ids @> array[$2::text])
-            order by paths.id
+            select l.id, l.document @@ q.query, ts_rank(l.document, q.query),
+                   case when l.document @@ q.query then (select coalesce(sum(f.products), 0) from {SearchTables.FacetCounts} f where f.category_id = l.id) else 0 end::bigint
+            from {SearchTables.Categories} l cross join to_tsquery('{SearchTables.Language}', $1) as q(query)
+            where $2::text is null or l.ids @> array[$2::text]
+            order by l.id
             """);
         leaves.Parameters.Add(new NpgsqlParameter { Value = query.Every });
         leaves.Parameters.Add(new NpgsqlParameter { Value = (object?)scope ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         // Per typed word: products whose name or brand holds it (or a word it starts), and products of categories it names.
         var words = new NpgsqlBatchCommand($"""
-            with recursive {SearchIndex.CategoryPaths}
             select (select coalesce(sum(k.documents), 0) from {SearchTables.Terms} k, regexp_split_to_table(g.words, ' ') as w(word)
                     where case when w.word like '%:*' then k.term like left(w.word, -2) || '%' else k.term = w.word end)::bigint,
                    (select coalesce(sum(f.products), 0) from {SearchTables.FacetCounts} f
-                    where f.category_id in (select paths.id from paths where {SearchIndex.PathDocument} @@ to_tsquery('{SearchTables.Language}', g.query)))::bigint,
+                    where f.category_id in (select l.id from {SearchTables.Categories} l where l.document @@ to_tsquery('{SearchTables.Language}', g.query)))::bigint,
                    numnode(to_tsquery('{SearchTables.Language}', g.query)) > 0
             from unnest($1::text[], $2::text[]) with ordinality as g(query, words, position)
             order by g.position

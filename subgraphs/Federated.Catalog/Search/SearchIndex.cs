@@ -93,6 +93,7 @@ public static class SearchIndex
                      Upsert + " order by d.category_id, d.id",
                      TermsOf,
                      CategoryTerms,
+                     SearchTables.RefreshCategoriesSql,
                  })
         {
             await using var command = new NpgsqlCommand(sql, connection, transaction) { CommandTimeout = 0 };

@@ -21,6 +21,18 @@ public sealed class SearchTables(NpgsqlDataSource dataSource) : IStartupTask
     public const string Terms = CatalogExtensions.ServiceName + ".search_terms";
     public const string FacetCounts = CatalogExtensions.ServiceName + ".search_facet_counts";
 
+    /// <summary>Leaf categories with their path's ids and the weighted words of their path, as every product filed there has them.</summary>
+    public const string Categories = CatalogExtensions.ServiceName + ".search_categories";
+
+    /// <summary>Fills <see cref="Categories"/> from the category documents (which do not change while the service runs).</summary>
+    public const string RefreshCategoriesSql = $"""
+        delete from {Categories};
+        with recursive {SearchIndex.CategoryPaths}
+        insert into {Categories} (id, ids, document)
+        select paths.id, paths.ids, {SearchIndex.PathDocument} from paths
+        where not exists (select 1 from catalog.mt_doc_category c where c.data ->> 'ParentId' = paths.id);
+        """;
+
     /// <summary>The price band (an index into <see cref="ProductListQuery.PriceBands"/>) of a price: <c>{PriceBand}(price)</c>.</summary>
     public const string PriceBand = CatalogExtensions.ServiceName + ".search_price_band";
 
@@ -144,8 +156,10 @@ public sealed class SearchTables(NpgsqlDataSource dataSource) : IStartupTask
                 term text collate "C" primary key,
                 documents integer not null default 1
             );
+            create table if not exists {Categories} (id text primary key, ids text[] not null, document tsvector not null);
             {CreateIndexesSql}
             {FacetCountsSql}
+            {RefreshCategoriesSql}
             """);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
