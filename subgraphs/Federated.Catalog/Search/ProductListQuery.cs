@@ -259,7 +259,7 @@ public sealed class ProductListQuery
         {
             var rank = sql.Add(a.Value);
             var id = sql.Add(a.Id);
-            namedAfter = $"(m.rank < {rank}::real or (m.rank = {rank}::real and m.id > {id}))";
+            namedAfter = $"(m.rank < {rank}::real or (m.rank = {rank}::real and m.id collate \"C\" > {id}))";
             leafWhere = $"c.rank <= {rank}::real";
             leafAfter = $"(c.rank < {rank}::real or s.id > {id})";
         }
@@ -290,20 +290,23 @@ public sealed class ProductListQuery
                 from matches m group by 2, 4, 6, 7
                 """
             : "";
+        // Ties go by id in byte order ("C"), which skips the locale's comparison in the sort of
+        // every named match; product ids are ASCII, so a covered category's index (in the
+        // database's collation) gives its products in the same order.
         sql.Text = $"""
             with matches as {(withGroups ? "materialized" : "not materialized")} (
                 select s.id, s.brand, s.category_id, s.price, ts_rank(s.document, {every}) as rank
                 from {SearchTables.Products} s {Where(matching)}
             ),
             named as (
-                select m.id, m.rank from matches m where {brandOk} and {priceOk} and {namedAfter} order by m.rank desc, m.id limit {limit}
+                select m.id, m.rank from matches m where {brandOk} and {priceOk} and {namedAfter} order by m.rank desc, m.id collate "C" limit {limit}
             ),
             bar as (select case when count(*) < {limit} then null else min(n.rank) end as rank from named n)
             select 'page', p.id, p.position, p.rank::text, d.data, null::smallint, null::boolean
             from (
-                select x.id, x.rank, row_number() over (order by x.rank desc, x.id) as position
+                select x.id, x.rank, row_number() over (order by x.rank desc, x.id collate "C") as position
                 from ({string.Join("\nunion all\n", candidates)}) x
-                order by x.rank desc, x.id limit {limit}
+                order by x.rank desc, x.id collate "C" limit {limit}
             ) p join catalog.mt_doc_product d on d.id = p.id
             {groups}
             """;
