@@ -120,7 +120,7 @@ public sealed class SearchMix : IAsyncDisposable
         var result = await new ProductListQuery
         {
             Filter = filter,
-            TsQuery = tsQuery,
+            Query = tsQuery,
             Paging = PagingArguments.Create(PageSize, null),
             WithTotal = true,
             WithFacets = true,

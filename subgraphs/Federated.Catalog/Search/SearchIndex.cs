@@ -12,32 +12,46 @@ namespace Federated.Catalog.Search;
 public static class SearchIndex
 {
     /// <summary>
-    /// Name and brand weigh most (A), then the category path's names (B). Descriptions are left
+    /// Name and brand weigh most (A), then the category path's names (B); the name-and-brand
+    /// part is also kept alone (<c>name_document</c>), to find the products a word matches by name. Descriptions are left
     /// out: shoppers search for what a product is, and matching marketing copy made broad words
     /// ("ergonomic") hit a large part of the catalog and made every row several times wider.
     /// Text is unaccented so "café" and "cafe" meet.
     /// </summary>
-    private const string Upsert = $"""
-        with recursive paths as (
+    /// <summary>
+    /// A recursive CTE <c>paths (id, ids, names)</c>: each category with its path's ids and names
+    /// from the root down. A product's category words are its path's names.
+    /// </summary>
+    public const string CategoryPaths = """
+        paths as (
             select id, array[id::text] as ids, data ->> 'Name' as names
             from catalog.mt_doc_category where data ->> 'ParentId' is null
             union all
             select c.id, p.ids || c.id::text, p.names || ' ' || (c.data ->> 'Name')
             from catalog.mt_doc_category c join paths p on c.data ->> 'ParentId' = p.id
         )
-        insert into {SearchTables.Products} as s (id, name, brand, category_id, category_ids, price, created_at, in_stock, document)
+        """;
+
+    /// <summary>The weighted words of a category path (<c>paths.names</c>) as they enter a product's document.</summary>
+    public const string PathDocument = $"setweight(to_tsvector('{SearchTables.Language}', unaccent(paths.names)), 'B')";
+
+    private const string Upsert = $"""
+        with recursive {CategoryPaths}
+        insert into {SearchTables.Products} as s (id, name, brand, category_id, category_ids, price, created_at, in_stock, document, name_document)
         select d.id, d.data ->> 'Name', d.data ->> 'Brand', d.category_id, paths.ids, (d.data ->> 'Price')::numeric,
                (d.data ->> 'CreatedAt')::timestamptz,
                exists (select 1 from {Inventory.InventoryTable.Name} i where i.product_id = d.id and i.on_hand > i.reserved),
-               setweight(to_tsvector('{SearchTables.Language}', unaccent((d.data ->> 'Name') || ' ' || (d.data ->> 'Brand'))), 'A')
-               || setweight(to_tsvector('{SearchTables.Language}', unaccent(paths.names)), 'B')
+               named.document || {PathDocument}, named.document
         from catalog.mt_doc_product d join paths on paths.id = d.category_id
+        cross join lateral (
+            select setweight(to_tsvector('{SearchTables.Language}', unaccent((d.data ->> 'Name') || ' ' || (d.data ->> 'Brand'))), 'A') as document
+        ) named
         """;
 
     private const string OnConflict = """
         on conflict (id) do update set name = excluded.name, brand = excluded.brand, category_id = excluded.category_id,
             category_ids = excluded.category_ids, price = excluded.price, created_at = excluded.created_at, in_stock = excluded.in_stock,
-            document = excluded.document
+            document = excluded.document, name_document = excluded.name_document
         """;
 
     /// <summary>Words of names, brands and category names: what a misspelling is corrected to.</summary>
@@ -79,6 +93,7 @@ public static class SearchIndex
                      Upsert + " order by d.category_id, d.id",
                      TermsOf,
                      CategoryTerms,
+                     SearchTables.RefreshCategoriesSql,
                  })
         {
             await using var command = new NpgsqlCommand(sql, connection, transaction) { CommandTimeout = 0 };

@@ -45,14 +45,14 @@ public static class SearchQueries
             });
     }
 
-    private static Task<ProductListResult> RunAsync(IResolveFieldContext ctx, string? tsQuery, bool withFacets)
+    private static Task<ProductListResult> RunAsync(IResolveFieldContext ctx, SearchTsQuery? tsQuery, bool withFacets)
     {
         var filter = ctx.GetArgument<ProductFilter?>("filter") ?? new ProductFilter();
         filter.Validate();
         var list = new ProductListQuery
         {
             Filter = filter,
-            TsQuery = tsQuery,
+            Query = tsQuery,
             Sort = ctx.GetArgument<ProductSort?>("sort"),
             Paging = PagingArguments.From(ctx),
             WithTotal = ctx.SubFields!.ContainsKey("totalCount"),

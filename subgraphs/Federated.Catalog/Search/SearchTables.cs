@@ -1,3 +1,4 @@
+using System.Globalization;
 using Federated.Kit.Hosting;
 using Npgsql;
 
@@ -7,7 +8,10 @@ namespace Federated.Catalog.Search;
 /// The tables search and product lists read: <see cref="Products"/> is a relational copy of
 /// each product's searchable and sortable fields with a weighted full-text document, kept in
 /// the same transaction as every product write (<see cref="SearchIndex"/>); <see cref="Terms"/>
-/// is the vocabulary misspelled words are corrected against, with a trigram index.
+/// is the vocabulary misspelled words are corrected against, with a trigram index;
+/// <see cref="FacetCounts"/> counts the rows of <see cref="Products"/> by leaf category, brand,
+/// price band and stock flag, kept by triggers in the same transaction as the rows, so a search
+/// whose words every product of a category matches counts that category without reading it.
 /// Indexes are separate (<see cref="CreateIndexesSql"/>) so a bulk load can build them after
 /// the rows are in, which is several times faster than maintaining them row by row.
 /// </summary>
@@ -15,9 +19,25 @@ public sealed class SearchTables(NpgsqlDataSource dataSource) : IStartupTask
 {
     public const string Products = CatalogExtensions.ServiceName + ".product_search";
     public const string Terms = CatalogExtensions.ServiceName + ".search_terms";
+    public const string FacetCounts = CatalogExtensions.ServiceName + ".search_facet_counts";
+
+    /// <summary>Leaf categories with their path's ids and the weighted words of their path, as every product filed there has them.</summary>
+    public const string Categories = CatalogExtensions.ServiceName + ".search_categories";
+
+    /// <summary>Fills <see cref="Categories"/> from the category documents (which do not change while the service runs).</summary>
+    public const string RefreshCategoriesSql = $"""
+        delete from {Categories};
+        with recursive {SearchIndex.CategoryPaths}
+        insert into {Categories} (id, ids, document)
+        select paths.id, paths.ids, {SearchIndex.PathDocument} from paths
+        where not exists (select 1 from catalog.mt_doc_category c where c.data ->> 'ParentId' = paths.id);
+        """;
+
+    /// <summary>The price band (an index into <see cref="ProductListQuery.PriceBands"/>) of a price: <c>{PriceBand}(price)</c>.</summary>
+    public const string PriceBand = CatalogExtensions.ServiceName + ".search_price_band";
 
     /// <summary>Bumped when what the search rows hold changes: stored catalogs are indexed again at start-up.</summary>
-    public const int Version = 3;
+    public const int Version = 4;
 
     /// <summary>The text search configuration of documents and queries: English stemming.</summary>
     public const string Language = "english";
@@ -36,6 +56,9 @@ public sealed class SearchTables(NpgsqlDataSource dataSource) : IStartupTask
 
     public const string CreateIndexesSql = $"""
         create index if not exists product_search_document on {Products} using gin (document);
+        create index if not exists product_search_name_document on {Products} using gin (name_document);
+        create index if not exists product_search_category on {Products} (category_id, id);
+        create index if not exists product_search_category_price on {Products} (category_id, price);
         create index if not exists product_search_categories on {Products} using gin (category_ids);
         create index if not exists product_search_price on {Products} (price, id);
         create index if not exists product_search_newest on {Products} (created_at desc, id);
@@ -45,11 +68,66 @@ public sealed class SearchTables(NpgsqlDataSource dataSource) : IStartupTask
 
     public const string DropIndexesSql = """
         drop index if exists catalog.product_search_document;
+        drop index if exists catalog.product_search_name_document;
+        drop index if exists catalog.product_search_category;
+        drop index if exists catalog.product_search_category_price;
         drop index if exists catalog.product_search_categories;
         drop index if exists catalog.product_search_price;
         drop index if exists catalog.product_search_newest;
         drop index if exists catalog.product_search_name;
         drop index if exists catalog.search_terms_trigrams;
+        """;
+
+    /// <summary>
+    /// <see cref="FacetCounts"/> and the statement triggers that keep it: each statement on
+    /// <see cref="Products"/> adds its inserted rows and takes away its deleted ones (an update
+    /// is both), grouped, in key order (so two writers lock shared counts in the same order),
+    /// skipping keys whose count does not change (renames, most stock changes).
+    /// </summary>
+    private static string FacetCountsSql
+    {
+        get
+        {
+            var bounds = string.Join(", ", ProductListQuery.PriceBands.Skip(1).Select(b => b.From.ToString(CultureInfo.InvariantCulture)));
+            return $"""
+                create or replace function {PriceBand}(price numeric) returns smallint
+                    language sql immutable parallel safe return width_bucket(price, array[{bounds}]::numeric[]);
+                create table if not exists {FacetCounts} (
+                    category_id text not null,
+                    brand text not null,
+                    band smallint not null,
+                    in_stock boolean not null,
+                    products integer not null,
+                    primary key (category_id, brand, band, in_stock)
+                );
+                {CountsTrigger("insert", "select category_id, brand, price, in_stock, 1 from new_rows", "new table as new_rows")}
+                {CountsTrigger("delete", "select category_id, brand, price, in_stock, -1 from old_rows", "old table as old_rows")}
+                {CountsTrigger("update", "select category_id, brand, price, in_stock, 1 from new_rows union all select category_id, brand, price, in_stock, -1 from old_rows",
+                    "new table as new_rows old table as old_rows")}
+                create or replace function {FacetCounts}_truncate() returns trigger language plpgsql as $$
+                begin
+                    delete from {FacetCounts};
+                    return null;
+                end $$;
+                create or replace trigger product_search_counts_truncate after truncate on {Products}
+                    for each statement execute function {FacetCounts}_truncate();
+                """;
+        }
+    }
+
+    private static string CountsTrigger(string operation, string changes, string transitionTables) => $"""
+        create or replace function {FacetCounts}_{operation}() returns trigger language plpgsql as $$
+        begin
+            insert into {FacetCounts} as c (category_id, brand, band, in_stock, products)
+            select category_id, brand, {PriceBand}(price), in_stock, sum(delta)
+            from ({changes}) as changed (category_id, brand, price, in_stock, delta)
+            group by 1, 2, 3, 4 having sum(delta) <> 0
+            order by 1, 2, 3, 4
+            on conflict (category_id, brand, band, in_stock) do update set products = c.products + excluded.products;
+            return null;
+        end $$;
+        create or replace trigger product_search_counts_{operation} after {operation} on {Products}
+            referencing {transitionTables} for each statement execute function {FacetCounts}_{operation}();
         """;
 
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -69,14 +147,19 @@ public sealed class SearchTables(NpgsqlDataSource dataSource) : IStartupTask
                 price numeric(12, 2) not null,
                 created_at timestamptz not null,
                 in_stock boolean not null default false,
-                document tsvector not null
+                document tsvector not null,
+                name_document tsvector not null default ''
             );
             alter table {Products} add column if not exists in_stock boolean not null default false;
+            alter table {Products} add column if not exists name_document tsvector not null default '';
             create table if not exists {Terms} (
                 term text collate "C" primary key,
                 documents integer not null default 1
             );
+            create table if not exists {Categories} (id text primary key, ids text[] not null, document tsvector not null);
             {CreateIndexesSql}
+            {FacetCountsSql}
+            {RefreshCategoriesSql}
             """);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }

@@ -55,7 +55,7 @@ public sealed class SearchText
     /// Candidates come from the trigram index and must be within one edit (two for words of
     /// eight letters or more); the closest and most used come first.
     /// </summary>
-    public async Task<string> ToTsQueryAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    public async Task<SearchTsQuery> ToTsQueryAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
         var corrections = Words.ToDictionary(w => w, w => new List<string> { w });
         await using (var command = dataSource.CreateCommand($"""
@@ -81,14 +81,34 @@ public sealed class SearchText
         return ToTsQuery(corrections);
     }
 
-    private string ToTsQuery(Dictionary<string, List<string>> alternatives)
+    private SearchTsQuery ToTsQuery(Dictionary<string, List<string>> alternatives)
     {
         // Words hold letters and digits only, so nothing in them is tsquery syntax.
         var groups = Words.Select((word, i) =>
         {
             var prefix = i == Words.Count - 1 && word.Length >= MinPrefixLength ? ":*" : "";
-            return "(" + string.Join(" | ", alternatives[word].Select(a => a + prefix)) + ")";
-        });
-        return string.Join(" & ", groups);
+            return alternatives[word].Select(a => a + prefix).ToList();
+        }).ToList();
+        return new SearchTsQuery([.. groups.Select(g => (IReadOnlyList<string>)g)]);
     }
+}
+
+/// <summary>
+/// A search as <c>tsquery</c> texts. <see cref="Groups"/> hold each typed word with its
+/// corrections (a prefix ends in <c>:*</c>); <see cref="Every"/> is what a product must match
+/// (a word of every group); <see cref="Any"/> matches any one of the words, which is how
+/// <see cref="ProductListQuery"/> finds the products whose name or brand takes part.
+/// </summary>
+public sealed record SearchTsQuery(IReadOnlyList<IReadOnlyList<string>> Groups)
+{
+    public string Every => string.Join(" & ", Groups.Select(Group));
+
+    /// <summary>Every group but the last: what the full-text index is asked when the last word is a prefix that starts too many words.</summary>
+    public string EveryButLast => string.Join(" & ", Groups.SkipLast(1).Select(Group));
+
+    public string Any => string.Join(" | ", Groups.SelectMany(g => g));
+
+    public bool EndsWithPrefix => Groups.Count > 1 && Groups[^1].Any(w => w.EndsWith(":*", StringComparison.Ordinal));
+
+    public static string Group(IReadOnlyList<string> words) => "(" + string.Join(" | ", words) + ")";
 }

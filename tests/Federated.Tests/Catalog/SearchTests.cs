@@ -60,6 +60,18 @@ public sealed class SearchTests(FederatedStack stack)
         Assert.All(Nodes(result), n => Assert.Equal(category, n.GetProperty("category").GetProperty("id").GetString()));
     }
 
+    [Theory]
+    [InlineData("stainless st", "stainless")]
+    [InlineData("the sta", "sta")]
+    public async Task Search_MatchesAShortLastPrefix_LikeTheWordsItStarts(string typed, string same)
+    {
+        // Every product with "stainless" has a word starting with "st" (that one); "the" is a stop word.
+        var result = await SearchAsync(new { query = typed, first = 10 });
+
+        Assert.NotEmpty(Nodes(result));
+        Assert.Equal((await SearchAsync(new { query = same, first = 1 })).GetProperty("totalCount").GetInt32(), result.GetProperty("totalCount").GetInt32());
+    }
+
     [Fact]
     public async Task Search_FindsTheSameProducts_WithAccentsAndCase()
     {
@@ -230,6 +242,98 @@ public sealed class SearchTests(FederatedStack stack)
         Assert.True(inStock.GetProperty("totalCount").GetInt32() < all.GetProperty("totalCount").GetInt32());
     }
 
+    [Theory]
+    [InlineData("electronics", "electronics", null, null, false)]
+    [InlineData("kitchen", "home-kitchen", null, null, true)]
+    [InlineData("electronics", "electronics", "50", "249.99", false)]
+    [InlineData("jackets", "clothing.jackets", null, "120", true)]
+    public async Task Search_CountsExactly_WhenItsWordsNameTheWholeCategory(string query, string categoryId, string? priceMin, string? priceMax, bool inStockOnly)
+    {
+        // Every product filed under the category matches: the counts are the category's own.
+        var filter = new { categoryId, priceMin, priceMax, inStockOnly };
+        var result = await SearchAsync(new { query, first = 5, filter });
+        var listed = await ListTotalAsync(filter);
+
+        Assert.True(listed > 0);
+        Assert.Equal(listed, result.GetProperty("totalCount").GetInt32());
+        Assert.Equal(listed, Facet(result, "category").Sum(v => v.Count));
+        foreach (var (leaf, count) in Facet(result, "category"))
+            Assert.Equal(await ListTotalAsync(new { categoryId = leaf, priceMin, priceMax, inStockOnly }), count);
+        var (brand, brandCount) = Facet(result, "brand")[0];
+        Assert.Equal(await ListTotalAsync(new { categoryId, brands = new[] { brand }, priceMin, priceMax, inStockOnly }), brandCount);
+        // Price bands ignore the price filter.
+        var cheap = Facet(result, "price").Where(v => v.Value == "0-25").Sum(v => v.Count);
+        Assert.Equal(await ListTotalAsync(new { categoryId, priceMax = "24.99", inStockOnly }), cheap);
+    }
+
+    [Fact]
+    public async Task Search_CountsAProductFoundOnlyByItsCategory_ThroughEveryWrite()
+    {
+        var sku = stack.NewSku();
+        var product = await stack.CreateProductAsync(CatalogAdmin.Variant(sku, "600.00"));
+        var id = product.GetProperty("id").GetString()!;
+        // A brand of its own, and a name without the word: "backpacks" finds it by its category alone.
+        var brand = "Quillfeather" + stack.RunId.Where(char.IsLetter).Aggregate("", (b, c) => b + c);
+        Assert.Empty((await stack.AsAdminAsync(CatalogAdmin.UpdateProduct, new { id, name = $"{brand} Daypack", brand })).Data.GetProperty("updateProduct").ErrorCodes());
+        var ofBrand = new { query = "backpacks", first = 5, filter = new { brands = new[] { brand } } };
+
+        var found = await SearchAsync(ofBrand);
+        Assert.Equal(1, found.GetProperty("totalCount").GetInt32());
+        Assert.Equal(new[] { id }, Ids(found));
+        Assert.Equal(new[] { ("500+", 1) }, Facet(found, "price"));
+        Assert.Equal(new[] { ("sports-outdoors.backpacks", 1) }, Facet(found, "category"));
+
+        Assert.Empty(Nodes(await SearchAsync(new { ofBrand.query, filter = new { brands = new[] { brand }, inStockOnly = true } })));
+        await stack.AsAdminAsync(CatalogAdmin.AdjustStock, new { sku, fulfillmentCenter = "FC-WEST", delta = 2 });
+        Assert.Equal(1, (await SearchAsync(new { ofBrand.query, filter = new { brands = new[] { brand }, inStockOnly = true } })).GetProperty("totalCount").GetInt32());
+
+        Assert.Empty((await stack.AsAdminAsync(CatalogAdmin.UpdateVariant, new { sku, price = "19.00" })).Data.GetProperty("updateVariant").ErrorCodes());
+        Assert.Equal(new[] { ("0-25", 1) }, Facet(await SearchAsync(ofBrand), "price"));
+
+        Assert.Empty((await stack.AsAdminAsync(CatalogAdmin.UpdateProduct, new { id, categoryId = "sports-outdoors.tents" })).Data.GetProperty("updateProduct").ErrorCodes());
+        var moved = await SearchAsync(ofBrand);
+        Assert.Equal(0, moved.GetProperty("totalCount").GetInt32());
+        Assert.DoesNotContain(Facet(moved, "brand"), v => v.Value == brand);
+        Assert.Equal(1, (await SearchAsync(new { query = "tents", first = 5, ofBrand.filter })).GetProperty("totalCount").GetInt32());
+    }
+
+    [Fact]
+    public async Task Search_RanksProductsNamedWithTheWord_AboveProductsOnlyFiledUnderIt()
+    {
+        var result = await SearchAsync(new { query = "headphones", first = 100 });
+
+        var named = Nodes(result).Select(n => n.GetProperty("name").GetString()!.Contains("headphone", StringComparison.OrdinalIgnoreCase)).ToList();
+        Assert.Contains(true, named);
+        Assert.Contains(false, named);
+        Assert.Equal(named.OrderByDescending(n => n), named);
+        Assert.All(Nodes(result), n => Assert.Equal("electronics.headphones", n.GetProperty("category").GetProperty("id").GetString()));
+    }
+
+    [Theory]
+    [InlineData("electronics", "electronics")]
+    [InlineData("sports outdoors", null)]
+    [InlineData("wireless", null)]
+    public async Task Search_PagesByRelevance_ThroughCoveredCategoriesAndNamedProducts(string query, string? categoryId)
+    {
+        var filter = new { categoryId };
+        var pages = new List<JsonElement>();
+        string? after = null;
+        JsonElement page;
+        do
+        {
+            page = await SearchAsync(new { query, first = 40, after, filter });
+            pages.Add(page);
+            after = page.GetProperty("pageInfo").GetProperty("endCursor").GetString();
+        }
+        while (page.GetProperty("pageInfo").GetProperty("hasNextPage").GetBoolean() && pages.Count < 60);
+
+        var all = pages.SelectMany(Nodes).Select(n => n.GetProperty("id").GetString()!).ToList();
+        Assert.Equal(pages[0].GetProperty("totalCount").GetInt32(), all.Count);
+        Assert.Equal(all.Count, all.Distinct().Count());
+        var whole = await SearchAsync(new { query, first = 100, filter });
+        Assert.Equal(Ids(whole), all.Take(100));
+    }
+
     [Fact]
     public async Task Search_FindsAProduct_AsSoonAsItIsCreatedOrRenamed()
     {
@@ -285,6 +389,9 @@ public sealed class SearchTests(FederatedStack stack)
             new { input = new { orderId } }, null, service);
         Assert.Equal(new[] { id }, Ids(await SearchAsync(inStock)));
     }
+
+    private async Task<int> ListTotalAsync(object filter) =>
+        (await stack.PostAsync(ServiceNames.Catalog, ListQuery, new { first = 0, filter })).Data.GetProperty("products").GetProperty("totalCount").GetInt32();
 
     private async Task<JsonElement> SearchAsync(object variables) =>
         (await stack.PostAsync(ServiceNames.Catalog, SearchQuery, variables)).Data.GetProperty("search");
