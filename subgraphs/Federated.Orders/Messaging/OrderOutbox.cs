@@ -23,6 +23,9 @@ public sealed class OrderOutbox(IServiceScopeFactory scopes, IConfiguration conf
         await using var scope = scopes.CreateAsyncScope();
         var outbox = scope.ServiceProvider.GetRequiredService<IDbContextOutbox>();
         outbox.Enroll(db);
+        // The outbox opens the transaction; EF Core would otherwise wrap its own save in a
+        // savepoint inside it (two more round trips) to no purpose: the whole transaction commits or not.
+        db.Database.AutoSavepointsEnabled = false;
         await outbox.PublishAsync(message, delay is { } d ? new DeliveryOptions { ScheduleDelay = d } : null);
         await outbox.SaveChangesAndFlushMessagesAsync(cancellationToken);
     }
