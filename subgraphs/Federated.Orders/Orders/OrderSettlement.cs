@@ -52,13 +52,13 @@ public static class OrderMessageHandler
 
     /// <summary>Still Pending: the placement was interrupted (the service stopped). Refuse it; settling voids and releases.</summary>
     [NonTransactional]
-    public static Task HandleAsync(PlacementDeadline message, IDbContextFactory<OrdersDbContext> factory, OrderOutbox outbox, TimeProvider time, ILogger<SettleOrder> logger,
+    public static Task HandleAsync(PlacementDeadline message, IDbContextFactory<OrdersDbContext> factory, OrderOutbox outbox, TimeProvider time, ILogger<OrderSettlement> logger,
         CancellationToken cancellationToken) =>
         ExpireAsync(message.OrderId, OrderStatus.Pending, Interrupted, "The order could not be completed; nothing was charged.", factory, outbox, time, logger, cancellationToken);
 
     /// <summary>Still waiting for the shopper's 3-D Secure answer: refuse it; settling voids and releases.</summary>
     [NonTransactional]
-    public static Task HandleAsync(ChallengeDeadline message, IDbContextFactory<OrdersDbContext> factory, OrderOutbox outbox, TimeProvider time, ILogger<SettleOrder> logger,
+    public static Task HandleAsync(ChallengeDeadline message, IDbContextFactory<OrdersDbContext> factory, OrderOutbox outbox, TimeProvider time, ILogger<OrderSettlement> logger,
         CancellationToken cancellationToken) =>
         ExpireAsync(message.OrderId, OrderStatus.PaymentActionRequired, ChallengeExpired, "The payment was not confirmed in time; nothing was charged.",
             factory, outbox, time, logger, cancellationToken);
