@@ -131,10 +131,7 @@ public static class AdvanceFulfillmentHandler
             return;
         await fulfillment.AdvanceAsync(order, cancellationToken);
         // A row changed meanwhile (a cancellation) throws here, and the retry finds where the order stands.
-        if (order.Status == OrderStatus.Delivered)
-            await db.SaveChangesAsync(cancellationToken);
-        else
-            await outbox.SaveAsync(db, new AdvanceFulfillment(order.Id), fulfillment.StepDelay, cancellationToken);
+        await outbox.SaveAsync(db, order.Status == OrderStatus.Delivered ? null : new AdvanceFulfillment(order.Id), fulfillment.StepDelay, cancellationToken);
         logger.LogInformation("Order {OrderId} is now {Status}", order.Id, order.Status);
     }
 }

@@ -17,8 +17,14 @@ public sealed class OrderOutbox(IServiceScopeFactory scopes, IConfiguration conf
     /// <summary>How long a 3-D Secure challenge waits for the shopper.</summary>
     public TimeSpan ChallengeTimeout { get; } = configuration.GetValue("Orders:ChallengeTimeout", TimeSpan.FromMinutes(15));
 
-    public async Task SaveAsync(OrdersDbContext db, object message, TimeSpan? delay, CancellationToken cancellationToken)
+    /// <summary>Saves the context's changes with <paramref name="message"/>; without a message, a plain save.</summary>
+    public async Task SaveAsync(OrdersDbContext db, object? message, TimeSpan? delay, CancellationToken cancellationToken)
     {
+        if (message is null)
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return;
+        }
         // A fresh outbox for every save: one that has flushed sends nothing more.
         await using var scope = scopes.CreateAsyncScope();
         var outbox = scope.ServiceProvider.GetRequiredService<IDbContextOutbox>();

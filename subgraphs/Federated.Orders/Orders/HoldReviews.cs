@@ -76,10 +76,7 @@ public static class HoldReviews
                 var fulfillment = services.GetRequiredService<FulfillmentProcess>();
                 try
                 {
-                    if (fulfillment.Start(order) is { } firstStep)
-                        await services.GetRequiredService<OrderOutbox>().SaveAsync(db, firstStep, fulfillment.StepDelay, CancellationToken.None);
-                    else
-                        await db.SaveChangesAsync(CancellationToken.None);
+                    await services.GetRequiredService<OrderOutbox>().SaveAsync(db, fulfillment.Start(order), fulfillment.StepDelay, CancellationToken.None);
                 }
                 catch (DbUpdateConcurrencyException)
                 {

@@ -161,10 +161,8 @@ public sealed class OrderPlacement(
             db.DiscountRedemptions.Add(new DiscountRedemption { Code = code, UserId = order.UserId, OrderId = order.Id, CreatedAt = order.UpdatedAt });
         if (status == OrderStatus.PaymentActionRequired)
             await outbox.SaveAsync(db, new ChallengeDeadline(order.Id), outbox.ChallengeTimeout, cancellationToken);
-        else if (status == OrderStatus.Paid && fulfillment.Start(order) is { } firstStep)
-            await outbox.SaveAsync(db, firstStep, fulfillment.StepDelay, cancellationToken);
         else
-            await db.SaveChangesAsync(cancellationToken);
+            await outbox.SaveAsync(db, status == OrderStatus.Paid ? fulfillment.Start(order) : null, fulfillment.StepDelay, cancellationToken);
         if (wasPending)
             await carts.ClearAsync(CartStore.UserCartId(order.UserId));
     }
@@ -194,10 +192,7 @@ public sealed class OrderPlacement(
         order.FailureMessage = message;
         order.HoldReason = reason ?? order.HoldReason;
         order.UpdatedAt = time.GetUtcNow();
-        if (settled)
-            await db.SaveChangesAsync(cancellationToken);
-        else
-            await outbox.SaveAsync(db, new SettleOrder(order.Id), null, cancellationToken);
+        await outbox.SaveAsync(db, settled ? null : new SettleOrder(order.Id), null, cancellationToken);
         return PlaceOrderResult.Failed(new UserError(code, message, ["input"]));
     }
 

@@ -20,15 +20,18 @@ public sealed class OrderSettlement(IPaymentProvider provider, CatalogClient cat
     {
         if (order.Status is not (OrderStatus.Failed or OrderStatus.Cancelled))
             return;
-        var payment = order.Payment!;
-        if (payment.Status is not (PaymentStatus.Declined or PaymentStatus.Voided or PaymentStatus.Refunded))
-        {
-            var voided = await provider.VoidAsync(order.Id, cancellationToken);
-            payment.Status = voided.Outcome == ProviderOutcome.Refunded ? PaymentStatus.Refunded : PaymentStatus.Voided;
-            payment.UpdatedAt = time.GetUtcNow();
-        }
+        if (order.Payment!.Status is not (PaymentStatus.Declined or PaymentStatus.Voided or PaymentStatus.Refunded))
+            await VoidAsync(order, cancellationToken);
         await catalog.ReleaseAsync(order.Id, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>Gives the order's money back at the provider (void, or refund if captured) and records which; the caller saves.</summary>
+    public async Task VoidAsync(Order order, CancellationToken cancellationToken)
+    {
+        var voided = await provider.VoidAsync(order.Id, cancellationToken);
+        order.Payment!.Status = voided.Outcome == ProviderOutcome.Refunded ? PaymentStatus.Refunded : PaymentStatus.Voided;
+        order.Payment.UpdatedAt = time.GetUtcNow();
     }
 }
 

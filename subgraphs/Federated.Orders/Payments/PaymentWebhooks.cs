@@ -95,7 +95,7 @@ public static class ReconcilePaymentHandler
 
     [NonTransactional]
     public static async Task HandleAsync(ReconcilePayment message, IDbContextFactory<OrdersDbContext> factory, IPaymentProvider provider,
-        OrderPlacement placement, TimeProvider time, ILogger<ReconcilePayment> logger, CancellationToken cancellationToken)
+        OrderPlacement placement, OrderSettlement settlement, TimeProvider time, ILogger<ReconcilePayment> logger, CancellationToken cancellationToken)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         // The payment is all reconciling reads or changes (and one query, not four, for the usual case: nothing to do).
@@ -111,9 +111,7 @@ public static class ReconcilePaymentHandler
                     break;
                 // Money the provider holds for an order the store refused or cancelled goes back.
                 case (OrderStatus.Failed or OrderStatus.Cancelled, ProviderOutcome.Authorized or ProviderOutcome.Captured or ProviderOutcome.ChallengeRequired):
-                    var voided = await provider.VoidAsync(order.Id, cancellationToken);
-                    payment.Status = voided.Outcome == ProviderOutcome.Refunded ? PaymentStatus.Refunded : PaymentStatus.Voided;
-                    payment.UpdatedAt = time.GetUtcNow();
+                    await settlement.VoidAsync(order, cancellationToken);
                     break;
                 case (_, ProviderOutcome.Captured) when payment.Status == PaymentStatus.Authorized:
                     payment.Status = PaymentStatus.Captured;
