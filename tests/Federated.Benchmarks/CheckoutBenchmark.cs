@@ -41,15 +41,18 @@ public sealed class CheckoutBenchmark(GatewayStack stack, StackSettings settings
             await DriveAsync(gateway, pick, TimeSpan.FromSeconds(options.WarmUp), cancellationToken);
             Console.WriteLine($"benchmark: checkout '{scenario}': {options.Concurrency} buyers for {options.Seconds} s");
             var cpu = stack.SubgraphProcesses.Select(p => p.CpuTime()).Aggregate(TimeSpan.Zero, (a, b) => a + b);
+            var parts = CpuParts();
             var counters = await CountersAsync(cancellationToken);
             var (latencies, orders, outOfStock, failures, firstFailure, elapsed) = await DriveAsync(gateway, pick, TimeSpan.FromSeconds(options.Seconds), cancellationToken);
             var cpuAfter = stack.SubgraphProcesses.Select(p => p.CpuTime()).Aggregate(TimeSpan.Zero, (a, b) => a + b);
+            var partsAfter = CpuParts();
             var countersAfter = await CountersAsync(cancellationToken);
             latencies.Sort();
             Console.WriteLine($"""
                 checkout '{scenario}': {orders:N0} orders placed, {outOfStock:N0} out of stock, {failures:N0} failed{(firstFailure is null ? "" : $" (first: {firstFailure})")}
                   {orders / elapsed.TotalSeconds:N1} orders/s ({orders / elapsed.TotalSeconds * 3600:N0} an hour); placeOrder p50 {Percentile(latencies, 0.50):N1} ms, p99 {Percentile(latencies, 0.99):N1} ms
                   subgraphs' CPU {(cpuAfter - cpu).TotalMilliseconds / Math.Max(1, orders + outOfStock):N2} ms per placeOrder (with its addToCart); {Machine.Load()}
+                  CPU ms per placeOrder, by process: {string.Join(", ", partsAfter.Select(p => $"{p.Key} {(p.Value - parts[p.Key]).TotalMilliseconds / Math.Max(1, orders + outOfStock):N2}"))}
                   per placeOrder (with its addToCart, and the webhooks, deadlines and fulfillment steps that came due meanwhile): {PerOrder(counters, countersAfter, orders + outOfStock)}
                 """);
         }
@@ -108,6 +111,16 @@ public sealed class CheckoutBenchmark(GatewayStack stack, StackSettings settings
                     break;
             }
         }
+    }
+
+    /// <summary>CPU time so far of each subgraph, the .NET gateway, PostgreSQL (all its processes) and this program (the buyers).</summary>
+    private Dictionary<string, TimeSpan> CpuParts()
+    {
+        var parts = stack.SubgraphProcesses.ToDictionary(p => p.Name, p => p.CpuTime());
+        parts["gateway"] = stack.DotNetGateway.CpuTime();
+        parts["postgres"] = ProcessTree.CpuTimeOfCommand("postgres");
+        parts["buyers"] = Process.GetCurrentProcess().TotalProcessorTime;
+        return parts;
     }
 
     /// <summary>Each subgraph's /diagnostics/counters (GraphQL requests, store round trips).</summary>

@@ -169,6 +169,13 @@ public static class ProcessTree
     public static TimeSpan CpuTime(int root) =>
         TimeSpan.FromSeconds(Of(root).Sum(pid => Stat(pid) is { } fields ? long.Parse(fields[11]) + long.Parse(fields[12]) : 0) / TicksPerSecond);
 
+    /// <summary>User plus system CPU time of every live process running <paramref name="command"/> (e.g. all of PostgreSQL's).</summary>
+    public static TimeSpan CpuTimeOfCommand(string command) =>
+        TimeSpan.FromSeconds(Directory.EnumerateDirectories("/proc")
+            .Select(dir => int.TryParse(Path.GetFileName(dir), out var pid) ? pid : 0)
+            .Where(pid => pid > 0 && Command(pid) == command)
+            .Sum(pid => Stat(pid) is { } fields ? long.Parse(fields[11]) + long.Parse(fields[12]) : 0) / TicksPerSecond);
+
     /// <summary>The process and every live descendant.</summary>
     public static List<int> Of(int root)
     {

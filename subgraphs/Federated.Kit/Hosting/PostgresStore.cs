@@ -16,6 +16,15 @@ public static class PostgresStore
         builder.Services.AddSingleton(_ =>
         {
             var dataSource = new NpgsqlDataSourceBuilder(StoreConnections.Require(builder.Configuration, StoreConnections.Postgres));
+            var settings = dataSource.ConnectionStringBuilder;
+            // Statements a service runs again and again are prepared on each pooled connection
+            // after their second use, so PostgreSQL parses and plans them once, not per call.
+            if (settings.MaxAutoPrepare == 0)
+                settings.MaxAutoPrepare = 200;
+            // No service keeps session state (SET, temporary tables, session advisory locks) on a
+            // pooled connection, so a connection going back to the pool is not reset with
+            // DISCARD ALL, which would also drop the prepared statements.
+            settings.NoResetOnClose = true;
             // One activity per command or batch: the store round-trip counter counts those,
             // and a pool opening a physical connection is not a query.
             dataSource.ConfigureTracing(t => t.EnablePhysicalOpenTracing(false));
