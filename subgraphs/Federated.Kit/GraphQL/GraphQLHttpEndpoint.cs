@@ -50,10 +50,12 @@ public static class GraphQLHttpEndpoint
             return;
         }
 
-        GraphQLDocument? document = null;
+        var documents = services.GetRequiredService<ValidatedDocuments>();
+        var validated = documents.TryGet(request!.Query!, out var cachedDocument);
+        var document = validated ? cachedDocument : null;
         try
         {
-            document = Parser.Parse(request!.Query!, new ParserOptions { Ignore = IgnoreOptions.Comments | IgnoreOptions.Locations });
+            document ??= Parser.Parse(request.Query!, new ParserOptions { Ignore = IgnoreOptions.Comments | IgnoreOptions.Locations });
         }
         catch (GraphQLSyntaxErrorException)
         {
@@ -95,8 +97,10 @@ public static class GraphQLHttpEndpoint
         var executer = services.GetRequiredService<IDocumentExecuter<ISchema>>();
         var result = await executer.ExecuteAsync(new ExecutionOptions
         {
-            Query = request!.Query,
+            Query = request.Query,
             Document = operation is null ? null : document,
+            // Null runs the specification's rules; a document that passed them before needs none.
+            ValidationRules = validated ? [] : null,
             OperationName = request.OperationName,
             Variables = request.Variables,
             Extensions = request.Extensions,
@@ -104,6 +108,9 @@ public static class GraphQLHttpEndpoint
             User = services.GetRequiredService<CurrentUser>().Principal,
             CancellationToken = http.RequestAborted,
         });
+
+        if (!validated && result.Executed && operation is not null)
+            documents.Add(request.Query!, document!);
 
         // A request that never executed (syntax, validation or variable errors) is a client
         // error under the GraphQL response media type; under plain JSON the spec keeps 200.

@@ -30,6 +30,7 @@ public static class SubgraphRegistration
             .ToList();
         builder.AddIdentity();
         builder.Services.AddSingleton(new SubgraphDefinition(name, typeof(TQuery), mutation, outputTypes));
+        builder.Services.AddSingleton<ValidatedDocuments>();
 
         var expose = builder.Environment.IsDevelopment();
         builder.Services.AddGraphQL(graphql => graphql

@@ -141,6 +141,39 @@ public sealed class GraphQLHttpEndpointTests(FederatedStack stack)
     }
 
     [Fact]
+    public async Task RepeatedDocument_StillHasItsVariablesChecked()
+    {
+        // The first request validates the document and caches it; the repeats skip validation only.
+        const string query = "query($n: Int) { products(first: $n) { totalCount } } # repeated";
+        var first = await stack.PostAsync(ServiceNames.Catalog, query, new { n = 1 }, GraphQLResponseJson);
+        var second = await stack.PostAsync(ServiceNames.Catalog, query, new { n = 2 }, GraphQLResponseJson);
+        var bad = await stack.PostAsync(ServiceNames.Catalog, query, new { n = "ten" }, GraphQLResponseJson);
+        var fraction = await stack.PostAsync(ServiceNames.Catalog, query, new { n = 1.5 }, GraphQLResponseJson);
+
+        Assert.Equal(HttpStatusCode.OK, first.Status);
+        Assert.Equal(HttpStatusCode.OK, second.Status);
+        Assert.Equal(first.Data.GetProperty("products").GetProperty("totalCount").GetInt32(),
+            second.Data.GetProperty("products").GetProperty("totalCount").GetInt32());
+        Assert.Equal(HttpStatusCode.BadRequest, bad.Status);
+        bad.SingleError("BAD_USER_INPUT");
+        Assert.Equal(HttpStatusCode.BadRequest, fraction.Status);
+        fraction.SingleError("BAD_USER_INPUT");
+    }
+
+    [Fact]
+    public async Task InvalidDocument_IsRefusedEveryTime()
+    {
+        const string query = "{ products(first: 1) { noSuchField } }";
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            var response = await stack.PostAsync(ServiceNames.Catalog, query, accept: GraphQLResponseJson);
+
+            Assert.Equal(HttpStatusCode.BadRequest, response.Status);
+            response.SingleError("GRAPHQL_VALIDATION_FAILED");
+        }
+    }
+
+    [Fact]
     public async Task Post_Returns406_WhenAcceptAllowsOnlyHtml()
     {
         var response = await stack.PostAsync(ServiceNames.Catalog, "{ __typename }", accept: "text/html");
