@@ -70,10 +70,26 @@ public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
-        // Claims the order id; a concurrent reserve of the same order waits here until this one ends.
-        var claimed = await ExecuteAsync(connection, transaction,
-            $"insert into {Orders} (order_id, status, lines_hash) values ($1, 'RESERVED', $2) on conflict (order_id) do nothing", orderId, hash);
-        if (claimed == 0)
+        // One round trip claims the order id (a concurrent reserve of the same order waits there
+        // until this one ends) and locks the lines' inventory rows in a fixed order.
+        var available = new Dictionary<(string Sku, string Center), int>();
+        await using var claimAndLock = new NpgsqlBatch(connection, transaction)
+        {
+            BatchCommands =
+            {
+                Command($"insert into {Orders} (order_id, status, lines_hash) values ($1, 'RESERVED', $2) on conflict (order_id) do nothing", orderId, hash),
+                Command($"""
+                    select sku, fulfillment_center, on_hand - reserved from {InventoryTable.Name}
+                    where sku = any($1) order by sku, fulfillment_center for update
+                    """, (object)lines.Select(l => l.Sku).ToArray()),
+            },
+        };
+        await using (var reader = await claimAndLock.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+                available[(reader.GetString(0), reader.GetString(1))] = reader.GetInt32(2);
+        }
+        if (claimAndLock.BatchCommands[0].RecordsAffected == 0)
         {
             var existing = await LoadAsync(connection, transaction, orderId, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
@@ -84,19 +100,6 @@ public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
                 var (reservation, _) => new ReservationResult(reservation, []),
             };
         }
-
-        var available = new Dictionary<(string Sku, string Center), int>();
-        await using (var command = new NpgsqlCommand($"""
-            select sku, fulfillment_center, on_hand - reserved from {InventoryTable.Name}
-            where sku = any($1) order by sku, fulfillment_center for update
-            """, connection, transaction))
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = lines.Select(l => l.Sku).ToArray() });
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-                available[(reader.GetString(0), reader.GetString(1))] = reader.GetInt32(2);
-        }
-
         var allocation = Allocate(lines, available, preferredCenters, out var shortages);
         if (shortages.Count > 0)
         {
@@ -105,17 +108,27 @@ public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
                 $"Only {s.Available} of '{s.Sku}' available, {s.Wanted} asked for.", ["input", "lines", s.Index.ToString(System.Globalization.CultureInfo.InvariantCulture), "quantity"]))]);
         }
 
-        await ExecuteAsync(connection, transaction, $"""
-            update {InventoryTable.Name} i set reserved = i.reserved + a.quantity
-            from unnest($1::text[], $2::text[], $3::int[]) as a(sku, fulfillment_center, quantity)
-            where i.sku = a.sku and i.fulfillment_center = a.fulfillment_center
-            """, allocation.Select(a => a.Sku).ToArray(), allocation.Select(a => a.FulfillmentCenter).ToArray(), allocation.Select(a => a.Quantity).ToArray());
-        await ExecuteAsync(connection, transaction, $"""
-            insert into {Lines} (order_id, sku, fulfillment_center, quantity)
-            select $1, a.sku, a.fulfillment_center, a.quantity
-            from unnest($2::text[], $3::text[], $4::int[]) as a(sku, fulfillment_center, quantity)
-            """, orderId, allocation.Select(a => a.Sku).ToArray(), allocation.Select(a => a.FulfillmentCenter).ToArray(), allocation.Select(a => a.Quantity).ToArray());
-        await RefreshInStockAsync(connection, transaction, orderId);
+        // And one more holds the units, records them and refreshes search's in-stock flag, before the commit.
+        string[] skus = [.. allocation.Select(a => a.Sku)], centers = [.. allocation.Select(a => a.FulfillmentCenter)];
+        int[] quantities = [.. allocation.Select(a => a.Quantity)];
+        await using var hold = new NpgsqlBatch(connection, transaction)
+        {
+            BatchCommands =
+            {
+                Command($"""
+                    update {InventoryTable.Name} i set reserved = i.reserved + a.quantity
+                    from unnest($1::text[], $2::text[], $3::int[]) as a(sku, fulfillment_center, quantity)
+                    where i.sku = a.sku and i.fulfillment_center = a.fulfillment_center
+                    """, skus, centers, quantities),
+                Command($"""
+                    insert into {Lines} (order_id, sku, fulfillment_center, quantity)
+                    select $1, a.sku, a.fulfillment_center, a.quantity
+                    from unnest($2::text[], $3::text[], $4::int[]) as a(sku, fulfillment_center, quantity)
+                    """, orderId, skus, centers, quantities),
+                Command(RefreshInStockSql, orderId),
+            },
+        };
+        await hold.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new ReservationResult(new Reservation(orderId, ReservationStatus.Reserved, allocation), []);
     }
@@ -140,8 +153,8 @@ public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
             $"update {Orders} set status = $2, updated_at = now() where order_id = $1 and status = 'RESERVED'", orderId, Name(target));
         if (moved == 1)
         {
-            await ExecuteAsync(connection, transaction, applySql, orderId);
-            await RefreshInStockAsync(connection, transaction, orderId);
+            await using var apply = new NpgsqlBatch(connection, transaction) { BatchCommands = { Command(applySql, orderId), Command(RefreshInStockSql, orderId) } };
+            await apply.ExecuteNonQueryAsync(cancellationToken);
         }
         else if (target == ReservationStatus.Released)
         {
@@ -238,11 +251,17 @@ public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
         return await command.ExecuteNonQueryAsync();
     }
 
-    /// <summary>Search's in-stock flag of the order's products, in the same transaction as their stock.</summary>
-    private static Task RefreshInStockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string orderId) =>
-        ExecuteAsync(connection, transaction,
-            Search.SearchTables.RefreshInStockSql.Replace("unnest($1::text[])", $"(select distinct i.product_id from {Lines} l join {InventoryTable.Name} i on i.sku = l.sku and i.fulfillment_center = l.fulfillment_center where l.order_id = $1)"),
-            orderId);
+    /// <summary>Search's in-stock flag of the order's (<c>$1</c>) products, in the same transaction as their stock.</summary>
+    private static readonly string RefreshInStockSql = Search.SearchTables.RefreshInStockSql.Replace("unnest($1::text[])",
+        $"(select distinct i.product_id from {Lines} l join {InventoryTable.Name} i on i.sku = l.sku and i.fulfillment_center = l.fulfillment_center where l.order_id = $1)");
+
+    private static NpgsqlBatchCommand Command(string sql, params object[] values)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var value in values)
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        return command;
+    }
 
     private static string Name(ReservationStatus status) => status.ToString().ToUpperInvariant();
 
