@@ -46,6 +46,8 @@ public sealed class OrderPlacement(
     public const string ThreeDSecure = "THREE_D_SECURE";
 
     private static readonly TimeSpan ReplayWait = TimeSpan.FromSeconds(20);
+    private const string NumberIndex = "IX_orders_Number";
+    private const string KeyIndex = "IX_orders_UserId_IdempotencyKey";
 
     public async Task<PlaceOrderResult> PlaceAsync(string userId, PlaceOrderInput input, CancellationToken cancellationToken)
     {
@@ -60,31 +62,54 @@ public sealed class OrderPlacement(
         var requestHash = Hash(input);
         var cart = await pricing.PriceAsync(await carts.GetAsync(CartStore.UserCartId(userId)), userId, cancellationToken);
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        if (await FindAsync(db, userId, input.IdempotencyKey, cancellationToken) is { } existing)
-            return await ReplayAsync(existing, requestHash, cart, cancellationToken);
-        if (cart.Lines.Count == 0)
-            return PlaceOrderResult.Failed(new UserError(CartEmpty, "The cart is empty.", ["input"]));
-
-        var (rates, rateError) = ShippingOperations.RatesFor(cart, input.ShippingAddress);
-        if (rateError is not null)
-            return PlaceOrderResult.Failed(rateError with { Field = ["input", "shippingAddress", .. (rateError.Field ?? []).Skip(2)] });
-        if (rates.FirstOrDefault(r => r.Id == input.ShippingRateId) is not { } rate)
-            return PlaceOrderResult.Failed(new UserError(ShippingRates.RateNotFound, "That shipping rate is not offered for this cart and address; ask shippingRates again.", ["input", "shippingRateId"]));
-
-        var order = NewOrder(userId, input, requestHash, cart, rate);
-        db.Orders.Add(order);
-        try
+        // A key seen before is answered as the first time. The usual replay comes after the order
+        // emptied the cart, so it is looked for when the cart cannot be placed; a replay of a
+        // cart that can be placed collides with the first order's key on insert below.
+        var (rate, refusal) = PickRate(cart, input);
+        if (refusal is not null)
         {
-            await outbox.SaveAsync(db, new PlacementDeadline(order.Id), outbox.PendingTimeout, cancellationToken);
+            return await FindAsync(db, userId, input.IdempotencyKey, cancellationToken) is { } existing
+                ? await ReplayAsync(existing, requestHash, cart, cancellationToken)
+                : PlaceOrderResult.Failed(refusal);
         }
-        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+
+        var order = NewOrder(userId, input, requestHash, cart, rate!);
+        db.Orders.Add(order);
+        for (var attempt = 1; ; attempt++)
         {
-            // The same key, sent again while the first was being placed.
-            await using var other = await factory.CreateDbContextAsync(cancellationToken);
-            return await ReplayAsync((await FindAsync(other, userId, input.IdempotencyKey, cancellationToken))!, requestHash, cart, cancellationToken);
+            try
+            {
+                await outbox.SaveAsync(db, new PlacementDeadline(order.Id), outbox.PendingTimeout, cancellationToken);
+                break;
+            }
+            catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: NumberIndex }
+                && attempt < 3)
+            {
+                // Another order drew the same number: draw again.
+                order.Number = NewNumber(order.PlacedAt);
+            }
+            catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: KeyIndex })
+            {
+                // The same key again: sent while the first was being placed, or after it was refused.
+                await using var other = await factory.CreateDbContextAsync(cancellationToken);
+                return await ReplayAsync((await FindAsync(other, userId, input.IdempotencyKey, cancellationToken))!, requestHash, cart, cancellationToken);
+            }
         }
         // The recorded order stays tracked by this context: the next steps save on it without reading it again.
         return await ProceedAsync(db, order, input.Payment.CardToken);
+    }
+
+    /// <summary>The shipping rate the shopper chose, if this cart can be placed with it to that address.</summary>
+    private static (ShippingRate? Rate, UserError? Refusal) PickRate(PricedCart cart, PlaceOrderInput input)
+    {
+        if (cart.Lines.Count == 0)
+            return (null, new UserError(CartEmpty, "The cart is empty.", ["input"]));
+        var (rates, rateError) = ShippingOperations.RatesFor(cart, input.ShippingAddress);
+        if (rateError is not null)
+            return (null, rateError with { Field = ["input", "shippingAddress", .. (rateError.Field ?? []).Skip(2)] });
+        return rates.FirstOrDefault(r => r.Id == input.ShippingRateId) is { } rate
+            ? (rate, null)
+            : (null, new UserError(ShippingRates.RateNotFound, "That shipping rate is not offered for this cart and address; ask shippingRates again.", ["input", "shippingRateId"]));
     }
 
     /// <summary>Reserve, check, charge: what follows the recorded order.</summary>
@@ -243,7 +268,7 @@ public sealed class OrderPlacement(
         return new Order
         {
             Id = id,
-            Number = $"FC-{now:yyMMdd}-{Convert.ToHexString(RandomNumberGenerator.GetBytes(4))}",
+            Number = NewNumber(now),
             UserId = userId,
             IdempotencyKey = input.IdempotencyKey,
             RequestHash = requestHash,
@@ -277,6 +302,12 @@ public sealed class OrderPlacement(
             },
         };
     }
+
+    /// <summary>
+    /// The number the shopper sees: the day and 48 random bits. At a million orders a day two of
+    /// them share a number about once in 18 months; the unique index catches that and a new one is drawn.
+    /// </summary>
+    private static string NewNumber(DateTimeOffset placedAt) => $"FC-{placedAt:yyMMdd}-{Convert.ToHexString(RandomNumberGenerator.GetBytes(6))}";
 
     /// <summary>Money with two decimals, as the database returns it ("0.00", not "0").</summary>
     private static decimal Cents(decimal amount) => decimal.Round(amount, 2) + 0.00m;

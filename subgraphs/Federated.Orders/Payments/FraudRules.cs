@@ -30,13 +30,20 @@ public sealed class FraudRules(IPaymentProvider provider, TimeProvider time)
             return new(FraudVerdict.Decline, $"amount_over_limit: {order.Total:0.00} > {DeclineAbove:0.00}");
         var now = time.GetUtcNow();
         var hourAgo = now.AddHours(-1);
-        var cardOrders = await db.Orders.CountAsync(o => o.UserId == order.UserId && o.PlacedAt > hourAgo && o.Id != order.Id
-            && o.Payment != null && o.Payment.CardToken == cardToken, cancellationToken);
+        var tenMinutesAgo = now.AddMinutes(-10);
+        // Both velocities in one query over the customer's last hour.
+        var velocity = await db.Orders
+            .Where(o => o.UserId == order.UserId && o.PlacedAt > hourAgo && o.Id != order.Id)
+            .GroupBy(_ => 1)
+            .Select(g => new
+            {
+                Card = g.Count(o => o.Payment != null && o.Payment.CardToken == cardToken),
+                Customer = g.Count(o => o.PlacedAt > tenMinutesAgo && o.Status != OrderStatus.Failed),
+            })
+            .SingleOrDefaultAsync(cancellationToken);
+        var (cardOrders, customerOrders) = velocity is null ? (0, 0) : (velocity.Card, velocity.Customer);
         if (cardOrders >= CardOrdersPerHour)
             return new(FraudVerdict.Decline, $"card_velocity: {cardOrders} orders with this card in an hour");
-        var tenMinutesAgo = now.AddMinutes(-10);
-        var customerOrders = await db.Orders.CountAsync(o => o.UserId == order.UserId && o.PlacedAt > tenMinutesAgo && o.Id != order.Id
-            && o.Status != OrderStatus.Failed, cancellationToken);
         if (customerOrders >= CustomerOrdersPer10Minutes)
             return new(FraudVerdict.Hold, $"customer_velocity: {customerOrders} orders in 10 minutes");
         if (order.Total > HoldAbove)

@@ -13,9 +13,11 @@ namespace Federated.Orders.Payments;
 /// so the store must not rely on order either. Off without <c>Payments:Webhooks:Secret</c>.
 /// </summary>
 public sealed class SimulatedWebhookSender(NpgsqlDataSource dataSource, IHttpClientFactory httpClients, IConfiguration configuration,
-    ILogger<SimulatedWebhookSender> logger) : BackgroundService
+    IHostApplicationLifetime lifetime, ILogger<SimulatedWebhookSender> logger) : BackgroundService
 {
     public const string HttpClientName = "payment-webhooks";
+    private const int RoundSize = 500;
+    private const int Parallelism = 8;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -26,6 +28,10 @@ public sealed class SimulatedWebhookSender(NpgsqlDataSource dataSource, IHttpCli
         }
         var copies = Math.Max(1, configuration.GetValue("Payments:Webhooks:Copies", 2));
         var reorder = configuration.GetValue("Payments:Webhooks:Reorder", true);
+        // Events left undelivered by a previous run go out once this instance listens, not into a refused connection.
+        var started = new TaskCompletionSource();
+        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+            await started.Task.WaitAsync(stoppingToken);
         using var timer = new PeriodicTimer(configuration.GetValue("Payments:Webhooks:Interval", TimeSpan.FromMilliseconds(500)));
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
@@ -47,56 +53,68 @@ public sealed class SimulatedWebhookSender(NpgsqlDataSource dataSource, IHttpCli
 
     private async Task DeliverAsync(Uri url, string secret, int copies, bool reorder, CancellationToken cancellationToken)
     {
-        var due = new List<(long Sequence, string EventId, string Key, string Type, DateTimeOffset Created)>();
+        var due = new List<DueEvent>();
         await using (var select = dataSource.CreateCommand($"""
             select sequence, event_id, idempotency_key, type, created_at from {SimulatedPaymentProvider.Events}
-            where delivered_at is null order by sequence limit 100
+            where delivered_at is null order by sequence limit {RoundSize}
             """))
         await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
-                due.Add((reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetFieldValue<DateTimeOffset>(4)));
+                due.Add(new(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetFieldValue<DateTimeOffset>(4)));
         }
+        if (due.Count == 0)
+            return;
         if (reorder)
             due.Reverse();
+        // Several at once, as a provider's delivery fleet sends them; the round is recorded in one statement.
         var http = httpClients.CreateClient(HttpClientName);
-        foreach (var e in due)
-        {
-            var body = JsonSerializer.Serialize(new
-            {
-                id = e.EventId,
-                type = e.Type,
-                sequence = e.Sequence,
-                created = e.Created.ToUnixTimeSeconds(),
-                data = new { idempotencyKey = e.Key },
-            });
-            var delivered = 0;
-            for (var copy = 0; copy < copies; copy++)
-            {
-                using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-                request.Headers.TryAddWithoutValidation(WebhookSignature.Header, WebhookSignature.Sign(secret, DateTimeOffset.UtcNow, body));
-                try
-                {
-                    using var response = await http.SendAsync(request, cancellationToken);
-                    if (response.IsSuccessStatusCode)
-                        delivered++;
-                    else
-                        logger.LogWarning("Webhook {EventId} got {Status}", e.EventId, (int)response.StatusCode);
-                }
-                catch (HttpRequestException ex)
-                {
-                    logger.LogWarning("Webhook {EventId} not delivered: {Reason}", e.EventId, ex.Message);
-                }
-            }
-            await using var update = dataSource.CreateCommand($"""
-                update {SimulatedPaymentProvider.Events} set deliveries = deliveries + $2, delivered_at = case when $2 > 0 then now() end
-                where sequence = $1
-                """);
-            update.Parameters.Add(new NpgsqlParameter { Value = e.Sequence });
-            update.Parameters.Add(new NpgsqlParameter { Value = delivered });
-            await update.ExecuteNonQueryAsync(cancellationToken);
-        }
+        var delivered = new int[due.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, due.Count), new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
+            async (i, ct) => delivered[i] = await SendAsync(http, url, secret, copies, due[i], ct));
+        await using var update = dataSource.CreateCommand($"""
+            update {SimulatedPaymentProvider.Events} e set deliveries = e.deliveries + d.copies, delivered_at = case when d.copies > 0 then now() end
+            from unnest($1::bigint[], $2::int[]) as d(sequence, copies)
+            where e.sequence = d.sequence
+            """);
+        update.Parameters.Add(new NpgsqlParameter { Value = due.Select(e => e.Sequence).ToArray() });
+        update.Parameters.Add(new NpgsqlParameter { Value = delivered });
+        await update.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    /// <summary>POSTs one event <paramref name="copies"/> times; how many were taken (2xx).</summary>
+    private async Task<int> SendAsync(HttpClient http, Uri url, string secret, int copies, DueEvent e, CancellationToken cancellationToken)
+    {
+        var body = JsonSerializer.Serialize(new
+        {
+            id = e.EventId,
+            type = e.Type,
+            sequence = e.Sequence,
+            created = e.Created.ToUnixTimeSeconds(),
+            data = new { idempotencyKey = e.Key },
+        });
+        var delivered = 0;
+        for (var copy = 0; copy < copies; copy++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+            request.Headers.TryAddWithoutValidation(WebhookSignature.Header, WebhookSignature.Sign(secret, DateTimeOffset.UtcNow, body));
+            try
+            {
+                using var response = await http.SendAsync(request, cancellationToken);
+                if (response.IsSuccessStatusCode)
+                    delivered++;
+                else
+                    logger.LogWarning("Webhook {EventId} got {Status}", e.EventId, (int)response.StatusCode);
+            }
+            catch (HttpRequestException ex)
+            {
+                logger.LogWarning("Webhook {EventId} not delivered: {Reason}", e.EventId, ex.Message);
+            }
+        }
+        return delivered;
+    }
+
+    private sealed record DueEvent(long Sequence, string EventId, string Key, string Type, DateTimeOffset Created);
 }
 
 /// <summary>
