@@ -14,13 +14,15 @@ public static class EntityFrameworkStore
     /// An EF Core context factory on the service's own database (the kit's pooled data
     /// source), its tables in a schema named after the service. Resolvers create a short-lived
     /// context per unit of work: DataLoaders of one request run concurrently, and a DbContext
-    /// must not. Pending migrations are applied before the service starts listening.
+    /// must not. The contexts are pooled: a new one costs a reset, not the setup of its
+    /// internal services (a checkout profile found that setup in 6% of the orders service's CPU).
+    /// Pending migrations are applied before the service starts listening.
     /// </summary>
     public static IHostApplicationBuilder AddEntityFrameworkStore<TContext>(this IHostApplicationBuilder builder, string schemaName)
         where TContext : DbContext
     {
         builder.AddPostgresStore();
-        builder.Services.AddDbContextFactory<TContext>((sp, options) => Configure(options, sp.GetRequiredService<NpgsqlDataSource>(), schemaName));
+        builder.Services.AddPooledDbContextFactory<TContext>((sp, options) => Configure(options, sp.GetRequiredService<NpgsqlDataSource>(), schemaName));
         builder.Services.AddStartupTask<ApplyMigrations<TContext>>();
         return builder;
     }
