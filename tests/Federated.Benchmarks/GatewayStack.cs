@@ -14,6 +14,8 @@ public sealed partial class GatewayStack : IAsyncDisposable
     private static readonly TimeSpan SubgraphStartTimeout = TimeSpan.FromMinutes(3);
     private static readonly TimeSpan GatewayStartTimeout = TimeSpan.FromMinutes(3);
 
+    private const string OrdersDatabase = "orders_bench";
+
     private readonly List<ServiceProcess> _processes = [];
 
     private GatewayStack()
@@ -50,6 +52,8 @@ public sealed partial class GatewayStack : IAsyncDisposable
         if (!File.Exists(supergraph))
             throw new BenchmarkException($"{supergraph} does not exist: run eng/compose.sh");
 
+        await RecreateOrdersDatabaseAsync(settings, cancellationToken);
+
         // Ports first: a subgraph that calls another (orders calls the catalog) learns its URL.
         var baseUrls = Subgraphs.ToDictionary(s => s, _ => new Uri($"http://{settings.Host}:{ServiceProcess.FreePort()}/"));
         var subgraphs = Subgraphs.Select(name => StartSubgraph(name, baseUrls, settings)).ToList();
@@ -81,6 +85,20 @@ public sealed partial class GatewayStack : IAsyncDisposable
         Console.WriteLine($"benchmark: Hive Gateway ready on {HiveGateway.BaseUrl}, measuring the CPU of {HiveGateway.Describe()}");
     }
 
+    /// <summary>
+    /// Orders get a new, empty database on every run: the deadlines, fulfillment steps and
+    /// webhooks a checkout run schedules would otherwise come due during the next run and be
+    /// measured as its work (and the demo's database keeps only the demo's orders).
+    /// </summary>
+    private static async Task RecreateOrdersDatabaseAsync(StackSettings settings, CancellationToken cancellationToken)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(settings.ConnectionString("postgres"));
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new Npgsql.NpgsqlCommand($"drop database if exists {OrdersDatabase} with (force); create database {OrdersDatabase}", connection);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        Console.WriteLine($"benchmark: orders use a new database, {OrdersDatabase}");
+    }
+
     private ServiceProcess StartSubgraph(string name, IReadOnlyDictionary<string, Uri> baseUrls, StackSettings settings)
     {
         var project = $"Federated.{char.ToUpperInvariant(name[0])}{name[1..]}";
@@ -94,7 +112,7 @@ public sealed partial class GatewayStack : IAsyncDisposable
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["DOTNET_ENVIRONMENT"] = "Production",
             // The normal databases, named after the subgraph: each seeds itself on its first start.
-            ["ConnectionStrings__Postgres"] = settings.ConnectionString(name),
+            ["ConnectionStrings__Postgres"] = settings.ConnectionString(name == "orders" ? OrdersDatabase : name),
             ["ConnectionStrings__Redis"] = settings.RedisConnectionString,
             // Request and round-trip counts for the checkout benchmark's "where the time goes".
             ["Diagnostics__ExposeCounters"] = "true",
