@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -15,6 +16,8 @@ public sealed class AccessTokenVerifier
 {
     private readonly JsonWebTokenHandler _handler = new();
     private readonly TokenValidationParameters? _parameters;
+    private const int MaxRemembered = 10_000;
+    private readonly ConcurrentDictionary<string, DateTime> _verified = new(StringComparer.Ordinal);
 
     public AccessTokenVerifier(string? publicKeyPem, string? issuer, string? audience)
     {
@@ -60,7 +63,17 @@ public sealed class AccessTokenVerifier
         var token = value["Bearer ".Length..].Trim();
         if (token.Length > 8192 || token.Count(c => c == '.') != 2)
             return false;
+        // A session sends the same token with every request: its signature is checked once,
+        // and the token is then known good until it expires.
+        if (_verified.TryGetValue(token, out var expires) && expires > DateTime.UtcNow)
+            return true;
         var result = await _handler.ValidateTokenAsync(token, _parameters);
+        if (result.IsValid)
+        {
+            if (_verified.Count >= MaxRemembered)
+                _verified.Clear();
+            _verified[token] = result.SecurityToken.ValidTo;
+        }
         return result.IsValid;
     }
 }

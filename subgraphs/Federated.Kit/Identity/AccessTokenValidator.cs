@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
@@ -22,6 +23,8 @@ public sealed class AccessTokenValidator
     private readonly JsonWebTokenHandler _handler = new();
     private readonly TokenValidationParameters _parameters;
     private readonly TokenValidationParameters? _serviceParameters;
+    private const int MaxRemembered = 10_000;
+    private readonly ConcurrentDictionary<string, (ClaimsIdentity Identity, DateTime Expires)> _verified = new(StringComparer.Ordinal);
 
     public AccessTokenValidator(IOptions<IdentityOptions> options)
     {
@@ -53,21 +56,54 @@ public sealed class AccessTokenValidator
         }
     }
 
-    /// <summary>The verified identity, or null for a token that must be refused.</summary>
+    /// <summary>
+    /// The verified identity, or null for a token that must be refused. A token verified once
+    /// is remembered until it expires: a session sends the same token with every request, and
+    /// verifying an ES256 signature is most of what authenticating costs.
+    /// </summary>
     public async Task<ClaimsIdentity?> ValidateAsync(string token)
     {
         // A JWS has three parts; refusing anything else early also refuses encrypted tokens.
         if (token.Length > 8192 || token.Count(c => c == '.') != 2)
             return null;
-        var result = await _handler.ValidateTokenAsync(token, _parameters);
-        if (result.IsValid)
-            return HasSubject(result.ClaimsIdentity) && !Roles(result.ClaimsIdentity).Contains(IdentityClaims.ServiceRole) ? result.ClaimsIdentity : null;
-        if (_serviceParameters is null)
+        if (_verified.TryGetValue(token, out var known) && known.Expires > DateTime.UtcNow)
+            return known.Identity.Clone();
+        var (identity, expires) = await VerifyAsync(token);
+        if (identity is null)
             return null;
-        result = await _handler.ValidateTokenAsync(token, _serviceParameters);
-        return result.IsValid && HasSubject(result.ClaimsIdentity) && Roles(result.ClaimsIdentity) is [IdentityClaims.ServiceRole]
-            ? result.ClaimsIdentity
-            : null;
+        if (_verified.Count >= MaxRemembered)
+            _verified.Clear();
+        _verified[token] = (identity, expires);
+        return identity.Clone();
+    }
+
+    /// <summary>
+    /// Checks the signature with the one key the token's role calls for: a token claiming the
+    /// service role must be signed with the service key and claim nothing else, any other with
+    /// the users key. The role is read before the signature is checked only to pick the key.
+    /// </summary>
+    private async Task<(ClaimsIdentity? Identity, DateTime Expires)> VerifyAsync(string token)
+    {
+        var claimsService = _serviceParameters is not null && ClaimsServiceRole(token);
+        var result = await _handler.ValidateTokenAsync(token, claimsService ? _serviceParameters : _parameters);
+        if (!result.IsValid || !HasSubject(result.ClaimsIdentity))
+            return (null, default);
+        var roles = Roles(result.ClaimsIdentity);
+        var accepted = claimsService ? roles is [IdentityClaims.ServiceRole] : !roles.Contains(IdentityClaims.ServiceRole);
+        return accepted ? (result.ClaimsIdentity, result.SecurityToken.ValidTo) : (null, default);
+    }
+
+    private static bool ClaimsServiceRole(string token)
+    {
+        try
+        {
+            return new JsonWebToken(token).Claims.Any(c => c.Type == IdentityClaims.Role && c.Value == IdentityClaims.ServiceRole);
+        }
+        catch (ArgumentException)
+        {
+            // Not even readable: the users key's check refuses it.
+            return false;
+        }
     }
 
     private static bool HasSubject(ClaimsIdentity identity) => identity.FindFirst(IdentityClaims.Subject) is { Value.Length: > 0 };
