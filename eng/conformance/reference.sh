@@ -1,0 +1,10 @@
+#!/bin/sh
+# The audit's run script for the reference gateway (Hive Gateway, gateway/reference), as the
+# peer figure: `CONFORMANCE_GATEWAY=reference eng/conformance/audit.sh`.
+set -eu
+REPO="$(cd "$(dirname "$0")/../.." && pwd)"
+supergraph="$(mktemp -d)/supergraph.graphql"
+echo "conformance: fetching the supergraph of $1"
+curl -fsS "http://localhost:${CONFORMANCE_AUDIT_PORT:-4200}/$1/supergraph" -o "$supergraph"
+FEDERATED_GATEWAY_PORT="${CONFORMANCE_GATEWAY_PORT:-4891}" FEDERATED_GATEWAY_FORK=0 \
+  exec bash "$REPO/gateway/reference/run.sh" "$supergraph"
