@@ -102,7 +102,12 @@ public static class ApiSchemaBuilder
         {
             field.Directives = Keep(field.Directives);
             if (field.Arguments is not null)
+            {
                 field.Arguments.Items = StripInputValues(field.Arguments.Items);
+                // Every argument inaccessible: the field has none (an empty list is no valid SDL).
+                if (field.Arguments.Items.Count == 0)
+                    field.Arguments = null;
+            }
         }
     }
 
