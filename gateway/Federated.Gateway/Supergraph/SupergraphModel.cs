@@ -93,6 +93,9 @@ public sealed class TypeDef(string name, TypeKind kind)
     /// <summary>Per subgraph: union members known there (<c>@join__unionMember</c>).</summary>
     public Dictionary<string, HashSet<string>> MembersIn { get; } = new();
 
+    /// <summary>The values of an enum clients may see (not @inaccessible); null for other kinds.</summary>
+    public HashSet<string>? EnumValues { get; set; }
+
     /// <summary>Object types a value of this type may have at run time (API level).</summary>
     public List<string> PossibleTypes { get; } = [];
 

@@ -62,6 +62,9 @@ public static class SupergraphParser
                 case GraphQLUnionTypeDefinition union when union.Types is not null:
                     type.UnionMembers.AddRange(union.Types.Items.Select(t => t.Name.StringValue));
                     break;
+                case GraphQLEnumTypeDefinition enumType when enumType.Values is not null:
+                    type.EnumValues = enumType.Values.Items.Where(v => !HasInaccessible(v.Directives)).Select(v => v.Name.StringValue).ToHashSet();
+                    break;
             }
         }
 
