@@ -70,8 +70,22 @@ public sealed partial class QueryPlanner
             if (field.Definition is null)
                 return 0;
             if (!Resolvable(subgraph, field.Definition, provided))
-                return 1;
+                return ReachableByKey(subgraph, field.Definition) ? 1 : 2;
             return FieldCost(subgraph, field.Definition, selection, provided);
+        }
+
+        /// <summary>
+        /// Whether a subgraph resolving the field has a key of its parent that <paramref name="subgraph"/>
+        /// resolves: one entity fetch away. Otherwise it takes a detour (another subgraph fetching the key
+        /// first, or the path fetched again from an entity above), which costs more.
+        /// </summary>
+        private bool ReachableByKey(string subgraph, FieldDef definition)
+        {
+            var parent = definition.Parent;
+            if (parent.Kind != TypeKind.Object)
+                return true;
+            return definition.ResolvingSubgraphs().Any(r => r != subgraph
+                && parent.ResolvableKeysIn(r).Any(k => k.Fields.Collect(parent.Name, model).All(f => f.Field.Definition is not { } d || Resolvable(subgraph, d, null))));
         }
 
         /// <summary>What resolving a field's selection in <paramref name="subgraph"/> leaves to other fetches, counting what it @provides there.</summary>

@@ -25,7 +25,15 @@ public sealed partial class QueryPlanner(SupergraphModel supergraph)
 
         /// <summary>The fields from <see cref="Anchor"/> down to the position (value types only).</summary>
         public ChainLink? Chain { get; init; }
+
+        /// <summary>
+        /// Below an entity: the anchor above it, with the fields down to the position. A subgraph
+        /// may know the entity only as a value type (no key), reached again from the entity above.
+        /// </summary>
+        public Reach? Outer { get; init; }
     }
+
+    private sealed record Reach(Anchor Anchor, ChainLink Chain);
 
     internal const string InternalPrefix = "__fed_";
 
@@ -124,7 +132,11 @@ public sealed partial class QueryPlanner(SupergraphModel supergraph)
                 context.Target.AddField("__typename", field.Field.Alias, null, false);
                 return;
             }
+            // A field selected on an interface is the implementation's here: it may have its own
+            // @requires, or be resolved by other subgraphs, than the interface's field.
             var definition = field.Field.Definition!;
+            if (parent.Kind == TypeKind.Object && definition.Parent != parent && parent.Fields.TryGetValue(definition.Name, out var own))
+                definition = own;
             if (Resolvable(context.Subgraph, definition, context.Provided))
             {
                 // A shared field whose subtree this subgraph cannot finish may be cheaper elsewhere.
@@ -140,17 +152,17 @@ public sealed partial class QueryPlanner(SupergraphModel supergraph)
                         .FirstOrDefault();
                     if (better is not null)
                     {
-                        Jump(context, parent, better, field);
+                        Jump(context, parent, better, field, definition);
                         return;
                     }
                 }
-                PlanFieldHere(context, field);
+                PlanFieldHere(context, field, definition);
                 return;
             }
 
-            if (FindJump(context, parent, definition) is { } target)
+            if (FindJump(context, parent, definition, field.SelectionSet) is { } target)
             {
-                Jump(context, parent, target, field);
+                Jump(context, parent, target, field, definition);
                 return;
             }
             // A field an @interfaceObject adds to an interface: reached through the interface's key.
@@ -188,9 +200,18 @@ public sealed partial class QueryPlanner(SupergraphModel supergraph)
             var childContext = new Context(context.Group, child, path, provided, null, context.Internal);
             var childType = model.Type(namedType);
             if (childType.Kind == TypeKind.Object && childType.IsEntity)
-                childContext = childContext with { Anchor = new Anchor(childContext, childType, IsRoot: false) };
+                childContext = childContext with
+                {
+                    Anchor = new Anchor(childContext, childType, IsRoot: false),
+                    Outer = context.Anchor is null ? null : new Reach(context.Anchor, new ChainLink(context.Chain, field, definition)),
+                };
             else if (childType.Kind == TypeKind.Object && context.Anchor is not null)
-                childContext = childContext with { Anchor = context.Anchor, Chain = new ChainLink(context.Chain, field, definition) };
+                childContext = childContext with
+                {
+                    Anchor = context.Anchor,
+                    Chain = new ChainLink(context.Chain, field, definition),
+                    Outer = context.Outer is { } outer ? new Reach(outer.Anchor, new ChainLink(outer.Chain, field, definition)) : null,
+                };
             PlanSelection(childContext, namedType, field.SelectionSet);
         }
 
