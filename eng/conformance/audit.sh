@@ -8,6 +8,9 @@ REPO="$(cd "$HERE/../.." && pwd)"
 AUDIT_DIR="${AUDIT_DIR:-/tmp/audit}"
 export CONFORMANCE_AUDIT_PORT="${CONFORMANCE_AUDIT_PORT:-4290}"
 export CONFORMANCE_GATEWAY_PORT="${CONFORMANCE_GATEWAY_PORT:-4891}"
+# How long the audit waits for a gateway to answer after starting it (its default, 5 s, is less
+# than Hive Gateway needs on a busy machine).
+export GATEWAY_TIMEOUT="${GATEWAY_TIMEOUT:-30000}"
 [ -d "$AUDIT_DIR/node_modules" ] || { echo "conformance: ERROR: no audit with node_modules in $AUDIT_DIR" >&2; exit 1; }
 
 # The audit needs Node 22; the reference gateway brings it.
