@@ -33,6 +33,14 @@ public sealed partial class QueryPlanner
                             if (!condition.Subgraphs.Contains(context.Subgraph)
                                 || !possible.Any(p => model.IsPossibleType(condition.Name, p)))
                                 break;
+                            // The subgraph may not know every object of the condition as one (an interface a
+                            // type implements in another subgraph only): a fragment per object type then.
+                            if (condition.IsAbstract && possible.Any(p => model.IsPossibleType(condition.Name, p) && !model.IsPossibleTypeIn(context.Subgraph, condition.Name, p)))
+                            {
+                                foreach (var objectType in possible.Where(p => model.IsPossibleType(condition.Name, p)))
+                                    PlanSelection(context with { Target = context.Target.AddInlineFragment(objectType) }, objectType, fragment.SelectionSet);
+                                break;
+                            }
                             PlanSelection(context with { Target = context.Target.AddInlineFragment(condition.Name) }, condition.Name, fragment.SelectionSet);
                             break;
                     }
