@@ -187,7 +187,8 @@ public static class ResultCompleter
         var type = supergraph.Type(staticType);
         if (!type.IsAbstract)
             return staticType;
-        if (Typenames.Of(obj, supergraph) is { } name && supergraph.Types.TryGetValue(name, out var runtime))
+        // A type the API schema hides (@inaccessible) cannot be a value clients see: the field is null.
+        if (Typenames.Of(obj, supergraph) is { } name && supergraph.Types.TryGetValue(name, out var runtime) && !runtime.Inaccessible)
             // An @interfaceObject subgraph names the interface: only its own fields apply then.
             return runtime.Kind == TypeKind.Object || name == staticType || runtime.Kind == TypeKind.Interface ? name : null;
         return null;
