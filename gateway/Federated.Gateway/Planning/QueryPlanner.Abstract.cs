@@ -48,6 +48,10 @@ public sealed partial class QueryPlanner
                 return;
             }
 
+            // No object type here to plan a field of the interface for, and no way to another subgraph:
+            // the field cannot be resolved, which is a planning error, not a silently missing field.
+            if (possible.Count == 0 && selection.Items.OfType<FieldSelection>().FirstOrDefault(f => !f.IsTypename && !Resolvable(context.Subgraph, f.Definition!, context.Provided)) is { } unreachable)
+                throw new PlanningException($"Cannot plan {type.Name}.{unreachable.Name}: no subgraph resolving it can be reached from subgraph '{context.Subgraph}' through a key.");
             foreach (var objectType in possible)
             {
                 if (selection.Collect(objectType, model).Length == 0)
