@@ -48,7 +48,7 @@ public sealed partial class QueryPlanner
                 foreach (var link in links)
                 {
                     var selection = link.Field.Field;
-                    target = target.AddField(selection.Name, selection.Alias, selection.Arguments, hasSelection: true)!;
+                    target = target.AddField(selection.Name, selection.Alias, selection.Arguments, hasSelection: true, link.Definition.TypeTextIn(subgraph))!;
                     path = ChildPath(path, link.Field.ResponseKey, link.Definition);
                 }
                 PlanField(new Context(group, target, path, null, context.Reserved, context.Internal) { Anchor = anchor, Chain = chain }, parent, field);
@@ -132,7 +132,7 @@ public sealed partial class QueryPlanner
             key ??= FindIndirectKey(context, parent, subgraph)!;
             AddTypename(context.Target, context.Reserved);
             if (!indirect)
-                AddFields(context.Target, context.Path, context.Reserved, key.Fields);
+                AddFields(context.Subgraph, context.Target, context.Path, context.Reserved, key.Fields);
 
             var pathKey = string.Join('.', context.Path);
             FetchGroup group;
@@ -209,20 +209,20 @@ public sealed partial class QueryPlanner
             static string Printed(FieldSelection field) => SelectionPrinter.Print(new SelectionSet(field.Definition?.Parent.Name ?? "", [field]));
         }
 
-        private void AddFields(SubgraphSelection target, string[] path, HashSet<string>? reserved, SelectionSet fields)
+        private void AddFields(string subgraph, SubgraphSelection target, string[] path, HashSet<string>? reserved, SelectionSet fields)
         {
             foreach (var item in fields.Items)
             {
                 if (item is FieldSelection field)
                 {
                     var alias = InternalAlias(target, reserved, field, path);
-                    var child = target.AddField(field.Name, alias, field.Arguments, field.SelectionSet is not null);
+                    var child = target.AddField(field.Name, alias, field.Arguments, field.SelectionSet is not null, field.Definition?.TypeTextIn(subgraph));
                     if (child is not null && field.SelectionSet is not null)
-                        AddFields(child, ChildPath(path, alias ?? field.Name, field.Definition), null, field.SelectionSet);
+                        AddFields(subgraph, child, ChildPath(path, alias ?? field.Name, field.Definition), null, field.SelectionSet);
                 }
                 else if (item is InlineFragmentSelection fragment)
                 {
-                    AddFields(fragment.TypeCondition is null ? target : target.AddInlineFragment(fragment.TypeCondition), path, reserved, fragment.SelectionSet);
+                    AddFields(subgraph, fragment.TypeCondition is null ? target : target.AddInlineFragment(fragment.TypeCondition), path, reserved, fragment.SelectionSet);
                 }
             }
         }

@@ -187,7 +187,7 @@ public sealed partial class QueryPlanner(SupergraphModel supergraph)
             var selection = field.Field;
             var definition = definitionOverride ?? selection.Definition!;
             var alias = context.Internal ? InternalAlias(context.Target, context.Reserved, selection, context.Path) : selection.Alias;
-            var child = context.Target.AddField(selection.Name, alias, selection.Arguments, field.SelectionSet is not null);
+            var child = context.Target.AddField(selection.Name, alias, selection.Arguments, field.SelectionSet is not null, definition.TypeTextIn(context.Subgraph));
             if (field.SelectionSet is null || child is null)
                 return;
             var path = ChildPath(context.Path, alias ?? selection.Name, definition);
