@@ -48,7 +48,7 @@ public sealed partial class QueryPlanner
                 foreach (var link in links)
                 {
                     var selection = link.Field.Field;
-                    target = target.AddField(selection.Name, selection.Alias, selection.Arguments, hasSelection: true, link.Definition.TypeTextIn(subgraph))!;
+                    target = target.AddField(selection.Name, selection.Alias, selection.Arguments, hasSelection: true, ShapeIn(link.Definition, subgraph))!;
                     path = ChildPath(path, link.Field.ResponseKey, link.Definition);
                 }
                 PlanField(new Context(group, target, path, null, context.Reserved, context.Internal) { Anchor = anchor, Chain = chain }, parent, field);
@@ -216,7 +216,7 @@ public sealed partial class QueryPlanner
                 if (item is FieldSelection field)
                 {
                     var alias = InternalAlias(target, reserved, field, path);
-                    var child = target.AddField(field.Name, alias, field.Arguments, field.SelectionSet is not null, field.Definition?.TypeTextIn(subgraph));
+                    var child = target.AddField(field.Name, alias, field.Arguments, field.SelectionSet is not null, field.Definition is null ? null : ShapeIn(field.Definition, subgraph));
                     if (child is not null && field.SelectionSet is not null)
                         AddFields(subgraph, child, ChildPath(path, alias ?? field.Name, field.Definition), null, field.SelectionSet);
                 }

@@ -187,7 +187,7 @@ public sealed partial class QueryPlanner(SupergraphModel supergraph)
             var selection = field.Field;
             var definition = definitionOverride ?? selection.Definition!;
             var alias = context.Internal ? InternalAlias(context.Target, context.Reserved, selection, context.Path) : selection.Alias;
-            var child = context.Target.AddField(selection.Name, alias, selection.Arguments, field.SelectionSet is not null, definition.TypeTextIn(context.Subgraph));
+            var child = context.Target.AddField(selection.Name, alias, selection.Arguments, field.SelectionSet is not null, ShapeIn(definition, context.Subgraph));
             if (field.SelectionSet is null || child is null)
                 return;
             var path = ChildPath(context.Path, alias ?? selection.Name, definition);
@@ -213,6 +213,17 @@ public sealed partial class QueryPlanner(SupergraphModel supergraph)
                     Outer = context.Outer is { } outer ? new Reach(outer.Anchor, new ChainLink(outer.Chain, field, definition)) : null,
                 };
             PlanSelection(childContext, namedType, field.SelectionSet);
+        }
+
+        /// <summary>
+        /// What GraphQL compares of two fields under one response key on different types (its
+        /// SameResponseShape): the list and non-null wrappers, and the type itself only for scalars and enums.
+        /// </summary>
+        private string ShapeIn(FieldDef definition, string subgraph)
+        {
+            var text = definition.TypeTextIn(subgraph);
+            var named = text.Trim('[', ']', '!');
+            return model.Types.TryGetValue(named, out var type) && !type.IsLeaf ? text.Replace(named, "Object", StringComparison.Ordinal) : text;
         }
 
         /// <summary>The planner's __typename, under <see cref="TypenameAlias"/> when the client took the name.</summary>

@@ -53,4 +53,22 @@ public class FieldShapeConflictTests
         var json = await FakeSubgraphs.RunAsync(subgraphs.Executor(Model.Value), "{ visitors { ... on Member { name } ... on Guest { name } } }");
         Assert.Equal("""{"data":{"visitors":[{"name":"Ann"}]}}""", json);
     }
+
+    [Fact]
+    public async Task FieldsOfDifferentObjectTypesUnderOneKey_KeepTheirNames()
+    {
+        // GraphQL compares only wrappers and leaf types: Item.similar (Item) and Tool.similar (Tool) go together.
+        var model = TestSupergraphs.Build("""
+            type Query @join__type(graph: A) { item: Item @join__field(graph: A) }
+            type Tool implements Item @join__implements(graph: A, interface: "Item") @join__type(graph: A) { id: ID! similar: Tool }
+            interface Item @join__type(graph: A) { similar: Item }
+            """, "a");
+        var subgraphs = new FakeSubgraphs().On("a", body =>
+        {
+            Assert.Equal("query { item { __typename similar { __typename } ... on Tool { similar { id } } } }", body["query"]!.GetValue<string>());
+            return """{"data":{"item":{"__typename":"Tool","similar":{"__typename":"Tool","id":"t2"}}}}""";
+        });
+        var json = await FakeSubgraphs.RunAsync(subgraphs.Executor(model), "{ item { similar { __typename } ... on Tool { similar { id } } } }");
+        Assert.Equal("""{"data":{"item":{"similar":{"__typename":"Tool","id":"t2"}}}}""", json);
+    }
 }
