@@ -16,6 +16,10 @@ public sealed partial class QueryPlanner
             }
             AddTypename(context.Target, context.Reserved);
             var possible = type.PossibleTypes.Where(t => model.IsPossibleTypeIn(context.Subgraph, type.Name, t)).ToList();
+            // A union where other subgraphs could answer the same path: only the members all of them
+            // have are asked for; an object of another member keeps its type name and nothing else.
+            if (type.Kind == TypeKind.Union && context.Candidates is { } candidates)
+                possible = possible.Where(t => candidates.All(c => model.IsPossibleTypeIn(c, type.Name, t))).ToList();
             if (CanKeepAbstract(context, type, selection, possible))
             {
                 foreach (var item in selection.Items)

@@ -31,6 +31,12 @@ public sealed partial class QueryPlanner(SupergraphModel supergraph)
         /// may know the entity only as a value type (no key), reached again from the entity above.
         /// </summary>
         public Reach? Outer { get; init; }
+
+        /// <summary>
+        /// Other subgraphs that could resolve the position as well (a shareable path): a union there
+        /// has only the members every one of them has. Null: the context's subgraph alone.
+        /// </summary>
+        public HashSet<string>? Candidates { get; init; }
     }
 
     private sealed record Reach(Anchor Anchor, ChainLink Chain);
@@ -92,7 +98,7 @@ public sealed partial class QueryPlanner(SupergraphModel supergraph)
                 }
                 // Query fields may be fetched again from another subgraph to reach value-type fields; mutations never.
                 var anchor = isMutation ? null : new Anchor(default, rootType, IsRoot: true);
-                PlanFieldHere(new Context(group, group.Selection, [], null) { Anchor = anchor }, field);
+                PlanFieldHere(new Context(group, group.Selection, [], null) { Anchor = anchor, Candidates = candidates.Count > 1 ? [.. candidates] : null }, field);
             }
             return new QueryPlan(operation, BuildRoot(isMutation), _introspection);
         }
@@ -197,7 +203,7 @@ public sealed partial class QueryPlanner(SupergraphModel supergraph)
             var namedType = definition.NamedTypeIn(context.Subgraph);
             if (namedType != definition.NamedType && model.Type(definition.NamedType).IsAbstract)
                 AddTypename(child, field.SelectionSet.ReservedKeys());
-            var childContext = new Context(context.Group, child, path, provided, null, context.Internal);
+            var childContext = new Context(context.Group, child, path, provided, null, context.Internal) { Candidates = ChildCandidates(context, definition) };
             var childType = model.Type(namedType);
             if (childType.Kind == TypeKind.Object && childType.IsEntity)
                 childContext = childContext with
@@ -213,6 +219,23 @@ public sealed partial class QueryPlanner(SupergraphModel supergraph)
                     Outer = context.Outer is { } outer ? new Reach(outer.Anchor, new ChainLink(outer.Chain, field, definition)) : null,
                 };
             PlanSelection(childContext, namedType, field.SelectionSet);
+        }
+
+        /// <summary>
+        /// The subgraphs that could resolve the field's value as well as the context's: those resolving
+        /// the field that could resolve its parent too, or reach it through one of its keys.
+        /// </summary>
+        private static HashSet<string>? ChildCandidates(Context context, FieldDef definition)
+        {
+            HashSet<string>? candidates = null;
+            foreach (var subgraph in definition.ResolvingSubgraphs())
+            {
+                if (subgraph == context.Subgraph || definition.SourceIn(subgraph)?.Requires is not null)
+                    continue;
+                if (context.Candidates?.Contains(subgraph) == true || definition.Parent.ResolvableKeysIn(subgraph).Any())
+                    (candidates ??= [context.Subgraph]).Add(subgraph);
+            }
+            return candidates;
         }
 
         /// <summary>

@@ -80,4 +80,36 @@ public class SubgraphPossibleTypesTests(ITestOutputHelper output)
         var fetch = Assert.IsType<FetchNode>(plan.Root);
         Assert.Equal("query { things { __typename ... on Kettle { id } ... on Toaster { id } } }", fetch.Query);
     }
+
+    private const string Shelves = """
+        type Query @join__type(graph: A) @join__type(graph: B) {
+          shelfA: Shelf @join__field(graph: A)
+          shelfB: Shelf @join__field(graph: B)
+        }
+        type Shelf @join__type(graph: A, key: "id") @join__type(graph: B, key: "id") {
+          id: ID!
+          items: [Item!]!
+          posters: [Item!]! @join__field(graph: B)
+        }
+        union Item @join__type(graph: A) @join__type(graph: B) @join__unionMember(graph: A, member: "Mug") @join__unionMember(graph: B, member: "Mug") @join__unionMember(graph: A, member: "Plate") @join__unionMember(graph: B, member: "Poster") = Mug | Plate | Poster
+        type Mug @join__type(graph: A) @join__type(graph: B) { size: Int }
+        type Plate @join__type(graph: A) { width: Int }
+        type Poster @join__type(graph: B) { height: Int }
+        """;
+
+    [Fact]
+    public void UnionUnderAFieldOtherSubgraphsCouldResolveToo_AsksOnlyForTheMembersAllOfThemHave()
+    {
+        // b could answer shelfA's items as well (Shelf has a key there): only Mug is a member in both.
+        var fetch = Assert.IsType<FetchNode>(Plan(Shelves, "{ shelfA { items { __typename ... on Mug { size } ... on Plate { width } } } }", "a", "b").Root);
+        Assert.Equal("query { shelfA { items { __typename ... on Mug { size } } } }", fetch.Query);
+    }
+
+    [Fact]
+    public void UnionUnderAFieldOnlyOneSubgraphResolves_AsksForItsMembers()
+    {
+        var fetches = Plan(Shelves, "{ shelfA { posters { __typename ... on Mug { size } ... on Poster { height } } } }", "a", "b").Fetches().ToList();
+        Assert.Equal(["a", "b"], fetches.Select(f => f.Subgraph));
+        Assert.Contains("posters { __typename ... on Mug { size } ... on Poster { height } }", fetches[1].Query);
+    }
 }
