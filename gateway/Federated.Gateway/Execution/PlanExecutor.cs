@@ -73,10 +73,43 @@ public sealed class PlanExecutor(SubgraphClient client, ILogger<PlanExecutor> lo
         lock (state.Sync)
         {
             if (response["data"] is JsonObject data)
+            {
+                if (fetch.HasShapeAliases)
+                    RestoreShapeAliases(data);
                 ResultMerger.Merge(state.Data, data, state.Supergraph);
+            }
             if (response["errors"] is JsonArray errors)
                 foreach (var error in errors)
                     state.Errors.Add(ToGatewayError(error, fetch.Subgraph, path: null));
+        }
+    }
+
+    /// <summary>Puts fields that travelled under a shape alias back under their response keys.</summary>
+    private static void RestoreShapeAliases(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonArray list:
+                foreach (var item in list)
+                    RestoreShapeAliases(item);
+                break;
+            case JsonObject obj:
+                List<(string Alias, string Key)>? renames = null;
+                foreach (var (key, value) in obj)
+                {
+                    if (SubgraphSelection.KeyOfShapeAlias(key) is { } original)
+                        (renames ??= []).Add((key, original));
+                    RestoreShapeAliases(value);
+                }
+                if (renames is not null)
+                {
+                    foreach (var (alias, key) in renames)
+                    {
+                        obj.Remove(alias, out var value);
+                        obj[key] = value;
+                    }
+                }
+                break;
         }
     }
 
@@ -96,6 +129,8 @@ public sealed class PlanExecutor(SubgraphClient client, ILogger<PlanExecutor> lo
         {
             if (response["data"] is JsonObject data && data["_entities"] is JsonArray entities)
             {
+                if (fetch.HasShapeAliases)
+                    RestoreShapeAliases(entities);
                 for (var i = 0; i < entities.Count && i < representations.Targets.Count; i++)
                 {
                     if (entities[i] is not JsonObject entity)

@@ -83,7 +83,17 @@ public static class ResultCompleter
                 return true;
             }
             if (selection is null)
+            {
+                // A subgraph may answer an enum value the API does not have (one @inaccessible, or
+                // known only to that subgraph): it cannot be serialized, so it is a field error.
+                if (supergraph.Types.TryGetValue(definition.NamedType, out var leaf) && leaf.EnumValues is { } values
+                    && !(value is JsonValue text && text.TryGetValue<string>(out var name) && values.Contains(name)))
+                {
+                    ReportInvalidEnum(leaf.Name, value);
+                    return false;
+                }
                 return true;
+            }
             if (value is not JsonObject obj)
                 return false;
             var runtimeType = RuntimeType(obj, selection.TypeName, supergraph);
@@ -99,11 +109,20 @@ public static class ResultCompleter
 
         private void Pop() => _depth--;
 
-        private void ReportNull(FieldDef definition)
+        private void ReportInvalidEnum(string enumName, JsonNode value) =>
+            errors.Add(new GatewayError($"Enum \"{enumName}\" cannot represent value: {value.ToJsonString()}", CurrentPath()));
+
+        private List<object> CurrentPath()
         {
             var path = new List<object>(_depth);
             for (var i = 0; i < _depth; i++)
                 path.Add(_path[i].Key ?? (object)_path[i].Index);
+            return path;
+        }
+
+        private void ReportNull(FieldDef definition)
+        {
+            var path = CurrentPath();
             // The subgraph's own error for this place (or a place above it) explains the null already.
             foreach (var error in errors)
                 if (error.Path is { } existing && existing.Count <= path.Count && existing.SequenceEqual(path.Take(existing.Count)))
@@ -168,7 +187,8 @@ public static class ResultCompleter
         var type = supergraph.Type(staticType);
         if (!type.IsAbstract)
             return staticType;
-        if (Typenames.Of(obj, supergraph) is { } name && supergraph.Types.TryGetValue(name, out var runtime))
+        // A type the API schema hides (@inaccessible) cannot be a value clients see: the field is null.
+        if (Typenames.Of(obj, supergraph) is { } name && supergraph.Types.TryGetValue(name, out var runtime) && !runtime.Inaccessible)
             // An @interfaceObject subgraph names the interface: only its own fields apply then.
             return runtime.Kind == TypeKind.Object || name == staticType || runtime.Kind == TypeKind.Interface ? name : null;
         return null;

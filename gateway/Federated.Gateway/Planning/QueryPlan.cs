@@ -61,6 +61,8 @@ public sealed class FetchNode(
     public IReadOnlyList<string>? MergePath { get; } = mergePath;
     public IReadOnlyList<RepresentationShape>? Representations { get; } = representations;
     public bool IsEntityFetch => MergePath is not null;
+    /// <summary>Whether some fields travel under a shape alias (<see cref="SubgraphSelection.SeparateShapes"/>) to be renamed back in the result.</summary>
+    public bool HasShapeAliases { get; init; }
     /// <summary><c>{"query":"…"</c> encoded once, so each request only appends its variables.</summary>
     public byte[] QueryJsonPrefix { get; } = BuildPrefix(query);
 

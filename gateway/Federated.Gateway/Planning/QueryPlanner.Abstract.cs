@@ -16,6 +16,10 @@ public sealed partial class QueryPlanner
             }
             AddTypename(context.Target, context.Reserved);
             var possible = type.PossibleTypes.Where(t => model.IsPossibleTypeIn(context.Subgraph, type.Name, t)).ToList();
+            // A union where other subgraphs could answer the same path: only the members all of them
+            // have are asked for; an object of another member keeps its type name and nothing else.
+            if (type.Kind == TypeKind.Union && context.Candidates is { } candidates)
+                possible = possible.Where(t => candidates.All(c => model.IsPossibleTypeIn(c, type.Name, t))).ToList();
             if (CanKeepAbstract(context, type, selection, possible))
             {
                 foreach (var item in selection.Items)
@@ -33,6 +37,14 @@ public sealed partial class QueryPlanner
                             if (!condition.Subgraphs.Contains(context.Subgraph)
                                 || !possible.Any(p => model.IsPossibleType(condition.Name, p)))
                                 break;
+                            // The subgraph may not know every object of the condition as one (an interface a
+                            // type implements in another subgraph only): a fragment per object type then.
+                            if (condition.IsAbstract && possible.Any(p => model.IsPossibleType(condition.Name, p) && !model.IsPossibleTypeIn(context.Subgraph, condition.Name, p)))
+                            {
+                                foreach (var objectType in possible.Where(p => model.IsPossibleType(condition.Name, p)))
+                                    PlanSelection(context with { Target = context.Target.AddInlineFragment(objectType) }, objectType, fragment.SelectionSet);
+                                break;
+                            }
                             PlanSelection(context with { Target = context.Target.AddInlineFragment(condition.Name) }, condition.Name, fragment.SelectionSet);
                             break;
                     }
@@ -40,6 +52,10 @@ public sealed partial class QueryPlanner
                 return;
             }
 
+            // No object type here to plan a field of the interface for, and no way to another subgraph:
+            // the field cannot be resolved, which is a planning error, not a silently missing field.
+            if (possible.Count == 0 && selection.Items.OfType<FieldSelection>().FirstOrDefault(f => !f.IsTypename && !Resolvable(context.Subgraph, f.Definition!, context.Provided)) is { } unreachable)
+                throw new PlanningException($"Cannot plan {type.Name}.{unreachable.Name}: no subgraph resolving it can be reached from subgraph '{context.Subgraph}' through a key.");
             foreach (var objectType in possible)
             {
                 if (selection.Collect(objectType, model).Length == 0)

@@ -12,12 +12,14 @@ public sealed partial class QueryPlanner
         /// the query root or the nearest entity, in a subgraph that resolves the whole path
         /// (shared value types such as a viewer object), and merge the two results.
         /// </summary>
-        private bool Reroute(Context context, TypeDef parent, CollectedField field, FieldDef definition)
+        private bool Reroute(Context context, TypeDef parent, CollectedField field, FieldDef definition) =>
+            (context.Anchor is { } anchor && context.Chain is { } chain && Reroute(context, parent, field, definition, anchor, chain))
+            || (context.Outer is { } outer && Reroute(context, parent, field, definition, outer.Anchor, outer.Chain));
+
+        private bool Reroute(Context context, TypeDef parent, CollectedField field, FieldDef definition, Anchor anchor, ChainLink chain)
         {
-            if (context.Anchor is not { } anchor || context.Chain is null)
-                return false;
             var links = new List<ChainLink>();
-            for (var link = context.Chain; link is not null; link = link.Parent)
+            for (var link = chain; link is not null; link = link.Parent)
                 links.Insert(0, link);
             foreach (var subgraph in definition.ResolvingSubgraphs())
             {
@@ -46,10 +48,10 @@ public sealed partial class QueryPlanner
                 foreach (var link in links)
                 {
                     var selection = link.Field.Field;
-                    target = target.AddField(selection.Name, selection.Alias, selection.Arguments, hasSelection: true)!;
+                    target = target.AddField(selection.Name, selection.Alias, selection.Arguments, hasSelection: true, ShapeIn(link.Definition, subgraph))!;
                     path = ChildPath(path, link.Field.ResponseKey, link.Definition);
                 }
-                PlanField(new Context(group, target, path, null, context.Reserved, context.Internal) { Anchor = anchor, Chain = context.Chain }, parent, field);
+                PlanField(new Context(group, target, path, null, context.Reserved, context.Internal) { Anchor = anchor, Chain = chain }, parent, field);
                 return true;
             }
             return false;
@@ -57,7 +59,7 @@ public sealed partial class QueryPlanner
 
         private const string IndirectSuffix = "|indirect";
 
-        private string? FindJump(Context context, TypeDef parent, FieldDef definition)
+        private string? FindJump(Context context, TypeDef parent, FieldDef definition, SelectionSet? selection = null)
         {
             var pathKey = string.Join('.', context.Path);
             var candidates = definition.ResolvingSubgraphs()
@@ -66,7 +68,11 @@ public sealed partial class QueryPlanner
             if (candidates.Count == 0)
                 // No key this subgraph can provide: one whose fields another subgraph provides, fetched first.
                 return definition.ResolvingSubgraphs().FirstOrDefault(s => s != context.Subgraph && !_indirectTargets.Contains(s) && FindIndirectKey(context, parent, s) is not null);
-            return candidates.FirstOrDefault(s => context.Group.FindChild(s, pathKey) is not null) ?? candidates.FirstOrDefault();
+            // A fetch to that subgraph at this path already is one fetch fewer; past that, the subgraph
+            // that leaves the least of the field's selection to further fetches.
+            return candidates
+                .OrderBy(s => FieldCost(s, definition, selection, null) + (context.Group.FindChild(s, pathKey) is null ? 1 : 0))
+                .First();
         }
 
         /// <summary>
@@ -105,7 +111,13 @@ public sealed partial class QueryPlanner
             var definition = definitionOverride ?? field.Field.Definition!;
             var (group, target) = EntityGroup(context, parent, subgraph, definition.SourceIn(subgraph)?.Requires);
             var entityContext = new Context(group, target.Selection, context.Path, null, context.Reserved, context.Internal);
-            PlanFieldHere(entityContext with { Anchor = parent.Kind == TypeKind.Object ? new Anchor(entityContext, parent, IsRoot: false) : null }, field, definition);
+            // The entity stays anchored where it was first fetched: the keys of other subgraphs are
+            // resolved there, and may be external in the subgraph jumped to.
+            if (context.Anchor is { IsRoot: false } same && same.Type == parent && same.Context.Path.SequenceEqual(context.Path))
+                entityContext = entityContext with { Anchor = same, Outer = context.Outer };
+            else if (parent.Kind == TypeKind.Object)
+                entityContext = entityContext with { Anchor = new Anchor(entityContext, parent, IsRoot: false) };
+            PlanFieldHere(entityContext, field, definition);
         }
 
         /// <summary>
@@ -120,7 +132,7 @@ public sealed partial class QueryPlanner
             key ??= FindIndirectKey(context, parent, subgraph)!;
             AddTypename(context.Target, context.Reserved);
             if (!indirect)
-                AddFields(context.Target, context.Path, context.Reserved, key.Fields);
+                AddFields(context.Subgraph, context.Target, context.Path, context.Reserved, key.Fields);
 
             var pathKey = string.Join('.', context.Path);
             FetchGroup group;
@@ -197,20 +209,20 @@ public sealed partial class QueryPlanner
             static string Printed(FieldSelection field) => SelectionPrinter.Print(new SelectionSet(field.Definition?.Parent.Name ?? "", [field]));
         }
 
-        private void AddFields(SubgraphSelection target, string[] path, HashSet<string>? reserved, SelectionSet fields)
+        private void AddFields(string subgraph, SubgraphSelection target, string[] path, HashSet<string>? reserved, SelectionSet fields)
         {
             foreach (var item in fields.Items)
             {
                 if (item is FieldSelection field)
                 {
                     var alias = InternalAlias(target, reserved, field, path);
-                    var child = target.AddField(field.Name, alias, field.Arguments, field.SelectionSet is not null);
+                    var child = target.AddField(field.Name, alias, field.Arguments, field.SelectionSet is not null, field.Definition is null ? null : ShapeIn(field.Definition, subgraph));
                     if (child is not null && field.SelectionSet is not null)
-                        AddFields(child, ChildPath(path, alias ?? field.Name, field.Definition), null, field.SelectionSet);
+                        AddFields(subgraph, child, ChildPath(path, alias ?? field.Name, field.Definition), null, field.SelectionSet);
                 }
                 else if (item is InlineFragmentSelection fragment)
                 {
-                    AddFields(fragment.TypeCondition is null ? target : target.AddInlineFragment(fragment.TypeCondition), path, reserved, fragment.SelectionSet);
+                    AddFields(subgraph, fragment.TypeCondition is null ? target : target.AddInlineFragment(fragment.TypeCondition), path, reserved, fragment.SelectionSet);
                 }
             }
         }

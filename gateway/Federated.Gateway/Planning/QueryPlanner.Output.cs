@@ -38,6 +38,7 @@ public sealed partial class QueryPlanner
         {
             var variables = new HashSet<string>();
             var body = new StringBuilder();
+            var separated = SubgraphSelection.SeparateShapes([group.Selection]);
             if (group.MergePath is null)
             {
                 group.Selection.Print(body, variables);
@@ -79,7 +80,7 @@ public sealed partial class QueryPlanner
                     s.Key, s.Value.TypenameOverride,
                     s.Value.Fields.Count == 1 ? s.Value.Fields[0] : new SelectionSet(s.Value.Fields[0].TypeName, s.Value.Fields.SelectMany(f => f.Items).ToList()))).ToList();
             return new FetchNode(group.Subgraph, query.ToString(), definitions.Select(d => d.Variable.Name.StringValue).ToList(), group.MergePath, shapes,
-                group.MergePath is null ? group.Selection.ResponseKeys.ToList() : null);
+                group.MergePath is null ? group.Selection.ResponseKeys.ToList() : null) { HasShapeAliases = separated };
         }
     }
 }

@@ -25,7 +25,21 @@ public sealed partial class QueryPlanner(SupergraphModel supergraph)
 
         /// <summary>The fields from <see cref="Anchor"/> down to the position (value types only).</summary>
         public ChainLink? Chain { get; init; }
+
+        /// <summary>
+        /// Below an entity: the anchor above it, with the fields down to the position. A subgraph
+        /// may know the entity only as a value type (no key), reached again from the entity above.
+        /// </summary>
+        public Reach? Outer { get; init; }
+
+        /// <summary>
+        /// Other subgraphs that could resolve the position as well (a shareable path): a union there
+        /// has only the members every one of them has. Null: the context's subgraph alone.
+        /// </summary>
+        public HashSet<string>? Candidates { get; init; }
     }
+
+    private sealed record Reach(Anchor Anchor, ChainLink Chain);
 
     internal const string InternalPrefix = "__fed_";
 
@@ -84,7 +98,7 @@ public sealed partial class QueryPlanner(SupergraphModel supergraph)
                 }
                 // Query fields may be fetched again from another subgraph to reach value-type fields; mutations never.
                 var anchor = isMutation ? null : new Anchor(default, rootType, IsRoot: true);
-                PlanFieldHere(new Context(group, group.Selection, [], null) { Anchor = anchor }, field);
+                PlanFieldHere(new Context(group, group.Selection, [], null) { Anchor = anchor, Candidates = candidates.Count > 1 ? [.. candidates] : null }, field);
             }
             return new QueryPlan(operation, BuildRoot(isMutation), _introspection);
         }
@@ -124,7 +138,11 @@ public sealed partial class QueryPlanner(SupergraphModel supergraph)
                 context.Target.AddField("__typename", field.Field.Alias, null, false);
                 return;
             }
+            // A field selected on an interface is the implementation's here: it may have its own
+            // @requires, or be resolved by other subgraphs, than the interface's field.
             var definition = field.Field.Definition!;
+            if (parent.Kind == TypeKind.Object && definition.Parent != parent && parent.Fields.TryGetValue(definition.Name, out var own))
+                definition = own;
             if (Resolvable(context.Subgraph, definition, context.Provided))
             {
                 // A shared field whose subtree this subgraph cannot finish may be cheaper elsewhere.
@@ -140,17 +158,17 @@ public sealed partial class QueryPlanner(SupergraphModel supergraph)
                         .FirstOrDefault();
                     if (better is not null)
                     {
-                        Jump(context, parent, better, field);
+                        Jump(context, parent, better, field, definition);
                         return;
                     }
                 }
-                PlanFieldHere(context, field);
+                PlanFieldHere(context, field, definition);
                 return;
             }
 
-            if (FindJump(context, parent, definition) is { } target)
+            if (FindJump(context, parent, definition, field.SelectionSet) is { } target)
             {
-                Jump(context, parent, target, field);
+                Jump(context, parent, target, field, definition);
                 return;
             }
             // A field an @interfaceObject adds to an interface: reached through the interface's key.
@@ -175,7 +193,7 @@ public sealed partial class QueryPlanner(SupergraphModel supergraph)
             var selection = field.Field;
             var definition = definitionOverride ?? selection.Definition!;
             var alias = context.Internal ? InternalAlias(context.Target, context.Reserved, selection, context.Path) : selection.Alias;
-            var child = context.Target.AddField(selection.Name, alias, selection.Arguments, field.SelectionSet is not null);
+            var child = context.Target.AddField(selection.Name, alias, selection.Arguments, field.SelectionSet is not null, ShapeIn(definition, context.Subgraph));
             if (field.SelectionSet is null || child is null)
                 return;
             var path = ChildPath(context.Path, alias ?? selection.Name, definition);
@@ -185,13 +203,50 @@ public sealed partial class QueryPlanner(SupergraphModel supergraph)
             var namedType = definition.NamedTypeIn(context.Subgraph);
             if (namedType != definition.NamedType && model.Type(definition.NamedType).IsAbstract)
                 AddTypename(child, field.SelectionSet.ReservedKeys());
-            var childContext = new Context(context.Group, child, path, provided, null, context.Internal);
+            var childContext = new Context(context.Group, child, path, provided, null, context.Internal) { Candidates = ChildCandidates(context, definition) };
             var childType = model.Type(namedType);
             if (childType.Kind == TypeKind.Object && childType.IsEntity)
-                childContext = childContext with { Anchor = new Anchor(childContext, childType, IsRoot: false) };
+                childContext = childContext with
+                {
+                    Anchor = new Anchor(childContext, childType, IsRoot: false),
+                    Outer = context.Anchor is null ? null : new Reach(context.Anchor, new ChainLink(context.Chain, field, definition)),
+                };
             else if (childType.Kind == TypeKind.Object && context.Anchor is not null)
-                childContext = childContext with { Anchor = context.Anchor, Chain = new ChainLink(context.Chain, field, definition) };
+                childContext = childContext with
+                {
+                    Anchor = context.Anchor,
+                    Chain = new ChainLink(context.Chain, field, definition),
+                    Outer = context.Outer is { } outer ? new Reach(outer.Anchor, new ChainLink(outer.Chain, field, definition)) : null,
+                };
             PlanSelection(childContext, namedType, field.SelectionSet);
+        }
+
+        /// <summary>
+        /// The subgraphs that could resolve the field's value as well as the context's: those resolving
+        /// the field that could resolve its parent too, or reach it through one of its keys.
+        /// </summary>
+        private static HashSet<string>? ChildCandidates(Context context, FieldDef definition)
+        {
+            HashSet<string>? candidates = null;
+            foreach (var subgraph in definition.ResolvingSubgraphs())
+            {
+                if (subgraph == context.Subgraph || definition.SourceIn(subgraph)?.Requires is not null)
+                    continue;
+                if (context.Candidates?.Contains(subgraph) == true || definition.Parent.ResolvableKeysIn(subgraph).Any())
+                    (candidates ??= [context.Subgraph]).Add(subgraph);
+            }
+            return candidates;
+        }
+
+        /// <summary>
+        /// What GraphQL compares of two fields under one response key on different types (its
+        /// SameResponseShape): the list and non-null wrappers, and the type itself only for scalars and enums.
+        /// </summary>
+        private string ShapeIn(FieldDef definition, string subgraph)
+        {
+            var text = definition.TypeTextIn(subgraph);
+            var named = text.Trim('[', ']', '!');
+            return model.Types.TryGetValue(named, out var type) && !type.IsLeaf ? text.Replace(named, "Object", StringComparison.Ordinal) : text;
         }
 
         /// <summary>The planner's __typename, under <see cref="TypenameAlias"/> when the client took the name.</summary>

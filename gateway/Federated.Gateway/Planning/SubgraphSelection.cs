@@ -16,7 +16,8 @@ internal sealed class SubgraphSelection
     /// <summary>The response keys of the fields at this level, in order.</summary>
     public IEnumerable<string> ResponseKeys => _items.OfType<SubgraphField>().Select(f => f.ResponseKey);
 
-    public SubgraphSelection? AddField(string name, string? alias, GraphQLArguments? arguments, bool hasSelection)
+    /// <param name="shape">The field's type in the subgraph (<c>ID!</c>), to tell fields under one response key apart that the subgraph would reject together.</param>
+    public SubgraphSelection? AddField(string name, string? alias, GraphQLArguments? arguments, bool hasSelection, string? shape = null)
     {
         var key = alias ?? name;
         foreach (var item in _items)
@@ -25,10 +26,15 @@ internal sealed class SubgraphSelection
             {
                 if (hasSelection)
                     existing.Selection ??= new SubgraphSelection();
+                existing.Shape ??= shape;
                 return existing.Selection;
             }
         }
-        var field = new SubgraphField(name, alias == name ? null : alias, arguments) { Selection = hasSelection ? new SubgraphSelection() : null };
+        var field = new SubgraphField(name, alias == name ? null : alias, arguments)
+        {
+            Selection = hasSelection ? new SubgraphSelection() : null,
+            Shape = name == "__typename" ? "String!" : shape,
+        };
         _items.Add(field);
         return field.Selection;
     }
@@ -63,6 +69,62 @@ internal sealed class SubgraphSelection
         return fragment.Selection;
     }
 
+    /// <summary>Where a field travels when its response key is also another field's of another type in the same subgraph response (see <see cref="SeparateShapes"/>).</summary>
+    public const string ShapeAliasPrefix = "__fed_as_";
+
+    /// <summary>
+    /// Gives fields an alias where one response key holds fields of different types across the
+    /// fragments of one level (<c>... on User { id }</c> with <c>ID!</c>, <c>... on Admin { id }</c> with
+    /// <c>ID</c>): GraphQL rejects that, though no object has both. Each such field travels as
+    /// <c>__fed_as_{type}__{key}</c>, a name the executor turns back into the key. Levels are compared over
+    /// every selection merged into them, so sibling selections get the same aliases. True when any field got one.
+    /// </summary>
+    public static bool SeparateShapes(IReadOnlyList<SubgraphSelection> sets)
+    {
+        var fields = new List<SubgraphField>();
+        foreach (var set in sets)
+            set.GatherFields(fields);
+        var aliased = false;
+        foreach (var group in fields.GroupBy(f => f.ResponseKey).ToList())
+        {
+            if (group.Select(f => f.Shape).Where(s => s is not null).Distinct().Count() < 2)
+                continue;
+            foreach (var field in group)
+            {
+                if (field.Shape is null)
+                    continue;
+                field.Alias = ShapeAliasPrefix + Slug(field.Shape) + "__" + field.ResponseKey;
+                aliased = true;
+            }
+        }
+        foreach (var group in fields.Where(f => f.Selection is not null).GroupBy(f => f.Alias ?? f.Name))
+            aliased |= SeparateShapes(group.Select(f => f.Selection!).ToList());
+        return aliased;
+
+        static string Slug(string shape) =>
+            string.Concat(shape.Select(c => c switch { '!' => "N", '[' => "L", ']' => "E", _ when char.IsAsciiLetterOrDigit(c) => c.ToString(), _ => "" }));
+    }
+
+    /// <summary>The response key a field given a shape alias answers to.</summary>
+    public static string? KeyOfShapeAlias(string key)
+    {
+        if (!key.StartsWith(ShapeAliasPrefix, StringComparison.Ordinal))
+            return null;
+        var end = key.IndexOf("__", ShapeAliasPrefix.Length, StringComparison.Ordinal);
+        return end < 0 ? null : key[(end + 2)..];
+    }
+
+    private void GatherFields(List<SubgraphField> fields)
+    {
+        foreach (var item in _items)
+        {
+            if (item is SubgraphField field)
+                fields.Add(field);
+            else if (item is SubgraphFragment fragment)
+                fragment.Selection.GatherFields(fields);
+        }
+    }
+
     public void Print(StringBuilder sb, HashSet<string> variables)
     {
         sb.Append('{');
@@ -93,8 +155,10 @@ internal sealed class SubgraphSelection
     private sealed class SubgraphField(string name, string? alias, GraphQLArguments? arguments)
     {
         public string Name { get; } = name;
-        public string? Alias { get; } = alias;
-        public string ResponseKey => Alias ?? Name;
+        public string? Alias { get; set; } = alias;
+        /// <summary>The key the client's response has the field under, whatever alias it travels as.</summary>
+        public string ResponseKey { get; } = alias ?? name;
+        public string? Shape { get; set; }
         public GraphQLArguments? Arguments { get; } = arguments;
         public SubgraphSelection? Selection { get; set; }
     }

@@ -43,6 +43,12 @@ public static class ApiSchemaBuilder
             }
         }
 
+        // GraphQL.NET checks an implementation's covariant field (Tool.similar: Tool for Item.similar: Item)
+        // only against interfaces it has met already: interfaces go last, the most derived first.
+        definitions = [
+            .. definitions.Where(d => d is not GraphQLInterfaceTypeDefinition),
+            .. definitions.OfType<GraphQLInterfaceTypeDefinition>().OrderByDescending(i => i.Interfaces?.Items.Count ?? 0),
+        ];
         var api = new GraphQLDocument(definitions);
         var sdl = new SDLPrinter().Print(api);
         // Abstract types need a type resolver to pass GraphQL.NET's schema checks; the API
@@ -102,7 +108,12 @@ public static class ApiSchemaBuilder
         {
             field.Directives = Keep(field.Directives);
             if (field.Arguments is not null)
+            {
                 field.Arguments.Items = StripInputValues(field.Arguments.Items);
+                // Every argument inaccessible: the field has none (an empty list is no valid SDL).
+                if (field.Arguments.Items.Count == 0)
+                    field.Arguments = null;
+            }
         }
     }
 

@@ -13,6 +13,7 @@ public enum TypeKind { Object, Interface, Union, Enum, InputObject, Scalar }
 public sealed record KeyDef(string Subgraph, string Raw, SelectionSet Fields, bool Resolvable);
 
 /// <summary>One <c>@join__field</c>: how one subgraph knows a field.</summary>
+/// <param name="TypeText">The field's whole type in this subgraph (<c>@join__field(type:)</c>), e.g. <c>ID!</c> where the supergraph has <c>ID</c>.</param>
 /// <param name="NamedType">The field's named type in this subgraph when it differs from the supergraph's (<c>@join__field(type:)</c>), e.g. an object where the supergraph has a union.</param>
 public sealed record FieldSource(
     string Subgraph,
@@ -21,7 +22,8 @@ public sealed record FieldSource(
     bool External,
     string? Override,
     bool UsedOverridden,
-    string? NamedType = null);
+    string? NamedType = null,
+    string? TypeText = null);
 
 public sealed class FieldDef(string name, GraphQLType type, TypeDef parent)
 {
@@ -41,6 +43,19 @@ public sealed class FieldDef(string name, GraphQLType type, TypeDef parent)
     public bool HasJoinField { get; set; }
 
     public bool IsListType => Type.IsListType();
+
+    private string? _typeText;
+
+    /// <summary>The field's whole type in <paramref name="subgraph"/> as GraphQL text (<c>[Account!]!</c>).</summary>
+    public string TypeTextIn(string subgraph) => SourceIn(subgraph)?.TypeText ?? (_typeText ??= Print(Type));
+
+    private static string Print(GraphQLType type) => type switch
+    {
+        GraphQLNonNullType nonNull => Print(nonNull.Type) + "!",
+        GraphQLListType list => "[" + Print(list.Type) + "]",
+        GraphQLNamedType named => named.Name.StringValue,
+        _ => "",
+    };
 
     /// <summary>The named type the field has in <paramref name="subgraph"/>.</summary>
     public string NamedTypeIn(string subgraph) => SourceIn(subgraph)?.NamedType ?? NamedType;
@@ -92,6 +107,9 @@ public sealed class TypeDef(string name, TypeKind kind)
     public List<string> UnionMembers { get; } = [];
     /// <summary>Per subgraph: union members known there (<c>@join__unionMember</c>).</summary>
     public Dictionary<string, HashSet<string>> MembersIn { get; } = new();
+
+    /// <summary>The values of an enum clients may see (not @inaccessible); null for other kinds.</summary>
+    public HashSet<string>? EnumValues { get; set; }
 
     /// <summary>Object types a value of this type may have at run time (API level).</summary>
     public List<string> PossibleTypes { get; } = [];

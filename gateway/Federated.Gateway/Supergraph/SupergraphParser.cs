@@ -62,6 +62,9 @@ public static class SupergraphParser
                 case GraphQLUnionTypeDefinition union when union.Types is not null:
                     type.UnionMembers.AddRange(union.Types.Items.Select(t => t.Name.StringValue));
                     break;
+                case GraphQLEnumTypeDefinition enumType when enumType.Values is not null:
+                    type.EnumValues = enumType.Values.Items.Where(v => !HasInaccessible(v.Directives)).Select(v => v.Name.StringValue).ToHashSet();
+                    break;
             }
         }
 
@@ -116,8 +119,9 @@ public static class SupergraphParser
             var graph = Graph(graphValue, byEnum);
             var requires = StringArgument(directive, "requires");
             var provides = StringArgument(directive, "provides");
-            var subgraphType = StringArgument(directive, "type") is { } typeText
-                ? new string(typeText.Where(c => c is not ('[' or ']' or '!' or ' ')).ToArray())
+            var typeText = StringArgument(directive, "type") is { } text ? new string(text.Where(c => !char.IsWhiteSpace(c)).ToArray()) : null;
+            var subgraphType = typeText is not null
+                ? new string(typeText.Where(c => c is not ('[' or ']' or '!')).ToArray())
                 : null;
             field.Sources.Add(new FieldSource(
                 graph,
@@ -126,7 +130,8 @@ public static class SupergraphParser
                 BoolArgument(directive, "external") == true,
                 StringArgument(directive, "override"),
                 BoolArgument(directive, "usedOverridden") == true,
-                subgraphType is not null && subgraphType != field.NamedType && types.ContainsKey(subgraphType) ? subgraphType : null));
+                subgraphType is not null && subgraphType != field.NamedType && types.ContainsKey(subgraphType) ? subgraphType : null,
+                typeText));
         }
         return model;
     }

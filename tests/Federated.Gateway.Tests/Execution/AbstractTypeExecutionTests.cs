@@ -22,6 +22,21 @@ public class AbstractTypeExecutionTests
     }
 
     [Fact]
+    public async Task ObjectOfAnInaccessibleType_IsNull()
+    {
+        var model = TestSupergraphs.Build("""
+            type Query @join__type(graph: A) { nodes: [Node] @join__field(graph: A) }
+            interface Node @join__type(graph: A) { id: ID! }
+            type Page implements Node @join__implements(graph: A, interface: "Node") @join__type(graph: A) { id: ID! }
+            type Draft implements Node @join__implements(graph: A, interface: "Node") @join__type(graph: A) @inaccessible { id: ID! }
+            """, "a");
+        var subgraphs = new FakeSubgraphs()
+            .On("a", _ => """{"data":{"nodes":[{"__typename":"Page","id":"p1"},{"__typename":"Draft","id":"d1"}]}}""");
+        var json = await FakeSubgraphs.RunAsync(subgraphs.Executor(model), "{ nodes { __typename id } }");
+        Assert.Equal("""{"data":{"nodes":[{"__typename":"Page","id":"p1"},null]}}""", json);
+    }
+
+    [Fact]
     public async Task InterfaceObject_KeepsTheConcreteTypename()
     {
         var subgraphs = new FakeSubgraphs()

@@ -53,4 +53,19 @@ public class AbstractTypePlanningTests(ITestOutputHelper output)
         Assert.Equal(["a", "b"], fetches.Select(f => f.Subgraph));
         Assert.Equal("Media", Assert.Single(fetches[1].Representations!).TypenameOverride);
     }
+
+    [Fact]
+    public void InterfaceWithoutObjectsInTheSubgraph_FieldOnlyBehindAKeyNoOneResolves_FailsToPlan()
+    {
+        var model = TestSupergraphs.Build("""
+            type Query @join__type(graph: A) @join__type(graph: B) { node: Node @join__field(graph: A) }
+            interface Node @join__type(graph: A, key: "id") @join__type(graph: B, key: "id", resolvable: false, isInterfaceObject: true) {
+              id: ID!
+              label: String @join__field(graph: B)
+            }
+            """, "a", "b");
+
+        var error = Assert.Throws<PlanningException>(() => TestSupergraphs.Plan(model, "{ node { label } }"));
+        Assert.Contains("Node.label", error.Message);
+    }
 }

@@ -30,4 +30,16 @@ public class ProvidesOnUnionTests(ITestOutputHelper output)
         Assert.Equal("b", fetch.Subgraph);
         Assert.Equal("query { media { __typename ... on Book { title } ... on Movie { title } } }", fetch.Query);
     }
+
+    [Fact]
+    public void ProvidesOnOneMember_LeavesTheOtherMembersFieldToItsOwner()
+    {
+        var model = TestSupergraphs.Build(Types.Replace("provides: \"... on Book { title } ... on Movie { title }\"", "provides: \"... on Book { title }\""), "a", "b", "c");
+        var plan = TestSupergraphs.Plan(model, "{ media { ... on Book { title } ... on Movie { title } } }");
+        output.WriteLine(plan.ToString());
+        var fetches = plan.Fetches().ToList();
+        Assert.Equal("c", fetches[^1].Subgraph);
+        Assert.Contains("... on Movie { title }", fetches[^1].Query);
+        Assert.DoesNotContain("Movie { title", fetches[0].Query);
+    }
 }
