@@ -11,10 +11,23 @@ public static class ServiceProbe
 
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        // The system may offer a port it just offered again once the probe closed it: two
+        // services handed one port would race to bind it, and the readiness probe of the loser
+        // would be answered by the winner. A port handed out once is never handed out again.
+        lock (HandedOut)
+        {
+            while (true)
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, 0);
+                listener.Start();
+                var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+                if (HandedOut.Add(port))
+                    return port;
+            }
+        }
     }
+
+    private static readonly HashSet<int> HandedOut = [];
 
     /// <summary>Polls the readiness URL until it answers 200: null when it does, otherwise why not (with the tail of the log).</summary>
     public static async Task<string?> WaitUntilReadyAsync(string name, ChildProcess process, Uri readyUrl, TimeSpan timeout)
