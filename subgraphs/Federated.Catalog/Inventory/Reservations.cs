@@ -245,16 +245,15 @@ public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
 
     private static async Task<int> ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, params object[] values)
     {
-        await using var command = new NpgsqlCommand(sql, connection, transaction);
-        foreach (var value in values)
-            command.Parameters.Add(new NpgsqlParameter { Value = value });
-        return await command.ExecuteNonQueryAsync();
+        await using var batch = new NpgsqlBatch(connection, transaction) { BatchCommands = { Command(sql, values) } };
+        return await batch.ExecuteNonQueryAsync();
     }
 
     /// <summary>Search's in-stock flag of the order's (<c>$1</c>) products, in the same transaction as their stock.</summary>
     private static readonly string RefreshInStockSql = Search.SearchTables.RefreshInStockSql.Replace("unnest($1::text[])",
         $"(select distinct i.product_id from {Lines} l join {InventoryTable.Name} i on i.sku = l.sku and i.fulfillment_center = l.fulfillment_center where l.order_id = $1)");
 
+    /// <summary>A statement with positional parameters. An array meant as one parameter must be passed as <c>(object)array</c>.</summary>
     private static NpgsqlBatchCommand Command(string sql, params object[] values)
     {
         var command = new NpgsqlBatchCommand(sql);

@@ -85,7 +85,9 @@ public sealed class OrderPlacement(
             catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: NumberIndex }
                 && attempt < 3)
             {
-                // Another order drew the same number: draw again.
+                // Another order drew the same number: draw again, in a new transaction.
+                if (db.Database.CurrentTransaction is not null)
+                    await db.Database.RollbackTransactionAsync(cancellationToken);
                 order.Number = NewNumber(order.PlacedAt);
             }
             catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: KeyIndex })

@@ -10,7 +10,7 @@ namespace Federated.Orders.Payments;
 /// is POSTed, signed, to the store's endpoint until it answers 2xx; delivery is at least once
 /// (<c>Payments:Webhooks:Copies</c>, two by default, so the store always sees repeats) and the
 /// events of one round go out newest first (<c>Payments:Webhooks:Reorder</c>, on by default),
-/// so the store must not rely on order either. Off without <c>Payments:Webhooks:Secret</c>.
+/// eight at a time, so the store must not rely on order either. Off without <c>Payments:Webhooks:Secret</c>.
 /// </summary>
 public sealed class SimulatedWebhookSender(NpgsqlDataSource dataSource, IHttpClientFactory httpClients, IConfiguration configuration,
     IHostApplicationLifetime lifetime, ILogger<SimulatedWebhookSender> logger) : BackgroundService
