@@ -45,6 +45,7 @@ public static class OrdersExtensions
         builder.Services.AddSingleton<FaultInjection>();
         builder.Services.AddSingleton<OrderOutbox>();
         builder.AddOrdersMessaging();
+        builder.Services.AddStartupTask<GeneratedHandlers>();
         builder.Services.AddSingleton<FulfillmentProcess>();
         // Deadline and fulfillment messages query as they come due; their SQL is not news.
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Warning);

@@ -12,4 +12,8 @@ app.MapDefaultEndpoints();
 app.MapGraphQLEndpoint();
 app.MapPaymentWebhooks();
 app.MapSimulatedProvider();
+// "codegen write" regenerates the Wolverine handlers' code (eng/wolverine-codegen.sh).
+if (args.FirstOrDefault() == "codegen")
+    return await JasperFx.CommandLineHostingExtensions.RunJasperFxCommands(app, args);
 await app.RunSubgraphAsync();
+return 0;

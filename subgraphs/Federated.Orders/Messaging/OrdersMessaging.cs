@@ -1,4 +1,5 @@
 using JasperFx;
+using JasperFx.CodeGeneration;
 using JasperFx.CodeGeneration.Model;
 using Federated.Orders.Payments;
 using Npgsql;
@@ -30,8 +31,12 @@ public static class OrdersMessaging
         builder.UseWolverine(options =>
         {
             options.ServiceName = OrdersExtensions.ServiceName;
-            // Handler code is generated and compiled with Roslyn once, at start-up.
-            options.UseRuntimeCompilation();
+            // Handler code is generated ahead of time (eng/wolverine-codegen.sh writes
+            // Internal/Generated) and compiled with the service: compiling it with Roslyn at run
+            // time happened on each message type's first arrival, minutes into a busy run, and
+            // JIT-compiling Roslyn itself then took a core for a minute or more. A handler without
+            // its generated class stops the service at start-up.
+            options.CodeGeneration.TypeLoadMode = TypeLoadMode.Static;
             // Handlers take the typed catalog HttpClient, which the container builds from a factory.
             options.ServiceLocationPolicy = ServiceLocationPolicy.AlwaysAllowed;
             options.PersistMessagesWithPostgresqlUsingDataSourceFromContainer(sp => sp.GetRequiredService<NpgsqlDataSource>(), StoreSchema);
