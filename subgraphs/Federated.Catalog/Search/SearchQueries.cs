@@ -1,6 +1,7 @@
 using Federated.Catalog.Data;
 using Federated.Catalog.Products;
 using Federated.Kit.Errors;
+using Federated.Kit.Hosting;
 using Federated.Kit.Paging;
 using GraphQL;
 using GraphQL.Types;
@@ -39,7 +40,7 @@ public static class SearchQueries
                 var text = SearchText.Parse(ctx.GetArgument<string>("query"));
                 if (text.Words.Count == 0)
                     throw GraphQLFailure.BadUserInput("'query' needs at least one letter or digit.");
-                var tsQuery = await text.ToTsQueryAsync(ctx.RequestServices!.GetRequiredService<NpgsqlDataSource>(), ctx.CancellationToken);
+                var tsQuery = await text.ToTsQueryAsync(ctx.RequestServices!.GetRequiredKeyedService<NpgsqlDataSource>(PostgresStore.PlannedPerCall), ctx.CancellationToken);
                 var result = await RunAsync(ctx, tsQuery, withFacets: ctx.SubFields!.ContainsKey("facets"));
                 return new SearchResults(Page(result, ctx), result.Facets);
             });
@@ -59,7 +60,7 @@ public static class SearchQueries
             WithFacets = withFacets,
         };
         var services = ctx.RequestServices!;
-        return list.RunAsync(services.GetRequiredService<NpgsqlDataSource>(),
+        return list.RunAsync(services.GetRequiredKeyedService<NpgsqlDataSource>(PostgresStore.PlannedPerCall),
             services.GetRequiredService<IDocumentStore>().Options.Serializer(), ctx.CancellationToken);
     }
 
