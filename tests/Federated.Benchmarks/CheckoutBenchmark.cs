@@ -12,9 +12,11 @@ namespace Federated.Benchmarks;
 /// Sustained placeOrder through the .NET gateway: <c>--concurrency</c> buyers, each a new
 /// customer (a token minted with the development key, as the users service would sign it) who
 /// adds one unit to the cart and places the order with <c>tok_visa</c>, back to back for
-/// <c>--seconds</c>. Two scenarios: "spread" (a random seeded SKU each time: little contention,
-/// some seeded SKUs run out, which counts as OUT_OF_STOCK, not as a failure) and "hot" (every
-/// buyer the same SKU, topped up to a million units: every reservation locks the same row).
+/// <c>--seconds</c>, after a warm-up that lasts until the services' JIT has settled. Two
+/// scenarios: "spread" (one of a thousand seeded SKUs at random, each topped up by a thousand
+/// units: little contention; a SKU running out counts as OUT_OF_STOCK, not as a failure) and
+/// "hot" (every buyer the same SKU, topped up by a million units: every reservation locks the
+/// same row).
 /// </summary>
 public sealed class CheckoutBenchmark(GatewayStack stack, StackSettings settings, GatewayOptions options)
 {
@@ -33,17 +35,19 @@ public sealed class CheckoutBenchmark(GatewayStack stack, StackSettings settings
         await TopUpAsync(stack.SubgraphProcesses.Single(p => p.Name == "catalog").GraphQLUrl, cancellationToken);
         foreach (var (scenario, pick) in new (string, Func<Random, string>)[]
                  {
-                     ("spread", r => $"SKU-{r.Next(1, 1001):D7}-01"),
+                     ("spread", r => SpreadSku(r.Next(1, SpreadSkus + 1))),
                      ("hot", _ => HotSku),
                  })
         {
-            Console.WriteLine($"benchmark: checkout '{scenario}': warming up {options.WarmUp} s");
-            await DriveAsync(gateway, pick, TimeSpan.FromSeconds(options.WarmUp), cancellationToken);
+            await WarmUpAsync(scenario, gateway, pick, cancellationToken);
             Console.WriteLine($"benchmark: checkout '{scenario}': {options.Concurrency} buyers for {options.Seconds} s");
             var parts = CpuParts();
+            var machine = Machine.CpuTimes();
             var counters = await CountersAsync(cancellationToken);
             var (latencies, orders, outOfStock, failures, firstFailure, elapsed) = await DriveAsync(gateway, pick, TimeSpan.FromSeconds(options.Seconds), cancellationToken);
             var partsAfter = CpuParts();
+            var machineAfter = Machine.CpuTimes();
+            var (busy, idle) = (machineAfter.Busy - machine.Busy, machineAfter.Idle - machine.Idle);
             var countersAfter = await CountersAsync(cancellationToken);
             latencies.Sort();
             double CpuPerOrder(string process) => (partsAfter[process] - parts[process]).TotalMilliseconds / Math.Max(1, orders + outOfStock);
@@ -52,13 +56,42 @@ public sealed class CheckoutBenchmark(GatewayStack stack, StackSettings settings
                   {orders / elapsed.TotalSeconds:N1} orders/s ({orders / elapsed.TotalSeconds * 3600:N0} an hour); placeOrder p50 {Percentile(latencies, 0.50):N1} ms, p99 {Percentile(latencies, 0.99):N1} ms
                   subgraphs' CPU {stack.SubgraphProcesses.Sum(p => CpuPerOrder(p.Name)):N2} ms per placeOrder (with its addToCart); {Machine.Load()}
                   CPU ms per placeOrder, by process: {string.Join(", ", partsAfter.Keys.Select(process => $"{process} {CpuPerOrder(process):N2}"))}
+                  the whole machine: {busy.TotalMilliseconds / Math.Max(1, orders + outOfStock):N2} ms busy per placeOrder, {100 * idle / (busy + idle + TimeSpan.FromTicks(1)):N0}% idle
                   per placeOrder (with its addToCart, and the webhooks, deadlines and fulfillment steps that came due meanwhile): {PerOrder(counters, countersAfter, orders + outOfStock)}
                 """);
         }
     }
 
+    /// <summary>
+    /// At least <c>--warmup</c> seconds, then on in rounds of <see cref="WarmUpRound"/> until the
+    /// services' JIT has settled: on 2 cores, tiering up the hot code of the orders and catalog
+    /// services takes about a minute of load, and measuring before that counts compilation as
+    /// the cost of an order (a 10 s warm-up measured half the throughput of a settled run).
+    /// </summary>
+    private async Task WarmUpAsync(string scenario, Uri gateway, Func<Random, string> pick, CancellationToken cancellationToken)
+    {
+        Console.WriteLine($"benchmark: checkout '{scenario}': warming up {options.WarmUp} s, then until the services' JIT has settled (under {SettledJitMs} ms each in {WarmUpRound.TotalSeconds:N0} s, at most {MaxWarmUp.TotalSeconds:N0} s)");
+        var clock = Stopwatch.StartNew();
+        await DriveAsync(gateway, pick, TimeSpan.FromSeconds(options.WarmUp), cancellationToken);
+        while (clock.Elapsed < MaxWarmUp)
+        {
+            var before = await CountersAsync(cancellationToken);
+            var (_, orders, _, _, _, elapsed) = await DriveAsync(gateway, pick, WarmUpRound, cancellationToken, quiet: true);
+            var after = await CountersAsync(cancellationToken);
+            var jit = after.ToDictionary(a => a.Key, a => Value(a.Value, "jit.compilationMs") - Value(before[a.Key], "jit.compilationMs"));
+            Console.WriteLine($"  warm-up {clock.Elapsed.TotalSeconds:N0} s: {orders / elapsed.TotalSeconds:N1} orders/s; JIT in the last {WarmUpRound.TotalSeconds:N0} s: {string.Join(", ", jit.Select(j => $"{j.Key} {j.Value} ms"))}");
+            if (jit.Values.All(ms => ms < SettledJitMs))
+                return;
+        }
+        Console.WriteLine($"  warm-up stopped at {MaxWarmUp.TotalSeconds:N0} s with the JIT still busy: the figures below include compilation");
+    }
+
+    private static readonly TimeSpan WarmUpRound = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan MaxWarmUp = TimeSpan.FromSeconds(180);
+    private const long SettledJitMs = 50;
+
     private async Task<(List<double> Latencies, long Orders, long OutOfStock, long Failures, string? FirstFailure, TimeSpan Elapsed)> DriveAsync(
-        Uri gateway, Func<Random, string> pick, TimeSpan duration, CancellationToken cancellationToken)
+        Uri gateway, Func<Random, string> pick, TimeSpan duration, CancellationToken cancellationToken, bool quiet = false)
     {
         var latencies = new List<double>();
         long orders = 0, outOfStock = 0, failures = 0;
@@ -83,7 +116,7 @@ public sealed class CheckoutBenchmark(GatewayStack stack, StackSettings settings
                     new { input = new { idempotencyKey = Guid.NewGuid().ToString("N"), shippingAddress = Address, shippingRateId = "usps-ground-advantage-domestic", payment = new { cardToken = "tok_visa" } } },
                     cancellationToken);
                 Count(Code(placed, "placeOrder"), Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                if (progress.Elapsed > TimeSpan.FromSeconds(5))
+                if (!quiet && progress.Elapsed > TimeSpan.FromSeconds(5))
                 {
                     progress.Restart();
                     Console.WriteLine($"  {clock.Elapsed.TotalSeconds:N0} s: {Interlocked.Read(ref orders):N0} orders, {Interlocked.Read(ref outOfStock):N0} out of stock, {Interlocked.Read(ref failures):N0} failed");
@@ -150,15 +183,29 @@ public sealed class CheckoutBenchmark(GatewayStack stack, StackSettings settings
         return payloadErrors.GetArrayLength() == 0 ? null : payloadErrors[0].GetProperty("code").GetString();
     }
 
-    /// <summary>The hot SKU gets a million units, so the hot scenario measures contention, not running out.</summary>
+    /// <summary>
+    /// The hot SKU gets a million units and each spread SKU a thousand more, so the scenarios
+    /// measure placing orders (and contention), not running out: the catalog's stock is kept
+    /// from one run to the next, and earlier runs emptied the spread SKUs.
+    /// </summary>
     private async Task TopUpAsync(Uri catalog, CancellationToken cancellationToken)
     {
-        var response = await PostAsync(catalog, Mint("user-000000", "admin"),
-            "mutation($input: AdjustStockInput!) { adjustStock(input: $input) { stockLevel { onHand } errors { code } } }",
-            new { input = new { sku = HotSku, fulfillmentCenter = "FC-EAST", delta = 1_000_000 } }, cancellationToken);
-        if (Code(response, "adjustStock") is { } code)
-            throw new BenchmarkException($"could not stock {HotSku}: {code}");
+        Console.WriteLine($"benchmark: stocking {HotSku} and the {SpreadSkus} spread SKUs");
+        var admin = Mint("user-000000", "admin");
+        var stock = new[] { (Sku: HotSku, Units: 1_000_000) }.Concat(Enumerable.Range(1, SpreadSkus).Select(i => (Sku: SpreadSku(i), Units: 1_000)));
+        await Parallel.ForEachAsync(stock, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (item, ct) =>
+        {
+            var response = await PostAsync(catalog, admin,
+                "mutation($input: AdjustStockInput!) { adjustStock(input: $input) { stockLevel { onHand } errors { code } } }",
+                new { input = new { sku = item.Sku, fulfillmentCenter = "FC-EAST", delta = item.Units } }, ct);
+            if (Code(response, "adjustStock") is { } code)
+                throw new BenchmarkException($"could not stock {item.Sku}: {code}");
+        });
     }
+
+    private const int SpreadSkus = 1000;
+
+    private static string SpreadSku(int product) => $"SKU-{product:D7}-01";
 
     private async Task<JsonElement> PostAsync(Uri url, string token, string query, object variables, CancellationToken cancellationToken)
     {

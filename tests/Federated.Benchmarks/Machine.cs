@@ -13,4 +13,20 @@ public static class Machine
         LoadAverage() is { } load
             ? $"load average {load:F2} on {Environment.ProcessorCount} cores"
             : $"{Environment.ProcessorCount} cores";
+
+    /// <summary>
+    /// CPU time the whole machine spent busy and idle (all cores) since boot, from /proc/stat;
+    /// zero where it is missing. Counts what per-process figures miss: exited processes (short
+    /// PostgreSQL backends), the kernel's network work, anything else running.
+    /// </summary>
+    public static (TimeSpan Busy, TimeSpan Idle) CpuTimes()
+    {
+        if (!File.Exists("/proc/stat"))
+            return (TimeSpan.Zero, TimeSpan.Zero);
+        // cpu  user nice system idle iowait irq softirq steal ...: in USER_HZ (100 a second).
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(long.Parse).ToArray();
+        var idle = fields[3] + fields[4];
+        var busy = fields.Take(8).Sum() - idle;
+        return (TimeSpan.FromSeconds(busy / 100.0), TimeSpan.FromSeconds(idle / 100.0));
+    }
 }
