@@ -47,6 +47,7 @@ public static class OrdersExtensions
         builder.AddOrdersMessaging();
         builder.Services.AddStartupTask<GeneratedHandlers>();
         builder.Services.AddSingleton<FulfillmentProcess>();
+        builder.Services.AddHostedService<InterruptedPlacements>();
         // Deadline and fulfillment messages query as they come due; their SQL is not news.
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Warning);
         builder.AddSubgraph<OrdersQuery>(ServiceName, typeof(OrdersMutation));

@@ -4,9 +4,9 @@ namespace Federated.Orders.Messaging;
 public sealed record SettleOrder(string OrderId);
 
 /// <summary>
-/// Written with every new order, delivered <c>Orders:PendingTimeout</c> later: an order still
-/// Pending then was interrupted between reservation and payment (the service stopped) and is
-/// refused cleanly.
+/// Written with every new order by versions before <see cref="Orders.InterruptedPlacements"/>
+/// took over, delivered <c>Orders:PendingTimeout</c> later. Nothing writes it any more; it is
+/// still handled so that the deadlines an upgraded database holds are not dropped.
 /// </summary>
 public sealed record PlacementDeadline(string OrderId);
 

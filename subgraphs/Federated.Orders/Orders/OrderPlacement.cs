@@ -22,13 +22,12 @@ public sealed record PlaceOrderResult(Order? Order, PaymentAction? PaymentAction
 
 /// <summary>
 /// placeOrder, step by step, each step saved before the next: the order is recorded (Pending,
-/// idempotency key unique per customer) together with its <see cref="PlacementDeadline"/>
-/// message, stock is reserved in the catalog (keyed by the order id), fraud rules run, the card
+/// idempotency key unique per customer), stock is reserved in the catalog (keyed by the order id), fraud rules run, the card
 /// is authorized (keyed by the order id). Any refusal releases the stock and voids the payment,
 /// both idempotent, and records the refusal so a replay answers the same; when the catalog
 /// cannot be reached the refusal is saved with a durable <see cref="SettleOrder"/> instead. An
-/// order left Pending by a crash is refused and settled when its deadline message arrives, on
-/// whichever instance runs then. Totals come from the catalog's current prices, never the client.
+/// order left Pending by a crash is refused and settled by <see cref="InterruptedPlacements"/>,
+/// on whichever instance runs then. Totals come from the catalog's current prices, never the client.
 /// </summary>
 public sealed class OrderPlacement(
     IDbContextFactory<OrdersDbContext> factory, CatalogClient catalog, IPaymentProvider provider, FraudRules fraud,
@@ -79,7 +78,7 @@ public sealed class OrderPlacement(
         {
             try
             {
-                await outbox.SaveAsync(db, new PlacementDeadline(order.Id), outbox.PendingTimeout, cancellationToken);
+                await db.SaveChangesAsync(cancellationToken);
                 break;
             }
             catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: NumberIndex }

@@ -36,7 +36,7 @@ public sealed class OrderSettlement(IPaymentProvider provider, CatalogClient cat
 }
 
 /// <summary>
-/// Wolverine handlers: settlement and the deadlines of orders nobody is working on any more.
+/// Wolverine handlers: settlement, and the deadline of a 3-D Secure challenge nobody answered.
 /// Each opens its own short-lived context and saves through <see cref="OrderOutbox"/> where it
 /// sends a message, hence [NonTransactional]: Wolverine's EF Core middleware is for handlers
 /// that take a scoped DbContext.
@@ -53,7 +53,7 @@ public static class OrderMessageHandler
         await settlement.SettleAsync(db, await OrderPlacement.LoadAsync(db, message.OrderId, cancellationToken), cancellationToken);
     }
 
-    /// <summary>Still Pending: the placement was interrupted (the service stopped). Refuse it; settling voids and releases.</summary>
+    /// <summary>A deadline an earlier version wrote with the order: still Pending, it was interrupted (as <see cref="InterruptedPlacements"/> finds it).</summary>
     [NonTransactional]
     public static Task HandleAsync(PlacementDeadline message, IDbContextFactory<OrdersDbContext> factory, OrderOutbox outbox, TimeProvider time, ILogger<OrderSettlement> logger,
         CancellationToken cancellationToken) =>
@@ -66,7 +66,11 @@ public static class OrderMessageHandler
         ExpireAsync(message.OrderId, OrderStatus.PaymentActionRequired, ChallengeExpired, "The payment was not confirmed in time; nothing was charged.",
             factory, outbox, time, logger, cancellationToken);
 
-    private static async Task ExpireAsync(string orderId, OrderStatus waiting, string code, string message, IDbContextFactory<OrdersDbContext> factory,
+    /// <summary>
+    /// Refuses an order still <paramref name="waiting"/> (left Pending by an interrupted placement,
+    /// or waiting for a challenge that expired); settling voids and releases.
+    /// </summary>
+    public static async Task ExpireAsync(string orderId, OrderStatus waiting, string code, string message, IDbContextFactory<OrdersDbContext> factory,
         OrderOutbox outbox, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);

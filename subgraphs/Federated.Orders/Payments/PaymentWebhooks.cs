@@ -10,12 +10,12 @@ namespace Federated.Orders.Payments;
 
 /// <summary>
 /// The store's side of the provider's webhooks. <c>POST /webhooks/payments</c> checks the
-/// signature, keeps the event once by its id (a repeat answers 200 and changes nothing) and,
-/// in the same transaction, writes a <see cref="ReconcilePayment"/> message; only then does it
-/// answer 2xx, so an accepted event is never lost and a refused one is sent again by the
-/// provider. The handler does not trust the event's order or content: it asks the provider
-/// where the payment stands now and brings the order in line, so repeats and late arrivals
-/// are harmless.
+/// signature, brings the order in line with the payment and keeps the event by its id, in one
+/// transaction, and only then answers 2xx: an accepted event has been applied, a refused one
+/// (503: the order changed meanwhile, or a store was unreachable) is sent again by the
+/// provider, and a repeat answers 200 and changes nothing. Reconciling does not trust the
+/// event's order or content: it asks the provider where the payment stands now, so repeats
+/// and late arrivals are harmless.
 /// </summary>
 public static class PaymentWebhooks
 {
@@ -24,7 +24,7 @@ public static class PaymentWebhooks
     public static void MapPaymentWebhooks(this WebApplication app)
     {
         app.MapPost("/webhooks/payments", async (HttpContext http, IConfiguration configuration, IDbContextFactory<OrdersDbContext> factory,
-            OrderOutbox outbox, TimeProvider time) =>
+            IPaymentProvider provider, OrderPlacement placement, OrderSettlement settlement, TimeProvider time, ILogger<ReconcilePayment> logger) =>
         {
             if (WebhookSignature.Secret(configuration) is not { } secret)
                 return Results.NotFound();
@@ -40,21 +40,33 @@ public static class PaymentWebhooks
             if (Parse(body) is not { } notice)
                 return Results.BadRequest(new { error = "not a payment event" });
 
-            await using var db = await factory.CreateDbContextAsync(http.RequestAborted);
+            // Applied to its end once received: the provider leaving early must not leave half of it.
+            var cancellationToken = CancellationToken.None;
+            await using var db = await factory.CreateDbContextAsync(cancellationToken);
             // Most repeats are seen here; two copies arriving at once meet at the primary key below.
-            if (await db.PaymentEvents.AnyAsync(e => e.EventId == notice.EventId, http.RequestAborted))
+            if (await db.PaymentEvents.AnyAsync(e => e.EventId == notice.EventId, cancellationToken))
                 return Results.Ok(new { received = notice.EventId, repeated = true });
+            var now = time.GetUtcNow();
             db.PaymentEvents.Add(new PaymentEvent
             {
-                EventId = notice.EventId, OrderId = notice.OrderId, Type = notice.Type, Sequence = notice.Sequence, ReceivedAt = time.GetUtcNow(),
+                EventId = notice.EventId, OrderId = notice.OrderId, Type = notice.Type, Sequence = notice.Sequence, ReceivedAt = now, ProcessedAt = now,
             });
             try
             {
-                await outbox.SaveAsync(db, new ReconcilePayment(notice.OrderId, notice.EventId), null, http.RequestAborted);
+                // Saves the event with whatever the order needed (a step that sends a message saves both through the outbox).
+                await ReconcilePaymentHandler.ReconcileAsync(db, notice.OrderId, provider, placement, settlement, time, logger, cancellationToken);
+                await db.SaveChangesAsync(cancellationToken);
             }
             catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
             {
                 return Results.Ok(new { received = notice.EventId, repeated = true });
+            }
+            catch (Exception ex) when (ex is DbUpdateConcurrencyException or NpgsqlException or HttpRequestException or InvalidOperationException)
+            {
+                // The order changed under us (another event of the same payment) or a store did not answer: not taken, sent again.
+                logger.LogInformation("Payment event {EventId} for order {OrderId} not applied now ({Reason}); the provider sends it again",
+                    notice.EventId, notice.OrderId, ex.GetType().Name);
+                return Results.Json(new { error = "not applied; send again" }, statusCode: StatusCodes.Status503ServiceUnavailable);
             }
             return Results.Ok(new { received = notice.EventId, repeated = false });
         });
@@ -85,7 +97,10 @@ public static class PaymentWebhooks
         parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 and <= 64 } text ? text : null;
 }
 
-/// <summary>Bring an order in line with where its payment stands at the provider (after a webhook).</summary>
+/// <summary>
+/// Bring an order in line with where its payment stands at the provider. Webhooks are now
+/// applied in their request; the message is still handled for those an earlier version stored.
+/// </summary>
 public sealed record ReconcilePayment(string OrderId, string EventId);
 
 public static class ReconcilePaymentHandler
@@ -98,36 +113,45 @@ public static class ReconcilePaymentHandler
         OrderPlacement placement, OrderSettlement settlement, TimeProvider time, ILogger<ReconcilePayment> logger, CancellationToken cancellationToken)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        // The payment is all reconciling reads or changes (and one query, not four, for the usual case: nothing to do).
-        var order = await db.Orders.Include(o => o.Payment).SingleOrDefaultAsync(o => o.Id == message.OrderId, cancellationToken);
-        var state = await provider.RetrieveAsync(message.OrderId, cancellationToken);
-        if (order?.Payment is { } payment && state is not null)
-        {
-            switch (order.Status, state.Outcome)
-            {
-                // The shopper answered the challenge on the provider's page: paid (or on hold), or refused and released.
-                case (OrderStatus.PaymentActionRequired, ProviderOutcome.Authorized or ProviderOutcome.Declined):
-                    await placement.ApplyAuthorizationAsync(db, order, state, cancellationToken);
-                    break;
-                // Money the provider holds for an order the store refused or cancelled goes back.
-                case (OrderStatus.Failed or OrderStatus.Cancelled, ProviderOutcome.Authorized or ProviderOutcome.Captured or ProviderOutcome.ChallengeRequired):
-                    await settlement.VoidAsync(order, cancellationToken);
-                    break;
-                case (_, ProviderOutcome.Captured) when payment.Status == PaymentStatus.Authorized:
-                    payment.Status = PaymentStatus.Captured;
-                    payment.UpdatedAt = time.GetUtcNow();
-                    break;
-                case (_, ProviderOutcome.Voided or ProviderOutcome.Refunded) when Live.Contains(order.Status)
-                    && payment.Status is PaymentStatus.Authorized or PaymentStatus.Captured:
-                    // Given back at the provider (a dispute, a refund from its dashboard): recorded, and worth a look.
-                    payment.Status = state.Outcome == ProviderOutcome.Refunded ? PaymentStatus.Refunded : PaymentStatus.Voided;
-                    payment.UpdatedAt = time.GetUtcNow();
-                    logger.LogWarning("The payment of order {OrderId} ({Status}) was {Outcome} at the provider", order.Id, order.Status, state.Outcome);
-                    break;
-            }
-        }
+        await ReconcileAsync(db, message.OrderId, provider, placement, settlement, time, logger, cancellationToken);
         if (await db.PaymentEvents.FindAsync([message.EventId], cancellationToken) is { } received)
             received.ProcessedAt = time.GetUtcNow();
         await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Applies the provider's view of the order's payment to the order tracked by <paramref name="db"/>;
+    /// steps that send a message save on their own, the rest is left for the caller to save.
+    /// </summary>
+    public static async Task ReconcileAsync(OrdersDbContext db, string orderId, IPaymentProvider provider, OrderPlacement placement, OrderSettlement settlement,
+        TimeProvider time, ILogger logger, CancellationToken cancellationToken)
+    {
+        // The payment is all reconciling reads or changes (and one query, not four, for the usual case: nothing to do).
+        var order = await db.Orders.Include(o => o.Payment).SingleOrDefaultAsync(o => o.Id == orderId, cancellationToken);
+        var state = await provider.RetrieveAsync(orderId, cancellationToken);
+        if (order?.Payment is not { } payment || state is null)
+            return;
+        switch (order.Status, state.Outcome)
+        {
+            // The shopper answered the challenge on the provider's page: paid (or on hold), or refused and released.
+            case (OrderStatus.PaymentActionRequired, ProviderOutcome.Authorized or ProviderOutcome.Declined):
+                await placement.ApplyAuthorizationAsync(db, order, state, cancellationToken);
+                break;
+            // Money the provider holds for an order the store refused or cancelled goes back.
+            case (OrderStatus.Failed or OrderStatus.Cancelled, ProviderOutcome.Authorized or ProviderOutcome.Captured or ProviderOutcome.ChallengeRequired):
+                await settlement.VoidAsync(order, cancellationToken);
+                break;
+            case (_, ProviderOutcome.Captured) when payment.Status == PaymentStatus.Authorized:
+                payment.Status = PaymentStatus.Captured;
+                payment.UpdatedAt = time.GetUtcNow();
+                break;
+            case (_, ProviderOutcome.Voided or ProviderOutcome.Refunded) when Live.Contains(order.Status)
+                && payment.Status is PaymentStatus.Authorized or PaymentStatus.Captured:
+                // Given back at the provider (a dispute, a refund from its dashboard): recorded, and worth a look.
+                payment.Status = state.Outcome == ProviderOutcome.Refunded ? PaymentStatus.Refunded : PaymentStatus.Voided;
+                payment.UpdatedAt = time.GetUtcNow();
+                logger.LogWarning("The payment of order {OrderId} ({Status}) was {Outcome} at the provider", order.Id, order.Status, state.Outcome);
+                break;
+        }
     }
 }

@@ -34,12 +34,15 @@ public sealed class PaymentWebhookTests(FederatedStack stack)
         var order = await WaitForOrderAsync(shopper, orderId, "PAID");
         Assert.Equal("AUTHORIZED", order.GetProperty("payment").GetProperty("status").GetString());
         Assert.Equal(4, await stack.AvailableAsync(sku));
-        // Every provider event was delivered at least twice and is kept once.
+        // Every provider event was sent twice, taken at least once, and is kept once. The two
+        // events race to pay the order: one copy may be refused (503, the order changed under
+        // it) and count as not delivered, but a repeat is always among the copies taken.
         await WaitForAsync(async () => await CountAsync("select count(*) from orders.simulated_provider_events where idempotency_key = $1 and delivered_at is null", orderId) == 0);
         var sent = await CountAsync("select count(*) from orders.simulated_provider_events where idempotency_key = $1", orderId);
         Assert.Equal(2, sent); // challenge_required, authorized
+        Assert.True(await CountAsync("select min(deliveries) from orders.simulated_provider_events where idempotency_key = $1", orderId) >= 1);
         // (At least: a second orders instance, as in the crash tests, sends too.)
-        Assert.True(await CountAsync("select min(deliveries) from orders.simulated_provider_events where idempotency_key = $1", orderId) >= 2);
+        Assert.True(await CountAsync("select sum(deliveries) from orders.simulated_provider_events where idempotency_key = $1", orderId) > sent);
         Assert.Equal(sent, await CountAsync("""select count(*) from orders.payment_events where "OrderId" = $1""", orderId));
         await WaitForAsync(async () => await CountAsync("""select count(*) from orders.payment_events where "OrderId" = $1 and "ProcessedAt" is null""", orderId) == 0);
 

@@ -1,0 +1,66 @@
+using Federated.Orders.Data;
+using Federated.Orders.Messaging;
+using Microsoft.EntityFrameworkCore;
+
+namespace Federated.Orders.Orders;
+
+/// <summary>
+/// Refuses orders whose placement was interrupted: every <c>Orders:Messaging:PollingTime</c>,
+/// orders still Pending <c>Orders:PendingTimeout</c> after they were recorded (the instance
+/// placing them stopped between reservation and payment) are refused with
+/// <c>ORDER_INTERRUPTED</c>, and a durable <see cref="SettleOrder"/> gives their stock and money
+/// back. The Pending order row is itself the durable record, so placing an order writes nothing
+/// more for this; any running instance finds it. Instances sweeping at once claim an order under
+/// its row version: one refuses it, the others see it moved on.
+/// </summary>
+public sealed class InterruptedPlacements(IDbContextFactory<OrdersDbContext> factory, OrderOutbox outbox, TimeProvider time, IConfiguration configuration,
+    ILogger<InterruptedPlacements> logger) : BackgroundService
+{
+    private const int BatchSize = 100;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(configuration.GetValue("Orders:Messaging:PollingTime", TimeSpan.FromSeconds(2)));
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                while (await SweepAsync(stoppingToken) == BatchSize)
+                {
+                }
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning(ex, "Looking for interrupted placements failed; trying again");
+            }
+        }
+    }
+
+    /// <summary>Refuses one batch of interrupted placements; returns how many were found.</summary>
+    private async Task<int> SweepAsync(CancellationToken cancellationToken)
+    {
+        // A Pending order has not changed since it was recorded: its UpdatedAt is when it was placed.
+        var cutoff = time.GetUtcNow() - outbox.PendingTimeout;
+        List<string> interrupted;
+        await using (var db = await factory.CreateDbContextAsync(cancellationToken))
+        {
+            interrupted = await db.Orders.AsNoTracking()
+                .Where(o => o.Status == OrderStatus.Pending && o.UpdatedAt < cutoff)
+                .OrderBy(o => o.UpdatedAt).Select(o => o.Id).Take(BatchSize)
+                .ToListAsync(cancellationToken);
+        }
+        foreach (var orderId in interrupted)
+        {
+            try
+            {
+                await OrderMessageHandler.ExpireAsync(orderId, OrderStatus.Pending, OrderMessageHandler.Interrupted,
+                    "The order could not be completed; nothing was charged.", factory, outbox, time, logger, cancellationToken);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                // Another instance refused it, or its placement finished, meanwhile.
+            }
+        }
+        return interrupted.Count;
+    }
+}
