@@ -269,7 +269,7 @@ public sealed class OrderPlacement(
         return new Order
         {
             Id = id,
-            Number = NewNumber(now),
+            Number = faults.OrderNumber ?? NewNumber(now),
             UserId = userId,
             IdempotencyKey = input.IdempotencyKey,
             RequestHash = requestHash,

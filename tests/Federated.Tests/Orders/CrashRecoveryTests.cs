@@ -8,8 +8,9 @@ namespace Federated.Tests.Orders;
 /// The orders service killed in the middle of placeOrder (SIGKILL of the whole process, no
 /// shutdown), then started again. A second orders instance runs beside the fixture's, over
 /// the same stores, with fault injection holding placeOrder after the chosen step so the kill
-/// lands exactly there. Whichever instance runs the order's durable deadline message refuses
-/// it cleanly: stock released, payment voided, nothing charged, nothing left waiting.
+/// lands exactly there. The order row, left Pending, is the durable record: whichever instance
+/// sweeps for interrupted placements first refuses it cleanly: stock released, payment voided,
+/// nothing charged, nothing left waiting.
 /// </summary>
 [Collection(FederatedCollection.Name)]
 public sealed class CrashRecoveryTests(FederatedStack stack)
@@ -41,7 +42,7 @@ public sealed class CrashRecoveryTests(FederatedStack stack)
         Assert.Equal("Pending", await ScalarAsync<string>("""select "Status" from orders.orders where "Id" = $1""", orderId));
         await stack.StartInstanceAsync(ServiceNames.Orders, Instance, new Dictionary<string, string>());
 
-        // The deadline (20 s in the tests) refuses the order, and settling gives everything back.
+        // Pending for Orders:PendingTimeout (20 s in the tests), the order is refused, and settling gives everything back.
         await WaitForAsync(async () => await ScalarAsync<string>("""select "FailureCode" from orders.orders where "Id" = $1 and "Status" = 'Failed'""", orderId),
             TimeSpan.FromSeconds(60));
         await WaitForAsync(async () => await stack.AvailableAsync(sku) == 5 ? "released" : null);
