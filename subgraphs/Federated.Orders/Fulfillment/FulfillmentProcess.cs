@@ -124,7 +124,9 @@ public static class AdvanceFulfillmentHandler
         ILogger<FulfillmentProcess> logger, CancellationToken cancellationToken)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var order = await db.Orders.Include(o => o.Payment).Include(o => o.Shipments).ThenInclude(s => s.Events).AsSplitQuery()
+        // One query, not three: an order has one payment, a parcel per center and a few events
+        // per parcel, so the joined rows stay a handful.
+        var order = await db.Orders.Include(o => o.Payment).Include(o => o.Shipments).ThenInclude(s => s.Events).AsSingleQuery()
             .SingleOrDefaultAsync(o => o.Id == message.OrderId, cancellationToken);
         // Cancelled, on hold, delivered, or a repeat of a step already taken.
         if (order?.Status is not (OrderStatus.Paid or OrderStatus.Fulfilling or OrderStatus.Shipped))
