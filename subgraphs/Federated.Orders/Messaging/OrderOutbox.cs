@@ -11,9 +11,6 @@ namespace Federated.Orders.Messaging;
 /// </summary>
 public sealed class OrderOutbox(IServiceScopeFactory scopes, IConfiguration configuration)
 {
-    /// <summary>How long an order may stay Pending (being placed) before it counts as interrupted.</summary>
-    public TimeSpan PendingTimeout { get; } = configuration.GetValue("Orders:PendingTimeout", TimeSpan.FromMinutes(2));
-
     /// <summary>How long a 3-D Secure challenge waits for the shopper.</summary>
     public TimeSpan ChallengeTimeout { get; } = configuration.GetValue("Orders:ChallengeTimeout", TimeSpan.FromMinutes(15));
 

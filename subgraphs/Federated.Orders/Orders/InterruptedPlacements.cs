@@ -18,6 +18,9 @@ public sealed class InterruptedPlacements(IDbContextFactory<OrdersDbContext> fac
 {
     private const int BatchSize = 100;
 
+    /// <summary>How long an order may stay Pending (being placed) before it counts as interrupted.</summary>
+    private readonly TimeSpan _pendingTimeout = configuration.GetValue("Orders:PendingTimeout", TimeSpan.FromMinutes(2));
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(configuration.GetValue("Orders:Messaging:PollingTime", TimeSpan.FromSeconds(2)));
@@ -40,7 +43,7 @@ public sealed class InterruptedPlacements(IDbContextFactory<OrdersDbContext> fac
     private async Task<int> SweepAsync(CancellationToken cancellationToken)
     {
         // A Pending order has not changed since it was recorded: its UpdatedAt is when it was placed.
-        var cutoff = time.GetUtcNow() - outbox.PendingTimeout;
+        var cutoff = time.GetUtcNow() - _pendingTimeout;
         List<string> interrupted;
         await using (var db = await factory.CreateDbContextAsync(cancellationToken))
         {
