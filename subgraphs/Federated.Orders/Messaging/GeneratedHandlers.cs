@@ -25,8 +25,9 @@ public sealed class GeneratedHandlers : IStartupTask
     /// <summary>The message types handled in <paramref name="assembly"/> that have no generated handler class.</summary>
     public static IReadOnlyList<string> Missing(Assembly assembly)
     {
-        var generated = assembly.GetTypes().Where(t => t.Namespace == Namespace).Select(t => t.Name).ToList();
-        return [.. assembly.GetTypes()
+        var types = assembly.GetTypes();
+        var generated = types.Where(t => t.Namespace == Namespace).Select(t => t.Name).ToList();
+        return [.. types
             .Where(t => t.IsClass && t.Name.EndsWith("Handler", StringComparison.Ordinal) && t.Namespace != Namespace)
             .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Static))
             .Where(m => m.Name is "Handle" or "HandleAsync" && m.GetParameters().Length > 0)
