@@ -23,10 +23,10 @@ public static class Machine
     {
         if (!File.Exists("/proc/stat"))
             return (TimeSpan.Zero, TimeSpan.Zero);
-        // cpu  user nice system idle iowait irq softirq steal ...: in USER_HZ (100 a second).
+        // cpu  user nice system idle iowait irq softirq steal ...: in USER_HZ, as /proc/<pid>/stat.
         var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(long.Parse).ToArray();
         var idle = fields[3] + fields[4];
         var busy = fields.Take(8).Sum() - idle;
-        return (TimeSpan.FromSeconds(busy / 100.0), TimeSpan.FromSeconds(idle / 100.0));
+        return (TimeSpan.FromSeconds(busy / ProcessTree.TicksPerSecond), TimeSpan.FromSeconds(idle / ProcessTree.TicksPerSecond));
     }
 }

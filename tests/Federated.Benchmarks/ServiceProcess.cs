@@ -164,7 +164,7 @@ public sealed class ServiceProcess : IAsyncDisposable
 public static class ProcessTree
 {
     // USER_HZ: the unit of utime and stime in /proc/<pid>/stat; 100 on every Linux this runs on.
-    private const double TicksPerSecond = 100;
+    public const double TicksPerSecond = 100;
 
     public static TimeSpan CpuTime(int root) =>
         TimeSpan.FromSeconds(Of(root).Sum(pid => Stat(pid) is { } fields ? long.Parse(fields[11]) + long.Parse(fields[12]) : 0) / TicksPerSecond);
