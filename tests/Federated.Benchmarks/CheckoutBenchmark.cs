@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using Npgsql;
 
 namespace Federated.Benchmarks;
 
@@ -44,11 +45,13 @@ public sealed class CheckoutBenchmark(GatewayStack stack, StackSettings settings
             var parts = CpuParts();
             var machine = Machine.CpuTimes();
             var counters = await CountersAsync(cancellationToken);
+            var fulfillment = await FulfillmentAsync(cancellationToken);
             var (latencies, orders, outOfStock, failures, firstFailure, elapsed) = await DriveAsync(gateway, pick, TimeSpan.FromSeconds(options.Seconds), cancellationToken);
             var partsAfter = CpuParts();
             var machineAfter = Machine.CpuTimes();
             var (busy, idle) = (machineAfter.Busy - machine.Busy, machineAfter.Idle - machine.Idle);
             var countersAfter = await CountersAsync(cancellationToken);
+            var fulfillmentAfter = await FulfillmentAsync(cancellationToken);
             latencies.Sort();
             double CpuPerOrder(string process) => (partsAfter[process] - parts[process]).TotalMilliseconds / Math.Max(1, orders + outOfStock);
             Console.WriteLine($"""
@@ -58,6 +61,7 @@ public sealed class CheckoutBenchmark(GatewayStack stack, StackSettings settings
                   CPU ms per placeOrder, by process: {string.Join(", ", partsAfter.Keys.Select(process => $"{process} {CpuPerOrder(process):N2}"))}
                   the whole machine: {busy.TotalMilliseconds / Math.Max(1, orders + outOfStock):N2} ms busy per placeOrder, {100 * idle / (busy + idle + TimeSpan.FromTicks(1)):N0}% idle
                   per placeOrder (with its addToCart, and the webhooks, deadlines and fulfillment steps that came due meanwhile): {PerOrder(counters, countersAfter, orders + outOfStock)}
+                  fulfillment: {fulfillmentAfter.Steps - fulfillment.Steps:N0} steps taken, {(fulfillmentAfter.Steps - fulfillment.Steps) / (double)Math.Max(1, orders):N2} per order placed (each order takes 3: keeping up is 3); {Behind(fulfillment)} at the start, {Behind(fulfillmentAfter)} at the end
                 """);
         }
     }
@@ -144,6 +148,38 @@ public sealed class CheckoutBenchmark(GatewayStack stack, StackSettings settings
             }
         }
     }
+
+    /// <summary>
+    /// Fulfillment steps taken so far (shipment events: one per parcel and step, and the
+    /// benchmark's orders ship in one parcel), and how far behind the steps run: orders whose
+    /// next step came due more than <see cref="Grace"/> ago (a step is taken within one
+    /// messaging poll of its due time when the service keeps up). A run that falls behind
+    /// leaves work for after the window, and its orders per second overstate what it sustains.
+    /// </summary>
+    private async Task<(long Steps, long Overdue, double OldestLateSeconds)> FulfillmentAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(settings.ConnectionString(GatewayStack.OrdersDatabase));
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand("""
+            select (select count(*) from orders.shipment_events),
+                   count(*) filter (where "UpdatedAt" < now() - $1),
+                   coalesce(extract(epoch from now() - min("UpdatedAt")), 0)::float8
+            from orders.orders where "Status" in ('Paid', 'Fulfilling', 'Shipped')
+            """, connection)
+        {
+            Parameters = { new() { Value = GatewayStack.FulfillmentStepDelay + Grace } },
+        };
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return (reader.GetInt64(0), reader.GetInt64(1), Math.Max(0, reader.GetDouble(2) - GatewayStack.FulfillmentStepDelay.TotalSeconds));
+    }
+
+    private static readonly TimeSpan Grace = TimeSpan.FromSeconds(5);
+
+    private static string Behind((long Steps, long Overdue, double OldestLateSeconds) fulfillment) =>
+        fulfillment.Overdue == 0
+            ? "no step overdue"
+            : $"{fulfillment.Overdue:N0} orders' steps overdue (more than {Grace.TotalSeconds:N0} s), the oldest {fulfillment.OldestLateSeconds:N0} s late";
 
     /// <summary>CPU time so far of each subgraph, the .NET gateway, PostgreSQL (all its processes) and this program (the buyers).</summary>
     private Dictionary<string, TimeSpan> CpuParts()

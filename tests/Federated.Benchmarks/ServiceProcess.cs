@@ -169,12 +169,14 @@ public static class ProcessTree
     public static TimeSpan CpuTime(int root) =>
         TimeSpan.FromSeconds(Of(root).Sum(pid => Stat(pid) is { } fields ? long.Parse(fields[11]) + long.Parse(fields[12]) : 0) / TicksPerSecond);
 
-    /// <summary>User plus system CPU time of every live process running <paramref name="command"/> (e.g. all of PostgreSQL's).</summary>
+    /// <summary>User plus system CPU time of every live process running <paramref name="command"/> (e.g. all of PostgreSQL's), and of their children that ended.</summary>
     public static TimeSpan CpuTimeOfCommand(string command) =>
         TimeSpan.FromSeconds(Directory.EnumerateDirectories("/proc")
             .Select(dir => int.TryParse(Path.GetFileName(dir), out var pid) ? pid : 0)
             .Where(pid => pid > 0 && Command(pid) == command)
-            .Sum(pid => Stat(pid) is { } fields ? long.Parse(fields[11]) + long.Parse(fields[12]) : 0) / TicksPerSecond);
+            // With the time of children that ended (cutime, cstime): the postmaster's counts the
+            // backends it reaped, so a connection closed during a run keeps its CPU in the sum.
+            .Sum(pid => Stat(pid) is { } fields ? fields[11..15].Sum(long.Parse) : 0) / TicksPerSecond);
 
     /// <summary>The process and every live descendant.</summary>
     public static List<int> Of(int root)
