@@ -30,14 +30,17 @@ public static class OrdersExtensions
             http.BaseAddress = new Uri(builder.Configuration["Subgraphs:catalog:Url"]
                 ?? throw new InvalidOperationException("Subgraphs:catalog:Url must be set: the catalog subgraph's /graphql URL (./run.sh sets it)."));
             http.Timeout = TimeSpan.FromSeconds(10);
-        });
+        })
+            // A logging scope and two log calls per call, at every order step, for lines the
+            // service's log level drops anyway; failures are logged where they are handled.
+            .RemoveAllLoggers();
         builder.Services.AddSingleton<CartStore>();
         builder.Services.AddScoped<CartPricing>();
         builder.Services.AddSingleton<Discounts>();
         builder.Services.AddSingleton<SimulatedPaymentProvider>();
         builder.Services.AddSingleton<IPaymentProvider>(sp => sp.GetRequiredService<SimulatedPaymentProvider>());
         builder.Services.AddStartupTask<SimulatedPaymentProvider>();
-        builder.Services.AddHttpClient(SimulatedWebhookSender.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(10));
+        builder.Services.AddHttpClient(SimulatedWebhookSender.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
         builder.Services.AddHostedService<SimulatedWebhookSender>();
         builder.Services.AddScoped<FraudRules>();
         builder.Services.AddScoped<OrderPlacement>();
