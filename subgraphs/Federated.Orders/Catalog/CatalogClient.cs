@@ -45,19 +45,24 @@ public sealed class CatalogClient(HttpClient http, ServiceTokenIssuer tokens)
         return result;
     }
 
-    /// <summary>Holds stock for every line of an order, or for none: the shortages then, as (line index, message).</summary>
-    public async Task<(bool Reserved, IReadOnlyList<(int Line, string Message)> Shortages)> ReserveAsync(
+    /// <summary>
+    /// Holds stock for every line of an order, or for none: where the units are held then, as
+    /// (SKU, fulfillment center, quantity), or the shortages, as (line index, message).
+    /// </summary>
+    public async Task<(IReadOnlyList<(string Sku, string Center, int Quantity)>? Held, IReadOnlyList<(int Line, string Message)> Shortages)> ReserveAsync(
         string orderId, IReadOnlyList<(string Sku, int Quantity)> lines, IReadOnlyList<string> preferredCenters, CancellationToken cancellationToken)
     {
         var data = await PostAsync("""
-            mutation($input: ReserveStockInput!) { reserveStock(input: $input) { reservation { status } errors { code message field } } }
+            mutation($input: ReserveStockInput!) {
+              reserveStock(input: $input) { reservation { status lines { sku fulfillmentCenter quantity } } errors { code message field } }
+            }
             """, new { input = new { orderId, lines = lines.Select(l => new { sku = l.Sku, quantity = l.Quantity }), preferredCenters } }, cancellationToken);
         var payload = data.GetProperty("reserveStock");
         var errors = payload.GetProperty("errors").EnumerateArray().ToList();
-        if (errors.Count == 0 && payload.GetProperty("reservation").GetProperty("status").GetString() == "RESERVED")
-            return (true, []);
+        if (errors.Count == 0 && payload.GetProperty("reservation") is var reservation && reservation.GetProperty("status").GetString() == "RESERVED")
+            return (Lines(reservation), []);
         if (errors.Count > 0 && errors.All(e => e.GetProperty("code").GetString() == "OUT_OF_STOCK"))
-            return (false, [.. errors.Select(e => (int.Parse(e.GetProperty("field")[2].GetString()!, System.Globalization.CultureInfo.InvariantCulture), e.GetProperty("message").GetString()!))]);
+            return (null, [.. errors.Select(e => (int.Parse(e.GetProperty("field")[2].GetString()!, System.Globalization.CultureInfo.InvariantCulture), e.GetProperty("message").GetString()!))]);
         throw new InvalidOperationException($"The catalog refused the reservation of {orderId}: {payload.GetRawText()}");
     }
 
@@ -68,11 +73,12 @@ public sealed class CatalogClient(HttpClient http, ServiceTokenIssuer tokens)
             query($orderId: ID!) { reservation(orderId: $orderId) { status lines { sku fulfillmentCenter quantity } } }
             """, new { orderId }, cancellationToken);
         var reservation = data.GetProperty("reservation");
-        if (reservation.ValueKind != JsonValueKind.Object)
-            return [];
-        return [.. reservation.GetProperty("lines").EnumerateArray()
-            .Select(l => (l.GetProperty("sku").GetString()!, l.GetProperty("fulfillmentCenter").GetString()!, l.GetProperty("quantity").GetInt32()))];
+        return reservation.ValueKind == JsonValueKind.Object ? Lines(reservation) : [];
     }
+
+    private static List<(string Sku, string Center, int Quantity)> Lines(JsonElement reservation) =>
+        [.. reservation.GetProperty("lines").EnumerateArray()
+            .Select(l => (l.GetProperty("sku").GetString()!, l.GetProperty("fulfillmentCenter").GetString()!, l.GetProperty("quantity").GetInt32()))];
 
     /// <summary>Gives an order's stock back; harmless when it holds none (a later reserve of it is then refused).</summary>
     public Task ReleaseAsync(string orderId, CancellationToken cancellationToken) =>

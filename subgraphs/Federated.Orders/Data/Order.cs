@@ -49,6 +49,13 @@ public sealed class Order
     public Payment? Payment { get; set; }
     public List<Shipment> Shipments { get; set; } = [];
 
+    /// <summary>
+    /// Where the catalog holds the order's units, as its reservation answered: packing makes a
+    /// parcel per center from it without asking the catalog again. Empty for an order not
+    /// reserved (or reserved before this was recorded: packing then asks the catalog).
+    /// </summary>
+    public List<HeldUnits> Allocation { get; set; } = [];
+
     /// <summary>PostgreSQL's row version: two writers of one order cannot both win.</summary>
     public uint Version { get; set; }
 }
@@ -70,6 +77,14 @@ public sealed class ShippingAddress
     public string? Region { get; set; }
     public string PostalCode { get; set; } = "";
     public string Country { get; set; } = "";
+}
+
+/// <summary>Units of one SKU the catalog holds for the order in one fulfillment center.</summary>
+public sealed class HeldUnits
+{
+    public string Sku { get; set; } = "";
+    public string FulfillmentCenter { get; set; } = "";
+    public int Quantity { get; set; }
 }
 
 public sealed class OrderLine

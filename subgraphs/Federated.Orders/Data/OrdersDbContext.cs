@@ -66,6 +66,8 @@ public sealed class OrdersDbContext(DbContextOptions<OrdersDbContext> options) :
             order.Property(o => o.FailureMessage).HasMaxLength(500);
             order.Property(o => o.HoldReason).HasMaxLength(200);
             order.Property(o => o.Version).IsRowVersion();
+            // A few (SKU, center, quantity) triples written once with the order and read with it: a JSON column, not a table.
+            order.OwnsMany(o => o.Allocation, allocation => allocation.ToJson());
             order.OwnsOne(o => o.ShippingAddress, address =>
             {
                 address.Property(a => a.Name).HasMaxLength(100);

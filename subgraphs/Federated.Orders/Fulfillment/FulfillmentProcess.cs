@@ -47,7 +47,10 @@ public sealed class FulfillmentProcess(IServiceProvider services, IConfiguration
     /// <summary>One parcel per center that holds units of the order.</summary>
     private async Task PackAsync(Order order, CancellationToken cancellationToken)
     {
-        var held = await services.GetRequiredService<CatalogClient>().ReservationAsync(order.Id, cancellationToken);
+        // As the reservation answered at placement; an order placed before that was recorded asks the catalog.
+        IReadOnlyList<(string Sku, string Center, int Quantity)> held = order.Allocation is { Count: > 0 }
+            ? [.. order.Allocation.Select(a => (a.Sku, a.FulfillmentCenter, a.Quantity))]
+            : await services.GetRequiredService<CatalogClient>().ReservationAsync(order.Id, cancellationToken);
         var now = time.GetUtcNow();
         foreach (var center in held.Select(h => h.Center).Distinct().Order(StringComparer.Ordinal))
         {

@@ -121,10 +121,11 @@ public sealed class OrderPlacement(
 
         try
         {
-            var (reserved, shortages) = await catalog.ReserveAsync(order.Id, [.. order.Lines.Select(l => (l.Sku, l.Quantity))],
+            var (held, shortages) = await catalog.ReserveAsync(order.Id, [.. order.Lines.Select(l => (l.Sku, l.Quantity))],
                 Centers.PreferredCenters(order.ShippingAddress), cancellationToken);
-            if (!reserved)
+            if (held is null)
                 return await FailAsync(db, order, OutOfStock, string.Join(" ", shortages.Select(s => s.Message)), release: false, cancellationToken);
+            order.Allocation = [.. held.Select(h => new HeldUnits { Sku = h.Sku, FulfillmentCenter = h.Center, Quantity = h.Quantity })];
         }
         catch (GraphQLFailure failure)
         {

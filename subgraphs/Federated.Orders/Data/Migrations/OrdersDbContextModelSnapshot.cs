@@ -402,6 +402,33 @@ namespace Federated.Orders.Data.Migrations
 
             modelBuilder.Entity("Federated.Orders.Data.Order", b =>
                 {
+                    b.OwnsMany("Federated.Orders.Data.HeldUnits", "Allocation", b1 =>
+                        {
+                            b1.Property<string>("OrderId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAdd();
+
+                            b1.Property<string>("FulfillmentCenter")
+                                .IsRequired();
+
+                            b1.Property<int>("Quantity");
+
+                            b1.Property<string>("Sku")
+                                .IsRequired();
+
+                            b1.HasKey("OrderId", "__synthesizedOrdinal");
+
+                            b1.ToTable("orders", "orders");
+
+                            b1
+                                .ToJson("Allocation")
+                                .HasColumnType("jsonb");
+
+                            b1.WithOwner()
+                                .HasForeignKey("OrderId");
+                        });
+
                     b.OwnsOne("Federated.Orders.Data.HoldReview", "Review", b1 =>
                         {
                             b1.Property<string>("OrderId")
@@ -477,6 +504,8 @@ namespace Federated.Orders.Data.Migrations
                             b1.WithOwner()
                                 .HasForeignKey("OrderId");
                         });
+
+                    b.Navigation("Allocation");
 
                     b.Navigation("Review");
 
