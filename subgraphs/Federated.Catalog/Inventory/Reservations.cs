@@ -135,34 +135,44 @@ public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
 
     /// <summary>Gives the order's units back to stock (an order cancelled or failed before shipping).</summary>
     public Task<ReservationResult> ReleaseAsync(string orderId, CancellationToken cancellationToken) =>
-        FinishAsync(orderId, ReservationStatus.Released,
-            $"update {InventoryTable.Name} i set reserved = i.reserved - l.quantity from {Lines} l where l.order_id = $1 and i.sku = l.sku and i.fulfillment_center = l.fulfillment_center",
-            cancellationToken);
+        FinishAsync(orderId, ReservationStatus.Released, "reserved = i.reserved - l.quantity", cancellationToken);
 
     /// <summary>The order shipped: its units leave stock for good.</summary>
     public Task<ReservationResult> CommitAsync(string orderId, CancellationToken cancellationToken) =>
-        FinishAsync(orderId, ReservationStatus.Committed,
-            $"update {InventoryTable.Name} i set reserved = i.reserved - l.quantity, on_hand = i.on_hand - l.quantity from {Lines} l where l.order_id = $1 and i.sku = l.sku and i.fulfillment_center = l.fulfillment_center",
-            cancellationToken);
+        FinishAsync(orderId, ReservationStatus.Committed, "reserved = i.reserved - l.quantity, on_hand = i.on_hand - l.quantity", cancellationToken);
 
-    private async Task<ReservationResult> FinishAsync(string orderId, ReservationStatus target, string applySql, CancellationToken cancellationToken)
+    /// <summary>
+    /// Moves a held reservation to <paramref name="target"/> and applies <paramref name="applySet"/>
+    /// to its inventory rows, in one round trip before the commit: the stock changes only when
+    /// this call moved the reservation, so a repeat changes nothing; search's in-stock flag is
+    /// refreshed (a no-op when nothing moved); a release that finds no reservation leaves a
+    /// tombstone; and the reservation is read back as it now stands.
+    /// </summary>
+    private async Task<ReservationResult> FinishAsync(string orderId, ReservationStatus target, string applySet, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var moved = await ExecuteAsync(connection, transaction,
-            $"update {Orders} set status = $2, updated_at = now() where order_id = $1 and status = 'RESERVED'", orderId, Name(target));
-        if (moved == 1)
+        await using var finish = new NpgsqlBatch(connection, transaction)
         {
-            await using var apply = new NpgsqlBatch(connection, transaction) { BatchCommands = { Command(applySql, orderId), Command(RefreshInStockSql, orderId) } };
-            await apply.ExecuteNonQueryAsync(cancellationToken);
-        }
-        else if (target == ReservationStatus.Released)
-        {
-            // Nothing reserved yet (or the reserve is still in flight): leave a tombstone.
-            await ExecuteAsync(connection, transaction,
-                $"insert into {Orders} (order_id, status) values ($1, 'RELEASED') on conflict (order_id) do nothing", orderId);
-        }
-        var (reservation, _) = await LoadAsync(connection, transaction, orderId, cancellationToken);
+            BatchCommands =
+            {
+                Command($"""
+                    with moved as (
+                        update {Orders} set status = $2, updated_at = now() where order_id = $1 and status = 'RESERVED' returning order_id)
+                    update {InventoryTable.Name} i set {applySet}
+                    from {Lines} l join moved on moved.order_id = l.order_id
+                    where i.sku = l.sku and i.fulfillment_center = l.fulfillment_center
+                    """, orderId, Name(target)),
+                Command(RefreshInStockSql, orderId),
+            },
+        };
+        // Nothing reserved yet (or the reserve is still in flight): the tombstone refuses a late reserve.
+        if (target == ReservationStatus.Released)
+            finish.BatchCommands.Add(Command($"insert into {Orders} (order_id, status) values ($1, 'RELEASED') on conflict (order_id) do nothing", orderId));
+        finish.BatchCommands.Add(Command(LoadSql, orderId));
+        Reservation? reservation;
+        await using (var reader = await finish.ExecuteReaderAsync(cancellationToken))
+            (reservation, _) = await ReadAsync(reader, orderId, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return reservation switch
         {
@@ -221,15 +231,23 @@ public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
         return allocation;
     }
 
+    private static readonly string LoadSql = $"""
+        select o.status, o.lines_hash, l.sku, l.fulfillment_center, l.quantity
+        from {Orders} o left join {Lines} l on l.order_id = o.order_id
+        where o.order_id = $1 order by l.sku, l.fulfillment_center
+        """;
+
     private static async Task<(Reservation? Reservation, string? Hash)> LoadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string orderId, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand($"""
-            select o.status, o.lines_hash, l.sku, l.fulfillment_center, l.quantity
-            from {Orders} o left join {Lines} l on l.order_id = o.order_id
-            where o.order_id = $1 order by l.sku, l.fulfillment_center
-            """, connection, transaction);
+        await using var command = new NpgsqlCommand(LoadSql, connection, transaction);
         command.Parameters.Add(new NpgsqlParameter { Value = orderId });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await ReadAsync(reader, orderId, cancellationToken);
+    }
+
+    /// <summary>A reservation from the rows of <see cref="LoadSql"/>; null when the order has none.</summary>
+    private static async Task<(Reservation? Reservation, string? Hash)> ReadAsync(NpgsqlDataReader reader, string orderId, CancellationToken cancellationToken)
+    {
         ReservationStatus? status = null;
         string? hash = null;
         var lines = new List<ReservedUnits>();
@@ -241,12 +259,6 @@ public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
                 lines.Add(new ReservedUnits(reader.GetString(2), reader.GetString(3), reader.GetInt32(4)));
         }
         return status is { } s ? (new Reservation(orderId, s, lines), hash) : (null, null);
-    }
-
-    private static async Task<int> ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, params object[] values)
-    {
-        await using var batch = new NpgsqlBatch(connection, transaction) { BatchCommands = { Command(sql, values) } };
-        return await batch.ExecuteNonQueryAsync();
     }
 
     /// <summary>Search's in-stock flag of the order's (<c>$1</c>) products, in the same transaction as their stock.</summary>
