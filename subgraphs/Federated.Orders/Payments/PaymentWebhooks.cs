@@ -43,8 +43,12 @@ public static class PaymentWebhooks
             // Applied to its end once received: the provider leaving early must not leave half of it.
             var cancellationToken = CancellationToken.None;
             await using var db = await factory.CreateDbContextAsync(cancellationToken);
-            // Most repeats are seen here; two copies arriving at once meet at the primary key below.
-            if (await db.PaymentEvents.AnyAsync(e => e.EventId == notice.EventId, cancellationToken))
+            // The order and whether the event was seen, in one query. Most repeats are seen here;
+            // two copies arriving at once meet at the primary key below.
+            var found = await db.Orders.Where(o => o.Id == notice.OrderId)
+                .Select(o => new { Order = o, o.Payment, Seen = db.PaymentEvents.Any(e => e.EventId == notice.EventId) })
+                .SingleOrDefaultAsync(cancellationToken);
+            if (found?.Seen == true || (found is null && await db.PaymentEvents.AnyAsync(e => e.EventId == notice.EventId, cancellationToken)))
                 return Results.Ok(new { received = notice.EventId, repeated = true });
             var now = time.GetUtcNow();
             db.PaymentEvents.Add(new PaymentEvent
@@ -54,7 +58,7 @@ public static class PaymentWebhooks
             try
             {
                 // Saves the event with whatever the order needed (a step that sends a message saves both through the outbox).
-                await ReconcilePaymentHandler.ReconcileAsync(db, notice.OrderId, provider, placement, settlement, time, logger, cancellationToken);
+                await ReconcilePaymentHandler.ReconcileAsync(db, notice.OrderId, found?.Order, provider, placement, settlement, time, logger, cancellationToken);
                 await db.SaveChangesAsync(cancellationToken);
             }
             catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
@@ -113,21 +117,22 @@ public static class ReconcilePaymentHandler
         OrderPlacement placement, OrderSettlement settlement, TimeProvider time, ILogger<ReconcilePayment> logger, CancellationToken cancellationToken)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        await ReconcileAsync(db, message.OrderId, provider, placement, settlement, time, logger, cancellationToken);
+        var order = await db.Orders.Include(o => o.Payment).SingleOrDefaultAsync(o => o.Id == message.OrderId, cancellationToken);
+        await ReconcileAsync(db, message.OrderId, order, provider, placement, settlement, time, logger, cancellationToken);
         if (await db.PaymentEvents.FindAsync([message.EventId], cancellationToken) is { } received)
             received.ProcessedAt = time.GetUtcNow();
         await db.SaveChangesAsync(cancellationToken);
     }
 
     /// <summary>
-    /// Applies the provider's view of the order's payment to the order tracked by <paramref name="db"/>;
-    /// steps that send a message save on their own, the rest is left for the caller to save.
+    /// Applies the provider's view of the order's payment to <paramref name="order"/> (with its
+    /// payment, tracked by <paramref name="db"/>; null when there is no such order); steps that
+    /// send a message save on their own, the rest is left for the caller to save. The payment is
+    /// all reconciling reads or changes, so the caller loads only the order and its payment.
     /// </summary>
-    public static async Task ReconcileAsync(OrdersDbContext db, string orderId, IPaymentProvider provider, OrderPlacement placement, OrderSettlement settlement,
-        TimeProvider time, ILogger logger, CancellationToken cancellationToken)
+    public static async Task ReconcileAsync(OrdersDbContext db, string orderId, Order? order, IPaymentProvider provider, OrderPlacement placement,
+        OrderSettlement settlement, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
     {
-        // The payment is all reconciling reads or changes (and one query, not four, for the usual case: nothing to do).
-        var order = await db.Orders.Include(o => o.Payment).SingleOrDefaultAsync(o => o.Id == orderId, cancellationToken);
         var state = await provider.RetrieveAsync(orderId, cancellationToken);
         if (order?.Payment is not { } payment || state is null)
             return;
