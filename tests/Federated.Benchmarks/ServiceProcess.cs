@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 
 namespace Federated.Benchmarks;
@@ -129,12 +127,7 @@ public sealed class ServiceProcess : IAsyncDisposable
             return string.Join('\n', _tail);
     }
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int FreePort() => Federated.Testing.LoopbackPorts.Next();
 
     public ValueTask DisposeAsync()
     {

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 
 namespace Federated.Tests.Infrastructure;
 
@@ -9,25 +8,7 @@ public static class ServiceProbe
     // The discard port: nothing listens there on a test machine.
     public const int ClosedPort = 9;
 
-    public static int FreePort()
-    {
-        // The system may offer a port it just offered again once the probe closed it: two
-        // services handed one port would race to bind it, and the readiness probe of the loser
-        // would be answered by the winner. A port handed out once is never handed out again.
-        lock (HandedOut)
-        {
-            while (true)
-            {
-                using var listener = new TcpListener(IPAddress.Loopback, 0);
-                listener.Start();
-                var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-                if (HandedOut.Add(port))
-                    return port;
-            }
-        }
-    }
-
-    private static readonly HashSet<int> HandedOut = [];
+    public static int FreePort() => Federated.Testing.LoopbackPorts.Next();
 
     /// <summary>Polls the readiness URL until it answers 200: null when it does, otherwise why not (with the tail of the log).</summary>
     public static async Task<string?> WaitUntilReadyAsync(string name, ChildProcess process, Uri readyUrl, TimeSpan timeout)
