@@ -50,8 +50,9 @@ public static class OrdersExtensions
         builder.AddOrdersMessaging();
         builder.Services.AddStartupTask<GeneratedHandlers>();
         builder.Services.AddSingleton<FulfillmentProcess>();
+        builder.Services.AddHostedService<FulfillmentWaves>();
         builder.Services.AddHostedService<InterruptedPlacements>();
-        // Deadline and fulfillment messages query as they come due; their SQL is not news.
+        // Deadline messages and fulfillment waves query as they come due; their SQL is not news.
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Warning);
         builder.AddSubgraph<OrdersQuery>(ServiceName, typeof(OrdersMutation));
         return builder;

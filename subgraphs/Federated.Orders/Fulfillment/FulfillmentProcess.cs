@@ -1,57 +1,142 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Federated.Orders.Catalog;
 using Federated.Orders.Data;
-using Federated.Orders.Orders;
 using Federated.Orders.Payments;
-using Federated.Orders.Messaging;
 using Microsoft.EntityFrameworkCore;
 using Wolverine.Attributes;
 
 namespace Federated.Orders.Fulfillment;
 
-/// <summary>Move a paid order one step on: packed, shipped or delivered.</summary>
+/// <summary>
+/// Written by versions before fulfillment ran in waves, one per order and step. The wave finds
+/// every order due for a step by its status and the time it last changed, so such a message
+/// carries nothing the wave needs; it is still handled so that an upgraded database's
+/// scheduled messages are taken off the queue instead of dead-lettered.
+/// </summary>
 public sealed record AdvanceFulfillment(string OrderId);
 
 /// <summary>
-/// Moves paid orders through the warehouse and the carrier, one step each
-/// <c>Orders:Fulfillment:StepDelay</c> (the demo's stand-in for pickers, packers and trucks):
-/// PAID → FULFILLING (one parcel per fulfillment center holding the order's units, picked and
-/// packed) → SHIPPED (the held units leave stock in the catalog, the payment is captured,
-/// parcels get tracking numbers) → DELIVERED. Each step is a scheduled
-/// <see cref="AdvanceFulfillment"/> message, written in the same transaction as the step
-/// before it (or as the payment that made the order PAID), so a restart loses no order and
-/// repeats nothing: every external call is idempotent by the order id and every step is saved
-/// under the order's row version, so a cancellation in between wins or loses cleanly. Orders on
-/// hold wait for review. Off with <c>Orders:Fulfillment:Enabled=false</c>.
+/// Moves paid orders through the warehouse and the carrier in waves, as warehouses work: every
+/// <c>Orders:Fulfillment:WaveInterval</c> the orders that have waited
+/// <c>Orders:Fulfillment:StepDelay</c> (the demo's stand-in for pickers, packers and trucks)
+/// since they last changed take their next step together: PAID → FULFILLING (one parcel per
+/// fulfillment center holding the order's units, picked and packed) → SHIPPED (the held units
+/// leave stock in the catalog, the payment is captured, parcels get tracking numbers) →
+/// DELIVERED. A wave is one transaction: it claims up to <c>Orders:Fulfillment:WaveSize</c>
+/// due orders with <c>for update skip locked</c> (instances taking waves at once never share an
+/// order, and a cancellation waits for the wave and then finds the order moved on), makes the
+/// catalog and payment calls, at most <c>Orders:Fulfillment:Parallelism</c> at once, and saves
+/// every order's step in one commit. The order rows are the durable record: a crash mid-wave
+/// rolls the wave back, and the next wave repeats its calls, which are idempotent by order id.
+/// An order whose call fails waits one more step delay and is tried again; the rest of the
+/// wave goes on. Orders on hold wait for review. Off with <c>Orders:Fulfillment:Enabled=false</c>.
 /// </summary>
-public sealed class FulfillmentProcess(IServiceProvider services, IConfiguration configuration, TimeProvider time)
+public sealed class FulfillmentProcess(IDbContextFactory<OrdersDbContext> factory, IServiceProvider services, IConfiguration configuration,
+    TimeProvider time, ILogger<FulfillmentProcess> logger)
 {
+    private static readonly string[] InFulfillment = [nameof(OrderStatus.Paid), nameof(OrderStatus.Fulfilling), nameof(OrderStatus.Shipped)];
+
+    private readonly int _parallelism = Math.Max(1, configuration.GetValue("Orders:Fulfillment:Parallelism", 16));
+
     public bool Enabled { get; } = configuration.GetValue("Orders:Fulfillment:Enabled", true);
 
     public TimeSpan StepDelay { get; } = configuration.GetValue("Orders:Fulfillment:StepDelay", TimeSpan.FromSeconds(30));
 
-    /// <summary>The first step's message, for an order that just became PAID; null when fulfillment is off.</summary>
-    public object? Start(Order order) => Enabled ? new AdvanceFulfillment(order.Id) : null;
+    public TimeSpan WaveInterval { get; } = configuration.GetValue("Orders:Fulfillment:WaveInterval", TimeSpan.FromSeconds(1));
 
-    public async Task AdvanceAsync(Order order, CancellationToken cancellationToken)
+    public int WaveSize { get; } = Math.Max(1, configuration.GetValue("Orders:Fulfillment:WaveSize", 500));
+
+    /// <summary>Takes one wave: every due order (up to <see cref="WaveSize"/>) one step on. Returns how many orders it claimed.</summary>
+    public async Task<int> TakeWaveAsync(CancellationToken cancellationToken)
     {
-        await (order.Status switch
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var cutoff = time.GetUtcNow() - StepDelay;
+        // Oldest first; rows another instance's wave holds are skipped, not waited for.
+        var claimed = await db.Database.SqlQuery<string>($"""
+            select "Id" as "Value" from orders.orders
+            where "Status" = any({InFulfillment}) and "UpdatedAt" <= {cutoff}
+            order by "UpdatedAt" limit {WaveSize} for update skip locked
+            """).ToListAsync(cancellationToken);
+        if (claimed.Count == 0)
+            return 0;
+        // One query: an order has one payment, a parcel per center and a few events per parcel.
+        var orders = await db.Orders.Include(o => o.Payment).Include(o => o.Shipments).ThenInclude(s => s.Events).AsSingleQuery()
+            .Where(o => claimed.Contains(o.Id)).ToListAsync(cancellationToken);
+
+        var calls = await CallOutAsync(orders, cancellationToken);
+        var now = time.GetUtcNow();
+        var retried = 0;
+        foreach (var order in orders)
         {
-            OrderStatus.Paid => PackAsync(order, cancellationToken),
-            OrderStatus.Fulfilling => ShipAsync(order, cancellationToken),
-            _ => DeliverAsync(order),
+            if (calls.Failed.TryGetValue(order.Id, out var failure))
+            {
+                // Tried again a step delay from now; the rows behind it in the queue are not held up.
+                logger.LogWarning(failure, "Order {OrderId} could not leave {Status} in this wave; trying again in {Delay}", order.Id, order.Status, StepDelay);
+                order.UpdatedAt = now;
+                retried++;
+                continue;
+            }
+            switch (order.Status)
+            {
+                case OrderStatus.Paid:
+                    Pack(order, order.Allocation is { Count: > 0 } ? [.. order.Allocation.Select(a => (a.Sku, a.FulfillmentCenter, a.Quantity))] : calls.Held[order.Id], now);
+                    break;
+                case OrderStatus.Fulfilling:
+                    Ship(order, calls.Captured[order.Id], now);
+                    break;
+                default:
+                    Deliver(order, now);
+                    break;
+            }
+            order.UpdatedAt = now;
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        logger.LogInformation("Fulfillment wave: {Orders} orders moved on, {Retried} to try again", orders.Count - retried, retried);
+        return claimed.Count;
+    }
+
+    private sealed record Calls(
+        ConcurrentDictionary<string, IReadOnlyList<(string Sku, string Center, int Quantity)>> Held,
+        ConcurrentDictionary<string, ProviderResult> Captured,
+        ConcurrentDictionary<string, Exception> Failed);
+
+    /// <summary>
+    /// What the wave's steps need from other services: where an order placed before its
+    /// allocation was recorded holds its units (for packing), and for every order shipping, its
+    /// units committed in the catalog and its payment captured.
+    /// </summary>
+    private async Task<Calls> CallOutAsync(IReadOnlyList<Order> orders, CancellationToken cancellationToken)
+    {
+        var calls = new Calls(new(), new(), new());
+        var catalog = services.GetRequiredService<CatalogClient>();
+        var provider = services.GetRequiredService<IPaymentProvider>();
+        var needing = orders.Where(o => o.Status == OrderStatus.Fulfilling || o.Status == OrderStatus.Paid && o.Allocation.Count == 0);
+        await Parallel.ForEachAsync(needing, new ParallelOptions { MaxDegreeOfParallelism = _parallelism, CancellationToken = cancellationToken }, async (order, ct) =>
+        {
+            try
+            {
+                if (order.Status == OrderStatus.Paid)
+                {
+                    calls.Held[order.Id] = await catalog.ReservationAsync(order.Id, ct);
+                    return;
+                }
+                await catalog.CommitAsync(order.Id, ct);
+                calls.Captured[order.Id] = await provider.CaptureAsync(order.Id, ct);
+            }
+            catch (Exception ex) when (!ct.IsCancellationRequested)
+            {
+                calls.Failed[order.Id] = ex;
+            }
         });
-        order.UpdatedAt = time.GetUtcNow();
+        return calls;
     }
 
     /// <summary>One parcel per center that holds units of the order.</summary>
-    private async Task PackAsync(Order order, CancellationToken cancellationToken)
+    private static void Pack(Order order, IReadOnlyList<(string Sku, string Center, int Quantity)> held, DateTimeOffset now)
     {
-        // As the reservation answered at placement; an order placed before that was recorded asks the catalog.
-        IReadOnlyList<(string Sku, string Center, int Quantity)> held = order.Allocation is { Count: > 0 }
-            ? [.. order.Allocation.Select(a => (a.Sku, a.FulfillmentCenter, a.Quantity))]
-            : await services.GetRequiredService<CatalogClient>().ReservationAsync(order.Id, cancellationToken);
-        var now = time.GetUtcNow();
         foreach (var center in held.Select(h => h.Center).Distinct().Order(StringComparer.Ordinal))
         {
             var shipment = new Shipment
@@ -71,14 +156,11 @@ public sealed class FulfillmentProcess(IServiceProvider services, IConfiguration
         order.Status = OrderStatus.Fulfilling;
     }
 
-    /// <summary>The units leave stock, the payment is captured, the parcels go out with tracking numbers.</summary>
-    private async Task ShipAsync(Order order, CancellationToken cancellationToken)
+    /// <summary>The units have left stock and the payment is captured (<paramref name="captured"/>): the parcels go out with tracking numbers.</summary>
+    private static void Ship(Order order, ProviderResult captured, DateTimeOffset now)
     {
-        await services.GetRequiredService<CatalogClient>().CommitAsync(order.Id, cancellationToken);
-        var captured = await services.GetRequiredService<IPaymentProvider>().CaptureAsync(order.Id, cancellationToken);
         if (captured.Outcome == ProviderOutcome.Captured)
             order.Payment!.Status = PaymentStatus.Captured;
-        var now = time.GetUtcNow();
         foreach (var shipment in order.Shipments.Where(s => s.Status == ShipmentStatus.Packed))
         {
             shipment.TrackingNumber = TrackingNumber(shipment.Carrier);
@@ -88,16 +170,14 @@ public sealed class FulfillmentProcess(IServiceProvider services, IConfiguration
         order.Status = OrderStatus.Shipped;
     }
 
-    private Task DeliverAsync(Order order)
+    private static void Deliver(Order order, DateTimeOffset now)
     {
-        var now = time.GetUtcNow();
         foreach (var shipment in order.Shipments.Where(s => s.Status == ShipmentStatus.InTransit))
         {
             shipment.Status = ShipmentStatus.Delivered;
             AddEvent(shipment, ShipmentStatus.Delivered, "Delivered", $"{order.ShippingAddress.City}, {order.ShippingAddress.Country}", now);
         }
         order.Status = OrderStatus.Delivered;
-        return Task.CompletedTask;
     }
 
     private static void AddEvent(Shipment shipment, ShipmentStatus status, string description, string location, DateTimeOffset at) =>
@@ -122,21 +202,8 @@ public sealed class FulfillmentProcess(IServiceProvider services, IConfiguration
 
 public static class AdvanceFulfillmentHandler
 {
+    /// <summary>Nothing to do: the order's next step is taken by the wave that finds it due (see <see cref="AdvanceFulfillment"/>).</summary>
     [NonTransactional]
-    public static async Task HandleAsync(AdvanceFulfillment message, IDbContextFactory<OrdersDbContext> factory, FulfillmentProcess fulfillment, OrderOutbox outbox,
-        ILogger<FulfillmentProcess> logger, CancellationToken cancellationToken)
-    {
-        await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        // One query, not three: an order has one payment, a parcel per center and a few events
-        // per parcel, so the joined rows stay a handful.
-        var order = await db.Orders.Include(o => o.Payment).Include(o => o.Shipments).ThenInclude(s => s.Events).AsSingleQuery()
-            .SingleOrDefaultAsync(o => o.Id == message.OrderId, cancellationToken);
-        // Cancelled, on hold, delivered, or a repeat of a step already taken.
-        if (order?.Status is not (OrderStatus.Paid or OrderStatus.Fulfilling or OrderStatus.Shipped))
-            return;
-        await fulfillment.AdvanceAsync(order, cancellationToken);
-        // A row changed meanwhile (a cancellation) throws here, and the retry finds where the order stands.
-        await outbox.SaveAsync(db, order.Status == OrderStatus.Delivered ? null : new AdvanceFulfillment(order.Id), fulfillment.StepDelay, cancellationToken);
-        logger.LogInformation("Order {OrderId} is now {Status}", order.Id, order.Status);
-    }
+    public static void Handle(AdvanceFulfillment message, ILogger<FulfillmentProcess> logger) =>
+        logger.LogDebug("A fulfillment message for order {OrderId} from an earlier version; its wave takes the step", message.OrderId);
 }

@@ -29,7 +29,6 @@ public static class OrdersMessaging
     {
         var pollingTime = builder.Configuration.GetValue("Orders:Messaging:PollingTime", TimeSpan.FromSeconds(2));
         var batchSize = builder.Configuration.GetValue("Orders:Messaging:BatchSize", 1000);
-        var fulfillmentParallelism = builder.Configuration.GetValue("Orders:Fulfillment:Parallelism", 32);
         builder.UseWolverine(options =>
         {
             options.ServiceName = OrdersExtensions.ServiceName;
@@ -49,18 +48,15 @@ public static class OrdersMessaging
             // How soon a due scheduled message (a deadline) or a dead instance's messages are noticed.
             options.Durability.ScheduledJobPollingTime = pollingTime;
             options.Durability.NodeReassignmentPollingTime = pollingTime;
-            // Due messages taken per poll: every order schedules four (its deadline and three
-            // fulfillment steps), so Wolverine's default of 100 every 5 s (20 a second) fell
-            // behind a checkout of a few dozen orders a second; 1,000 every 2 s keeps up with 500.
+            // Due messages taken per poll: when every order scheduled four (a deadline and three
+            // fulfillment steps, before sweeps and waves took those over), Wolverine's default of
+            // 100 every 5 s (20 a second) fell behind a checkout of a few dozen orders a second;
+            // 1,000 every 2 s keeps a burst of retries or challenge deadlines from queueing.
             options.Durability.RecoveryBatchSize = batchSize;
             options.Discovery.IncludeAssembly(typeof(OrdersMessaging).Assembly);
             // Webhooks come in bursts for one payment (challenge required, authorized, each twice):
             // reconciling them one at a time saves the retries of concurrent updates to one order.
             options.LocalQueueFor<ReconcilePayment>().Sequential();
-            // A fulfillment step spends most of its time waiting on the catalog and the payment
-            // provider. At Wolverine's default of five at once, a checkout of 60 orders a second
-            // (180 steps a second) fell minutes behind while the cores had other work to do.
-            options.LocalQueueFor<AdvanceFulfillment>().MaximumParallelMessages(fulfillmentParallelism);
 
             // Another service down or a row changed under us: try again soon, then keep trying
             // at longer intervals. A message is never dropped; after the last retry it waits in

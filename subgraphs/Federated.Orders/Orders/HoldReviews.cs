@@ -73,10 +73,10 @@ public static class HoldReviews
                     return await OrderOperations.CancelAsync(services, db, order);
                 order.Status = OrderStatus.Paid;
                 order.UpdatedAt = now;
-                var fulfillment = services.GetRequiredService<FulfillmentProcess>();
                 try
                 {
-                    await services.GetRequiredService<OrderOutbox>().SaveAsync(db, fulfillment.Start(order), fulfillment.StepDelay, CancellationToken.None);
+                    // Paid again: the fulfillment wave a step delay from now packs it.
+                    await db.SaveChangesAsync(CancellationToken.None);
                 }
                 catch (DbUpdateConcurrencyException)
                 {

@@ -31,7 +31,7 @@ public sealed record PlaceOrderResult(Order? Order, PaymentAction? PaymentAction
 /// </summary>
 public sealed class OrderPlacement(
     IDbContextFactory<OrdersDbContext> factory, CatalogClient catalog, IPaymentProvider provider, FraudRules fraud,
-    CartStore carts, CartPricing pricing, OrderOutbox outbox, FulfillmentProcess fulfillment, FaultInjection faults, TimeProvider time,
+    CartStore carts, CartPricing pricing, OrderOutbox outbox, FaultInjection faults, TimeProvider time,
     ILogger<OrderPlacement> logger)
 {
     public const string CartEmpty = "CART_EMPTY";
@@ -189,7 +189,8 @@ public sealed class OrderPlacement(
         if (status == OrderStatus.PaymentActionRequired)
             await outbox.SaveAsync(db, new ChallengeDeadline(order.Id), outbox.ChallengeTimeout, cancellationToken);
         else
-            await outbox.SaveAsync(db, status == OrderStatus.Paid ? fulfillment.Start(order) : null, fulfillment.StepDelay, cancellationToken);
+            // A paid order is packed by the fulfillment wave that finds it due (FulfillmentProcess).
+            await db.SaveChangesAsync(cancellationToken);
         if (wasPending)
             await carts.ClearAsync(CartStore.UserCartId(order.UserId));
     }
