@@ -46,6 +46,18 @@ public static class ReservationMutations
                 return await ctx.RequestServices!.GetRequiredService<Reservations>().CommitAsync(input.OrderId, ctx.CancellationToken);
             })
             .Inaccessible();
+        mutation.Field<NonNullGraphType<ListGraphType<NonNullGraphType<ReservationPayloadType>>>>("commitStocks")
+            .Description($"Internal (orders): several orders shipped at once (1 to {Reservations.MaxBatch}); one answer per order, in the order asked, as commitStock would give it.")
+            .Argument<NonNullGraphType<CommitStocksInputType>>("input")
+            .ResolveAsync(async ctx =>
+            {
+                ctx.CurrentUser().RequireService();
+                var orderIds = ctx.GetArgument<CommitStocksInput>("input").OrderIds;
+                if (orderIds.Count is 0 or > Reservations.MaxBatch)
+                    throw new GraphQLFailure(CatalogErrors.InvalidInput, $"'orderIds' must hold 1 to {Reservations.MaxBatch} order ids.");
+                return await ctx.RequestServices!.GetRequiredService<Reservations>().CommitManyAsync(orderIds, ctx.CancellationToken);
+            })
+            .Inaccessible();
     }
 
     public static void AddQueriesTo(ObjectGraphType query) =>
@@ -85,6 +97,8 @@ public sealed record ReserveStockLineInput(string Sku, int Quantity);
 
 public sealed record ReservationInput(string OrderId);
 
+public sealed record CommitStocksInput(List<string> OrderIds);
+
 public sealed class ReserveStockInputType : InputObjectGraphType<ReserveStockInput>
 {
     public ReserveStockInputType()
@@ -116,6 +130,16 @@ public sealed class ReservationInputType : InputObjectGraphType<ReservationInput
         Name = "ReservationInput";
         this.Inaccessible();
         Field(i => i.OrderId, type: typeof(NonNullGraphType<IdGraphType>));
+    }
+}
+
+public sealed class CommitStocksInputType : InputObjectGraphType<CommitStocksInput>
+{
+    public CommitStocksInputType()
+    {
+        Name = "CommitStocksInput";
+        this.Inaccessible();
+        Field(i => i.OrderIds, type: typeof(NonNullGraphType<ListGraphType<NonNullGraphType<IdGraphType>>>));
     }
 }
 

@@ -141,12 +141,72 @@ public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
     public Task<ReservationResult> CommitAsync(string orderId, CancellationToken cancellationToken) =>
         FinishAsync(orderId, ReservationStatus.Committed, "reserved = i.reserved - l.quantity, on_hand = i.on_hand - l.quantity", cancellationToken);
 
+    /// <summary>At most this many orders per <see cref="CommitManyAsync"/>.</summary>
+    public const int MaxBatch = 1_000;
+
+    /// <summary>
+    /// Commits several orders' reservations at once (a fulfillment wave shipping), in one round
+    /// trip before the commit, with the same answers and idempotency as one
+    /// <see cref="CommitAsync"/> per order, in <paramref name="orderIds"/>' order. The units of
+    /// all the orders are summed per inventory row (an update joined to several rows of one
+    /// inventory row would apply only one of them), and the rows are locked in the order every
+    /// reserve locks them, so a wave and a checkout never deadlock. Committing takes units out of
+    /// on hand and reserved alike: what is available, and so search's in-stock flag, stays as it was.
+    /// </summary>
+    public async Task<IReadOnlyList<ReservationResult>> CommitManyAsync(IReadOnlyList<string> orderIds, CancellationToken cancellationToken)
+    {
+        string[] ids = [.. orderIds.Distinct(StringComparer.Ordinal)];
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var commit = new NpgsqlBatch(connection, transaction)
+        {
+            BatchCommands =
+            {
+                Command($"""
+                    with moved as (
+                        update {Orders} set status = 'COMMITTED', updated_at = now() where order_id = any($1) and status = 'RESERVED' returning order_id),
+                    units as (
+                        select l.sku, l.fulfillment_center, sum(l.quantity)::int as quantity
+                        from {Lines} l join moved on moved.order_id = l.order_id group by l.sku, l.fulfillment_center),
+                    locked as (
+                        select i.sku, i.fulfillment_center from {InventoryTable.Name} i
+                        join units u on u.sku = i.sku and u.fulfillment_center = i.fulfillment_center
+                        order by i.sku, i.fulfillment_center for update of i)
+                    update {InventoryTable.Name} i set reserved = i.reserved - u.quantity, on_hand = i.on_hand - u.quantity
+                    from units u join locked k on k.sku = u.sku and k.fulfillment_center = u.fulfillment_center
+                    where i.sku = u.sku and i.fulfillment_center = u.fulfillment_center
+                    """, (object)ids),
+                Command($"""
+                    select o.order_id, o.status, l.sku, l.fulfillment_center, l.quantity
+                    from {Orders} o left join {Lines} l on l.order_id = o.order_id
+                    where o.order_id = any($1) order by o.order_id, l.sku, l.fulfillment_center
+                    """, (object)ids),
+            },
+        };
+        var found = new Dictionary<string, (ReservationStatus Status, List<ReservedUnits> Lines)>(StringComparer.Ordinal);
+        await using (var reader = await commit.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var orderId = reader.GetString(0);
+                if (!found.TryGetValue(orderId, out var reservation))
+                    found[orderId] = reservation = (Enum.Parse<ReservationStatus>(reader.GetString(1), ignoreCase: true), []);
+                if (!reader.IsDBNull(2))
+                    reservation.Lines.Add(new ReservedUnits(reader.GetString(2), reader.GetString(3), reader.GetInt32(4)));
+            }
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return [.. orderIds.Select((orderId, index) => Outcome(
+            found.TryGetValue(orderId, out var r) ? new Reservation(orderId, r.Status, r.Lines) : null,
+            ReservationStatus.Committed, ["input", "orderIds", index.ToString(System.Globalization.CultureInfo.InvariantCulture)]))];
+    }
+
     /// <summary>
     /// Moves a held reservation to <paramref name="target"/> and applies <paramref name="applySet"/>
     /// to its inventory rows, in one round trip before the commit: the stock changes only when
-    /// this call moved the reservation, so a repeat changes nothing; search's in-stock flag is
-    /// refreshed (a no-op when nothing moved); a release that finds no reservation leaves a
-    /// tombstone; and the reservation is read back as it now stands.
+    /// this call moved the reservation, so a repeat changes nothing; on a release, search's
+    /// in-stock flag is refreshed (a no-op when nothing moved) and a release that finds no
+    /// reservation leaves a tombstone; and the reservation is read back as it now stands.
     /// </summary>
     private async Task<ReservationResult> FinishAsync(string orderId, ReservationStatus target, string applySet, CancellationToken cancellationToken)
     {
@@ -163,25 +223,32 @@ public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
                     from {Lines} l join moved on moved.order_id = l.order_id
                     where i.sku = l.sku and i.fulfillment_center = l.fulfillment_center
                     """, orderId, Name(target)),
-                Command(RefreshInStockSql, orderId),
             },
         };
-        // Nothing reserved yet (or the reserve is still in flight): the tombstone refuses a late reserve.
         if (target == ReservationStatus.Released)
+        {
+            // Units back in stock may put a product back in stock. (A commit takes units out of
+            // on hand and reserved alike: what is available does not change.)
+            finish.BatchCommands.Add(Command(RefreshInStockSql, orderId));
+            // Nothing reserved yet (or the reserve is still in flight): the tombstone refuses a late reserve.
             finish.BatchCommands.Add(Command($"insert into {Orders} (order_id, status) values ($1, 'RELEASED') on conflict (order_id) do nothing", orderId));
+        }
         finish.BatchCommands.Add(Command(LoadSql, orderId));
         Reservation? reservation;
         await using (var reader = await finish.ExecuteReaderAsync(cancellationToken))
             (reservation, _) = await ReadAsync(reader, orderId, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return reservation switch
-        {
-            null => ReservationResult.Failed(new UserError(ReservationNotFound, "This order has no reservation.", ["input", "orderId"])),
-            { Status: var status } when status == target => new ReservationResult(reservation, []),
-            { Status: ReservationStatus.Committed } => ReservationResult.Failed(new UserError(ReservationCommitted, "This order's stock has shipped; it cannot be released.", ["input", "orderId"])),
-            _ => ReservationResult.Failed(new UserError(ReservationReleased, "This order's stock was released; it cannot be committed.", ["input", "orderId"])),
-        };
+        return Outcome(reservation, target, ["input", "orderId"]);
     }
+
+    /// <summary>The answer to a release or commit that left the reservation as <paramref name="reservation"/>; errors point at <paramref name="field"/>.</summary>
+    private static ReservationResult Outcome(Reservation? reservation, ReservationStatus target, IReadOnlyList<string> field) => reservation switch
+    {
+        null => ReservationResult.Failed(new UserError(ReservationNotFound, "This order has no reservation.", [.. field])),
+        { Status: var status } when status == target => new ReservationResult(reservation, []),
+        { Status: ReservationStatus.Committed } => ReservationResult.Failed(new UserError(ReservationCommitted, "This order's stock has shipped; it cannot be released.", [.. field])),
+        _ => ReservationResult.Failed(new UserError(ReservationReleased, "This order's stock was released; it cannot be committed.", [.. field])),
+    };
 
     public async Task<Reservation?> FindAsync(string orderId, CancellationToken cancellationToken)
     {

@@ -84,9 +84,31 @@ public sealed class CatalogClient(HttpClient http, ServiceTokenIssuer tokens)
     public Task ReleaseAsync(string orderId, CancellationToken cancellationToken) =>
         FinishAsync("releaseStock", orderId, cancellationToken);
 
-    /// <summary>The order shipped: its held units leave stock.</summary>
-    public Task CommitAsync(string orderId, CancellationToken cancellationToken) =>
-        FinishAsync("commitStock", orderId, cancellationToken);
+    /// <summary>The catalog commits at most this many orders per call.</summary>
+    private const int CommitBatch = 500;
+
+    /// <summary>
+    /// The orders shipped: their held units leave stock, in one call per
+    /// <see cref="CommitBatch"/> orders. Returns the orders the catalog refused (their
+    /// reservation released or never made), with its answer; a repeat of a commit is not refused.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, string>> CommitAsync(IReadOnlyList<string> orderIds, CancellationToken cancellationToken)
+    {
+        var refused = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var batch in orderIds.Chunk(CommitBatch))
+        {
+            var data = await PostAsync("""
+                mutation($input: CommitStocksInput!) { commitStocks(input: $input) { errors { code message } } }
+                """, new { input = new { orderIds = batch } }, cancellationToken);
+            var answers = data.GetProperty("commitStocks");
+            for (var i = 0; i < batch.Length; i++)
+            {
+                if (answers[i].GetProperty("errors") is { } errors && errors.GetArrayLength() > 0)
+                    refused[batch[i]] = errors.GetRawText();
+            }
+        }
+        return refused;
+    }
 
     private async Task FinishAsync(string field, string orderId, CancellationToken cancellationToken)
     {

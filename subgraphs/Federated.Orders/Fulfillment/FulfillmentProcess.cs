@@ -104,27 +104,39 @@ public sealed class FulfillmentProcess(IDbContextFactory<OrdersDbContext> factor
         ConcurrentDictionary<string, Exception> Failed);
 
     /// <summary>
-    /// What the wave's steps need from other services: where an order placed before its
-    /// allocation was recorded holds its units (for packing), and for every order shipping, its
-    /// units committed in the catalog and its payment captured.
+    /// What the wave's steps need from other services: for the orders shipping, their units
+    /// committed in the catalog (one call for the wave) and their payments captured; for an order
+    /// placed before its allocation was recorded, where the catalog holds its units (for packing).
     /// </summary>
     private async Task<Calls> CallOutAsync(IReadOnlyList<Order> orders, CancellationToken cancellationToken)
     {
         var calls = new Calls(new(), new(), new());
         var catalog = services.GetRequiredService<CatalogClient>();
         var provider = services.GetRequiredService<IPaymentProvider>();
-        var needing = orders.Where(o => o.Status == OrderStatus.Fulfilling || o.Status == OrderStatus.Paid && o.Allocation.Count == 0);
+        List<string> shipping = [.. orders.Where(o => o.Status == OrderStatus.Fulfilling).Select(o => o.Id)];
+        if (shipping.Count > 0)
+        {
+            try
+            {
+                foreach (var (orderId, answer) in await catalog.CommitAsync(shipping, cancellationToken))
+                    calls.Failed[orderId] = new InvalidOperationException($"The catalog refused to commit the stock of {orderId}: {answer}");
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                foreach (var orderId in shipping)
+                    calls.Failed[orderId] = ex;
+            }
+        }
+        var needing = orders.Where(o => o.Status == OrderStatus.Fulfilling && !calls.Failed.ContainsKey(o.Id)
+            || o.Status == OrderStatus.Paid && o.Allocation.Count == 0);
         await Parallel.ForEachAsync(needing, new ParallelOptions { MaxDegreeOfParallelism = _parallelism, CancellationToken = cancellationToken }, async (order, ct) =>
         {
             try
             {
                 if (order.Status == OrderStatus.Paid)
-                {
                     calls.Held[order.Id] = await catalog.ReservationAsync(order.Id, ct);
-                    return;
-                }
-                await catalog.CommitAsync(order.Id, ct);
-                calls.Captured[order.Id] = await provider.CaptureAsync(order.Id, ct);
+                else
+                    calls.Captured[order.Id] = await provider.CaptureAsync(order.Id, ct);
             }
             catch (Exception ex) when (!ct.IsCancellationRequested)
             {

@@ -13,6 +13,7 @@ public sealed class ReservationTests(FederatedStack stack)
     private const string Reserve = $"mutation($input: ReserveStockInput!) {{ reserveStock(input: $input) {{ {ReservationFields} }} }}";
     private const string Release = $"mutation($input: ReservationInput!) {{ releaseStock(input: $input) {{ {ReservationFields} }} }}";
     private const string Commit = $"mutation($input: ReservationInput!) {{ commitStock(input: $input) {{ {ReservationFields} }} }}";
+    private const string CommitMany = $"mutation($input: CommitStocksInput!) {{ commitStocks(input: $input) {{ {ReservationFields} }} }}";
     private const string Stock = "query($r: [_Any!]!) { variant: _entities(representations: $r) { ... on ProductVariant { quantityAvailable stockLevels { fulfillmentCenter onHand reserved } } } }";
 
     private static int _orders;
@@ -58,6 +59,77 @@ public sealed class ReservationTests(FederatedStack stack)
         Assert.Equal("COMMITTED", second.GetProperty("reservation").GetProperty("status").GetString());
         Assert.Equal((0, 0), (await LevelsAsync(sku))["FC-CENTRAL"]);
         Assert.Equal(["RESERVATION_COMMITTED"], (await CallAsync(Release, new { orderId })).ErrorCodes());
+    }
+
+    [Fact]
+    public async Task CommitMany_CommitsEveryOrder_SummingUnitsOfOneRow_AndAnswersEachAsCommitWould()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 10));
+        var other = await stack.StockedSkuAsync(("FC-WEST", 6));
+        string first = NewOrderId(), second = NewOrderId(), both = NewOrderId(), released = NewOrderId(), unknown = NewOrderId();
+        Assert.Empty((await CallAsync(Reserve, new { orderId = first, lines = new[] { new { sku, quantity = 2 } } })).ErrorCodes());
+        Assert.Empty((await CallAsync(Reserve, new { orderId = second, lines = new[] { new { sku, quantity = 3 } } })).ErrorCodes());
+        Assert.Empty((await CallAsync(Reserve, new { orderId = both, lines = new[] { new { sku, quantity = 1 }, new { sku = other, quantity = 4 } } })).ErrorCodes());
+        Assert.Empty((await CallAsync(Reserve, new { orderId = released, lines = new[] { new { sku, quantity = 1 } } })).ErrorCodes());
+        Assert.Empty((await CallAsync(Release, new { orderId = released })).ErrorCodes());
+        Assert.Empty((await CallAsync(Commit, new { orderId = first })).ErrorCodes());
+
+        // The first is committed already, the second asked twice; three orders take units of one inventory row.
+        var answers = await CallManyAsync(first, second, both, released, unknown, second);
+
+        Assert.Equal(6, answers.Count);
+        Assert.Equal(["", "", "", "RESERVATION_RELEASED", "RESERVATION_NOT_FOUND", ""], answers.Select(a => string.Join(',', a.ErrorCodes())));
+        Assert.Equal("input.orderIds.3", string.Join('.', answers[3].GetProperty("errors")[0].GetProperty("field").EnumerateArray().Select(f => f.GetString())));
+        Assert.Equal("COMMITTED", answers[2].GetProperty("reservation").GetProperty("status").GetString());
+        Assert.Equal(new[] { (sku, "FC-EAST", 1), (other, "FC-WEST", 4) }.Order(), Lines(answers[2]).Order());
+        // 2 + 3 + 1 units shipped from FC-EAST, the released unit back: 4 on hand, none held.
+        Assert.Equal((4, 0), (await LevelsAsync(sku))["FC-EAST"]);
+        Assert.Equal((2, 0), (await LevelsAsync(other))["FC-WEST"]);
+
+        // Again: nothing more leaves stock.
+        Assert.All(await CallManyAsync(first, second, both), a => Assert.Empty(a.ErrorCodes()));
+        Assert.Equal((4, 0), (await LevelsAsync(sku))["FC-EAST"]);
+    }
+
+    [Fact]
+    public async Task CommitMany_AndReserves_OnTheSameRows_NeitherDeadlockNorLoseUnits()
+    {
+        string a = await stack.StockedSkuAsync(("FC-EAST", 200), ("FC-WEST", 200)), b = await stack.StockedSkuAsync(("FC-EAST", 200), ("FC-WEST", 200));
+        var held = new List<string>();
+        for (var i = 0; i < 40; i++)
+        {
+            var orderId = NewOrderId();
+            // Lines in both orders of SKU, so that an unordered lock would meet a reserve the other way round.
+            var lines = i % 2 == 0 ? new[] { new { sku = a, quantity = 1 }, new { sku = b, quantity = 1 } } : [new { sku = b, quantity = 1 }, new { sku = a, quantity = 1 }];
+            Assert.Empty((await CallAsync(Reserve, new { orderId, lines })).ErrorCodes());
+            held.Add(orderId);
+        }
+
+        var commits = held.Chunk(5).Select(batch => CallManyAsync(batch));
+        var reserves = Enumerable.Range(0, 40).Select(i => CallAsync(Reserve, new
+        {
+            orderId = NewOrderId(), lines = i % 2 == 0 ? new[] { new { sku = a, quantity = 1 }, new { sku = b, quantity = 1 } } : [new { sku = b, quantity = 1 }, new { sku = a, quantity = 1 }],
+        }));
+        var committed = await Task.WhenAll(commits);
+        var reserved = await Task.WhenAll(reserves);
+
+        Assert.All(committed.SelectMany(c => c), c => Assert.Empty(c.ErrorCodes()));
+        Assert.All(reserved, r => Assert.Empty(r.ErrorCodes()));
+        foreach (var sku in new[] { a, b })
+        {
+            var levels = await LevelsAsync(sku);
+            // 40 units shipped and 40 held, over the two centers.
+            Assert.Equal(400 - 40, levels.Values.Sum(l => l.OnHand));
+            Assert.Equal(40, levels.Values.Sum(l => l.Reserved));
+        }
+    }
+
+    [Fact]
+    public async Task CommitMany_RefusesAnEmptyList()
+    {
+        var response = await stack.PostAsync(ServiceNames.Catalog, CommitMany, new { input = new { orderIds = Array.Empty<string>() } }, null, Accounts.BearerHeader(ServiceToken()));
+
+        response.SingleError("INVALID_INPUT");
     }
 
     [Fact]
@@ -236,6 +308,12 @@ public sealed class ReservationTests(FederatedStack stack)
     {
         var response = await stack.PostAsync(ServiceNames.Catalog, mutation, new { input }, null, Accounts.BearerHeader(ServiceToken()));
         return response.Data.EnumerateObject().Single().Value;
+    }
+
+    private async Task<List<JsonElement>> CallManyAsync(params string[] orderIds)
+    {
+        var response = await stack.PostAsync(ServiceNames.Catalog, CommitMany, new { input = new { orderIds } }, null, Accounts.BearerHeader(ServiceToken()));
+        return [.. response.Data.GetProperty("commitStocks").EnumerateArray()];
     }
 
     private async Task<int> AvailableAsync(string sku) =>
