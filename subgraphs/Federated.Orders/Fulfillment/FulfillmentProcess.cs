@@ -37,7 +37,7 @@ public sealed class FulfillmentProcess(IDbContextFactory<OrdersDbContext> factor
 {
     private static readonly string[] InFulfillment = [nameof(OrderStatus.Paid), nameof(OrderStatus.Fulfilling), nameof(OrderStatus.Shipped)];
 
-    private readonly int _parallelism = Math.Max(1, configuration.GetValue("Orders:Fulfillment:Parallelism", 16));
+    private readonly int _parallelism = Math.Max(1, configuration.GetValue("Orders:Fulfillment:Parallelism", 32));
 
     public bool Enabled { get; } = configuration.GetValue("Orders:Fulfillment:Enabled", true);
 
@@ -47,9 +47,12 @@ public sealed class FulfillmentProcess(IDbContextFactory<OrdersDbContext> factor
 
     public int WaveSize { get; } = Math.Max(1, configuration.GetValue("Orders:Fulfillment:WaveSize", 500));
 
+    public int ConcurrentWaves { get; } = Math.Max(1, configuration.GetValue("Orders:Fulfillment:ConcurrentWaves", 2));
+
     /// <summary>Takes one wave: every due order (up to <see cref="WaveSize"/>) one step on. Returns how many orders it claimed.</summary>
     public async Task<int> TakeWaveAsync(CancellationToken cancellationToken)
     {
+        var started = time.GetTimestamp();
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var cutoff = time.GetUtcNow() - StepDelay;
@@ -94,7 +97,8 @@ public sealed class FulfillmentProcess(IDbContextFactory<OrdersDbContext> factor
         }
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        logger.LogInformation("Fulfillment wave: {Orders} orders moved on, {Retried} to try again", orders.Count - retried, retried);
+        logger.LogInformation("Fulfillment wave: {Orders} orders moved on, {Retried} to try again, in {Elapsed:N0} ms",
+            orders.Count - retried, retried, time.GetElapsedTime(started).TotalMilliseconds);
         return claimed.Count;
     }
 

@@ -276,5 +276,39 @@ public sealed class PlaceOrderTests(FederatedStack stack)
         Assert.Equal(["ORDER_NOT_CANCELLABLE"], (await stack.CallAsync(shopper, Checkout.CancelOrder, new { orderId })).ErrorCodes());
     }
 
+    [Fact]
+    public async Task AnOrderTheCatalogWillNotShip_WaitsInItsWave_WhileTheOthersGoOn()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-CENTRAL", 10));
+        var stuck = stack.NewShopper();
+        var fine = stack.NewShopper();
+        await stack.AddToCartAsync(stuck, sku, 1);
+        await stack.AddToCartAsync(fine, sku, 1);
+        var stuckId = (await stack.PlaceAsync(stuck)).GetProperty("order").GetProperty("id").GetString()!;
+        var fineId = (await stack.PlaceAsync(fine)).GetProperty("order").GetProperty("id").GetString()!;
+        // Its stock given back behind the order's back: the catalog will refuse to ship it.
+        var release = await stack.PostAsync(ServiceNames.Catalog, "mutation($input: ReservationInput!) { releaseStock(input: $input) { errors { code } } }",
+            new { input = new { orderId = stuckId } }, null, Accounts.BearerHeader(Accounts.ServiceToken(stack)));
+        Assert.Empty(release.Data.GetProperty("releaseStock").GetProperty("errors").EnumerateArray());
+        const string query = "query($id: ID!) { order(id: $id) { status payment { status } shipments { status } } }";
+
+        JsonElement order;
+        var deadline = DateTime.UtcNow.AddSeconds(40);
+        do
+        {
+            await Task.Delay(500);
+            order = (await stack.PostAsync(ServiceNames.Orders, query, new { id = fineId }, null, fine.Bearer)).Data.GetProperty("order");
+        }
+        while (order.GetProperty("status").GetString() != "DELIVERED" && DateTime.UtcNow < deadline);
+        // Two more step delays: the refused order is tried again and still not shipped.
+        await Task.Delay(TimeSpan.FromSeconds(9));
+        var held = (await stack.PostAsync(ServiceNames.Orders, query, new { id = stuckId }, null, stuck.Bearer)).Data.GetProperty("order");
+
+        Assert.Equal("DELIVERED", order.GetProperty("status").GetString());
+        Assert.Equal("FULFILLING", held.GetProperty("status").GetString());
+        Assert.Equal("AUTHORIZED", held.GetProperty("payment").GetProperty("status").GetString());
+        Assert.Equal(["PACKED"], held.GetProperty("shipments").EnumerateArray().Select(s => s.GetProperty("status").GetString()));
+    }
+
     private Task<long> CountAsync(string sql, string parameter) => stack.OrdersCountAsync(sql, parameter);
 }
