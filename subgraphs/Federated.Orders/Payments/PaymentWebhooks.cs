@@ -15,7 +15,8 @@ namespace Federated.Orders.Payments;
 /// (503: the order changed meanwhile, or a store was unreachable) is sent again by the
 /// provider, and a repeat answers 200 and changes nothing. Reconciling does not trust the
 /// event's order or content: it asks the provider where the payment stands now, so repeats
-/// and late arrivals are harmless.
+/// and late arrivals are harmless. An event confirming what the store already recorded (the
+/// authorization, the capture) is kept without asking: a later change has its own event.
 /// </summary>
 public static class PaymentWebhooks
 {
@@ -58,7 +59,8 @@ public static class PaymentWebhooks
             try
             {
                 // Saves the event with whatever the order needed (a step that sends a message saves both through the outbox).
-                await ReconcilePaymentHandler.ReconcileAsync(db, notice.OrderId, found?.Order, provider, placement, settlement, time, logger, cancellationToken);
+                if (!Confirms(notice.Type, found?.Order))
+                    await ReconcilePaymentHandler.ReconcileAsync(db, notice.OrderId, found?.Order, provider, placement, settlement, time, logger, cancellationToken);
                 await db.SaveChangesAsync(cancellationToken);
             }
             catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
@@ -75,6 +77,16 @@ public static class PaymentWebhooks
             return Results.Ok(new { received = notice.EventId, repeated = false });
         });
     }
+
+    /// <summary>
+    /// Whether the event only says what the store has already recorded for a live order: the
+    /// authorization placeOrder saved, or the capture a fulfillment wave made. Such an event is
+    /// recorded without asking the provider again; any later change of the payment comes with
+    /// its own event, and that one is reconciled in full. Every other event is looked up.
+    /// </summary>
+    private static bool Confirms(string type, Order? order) =>
+        order is { Payment: { } payment, Status: not (OrderStatus.Failed or OrderStatus.Cancelled or OrderStatus.Pending or OrderStatus.PaymentActionRequired) }
+        && (type, payment.Status) is ("payment.authorized", PaymentStatus.Authorized or PaymentStatus.Captured) or ("payment.captured", PaymentStatus.Captured);
 
     private sealed record Notice(string EventId, string Type, long Sequence, string OrderId);
 

@@ -70,14 +70,11 @@ public sealed class SimulatedPaymentProvider(NpgsqlDataSource dataSource) : IPay
             _ => (ProviderOutcome.Declined, null, "invalid_card_token"),
         };
         // The first call with a key decides; every later one gets the same answer.
-        await using var command = dataSource.CreateCommand(WithEvent($"""
+        var result = (await ChangeAndFindAsync($"""
             insert into {Ledger} (idempotency_key, reference, card_token, amount, currency, outcome, challenge_id, decline_reason)
             values ($1, $2, $3, $4, $5, $6, $7, $8)
             on conflict (idempotency_key) do nothing
-            """));
-        Add(command, idempotencyKey, $"ch_{Guid.NewGuid():N}", cardToken, amount, currency, outcome.ToString(), challenge, reason);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-        var result = (await FindAsync(idempotencyKey, cancellationToken))!;
+            """, idempotencyKey, [$"ch_{Guid.NewGuid():N}", cardToken, amount, currency, outcome.ToString(), challenge, reason], cancellationToken))!;
         if (cardToken == "tok_timeout")
             throw new PaymentTimeoutException();
         return result;
@@ -110,24 +107,19 @@ public sealed class SimulatedPaymentProvider(NpgsqlDataSource dataSource) : IPay
 
     public async Task<ProviderResult> VoidAsync(string idempotencyKey, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(WithEvent($"""
+        return (await ChangeAndFindAsync($"""
             insert into {Ledger} (idempotency_key, reference, outcome) values ($1, $2, 'Voided')
             on conflict (idempotency_key) do update set
                 outcome = case when {Ledger}.outcome = 'Captured' then 'Refunded' else 'Voided' end,
                 updated_at = now()
             where {Ledger}.outcome not in ('Voided', 'Refunded')
-            """));
-        Add(command, idempotencyKey, $"ch_{Guid.NewGuid():N}");
-        await command.ExecuteNonQueryAsync(cancellationToken);
-        return (await FindAsync(idempotencyKey, cancellationToken))!;
+            """, idempotencyKey, [$"ch_{Guid.NewGuid():N}"], cancellationToken))!;
     }
 
     public async Task<ProviderResult> CaptureAsync(string idempotencyKey, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(WithEvent($"update {Ledger} set outcome = 'Captured', updated_at = now() where idempotency_key = $1 and outcome = 'Authorized'"));
-        Add(command, idempotencyKey);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-        return await FindAsync(idempotencyKey, cancellationToken) ?? new ProviderResult(ProviderOutcome.Declined, "", DeclineReason: "unknown_payment");
+        return await ChangeAndFindAsync($"update {Ledger} set outcome = 'Captured', updated_at = now() where idempotency_key = $1 and outcome = 'Authorized'",
+            idempotencyKey, [], cancellationToken) ?? new ProviderResult(ProviderOutcome.Declined, "", DeclineReason: "unknown_payment");
     }
 
     public Task<ProviderResult?> RetrieveAsync(string idempotencyKey, CancellationToken cancellationToken) => FindAsync(idempotencyKey, cancellationToken);
@@ -144,11 +136,38 @@ public sealed class SimulatedPaymentProvider(NpgsqlDataSource dataSource) : IPay
         from changed
         """;
 
+    private static readonly string FindSql = $"select outcome, reference, challenge_id, decline_reason from {Ledger} where idempotency_key = $1";
+
     private async Task<ProviderResult?> FindAsync(string idempotencyKey, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand($"select outcome, reference, challenge_id, decline_reason from {Ledger} where idempotency_key = $1");
+        await using var command = dataSource.CreateCommand(FindSql);
         Add(command, idempotencyKey);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await ReadAsync(reader, cancellationToken);
+    }
+
+    /// <summary>
+    /// Applies <paramref name="change"/> (with its event; <c>$1</c> is the key, then
+    /// <paramref name="values"/>) and reads the payment as it then stands, in one round trip:
+    /// the two statements run in order in one implicit transaction.
+    /// </summary>
+    private async Task<ProviderResult?> ChangeAndFindAsync(string change, string idempotencyKey, object?[] values, CancellationToken cancellationToken)
+    {
+        await using var batch = dataSource.CreateBatch();
+        var apply = new NpgsqlBatchCommand(WithEvent(change));
+        foreach (var value in (object?[])[idempotencyKey, .. values])
+            apply.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
+        var find = new NpgsqlBatchCommand(FindSql);
+        find.Parameters.Add(new NpgsqlParameter { Value = idempotencyKey });
+        batch.BatchCommands.Add(apply);
+        batch.BatchCommands.Add(find);
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        return await ReadAsync(reader, cancellationToken);
+    }
+
+    /// <summary>The payment from a reader positioned at the rows of <see cref="FindSql"/>.</summary>
+    private static async Task<ProviderResult?> ReadAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
         if (!await reader.ReadAsync(cancellationToken))
             return null;
         return new ProviderResult(Enum.Parse<ProviderOutcome>(reader.GetString(0)), reader.GetString(1),
