@@ -133,13 +133,9 @@ public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
         return new ReservationResult(new Reservation(orderId, ReservationStatus.Reserved, allocation), []);
     }
 
-    /// <summary>Gives the order's units back to stock (an order cancelled or failed before shipping).</summary>
-    public Task<ReservationResult> ReleaseAsync(string orderId, CancellationToken cancellationToken) =>
-        FinishAsync(orderId, ReservationStatus.Released, "reserved = i.reserved - l.quantity", cancellationToken);
-
-    /// <summary>The order shipped: its units leave stock for good.</summary>
-    public Task<ReservationResult> CommitAsync(string orderId, CancellationToken cancellationToken) =>
-        FinishAsync(orderId, ReservationStatus.Committed, "reserved = i.reserved - l.quantity, on_hand = i.on_hand - l.quantity", cancellationToken);
+    /// <summary>The order shipped: its units leave stock for good (as <see cref="CommitManyAsync"/> for one order).</summary>
+    public async Task<ReservationResult> CommitAsync(string orderId, CancellationToken cancellationToken) =>
+        (await CommitAsync([orderId], _ => ["input", "orderId"], cancellationToken))[0];
 
     /// <summary>At most this many orders per <see cref="CommitManyAsync"/>.</summary>
     public const int MaxBatch = 1_000;
@@ -153,7 +149,11 @@ public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
     /// reserve locks them, so a wave and a checkout never deadlock. Committing takes units out of
     /// on hand and reserved alike: what is available, and so search's in-stock flag, stays as it was.
     /// </summary>
-    public async Task<IReadOnlyList<ReservationResult>> CommitManyAsync(IReadOnlyList<string> orderIds, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<ReservationResult>> CommitManyAsync(IReadOnlyList<string> orderIds, CancellationToken cancellationToken) =>
+        CommitAsync(orderIds, index => ["input", "orderIds", index.ToString(System.Globalization.CultureInfo.InvariantCulture)], cancellationToken);
+
+    /// <summary>Commits <paramref name="orderIds"/>; an order's errors point at <paramref name="field"/> of its index.</summary>
+    private async Task<IReadOnlyList<ReservationResult>> CommitAsync(IReadOnlyList<string> orderIds, Func<int, IReadOnlyList<string>> field, CancellationToken cancellationToken)
     {
         string[] ids = [.. orderIds.Distinct(StringComparer.Ordinal)];
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -198,47 +198,42 @@ public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
         await transaction.CommitAsync(cancellationToken);
         return [.. orderIds.Select((orderId, index) => Outcome(
             found.TryGetValue(orderId, out var r) ? new Reservation(orderId, r.Status, r.Lines) : null,
-            ReservationStatus.Committed, ["input", "orderIds", index.ToString(System.Globalization.CultureInfo.InvariantCulture)]))];
+            ReservationStatus.Committed, field(index)))];
     }
 
     /// <summary>
-    /// Moves a held reservation to <paramref name="target"/> and applies <paramref name="applySet"/>
-    /// to its inventory rows, in one round trip before the commit: the stock changes only when
-    /// this call moved the reservation, so a repeat changes nothing; on a release, search's
-    /// in-stock flag is refreshed (a no-op when nothing moved) and a release that finds no
-    /// reservation leaves a tombstone; and the reservation is read back as it now stands.
+    /// Gives the order's units back to stock (an order cancelled or failed before shipping), in
+    /// one round trip before the commit: the stock changes only when this call moved the
+    /// reservation, so a repeat changes nothing; search's in-stock flag is refreshed (a no-op
+    /// when nothing moved); a release that finds no reservation leaves a tombstone; and the
+    /// reservation is read back as it now stands.
     /// </summary>
-    private async Task<ReservationResult> FinishAsync(string orderId, ReservationStatus target, string applySet, CancellationToken cancellationToken)
+    public async Task<ReservationResult> ReleaseAsync(string orderId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using var finish = new NpgsqlBatch(connection, transaction)
+        await using var release = new NpgsqlBatch(connection, transaction)
         {
             BatchCommands =
             {
                 Command($"""
                     with moved as (
-                        update {Orders} set status = $2, updated_at = now() where order_id = $1 and status = 'RESERVED' returning order_id)
-                    update {InventoryTable.Name} i set {applySet}
+                        update {Orders} set status = 'RELEASED', updated_at = now() where order_id = $1 and status = 'RESERVED' returning order_id)
+                    update {InventoryTable.Name} i set reserved = i.reserved - l.quantity
                     from {Lines} l join moved on moved.order_id = l.order_id
                     where i.sku = l.sku and i.fulfillment_center = l.fulfillment_center
-                    """, orderId, Name(target)),
+                    """, orderId),
+                Command(RefreshInStockSql, orderId),
+                // Nothing reserved yet (or the reserve is still in flight): the tombstone refuses a late reserve.
+                Command($"insert into {Orders} (order_id, status) values ($1, 'RELEASED') on conflict (order_id) do nothing", orderId),
+                Command(LoadSql, orderId),
             },
         };
-        if (target == ReservationStatus.Released)
-        {
-            // Units back in stock may put a product back in stock. (A commit takes units out of
-            // on hand and reserved alike: what is available does not change.)
-            finish.BatchCommands.Add(Command(RefreshInStockSql, orderId));
-            // Nothing reserved yet (or the reserve is still in flight): the tombstone refuses a late reserve.
-            finish.BatchCommands.Add(Command($"insert into {Orders} (order_id, status) values ($1, 'RELEASED') on conflict (order_id) do nothing", orderId));
-        }
-        finish.BatchCommands.Add(Command(LoadSql, orderId));
         Reservation? reservation;
-        await using (var reader = await finish.ExecuteReaderAsync(cancellationToken))
+        await using (var reader = await release.ExecuteReaderAsync(cancellationToken))
             (reservation, _) = await ReadAsync(reader, orderId, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return Outcome(reservation, target, ["input", "orderId"]);
+        return Outcome(reservation, ReservationStatus.Released, ["input", "orderId"]);
     }
 
     /// <summary>The answer to a release or commit that left the reservation as <paramref name="reservation"/>; errors point at <paramref name="field"/>.</summary>
@@ -340,8 +335,6 @@ public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
             command.Parameters.Add(new NpgsqlParameter { Value = value });
         return command;
     }
-
-    private static string Name(ReservationStatus status) => status.ToString().ToUpperInvariant();
 
     /// <summary>The lines in a canonical order, hashed: what makes a repeated reserve "the same".</summary>
     private static string Hash(IReadOnlyList<ReservationLine> lines) =>

@@ -246,14 +246,7 @@ public sealed class PlaceOrderTests(FederatedStack stack)
         var orderId = (await stack.PlaceAsync(shopper)).GetProperty("order").GetProperty("id").GetString();
         const string query = "query($id: ID!) { order(id: $id) { status payment { status } shipments { fulfillmentCenter carrier trackingNumber status events { status description } } } }";
 
-        JsonElement order;
-        var deadline = DateTime.UtcNow.AddSeconds(40);
-        do
-        {
-            await Task.Delay(500);
-            order = (await stack.PostAsync(ServiceNames.Orders, query, new { id = orderId }, null, shopper.Bearer)).Data.GetProperty("order");
-        }
-        while (order.GetProperty("status").GetString() != "DELIVERED" && DateTime.UtcNow < deadline);
+        var order = await WaitForDeliveryAsync(shopper, orderId!, query);
 
         Assert.Equal("DELIVERED", order.GetProperty("status").GetString());
         Assert.Equal("CAPTURED", order.GetProperty("payment").GetProperty("status").GetString());
@@ -292,14 +285,7 @@ public sealed class PlaceOrderTests(FederatedStack stack)
         Assert.Empty(release.Data.GetProperty("releaseStock").GetProperty("errors").EnumerateArray());
         const string query = "query($id: ID!) { order(id: $id) { status payment { status } shipments { status } } }";
 
-        JsonElement order;
-        var deadline = DateTime.UtcNow.AddSeconds(40);
-        do
-        {
-            await Task.Delay(500);
-            order = (await stack.PostAsync(ServiceNames.Orders, query, new { id = fineId }, null, fine.Bearer)).Data.GetProperty("order");
-        }
-        while (order.GetProperty("status").GetString() != "DELIVERED" && DateTime.UtcNow < deadline);
+        var order = await WaitForDeliveryAsync(fine, fineId, query);
         // Two more step delays: the refused order is tried again and still not shipped.
         await Task.Delay(TimeSpan.FromSeconds(9));
         var held = (await stack.PostAsync(ServiceNames.Orders, query, new { id = stuckId }, null, stuck.Bearer)).Data.GetProperty("order");
@@ -308,6 +294,20 @@ public sealed class PlaceOrderTests(FederatedStack stack)
         Assert.Equal("FULFILLING", held.GetProperty("status").GetString());
         Assert.Equal("AUTHORIZED", held.GetProperty("payment").GetProperty("status").GetString());
         Assert.Equal(["PACKED"], held.GetProperty("shipments").EnumerateArray().Select(s => s.GetProperty("status").GetString()));
+    }
+
+    /// <summary>The order as <paramref name="query"/> shows it once delivered, or as it stands after 40 s.</summary>
+    private async Task<JsonElement> WaitForDeliveryAsync(Shopper shopper, string orderId, string query)
+    {
+        JsonElement order;
+        var deadline = DateTime.UtcNow.AddSeconds(40);
+        do
+        {
+            await Task.Delay(500);
+            order = (await stack.PostAsync(ServiceNames.Orders, query, new { id = orderId }, null, shopper.Bearer)).Data.GetProperty("order");
+        }
+        while (order.GetProperty("status").GetString() != "DELIVERED" && DateTime.UtcNow < deadline);
+        return order;
     }
 
     private Task<long> CountAsync(string sql, string parameter) => stack.OrdersCountAsync(sql, parameter);
