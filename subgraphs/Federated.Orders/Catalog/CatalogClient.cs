@@ -7,8 +7,11 @@ using Federated.Kit.Identity;
 
 namespace Federated.Orders.Catalog;
 
-/// <summary>A variant as the catalog prices and stocks it now.</summary>
-public sealed record CatalogVariant(string Sku, string Title, decimal Price, string CurrencyCode, int QuantityAvailable, int WeightGrams, string ProductId, string ProductName);
+/// <summary>A variant as the catalog prices and stocks it now; its product when it was asked for.</summary>
+public sealed record CatalogVariant(string Sku, string Title, decimal Price, string CurrencyCode, int QuantityAvailable, int WeightGrams, CatalogProduct? Product);
+
+/// <summary>The product a variant belongs to, as an order line records it.</summary>
+public sealed record CatalogProduct(string Id, string Name);
 
 /// <summary>
 /// The catalog subgraph, called directly (not through the gateway) with a service token:
@@ -21,18 +24,17 @@ public sealed class CatalogClient(HttpClient http, ServiceTokenIssuer tokens)
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    /// <summary>Variants by SKU in one call; unknown SKUs are absent.</summary>
-    public async Task<IReadOnlyDictionary<string, CatalogVariant>> VariantsAsync(IReadOnlyCollection<string> skus, CancellationToken cancellationToken)
+    /// <summary>
+    /// Variants by SKU in one call; unknown SKUs are absent. With <paramref name="withProduct"/>
+    /// each comes with its product's id and name, which costs the catalog a product load: an
+    /// order line records them, a cart does not need them.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, CatalogVariant>> VariantsAsync(IReadOnlyCollection<string> skus, bool withProduct, CancellationToken cancellationToken)
     {
         if (skus.Count == 0)
             return new Dictionary<string, CatalogVariant>();
-        var data = await PostAsync("""
-            query($r: [_Any!]!) {
-              _entities(representations: $r) {
-                ... on ProductVariant { sku title price { amount currencyCode } quantityAvailable weightGrams product { id name } }
-              }
-            }
-            """, new { r = skus.Select(sku => new { __typename = "ProductVariant", sku }) }, cancellationToken);
+        var data = await PostAsync(withProduct ? VariantsWithProductQuery : VariantsQuery,
+            new { r = skus.Select(sku => new { __typename = "ProductVariant", sku }) }, cancellationToken);
         var result = new Dictionary<string, CatalogVariant>(skus.Count);
         foreach (var entity in data.GetProperty("_entities").EnumerateArray())
         {
@@ -40,10 +42,20 @@ public sealed class CatalogClient(HttpClient http, ServiceTokenIssuer tokens)
                 continue;
             var variant = entity.Deserialize<VariantData>(Json)!;
             result[variant.Sku] = new CatalogVariant(variant.Sku, variant.Title, decimal.Parse(variant.Price.Amount, System.Globalization.CultureInfo.InvariantCulture),
-                variant.Price.CurrencyCode, variant.QuantityAvailable, variant.WeightGrams, variant.Product.Id, variant.Product.Name);
+                variant.Price.CurrencyCode, variant.QuantityAvailable, variant.WeightGrams, variant.Product is { } product ? new CatalogProduct(product.Id, product.Name) : null);
         }
         return result;
     }
+
+    private const string VariantFields = "sku title price { amount currencyCode } quantityAvailable weightGrams";
+
+    private const string VariantsQuery = $$"""
+        query($r: [_Any!]!) { _entities(representations: $r) { ... on ProductVariant { {{VariantFields}} } } }
+        """;
+
+    private const string VariantsWithProductQuery = $$"""
+        query($r: [_Any!]!) { _entities(representations: $r) { ... on ProductVariant { {{VariantFields}} product { id name } } } }
+        """;
 
     /// <summary>
     /// Holds stock for every line of an order, or for none: where the units are held then, as
@@ -145,5 +157,5 @@ public sealed class CatalogClient(HttpClient http, ServiceTokenIssuer tokens)
 
     private sealed record ProductData(string Id, string Name);
 
-    private sealed record VariantData(string Sku, string Title, MoneyData Price, int QuantityAvailable, int WeightGrams, ProductData Product);
+    private sealed record VariantData(string Sku, string Title, MoneyData Price, int QuantityAvailable, int WeightGrams, ProductData? Product);
 }

@@ -59,7 +59,8 @@ public sealed class OrderPlacement(
             return PlaceOrderResult.Failed([.. errors]);
 
         var requestHash = Hash(input);
-        var cart = await pricing.PriceAsync(await carts.GetAsync(CartStore.UserCartId(userId)), userId, cancellationToken);
+        // Order lines record their product's id and name.
+        var cart = await pricing.PriceAsync(await carts.GetAsync(CartStore.UserCartId(userId)), userId, cancellationToken, withProducts: true);
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         // A key seen before is answered as the first time. The usual replay comes after the order
         // emptied the cart, so it is looked for when the cart cannot be placed; a replay of a
@@ -295,7 +296,7 @@ public sealed class OrderPlacement(
             UpdatedAt = now,
             Lines = [.. cart.Lines.Select((l, i) => new OrderLine
             {
-                OrderId = id, Position = i + 1, Sku = l.Sku, ProductId = l.Variant.ProductId, Title = $"{l.Variant.ProductName} ({l.Variant.Title})",
+                OrderId = id, Position = i + 1, Sku = l.Sku, ProductId = Product(l).Id, Title = $"{Product(l).Name} ({l.Variant.Title})",
                 Quantity = l.Quantity, UnitPrice = Cents(l.Variant.Price), Total = Cents(l.LineTotal), CurrencyCode = l.Variant.CurrencyCode,
             })],
             Payment = new Payment
@@ -314,6 +315,10 @@ public sealed class OrderPlacement(
 
     /// <summary>Money with two decimals, as the database returns it ("0.00", not "0").</summary>
     private static decimal Cents(decimal amount) => decimal.Round(amount, 2) + 0.00m;
+
+    /// <summary>The line's product, which placement prices the cart with.</summary>
+    private static CatalogProduct Product(PricedLine line) =>
+        line.Variant.Product ?? throw new InvalidOperationException($"'{line.Sku}' was priced without its product; placement prices with products.");
 
     private static string Hash(PlaceOrderInput input)
     {
