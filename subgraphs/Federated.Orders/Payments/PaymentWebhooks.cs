@@ -44,6 +44,8 @@ public static class PaymentWebhooks
             // Applied to its end once received: the provider leaving early must not leave half of it.
             var cancellationToken = CancellationToken.None;
             await using var db = await factory.CreateDbContextAsync(cancellationToken);
+            if (await KeepConfirmationAsync(db, notice, time.GetUtcNow(), cancellationToken))
+                return Results.Ok(new { received = notice.EventId, repeated = false });
             // The order and whether the event was seen, in one query. Most repeats are seen here;
             // two copies arriving at once meet at the primary key below.
             var found = await db.Orders.Where(o => o.Id == notice.OrderId)
@@ -59,8 +61,7 @@ public static class PaymentWebhooks
             try
             {
                 // Saves the event with whatever the order needed (a step that sends a message saves both through the outbox).
-                if (!Confirms(notice.Type, found?.Order))
-                    await ReconcilePaymentHandler.ReconcileAsync(db, notice.OrderId, found?.Order, provider, placement, settlement, time, logger, cancellationToken);
+                await ReconcilePaymentHandler.ReconcileAsync(db, notice.OrderId, found?.Order, provider, placement, settlement, time, logger, cancellationToken);
                 await db.SaveChangesAsync(cancellationToken);
             }
             catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
@@ -79,14 +80,23 @@ public static class PaymentWebhooks
     }
 
     /// <summary>
-    /// Whether the event only says what the store has already recorded for a live order: the
-    /// authorization placeOrder saved, or the capture a fulfillment wave made. Such an event is
-    /// recorded without asking the provider again; any later change of the payment comes with
-    /// its own event, and that one is reconciled in full. Every other event is looked up.
+    /// Keeps an event that only says what the store has already recorded for a live order (the
+    /// authorization placeOrder saved, or the capture a fulfillment wave made) without asking the
+    /// provider again, in one statement; false when the event is not such a confirmation, or was
+    /// seen before, and takes the full path. Any later change of the payment comes with its own
+    /// event, and that one is looked up in full.
     /// </summary>
-    private static bool Confirms(string type, Order? order) =>
-        order is { Payment: { } payment, Status: not (OrderStatus.Failed or OrderStatus.Cancelled or OrderStatus.Pending or OrderStatus.PaymentActionRequired) }
-        && (type, payment.Status) is ("payment.authorized", PaymentStatus.Authorized or PaymentStatus.Captured) or ("payment.captured", PaymentStatus.Captured);
+    private static async Task<bool> KeepConfirmationAsync(OrdersDbContext db, Notice notice, DateTimeOffset now, CancellationToken cancellationToken) =>
+        notice.Type is "payment.authorized" or "payment.captured"
+        && await db.Database.ExecuteSqlAsync($"""
+            insert into orders.payment_events ("EventId", "OrderId", "Type", "Sequence", "ReceivedAt", "ProcessedAt")
+            select {notice.EventId}, o."Id", {notice.Type}, {notice.Sequence}, {now}, {now}
+            from orders.orders o join orders.payments p on p."OrderId" = o."Id"
+            where o."Id" = {notice.OrderId}
+              and o."Status" in ('OnHold', 'Paid', 'Fulfilling', 'Shipped', 'Delivered')
+              and (p."Status" = 'Captured' or {notice.Type} = 'payment.authorized' and p."Status" = 'Authorized')
+            on conflict ("EventId") do nothing
+            """, cancellationToken) == 1;
 
     private sealed record Notice(string EventId, string Type, long Sequence, string OrderId);
 
