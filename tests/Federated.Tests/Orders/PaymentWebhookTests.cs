@@ -60,6 +60,32 @@ public sealed class PaymentWebhookTests(FederatedStack stack)
     }
 
     [Fact]
+    public async Task AConfirmationIsKeptAsIs_WhileAnEventTheStoreHasNotRecordedIsLookedUp()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 5));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 1);
+        var orderId = (await stack.PlaceAsync(shopper)).GetProperty("order").GetProperty("id").GetString()!;
+
+        // The authorization placeOrder recorded, confirmed once more: kept, nothing to change.
+        var (confirmStatus, confirmed) = await DeliverAsync(Event($"evt_confirm_{orderId}", "payment.authorized", 50, orderId), stack.WebhookSecret);
+        Assert.Equal(HttpStatusCode.OK, confirmStatus);
+        Assert.False(confirmed.GetProperty("repeated").GetBoolean());
+        Assert.Equal("AUTHORIZED", (await OrderAsync(shopper, orderId)).GetProperty("payment").GetProperty("status").GetString());
+
+        // Captured on the provider's side (its dashboard), which the store has not recorded: the
+        // event is not a confirmation, so the provider is asked, and the capture recorded.
+        Assert.Equal("Captured", await ScalarAsync("update orders.simulated_provider_ledger set outcome = 'Captured' where idempotency_key = $1 returning outcome", orderId));
+        var (captureStatus, _) = await DeliverAsync(Event($"evt_capture_{orderId}", "payment.captured", 51, orderId), stack.WebhookSecret);
+
+        Assert.Equal(HttpStatusCode.OK, captureStatus);
+        var order = await OrderAsync(shopper, orderId);
+        Assert.Equal("PAID", order.GetProperty("status").GetString());
+        Assert.Equal("CAPTURED", order.GetProperty("payment").GetProperty("status").GetString());
+        Assert.Equal(2, await CountAsync("""select count(*) from orders.payment_events where "OrderId" = $1 and "EventId" like 'evt_%' || "OrderId" and "ProcessedAt" is not null""", orderId));
+    }
+
+    [Fact]
     public async Task AChallengeFailedOnTheProvidersPage_RefusesTheOrder_AndReleasesTheStock()
     {
         var sku = await stack.StockedSkuAsync(("FC-EAST", 5));
