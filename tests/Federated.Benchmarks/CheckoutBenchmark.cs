@@ -152,8 +152,8 @@ public sealed class CheckoutBenchmark(GatewayStack stack, StackSettings settings
     /// <summary>
     /// Fulfillment steps taken so far (shipment events: one per parcel and step, and the
     /// benchmark's orders ship in one parcel), and how far behind the steps run: orders whose
-    /// next step came due more than <see cref="Grace"/> ago (a step is taken within one
-    /// messaging poll of its due time when the service keeps up). A run that falls behind
+    /// next step came due more than <see cref="Grace"/> ago (a step is taken within a wave
+    /// interval or so of its due time when the service keeps up). A run that falls behind
     /// leaves work for after the window, and its orders per second overstate what it sustains.
     /// </summary>
     private async Task<(long Steps, long Overdue, double OldestLateSeconds)> FulfillmentAsync(CancellationToken cancellationToken)

@@ -93,8 +93,15 @@ public sealed class CatalogClient(HttpClient http, ServiceTokenIssuer tokens)
             .Select(l => (l.GetProperty("sku").GetString()!, l.GetProperty("fulfillmentCenter").GetString()!, l.GetProperty("quantity").GetInt32()))];
 
     /// <summary>Gives an order's stock back; harmless when it holds none (a later reserve of it is then refused).</summary>
-    public Task ReleaseAsync(string orderId, CancellationToken cancellationToken) =>
-        FinishAsync("releaseStock", orderId, cancellationToken);
+    public async Task ReleaseAsync(string orderId, CancellationToken cancellationToken)
+    {
+        var data = await PostAsync("""
+            mutation($input: ReservationInput!) { releaseStock(input: $input) { reservation { status } errors { code } } }
+            """, new { input = new { orderId } }, cancellationToken);
+        var errors = data.GetProperty("releaseStock").GetProperty("errors");
+        if (errors.GetArrayLength() > 0)
+            throw new InvalidOperationException($"The catalog refused releaseStock of {orderId}: {errors.GetRawText()}");
+    }
 
     /// <summary>The catalog commits at most this many orders per call.</summary>
     private const int CommitBatch = 500;
@@ -120,16 +127,6 @@ public sealed class CatalogClient(HttpClient http, ServiceTokenIssuer tokens)
             }
         }
         return refused;
-    }
-
-    private async Task FinishAsync(string field, string orderId, CancellationToken cancellationToken)
-    {
-        var data = await PostAsync($$"""
-            mutation($input: ReservationInput!) { {{field}}(input: $input) { reservation { status } errors { code } } }
-            """, new { input = new { orderId } }, cancellationToken);
-        var errors = data.GetProperty(field).GetProperty("errors");
-        if (errors.GetArrayLength() > 0)
-            throw new InvalidOperationException($"The catalog refused {field} of {orderId}: {errors.GetRawText()}");
     }
 
     /// <summary>Runs a GraphQL operation on the catalog; its <c>data</c>, or CATALOG_UNAVAILABLE.</summary>

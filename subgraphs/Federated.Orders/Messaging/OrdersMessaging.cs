@@ -1,7 +1,6 @@
 using JasperFx;
 using JasperFx.CodeGeneration;
 using JasperFx.CodeGeneration.Model;
-using Federated.Orders.Fulfillment;
 using Federated.Orders.Payments;
 using Npgsql;
 using Wolverine;

@@ -2,7 +2,6 @@ using Federated.Kit.Errors;
 using Federated.Kit.Identity;
 using Federated.Kit.Paging;
 using Federated.Orders.Data;
-using Federated.Orders.Fulfillment;
 using Federated.Orders.Messaging;
 using GraphQL;
 using GraphQL.Types;

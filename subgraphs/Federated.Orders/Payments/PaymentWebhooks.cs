@@ -93,7 +93,7 @@ public static class PaymentWebhooks
             select {notice.EventId}, o."Id", {notice.Type}, {notice.Sequence}, {now}, {now}
             from orders.orders o join orders.payments p on p."OrderId" = o."Id"
             where o."Id" = {notice.OrderId}
-              and o."Status" in ('OnHold', 'Paid', 'Fulfilling', 'Shipped', 'Delivered')
+              and o."Status" = any({ReconcilePaymentHandler.LiveNames})
               and (p."Status" = 'Captured' or {notice.Type} = 'payment.authorized' and p."Status" = 'Authorized')
             on conflict ("EventId") do nothing
             """, cancellationToken) == 1;
@@ -131,8 +131,12 @@ public sealed record ReconcilePayment(string OrderId, string EventId);
 
 public static class ReconcilePaymentHandler
 {
+    /// <summary>Orders that stand (paid, held, in fulfillment or delivered).</summary>
     private static readonly OrderStatus[] Live =
         [OrderStatus.OnHold, OrderStatus.Paid, OrderStatus.Fulfilling, OrderStatus.Shipped, OrderStatus.Delivered];
+
+    /// <summary><see cref="Live"/> as the orders table stores them.</summary>
+    internal static readonly string[] LiveNames = [.. Live.Select(s => s.ToString())];
 
     [NonTransactional]
     public static async Task HandleAsync(ReconcilePayment message, IDbContextFactory<OrdersDbContext> factory, IPaymentProvider provider,

@@ -155,10 +155,9 @@ public sealed class SimulatedPaymentProvider(NpgsqlDataSource dataSource) : IPay
     {
         await using var batch = dataSource.CreateBatch();
         var apply = new NpgsqlBatchCommand(WithEvent(change));
-        foreach (var value in (object?[])[idempotencyKey, .. values])
-            apply.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
+        Add(apply.Parameters, [idempotencyKey, .. values]);
         var find = new NpgsqlBatchCommand(FindSql);
-        find.Parameters.Add(new NpgsqlParameter { Value = idempotencyKey });
+        Add(find.Parameters, idempotencyKey);
         batch.BatchCommands.Add(apply);
         batch.BatchCommands.Add(find);
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
@@ -174,9 +173,11 @@ public sealed class SimulatedPaymentProvider(NpgsqlDataSource dataSource) : IPay
             reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3));
     }
 
-    private static void Add(NpgsqlCommand command, params object?[] values)
+    private static void Add(NpgsqlCommand command, params object?[] values) => Add(command.Parameters, values);
+
+    private static void Add(NpgsqlParameterCollection parameters, params object?[] values)
     {
         foreach (var value in values)
-            command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
+            parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
     }
 }
