@@ -28,6 +28,10 @@ public sealed record ReservationResult(Reservation? Reservation, IReadOnlyList<U
 /// (the same order id with other lines is an error), a repeated release or commit changes
 /// nothing. A release that arrives before its reserve leaves a tombstone, so the late reserve
 /// is refused instead of holding stock for an order that was given up.
+/// Round trips: the statements of one batch run as one transaction, all or nothing (PostgreSQL
+/// runs everything sent before a Sync that way, and Npgsql sends one Sync per batch), so a
+/// release or a commit, one batch each, needs no BEGIN and no COMMIT of its own. A reserve
+/// decides between its two batches, so they begin and commit the transaction themselves.
 /// </summary>
 public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
 {
@@ -68,15 +72,17 @@ public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
     {
         var hash = Hash(lines);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
-        // One round trip claims the order id (a concurrent reserve of the same order waits there
-        // until this one ends) and locks the lines' inventory rows in a fixed order.
+        // One round trip begins the transaction, claims the order id (a concurrent reserve of the
+        // same order waits there until this one ends) and locks the lines' inventory rows in a
+        // fixed order. Should anything fail before the commit, the connection going back to the
+        // pool rolls the transaction back.
         var available = new Dictionary<(string Sku, string Center), int>();
-        await using var claimAndLock = new NpgsqlBatch(connection, transaction)
+        await using var claimAndLock = new NpgsqlBatch(connection)
         {
             BatchCommands =
             {
+                Command("begin"),
                 Command($"insert into {Orders} (order_id, status, lines_hash) values ($1, 'RESERVED', $2) on conflict (order_id) do nothing", orderId, hash),
                 Command($"""
                     select sku, fulfillment_center, on_hand - reserved from {InventoryTable.Name}
@@ -89,10 +95,10 @@ public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
             while (await reader.ReadAsync(cancellationToken))
                 available[(reader.GetString(0), reader.GetString(1))] = reader.GetInt32(2);
         }
-        if (claimAndLock.BatchCommands[0].RecordsAffected == 0)
+        if (claimAndLock.BatchCommands[1].RecordsAffected == 0)
         {
-            var existing = await LoadAsync(connection, transaction, orderId, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+            var existing = await LoadAsync(connection, orderId, cancellationToken);
+            await EndAsync(connection, "rollback", cancellationToken);
             return existing switch
             {
                 ({ Status: ReservationStatus.Released }, null) => ReservationResult.Failed(new UserError(ReservationReleased, "This order's stock was released; it cannot be reserved again.", ["input", "orderId"])),
@@ -103,15 +109,15 @@ public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
         var allocation = Allocate(lines, available, preferredCenters, out var shortages);
         if (shortages.Count > 0)
         {
-            await transaction.RollbackAsync(cancellationToken);
+            await EndAsync(connection, "rollback", cancellationToken);
             return ReservationResult.Failed([.. shortages.Select(s => new UserError(OutOfStock,
                 $"Only {s.Available} of '{s.Sku}' available, {s.Wanted} asked for.", ["input", "lines", s.Index.ToString(System.Globalization.CultureInfo.InvariantCulture), "quantity"]))]);
         }
 
-        // And one more holds the units, records them and refreshes search's in-stock flag, before the commit.
+        // And one more holds the units, records them, refreshes search's in-stock flag and commits.
         string[] skus = [.. allocation.Select(a => a.Sku)], centers = [.. allocation.Select(a => a.FulfillmentCenter)];
         int[] quantities = [.. allocation.Select(a => a.Quantity)];
-        await using var hold = new NpgsqlBatch(connection, transaction)
+        await using var hold = new NpgsqlBatch(connection)
         {
             BatchCommands =
             {
@@ -126,10 +132,10 @@ public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
                     from unnest($2::text[], $3::text[], $4::int[]) as a(sku, fulfillment_center, quantity)
                     """, orderId, skus, centers, quantities),
                 Command(RefreshInStockSql, orderId),
+                Command("commit"),
             },
         };
         await hold.ExecuteNonQueryAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
         return new ReservationResult(new Reservation(orderId, ReservationStatus.Reserved, allocation), []);
     }
 
@@ -142,7 +148,7 @@ public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
 
     /// <summary>
     /// Commits several orders' reservations at once (a fulfillment wave shipping), in one round
-    /// trip before the commit, with the same answers and idempotency as one
+    /// trip, with the same answers and idempotency as one
     /// <see cref="CommitAsync"/> per order, in <paramref name="orderIds"/>' order. The units of
     /// all the orders are summed per inventory row (an update joined to several rows of one
     /// inventory row would apply only one of them), and the rows are locked in the order every
@@ -157,8 +163,8 @@ public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
     {
         string[] ids = [.. orderIds.Distinct(StringComparer.Ordinal)];
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using var commit = new NpgsqlBatch(connection, transaction)
+        // One batch, one transaction (see the class summary).
+        await using var commit = new NpgsqlBatch(connection)
         {
             BatchCommands =
             {
@@ -195,7 +201,6 @@ public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
                     reservation.Lines.Add(new ReservedUnits(reader.GetString(2), reader.GetString(3), reader.GetInt32(4)));
             }
         }
-        await transaction.CommitAsync(cancellationToken);
         return [.. orderIds.Select((orderId, index) => Outcome(
             found.TryGetValue(orderId, out var r) ? new Reservation(orderId, r.Status, r.Lines) : null,
             ReservationStatus.Committed, field(index)))];
@@ -203,7 +208,7 @@ public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
 
     /// <summary>
     /// Gives the order's units back to stock (an order cancelled or failed before shipping), in
-    /// one round trip before the commit: the stock changes only when this call moved the
+    /// one round trip: the stock changes only when this call moved the
     /// reservation, so a repeat changes nothing; search's in-stock flag is refreshed (a no-op
     /// when nothing moved); a release that finds no reservation leaves a tombstone; and the
     /// reservation is read back as it now stands.
@@ -211,8 +216,8 @@ public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
     public async Task<ReservationResult> ReleaseAsync(string orderId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using var release = new NpgsqlBatch(connection, transaction)
+        // One batch, one transaction (see the class summary).
+        await using var release = new NpgsqlBatch(connection)
         {
             BatchCommands =
             {
@@ -232,7 +237,6 @@ public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
         Reservation? reservation;
         await using (var reader = await release.ExecuteReaderAsync(cancellationToken))
             (reservation, _) = await ReadAsync(reader, orderId, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
         return Outcome(reservation, ReservationStatus.Released, ["input", "orderId"]);
     }
 
@@ -248,7 +252,7 @@ public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
     public async Task<Reservation?> FindAsync(string orderId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return (await LoadAsync(connection, null, orderId, cancellationToken)).Reservation;
+        return (await LoadAsync(connection, orderId, cancellationToken)).Reservation;
     }
 
     /// <summary>
@@ -299,9 +303,9 @@ public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
         where o.order_id = $1 order by l.sku, l.fulfillment_center
         """;
 
-    private static async Task<(Reservation? Reservation, string? Hash)> LoadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string orderId, CancellationToken cancellationToken)
+    private static async Task<(Reservation? Reservation, string? Hash)> LoadAsync(NpgsqlConnection connection, string orderId, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(LoadSql, connection, transaction);
+        await using var command = new NpgsqlCommand(LoadSql, connection);
         command.Parameters.Add(new NpgsqlParameter { Value = orderId });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await ReadAsync(reader, orderId, cancellationToken);
@@ -326,6 +330,13 @@ public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
     /// <summary>Search's in-stock flag of the order's (<c>$1</c>) products, in the same transaction as their stock.</summary>
     private static readonly string RefreshInStockSql = Search.SearchTables.RefreshInStockSql.Replace("unnest($1::text[])",
         $"(select distinct i.product_id from {Lines} l join {InventoryTable.Name} i on i.sku = l.sku and i.fulfillment_center = l.fulfillment_center where l.order_id = $1)");
+
+    /// <summary>Ends the transaction a reserve began: <paramref name="end"/> is <c>commit</c> or <c>rollback</c>.</summary>
+    private static async Task EndAsync(NpgsqlConnection connection, string end, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(end, connection);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
 
     /// <summary>A statement with positional parameters. An array meant as one parameter must be passed as <c>(object)array</c>.</summary>
     private static NpgsqlBatchCommand Command(string sql, params object[] values)
