@@ -75,6 +75,11 @@ public sealed class OrderPlacement(
 
         var order = NewOrder(userId, input, requestHash, cart, rate!);
         db.Orders.Add(order);
+        // The order, its lines (at most CartStore.MaxLines) and its payment are inserts in one
+        // batch, which PostgreSQL runs as one implicit transaction, all or nothing: a transaction
+        // of EF Core's own would add a round trip for its commit. The later saves, whose updates
+        // check the order's version, keep theirs.
+        db.Database.AutoTransactionBehavior = AutoTransactionBehavior.Never;
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -85,9 +90,7 @@ public sealed class OrderPlacement(
             catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: NumberIndex }
                 && attempt < 3)
             {
-                // Another order drew the same number: draw again, in a new transaction.
-                if (db.Database.CurrentTransaction is not null)
-                    await db.Database.RollbackTransactionAsync(cancellationToken);
+                // Another order drew the same number: draw again (the batch left nothing behind).
                 order.Number = NewNumber(order.PlacedAt);
             }
             catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: KeyIndex })
@@ -97,6 +100,7 @@ public sealed class OrderPlacement(
                 return await ReplayAsync((await FindAsync(other, userId, input.IdempotencyKey, cancellationToken))!, requestHash, cart, cancellationToken);
             }
         }
+        db.Database.AutoTransactionBehavior = AutoTransactionBehavior.WhenNeeded;
         // The recorded order stays tracked by this context: the next steps save on it without reading it again.
         return await ProceedAsync(db, order, input.Payment.CardToken);
     }
