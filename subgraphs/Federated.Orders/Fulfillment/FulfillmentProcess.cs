@@ -4,6 +4,8 @@ using Federated.Orders.Catalog;
 using Federated.Orders.Data;
 using Federated.Orders.Payments;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
 using Wolverine.Attributes;
 
 namespace Federated.Orders.Fulfillment;
@@ -27,7 +29,9 @@ public sealed record AdvanceFulfillment(string OrderId);
 /// due orders with <c>for update skip locked</c> (instances taking waves at once never share an
 /// order, and a cancellation waits for the wave and then finds the order moved on), makes the
 /// catalog and payment calls, at most <c>Orders:Fulfillment:Parallelism</c> at once, and saves
-/// every order's step in one commit. The order rows are the durable record: a crash mid-wave
+/// every order's step in one commit: a statement per kind of change for the whole wave (the
+/// orders' statuses, new parcels, changed parcels, their events, captured payments), not a
+/// statement per order and row. The order rows are the durable record: a crash mid-wave
 /// rolls the wave back, and the next wave repeats its calls, which are idempotent by order id.
 /// An order whose call fails waits one more step delay and is tried again; the rest of the
 /// wave goes on. Orders on hold wait for review. Off with <c>Orders:Fulfillment:Enabled=false</c>.
@@ -65,37 +69,42 @@ public sealed class FulfillmentProcess(IDbContextFactory<OrdersDbContext> factor
         if (claimed.Count == 0)
             return 0;
         // One query: an order has one payment, a parcel per center and a few events per parcel.
-        var orders = await db.Orders.Include(o => o.Payment).Include(o => o.Shipments).ThenInclude(s => s.Events).AsSingleQuery()
+        // Not tracked: the wave writes its changes itself (WaveChanges), the rows being locked.
+        var orders = await db.Orders.AsNoTracking().Include(o => o.Payment).Include(o => o.Shipments).ThenInclude(s => s.Events).AsSingleQuery()
             .Where(o => claimed.Contains(o.Id)).ToListAsync(cancellationToken);
 
         var calls = await CallOutAsync(orders, cancellationToken);
         var now = time.GetUtcNow();
         var retried = 0;
+        var changes = new WaveChanges(now);
         foreach (var order in orders)
         {
             if (calls.Failed.TryGetValue(order.Id, out var failure))
             {
                 // Tried again a step delay from now; the rows behind it in the queue are not held up.
                 logger.LogWarning(failure, "Order {OrderId} could not leave {Status} in this wave; trying again in {Delay}", order.Id, order.Status, StepDelay);
-                order.UpdatedAt = now;
+                changes.Order(order.Id, order.Status);
                 retried++;
                 continue;
             }
             switch (order.Status)
             {
                 case OrderStatus.Paid:
-                    Pack(order, order.Allocation is { Count: > 0 } ? [.. order.Allocation.Select(a => (a.Sku, a.FulfillmentCenter, a.Quantity))] : calls.Held[order.Id], now);
+                    Pack(order, order.Allocation is { Count: > 0 } ? [.. order.Allocation.Select(a => (a.Sku, a.FulfillmentCenter, a.Quantity))] : calls.Held[order.Id], changes);
                     break;
                 case OrderStatus.Fulfilling:
-                    Ship(order, calls.Captured[order.Id], now);
+                    Ship(order, calls.Captured[order.Id], changes);
                     break;
                 default:
-                    Deliver(order, now);
+                    Deliver(order, changes);
                     break;
             }
-            order.UpdatedAt = now;
         }
-        await db.SaveChangesAsync(cancellationToken);
+        await using (var save = changes.Batch((NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction)transaction.GetDbTransaction()))
+        {
+            if (save.BatchCommands.Count > 0)
+                await save.ExecuteNonQueryAsync(cancellationToken);
+        }
         await transaction.CommitAsync(cancellationToken);
         logger.LogInformation("Fulfillment wave: {Orders} orders moved on, {Retried} to try again, in {Elapsed:N0} ms",
             orders.Count - retried, retried, time.GetElapsedTime(started).TotalMilliseconds);
@@ -151,56 +160,49 @@ public sealed class FulfillmentProcess(IDbContextFactory<OrdersDbContext> factor
     }
 
     /// <summary>One parcel per center that holds units of the order.</summary>
-    private static void Pack(Order order, IReadOnlyList<(string Sku, string Center, int Quantity)> held, DateTimeOffset now)
+    private static void Pack(Order order, IReadOnlyList<(string Sku, string Center, int Quantity)> held, WaveChanges changes)
     {
         foreach (var center in held.Select(h => h.Center).Distinct().Order(StringComparer.Ordinal))
         {
             var shipment = new Shipment
             {
-                Id = $"shp_{Guid.CreateVersion7(now):N}",
+                Id = $"shp_{Guid.CreateVersion7(changes.Now):N}",
                 OrderId = order.Id,
                 FulfillmentCenter = center,
                 Carrier = order.Carrier,
                 Service = order.ShippingService,
                 Status = ShipmentStatus.Packed,
-                CreatedAt = now,
+                CreatedAt = changes.Now,
             };
+            changes.NewShipment(shipment);
             var units = held.Where(h => h.Center == center).Sum(h => h.Quantity);
-            AddEvent(shipment, ShipmentStatus.Packed, $"Picked and packed: {units} unit(s)", center, now);
-            order.Shipments.Add(shipment);
+            changes.Event(shipment, ShipmentStatus.Packed, $"Picked and packed: {units} unit(s)", center);
         }
-        order.Status = OrderStatus.Fulfilling;
+        changes.Order(order.Id, OrderStatus.Fulfilling);
     }
 
     /// <summary>The units have left stock and the payment is captured (<paramref name="captured"/>): the parcels go out with tracking numbers.</summary>
-    private static void Ship(Order order, ProviderResult captured, DateTimeOffset now)
+    private static void Ship(Order order, ProviderResult captured, WaveChanges changes)
     {
-        if (captured.Outcome == ProviderOutcome.Captured)
-            order.Payment!.Status = PaymentStatus.Captured;
+        if (captured.Outcome == ProviderOutcome.Captured && order.Payment!.Status != PaymentStatus.Captured)
+            changes.Captured(order.Id);
         foreach (var shipment in order.Shipments.Where(s => s.Status == ShipmentStatus.Packed))
         {
-            shipment.TrackingNumber = TrackingNumber(shipment.Carrier);
-            shipment.Status = ShipmentStatus.InTransit;
-            AddEvent(shipment, ShipmentStatus.InTransit, $"Handed to {shipment.Carrier} {shipment.Service}", shipment.FulfillmentCenter, now);
+            changes.Shipment(shipment, ShipmentStatus.InTransit, TrackingNumber(shipment.Carrier));
+            changes.Event(shipment, ShipmentStatus.InTransit, $"Handed to {shipment.Carrier} {shipment.Service}", shipment.FulfillmentCenter);
         }
-        order.Status = OrderStatus.Shipped;
+        changes.Order(order.Id, OrderStatus.Shipped);
     }
 
-    private static void Deliver(Order order, DateTimeOffset now)
+    private static void Deliver(Order order, WaveChanges changes)
     {
         foreach (var shipment in order.Shipments.Where(s => s.Status == ShipmentStatus.InTransit))
         {
-            shipment.Status = ShipmentStatus.Delivered;
-            AddEvent(shipment, ShipmentStatus.Delivered, "Delivered", $"{order.ShippingAddress.City}, {order.ShippingAddress.Country}", now);
+            changes.Shipment(shipment, ShipmentStatus.Delivered, shipment.TrackingNumber);
+            changes.Event(shipment, ShipmentStatus.Delivered, "Delivered", $"{order.ShippingAddress.City}, {order.ShippingAddress.Country}");
         }
-        order.Status = OrderStatus.Delivered;
+        changes.Order(order.Id, OrderStatus.Delivered);
     }
-
-    private static void AddEvent(Shipment shipment, ShipmentStatus status, string description, string location, DateTimeOffset at) =>
-        shipment.Events.Add(new ShipmentEvent
-        {
-            ShipmentId = shipment.Id, Sequence = shipment.Events.Count + 1, Status = status, Description = description, Location = location, OccurredAt = at,
-        });
 
     /// <summary>A tracking number in the carrier's usual shape.</summary>
     private static string TrackingNumber(string carrier)

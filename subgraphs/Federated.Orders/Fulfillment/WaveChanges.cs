@@ -1,0 +1,97 @@
+using Federated.Orders.Data;
+using Npgsql;
+
+namespace Federated.Orders.Fulfillment;
+
+/// <summary>
+/// What a fulfillment wave changes, gathered as it goes and written as one batch in the wave's
+/// transaction: one statement per kind of change for the whole wave, each taking its rows as
+/// arrays, instead of a statement per order and row. The wave holds its orders' rows locked
+/// from its claim to its commit, so nothing else changes them meanwhile and no version check
+/// is needed. Statuses are written as the EF Core model stores them (the enum's name).
+/// </summary>
+public sealed class WaveChanges(DateTimeOffset now)
+{
+    private readonly List<(string Id, string Status)> _orders = [];
+    private readonly List<Shipment> _newShipments = [];
+    private readonly List<(string Id, string Status, string? TrackingNumber)> _shipments = [];
+    private readonly List<ShipmentEvent> _events = [];
+    private readonly List<string> _captured = [];
+    private readonly Dictionary<string, int> _eventCounts = new(StringComparer.Ordinal);
+
+    /// <summary>When the wave's steps happen: every change it writes is stamped with it.</summary>
+    public DateTimeOffset Now { get; } = now;
+
+    /// <summary>The order takes <paramref name="status"/> (its own, for an order tried again later) and is stamped now.</summary>
+    public void Order(string orderId, OrderStatus status) => _orders.Add((orderId, status.ToString()));
+
+    public void NewShipment(Shipment shipment) => _newShipments.Add(shipment);
+
+    public void Shipment(Shipment shipment, ShipmentStatus status, string? trackingNumber) =>
+        _shipments.Add((shipment.Id, status.ToString(), trackingNumber));
+
+    /// <summary>The parcel's next event, numbered after those it has (loaded with it) and those this wave gave it.</summary>
+    public void Event(Shipment shipment, ShipmentStatus status, string description, string location)
+    {
+        var sequence = _eventCounts[shipment.Id] = _eventCounts.GetValueOrDefault(shipment.Id, shipment.Events.Count) + 1;
+        _events.Add(new ShipmentEvent
+        {
+            ShipmentId = shipment.Id, Sequence = sequence, Status = status, Description = description, Location = location, OccurredAt = Now,
+        });
+    }
+
+    /// <summary>The order's payment was captured at the provider.</summary>
+    public void Captured(string orderId) => _captured.Add(orderId);
+
+    /// <summary>The statements that write the changes, parents before children; none for a kind the wave did not change.</summary>
+    public NpgsqlBatch Batch(NpgsqlConnection connection, NpgsqlTransaction transaction)
+    {
+        var batch = new NpgsqlBatch(connection, transaction);
+        if (_orders.Count > 0)
+        {
+            Add(batch, """
+                update orders.orders o set "Status" = u.status, "UpdatedAt" = $3
+                from unnest($1::text[], $2::text[]) as u(id, status) where o."Id" = u.id
+                """, _orders.Select(o => o.Id).ToArray(), _orders.Select(o => o.Status).ToArray(), Now);
+        }
+        if (_newShipments.Count > 0)
+        {
+            Add(batch, """
+                insert into orders.shipments ("Id", "OrderId", "FulfillmentCenter", "Carrier", "Service", "Status", "CreatedAt")
+                select s.id, s.order_id, s.center, s.carrier, s.service, s.status, $7
+                from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) as s(id, order_id, center, carrier, service, status)
+                """,
+                _newShipments.Select(s => s.Id).ToArray(), _newShipments.Select(s => s.OrderId).ToArray(),
+                _newShipments.Select(s => s.FulfillmentCenter).ToArray(), _newShipments.Select(s => s.Carrier).ToArray(),
+                _newShipments.Select(s => s.Service).ToArray(), _newShipments.Select(s => s.Status.ToString()).ToArray(), Now);
+        }
+        if (_shipments.Count > 0)
+        {
+            Add(batch, """
+                update orders.shipments s set "Status" = u.status, "TrackingNumber" = u.tracking_number
+                from unnest($1::text[], $2::text[], $3::text[]) as u(id, status, tracking_number) where s."Id" = u.id
+                """, _shipments.Select(s => s.Id).ToArray(), _shipments.Select(s => s.Status).ToArray(), _shipments.Select(s => s.TrackingNumber).ToArray());
+        }
+        if (_events.Count > 0)
+        {
+            Add(batch, """
+                insert into orders.shipment_events ("ShipmentId", "Sequence", "Status", "Description", "Location", "OccurredAt")
+                select e.shipment_id, e.sequence, e.status, e.description, e.location, $6
+                from unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[]) as e(shipment_id, sequence, status, description, location)
+                """,
+                _events.Select(e => e.ShipmentId).ToArray(), _events.Select(e => e.Sequence).ToArray(), _events.Select(e => e.Status.ToString()).ToArray(),
+                _events.Select(e => e.Description).ToArray(), _events.Select(e => e.Location).ToArray(), Now);
+        }
+        if (_captured.Count > 0)
+            Add(batch, """update orders.payments set "Status" = $2 where "OrderId" = any($1)""", _captured.ToArray(), nameof(PaymentStatus.Captured));
+        return batch;
+    }
+
+    private static void Add(NpgsqlBatch batch, string sql, params object?[] values)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var value in values)
+            command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
+        batch.BatchCommands.Add(command);
+    }
+}
