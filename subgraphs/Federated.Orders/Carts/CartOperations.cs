@@ -1,5 +1,6 @@
 using Federated.Kit.Errors;
 using Federated.Kit.Identity;
+using Federated.Orders.Catalog;
 using Federated.Orders.Checkout;
 using GraphQL;
 using GraphQL.Types;
@@ -134,14 +135,16 @@ public static class CartOperations
             // The cart's other lines are fetched in the same call: pricing the changed cart needs them.
             var cart = await Store(ctx).GetAsync(cartId);
             var variants = await ctx.RequestServices!.GetRequiredService<CartPricing>()
-                .VariantsAsync(cart.Lines.Select(l => l.Sku).Append(sku), ctx.CancellationToken);
+                .VariantsAsync(cart.Lines.Select(l => l.Sku).Append(sku), ctx.CancellationToken, VariantDetails.Availability);
             if (!variants.TryGetValue(sku, out var variant))
                 return CartPayload.Failed(new UserError(VariantNotFound, $"There is no variant '{sku}'.", ["input", field[^1] == "quantity" ? "sku" : field[^1]]));
             if (quantity > CartStore.MaxQuantityPerLine)
                 return CartPayload.Failed(new UserError(InvalidQuantity, $"A line holds at most {CartStore.MaxQuantityPerLine} units.", field));
-            if (quantity > variant.QuantityAvailable)
+            if (variant.QuantityAvailable is not { } available)
+                throw new InvalidOperationException($"'{sku}' was looked up without its availability.");
+            if (quantity > available)
                 return CartPayload.Failed(new UserError(InsufficientStock,
-                    variant.QuantityAvailable == 0 ? $"'{variant.Title}' is out of stock." : $"Only {variant.QuantityAvailable} of '{variant.Title}' available.", field));
+                    available == 0 ? $"'{variant.Title}' is out of stock." : $"Only {available} of '{variant.Title}' available.", field));
         }
         await Store(ctx).SetQuantityAsync(cartId, sku, quantity);
         return new CartPayload(await PricedAsync(ctx, cartId), []);

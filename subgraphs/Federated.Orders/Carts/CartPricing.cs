@@ -22,30 +22,33 @@ public sealed record PricedCart(string Id, IReadOnlyList<PricedLine> Lines, Appl
 /// <summary>
 /// Prices stored carts from the catalog, never from the client's numbers. Scoped to a request:
 /// a variant asked for once (to check stock before a change) is not asked for again when the
-/// changed cart is priced, so a cart change costs one catalog call. Variants come without
-/// their products unless asked for (placing an order records the product's name).
+/// changed cart is priced, so a cart change costs one catalog call. Variants come with only
+/// the details asked for (<see cref="VariantDetails"/>).
 /// </summary>
 public sealed class CartPricing(CatalogClient catalog, Discounts discounts)
 {
-    private readonly Dictionary<string, CatalogVariant?> _known = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (CatalogVariant? Variant, VariantDetails Details)> _known = new(StringComparer.Ordinal);
 
-    /// <summary>The variants the catalog knows among <paramref name="skus"/>, fetching in one call those not yet seen in this request.</summary>
-    public async Task<IReadOnlyDictionary<string, CatalogVariant>> VariantsAsync(IEnumerable<string> skus, CancellationToken cancellationToken, bool withProducts = false)
+    /// <summary>
+    /// The variants the catalog knows among <paramref name="skus"/>, with at least
+    /// <paramref name="details"/>, fetching in one call those not yet seen so in this request.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, CatalogVariant>> VariantsAsync(IEnumerable<string> skus, CancellationToken cancellationToken, VariantDetails details = VariantDetails.None)
     {
         var wanted = skus.Distinct(StringComparer.Ordinal).ToList();
-        var missing = wanted.Where(s => !_known.TryGetValue(s, out var known) || withProducts && known is { Product: null }).ToList();
+        var missing = wanted.Where(s => !_known.TryGetValue(s, out var known) || (known.Details & details) != details).ToList();
         if (missing.Count > 0)
         {
-            var found = await catalog.VariantsAsync(missing, withProducts, cancellationToken);
+            var found = await catalog.VariantsAsync(missing, details, cancellationToken);
             foreach (var sku in missing)
-                _known[sku] = found.GetValueOrDefault(sku);
+                _known[sku] = (found.GetValueOrDefault(sku), details);
         }
-        return wanted.Where(s => _known[s] is not null).ToDictionary(s => s, s => _known[s]!, StringComparer.Ordinal);
+        return wanted.Where(s => _known[s].Variant is not null).ToDictionary(s => s, s => _known[s].Variant!, StringComparer.Ordinal);
     }
 
-    public async Task<PricedCart> PriceAsync(StoredCart cart, string? userId, CancellationToken cancellationToken, bool withProducts = false)
+    public async Task<PricedCart> PriceAsync(StoredCart cart, string? userId, CancellationToken cancellationToken, VariantDetails details = VariantDetails.None)
     {
-        var variants = await VariantsAsync(cart.Lines.Select(l => l.Sku), cancellationToken, withProducts);
+        var variants = await VariantsAsync(cart.Lines.Select(l => l.Sku), cancellationToken, details);
         // A SKU the catalog no longer knows cannot be bought: it drops out of the priced cart.
         var lines = cart.Lines.Where(l => variants.ContainsKey(l.Sku)).Select(l => new PricedLine(l.Sku, l.Quantity, variants[l.Sku])).ToList();
         AppliedDiscount? discount = null;

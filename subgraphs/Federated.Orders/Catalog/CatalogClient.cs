@@ -7,8 +7,24 @@ using Federated.Kit.Identity;
 
 namespace Federated.Orders.Catalog;
 
-/// <summary>A variant as the catalog prices and stocks it now; its product when it was asked for.</summary>
-public sealed record CatalogVariant(string Sku, string Title, decimal Price, string CurrencyCode, int QuantityAvailable, int WeightGrams, CatalogProduct? Product);
+/// <summary>
+/// A variant as the catalog prices it now; the units available and its product when they were
+/// asked for (<see cref="VariantDetails"/>), null otherwise.
+/// </summary>
+public sealed record CatalogVariant(string Sku, string Title, decimal Price, string CurrencyCode, int? QuantityAvailable, int WeightGrams, CatalogProduct? Product);
+
+/// <summary>
+/// What a variant lookup asks beyond price, title and weight; each costs the catalog a query.
+/// A cart change checks the units available; an order records the product's id and name, and
+/// leaves availability to the reservation, which decides it under lock.
+/// </summary>
+[Flags]
+public enum VariantDetails
+{
+    None = 0,
+    Availability = 1,
+    Product = 2,
+}
 
 /// <summary>The product a variant belongs to, as an order line records it.</summary>
 public sealed record CatalogProduct(string Id, string Name);
@@ -24,16 +40,12 @@ public sealed class CatalogClient(HttpClient http, ServiceTokenIssuer tokens)
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    /// <summary>
-    /// Variants by SKU in one call; unknown SKUs are absent. With <paramref name="withProduct"/>
-    /// each comes with its product's id and name, which costs the catalog a product load: an
-    /// order line records them, a cart does not need them.
-    /// </summary>
-    public async Task<IReadOnlyDictionary<string, CatalogVariant>> VariantsAsync(IReadOnlyCollection<string> skus, bool withProduct, CancellationToken cancellationToken)
+    /// <summary>Variants by SKU in one call, with <paramref name="details"/>; unknown SKUs are absent.</summary>
+    public async Task<IReadOnlyDictionary<string, CatalogVariant>> VariantsAsync(IReadOnlyCollection<string> skus, VariantDetails details, CancellationToken cancellationToken)
     {
         if (skus.Count == 0)
             return new Dictionary<string, CatalogVariant>();
-        var data = await PostAsync(withProduct ? VariantsWithProductQuery : VariantsQuery,
+        var data = await PostAsync(VariantQueries[(int)details],
             new { r = skus.Select(sku => new { __typename = "ProductVariant", sku }) }, cancellationToken);
         var result = new Dictionary<string, CatalogVariant>(skus.Count);
         foreach (var entity in data.GetProperty("_entities").EnumerateArray())
@@ -47,15 +59,12 @@ public sealed class CatalogClient(HttpClient http, ServiceTokenIssuer tokens)
         return result;
     }
 
-    private const string VariantFields = "sku title price { amount currencyCode } quantityAvailable weightGrams";
-
-    private const string VariantsQuery = $$"""
-        query($r: [_Any!]!) { _entities(representations: $r) { ... on ProductVariant { {{VariantFields}} } } }
-        """;
-
-    private const string VariantsWithProductQuery = $$"""
-        query($r: [_Any!]!) { _entities(representations: $r) { ... on ProductVariant { {{VariantFields}} product { id name } } } }
-        """;
+    /// <summary>The variant lookup for each combination of <see cref="VariantDetails"/>, by its value.</summary>
+    private static readonly string[] VariantQueries = [.. Enumerable.Range(0, 4).Select(d => $$"""
+        query($r: [_Any!]!) { _entities(representations: $r) { ... on ProductVariant { sku title price { amount currencyCode } weightGrams{{
+            (((VariantDetails)d).HasFlag(VariantDetails.Availability) ? " quantityAvailable" : "")}}{{
+            (((VariantDetails)d).HasFlag(VariantDetails.Product) ? " product { id name }" : "")}} } } }
+        """)];
 
     /// <summary>
     /// Holds stock for every line of an order, or for none: where the units are held then, as
@@ -154,5 +163,5 @@ public sealed class CatalogClient(HttpClient http, ServiceTokenIssuer tokens)
 
     private sealed record ProductData(string Id, string Name);
 
-    private sealed record VariantData(string Sku, string Title, MoneyData Price, int QuantityAvailable, int WeightGrams, ProductData? Product);
+    private sealed record VariantData(string Sku, string Title, MoneyData Price, int? QuantityAvailable, int WeightGrams, ProductData? Product);
 }

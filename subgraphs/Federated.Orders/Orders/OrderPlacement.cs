@@ -59,8 +59,8 @@ public sealed class OrderPlacement(
             return PlaceOrderResult.Failed([.. errors]);
 
         var requestHash = Hash(input);
-        // Order lines record their product's id and name.
-        var cart = await pricing.PriceAsync(await carts.GetAsync(CartStore.UserCartId(userId)), userId, cancellationToken, withProducts: true);
+        // Order lines record their product's id and name; whether the units are there is the reservation's to say.
+        var cart = await pricing.PriceAsync(await carts.GetAsync(CartStore.UserCartId(userId)), userId, cancellationToken, VariantDetails.Product);
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         // A key seen before is answered as the first time. The usual replay comes after the order
         // emptied the cart, so it is looked for when the cart cannot be placed; a replay of a
