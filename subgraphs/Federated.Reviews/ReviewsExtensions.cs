@@ -13,6 +13,7 @@ public static class ReviewsExtensions
     public static IHostApplicationBuilder AddReviewsServices(this IHostApplicationBuilder builder)
     {
         builder.AddMartenStore(ServiceName, ReviewsStore.Configure);
+        builder.Services.AddStartupTask<ReviewIndexes>();
         builder.Services.AddStartupTask<ReviewsSeeder>();
         builder.Services.AddScoped<ReviewPageQuery>();
         builder.Services.AddScoped<ReviewByIdDataLoader>();

@@ -10,8 +10,11 @@ namespace Federated.Reviews.Reviews;
 
 /// <summary>
 /// One page of reviews for each of many owners (products or authors) in one SQL statement:
-/// a window function numbers each owner's reviews in the requested order, after the
-/// keyset cursor, and keeps the first <c>first + 1</c> of each.
+/// for each owner, its first <c>first + 1</c> reviews in the requested order after the keyset
+/// cursor (a lateral subquery with a limit). Newest first, that is the first rows of the
+/// owner's part of an index (<see cref="ReviewsStore"/>), whatever the number of reviews the
+/// owner has; numbering all of an owner's reviews with a window function and keeping the first
+/// few had read every review of every owner asked for (4 ms a call for 30 products).
 /// </summary>
 public sealed class ReviewPageQuery(NpgsqlDataSource dataSource, IDocumentStore store)
 {
@@ -29,13 +32,14 @@ public sealed class ReviewPageQuery(NpgsqlDataSource dataSource, IDocumentStore 
         }
         var comparison = direction == "desc" ? "<" : ">";
 
-        var sql = new StringBuilder()
-            .Append("select owner, data from (select d.").Append(ownerColumn).Append(" as owner, d.data, row_number() over (partition by d.")
-            .Append(ownerColumn).Append(" order by d.").Append(column).Append(' ').Append(direction).Append(", d.id ").Append(direction)
-            .Append(") as rn from ").Append(ReviewsStore.Table).Append(" d where d.").Append(ownerColumn).Append(" = any(@owners)");
+        string OrderBy(string alias) => $"{alias}.{column} {direction}, {alias}.id {direction}";
+        var sql = new StringBuilder().Append($"""
+            select o.owner, page.data from unnest(@owners) as o(owner) cross join lateral (
+                select d.data, d.{column}, d.id from {ReviewsStore.Table} d where d.{ownerColumn} = o.owner
+            """);
         if (after is not null)
-            sql.Append(" and (d.").Append(column).Append(", d.id) ").Append(comparison).Append(" (@after_value, @after_id)");
-        sql.Append(") page where rn <= @limit order by owner, rn");
+            sql.Append($" and (d.{column}, d.id) {comparison} (@after_value, @after_id)");
+        sql.Append($" order by {OrderBy("d")} limit @limit) page order by o.owner, {OrderBy("page")}");
 
         await using var command = dataSource.CreateCommand(sql.ToString());
         command.Parameters.AddWithValue("owners", ownerIds.ToArray());
