@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Text.Json;
 using Federated.Tests.Infrastructure;
+using Npgsql;
 
 namespace Federated.Tests.Reviews;
 
@@ -176,6 +177,29 @@ public sealed class ProductReviewsTests(FederatedStack stack)
         Assert.True(counters.Batches("ReviewsByProductDataLoader") == 1, $"Expected one ReviewsByProductDataLoader batch: {counters}");
         Assert.True(counters.Batches("RatingByProductDataLoader") == 1, $"Expected one RatingByProductDataLoader batch: {counters}");
         Assert.True(counters.StoreRoundTrips == 2, $"Expected 2 store round trips: {counters}");
+    }
+
+    /// <summary>
+    /// A page of a product's (an author's) reviews, newest first, is the first rows of that
+    /// owner's part of a composite index. Those indexes were once configured through a Marten
+    /// setting that does nothing and never existed, which made every page read all the
+    /// owner's reviews; nothing else would notice them missing.
+    /// </summary>
+    [Fact]
+    public async Task ReviewPages_HaveTheirNewestFirstIndexes()
+    {
+        await using var connection = new NpgsqlConnection(stack.Settings.PostgresConnectionString(Subgraph.Named(ServiceNames.Reviews).Database));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("select indexname, indexdef from pg_indexes where schemaname = 'reviews' and tablename = 'mt_doc_review'", connection);
+        var indexes = new Dictionary<string, string>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+                indexes[reader.GetString(0)] = reader.GetString(1);
+        }
+
+        Assert.EndsWith("(product_id, created_at, id)", indexes.GetValueOrDefault("reviews_by_product_newest"));
+        Assert.EndsWith("(author_id, created_at, id)", indexes.GetValueOrDefault("reviews_by_author_newest"));
     }
 
     private Task<GraphQLResponse> ReviewsPageAsync(int first, string? after, string sort) =>
