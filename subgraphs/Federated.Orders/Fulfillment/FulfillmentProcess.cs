@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Federated.Orders.Catalog;
 using Federated.Orders.Data;
+using Federated.Orders.Orders;
 using Federated.Orders.Payments;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -74,6 +75,8 @@ public sealed class FulfillmentProcess(IDbContextFactory<OrdersDbContext> factor
             .Where(o => claimed.Contains(o.Id)).ToListAsync(cancellationToken);
 
         var calls = await CallOutAsync(orders, cancellationToken);
+        if (!calls.Captured.IsEmpty)
+            await services.GetRequiredService<FaultInjection>().PauseAfterAsync(FaultInjection.AfterCapture, orders.Where(o => calls.Captured.ContainsKey(o.Id)).Select(o => o.UserId));
         var now = time.GetUtcNow();
         var retried = 0;
         var changes = new WaveChanges(now);

@@ -4,7 +4,9 @@ namespace Federated.Orders.Orders;
 /// For tests of what cannot otherwise be forced. With <c>Orders:FaultInjection:PauseAfter</c>
 /// set to <c>reservation</c> or <c>authorization</c>, placeOrder stops after that step (for
 /// <c>Orders:FaultInjection:Pause</c>, ten minutes by default) so that a test can kill the
-/// process exactly there. With <c>Orders:FaultInjection:OrderNumber</c> set, every order first
+/// process exactly there; set to <c>capture</c>, a fulfillment wave that shipped orders stops
+/// after its catalog and payment calls, before it saves. With <c>Orders:FaultInjection:UserId</c>
+/// also set, only that customer's orders make it stop (other tests' orders go on). With <c>Orders:FaultInjection:OrderNumber</c> set, every order first
 /// draws that number, as two orders drawing the same random number would. Off unless set, and
 /// loudly logged when on; never set it in production.
 /// </summary>
@@ -12,16 +14,19 @@ public sealed class FaultInjection
 {
     public const string AfterReservation = "reservation";
     public const string AfterAuthorization = "authorization";
+    public const string AfterCapture = "capture";
 
     private readonly string? _step;
+    private readonly string? _userId;
     private readonly TimeSpan _pause;
 
     public FaultInjection(IConfiguration configuration, ILogger<FaultInjection> logger)
     {
         _step = configuration["Orders:FaultInjection:PauseAfter"] is { Length: > 0 } step ? step : null;
         _pause = configuration.GetValue("Orders:FaultInjection:Pause", TimeSpan.FromMinutes(10));
+        _userId = configuration["Orders:FaultInjection:UserId"] is { Length: > 0 } userId ? userId : null;
         if (_step is not null)
-            logger.LogWarning("Fault injection is on: placeOrder pauses {Pause} after {Step}", _pause, _step);
+            logger.LogWarning("Fault injection is on: orders pause {Pause} after {Step}", _pause, _step);
         OrderNumber = configuration["Orders:FaultInjection:OrderNumber"] is { Length: > 0 } number ? number : null;
         if (OrderNumber is not null)
             logger.LogWarning("Fault injection is on: every order first draws the number {Number}", OrderNumber);
@@ -30,6 +35,9 @@ public sealed class FaultInjection
     /// <summary>The number every order draws first, or null (a random one).</summary>
     public string? OrderNumber { get; }
 
-    public Task PauseAfterAsync(string step) =>
-        string.Equals(step, _step, StringComparison.OrdinalIgnoreCase) ? Task.Delay(_pause) : Task.CompletedTask;
+    /// <summary>Pauses after <paramref name="step"/> if it is the one set, for orders of <paramref name="userIds"/> (of the one set, if any).</summary>
+    public Task PauseAfterAsync(string step, IEnumerable<string> userIds) =>
+        string.Equals(step, _step, StringComparison.OrdinalIgnoreCase) && (_userId is null || userIds.Contains(_userId, StringComparer.Ordinal))
+            ? Task.Delay(_pause)
+            : Task.CompletedTask;
 }

@@ -136,7 +136,7 @@ public sealed class OrderPlacement(
         {
             return await FailAsync(db, order, failure.Code!, failure.Message, release: true, cancellationToken);
         }
-        await faults.PauseAfterAsync(FaultInjection.AfterReservation);
+        await faults.PauseAfterAsync(FaultInjection.AfterReservation, [order.UserId]);
 
         var decision = await fraud.CheckAsync(db, order, cardToken, cancellationToken);
         if (decision.Verdict == FraudVerdict.Decline)
@@ -155,7 +155,7 @@ public sealed class OrderPlacement(
             order.Payment!.Status = PaymentStatus.Voided;
             return await FailAsync(db, order, PaymentTimeout, "The payment provider did not answer in time; nothing was charged. Try again.", release: true, cancellationToken);
         }
-        await faults.PauseAfterAsync(FaultInjection.AfterAuthorization);
+        await faults.PauseAfterAsync(FaultInjection.AfterAuthorization, [order.UserId]);
         return await ApplyAuthorizationAsync(db, order, result, cancellationToken);
     }
 

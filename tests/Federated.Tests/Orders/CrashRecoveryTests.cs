@@ -1,6 +1,7 @@
 using Federated.Tests.Catalog;
 using Federated.Tests.Infrastructure;
 using Federated.Tests.Users;
+using Npgsql;
 
 namespace Federated.Tests.Orders;
 
@@ -16,6 +17,7 @@ namespace Federated.Tests.Orders;
 public sealed class CrashRecoveryTests(FederatedStack stack)
 {
     private const string Instance = "orders-crash";
+    private const string WaveInstance = "orders-wave-crash";
 
     [Theory]
     [InlineData("reservation")]
@@ -55,6 +57,71 @@ public sealed class CrashRecoveryTests(FederatedStack stack)
         Assert.Equal(["ORDER_INTERRUPTED"], (await stack.PlaceAsync(shopper, key: "crash", service: Instance)).ErrorCodes());
         // Nothing is stuck: no message of this order waits in the dead-letter table.
         Assert.Equal(0L, await ScalarAsync<long>("select count(*) from wolverine.wolverine_dead_letters where body::text like '%' || $1 || '%'", orderId));
+    }
+
+    /// <summary>
+    /// An instance killed in the middle of a fulfillment wave: after the wave's calls (the units
+    /// committed in the catalog, the payment captured at the provider), before its save. The
+    /// wave's transaction dies with the process, so the order stands as it was, and the next
+    /// wave (the fixture's instance) makes the same calls again, which change nothing the second
+    /// time: the order is delivered, the payment captured once, the units taken out of stock once.
+    /// </summary>
+    [Fact]
+    public async Task KilledInTheMiddleOfAWave_TheNextWaveShipsTheOrder_CapturingAndCommittingOnce()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 5));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 2);
+        // Its waves find the order due before the fixture's do (1 s against 4 s), so it is the one that ships it.
+        var crashing = await stack.StartInstanceAsync(ServiceNames.Orders, WaveInstance, new Dictionary<string, string>
+        {
+            ["Orders__FaultInjection__PauseAfter"] = "capture",
+            ["Orders__FaultInjection__UserId"] = shopper.Id,
+            ["Orders__Fulfillment__StepDelay"] = "00:00:01",
+        });
+        var orderId = (await stack.PlaceAsync(shopper, key: "wave-crash")).GetProperty("order").GetProperty("id").GetString()!;
+
+        await WaitForAsync(async () => await LedgerOutcomeAsync(orderId) == "Captured" ? "captured" : null);
+        Assert.Equal((3, 0), await StockAsync(sku));
+        // The wave is paused before its save: the store has not recorded the shipment (the
+        // capture's webhook may already have told it about the payment, which is its own record).
+        Assert.Equal("Fulfilling", await ScalarAsync<string>("""select "Status" from orders.orders where "Id" = $1""", orderId));
+        crashing.Dispose();
+
+        await WaitForAsync(async () => await ScalarAsync<string>("""select "Status" from orders.orders where "Id" = $1 and "Status" = 'Delivered'""", orderId),
+            TimeSpan.FromSeconds(60));
+        Assert.Equal("Captured", await ScalarAsync<string>("""select "Status" from orders.payments where "OrderId" = $1""", orderId));
+        Assert.Equal(1L, await stack.OrdersCountAsync("select count(*) from orders.simulated_provider_events where idempotency_key = $1 and type = 'payment.captured'", orderId));
+        Assert.Equal((3, 0), await StockAsync(sku));
+        Assert.Equal(["InTransit", "Delivered"], await ShipmentEventsAsync(orderId));
+    }
+
+    /// <summary>On hand and reserved at FC-EAST, as the catalog tells a service.</summary>
+    private async Task<(int OnHand, int Reserved)> StockAsync(string sku)
+    {
+        var response = await stack.PostAsync(ServiceNames.Catalog,
+            "query($r: [_Any!]!) { _entities(representations: $r) { ... on ProductVariant { stockLevels { fulfillmentCenter onHand reserved } } } }",
+            new { r = new[] { new { __typename = "ProductVariant", sku } } }, null, Accounts.BearerHeader(Accounts.ServiceToken(stack)));
+        var level = response.Data.GetProperty("_entities")[0].GetProperty("stockLevels").EnumerateArray()
+            .Single(l => l.GetProperty("fulfillmentCenter").GetString() == "FC-EAST");
+        return (level.GetProperty("onHand").GetInt32(), level.GetProperty("reserved").GetInt32());
+    }
+
+    /// <summary>The statuses of the order's shipment events after packing, in order: each step recorded once.</summary>
+    private async Task<List<string>> ShipmentEventsAsync(string orderId)
+    {
+        await using var connection = new NpgsqlConnection(stack.Settings.PostgresConnectionString(Subgraph.Named(ServiceNames.Orders).Database));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("""
+            select e."Status" from orders.shipment_events e join orders.shipments s on s."Id" = e."ShipmentId"
+            where s."OrderId" = $1 and e."Status" <> 'Packed' order by e."Sequence"
+            """, connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = orderId });
+        var statuses = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+            statuses.Add(reader.GetString(0));
+        return statuses;
     }
 
     private Task<string?> LedgerOutcomeAsync(string orderId) =>
