@@ -40,9 +40,9 @@ public static class PostgresStore
         // after their second use, so PostgreSQL parses them once, not per call.
         if (settings.MaxAutoPrepare == 0)
             settings.MaxAutoPrepare = 200;
-        // The search is parsed once but planned for each call's values: a plan made once for all values
-        // made the catalog's misspelled-word search three times slower at p95, its data being
-        // anything but uniform. Everything else is planned once per statement and connection:
+        // The search is parsed once but planned for each call's values: a plan made once for
+        // all values made the catalog's misspelled-word search three times slower at p95, its
+        // data being anything but uniform. Everything else is planned once per statement and connection:
         // left to choose (PostgreSQL's default), it kept planning every call of the statements
         // that take an array (`id = any($1)`, `unnest($1)`), because a plan for a one-element
         // array always looks cheaper than one for any array. Under checkout load the catalog's
