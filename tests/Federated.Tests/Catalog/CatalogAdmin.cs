@@ -62,6 +62,16 @@ internal static class CatalogAdmin
 
     public static decimal Decimal(this JsonElement money) => decimal.Parse(money.Amount(), CultureInfo.InvariantCulture);
 
+    /// <summary>On hand and reserved per fulfillment center, as the catalog tells a service (stock levels are not public).</summary>
+    public static async Task<Dictionary<string, (int OnHand, int Reserved)>> StockLevelsAsync(this FederatedStack stack, string sku)
+    {
+        var response = await stack.PostAsync(ServiceNames.Catalog,
+            "query($r: [_Any!]!) { _entities(representations: $r) { ... on ProductVariant { stockLevels { fulfillmentCenter onHand reserved } } } }",
+            new { r = new[] { new { __typename = "ProductVariant", sku } } }, null, Accounts.BearerHeader(Accounts.ServiceToken(stack)));
+        return response.Data.GetProperty("_entities")[0].GetProperty("stockLevels").EnumerateArray()
+            .ToDictionary(l => l.GetProperty("fulfillmentCenter").GetString()!, l => (l.GetProperty("onHand").GetInt32(), l.GetProperty("reserved").GetInt32()));
+    }
+
     /// <summary>A new product with one variant at <paramref name="price"/> and the given stock; returns its SKU.</summary>
     public static async Task<string> StockedSkuAsync(this FederatedStack stack, params (string Center, int Units)[] stock) =>
         await stack.StockedSkuAsync("10.00", null, stock);

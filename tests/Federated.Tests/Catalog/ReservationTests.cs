@@ -31,7 +31,7 @@ public sealed class ReservationTests(FederatedStack stack)
         // The best-stocked center that has everything.
         Assert.Equal([(sku, "FC-WEST", 3)], Lines(reserved));
         Assert.Equal(10, await AvailableAsync(sku));
-        Assert.Equal(3, (await LevelsAsync(sku))["FC-WEST"].Reserved);
+        Assert.Equal(3, (await stack.StockLevelsAsync(sku))["FC-WEST"].Reserved);
 
         var released = await CallAsync(Release, new { orderId });
         Assert.Empty(released.ErrorCodes());
@@ -57,7 +57,7 @@ public sealed class ReservationTests(FederatedStack stack)
         Assert.Empty(first.ErrorCodes());
         Assert.Empty(second.ErrorCodes());
         Assert.Equal("COMMITTED", second.GetProperty("reservation").GetProperty("status").GetString());
-        Assert.Equal((0, 0), (await LevelsAsync(sku))["FC-CENTRAL"]);
+        Assert.Equal((0, 0), (await stack.StockLevelsAsync(sku))["FC-CENTRAL"]);
         Assert.Equal(["RESERVATION_COMMITTED"], (await CallAsync(Release, new { orderId })).ErrorCodes());
     }
 
@@ -83,12 +83,12 @@ public sealed class ReservationTests(FederatedStack stack)
         Assert.Equal("COMMITTED", answers[2].GetProperty("reservation").GetProperty("status").GetString());
         Assert.Equal(new[] { (sku, "FC-EAST", 1), (other, "FC-WEST", 4) }.Order(), Lines(answers[2]).Order());
         // 2 + 3 + 1 units shipped from FC-EAST, the released unit back: 4 on hand, none held.
-        Assert.Equal((4, 0), (await LevelsAsync(sku))["FC-EAST"]);
-        Assert.Equal((2, 0), (await LevelsAsync(other))["FC-WEST"]);
+        Assert.Equal((4, 0), (await stack.StockLevelsAsync(sku))["FC-EAST"]);
+        Assert.Equal((2, 0), (await stack.StockLevelsAsync(other))["FC-WEST"]);
 
         // Again: nothing more leaves stock.
         Assert.All(await CallManyAsync(first, second, both), a => Assert.Empty(a.ErrorCodes()));
-        Assert.Equal((4, 0), (await LevelsAsync(sku))["FC-EAST"]);
+        Assert.Equal((4, 0), (await stack.StockLevelsAsync(sku))["FC-EAST"]);
     }
 
     [Fact]
@@ -117,7 +117,7 @@ public sealed class ReservationTests(FederatedStack stack)
         Assert.All(reserved, r => Assert.Empty(r.ErrorCodes()));
         foreach (var sku in new[] { a, b })
         {
-            var levels = await LevelsAsync(sku);
+            var levels = await stack.StockLevelsAsync(sku);
             // 40 units shipped and 40 held, over the two centers.
             Assert.Equal(400 - 40, levels.Values.Sum(l => l.OnHand));
             Assert.Equal(40, levels.Values.Sum(l => l.Reserved));
@@ -201,7 +201,7 @@ public sealed class ReservationTests(FederatedStack stack)
         Assert.Equal(10, results.Count(r => r.ErrorCodes().Count == 0));
         Assert.Equal(190, results.Count(r => r.ErrorCodes().SequenceEqual(["OUT_OF_STOCK"])));
         Assert.Equal(0, await AvailableAsync(sku));
-        Assert.All((await LevelsAsync(sku)).Values, l => Assert.Equal(l.OnHand, l.Reserved));
+        Assert.All((await stack.StockLevelsAsync(sku)).Values, l => Assert.Equal(l.OnHand, l.Reserved));
     }
 
     [Fact]
@@ -319,12 +319,6 @@ public sealed class ReservationTests(FederatedStack stack)
     private async Task<int> AvailableAsync(string sku) =>
         (await stack.VariantAsync(sku)).GetProperty("quantityAvailable").GetInt32();
 
-    private async Task<Dictionary<string, (int OnHand, int Reserved)>> LevelsAsync(string sku)
-    {
-        var response = await stack.PostAsync(ServiceNames.Catalog, Stock, Representation(sku), null, Accounts.BearerHeader(ServiceToken()));
-        return response.Data.GetProperty("variant")[0].GetProperty("stockLevels").EnumerateArray()
-            .ToDictionary(l => l.GetProperty("fulfillmentCenter").GetString()!, l => (l.GetProperty("onHand").GetInt32(), l.GetProperty("reserved").GetInt32()));
-    }
 
     private static List<(string Sku, string Center, int Quantity)> Lines(JsonElement payload) =>
         [.. payload.GetProperty("reservation").GetProperty("lines").EnumerateArray()

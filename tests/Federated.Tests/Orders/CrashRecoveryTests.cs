@@ -82,7 +82,7 @@ public sealed class CrashRecoveryTests(FederatedStack stack)
         var orderId = (await stack.PlaceAsync(shopper, key: "wave-crash")).GetProperty("order").GetProperty("id").GetString()!;
 
         await WaitForAsync(async () => await LedgerOutcomeAsync(orderId) == "Captured" ? "captured" : null);
-        Assert.Equal((3, 0), await StockAsync(sku));
+        Assert.Equal((3, 0), (await stack.StockLevelsAsync(sku))["FC-EAST"]);
         // The wave is paused before its save: the store has not recorded the shipment (the
         // capture's webhook may already have told it about the payment, which is its own record).
         Assert.Equal("Fulfilling", await ScalarAsync<string>("""select "Status" from orders.orders where "Id" = $1""", orderId));
@@ -92,19 +92,8 @@ public sealed class CrashRecoveryTests(FederatedStack stack)
             TimeSpan.FromSeconds(60));
         Assert.Equal("Captured", await ScalarAsync<string>("""select "Status" from orders.payments where "OrderId" = $1""", orderId));
         Assert.Equal(1L, await stack.OrdersCountAsync("select count(*) from orders.simulated_provider_events where idempotency_key = $1 and type = 'payment.captured'", orderId));
-        Assert.Equal((3, 0), await StockAsync(sku));
+        Assert.Equal((3, 0), (await stack.StockLevelsAsync(sku))["FC-EAST"]);
         Assert.Equal(["InTransit", "Delivered"], await ShipmentEventsAsync(orderId));
-    }
-
-    /// <summary>On hand and reserved at FC-EAST, as the catalog tells a service.</summary>
-    private async Task<(int OnHand, int Reserved)> StockAsync(string sku)
-    {
-        var response = await stack.PostAsync(ServiceNames.Catalog,
-            "query($r: [_Any!]!) { _entities(representations: $r) { ... on ProductVariant { stockLevels { fulfillmentCenter onHand reserved } } } }",
-            new { r = new[] { new { __typename = "ProductVariant", sku } } }, null, Accounts.BearerHeader(Accounts.ServiceToken(stack)));
-        var level = response.Data.GetProperty("_entities")[0].GetProperty("stockLevels").EnumerateArray()
-            .Single(l => l.GetProperty("fulfillmentCenter").GetString() == "FC-EAST");
-        return (level.GetProperty("onHand").GetInt32(), level.GetProperty("reserved").GetInt32());
     }
 
     /// <summary>The statuses of the order's shipment events after packing, in order: each step recorded once.</summary>

@@ -259,11 +259,7 @@ public sealed class PlaceOrderTests(FederatedStack stack)
             Assert.Equal(["PACKED", "IN_TRANSIT", "DELIVERED"], s.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("status").GetString()));
         });
         // The units left stock for good: nothing reserved, on hand down by what shipped.
-        var levels = (await stack.PostAsync(ServiceNames.Catalog,
-            "query($r: [_Any!]!) { _entities(representations: $r) { ... on ProductVariant { stockLevels { fulfillmentCenter onHand reserved } } } }",
-            new { r = new[] { new { __typename = "ProductVariant", sku } } }, null, Accounts.BearerHeader(Accounts.ServiceToken(stack)))).Data
-            .GetProperty("_entities")[0].GetProperty("stockLevels").EnumerateArray()
-            .ToDictionary(l => l.GetProperty("fulfillmentCenter").GetString()!, l => (l.GetProperty("onHand").GetInt32(), l.GetProperty("reserved").GetInt32()));
+        var levels = await stack.StockLevelsAsync(sku);
         Assert.Equal((0, 0), levels["FC-EAST"]);
         Assert.Equal((1, 0), levels["FC-WEST"]);
         Assert.Equal(["ORDER_NOT_CANCELLABLE"], (await stack.CallAsync(shopper, Checkout.CancelOrder, new { orderId })).ErrorCodes());
