@@ -82,9 +82,9 @@ public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
         {
             BatchCommands =
             {
-                Command("begin"),
-                Command($"insert into {Orders} (order_id, status, lines_hash) values ($1, 'RESERVED', $2) on conflict (order_id) do nothing", orderId, hash),
-                Command($"""
+                Positional.Statement("begin"),
+                Positional.Statement($"insert into {Orders} (order_id, status, lines_hash) values ($1, 'RESERVED', $2) on conflict (order_id) do nothing", orderId, hash),
+                Positional.Statement($"""
                     select sku, fulfillment_center, on_hand - reserved from {InventoryTable.Name}
                     where sku = any($1) order by sku, fulfillment_center for update
                     """, (object)lines.Select(l => l.Sku).ToArray()),
@@ -121,18 +121,18 @@ public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
         {
             BatchCommands =
             {
-                Command($"""
+                Positional.Statement($"""
                     update {InventoryTable.Name} i set reserved = i.reserved + a.quantity
                     from unnest($1::text[], $2::text[], $3::int[]) as a(sku, fulfillment_center, quantity)
                     where i.sku = a.sku and i.fulfillment_center = a.fulfillment_center
                     """, skus, centers, quantities),
-                Command($"""
+                Positional.Statement($"""
                     insert into {Lines} (order_id, sku, fulfillment_center, quantity)
                     select $1, a.sku, a.fulfillment_center, a.quantity
                     from unnest($2::text[], $3::text[], $4::int[]) as a(sku, fulfillment_center, quantity)
                     """, orderId, skus, centers, quantities),
-                Command(RefreshInStockSql, orderId),
-                Command("commit"),
+                Positional.Statement(RefreshInStockSql, orderId),
+                Positional.Statement("commit"),
             },
         };
         await hold.ExecuteNonQueryAsync(cancellationToken);
@@ -168,7 +168,7 @@ public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
         {
             BatchCommands =
             {
-                Command($"""
+                Positional.Statement($"""
                     with moved as (
                         update {Orders} set status = 'COMMITTED', updated_at = now() where order_id = any($1) and status = 'RESERVED' returning order_id),
                     units as (
@@ -182,7 +182,7 @@ public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
                     from units u join locked k on k.sku = u.sku and k.fulfillment_center = u.fulfillment_center
                     where i.sku = u.sku and i.fulfillment_center = u.fulfillment_center
                     """, (object)ids),
-                Command($"""
+                Positional.Statement($"""
                     select o.order_id, o.status, l.sku, l.fulfillment_center, l.quantity
                     from {Orders} o left join {Lines} l on l.order_id = o.order_id
                     where o.order_id = any($1) order by o.order_id, l.sku, l.fulfillment_center
@@ -221,17 +221,17 @@ public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
         {
             BatchCommands =
             {
-                Command($"""
+                Positional.Statement($"""
                     with moved as (
                         update {Orders} set status = 'RELEASED', updated_at = now() where order_id = $1 and status = 'RESERVED' returning order_id)
                     update {InventoryTable.Name} i set reserved = i.reserved - l.quantity
                     from {Lines} l join moved on moved.order_id = l.order_id
                     where i.sku = l.sku and i.fulfillment_center = l.fulfillment_center
                     """, orderId),
-                Command(RefreshInStockSql, orderId),
+                Positional.Statement(RefreshInStockSql, orderId),
                 // Nothing reserved yet (or the reserve is still in flight): the tombstone refuses a late reserve.
-                Command($"insert into {Orders} (order_id, status) values ($1, 'RELEASED') on conflict (order_id) do nothing", orderId),
-                Command(LoadSql, orderId),
+                Positional.Statement($"insert into {Orders} (order_id, status) values ($1, 'RELEASED') on conflict (order_id) do nothing", orderId),
+                Positional.Statement(LoadSql, orderId),
             },
         };
         Reservation? reservation;
@@ -336,15 +336,6 @@ public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
     {
         await using var command = new NpgsqlCommand(end, connection);
         await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    /// <summary>A statement with positional parameters. An array meant as one parameter must be passed as <c>(object)array</c>.</summary>
-    private static NpgsqlBatchCommand Command(string sql, params object[] values)
-    {
-        var command = new NpgsqlBatchCommand(sql);
-        foreach (var value in values)
-            command.Parameters.Add(new NpgsqlParameter { Value = value });
-        return command;
     }
 
     /// <summary>The lines in a canonical order, hashed: what makes a repeated reserve "the same".</summary>

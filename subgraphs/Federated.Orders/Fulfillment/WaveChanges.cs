@@ -1,3 +1,4 @@
+using Federated.Kit.Hosting;
 using Federated.Orders.Data;
 using Npgsql;
 
@@ -49,49 +50,41 @@ public sealed class WaveChanges(DateTimeOffset now)
         var batch = new NpgsqlBatch(connection, transaction);
         if (_orders.Count > 0)
         {
-            Add(batch, """
+            batch.BatchCommands.Add(Positional.Statement("""
                 update orders.orders o set "Status" = u.status, "UpdatedAt" = $3
                 from unnest($1::text[], $2::text[]) as u(id, status) where o."Id" = u.id
-                """, _orders.Select(o => o.Id).ToArray(), _orders.Select(o => o.Status).ToArray(), Now);
+                """, _orders.Select(o => o.Id).ToArray(), _orders.Select(o => o.Status).ToArray(), Now));
         }
         if (_newShipments.Count > 0)
         {
-            Add(batch, """
+            batch.BatchCommands.Add(Positional.Statement("""
                 insert into orders.shipments ("Id", "OrderId", "FulfillmentCenter", "Carrier", "Service", "Status", "CreatedAt")
                 select s.id, s.order_id, s.center, s.carrier, s.service, s.status, $7
                 from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) as s(id, order_id, center, carrier, service, status)
                 """,
                 _newShipments.Select(s => s.Id).ToArray(), _newShipments.Select(s => s.OrderId).ToArray(),
                 _newShipments.Select(s => s.FulfillmentCenter).ToArray(), _newShipments.Select(s => s.Carrier).ToArray(),
-                _newShipments.Select(s => s.Service).ToArray(), _newShipments.Select(s => s.Status.ToString()).ToArray(), Now);
+                _newShipments.Select(s => s.Service).ToArray(), _newShipments.Select(s => s.Status.ToString()).ToArray(), Now));
         }
         if (_shipments.Count > 0)
         {
-            Add(batch, """
+            batch.BatchCommands.Add(Positional.Statement("""
                 update orders.shipments s set "Status" = u.status, "TrackingNumber" = u.tracking_number
                 from unnest($1::text[], $2::text[], $3::text[]) as u(id, status, tracking_number) where s."Id" = u.id
-                """, _shipments.Select(s => s.Id).ToArray(), _shipments.Select(s => s.Status).ToArray(), _shipments.Select(s => s.TrackingNumber).ToArray());
+                """, _shipments.Select(s => s.Id).ToArray(), _shipments.Select(s => s.Status).ToArray(), _shipments.Select(s => s.TrackingNumber).ToArray()));
         }
         if (_events.Count > 0)
         {
-            Add(batch, """
+            batch.BatchCommands.Add(Positional.Statement("""
                 insert into orders.shipment_events ("ShipmentId", "Sequence", "Status", "Description", "Location", "OccurredAt")
                 select e.shipment_id, e.sequence, e.status, e.description, e.location, $6
                 from unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[]) as e(shipment_id, sequence, status, description, location)
                 """,
                 _events.Select(e => e.ShipmentId).ToArray(), _events.Select(e => e.Sequence).ToArray(), _events.Select(e => e.Status.ToString()).ToArray(),
-                _events.Select(e => e.Description).ToArray(), _events.Select(e => e.Location).ToArray(), Now);
+                _events.Select(e => e.Description).ToArray(), _events.Select(e => e.Location).ToArray(), Now));
         }
         if (_captured.Count > 0)
-            Add(batch, """update orders.payments set "Status" = $2 where "OrderId" = any($1)""", _captured.ToArray(), nameof(PaymentStatus.Captured));
+            batch.BatchCommands.Add(Positional.Statement("""update orders.payments set "Status" = $2 where "OrderId" = any($1)""", _captured.ToArray(), nameof(PaymentStatus.Captured)));
         return batch;
-    }
-
-    private static void Add(NpgsqlBatch batch, string sql, params object?[] values)
-    {
-        var command = new NpgsqlBatchCommand(sql);
-        foreach (var value in values)
-            command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
-        batch.BatchCommands.Add(command);
     }
 }

@@ -101,7 +101,7 @@ public sealed class SimulatedPaymentProvider(NpgsqlDataSource dataSource) : IPay
             update {Ledger} set outcome = $2, decline_reason = $3, updated_at = now()
             where {column} = $1 and outcome = 'ChallengeRequired'
             """));
-        Add(command, value, passed ? nameof(ProviderOutcome.Authorized) : nameof(ProviderOutcome.Declined), passed ? null : "authentication_failed");
+        command.Parameters.AddValues(value, passed ? nameof(ProviderOutcome.Authorized) : nameof(ProviderOutcome.Declined), passed ? null : "authentication_failed");
         return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
     }
 
@@ -141,7 +141,7 @@ public sealed class SimulatedPaymentProvider(NpgsqlDataSource dataSource) : IPay
     private async Task<ProviderResult?> FindAsync(string idempotencyKey, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(FindSql);
-        Add(command, idempotencyKey);
+        command.Parameters.AddValues(idempotencyKey);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await ReadAsync(reader, cancellationToken);
     }
@@ -154,12 +154,8 @@ public sealed class SimulatedPaymentProvider(NpgsqlDataSource dataSource) : IPay
     private async Task<ProviderResult?> ChangeAndFindAsync(string change, string idempotencyKey, object?[] values, CancellationToken cancellationToken)
     {
         await using var batch = dataSource.CreateBatch();
-        var apply = new NpgsqlBatchCommand(WithEvent(change));
-        Add(apply.Parameters, [idempotencyKey, .. values]);
-        var find = new NpgsqlBatchCommand(FindSql);
-        Add(find.Parameters, idempotencyKey);
-        batch.BatchCommands.Add(apply);
-        batch.BatchCommands.Add(find);
+        batch.BatchCommands.Add(Positional.Statement(WithEvent(change), [idempotencyKey, .. values]));
+        batch.BatchCommands.Add(Positional.Statement(FindSql, idempotencyKey));
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         return await ReadAsync(reader, cancellationToken);
     }
@@ -171,13 +167,5 @@ public sealed class SimulatedPaymentProvider(NpgsqlDataSource dataSource) : IPay
             return null;
         return new ProviderResult(Enum.Parse<ProviderOutcome>(reader.GetString(0)), reader.GetString(1),
             reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3));
-    }
-
-    private static void Add(NpgsqlCommand command, params object?[] values) => Add(command.Parameters, values);
-
-    private static void Add(NpgsqlParameterCollection parameters, params object?[] values)
-    {
-        foreach (var value in values)
-            parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
     }
 }
