@@ -306,7 +306,7 @@ public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
     private static async Task<(Reservation? Reservation, string? Hash)> LoadAsync(NpgsqlConnection connection, string orderId, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(LoadSql, connection);
-        command.Parameters.Add(new NpgsqlParameter { Value = orderId });
+        command.Parameters.AddValues(orderId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await ReadAsync(reader, orderId, cancellationToken);
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Federated.Kit.Hosting;
 using Npgsql;
 
 namespace Federated.Orders.Payments;
@@ -77,8 +78,7 @@ public sealed class SimulatedWebhookSender(NpgsqlDataSource dataSource, IHttpCli
             from unnest($1::bigint[], $2::int[]) as d(sequence, copies)
             where e.sequence = d.sequence
             """);
-        update.Parameters.Add(new NpgsqlParameter { Value = due.Select(e => e.Sequence).ToArray() });
-        update.Parameters.Add(new NpgsqlParameter { Value = delivered });
+        update.Parameters.AddValues(due.Select(e => e.Sequence).ToArray(), delivered);
         await update.ExecuteNonQueryAsync(cancellationToken);
     }
 
