@@ -51,8 +51,9 @@ public sealed class FakeSubgraphs : HttpMessageHandler
         return await respond(body, cancellationToken);
     }
 
-    public GatewayExecutor Executor(SupergraphModel model, TimeSpan? timeout = null) =>
-        new(model, new PlanExecutor(new SubgraphClient(new HttpMessageInvoker(this), timeout ?? TimeSpan.FromSeconds(5)), NullLogger<PlanExecutor>.Instance));
+    public GatewayExecutor Executor(SupergraphModel model, TimeSpan? timeout = null, IReadOnlySet<string>? overrideLabels = null, double? overrideDraw = null) =>
+        new(model, new PlanExecutor(new SubgraphClient(new HttpMessageInvoker(this), timeout ?? TimeSpan.FromSeconds(5)), NullLogger<PlanExecutor>.Instance),
+            overrideLabels: overrideLabels, overrideDraw: overrideDraw);
 
     public static async Task<string> RunAsync(GatewayExecutor executor, string query, string? variables = null, ForwardedHeaders? headers = null)
     {

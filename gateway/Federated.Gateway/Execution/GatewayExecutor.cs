@@ -18,7 +18,10 @@ public sealed record GatewayRequest(string Query, string? OperationName, JsonEle
 /// One supergraph's request pipeline: parse (cached), validate with GraphQL.NET, plan
 /// (cached), execute, complete. Replaced whole when the supergraph is reloaded.
 /// </summary>
-public sealed class GatewayExecutor(SupergraphModel supergraph, PlanExecutor executor, int cacheSize = 1024)
+/// <param name="overrideLabels">The progressive override labels, other than percent labels, this gateway turns on.</param>
+/// <param name="overrideDraw">A draw in [0, 1) for every request's percent labels instead of a random one (tests).</param>
+public sealed class GatewayExecutor(SupergraphModel supergraph, PlanExecutor executor, int cacheSize = 1024,
+    IReadOnlySet<string>? overrideLabels = null, double? overrideDraw = null)
 {
     private const int MaxPlansPerDocument = 16;
     private const string ParseFailed = "GRAPHQL_PARSE_FAILED";
@@ -28,7 +31,13 @@ public sealed class GatewayExecutor(SupergraphModel supergraph, PlanExecutor exe
     // Locations are kept: validation errors point into the client's document.
     private static readonly ParserOptions ParserOptions = new() { Ignore = IgnoreOptions.Comments };
     private readonly BoundedCache<(string Query, string? OperationName), PreparedDocument> _documents = new(cacheSize);
-    private readonly QueryPlanner _planner = new(supergraph);
+    private static readonly HashSet<string> NoLabels = [];
+    // Which progressive overrides hold for a request, and a planner per set of active labels a
+    // request can have, each over its own view of the supergraph, built when the supergraph is
+    // loaded. A supergraph without override labels has one planner, over itself.
+    private readonly ProgressiveOverride _override = new(supergraph.OverrideLabels, overrideLabels ?? NoLabels, overrideDraw);
+    private readonly QueryPlanner[] _planners =
+        [.. new ProgressiveOverride(supergraph.OverrideLabels, overrideLabels ?? NoLabels).Variants.Select(active => new QueryPlanner(supergraph.WithActiveOverrideLabels(active)))];
     private readonly DocumentValidator _validator = new();
     private readonly LocalIntrospection _introspection = new();
 
@@ -77,7 +86,7 @@ public sealed class GatewayExecutor(SupergraphModel supergraph, PlanExecutor exe
         QueryPlan plan;
         try
         {
-            plan = PlanFor(prepared, request.Variables);
+            plan = PlanFor(prepared, request.Variables, _override.Choose());
         }
         catch (PlanningException ex)
         {
@@ -146,25 +155,27 @@ public sealed class GatewayExecutor(SupergraphModel supergraph, PlanExecutor exe
         return new PreparedDocument(document, error is null ? operation : null, error, OperationNormalizer.ConditionVariables(document)) { ErrorCode = code };
     }
 
-    private QueryPlan PlanFor(PreparedDocument prepared, JsonElement variables)
+    private QueryPlan PlanFor(PreparedDocument prepared, JsonElement variables, int variant)
     {
         ulong conditions = 0;
         for (var i = 0; i < prepared.ConditionVariables.Count && i < 64; i++)
             if (ConditionValue(prepared, prepared.ConditionVariables[i], variables))
                 conditions |= 1UL << i;
         if (prepared.ConditionVariables.Count > 64)
-            return PlanCore(prepared, variables);
-        // Each combination of condition values is a plan: a document with many of them gets
-        // its first few cached and is planned per request after that.
-        if (prepared.Plans.Count >= MaxPlansPerDocument && !prepared.Plans.ContainsKey(conditions))
-            return PlanCore(prepared, variables);
-        return prepared.Plans.GetOrAdd(conditions, static (_, state) => state.Self.PlanCore(state.Prepared, state.Variables), (Self: this, Prepared: prepared, Variables: variables));
+            return PlanCore(prepared, variables, variant);
+        // Each combination of condition values (and of active override labels) is a plan: a
+        // document with many of them gets its first few cached and is planned per request after that.
+        var key = (conditions, variant);
+        if (prepared.Plans.Count >= MaxPlansPerDocument && !prepared.Plans.ContainsKey(key))
+            return PlanCore(prepared, variables, variant);
+        return prepared.Plans.GetOrAdd(key, static (key, state) => state.Self.PlanCore(state.Prepared, state.Variables, key.Variant), (Self: this, Prepared: prepared, Variables: variables));
     }
 
-    private QueryPlan PlanCore(PreparedDocument prepared, JsonElement variables)
+    private QueryPlan PlanCore(PreparedDocument prepared, JsonElement variables, int variant)
     {
-        var operation = OperationNormalizer.Normalize(Supergraph, prepared.Document!, prepared.Operation!, name => ConditionValue(prepared, name, variables));
-        return _planner.Plan(operation);
+        var planner = _planners[variant];
+        var operation = OperationNormalizer.Normalize(planner.Supergraph, prepared.Document!, prepared.Operation!, name => ConditionValue(prepared, name, variables));
+        return planner.Plan(operation);
     }
 
     private static bool ConditionValue(PreparedDocument prepared, string name, JsonElement variables)

@@ -6,7 +6,7 @@ namespace Federated.Gateway.Execution;
 
 /// <summary>
 /// A parsed operation cached by document text and operation name, with its plans: one per
-/// combination of the @skip/@include variables' values.
+/// combination of the @skip/@include variables' values and of the active progressive override labels.
 /// </summary>
 public sealed class PreparedDocument(GraphQLDocument? document, GraphQLOperationDefinition? operation, string? error, IReadOnlyList<string> conditionVariables)
 {
@@ -21,5 +21,5 @@ public sealed class PreparedDocument(GraphQLDocument? document, GraphQLOperation
     public (int Line, int Column)? ErrorLocation { get; init; }
     /// <summary>Set once GraphQL.NET's validation rules passed; later requests only check their variables.</summary>
     public volatile bool RulesPassed;
-    public ConcurrentDictionary<ulong, QueryPlan> Plans { get; } = new();
+    public ConcurrentDictionary<(ulong Conditions, int Variant), QueryPlan> Plans { get; } = new();
 }

@@ -19,6 +19,16 @@ public sealed class GatewayOptions
     /// <summary>Subgraph name (as in the URL overrides) to its own timeout, replacing <see cref="SubgraphTimeout"/>.</summary>
     public IReadOnlyDictionary<string, TimeSpan> SubgraphTimeouts { get; init; } = new Dictionary<string, TimeSpan>();
     public int PlanCacheSize { get; init; } = 1024;
+    /// <summary>
+    /// Progressive override labels (other than <c>percent(x)</c>) this gateway turns on:
+    /// FEDERATED_GATEWAY_OVERRIDE_LABELS or Gateway:OverrideLabels, comma-separated.
+    /// </summary>
+    public IReadOnlySet<string> OverrideLabels { get; init; } = new HashSet<string>();
+    /// <summary>
+    /// A draw in [0, 1) that every request's <c>percent(x)</c> labels take instead of a random
+    /// one, so that tests are repeatable: PROGRESSIVE_OVERRIDE_RNG, the name Hive Gateway reads.
+    /// </summary>
+    public double? OverrideDraw { get; init; }
 
     public static GatewayOptions FromConfiguration(IConfiguration configuration, string contentRoot)
     {
@@ -45,6 +55,10 @@ public sealed class GatewayOptions
             SubgraphTimeout = int.TryParse(configuration["FEDERATED_GATEWAY_SUBGRAPH_TIMEOUT_MS"], out var ms) ? TimeSpan.FromMilliseconds(ms) : TimeSpan.FromSeconds(10),
             SubgraphUrls = urls,
             SubgraphTimeouts = timeouts,
+            OverrideLabels = (configuration["FEDERATED_GATEWAY_OVERRIDE_LABELS"] ?? configuration["Gateway:OverrideLabels"] ?? "")
+                .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal),
+            OverrideDraw = double.TryParse(configuration["PROGRESSIVE_OVERRIDE_RNG"], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var draw)
+                && draw is >= 0 and < 1 ? draw : null,
         };
     }
 

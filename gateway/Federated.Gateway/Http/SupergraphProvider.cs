@@ -89,11 +89,14 @@ public sealed class SupergraphProvider : IHostedService, IDisposable
             try
             {
                 var model = SupergraphParser.Parse(text).WithSubgraphUrls(s => _options.SubgraphUrl(s.Name));
-                _current = new GatewayExecutor(model, _planExecutor, _options.PlanCacheSize);
+                _current = new GatewayExecutor(model, _planExecutor, _options.PlanCacheSize, _options.OverrideLabels, _options.OverrideDraw);
                 LoadedAt = DateTimeOffset.UtcNow;
                 foreach (var subgraph in model.Subgraphs)
                     _logger.LogInformation("Subgraph {Subgraph} at {Url}", subgraph.Name, subgraph.Url);
                 _logger.LogInformation("Serving the supergraph {Path} ({Types} types, {Subgraphs} subgraphs)", _options.SupergraphPath, model.Types.Count, model.Subgraphs.Count);
+                if (model.OverrideLabels.Count > 0)
+                    _logger.LogInformation("Progressive override labels {Labels}; turned on here: {Enabled}", string.Join(", ", model.OverrideLabels),
+                        string.Join(", ", model.OverrideLabels.Where(_options.OverrideLabels.Contains)) is { Length: > 0 } on ? on : "none besides percent(x)");
                 return true;
             }
             catch (Exception ex) when (ex is SupergraphException or GraphQLParser.Exceptions.GraphQLParserException or InvalidOperationException or ArgumentException)

@@ -12,6 +12,9 @@ namespace Federated.Gateway.Planning;
 /// </summary>
 public sealed partial class QueryPlanner(SupergraphModel supergraph)
 {
+    /// <summary>The supergraph this planner plans for: operations are normalized against it.</summary>
+    public SupergraphModel Supergraph => supergraph;
+
     public QueryPlan Plan(NormalizedOperation operation) => new Run(supergraph, operation).Plan();
 
     /// <param name="Reserved">Response keys the client's selection here gives to other fields: the planner's own fields (keys, requirements) take an alias there.</param>

@@ -23,7 +23,11 @@ public sealed record FieldSource(
     string? Override,
     bool UsedOverridden,
     string? NamedType = null,
-    string? TypeText = null);
+    string? TypeText = null)
+{
+    /// <summary>The progressive override label of this subgraph's <c>@override</c> (<see cref="ProgressiveOverride"/>).</summary>
+    public string? OverrideLabel { get; init; }
+}
 
 public sealed class FieldDef(string name, GraphQLType type, TypeDef parent)
 {
@@ -135,6 +139,35 @@ public sealed class SupergraphModel
     /// <summary>The supergraph text this model was built from.</summary>
     public required string Source { get; init; }
 
+    /// <summary>Every progressive override label in the supergraph, ordinal order.</summary>
+    public IReadOnlyCollection<string> OverrideLabels { get; init; } = [];
+
+    /// <summary>The labels active in this view of the supergraph: fields follow their overrides only for these.</summary>
+    public IReadOnlySet<string> ActiveOverrideLabels { get; init; } = new HashSet<string>();
+
+    /// <summary>
+    /// This supergraph as planned while <paramref name="active"/> are the active override labels
+    /// (read again from its text), with the same subgraph URLs.
+    /// </summary>
+    public SupergraphModel WithActiveOverrideLabels(IReadOnlySet<string> active)
+    {
+        if (active.SetEquals(ActiveOverrideLabels))
+            return this;
+        var parsed = SupergraphParser.Parse(Source, active);
+        return new SupergraphModel
+        {
+            Subgraphs = Subgraphs,
+            Types = parsed.Types,
+            QueryType = parsed.QueryType,
+            MutationType = parsed.MutationType,
+            ApiSchema = parsed.ApiSchema,
+            ApiSdl = parsed.ApiSdl,
+            Source = Source,
+            OverrideLabels = parsed.OverrideLabels,
+            ActiveOverrideLabels = parsed.ActiveOverrideLabels,
+        };
+    }
+
     public SubgraphInfo Subgraph(string name)
     {
         foreach (var subgraph in Subgraphs)
@@ -153,6 +186,8 @@ public sealed class SupergraphModel
         ApiSchema = ApiSchema,
         ApiSdl = ApiSdl,
         Source = Source,
+        OverrideLabels = OverrideLabels,
+        ActiveOverrideLabels = ActiveOverrideLabels,
     };
 
     public TypeDef Type(string name) =>

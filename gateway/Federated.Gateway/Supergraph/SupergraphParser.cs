@@ -11,7 +11,8 @@ namespace Federated.Gateway.Supergraph;
 /// </summary>
 public static class SupergraphParser
 {
-    public static SupergraphModel Parse(string sdl)
+    /// <param name="activeOverrideLabels">The progressive override labels active in this view of the supergraph (<see cref="ProgressiveOverride"/>); none by default.</param>
+    public static SupergraphModel Parse(string sdl, IReadOnlySet<string>? activeOverrideLabels = null)
     {
         GraphQLDocument document;
         try
@@ -93,6 +94,7 @@ public static class SupergraphParser
             throw new SupergraphException($"The supergraph has no query type '{queryType}'.");
 
         var (apiSchema, apiSdl) = ApiSchemaBuilder.Build(document);
+        var labels = new SortedSet<string>(StringComparer.Ordinal);
         var model = new SupergraphModel
         {
             Subgraphs = subgraphs,
@@ -102,6 +104,8 @@ public static class SupergraphParser
             ApiSchema = apiSchema,
             ApiSdl = apiSdl,
             Source = sdl,
+            OverrideLabels = labels,
+            ActiveOverrideLabels = activeOverrideLabels ?? EmptyLabels,
         };
 
         // Field sets refer to fields of any type, so they are read once every type is known.
@@ -131,9 +135,42 @@ public static class SupergraphParser
                 StringArgument(directive, "override"),
                 BoolArgument(directive, "usedOverridden") == true,
                 subgraphType is not null && subgraphType != field.NamedType && types.ContainsKey(subgraphType) ? subgraphType : null,
-                typeText));
+                typeText) { OverrideLabel = StringArgument(directive, "overrideLabel") });
         }
+        foreach (var field in types.Values.SelectMany(t => t.Fields.Values))
+            ApplyOverrideLabels(field, activeOverrideLabels ?? EmptyLabels, labels);
         return model;
+    }
+
+    private static readonly HashSet<string> EmptyLabels = [];
+
+    /// <summary>
+    /// A progressive override (<c>override</c> with an <c>overrideLabel</c>) holds while its label
+    /// is active: the subgraph overridden no longer resolves the field. While the label is not
+    /// active the field stays where it came from, as if the overriding subgraph did not define it.
+    /// The overridden side's own <c>@join__field</c> may carry the label too (object types) or
+    /// not (root fields), so only the overriding side is read.
+    /// </summary>
+    private static void ApplyOverrideLabels(FieldDef field, IReadOnlySet<string> active, SortedSet<string> labels)
+    {
+        for (var i = field.Sources.Count - 1; i >= 0; i--)
+        {
+            var source = field.Sources[i];
+            if (source.OverrideLabel is not { } label)
+                continue;
+            labels.Add(label);
+            ProgressiveOverride.Percent(label);
+            if (source.Override is not { } from)
+                continue;
+            if (!active.Contains(label))
+            {
+                field.Sources.RemoveAt(i);
+                continue;
+            }
+            var overridden = field.Sources.FindIndex(s => string.Equals(s.Subgraph, from, StringComparison.OrdinalIgnoreCase));
+            if (overridden >= 0)
+                field.Sources[overridden] = field.Sources[overridden] with { UsedOverridden = true };
+        }
     }
 
     private static void ReadFields(TypeDef type, GraphQLFieldsDefinition? fields, GraphQLImplementsInterfaces? interfaces, List<(FieldDef, GraphQLDirective)> fieldDirectives)

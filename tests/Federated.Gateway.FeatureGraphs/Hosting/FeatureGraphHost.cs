@@ -17,7 +17,7 @@ namespace Federated.Gateway.FeatureGraphs.Hosting;
 /// </summary>
 public static class FeatureGraphHost
 {
-    public const string FederationVersion = "2.3";
+    public const string FederationVersion = "2.7";
 
     private static readonly IReadOnlyDictionary<string, Type> Schemas = new Dictionary<string, Type>
     {

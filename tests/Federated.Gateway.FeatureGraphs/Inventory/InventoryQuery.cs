@@ -1,4 +1,5 @@
 using Federated.Gateway.FeatureGraphs.Data;
+using Federated.Gateway.FeatureGraphs.Hosting;
 using GraphQL;
 using GraphQL.Types;
 
@@ -14,6 +15,9 @@ public sealed class InventoryQuery : ObjectGraphType
             .Argument<NonNullGraphType<StringGraphType>>("region")
             .Argument<NonNullGraphType<StringGraphType>>("code")
             .Resolve(ctx => ctx.State().Warehouse(ctx.GetArgument<string>("region"), ctx.GetArgument<string>("code")));
+        // Taken from products for 90% of requests (a progressive override of a root field).
+        Field<NonNullGraphType<StringGraphType>>("storeNotice").Resolve(ctx => $"warehouse: {ctx.State().Warehouses.Count} warehouses open")
+            .ProgressiveOverride(Hosting.FeatureGraphNames.Products, "percent(90)");
     }
 }
 

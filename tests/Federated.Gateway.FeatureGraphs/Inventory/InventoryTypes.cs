@@ -1,4 +1,5 @@
 using Federated.Gateway.FeatureGraphs.Data;
+using Federated.Gateway.FeatureGraphs.Hosting;
 using Federated.Gateway.FeatureGraphs.Products;
 using GraphQL;
 using GraphQL.Federation;
@@ -15,6 +16,11 @@ public sealed class ProductType : ObjectGraphType<ProductRequirements>
         Field<NonNullGraphType<IdGraphType>>("sku").Resolve(ctx => ctx.Source.Sku);
         Field<NonNullGraphType<StringGraphType>>("name").Resolve(ctx => Record(ctx).Name).Shareable();
         Field<NonNullGraphType<BooleanGraphType>>("inStock").Resolve(ctx => Record(ctx).Stock > 0).Override(Hosting.FeatureGraphNames.Products);
+        // Progressive overrides (federation 2.7): taken from products for 90% and 10% of requests.
+        Field<NonNullGraphType<StringGraphType>>("dispatch").Resolve(ctx => Record(ctx).Stock > 0 ? "warehouse: today" : "warehouse: when restocked")
+            .ProgressiveOverride(Hosting.FeatureGraphNames.Products, "percent(90)");
+        Field<NonNullGraphType<StringGraphType>>("returnWindow").Resolve(_ => "warehouse: 14 days")
+            .ProgressiveOverride(Hosting.FeatureGraphNames.Products, "percent(10)");
         Field<IntGraphType>("stock").Resolve(ctx => ctx.Source.Sku == State.UncountedSku
             ? throw WorldAccess.Failure($"{ctx.Source.Sku} is being counted.", "STOCK_COUNT_IN_PROGRESS")
             : Record(ctx).Stock);

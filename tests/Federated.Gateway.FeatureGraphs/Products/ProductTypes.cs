@@ -32,6 +32,10 @@ public sealed class ProductType : ObjectGraphType<ProductRecord>
             .Resolve(ctx => Weight(ctx.Source.WeightGrams, ctx.GetArgument<WeightUnit>("unit")));
         // Overridden by inventory: a gateway that asked here would get true for every product, even those out of stock.
         Field<NonNullGraphType<BooleanGraphType>>("inStock").Resolve(_ => true);
+        // Moving to inventory by progressive override: percent(90) for dispatch, percent(10) for
+        // returnWindow. The answers here say where they came from, so a gateway on the wrong side is caught.
+        Field<NonNullGraphType<StringGraphType>>("dispatch").Resolve(_ => "catalog: within 3 days");
+        Field<NonNullGraphType<StringGraphType>>("returnWindow").Resolve(_ => "catalog: 30 days");
         this.ResolveReference<ProductKey, ProductRecord>((ctx, key) =>
             (key.Upc is not null ? ctx.State().ProductByUpc(key.Upc) : ctx.State().ProductBySku(key.Sku ?? ""))
             ?? throw WorldAccess.Failure($"No product {key.Upc ?? key.Sku}.", "NOT_FOUND"));

@@ -15,6 +15,8 @@ public sealed class ProductsQuery : ObjectGraphType
             .Resolve(ctx => ctx.State().ProductByUpc(ctx.GetArgument<string>("upc")));
         // Shareable: reviews answers it too, with the same product.
         Field<ProductType>("featuredProduct").Resolve(ctx => ctx.State().ProductByUpc(State.FeaturedUpc)).Shareable();
+        // Moving to inventory by progressive override (percent(90)).
+        Field<NonNullGraphType<StringGraphType>>("storeNotice").Resolve(_ => "catalog: no notice");
         // Nullable items: a product that an entity fetch fails for becomes null alone.
         Field<NonNullGraphType<ListGraphType<ProductType>>>("products").Resolve(ctx => ctx.State().Products);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<MediaInterface>>>>("media").Resolve(ctx => ctx.State().Media);

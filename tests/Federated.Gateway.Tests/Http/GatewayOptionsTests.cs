@@ -30,6 +30,17 @@ public class GatewayOptionsTests
     }
 
     [Fact]
+    public void ProgressiveOverrideSettings_ComeFromTheEnvironment_ABadDrawIsIgnored()
+    {
+        var options = Options(new() { ["FEDERATED_GATEWAY_OVERRIDE_LABELS"] = "beta, new-checkout,", ["PROGRESSIVE_OVERRIDE_RNG"] = "0.25" });
+        Assert.Equal(["beta", "new-checkout"], options.OverrideLabels.Order(StringComparer.Ordinal));
+        Assert.Equal(0.25, options.OverrideDraw);
+        var defaults = Options(new() { ["PROGRESSIVE_OVERRIDE_RNG"] = "1.5" });
+        Assert.Empty(defaults.OverrideLabels);
+        Assert.Null(defaults.OverrideDraw);
+    }
+
+    [Fact]
     public void TheDefaultSupergraph_IsTheRepositorysOwn()
     {
         Assert.Equal(TestSupergraphs.RepoFile("schema/supergraph.graphql"), Options([]).SupergraphPath);

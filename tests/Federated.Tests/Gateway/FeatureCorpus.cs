@@ -102,6 +102,14 @@ public static class FeatureCorpus
         new("overridden field answered by inventory", """{ product(upc: "p2") { name inStock } }"""),
         new("overridden field of every product", "{ products { upc inStock } }"),
 
+        // Progressive @override (federation 2.7) with a fixed draw of 0.5 for both gateways
+        // (PROGRESSIVE_OVERRIDE_RNG, FeatureGraphStack): percent(90) holds, so dispatch and the root
+        // field storeNotice are inventory's; percent(10) does not, so returnWindow stays in products.
+        new("progressive override that holds, on an entity field", """{ product(upc: "p2") { name dispatch } }"""),
+        new("progressive overrides that hold and that do not, side by side", "{ products { upc dispatch returnWindow inStock } }"),
+        new("progressive override of a root field", "{ storeNotice featuredProduct { returnWindow } }"),
+        new("progressive override through a third subgraph", """{ review(id: "r1") { product { dispatch returnWindow } } }"""),
+
         // Interfaces and unions whose members live in different subgraphs.
         new("media interface with members extended by reviews", "{ media { __typename id title ... on Book { pages reviews { body } } ... on Movie { minutes reviews { rating } } } }"),
         new("search union across three member types", """{ search(text: "e") { __typename ... on Product { name stock } ... on Book { title } ... on Movie { title reviews { id } } } }"""),

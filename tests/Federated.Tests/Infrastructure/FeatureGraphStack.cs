@@ -14,6 +14,11 @@ public sealed class FeatureGraphStack : IAsyncLifetime
     public const string DotnetGateway = "feature-dotnet-gateway";
     public static readonly IReadOnlyList<string> Subgraphs = ["accounts", "products", "inventory", "reviews"];
 
+    // Every request of both gateways draws 0.5 for its progressive override labels: percent(90)
+    // holds, percent(10) does not (the variable is Hive Gateway's; the .NET gateway reads it too).
+    private const string OverrideDrawVariable = "PROGRESSIVE_OVERRIDE_RNG";
+    private const string OverrideDraw = "0.5";
+
     private const string Host = "127.0.0.1";
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
 
@@ -107,6 +112,7 @@ public sealed class FeatureGraphStack : IAsyncLifetime
         environment["FEDERATED_GATEWAY_HOST"] = Host;
         environment["FEDERATED_GATEWAY_PORT"] = baseUrl.Port.ToString(CultureInfo.InvariantCulture);
         environment["FEDERATED_GATEWAY_LOG_LEVEL"] = "warn";
+        environment[OverrideDrawVariable] = OverrideDraw;
         var process = Start(ReferenceGateway, "bash", [RepoPaths.InRepo("gateway", "reference", "run.sh"), Supergraph], RepoPaths.Root, environment);
         await WaitUntilReadyAsync(ReferenceGateway, process, new Uri(baseUrl, "readiness"), baseUrl);
     }
@@ -126,6 +132,7 @@ public sealed class FeatureGraphStack : IAsyncLifetime
         environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         environment["DOTNET_ENVIRONMENT"] = "Production";
         environment["Logging__LogLevel__Default"] = "Warning";
+        environment[OverrideDrawVariable] = OverrideDraw;
         var process = Start(DotnetGateway, "dotnet", [RepoPaths.GatewayAssembly], RepoPaths.InRepo("gateway", "Federated.Gateway"), environment);
         await WaitUntilReadyAsync(DotnetGateway, process, new Uri(baseUrl, "health"), baseUrl);
     }
