@@ -118,7 +118,7 @@ public sealed class CatalogClient(HttpClient http, ServiceTokenIssuer tokens)
     /// <summary>
     /// The orders shipped: their held units leave stock, in one call per
     /// <see cref="CommitBatch"/> orders. Returns the orders the catalog refused (their
-    /// reservation released or never made), with its answer; a repeat of a commit is not refused.
+    /// reservation released or never made), with the code of its answer; a repeat of a commit is not refused.
     /// </summary>
     public async Task<IReadOnlyDictionary<string, string>> CommitAsync(IReadOnlyList<string> orderIds, CancellationToken cancellationToken)
     {
@@ -132,7 +132,7 @@ public sealed class CatalogClient(HttpClient http, ServiceTokenIssuer tokens)
             for (var i = 0; i < batch.Length; i++)
             {
                 if (answers[i].GetProperty("errors") is { } errors && errors.GetArrayLength() > 0)
-                    refused[batch[i]] = errors.GetRawText();
+                    refused[batch[i]] = errors[0].GetProperty("code").GetString() ?? "REFUSED";
             }
         }
         return refused;

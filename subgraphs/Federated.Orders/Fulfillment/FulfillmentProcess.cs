@@ -35,7 +35,11 @@ public sealed record AdvanceFulfillment(string OrderId);
 /// statement per order and row. The order rows are the durable record: a crash mid-wave
 /// rolls the wave back, and the next wave repeats its calls, which are idempotent by order id.
 /// An order whose call fails waits one more step delay and is tried again; the rest of the
-/// wave goes on. Orders on hold wait for review. Off with <c>Orders:Fulfillment:Enabled=false</c>.
+/// wave goes on. An order whose stock the catalog refuses to commit (its reservation released
+/// or never made) is not shipped, since its units may be sold to someone else: it goes ON_HOLD
+/// with the reason (<c>stock_not_held</c>), its parcels packed and its payment authorized, not
+/// captured, for an administrator to cancel or to release (back to FULFILLING: the next wave
+/// asks the catalog again). Orders on hold wait for review. Off with <c>Orders:Fulfillment:Enabled=false</c>.
 /// </summary>
 public sealed class FulfillmentProcess(IDbContextFactory<OrdersDbContext> factory, IServiceProvider services, IConfiguration configuration,
     TimeProvider time, ILogger<FulfillmentProcess> logger)
@@ -78,10 +82,17 @@ public sealed class FulfillmentProcess(IDbContextFactory<OrdersDbContext> factor
         if (!calls.Captured.IsEmpty)
             await services.GetRequiredService<FaultInjection>().PauseAfterAsync(FaultInjection.AfterCapture, orders.Where(o => calls.Captured.ContainsKey(o.Id)).Select(o => o.UserId));
         var now = time.GetUtcNow();
-        var retried = 0;
+        var (retried, held) = (0, 0);
         var changes = new WaveChanges(now);
         foreach (var order in orders)
         {
+            if (calls.Refused.TryGetValue(order.Id, out var code))
+            {
+                logger.LogWarning("Order {OrderId} is held for review: the catalog refused to commit its stock ({Code})", order.Id, code);
+                changes.Hold(order.Id, $"{StockNotHeld}: the catalog refused to ship its units ({code})");
+                held++;
+                continue;
+            }
             if (calls.Failed.TryGetValue(order.Id, out var failure))
             {
                 // Tried again a step delay from now; the rows behind it in the queue are not held up.
@@ -109,14 +120,20 @@ public sealed class FulfillmentProcess(IDbContextFactory<OrdersDbContext> factor
                 await save.ExecuteNonQueryAsync(cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
-        logger.LogInformation("Fulfillment wave: {Orders} orders moved on, {Retried} to try again, in {Elapsed:N0} ms",
-            orders.Count - retried, retried, time.GetElapsedTime(started).TotalMilliseconds);
+        logger.LogInformation("Fulfillment wave: {Orders} orders moved on, {Retried} to try again, {Held} held, in {Elapsed:N0} ms",
+            orders.Count - retried - held, retried, held, time.GetElapsedTime(started).TotalMilliseconds);
         return claimed.Count;
     }
 
+    /// <summary>The hold reason's code for an order whose stock the catalog would not commit.</summary>
+    public const string StockNotHeld = "stock_not_held";
+
+    /// <param name="Refused">Orders the catalog refused to commit, with its answer's code: held for review, not tried again.</param>
+    /// <param name="Failed">Orders whose calls failed: tried again a step delay later.</param>
     private sealed record Calls(
         ConcurrentDictionary<string, IReadOnlyList<(string Sku, string Center, int Quantity)>> Held,
         ConcurrentDictionary<string, ProviderResult> Captured,
+        ConcurrentDictionary<string, string> Refused,
         ConcurrentDictionary<string, Exception> Failed);
 
     /// <summary>
@@ -126,7 +143,7 @@ public sealed class FulfillmentProcess(IDbContextFactory<OrdersDbContext> factor
     /// </summary>
     private async Task<Calls> CallOutAsync(IReadOnlyList<Order> orders, CancellationToken cancellationToken)
     {
-        var calls = new Calls(new(), new(), new());
+        var calls = new Calls(new(), new(), new(), new());
         var catalog = services.GetRequiredService<CatalogClient>();
         var provider = services.GetRequiredService<IPaymentProvider>();
         List<string> shipping = [.. orders.Where(o => o.Status == OrderStatus.Fulfilling).Select(o => o.Id)];
@@ -134,8 +151,8 @@ public sealed class FulfillmentProcess(IDbContextFactory<OrdersDbContext> factor
         {
             try
             {
-                foreach (var (orderId, answer) in await catalog.CommitAsync(shipping, cancellationToken))
-                    calls.Failed[orderId] = new InvalidOperationException($"The catalog refused to commit the stock of {orderId}: {answer}");
+                foreach (var (orderId, code) in await catalog.CommitAsync(shipping, cancellationToken))
+                    calls.Refused[orderId] = code;
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
@@ -143,7 +160,7 @@ public sealed class FulfillmentProcess(IDbContextFactory<OrdersDbContext> factor
                     calls.Failed[orderId] = ex;
             }
         }
-        var needing = orders.Where(o => o.Status == OrderStatus.Fulfilling && !calls.Failed.ContainsKey(o.Id)
+        var needing = orders.Where(o => o.Status == OrderStatus.Fulfilling && !calls.Failed.ContainsKey(o.Id) && !calls.Refused.ContainsKey(o.Id)
             || o.Status == OrderStatus.Paid && o.Allocation.Count == 0);
         await Parallel.ForEachAsync(needing, new ParallelOptions { MaxDegreeOfParallelism = _parallelism, CancellationToken = cancellationToken }, async (order, ct) =>
         {

@@ -13,7 +13,7 @@ namespace Federated.Orders.Fulfillment;
 /// </summary>
 public sealed class WaveChanges(DateTimeOffset now)
 {
-    private readonly List<(string Id, string Status)> _orders = [];
+    private readonly List<(string Id, string Status, string? HoldReason)> _orders = [];
     private readonly List<Shipment> _newShipments = [];
     private readonly List<(string Id, string Status, string? TrackingNumber)> _shipments = [];
     private readonly List<ShipmentEvent> _events = [];
@@ -24,7 +24,10 @@ public sealed class WaveChanges(DateTimeOffset now)
     public DateTimeOffset Now { get; } = now;
 
     /// <summary>The order takes <paramref name="status"/> (its own, for an order tried again later) and is stamped now.</summary>
-    public void Order(string orderId, OrderStatus status) => _orders.Add((orderId, status.ToString()));
+    public void Order(string orderId, OrderStatus status) => _orders.Add((orderId, status.ToString(), null));
+
+    /// <summary>The order goes ON_HOLD for review, for <paramref name="reason"/>, and is stamped now.</summary>
+    public void Hold(string orderId, string reason) => _orders.Add((orderId, nameof(OrderStatus.OnHold), reason));
 
     public void NewShipment(Shipment shipment) => _newShipments.Add(shipment);
 
@@ -51,9 +54,9 @@ public sealed class WaveChanges(DateTimeOffset now)
         if (_orders.Count > 0)
         {
             batch.BatchCommands.Add(Positional.Statement("""
-                update orders.orders o set "Status" = u.status, "UpdatedAt" = $3
-                from unnest($1::text[], $2::text[]) as u(id, status) where o."Id" = u.id
-                """, _orders.Select(o => o.Id).ToArray(), _orders.Select(o => o.Status).ToArray(), Now));
+                update orders.orders o set "Status" = u.status, "HoldReason" = coalesce(u.hold_reason, o."HoldReason"), "UpdatedAt" = $4
+                from unnest($1::text[], $2::text[], $3::text[]) as u(id, status, hold_reason) where o."Id" = u.id
+                """, _orders.Select(o => o.Id).ToArray(), _orders.Select(o => o.Status).ToArray(), _orders.Select(o => o.HoldReason).ToArray(), Now));
         }
         if (_newShipments.Count > 0)
         {

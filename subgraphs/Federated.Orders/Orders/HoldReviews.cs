@@ -14,10 +14,14 @@ public enum HoldDecision { Release, Cancel }
 public sealed record ReviewHeldOrderInput(string OrderId, HoldDecision Decision, string? Note);
 
 /// <summary>
-/// The review of orders that fraud rules put ON_HOLD, for administrators: <c>heldOrders</c>
-/// lists them oldest first (the queue a reviewer works through), <c>reviewHeldOrder</c> releases
-/// one to fulfillment (PAID) or cancels it (stock released, payment voided, as cancelOrder). The
-/// decision, the reviewer and the note stay on the order.
+/// The review of orders put ON_HOLD, for administrators: by fraud rules at placement, or by
+/// fulfillment when the catalog refused to ship stock it no longer holds for them
+/// (<c>stock_not_held</c>). <c>heldOrders</c> lists them oldest first (the queue a reviewer works
+/// through), <c>reviewHeldOrder</c> releases one to fulfillment or cancels it (stock released,
+/// payment voided, packed parcels cancelled, as cancelOrder). A released order goes back where it
+/// was held: PAID, to be packed, or FULFILLING when its parcels are packed already, to be shipped
+/// (the catalog is asked again; should it still refuse, the order is held again). The decision,
+/// the reviewer and the note stay on the order.
 /// </summary>
 public static class HoldReviews
 {
@@ -47,7 +51,7 @@ public static class HoldReviews
 
     public static void AddMutationsTo(ObjectGraphType mutation) =>
         mutation.Field<NonNullGraphType<OrderPayloadType>>("reviewHeldOrder")
-            .Description("Decides an order on hold: RELEASE sends it to fulfillment, CANCEL cancels it. Administrators only.")
+            .Description("Decides an order on hold: RELEASE sends it (back) to fulfillment, CANCEL cancels it. Administrators only.")
             .Argument<NonNullGraphType<ReviewHeldOrderInputType>>("input")
             .ResolveAsync(async ctx =>
             {
@@ -70,11 +74,11 @@ public static class HoldReviews
                 };
                 if (input.Decision == HoldDecision.Cancel)
                     return await OrderOperations.CancelAsync(services, db, order);
-                order.Status = OrderStatus.Paid;
+                order.Status = order.Shipments.Count > 0 ? OrderStatus.Fulfilling : OrderStatus.Paid;
                 order.UpdatedAt = now;
                 try
                 {
-                    // Paid again: the fulfillment wave a step delay from now packs it.
+                    // The fulfillment wave a step delay from now packs it, or ships its parcels.
                     await db.SaveChangesAsync(CancellationToken.None);
                 }
                 catch (DbUpdateConcurrencyException)

@@ -104,8 +104,19 @@ public static class OrderOperations
     /// </summary>
     public static async Task<OrderPayload> CancelAsync(IServiceProvider services, OrdersDbContext db, Order order)
     {
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
         order.Status = OrderStatus.Cancelled;
-        order.UpdatedAt = services.GetRequiredService<TimeProvider>().GetUtcNow();
+        order.UpdatedAt = now;
+        // Parcels packed for an order held while shipping never leave.
+        foreach (var shipment in order.Shipments.Where(s => s.Status == ShipmentStatus.Packed))
+        {
+            shipment.Status = ShipmentStatus.Cancelled;
+            shipment.Events.Add(new ShipmentEvent
+            {
+                ShipmentId = shipment.Id, Sequence = shipment.Events.Count + 1, Status = ShipmentStatus.Cancelled,
+                Description = "Cancelled before shipping", Location = shipment.FulfillmentCenter, OccurredAt = now,
+            });
+        }
         try
         {
             await services.GetRequiredService<OrderOutbox>().SaveAsync(db, new SettleOrder(order.Id), null, CancellationToken.None);

@@ -19,7 +19,7 @@ public sealed class OrderType : ObjectGraphType<Order>
         Field(o => o.Number).Description("What the customer quotes, e.g. FC-261127-1A2B3C4D.");
         Field(o => o.Status, type: typeof(NonNullGraphType<OrderStatusType>));
         Field<NonNullGraphType<DateTimeGraphType>>("placedAt").Resolve(ctx => ctx.Source.PlacedAt.UtcDateTime);
-        Field(o => o.HoldReason, nullable: true).Description("Why fraud checks hold the order for review (ON_HOLD).");
+        Field(o => o.HoldReason, nullable: true).Description("Why the order is held for review (ON_HOLD): a fraud rule at placement, or stock_not_held when the catalog refused to ship units it no longer holds for it.");
         Field<HoldReviewType>("holdReview").Description("An administrator's decision on the hold; null until reviewed.").Resolve(ctx => ctx.Source.Review);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<OrderLineType>>>>("lines").Resolve(ctx => ctx.Source.Lines.OrderBy(l => l.Position));
         Field<NonNullGraphType<MoneyType>>("subtotal").Resolve(ctx => new Money(ctx.Source.Subtotal, ctx.Source.CurrencyCode));

@@ -246,7 +246,7 @@ public sealed class PlaceOrderTests(FederatedStack stack)
         var orderId = (await stack.PlaceAsync(shopper)).GetProperty("order").GetProperty("id").GetString();
         const string query = "query($id: ID!) { order(id: $id) { status payment { status } shipments { fulfillmentCenter carrier trackingNumber status events { status description } } } }";
 
-        var order = await WaitForDeliveryAsync(shopper, orderId!, query);
+        var order = await WaitForStatusAsync(shopper, orderId!, query, "DELIVERED");
 
         Assert.Equal("DELIVERED", order.GetProperty("status").GetString());
         Assert.Equal("CAPTURED", order.GetProperty("payment").GetProperty("status").GetString());
@@ -266,7 +266,7 @@ public sealed class PlaceOrderTests(FederatedStack stack)
     }
 
     [Fact]
-    public async Task AnOrderTheCatalogWillNotShip_WaitsInItsWave_WhileTheOthersGoOn()
+    public async Task AnOrderTheCatalogWillNotShip_IsHeldForReview_WhileTheOthersGoOn_AndCancelledByAnAdministrator()
     {
         var sku = await stack.StockedSkuAsync(("FC-CENTRAL", 10));
         var stuck = stack.NewShopper();
@@ -279,21 +279,50 @@ public sealed class PlaceOrderTests(FederatedStack stack)
         var release = await stack.PostAsync(ServiceNames.Catalog, "mutation($input: ReservationInput!) { releaseStock(input: $input) { errors { code } } }",
             new { input = new { orderId = stuckId } }, null, Accounts.BearerHeader(Accounts.ServiceToken(stack)));
         Assert.Empty(release.Data.GetProperty("releaseStock").GetProperty("errors").EnumerateArray());
-        const string query = "query($id: ID!) { order(id: $id) { status payment { status } shipments { status } } }";
+        const string query = "query($id: ID!) { order(id: $id) { status holdReason payment { status } shipments { id status events { status } } } }";
 
-        var order = await WaitForDeliveryAsync(fine, fineId, query);
-        // Two more step delays: the refused order is tried again and still not shipped.
-        await Task.Delay(TimeSpan.FromSeconds(9));
-        var held = (await stack.PostAsync(ServiceNames.Orders, query, new { id = stuckId }, null, stuck.Bearer)).Data.GetProperty("order");
+        var order = await WaitForStatusAsync(fine, fineId, query, "DELIVERED");
+        var held = await WaitForStatusAsync(stuck, stuckId, query, "ON_HOLD");
 
         Assert.Equal("DELIVERED", order.GetProperty("status").GetString());
-        Assert.Equal("FULFILLING", held.GetProperty("status").GetString());
+        Assert.Equal("ON_HOLD", held.GetProperty("status").GetString());
+        Assert.Equal("stock_not_held: the catalog refused to ship its units (RESERVATION_RELEASED)", held.GetProperty("holdReason").GetString());
         Assert.Equal("AUTHORIZED", held.GetProperty("payment").GetProperty("status").GetString());
-        Assert.Equal(["PACKED"], held.GetProperty("shipments").EnumerateArray().Select(s => s.GetProperty("status").GetString()));
+        var parcel = Assert.Single(held.GetProperty("shipments").EnumerateArray());
+        Assert.Equal("PACKED", parcel.GetProperty("status").GetString());
+        var admin = Accounts.BearerHeader(Accounts.Mint(stack, "user-000000", role: "admin"));
+        Assert.Contains(stuckId, (await stack.PostAsync(ServiceNames.Gateway, "{ heldOrders(first: 100) { nodes { id } } }", null, null, admin))
+            .Data.GetProperty("heldOrders").GetProperty("nodes").EnumerateArray().Select(n => n.GetProperty("id").GetString()));
+
+        // Released, it goes back to shipping its packed parcel (not packed again), is refused again and held again.
+        var released = await ReviewAsync(admin, stuckId, "RELEASE");
+        Assert.Equal("FULFILLING", released.GetProperty("status").GetString());
+        var heldAgain = await WaitForStatusAsync(stuck, stuckId, query, "ON_HOLD");
+        Assert.Equal(parcel.GetProperty("id").GetString(), Assert.Single(heldAgain.GetProperty("shipments").EnumerateArray()).GetProperty("id").GetString());
+
+        // Cancelled: nothing charged, the parcel never leaves, and the stock the catalog gave back is not given back twice.
+        var cancelled = await ReviewAsync(admin, stuckId, "CANCEL");
+        Assert.Equal("CANCELLED", cancelled.GetProperty("status").GetString());
+        var final = await WaitForStatusAsync(stuck, stuckId, query, "CANCELLED");
+        Assert.Equal("VOIDED", final.GetProperty("payment").GetProperty("status").GetString());
+        var cancelledParcel = Assert.Single(final.GetProperty("shipments").EnumerateArray());
+        Assert.Equal("CANCELLED", cancelledParcel.GetProperty("status").GetString());
+        Assert.Equal(["PACKED", "CANCELLED"], cancelledParcel.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("status").GetString()));
+        Assert.Equal((9, 0), (await stack.StockLevelsAsync(sku))["FC-CENTRAL"]);
     }
 
-    /// <summary>The order as <paramref name="query"/> shows it once delivered, or as it stands after 40 s.</summary>
-    private async Task<JsonElement> WaitForDeliveryAsync(Shopper shopper, string orderId, string query)
+    private async Task<JsonElement> ReviewAsync(Dictionary<string, string> admin, string orderId, string decision)
+    {
+        var response = await stack.PostAsync(ServiceNames.Gateway,
+            "mutation($input: ReviewHeldOrderInput!) { reviewHeldOrder(input: $input) { order { status } errors { code } } }",
+            new { input = new { orderId, decision } }, null, admin);
+        var payload = response.Data.GetProperty("reviewHeldOrder");
+        Assert.Empty(payload.GetProperty("errors").EnumerateArray());
+        return payload.GetProperty("order");
+    }
+
+    /// <summary>The order as <paramref name="query"/> shows it once it has <paramref name="status"/>, or as it stands after 40 s.</summary>
+    private async Task<JsonElement> WaitForStatusAsync(Shopper shopper, string orderId, string query, string status)
     {
         JsonElement order;
         var deadline = DateTime.UtcNow.AddSeconds(40);
@@ -302,7 +331,7 @@ public sealed class PlaceOrderTests(FederatedStack stack)
             await Task.Delay(500);
             order = (await stack.PostAsync(ServiceNames.Orders, query, new { id = orderId }, null, shopper.Bearer)).Data.GetProperty("order");
         }
-        while (order.GetProperty("status").GetString() != "DELIVERED" && DateTime.UtcNow < deadline);
+        while (order.GetProperty("status").GetString() != status && DateTime.UtcNow < deadline);
         return order;
     }
 
