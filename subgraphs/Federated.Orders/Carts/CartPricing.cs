@@ -1,3 +1,4 @@
+using Federated.Kit.Errors;
 using Federated.Orders.Catalog;
 using Federated.Orders.Checkout;
 
@@ -11,6 +12,9 @@ public sealed record PricedLine(string Sku, int Quantity, CatalogVariant Variant
 /// <summary>A cart at the catalog's current prices, with its discount when the code still applies.</summary>
 public sealed record PricedCart(string Id, IReadOnlyList<PricedLine> Lines, AppliedDiscount? Discount, string? DiscountCode)
 {
+    /// <summary>Why the cart's code does not apply to it now (expired, limit reached, minimum not met); null when it does or there is none.</summary>
+    public UserError? DiscountError { get; init; }
+
     public string CurrencyCode => Lines.Count > 0 ? Lines[0].Variant.CurrencyCode : "USD";
     public decimal Subtotal => Lines.Sum(l => l.LineTotal);
     public decimal DiscountAmount => Discount?.Amount ?? 0m;
@@ -52,8 +56,9 @@ public sealed class CartPricing(CatalogClient catalog, Discounts discounts)
         // A SKU the catalog no longer knows cannot be bought: it drops out of the priced cart.
         var lines = cart.Lines.Where(l => variants.ContainsKey(l.Sku)).Select(l => new PricedLine(l.Sku, l.Quantity, variants[l.Sku])).ToList();
         AppliedDiscount? discount = null;
+        UserError? error = null;
         if (cart.DiscountCode is { } code && lines.Count > 0)
-            (discount, _) = await discounts.EvaluateAsync(code, lines.Sum(l => l.LineTotal), userId, cancellationToken);
-        return new PricedCart(cart.Id, lines, discount, cart.DiscountCode);
+            (discount, error) = await discounts.EvaluateAsync(code, lines.Sum(l => l.LineTotal), userId, cancellationToken);
+        return new PricedCart(cart.Id, lines, discount, cart.DiscountCode) { DiscountError = error };
     }
 }

@@ -5,7 +5,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Federated.Orders.Checkout;
 
 /// <summary>What a discount code does to a cart: an amount off the subtotal and/or free shipping.</summary>
-public sealed record AppliedDiscount(string Code, string Description, decimal Amount, bool FreeShipping);
+/// <param name="Slot">The use of the code an order placed now takes (<see cref="DiscountRedemption.Slot"/>); null for a code without a per-customer limit.</param>
+public sealed record AppliedDiscount(string Code, string Description, decimal Amount, bool FreeShipping, int? Slot = null);
 
 /// <summary>The rules of discount codes: known, not expired, minimum subtotal met, per-customer limit not reached.</summary>
 public sealed class Discounts(IDbContextFactory<OrdersDbContext> factory, TimeProvider time)
@@ -29,9 +30,15 @@ public sealed class Discounts(IDbContextFactory<OrdersDbContext> factory, TimePr
             return (null, new UserError(Expired, $"The code {rule.Code} expired on {expires:yyyy-MM-dd}.", ["input", "code"]));
         if (subtotal < rule.MinimumSubtotal)
             return (null, new UserError(MinimumNotMet, $"The code {rule.Code} needs a subtotal of at least {rule.MinimumSubtotal:0.00}.", ["input", "code"]));
-        if (rule.PerCustomerLimit is { } limit && userId is not null
-            && await db.DiscountRedemptions.CountAsync(r => r.Code == rule.Code && r.UserId == userId, cancellationToken) >= limit)
-            return (null, new UserError(LimitReached, $"The code {rule.Code} can be used {limit} time(s) per customer.", ["input", "code"]));
+        int? slot = null;
+        if (rule.PerCustomerLimit is { } limit && userId is not null)
+        {
+            var taken = await db.DiscountRedemptions.Where(r => r.Code == rule.Code && r.UserId == userId).Select(r => r.Slot).ToListAsync(cancellationToken);
+            if (taken.Count >= limit)
+                return (null, new UserError(LimitReached, $"The code {rule.Code} can be used {limit} time(s) per customer.", ["input", "code"]));
+            // The first use not taken: an order placed at the same time that takes it too is refused by its unique index.
+            slot = Enumerable.Range(1, limit).First(s => !taken.Contains(s));
+        }
 
         var amount = rule.Kind switch
         {
@@ -39,6 +46,6 @@ public sealed class Discounts(IDbContextFactory<OrdersDbContext> factory, TimePr
             DiscountKind.FixedAmount => Math.Min(rule.Value, subtotal),
             _ => 0m,
         };
-        return (new AppliedDiscount(rule.Code, rule.Description, amount, rule.Kind == DiscountKind.FreeShipping), null);
+        return (new AppliedDiscount(rule.Code, rule.Description, amount, rule.Kind == DiscountKind.FreeShipping, slot), null);
     }
 }

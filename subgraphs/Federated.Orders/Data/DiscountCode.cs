@@ -20,11 +20,20 @@ public sealed class DiscountCode
     public int? PerCustomerLimit { get; set; }
 }
 
-/// <summary>One order placed with a code: what per-customer limits count.</summary>
+/// <summary>
+/// One order placed with a code: what per-customer limits count. Recorded with the order itself,
+/// and removed if the order fails, so only orders that stand use the code up.
+/// </summary>
 public sealed class DiscountRedemption
 {
     public string Code { get; set; } = "";
     public string UserId { get; set; } = "";
     public string OrderId { get; set; } = "";
+    /// <summary>
+    /// Which of the customer's uses of a code with a per-customer limit this is, from 1 to the
+    /// limit; null for a code without one. Unique per code and customer, so two orders placed at
+    /// once cannot both take the last use.
+    /// </summary>
+    public int? Slot { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
 }

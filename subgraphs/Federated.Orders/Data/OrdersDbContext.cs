@@ -38,7 +38,7 @@ public sealed class OrdersDbContext(DbContextOptions<OrdersDbContext> options) :
             redemption.Property(r => r.Code).HasMaxLength(32);
             redemption.Property(r => r.UserId).HasMaxLength(64);
             redemption.Property(r => r.OrderId).HasMaxLength(64);
-            redemption.HasIndex(r => new { r.Code, r.UserId });
+            redemption.HasIndex(r => new { r.Code, r.UserId, r.Slot }).IsUnique();
         });
 
         model.Entity<Order>(order =>

@@ -47,6 +47,7 @@ public sealed class OrderPlacement(
     private static readonly TimeSpan ReplayWait = TimeSpan.FromSeconds(20);
     private const string NumberIndex = "IX_orders_Number";
     private const string KeyIndex = "IX_orders_UserId_IdempotencyKey";
+    private const string DiscountUseIndex = "IX_discount_redemptions_Code_UserId_Slot";
 
     public async Task<PlaceOrderResult> PlaceAsync(string userId, PlaceOrderInput input, CancellationToken cancellationToken)
     {
@@ -66,6 +67,10 @@ public sealed class OrderPlacement(
         // emptied the cart, so it is looked for when the cart cannot be placed; a replay of a
         // cart that can be placed collides with the first order's key on insert below.
         var (rate, refusal) = PickRate(cart, input);
+        // A code the shopper applied that no longer applies (another order used it up meanwhile,
+        // it expired) is refused rather than dropped: the order is not charged more than shown.
+        if (refusal is null && cart.DiscountError is { } discountError)
+            refusal = discountError with { Field = ["input"] };
         if (refusal is not null)
         {
             return await FindAsync(db, userId, input.IdempotencyKey, cancellationToken) is { } existing
@@ -75,7 +80,11 @@ public sealed class OrderPlacement(
 
         var order = NewOrder(userId, input, requestHash, cart, rate!);
         db.Orders.Add(order);
-        // The order, its lines (at most CartStore.MaxLines) and its payment are inserts in one
+        // The code's use is taken with the order: of two orders placed at once, only one takes
+        // the customer's last use of it (its slot is unique), and a failed order gives it back.
+        if (cart.Discount is { } discount)
+            db.DiscountRedemptions.Add(new DiscountRedemption { Code = discount.Code, UserId = userId, OrderId = order.Id, Slot = discount.Slot, CreatedAt = order.PlacedAt });
+        // The order, its lines (at most CartStore.MaxLines), its payment and its code's use are inserts in one
         // batch, which PostgreSQL runs as one implicit transaction, all or nothing: a transaction
         // of EF Core's own would add a round trip for its commit. The later saves, whose updates
         // check the order's version, keep theirs.
@@ -92,6 +101,14 @@ public sealed class OrderPlacement(
             {
                 // Another order drew the same number: draw again (the batch left nothing behind).
                 order.Number = NewNumber(order.PlacedAt);
+            }
+            catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: DiscountUseIndex })
+            {
+                // Another order took the same use of the code first; unless it was this very request, sent before.
+                await using var other = await factory.CreateDbContextAsync(cancellationToken);
+                return await FindAsync(other, userId, input.IdempotencyKey, cancellationToken) is { } existing
+                    ? await ReplayAsync(existing, requestHash, cart, cancellationToken)
+                    : PlaceOrderResult.Failed(new UserError(Discounts.LimitReached, $"The code {cart.Discount!.Code} was used up by another order placed meanwhile.", ["input"]));
             }
             catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: KeyIndex })
             {
@@ -189,8 +206,6 @@ public sealed class OrderPlacement(
         var wasPending = order.Status == OrderStatus.Pending;
         order.Status = status;
         order.UpdatedAt = time.GetUtcNow();
-        if (wasPending && order.DiscountCode is { } code)
-            db.DiscountRedemptions.Add(new DiscountRedemption { Code = code, UserId = order.UserId, OrderId = order.Id, CreatedAt = order.UpdatedAt });
         if (status == OrderStatus.PaymentActionRequired)
             await outbox.SaveAsync(db, new ChallengeDeadline(order.Id), outbox.ChallengeTimeout, cancellationToken);
         else
@@ -225,8 +240,17 @@ public sealed class OrderPlacement(
         order.FailureMessage = message;
         order.HoldReason = reason ?? order.HoldReason;
         order.UpdatedAt = time.GetUtcNow();
+        await GiveBackDiscountAsync(db, order, cancellationToken);
         await outbox.SaveAsync(db, settled ? null : new SettleOrder(order.Id), null, cancellationToken);
         return PlaceOrderResult.Failed(new UserError(code, message, ["input"]));
+    }
+
+    /// <summary>A failed order does not use its code up: its use is removed with the save that fails it.</summary>
+    public static async Task GiveBackDiscountAsync(OrdersDbContext db, Order order, CancellationToken cancellationToken)
+    {
+        if (order.DiscountCode is null)
+            return;
+        db.DiscountRedemptions.RemoveRange(await db.DiscountRedemptions.Where(r => r.OrderId == order.Id).ToListAsync(cancellationToken));
     }
 
     /// <summary>

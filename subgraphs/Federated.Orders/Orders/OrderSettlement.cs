@@ -83,6 +83,7 @@ public static class OrderMessageHandler
         order.FailureCode = code;
         order.FailureMessage = message;
         order.UpdatedAt = time.GetUtcNow();
+        await OrderPlacement.GiveBackDiscountAsync(db, order, cancellationToken);
         await outbox.SaveAsync(db, new SettleOrder(order.Id), null, cancellationToken);
         logger.LogInformation("Order {OrderId} expired while {Status}: {Code}", orderId, waiting, code);
     }

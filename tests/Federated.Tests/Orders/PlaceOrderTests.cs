@@ -238,6 +238,57 @@ public sealed class PlaceOrderTests(FederatedStack stack)
     }
 
     [Fact]
+    public async Task OneCustomerPlacingTenOrdersAtOnce_WithASingleUseCode_GetsItOnce()
+    {
+        var sku = await stack.StockedSkuAsync("20.00", 400, ("FC-EAST", 50));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 1);
+        Assert.Empty((await stack.CallAsync(shopper, CartTests.ApplyCode, new { code = "WELCOME10" })).ErrorCodes());
+
+        // Ten requests under ten keys (a double-clicking shopper, or one in ten tabs), all for the same cart.
+        var results = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => stack.PlaceAsync(shopper)));
+
+        var placed = Assert.Single(results, r => r.ErrorCodes().Count == 0);
+        Assert.Equal("2.00", placed.GetProperty("order").GetProperty("discount").Amount());
+        // The others were refused before anything was reserved or charged: the code used up, or the cart already placed.
+        Assert.All(results.Where(r => r.ErrorCodes().Count > 0), r => Assert.Contains(Assert.Single(r.ErrorCodes()), new[] { "DISCOUNT_LIMIT_REACHED", "CART_EMPTY" }));
+        Assert.Equal(1, await CountAsync("""select count(*) from orders.discount_redemptions where "UserId" = $1""", shopper.Id));
+        Assert.Equal(0, await CountAsync("""select count(*) from orders.orders where "UserId" = $1 and "Status" <> 'Paid'""", shopper.Id));
+        Assert.Equal(49, await stack.AvailableAsync(sku));
+    }
+
+    [Fact]
+    public async Task AFailedOrder_GivesItsCodeBack_AndACodeUsedUpMeanwhile_IsRefusedNotDropped()
+    {
+        var sku = await stack.StockedSkuAsync("20.00", 400, ("FC-EAST", 10));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 1);
+        Assert.Empty((await stack.CallAsync(shopper, CartTests.ApplyCode, new { code = "WELCOME10" })).ErrorCodes());
+        const string Uses = """select count(*) from orders.discount_redemptions where "UserId" = $1""";
+
+        // Declined: the order failed, so the single use is still the customer's (and the cart still holds the code).
+        Assert.Equal(["PAYMENT_DECLINED"], (await stack.PlaceAsync(shopper, "tok_chargeDeclined")).ErrorCodes());
+        Assert.Equal(0, await CountAsync(Uses, shopper.Id));
+
+        // Used up meanwhile by another order of the customer's (written as that order would write it):
+        // placing the cart is refused, not charged at the full price.
+        await stack.OrdersScalarAsync("""
+            insert into orders.discount_redemptions ("Code", "UserId", "OrderId", "Slot", "CreatedAt") values ('WELCOME10', $1, 'ord_elsewhere', 1, now())
+            """, shopper.Id);
+        var refused = await stack.PlaceAsync(shopper);
+        Assert.Equal(["DISCOUNT_LIMIT_REACHED"], refused.ErrorCodes());
+        Assert.Equal(1, await CountAsync("""select count(*) from orders.orders where "UserId" = $1""", shopper.Id));
+        Assert.Equal(10, await stack.AvailableAsync(sku));
+
+        // That other order given up: the use is free again, and the cart is placed with its discount.
+        await stack.OrdersScalarAsync("""delete from orders.discount_redemptions where "UserId" = $1""", shopper.Id);
+        var paid = await stack.PlaceAsync(shopper);
+        Assert.Empty(paid.ErrorCodes());
+        Assert.Equal("2.00", paid.GetProperty("order").GetProperty("discount").Amount());
+        Assert.Equal(1, await CountAsync(Uses, shopper.Id));
+    }
+
+    [Fact]
     public async Task APaidOrder_IsPackedShippedAndDelivered_FromEachCenterHoldingIt()
     {
         var sku = await stack.StockedSkuAsync(("FC-EAST", 3), ("FC-WEST", 3));

@@ -71,6 +71,9 @@ namespace Federated.Orders.Data.Migrations
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<int?>("Slot")
+                        .HasColumnType("integer");
+
                     b.Property<string>("UserId")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -78,7 +81,8 @@ namespace Federated.Orders.Data.Migrations
 
                     b.HasKey("OrderId", "Code");
 
-                    b.HasIndex("Code", "UserId");
+                    b.HasIndex("Code", "UserId", "Slot")
+                        .IsUnique();
 
                     b.ToTable("discount_redemptions", "orders");
                 });
