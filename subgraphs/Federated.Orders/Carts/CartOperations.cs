@@ -16,6 +16,10 @@ public static class CartOperations
     public const string InsufficientStock = "INSUFFICIENT_STOCK";
     public const string InvalidQuantity = "INVALID_QUANTITY";
     public const string TooManyLines = "CART_FULL";
+    public const string CartChanged = "CART_CHANGED";
+
+    // An add that loses the race for its line to another change reads it again, up to this many times.
+    private const int MaxAddAttempts = 25;
 
     /// <summary>The request header a guest names its cart in (API.md).</summary>
     public const string CartHeader = "X-Cart-Id";
@@ -40,11 +44,19 @@ public static class CartOperations
                 if (input.Quantity is < 1 or > CartStore.MaxQuantityPerLine)
                     return CartPayload.Failed(new UserError(InvalidQuantity, $"'quantity' must be 1 to {CartStore.MaxQuantityPerLine}.", ["input", "quantity"]));
                 var cartId = (await ResolveCartIdAsync(ctx, create: true))!;
-                var cart = await Store(ctx).GetAsync(cartId);
-                var current = cart.Lines.Where(l => l.Sku == input.Sku).Sum(l => l.Quantity);
-                if (current == 0 && cart.Lines.Count >= CartStore.MaxLines)
-                    return CartPayload.Failed(new UserError(TooManyLines, $"A cart holds at most {CartStore.MaxLines} lines.", ["input", "sku"]));
-                return await SetQuantityAsync(ctx, cartId, input.Sku, current + input.Quantity, ["input", "quantity"]);
+                // Adds on top of what the line holds when the change is written: a change that
+                // came first (the same shopper adding from two devices at once) is read again
+                // and added to, never overwritten.
+                for (var attempt = 1; attempt <= MaxAddAttempts; attempt++)
+                {
+                    var cart = await Store(ctx).GetAsync(cartId);
+                    var current = cart.Lines.Where(l => l.Sku == input.Sku).Sum(l => l.Quantity);
+                    if (current == 0 && cart.Lines.Count >= CartStore.MaxLines)
+                        return CartPayload.Failed(new UserError(TooManyLines, $"A cart holds at most {CartStore.MaxLines} lines.", ["input", "sku"]));
+                    if (await SetQuantityAsync(ctx, cartId, input.Sku, current + input.Quantity, ["input", "quantity"], expected: current) is { } payload)
+                        return payload;
+                }
+                return CartPayload.Failed(new UserError(CartChanged, "The cart kept changing meanwhile; try again.", ["input"]));
             });
 
         mutation.Field<NonNullGraphType<CartPayloadType>>("updateCartLine")
@@ -56,7 +68,8 @@ public static class CartOperations
                     return CartPayload.Failed(new UserError(InvalidQuantity, $"'quantity' must be 0 to {CartStore.MaxQuantityPerLine}.", ["input", "quantity"]));
                 if (await ExistingLineCartAsync(ctx, input.LineId) is not { } cartId)
                     return CartPayload.Failed(new UserError(LineNotFound, "The cart has no such line.", ["input", "lineId"]));
-                return await SetQuantityAsync(ctx, cartId, input.LineId, input.Quantity, ["input", "quantity"]);
+                // Sets the quantity asked for: the last change wins, as the shopper expects of "set to".
+                return (await SetQuantityAsync(ctx, cartId, input.LineId, input.Quantity, ["input", "quantity"]))!;
             });
 
         mutation.Field<NonNullGraphType<CartPayloadType>>("removeCartLine")
@@ -128,7 +141,11 @@ public static class CartOperations
     }
 
     /// <summary>Sets a line after checking the variant exists and has the units available.</summary>
-    private static async Task<CartPayload> SetQuantityAsync(IResolveFieldContext ctx, string cartId, string sku, int quantity, string[] field)
+    /// <summary>
+    /// Checks and sets a line's quantity. With <paramref name="expected"/>, only if the line still
+    /// holds that many units: null when another change came first.
+    /// </summary>
+    private static async Task<CartPayload?> SetQuantityAsync(IResolveFieldContext ctx, string cartId, string sku, int quantity, string[] field, int? expected = null)
     {
         if (quantity > 0)
         {
@@ -146,7 +163,13 @@ public static class CartOperations
                 return CartPayload.Failed(new UserError(InsufficientStock,
                     available == 0 ? $"'{variant.Title}' is out of stock." : $"Only {available} of '{variant.Title}' available.", field));
         }
-        await Store(ctx).SetQuantityAsync(cartId, sku, quantity);
+        if (expected is { } unchanged)
+        {
+            if (!await Store(ctx).SetQuantityIfUnchangedAsync(cartId, sku, unchanged, quantity))
+                return null;
+        }
+        else
+            await Store(ctx).SetQuantityAsync(cartId, sku, quantity);
         return new CartPayload(await PricedAsync(ctx, cartId), []);
     }
 }

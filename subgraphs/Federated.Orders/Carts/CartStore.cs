@@ -39,6 +39,28 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
             (await code).IsNullOrEmpty ? null : (string?)await code);
     }
 
+    // Sets the line (HDEL for 0) only if it still holds ARGV[2] units, and renews both keys' lifetime.
+    private const string SetIfUnchanged = """
+        local current = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
+        if current ~= tonumber(ARGV[2]) then return 0 end
+        if tonumber(ARGV[3]) > 0 then redis.call('HSET', KEYS[1], ARGV[1], ARGV[3]) else redis.call('HDEL', KEYS[1], ARGV[1]) end
+        redis.call('PEXPIRE', KEYS[1], ARGV[4])
+        redis.call('PEXPIRE', KEYS[2], ARGV[4])
+        return 1
+        """;
+
+    /// <summary>
+    /// Sets a line's quantity (0 removes it) only if it still holds <paramref name="expected"/>
+    /// units, what the caller read and checked, in one atomic step; renews the cart's lifetime.
+    /// False when another change to the line came first: the caller reads it again.
+    /// </summary>
+    public async Task<bool> SetQuantityIfUnchangedAsync(string cartId, string sku, int expected, int quantity)
+    {
+        var applied = await redis.GetDatabase().ScriptEvaluateAsync(SetIfUnchanged, [LinesKey(cartId), CodeKey(cartId)],
+            [sku, expected, quantity, (long)Lifetime.TotalMilliseconds]);
+        return (long)applied == 1;
+    }
+
     /// <summary>Sets a line's quantity (0 removes it) and renews the cart's lifetime.</summary>
     public Task SetQuantityAsync(string cartId, string sku, int quantity)
     {
@@ -58,24 +80,34 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
         return transaction.ExecuteAsync();
     }
 
-    /// <summary>Moves a guest cart's lines into the shopper's own (quantities add up, capped) and deletes it.</summary>
+    // Adds the guest cart's lines (ARGV: max per line, lifetime, then SKU and quantity pairs) to
+    // the shopper's, capped per line; takes the guest's code if the shopper has none; deletes the
+    // guest cart. KEYS: the shopper's lines and code, the guest's lines and code.
+    private const string Merge = """
+        local max = tonumber(ARGV[1])
+        for i = 3, #ARGV, 2 do
+          local total = tonumber(redis.call('HGET', KEYS[1], ARGV[i]) or '0') + tonumber(ARGV[i + 1])
+          redis.call('HSET', KEYS[1], ARGV[i], math.min(total, max))
+        end
+        local code = redis.call('GET', KEYS[4])
+        if code then redis.call('SET', KEYS[2], code, 'NX') end
+        redis.call('DEL', KEYS[3], KEYS[4])
+        redis.call('PEXPIRE', KEYS[1], ARGV[2])
+        redis.call('PEXPIRE', KEYS[2], ARGV[2])
+        return 1
+        """;
+
+    /// <summary>
+    /// Moves a guest cart's lines into the shopper's own (quantities add up, capped) and deletes
+    /// it, in one atomic step: an add to the shopper's cart at the same moment is added to, not overwritten.
+    /// </summary>
     public async Task MergeAsync(string guestCartId, string userCartId)
     {
         var guest = await GetAsync(guestCartId);
         if (guest.Lines.Count == 0 && guest.DiscountCode is null)
             return;
-        var mine = await GetAsync(userCartId);
-        var transaction = redis.GetDatabase().CreateTransaction();
-        foreach (var (sku, quantity) in guest.Lines)
-        {
-            var total = Math.Min(MaxQuantityPerLine, quantity + mine.Lines.Where(l => l.Sku == sku).Sum(l => l.Quantity));
-            _ = transaction.HashSetAsync(LinesKey(userCartId), sku, total);
-        }
-        if (mine.DiscountCode is null && guest.DiscountCode is not null)
-            _ = transaction.StringSetAsync(CodeKey(userCartId), guest.DiscountCode);
-        _ = transaction.KeyDeleteAsync([LinesKey(guestCartId), CodeKey(guestCartId)]);
-        Renew(transaction, userCartId);
-        await transaction.ExecuteAsync();
+        RedisValue[] arguments = [MaxQuantityPerLine, (long)Lifetime.TotalMilliseconds, .. guest.Lines.SelectMany(l => new RedisValue[] { l.Sku, l.Quantity })];
+        await redis.GetDatabase().ScriptEvaluateAsync(Merge, [LinesKey(userCartId), CodeKey(userCartId), LinesKey(guestCartId), CodeKey(guestCartId)], arguments);
     }
 
     /// <summary>Empties a cart (after its order was placed).</summary>

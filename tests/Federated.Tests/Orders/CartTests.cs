@@ -43,6 +43,20 @@ public sealed class CartTests(FederatedStack stack)
     }
 
     [Fact]
+    public async Task TwentyAddsAtOnce_ToOneLine_AllCount()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 50));
+        var cartId = (await CallAsync(AddToCart, new { sku, quantity = 1 })).GetProperty("cart").GetProperty("id").GetString()!;
+
+        // The same shopper adding from several devices at once: every add that was accepted is in the cart.
+        var adds = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => CallAsync(AddToCart, new { sku, quantity = 2 }, cartId: cartId)));
+
+        Assert.All(adds, a => Assert.Empty(a.ErrorCodes()));
+        var line = Assert.Single((await QueryAsync(ServiceNames.Orders, CartQuery, cartId: cartId)).Data.GetProperty("cart").GetProperty("lines").EnumerateArray());
+        Assert.Equal(41, line.GetProperty("quantity").GetInt32());
+    }
+
+    [Fact]
     public async Task CartLines_ResolveTheirVariantAndProduct_ThroughTheGateway()
     {
         var sku = await stack.StockedSkuAsync(("FC-WEST", 5));
@@ -131,6 +145,22 @@ public sealed class CartTests(FederatedStack stack)
         Assert.Equal([(a, 3), (b, 1)], Lines(merged).OrderBy(l => l.Sku, StringComparer.Ordinal));
         var guestAfter = (await QueryAsync(ServiceNames.Orders, CartQuery, cartId: guestCart)).Data.GetProperty("cart");
         Assert.Empty(guestAfter.GetProperty("lines").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task SigningIn_WhileAddingFromAnotherDevice_LosesNoUnit()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 50));
+        var account = await stack.RegisterAsync();
+        await CallAsync(AddToCart, new { sku, quantity = 1 }, account);
+        var guestCart = (await CallAsync(AddToCart, new { sku, quantity = 2 })).GetProperty("cart").GetProperty("id").GetString();
+
+        var adds = Enumerable.Range(0, 10).Select(_ => CallAsync(AddToCart, new { sku, quantity = 1 }, account)).ToList();
+        var merge = QueryAsync(ServiceNames.Orders, CartQuery, account, guestCart);
+        await Task.WhenAll([.. adds, merge]);
+
+        var cart = (await QueryAsync(ServiceNames.Orders, CartQuery, account)).Data.GetProperty("cart");
+        Assert.Equal([(sku, 13)], Lines(cart));
     }
 
     [Fact]
