@@ -130,7 +130,9 @@ public sealed class OrdersDbContext(DbContextOptions<OrdersDbContext> options) :
             payment.HasKey(p => p.OrderId);
             payment.Property(p => p.Provider).HasMaxLength(32);
             payment.Property(p => p.CardToken).HasMaxLength(64);
-            payment.HasIndex(p => new { p.CardToken, p.UpdatedAt });
+            // No index on the card: the fraud rules count a card's orders among the customer's own
+            // (orders by UserId and PlacedAt), and an index with UpdatedAt in it took a new entry at
+            // every change of a payment (authorized, captured), with no query reading it.
             payment.Property(p => p.Status).HasConversion<string>().HasMaxLength(32);
             payment.Property(p => p.Amount).HasPrecision(12, 2);
             payment.Property(p => p.CurrencyCode).HasMaxLength(3);

@@ -291,8 +291,6 @@ namespace Federated.Orders.Data.Migrations
 
                     b.HasKey("OrderId");
 
-                    b.HasIndex("CardToken", "UpdatedAt");
-
                     b.ToTable("payments", "orders");
                 });
 
