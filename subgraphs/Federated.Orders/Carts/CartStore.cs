@@ -110,6 +110,36 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
         await redis.GetDatabase().ScriptEvaluateAsync(Merge, [LinesKey(userCartId), CodeKey(userCartId), LinesKey(guestCartId), CodeKey(guestCartId)], arguments);
     }
 
+    // Claims the cart for one placement (KEYS[1], value the idempotency key ARGV[1], for ARGV[2]
+    // ms): 1 when it was free or is held under the same key, 0 when another placement holds it.
+    private const string ClaimPlacement = """
+        local holder = redis.call('GET', KEYS[1])
+        if not holder then
+          redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+          return 1
+        end
+        if holder == ARGV[1] then return 1 end
+        return 0
+        """;
+
+    private const string ReleasePlacement = """
+        if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+        return 1
+        """;
+
+    /// <summary>
+    /// Claims the cart while an order is placed from it under <paramref name="idempotencyKey"/>,
+    /// for at most <paramref name="lease"/> (a placement that crashes frees it then). False when
+    /// a placement under another key holds it: placing the same cart twice at once would make two
+    /// orders of it. Requests under the same key share the claim; the order's key decides between them.
+    /// </summary>
+    public async Task<bool> TryClaimPlacementAsync(string cartId, string idempotencyKey, TimeSpan lease) =>
+        (long)await redis.GetDatabase().ScriptEvaluateAsync(ClaimPlacement, [PlacingKey(cartId)], [idempotencyKey, (long)lease.TotalMilliseconds]) == 1;
+
+    /// <summary>Frees the cart for the next placement, if <paramref name="idempotencyKey"/> still holds it.</summary>
+    public Task ReleasePlacementAsync(string cartId, string idempotencyKey) =>
+        redis.GetDatabase().ScriptEvaluateAsync(ReleasePlacement, [PlacingKey(cartId)], [idempotencyKey]);
+
     /// <summary>Empties a cart (after its order was placed).</summary>
     public Task ClearAsync(string cartId) =>
         redis.GetDatabase().KeyDeleteAsync([LinesKey(cartId), CodeKey(cartId)]);
@@ -123,6 +153,8 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
     private RedisKey LinesKey(string cartId) => $"{_prefix}cart:{cartId}";
 
     private RedisKey CodeKey(string cartId) => $"{_prefix}cart:{cartId}:code";
+
+    private RedisKey PlacingKey(string cartId) => $"{_prefix}cart:{cartId}:placing";
 
     [GeneratedRegex("^g\\.[A-Za-z0-9_-]{22}$")]
     private static partial Regex GuestCartId();

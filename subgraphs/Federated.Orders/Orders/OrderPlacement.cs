@@ -37,6 +37,7 @@ public sealed class OrderPlacement(
     public const string CartEmpty = "CART_EMPTY";
     public const string KeyReused = "IDEMPOTENCY_KEY_REUSED";
     public const string InProgress = "ORDER_IN_PROGRESS";
+    public const string CheckoutInProgress = "CHECKOUT_IN_PROGRESS";
     public const string OutOfStock = "OUT_OF_STOCK";
     public const string PaymentDeclined = "PAYMENT_DECLINED";
     public const string PaymentTimeout = "PAYMENT_TIMEOUT";
@@ -48,6 +49,8 @@ public sealed class OrderPlacement(
     private const string NumberIndex = "IX_orders_Number";
     private const string KeyIndex = "IX_orders_UserId_IdempotencyKey";
     private const string DiscountUseIndex = "IX_discount_redemptions_Code_UserId_Slot";
+    // Longer than any placement takes (the provider's timeout included); a crashed one frees the cart then.
+    private static readonly TimeSpan PlacementLease = TimeSpan.FromSeconds(30);
 
     public async Task<PlaceOrderResult> PlaceAsync(string userId, PlaceOrderInput input, CancellationToken cancellationToken)
     {
@@ -60,6 +63,29 @@ public sealed class OrderPlacement(
             return PlaceOrderResult.Failed([.. errors]);
 
         var requestHash = Hash(input);
+        // One placement of a cart at a time: two requests under two keys at once (a double
+        // click, two tabs) would otherwise both read the cart before either empties it, and make
+        // two orders and two charges. Requests under the same key go on: the order's key decides.
+        var cartId = CartStore.UserCartId(userId);
+        if (!await carts.TryClaimPlacementAsync(cartId, input.IdempotencyKey, PlacementLease))
+        {
+            await using var db = await factory.CreateDbContextAsync(cancellationToken);
+            return await FindAsync(db, userId, input.IdempotencyKey, cancellationToken) is { } existing
+                ? await ReplayAsync(existing, requestHash, await pricing.PriceAsync(await carts.GetAsync(cartId), userId, cancellationToken), cancellationToken)
+                : PlaceOrderResult.Failed(new UserError(CheckoutInProgress, "This cart is being placed by another request; wait for its answer.", ["input"]));
+        }
+        try
+        {
+            return await PlaceClaimedAsync(userId, input, requestHash, cancellationToken);
+        }
+        finally
+        {
+            await carts.ReleasePlacementAsync(cartId, input.IdempotencyKey);
+        }
+    }
+
+    private async Task<PlaceOrderResult> PlaceClaimedAsync(string userId, PlaceOrderInput input, string requestHash, CancellationToken cancellationToken)
+    {
         // Order lines record their product's id and name; whether the units are there is the reservation's to say.
         var cart = await pricing.PriceAsync(await carts.GetAsync(CartStore.UserCartId(userId)), userId, cancellationToken, VariantDetails.Product);
         await using var db = await factory.CreateDbContextAsync(cancellationToken);

@@ -111,6 +111,27 @@ public sealed class PlaceOrderTests(FederatedStack stack)
     }
 
     [Fact]
+    public async Task OneCartPlacedTenTimesAtOnce_UnderTenKeys_MakesOneOrder_AndOneCharge()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 10));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 2);
+
+        // A double click, or two tabs: each request with a key of its own, all for the same cart.
+        var results = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => stack.PlaceAsync(shopper)));
+
+        var placed = Assert.Single(results, r => r.ErrorCodes().Count == 0);
+        Assert.All(results.Where(r => r.ErrorCodes().Count > 0), r => Assert.Contains(Assert.Single(r.ErrorCodes()), new[] { "CHECKOUT_IN_PROGRESS", "CART_EMPTY" }));
+        Assert.Equal(8, await stack.AvailableAsync(sku));
+        Assert.Equal(1, await CountAsync("""select count(*) from orders.orders where "UserId" = $1""", shopper.Id));
+        var orderId = placed.GetProperty("order").GetProperty("id").GetString()!;
+        Assert.Equal(1, await CountAsync("select count(*) from orders.simulated_provider_ledger where idempotency_key = $1 and outcome = 'Authorized'", orderId));
+        // Once the placement has answered, the cart is free again for the next one.
+        await stack.AddToCartAsync(shopper, sku, 1);
+        Assert.Empty((await stack.PlaceAsync(shopper)).ErrorCodes());
+    }
+
+    [Fact]
     public async Task TwoHundredBuyers_ForTenUnits_ExactlyTenOrders()
     {
         var sku = await stack.StockedSkuAsync(("FC-EAST", 4), ("FC-WEST", 3), ("FC-CENTRAL", 3));
@@ -251,7 +272,7 @@ public sealed class PlaceOrderTests(FederatedStack stack)
         var placed = Assert.Single(results, r => r.ErrorCodes().Count == 0);
         Assert.Equal("2.00", placed.GetProperty("order").GetProperty("discount").Amount());
         // The others were refused before anything was reserved or charged: the code used up, or the cart already placed.
-        Assert.All(results.Where(r => r.ErrorCodes().Count > 0), r => Assert.Contains(Assert.Single(r.ErrorCodes()), new[] { "DISCOUNT_LIMIT_REACHED", "CART_EMPTY" }));
+        Assert.All(results.Where(r => r.ErrorCodes().Count > 0), r => Assert.Contains(Assert.Single(r.ErrorCodes()), new[] { "CHECKOUT_IN_PROGRESS", "DISCOUNT_LIMIT_REACHED", "CART_EMPTY" }));
         Assert.Equal(1, await CountAsync("""select count(*) from orders.discount_redemptions where "UserId" = $1""", shopper.Id));
         Assert.Equal(0, await CountAsync("""select count(*) from orders.orders where "UserId" = $1 and "Status" <> 'Paid'""", shopper.Id));
         Assert.Equal(49, await stack.AvailableAsync(sku));
