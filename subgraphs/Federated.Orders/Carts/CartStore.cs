@@ -5,6 +5,9 @@ using StackExchange.Redis;
 
 namespace Federated.Orders.Carts;
 
+/// <summary>What claiming a cart for a placement found: see <see cref="CartStore.ClaimPlacementAsync"/>.</summary>
+public enum PlacementClaim { Refused = 0, Claimed = 1, Shared = 2 }
+
 /// <summary>The lines of a cart as stored: SKU and quantity, plus the discount code applied.</summary>
 public sealed record StoredCart(string Id, IReadOnlyList<(string Sku, int Quantity)> Lines, string? DiscountCode);
 
@@ -111,14 +114,14 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
     }
 
     // Claims the cart for one placement (KEYS[1], value the idempotency key ARGV[1], for ARGV[2]
-    // ms): 1 when it was free or is held under the same key, 0 when another placement holds it.
+    // ms): 1 when it was free, 2 when it is held under the same key, 0 when another key holds it.
     private const string ClaimPlacement = """
         local holder = redis.call('GET', KEYS[1])
         if not holder then
           redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
           return 1
         end
-        if holder == ARGV[1] then return 1 end
+        if holder == ARGV[1] then return 2 end
         return 0
         """;
 
@@ -129,12 +132,14 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
 
     /// <summary>
     /// Claims the cart while an order is placed from it under <paramref name="idempotencyKey"/>,
-    /// for at most <paramref name="lease"/> (a placement that crashes frees it then). False when
-    /// a placement under another key holds it: placing the same cart twice at once would make two
-    /// orders of it. Requests under the same key share the claim; the order's key decides between them.
+    /// for at most <paramref name="lease"/> (a placement that crashes frees it then).
+    /// <see cref="PlacementClaim.Refused"/> when a placement under another key holds it: placing
+    /// the same cart twice at once would make two orders of it. Requests under the same key share
+    /// the claim (<see cref="PlacementClaim.Shared"/>; the order's key decides between them), and
+    /// only the one that made it releases it.
     /// </summary>
-    public async Task<bool> TryClaimPlacementAsync(string cartId, string idempotencyKey, TimeSpan lease) =>
-        (long)await redis.GetDatabase().ScriptEvaluateAsync(ClaimPlacement, [PlacingKey(cartId)], [idempotencyKey, (long)lease.TotalMilliseconds]) == 1;
+    public async Task<PlacementClaim> ClaimPlacementAsync(string cartId, string idempotencyKey, TimeSpan lease) =>
+        (PlacementClaim)(long)await redis.GetDatabase().ScriptEvaluateAsync(ClaimPlacement, [PlacingKey(cartId)], [idempotencyKey, (long)lease.TotalMilliseconds]);
 
     /// <summary>Frees the cart for the next placement, if <paramref name="idempotencyKey"/> still holds it.</summary>
     public Task ReleasePlacementAsync(string cartId, string idempotencyKey) =>

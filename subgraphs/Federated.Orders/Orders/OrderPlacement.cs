@@ -67,7 +67,8 @@ public sealed class OrderPlacement(
         // click, two tabs) would otherwise both read the cart before either empties it, and make
         // two orders and two charges. Requests under the same key go on: the order's key decides.
         var cartId = CartStore.UserCartId(userId);
-        if (!await carts.TryClaimPlacementAsync(cartId, input.IdempotencyKey, PlacementLease))
+        var claim = await carts.ClaimPlacementAsync(cartId, input.IdempotencyKey, PlacementLease);
+        if (claim == PlacementClaim.Refused)
         {
             await using var db = await factory.CreateDbContextAsync(cancellationToken);
             return await FindAsync(db, userId, input.IdempotencyKey, cancellationToken) is { } existing
@@ -80,7 +81,9 @@ public sealed class OrderPlacement(
         }
         finally
         {
-            await carts.ReleasePlacementAsync(cartId, input.IdempotencyKey);
+            // A request that shared the claim (the same key again) leaves it to the one that made it.
+            if (claim == PlacementClaim.Claimed)
+                await carts.ReleasePlacementAsync(cartId, input.IdempotencyKey);
         }
     }
 
