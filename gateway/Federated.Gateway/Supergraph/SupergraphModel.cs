@@ -153,19 +153,7 @@ public sealed class SupergraphModel
     {
         if (active.SetEquals(ActiveOverrideLabels))
             return this;
-        var parsed = SupergraphParser.Parse(Source, active);
-        return new SupergraphModel
-        {
-            Subgraphs = Subgraphs,
-            Types = parsed.Types,
-            QueryType = parsed.QueryType,
-            MutationType = parsed.MutationType,
-            ApiSchema = parsed.ApiSchema,
-            ApiSdl = parsed.ApiSdl,
-            Source = Source,
-            OverrideLabels = parsed.OverrideLabels,
-            ActiveOverrideLabels = parsed.ActiveOverrideLabels,
-        };
+        return SupergraphParser.Parse(Source, active).WithSubgraphUrls(s => Subgraph(s.Name).Url);
     }
 
     public SubgraphInfo Subgraph(string name)

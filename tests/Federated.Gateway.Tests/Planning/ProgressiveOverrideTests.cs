@@ -63,12 +63,13 @@ public class ProgressiveOverrideTests
     [Fact]
     public void AnActiveLabel_MovesItsFieldsToTheOverridingSubgraph_OnlyThose()
     {
-        var model = Model.Value.WithActiveOverrideLabels(new HashSet<string> { "percent(70)", "percent(30)" });
+        var configured = Model.Value.WithSubgraphUrls(s => $"http://elsewhere-{s.Name}/graphql");
+        var model = configured.WithActiveOverrideLabels(new HashSet<string> { "percent(70)", "percent(30)" });
         Assert.Equal(["b"], model.Type("Product").Fields["price"].ResolvingSubgraphs());
         Assert.Equal(["b"], model.Type("Query").Fields["topName"].ResolvingSubgraphs());
         Assert.Equal(["a"], model.Type("Product").Fields["name"].ResolvingSubgraphs());
         Assert.False(model.Type("Product").Fields["price"].ResolvableIn("a"));
-        Assert.Same(Model.Value.Subgraphs, model.Subgraphs);
+        Assert.Equal(["http://elsewhere-a/graphql", "http://elsewhere-b/graphql"], model.Subgraphs.Select(s => s.Url));
     }
 
     [Theory]
