@@ -140,10 +140,10 @@ public static class CartOperations
         return cart.Lines.Any(l => l.Sku == lineId) ? id : null;
     }
 
-    /// <summary>Sets a line after checking the variant exists and has the units available.</summary>
     /// <summary>
-    /// Checks and sets a line's quantity. With <paramref name="expected"/>, only if the line still
-    /// holds that many units: null when another change came first.
+    /// Sets a line after checking the variant exists and has the units available. With
+    /// <paramref name="expected"/>, only if the line still holds that many units: null when
+    /// another change came first.
     /// </summary>
     private static async Task<CartPayload?> SetQuantityAsync(IResolveFieldContext ctx, string cartId, string sku, int quantity, string[] field, int? expected = null)
     {
