@@ -31,13 +31,10 @@ public sealed class GatewayExecutor(SupergraphModel supergraph, PlanExecutor exe
     // Locations are kept: validation errors point into the client's document.
     private static readonly ParserOptions ParserOptions = new() { Ignore = IgnoreOptions.Comments };
     private readonly BoundedCache<(string Query, string? OperationName), PreparedDocument> _documents = new(cacheSize);
-    private static readonly HashSet<string> NoLabels = [];
     // Which progressive overrides hold for a request, and a planner per set of active labels a
     // request can have, each over its own view of the supergraph, built when the supergraph is
     // loaded. A supergraph without override labels has one planner, over itself.
-    private readonly ProgressiveOverride _override = new(supergraph.OverrideLabels, overrideLabels ?? NoLabels, overrideDraw);
-    private readonly QueryPlanner[] _planners =
-        [.. new ProgressiveOverride(supergraph.OverrideLabels, overrideLabels ?? NoLabels).Variants.Select(active => new QueryPlanner(supergraph.WithActiveOverrideLabels(active)))];
+    private readonly (ProgressiveOverride Chooser, QueryPlanner[] Planners) _override = Planners(supergraph, overrideLabels, overrideDraw);
     private readonly DocumentValidator _validator = new();
     private readonly LocalIntrospection _introspection = new();
 
@@ -86,7 +83,7 @@ public sealed class GatewayExecutor(SupergraphModel supergraph, PlanExecutor exe
         QueryPlan plan;
         try
         {
-            plan = PlanFor(prepared, request.Variables, _override.Choose());
+            plan = PlanFor(prepared, request.Variables, _override.Chooser.Choose());
         }
         catch (PlanningException ex)
         {
@@ -173,9 +170,15 @@ public sealed class GatewayExecutor(SupergraphModel supergraph, PlanExecutor exe
 
     private QueryPlan PlanCore(PreparedDocument prepared, JsonElement variables, int variant)
     {
-        var planner = _planners[variant];
+        var planner = _override.Planners[variant];
         var operation = OperationNormalizer.Normalize(planner.Supergraph, prepared.Document!, prepared.Operation!, name => ConditionValue(prepared, name, variables));
         return planner.Plan(operation);
+    }
+
+    private static (ProgressiveOverride, QueryPlanner[]) Planners(SupergraphModel supergraph, IReadOnlySet<string>? enabled, double? draw)
+    {
+        var chooser = new ProgressiveOverride(supergraph.OverrideLabels, enabled ?? new HashSet<string>(), draw);
+        return (chooser, [.. chooser.Variants.Select(active => new QueryPlanner(supergraph.WithActiveOverrideLabels(active)))]);
     }
 
     private static bool ConditionValue(PreparedDocument prepared, string name, JsonElement variables)
