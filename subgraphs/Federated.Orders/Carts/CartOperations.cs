@@ -52,7 +52,7 @@ public static class CartOperations
                     var cart = await Store(ctx).GetAsync(cartId);
                     var current = cart.Lines.Where(l => l.Sku == input.Sku).Sum(l => l.Quantity);
                     if (current == 0 && cart.Lines.Count >= CartStore.MaxLines)
-                        return CartPayload.Failed(new UserError(TooManyLines, $"A cart holds at most {CartStore.MaxLines} lines.", ["input", "sku"]));
+                        return CartFull();
                     if (await SetQuantityAsync(ctx, cartId, input.Sku, current + input.Quantity, ["input", "quantity"], expected: current) is { } payload)
                         return payload;
                 }
@@ -140,6 +140,9 @@ public static class CartOperations
         return cart.Lines.Any(l => l.Sku == lineId) ? id : null;
     }
 
+    private static CartPayload CartFull() =>
+        CartPayload.Failed(new UserError(TooManyLines, $"A cart holds at most {CartStore.MaxLines} lines.", ["input", "sku"]));
+
     /// <summary>
     /// Sets a line after checking the variant exists and has the units available. With
     /// <paramref name="expected"/>, only if the line still holds that many units: null when
@@ -165,8 +168,13 @@ public static class CartOperations
         }
         if (expected is { } unchanged)
         {
-            if (!await Store(ctx).SetQuantityIfUnchangedAsync(cartId, sku, unchanged, quantity))
-                return null;
+            switch (await Store(ctx).SetQuantityIfUnchangedAsync(cartId, sku, unchanged, quantity))
+            {
+                case LineChange.Changed:
+                    return null;
+                case LineChange.CartFull:
+                    return CartFull();
+            }
         }
         else
             await Store(ctx).SetQuantityAsync(cartId, sku, quantity);

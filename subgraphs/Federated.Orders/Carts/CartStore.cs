@@ -5,6 +5,13 @@ using StackExchange.Redis;
 
 namespace Federated.Orders.Carts;
 
+/// <summary>
+/// What a conditional line change did (<see cref="CartStore.SetQuantityIfUnchangedAsync"/>):
+/// written, not written because another change to the line came first, or not written because
+/// a new line would take the cart past its lines.
+/// </summary>
+public enum LineChange { CartFull = -1, Changed = 0, Applied = 1 }
+
 /// <summary>What claiming a cart for a placement found: see <see cref="CartStore.ClaimPlacementAsync"/>.</summary>
 public enum PlacementClaim { Refused = 0, Claimed = 1, Shared = 2 }
 
@@ -42,10 +49,12 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
             (await code).IsNullOrEmpty ? null : (string?)await code);
     }
 
-    // Sets the line (HDEL for 0) only if it still holds ARGV[2] units, and renews both keys' lifetime.
+    // Sets the line (HDEL for 0) only if it still holds ARGV[2] units, and renews both keys'
+    // lifetime; a new line only while the cart has fewer than ARGV[5] lines (-1 when full).
     private const string SetIfUnchanged = """
         local current = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
         if current ~= tonumber(ARGV[2]) then return 0 end
+        if current == 0 and redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[5]) then return -1 end
         if tonumber(ARGV[3]) > 0 then redis.call('HSET', KEYS[1], ARGV[1], ARGV[3]) else redis.call('HDEL', KEYS[1], ARGV[1]) end
         redis.call('PEXPIRE', KEYS[1], ARGV[4])
         redis.call('PEXPIRE', KEYS[2], ARGV[4])
@@ -55,14 +64,12 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
     /// <summary>
     /// Sets a line's quantity (0 removes it) only if it still holds <paramref name="expected"/>
     /// units, what the caller read and checked, in one atomic step; renews the cart's lifetime.
-    /// False when another change to the line came first: the caller reads it again.
+    /// A new line is added only while the cart has fewer than <see cref="MaxLines"/>, counted in
+    /// the same step, so adds of different SKUs at once cannot take it past them.
     /// </summary>
-    public async Task<bool> SetQuantityIfUnchangedAsync(string cartId, string sku, int expected, int quantity)
-    {
-        var applied = await redis.GetDatabase().ScriptEvaluateAsync(SetIfUnchanged, [LinesKey(cartId), CodeKey(cartId)],
-            [sku, expected, quantity, (long)Lifetime.TotalMilliseconds]);
-        return (long)applied == 1;
-    }
+    public async Task<LineChange> SetQuantityIfUnchangedAsync(string cartId, string sku, int expected, int quantity) =>
+        (LineChange)(long)await redis.GetDatabase().ScriptEvaluateAsync(SetIfUnchanged, [LinesKey(cartId), CodeKey(cartId)],
+            [sku, expected, quantity, (long)Lifetime.TotalMilliseconds, MaxLines]);
 
     /// <summary>Sets a line's quantity (0 removes it) and renews the cart's lifetime.</summary>
     public Task SetQuantityAsync(string cartId, string sku, int quantity)

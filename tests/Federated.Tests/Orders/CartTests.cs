@@ -190,6 +190,31 @@ public sealed class CartTests(FederatedStack stack)
     }
 
     [Fact]
+    public async Task AddsOfDifferentSkusAtOnce_NeverTakeACartPastItsLines()
+    {
+        var first = await stack.StockedSkuAsync(("FC-EAST", 10));
+        var cartId = (await CallAsync(AddToCart, new { sku = first, quantity = 1 })).GetProperty("cart").GetProperty("id").GetString()!;
+        // 98 more lines written straight to the cart (SKUs the catalog does not know: pricing drops them, but they count as lines).
+        var key = $"orders-test:{stack.RunId}:cart:{cartId}";
+        var (exitCode, output) = await ChildProcess.RunAsync("redis-cli", "redis-cli",
+            ["-h", stack.Settings.Host, "-p", stack.Settings.RedisPort.ToString(CultureInfo.InvariantCulture), "hset", key,
+             .. Enumerable.Range(1, 98).SelectMany(i => new[] { $"FILLER-{i:D3}", "1" })], TimeSpan.FromSeconds(10));
+        Assert.True(exitCode == 0, output);
+        var skus = new List<string>();
+        for (var i = 0; i < 5; i++)
+            skus.Add(await stack.StockedSkuAsync(("FC-EAST", 10)));
+
+        // Five new lines at once for the one place left.
+        var adds = await Task.WhenAll(skus.Select(sku => CallAsync(AddToCart, new { sku, quantity = 1 }, cartId: cartId)));
+
+        Assert.Single(adds, a => a.ErrorCodes().Count == 0);
+        Assert.Equal(4, adds.Count(a => a.ErrorCodes().SequenceEqual(["CART_FULL"])));
+        var (_, length) = await ChildProcess.RunAsync("redis-cli", "redis-cli",
+            ["-h", stack.Settings.Host, "-p", stack.Settings.RedisPort.ToString(CultureInfo.InvariantCulture), "hlen", key], TimeSpan.FromSeconds(10));
+        Assert.Equal(100, int.Parse(length.Trim().Split('\n')[^1], CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
     public async Task DiscountCodes_Percentage_IsExactToTheCent()
     {
         var sku = await stack.StockedSkuAsync("19.99", null, ("FC-EAST", 10));
