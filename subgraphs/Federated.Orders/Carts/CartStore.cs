@@ -90,35 +90,45 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
         return transaction.ExecuteAsync();
     }
 
-    // Adds the guest cart's lines (ARGV: max per line, lifetime, then SKU and quantity pairs) to
-    // the shopper's, capped per line; takes the guest's code if the shopper has none; deletes the
-    // guest cart. KEYS: the shopper's lines and code, the guest's lines and code.
+    // Moves the guest cart's lines (KEYS[3]) into the shopper's (KEYS[1]): quantities add up,
+    // capped at ARGV[1] per line; a new line only while the shopper's cart has fewer than
+    // ARGV[3], the rest left in the guest cart for when there is room. Takes the guest's code
+    // (KEYS[4]) if the shopper has none (KEYS[2]); deletes what it moved. Returns the lines left.
     private const string Merge = """
-        local max = tonumber(ARGV[1])
-        for i = 3, #ARGV, 2 do
-          local total = tonumber(redis.call('HGET', KEYS[1], ARGV[i]) or '0') + tonumber(ARGV[i + 1])
-          redis.call('HSET', KEYS[1], ARGV[i], math.min(total, max))
+        local guest = redis.call('HGETALL', KEYS[3])
+        local lines = redis.call('HLEN', KEYS[1])
+        local left = 0
+        for i = 1, #guest, 2 do
+          local current = redis.call('HGET', KEYS[1], guest[i])
+          if current or lines < tonumber(ARGV[3]) then
+            if not current then lines = lines + 1 end
+            redis.call('HSET', KEYS[1], guest[i], math.min(tonumber(current or '0') + tonumber(guest[i + 1]), tonumber(ARGV[1])))
+            redis.call('HDEL', KEYS[3], guest[i])
+          else
+            left = left + 1
+          end
         end
         local code = redis.call('GET', KEYS[4])
-        if code then redis.call('SET', KEYS[2], code, 'NX') end
-        redis.call('DEL', KEYS[3], KEYS[4])
-        redis.call('PEXPIRE', KEYS[1], ARGV[2])
-        redis.call('PEXPIRE', KEYS[2], ARGV[2])
-        return 1
+        if code then
+          redis.call('SET', KEYS[2], code, 'NX')
+          redis.call('DEL', KEYS[4])
+        end
+        if #guest > 0 or code then
+          redis.call('PEXPIRE', KEYS[1], ARGV[2])
+          redis.call('PEXPIRE', KEYS[2], ARGV[2])
+        end
+        return left
         """;
 
     /// <summary>
-    /// Moves a guest cart's lines into the shopper's own (quantities add up, capped) and deletes
-    /// it, in one atomic step: an add to the shopper's cart at the same moment is added to, not overwritten.
+    /// Moves a guest cart's lines into the shopper's own (quantities add up, capped per line) in
+    /// one atomic step: an add to either cart at the same moment is added to, not overwritten or
+    /// dropped. Lines that would take the shopper's cart past <see cref="MaxLines"/> stay in the
+    /// guest cart and move at a later request, once there is room. Returns how many stayed.
     /// </summary>
-    public async Task MergeAsync(string guestCartId, string userCartId)
-    {
-        var guest = await GetAsync(guestCartId);
-        if (guest.Lines.Count == 0 && guest.DiscountCode is null)
-            return;
-        RedisValue[] arguments = [MaxQuantityPerLine, (long)Lifetime.TotalMilliseconds, .. guest.Lines.SelectMany(l => new RedisValue[] { l.Sku, l.Quantity })];
-        await redis.GetDatabase().ScriptEvaluateAsync(Merge, [LinesKey(userCartId), CodeKey(userCartId), LinesKey(guestCartId), CodeKey(guestCartId)], arguments);
-    }
+    public async Task<int> MergeAsync(string guestCartId, string userCartId) =>
+        (int)(long)await redis.GetDatabase().ScriptEvaluateAsync(Merge, [LinesKey(userCartId), CodeKey(userCartId), LinesKey(guestCartId), CodeKey(guestCartId)],
+            [MaxQuantityPerLine, (long)Lifetime.TotalMilliseconds, MaxLines]);
 
     // Claims the cart for one placement (KEYS[1], value the idempotency key ARGV[1], for ARGV[2]
     // ms): 1 when it was free, 2 when it is held under the same key, 0 when another key holds it.
@@ -152,9 +162,25 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
     public Task ReleasePlacementAsync(string cartId, string idempotencyKey) =>
         redis.GetDatabase().ScriptEvaluateAsync(ReleasePlacement, [PlacingKey(cartId)], [idempotencyKey]);
 
-    /// <summary>Empties a cart (after its order was placed).</summary>
-    public Task ClearAsync(string cartId) =>
-        redis.GetDatabase().KeyDeleteAsync([LinesKey(cartId), CodeKey(cartId)]);
+    // Takes the ordered units (ARGV[2..]: SKU and quantity pairs) out of the lines, deleting a
+    // line left at 0, and the code ARGV[1] if it is still the one applied.
+    private const string RemoveOrdered = """
+        for i = 2, #ARGV, 2 do
+          local left = tonumber(redis.call('HGET', KEYS[1], ARGV[i]) or '0') - tonumber(ARGV[i + 1])
+          if left > 0 then redis.call('HSET', KEYS[1], ARGV[i], left) else redis.call('HDEL', KEYS[1], ARGV[i]) end
+        end
+        if ARGV[1] ~= '' and redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('DEL', KEYS[2]) end
+        return 1
+        """;
+
+    /// <summary>
+    /// Takes what an order was placed with out of the cart, in one atomic step: its units and
+    /// its discount code. Whatever was added while it was being placed (another tab, another
+    /// device) was not ordered, so it stays.
+    /// </summary>
+    public Task RemoveOrderedAsync(string cartId, IEnumerable<(string Sku, int Quantity)> lines, string? discountCode) =>
+        redis.GetDatabase().ScriptEvaluateAsync(RemoveOrdered, [LinesKey(cartId), CodeKey(cartId)],
+            [discountCode ?? "", .. lines.SelectMany(l => new RedisValue[] { l.Sku, l.Quantity })]);
 
     private void Renew(ITransaction transaction, string cartId)
     {

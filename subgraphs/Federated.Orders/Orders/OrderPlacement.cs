@@ -229,7 +229,7 @@ public sealed class OrderPlacement(
         }
     }
 
-    /// <summary>The order stands: saved in its new state, the discount counted, the cart emptied.</summary>
+    /// <summary>The order stands: saved in its new state, the discount counted, what it ordered taken out of the cart.</summary>
     private async Task AcceptAsync(OrdersDbContext db, Order order, OrderStatus status, CancellationToken cancellationToken)
     {
         var wasPending = order.Status == OrderStatus.Pending;
@@ -241,7 +241,7 @@ public sealed class OrderPlacement(
             // A paid order is packed by the fulfillment wave that finds it due (FulfillmentProcess).
             await db.SaveChangesAsync(cancellationToken);
         if (wasPending)
-            await carts.ClearAsync(CartStore.UserCartId(order.UserId));
+            await carts.RemoveOrderedAsync(CartStore.UserCartId(order.UserId), order.Lines.Select(l => (l.Sku, l.Quantity)), order.DiscountCode);
     }
 
     /// <summary>

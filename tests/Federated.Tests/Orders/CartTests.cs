@@ -182,8 +182,7 @@ public sealed class CartTests(FederatedStack stack)
         var sku = await stack.StockedSkuAsync(("FC-EAST", 10));
         var cartId = (await CallAsync(AddToCart, new { sku, quantity = 1 })).GetProperty("cart").GetProperty("id").GetString();
 
-        var (exitCode, output) = await ChildProcess.RunAsync("redis-cli", "redis-cli",
-            ["-h", stack.Settings.Host, "-p", stack.Settings.RedisPort.ToString(CultureInfo.InvariantCulture), "ttl", $"orders-test:{stack.RunId}:cart:{cartId}"], TimeSpan.FromSeconds(10));
+        var (exitCode, output) = await RedisAsync(["ttl", CartKey(cartId!)]);
 
         Assert.Equal(0, exitCode);
         Assert.InRange(long.Parse(output.Trim().Split('\n')[^1], CultureInfo.InvariantCulture), 30 * 86400 - 60, 30 * 86400);
@@ -194,12 +193,7 @@ public sealed class CartTests(FederatedStack stack)
     {
         var first = await stack.StockedSkuAsync(("FC-EAST", 10));
         var cartId = (await CallAsync(AddToCart, new { sku = first, quantity = 1 })).GetProperty("cart").GetProperty("id").GetString()!;
-        // 98 more lines written straight to the cart (SKUs the catalog does not know: pricing drops them, but they count as lines).
-        var key = $"orders-test:{stack.RunId}:cart:{cartId}";
-        var (exitCode, output) = await ChildProcess.RunAsync("redis-cli", "redis-cli",
-            ["-h", stack.Settings.Host, "-p", stack.Settings.RedisPort.ToString(CultureInfo.InvariantCulture), "hset", key,
-             .. Enumerable.Range(1, 98).SelectMany(i => new[] { $"FILLER-{i:D3}", "1" })], TimeSpan.FromSeconds(10));
-        Assert.True(exitCode == 0, output);
+        await FillAsync(cartId, 98);
         var skus = new List<string>();
         for (var i = 0; i < 5; i++)
             skus.Add(await stack.StockedSkuAsync(("FC-EAST", 10)));
@@ -209,9 +203,33 @@ public sealed class CartTests(FederatedStack stack)
 
         Assert.Single(adds, a => a.ErrorCodes().Count == 0);
         Assert.Equal(4, adds.Count(a => a.ErrorCodes().SequenceEqual(["CART_FULL"])));
-        var (_, length) = await ChildProcess.RunAsync("redis-cli", "redis-cli",
-            ["-h", stack.Settings.Host, "-p", stack.Settings.RedisPort.ToString(CultureInfo.InvariantCulture), "hlen", key], TimeSpan.FromSeconds(10));
-        Assert.Equal(100, int.Parse(length.Trim().Split('\n')[^1], CultureInfo.InvariantCulture));
+        Assert.Equal(100, await LineCountAsync(cartId));
+    }
+
+    [Fact]
+    public async Task SigningIn_WithAGuestCartThatDoesNotFit_MovesWhatFits_AndKeepsTheRestForLater()
+    {
+        var skus = new List<string>();
+        for (var i = 0; i < 3; i++)
+            skus.Add(await stack.StockedSkuAsync(("FC-EAST", 10)));
+        var account = await stack.RegisterAsync();
+        var guestCart = (await CallAsync(AddToCart, new { sku = skus[0], quantity = 1 })).GetProperty("cart").GetProperty("id").GetString()!;
+        await CallAsync(AddToCart, new { sku = skus[1], quantity = 2 }, cartId: guestCart);
+        await CallAsync(AddToCart, new { sku = skus[2], quantity = 3 }, cartId: guestCart);
+        var own = $"u.{account.Id}";
+        await FillAsync(own, 98);
+
+        await QueryAsync(ServiceNames.Orders, CartQuery, account, guestCart);
+
+        // Two of the three fit; the third waits in the guest cart rather than being dropped.
+        Assert.Equal(100, await LineCountAsync(own));
+        Assert.Equal(1, await LineCountAsync(guestCart));
+        await CallAsync(RemoveLine, new { lineId = "FILLER-001" }, account);
+        await CallAsync(RemoveLine, new { lineId = "FILLER-002" }, account);
+        var merged = (await QueryAsync(ServiceNames.Orders, CartQuery, account, guestCart)).Data.GetProperty("cart");
+        Assert.Equal([(skus[0], 1), (skus[1], 2), (skus[2], 3)], Lines(merged).OrderBy(l => l.Quantity));
+        Assert.Equal(99, await LineCountAsync(own));
+        Assert.Equal(0, await LineCountAsync(guestCart));
     }
 
     [Fact]
@@ -326,4 +344,20 @@ public sealed class CartTests(FederatedStack stack)
         Assert.Empty(payload.ErrorCodes());
         return [.. payload.GetProperty("rates").EnumerateArray().Select(r => (r.GetProperty("id").GetString()!, r.GetProperty("price").Decimal()))];
     }
+
+    /// <summary>Writes lines straight to a cart: SKUs the catalog does not know, which pricing drops but which count as lines.</summary>
+    private async Task FillAsync(string cartId, int lines)
+    {
+        var (exitCode, output) = await RedisAsync(["hset", CartKey(cartId), .. Enumerable.Range(1, lines).SelectMany(i => new[] { $"FILLER-{i:D3}", "1" })]);
+        Assert.True(exitCode == 0, output);
+    }
+
+    private async Task<int> LineCountAsync(string cartId) =>
+        int.Parse((await RedisAsync(["hlen", CartKey(cartId)])).Output.Trim().Split('\n')[^1], CultureInfo.InvariantCulture);
+
+    private string CartKey(string cartId) => $"orders-test:{stack.RunId}:cart:{cartId}";
+
+    private Task<(int ExitCode, string Output)> RedisAsync(string[] arguments) =>
+        ChildProcess.RunAsync("redis-cli", "redis-cli",
+            ["-h", stack.Settings.Host, "-p", stack.Settings.RedisPort.ToString(CultureInfo.InvariantCulture), .. arguments], TimeSpan.FromSeconds(10));
 }
