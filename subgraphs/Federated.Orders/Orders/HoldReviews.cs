@@ -73,7 +73,7 @@ public static class HoldReviews
                     Decision = input.Decision, ReviewedBy = ctx.CurrentUser().Id!, Note = input.Note?.Trim() is { Length: > 0 } note ? note : null, ReviewedAt = now,
                 };
                 if (input.Decision == HoldDecision.Cancel)
-                    return await OrderOperations.CancelAsync(services, db, order);
+                    return await OrderOperations.CancelAsync(services, db, order) ?? ChangedMeanwhile();
                 order.Status = order.Shipments.Count > 0 ? OrderStatus.Fulfilling : OrderStatus.Paid;
                 order.UpdatedAt = now;
                 try
@@ -83,10 +83,13 @@ public static class HoldReviews
                 }
                 catch (DbUpdateConcurrencyException)
                 {
-                    return new OrderPayload(null, [new UserError(NotOnHold, "The order changed meanwhile; look at it again.", ["input", "orderId"])]);
+                    return ChangedMeanwhile();
                 }
                 return new OrderPayload(order, []);
             });
+
+    private static OrderPayload ChangedMeanwhile() =>
+        new(null, [new UserError(NotOnHold, "The order changed meanwhile; look at it again.", ["input", "orderId"])]);
 }
 
 public sealed class HoldDecisionType : EnumerationGraphType<HoldDecision>

@@ -83,26 +83,36 @@ public static class OrderOperations
                 ctx.CurrentUser().RequireUser();
                 var input = ctx.GetArgument<CancelOrderInput>("input");
                 var services = ctx.RequestServices!;
-                await using var db = await services.GetRequiredService<IDbContextFactory<OrdersDbContext>>().CreateDbContextAsync(ctx.CancellationToken);
-                var order = await OwnOrderAsync(ctx, db, input.OrderId);
-                if (order is null)
-                    return new OrderPayload(null, [new UserError(OrderNotFound, "There is no such order.", ["input", "orderId"])]);
-                if (order.Status is OrderStatus.Cancelled or OrderStatus.Refunded)
-                    return new OrderPayload(order, []);
-                if (order.Status is not (OrderStatus.PaymentActionRequired or OrderStatus.OnHold or OrderStatus.Paid))
-                    return new OrderPayload(null, [new UserError(NotCancellable, "The order is already being packed or has shipped; return it instead.", ["input", "orderId"])]);
-
-                return await CancelAsync(services, db, order);
+                // A cancel that loses its claim to another change looks again: to a cancel sent
+                // twice at once the order is cancelled, to one that met a payment answer it is
+                // still cancellable, and to one that met a fulfillment wave it is being packed.
+                for (var attempt = 1; ; attempt++)
+                {
+                    await using var db = await services.GetRequiredService<IDbContextFactory<OrdersDbContext>>().CreateDbContextAsync(ctx.CancellationToken);
+                    var order = await OwnOrderAsync(ctx, db, input.OrderId);
+                    if (order is null)
+                        return new OrderPayload(null, [new UserError(OrderNotFound, "There is no such order.", ["input", "orderId"])]);
+                    if (order.Status is OrderStatus.Cancelled or OrderStatus.Refunded)
+                        return new OrderPayload(order, []);
+                    if (order.Status is not (OrderStatus.PaymentActionRequired or OrderStatus.OnHold or OrderStatus.Paid))
+                        return new OrderPayload(null, [new UserError(NotCancellable, "The order is already being packed or has shipped; return it instead.", ["input", "orderId"])]);
+                    if (await CancelAsync(services, db, order) is { } cancelled)
+                        return cancelled;
+                    if (attempt == MaxCancelAttempts)
+                        return new OrderPayload(null, [new UserError(NotCancellable, "The order kept changing while it was cancelled; look at it again.", ["input", "orderId"])]);
+                }
             });
     }
 
+    private const int MaxCancelAttempts = 5;
+
     /// <summary>
-    /// Claims the cancellation, with a durable settlement in the same transaction (the row
-    /// version refuses it if fulfillment moved the order meanwhile), then settles inline so the
-    /// answer shows it; void and release are idempotent, so the message finding it done costs
-    /// two calls and changes nothing.
+    /// Claims the cancellation, with a durable settlement in the same transaction, then settles
+    /// inline so the answer shows it; void and release are idempotent, so the message finding it
+    /// done costs two calls and changes nothing. Null, with nothing done, when the row version
+    /// refuses the claim: the order changed since it was loaded.
     /// </summary>
-    public static async Task<OrderPayload> CancelAsync(IServiceProvider services, OrdersDbContext db, Order order)
+    public static async Task<OrderPayload?> CancelAsync(IServiceProvider services, OrdersDbContext db, Order order)
     {
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
         order.Status = OrderStatus.Cancelled;
@@ -123,7 +133,7 @@ public static class OrderOperations
         }
         catch (DbUpdateConcurrencyException)
         {
-            return new OrderPayload(null, [new UserError(NotCancellable, "The order changed meanwhile (it is being packed); return it instead.", ["input", "orderId"])]);
+            return null;
         }
         try
         {
