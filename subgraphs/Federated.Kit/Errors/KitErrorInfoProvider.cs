@@ -8,7 +8,8 @@ namespace Federated.Kit.Errors;
 /// <summary>
 /// Gives every error a stable code: parse and validation errors get the codes clients
 /// know from other GraphQL servers, and anything unexpected becomes INTERNAL_SERVER_ERROR
-/// with no detail unless the options expose it (Development only).
+/// with no detail unless the options expose it (<c>GraphQL:ExposeExceptionDetails</c>, for
+/// debugging, and then only for it: an expected error never carries a stack trace).
 /// </summary>
 internal sealed class KitErrorInfoProvider(ErrorInfoProviderOptions options) : ErrorInfoProvider(options)
 {
@@ -33,6 +34,10 @@ internal sealed class KitErrorInfoProvider(ErrorInfoProviderOptions options) : E
             : new Dictionary<string, object?>(info.Extensions);
         extensions["code"] = code;
         extensions.Remove("codes");
+        // An error the service meant to give (bad input, a refusal) is its code and message,
+        // never the exception behind it: exposed details are for the unexpected only.
+        if (executionError is not UnhandledError)
+            extensions.Remove("details");
         if (executionError is ValidationError validation && validation.Number is { } rule)
             extensions["rule"] = rule;
 

@@ -4,6 +4,7 @@ using Federated.Kit.Identity;
 using GraphQL;
 using GraphQL.Execution;
 using GraphQL.Types;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -32,7 +33,9 @@ public static class SubgraphRegistration
         builder.Services.AddSingleton(new SubgraphDefinition(name, typeof(TQuery), mutation, outputTypes));
         builder.Services.AddSingleton<ValidatedDocuments>();
 
-        var expose = builder.Environment.IsDevelopment();
+        // Opt-in, not by environment: ./run.sh runs in Development, and a client of it must no
+        // more see a stack trace than one of production.
+        var expose = builder.Configuration.GetValue<bool>("GraphQL:ExposeExceptionDetails");
         builder.Services.AddGraphQL(graphql => graphql
             .AddSchema<SubgraphSchema>()
             .AddSystemTextJson(json => json.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping)

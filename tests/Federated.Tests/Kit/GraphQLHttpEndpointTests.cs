@@ -248,6 +248,34 @@ public sealed class GraphQLHttpEndpointTests(FederatedStack stack)
         }
     }
 
+    /// <summary>
+    /// As <c>./run.sh</c> runs the services (Development), even with exception details exposed
+    /// for debugging, which is for unexpected errors: bad input gets its code and message, no stack trace.
+    /// </summary>
+    [Fact]
+    public async Task InDevelopment_WithDetailsExposed_BadInput_StillGetsNoStackTrace()
+    {
+        using var development = await stack.StartInstanceAsync(ServiceNames.Catalog, "catalog-development", new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["DOTNET_ENVIRONMENT"] = "Development",
+            ["GraphQL__ExposeExceptionDetails"] = "true",
+        });
+
+        foreach (var (query, code) in new[]
+                 {
+                     ("{ products(first: -1) { totalCount } }", "BAD_USER_INPUT"),
+                     ("{ products(after: \"%%%\") { totalCount } }", "INVALID_CURSOR"),
+                     ("{ search(query: \"\") { totalCount } }", "BAD_USER_INPUT"),
+                 })
+        {
+            // SendAsync checks every response body for stack frames and .NET type names.
+            var response = await stack.PostAsync("catalog-development", query);
+
+            Assert.Equal([code], response.ErrorCodes);
+        }
+    }
+
     [Fact]
     public async Task Post_Returns400ValidationError_WhenMutationIsSentToAServiceWithoutMutations()
     {
