@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Federated.Tests.Catalog;
 using Federated.Tests.Infrastructure;
 using Federated.Tests.Users;
@@ -118,5 +119,69 @@ public sealed class OrderRaceTests(FederatedStack stack)
                 Assert.Equal(before - 1, await stack.AvailableAsync(sku));
             }
         }
+    }
+
+    /// <summary>
+    /// Forty shoppers at once for thirty units: plain cards, declines and 3-D Secure challenges,
+    /// answers passed and failed, cancels sent once or twice, some racing the answer. Whatever
+    /// the interleaving, each order's money and the stock agree with its status: a live order
+    /// holds its units and an authorized (or captured) payment; a refused or cancelled one holds
+    /// neither; the units available are the thirty less what live orders hold.
+    /// </summary>
+    [Fact]
+    public async Task AMixOfOrdersAnswersAndCancels_LeavesEveryOrdersMoneyAndStockAsItsStatusSays()
+    {
+        const int units = 30;
+        var sku = await stack.StockedSkuAsync(("FC-EAST", units));
+        var random = new Random(20261205);
+        string[] cards = ["tok_visa", "tok_visa", "tok_visa", "tok_threeDSecureRequired", "tok_threeDSecureRequired", "tok_chargeDeclined", "tok_insufficientFunds"];
+        var plans = Enumerable.Range(0, 40).Select(_ => (
+            Shopper: stack.NewShopper(), Quantity: random.Next(1, 3), Card: cards[random.Next(cards.Length)],
+            Answer: random.Next(3) == 0 ? "wrong" : "pass", Cancels: random.Next(4) switch { 0 => 1, 1 => 2, _ => 0 })).ToList();
+        foreach (var plan in plans)
+            await stack.AddToCartAsync(plan.Shopper, sku, plan.Quantity);
+
+        var orders = await Task.WhenAll(plans.Select(async plan =>
+        {
+            var placed = await stack.PlaceAsync(plan.Shopper, plan.Card);
+            if (placed.GetProperty("order").ValueKind != JsonValueKind.Object)
+                return (plan.Shopper, plan.Quantity, Id: (string?)null);
+            var orderId = placed.GetProperty("order").GetProperty("id").GetString()!;
+            var moves = new List<Task>();
+            if (plan.Card == "tok_threeDSecureRequired")
+                moves.Add(stack.CallAsync(plan.Shopper, Checkout.ConfirmPayment, new { orderId, challengeResponse = plan.Answer }));
+            for (var i = 0; i < plan.Cancels; i++)
+                moves.Add(stack.CallAsync(plan.Shopper, Checkout.CancelOrder, new { orderId }));
+            await Task.WhenAll(moves);
+            return (plan.Shopper, plan.Quantity, Id: (string?)orderId);
+        }));
+
+        // Settlement may finish in a durable message after the answer: wait until it has.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var problems = new List<string>();
+            var held = 0;
+            foreach (var (_, quantity, id) in orders.Where(o => o.Id is not null))
+            {
+                var status = (string?)await stack.OrdersScalarAsync("""select "Status" from orders.orders where "Id" = $1""", id!);
+                var ledger = (string?)await stack.OrdersScalarAsync("select outcome from orders.simulated_provider_ledger where idempotency_key = $1", id!);
+                var live = status is not ("Failed" or "Cancelled");
+                if (live)
+                    held += quantity;
+                if (status == "PaymentActionRequired" ? ledger != "ChallengeRequired" : live != (ledger is "Authorized" or "Captured"))
+                    problems.Add($"{id}: {status} with the payment {ledger ?? "never made"}");
+            }
+            var available = await stack.AvailableAsync(sku);
+            if (available != units - held)
+                problems.Add($"{available} units available, {units} less {held} held by live orders");
+            if (available < 0)
+                problems.Add("stock went negative");
+            if (problems.Count == 0)
+                break;
+            Assert.True(DateTime.UtcNow < deadline, string.Join("\n", problems));
+            await Task.Delay(250);
+        }
+        Assert.Contains(orders, o => o.Id is null); // thirty units do not go round forty shoppers
     }
 }
