@@ -1,3 +1,4 @@
+using Federated.Gateway.Operations;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -51,9 +52,10 @@ public sealed class FakeSubgraphs : HttpMessageHandler
         return await respond(body, cancellationToken);
     }
 
-    public GatewayExecutor Executor(SupergraphModel model, TimeSpan? timeout = null, IReadOnlySet<string>? overrideLabels = null, double? overrideDraw = null) =>
+    public GatewayExecutor Executor(SupergraphModel model, TimeSpan? timeout = null, IReadOnlySet<string>? overrideLabels = null, double? overrideDraw = null,
+        int maxCost = OperationCost.DefaultLimit) =>
         new(model, new PlanExecutor(new SubgraphClient(new HttpMessageInvoker(this), timeout ?? TimeSpan.FromSeconds(5)), NullLogger<PlanExecutor>.Instance),
-            overrideLabels: overrideLabels, overrideDraw: overrideDraw);
+            overrideLabels: overrideLabels, overrideDraw: overrideDraw, maxCost: maxCost);
 
     public static async Task<string> RunAsync(GatewayExecutor executor, string query, string? variables = null, ForwardedHeaders? headers = null)
     {

@@ -20,9 +20,12 @@ public sealed record GatewayRequest(string Query, string? OperationName, JsonEle
 /// </summary>
 /// <param name="overrideLabels">The progressive override labels, other than percent labels, this gateway turns on.</param>
 /// <param name="overrideDraw">A draw in [0, 1) for every request's percent labels instead of a random one (tests).</param>
+/// <param name="maxCost">The <see cref="OperationCost"/> estimate above which an operation is refused; 0 for no limit.</param>
 public sealed class GatewayExecutor(SupergraphModel supergraph, PlanExecutor executor, int cacheSize = 1024,
-    IReadOnlySet<string>? overrideLabels = null, double? overrideDraw = null)
+    IReadOnlySet<string>? overrideLabels = null, double? overrideDraw = null, int maxCost = OperationCost.DefaultLimit)
 {
+    // Apollo's code for an operation its demand control refuses.
+    private const string TooExpensive = "COST_ESTIMATED_TOO_EXPENSIVE";
     private const int MaxPlansPerDocument = 16;
     private const string ParseFailed = "GRAPHQL_PARSE_FAILED";
     // A valid document whose operation to run cannot be told: Apollo's code, which the reference gateway uses too.
@@ -80,6 +83,17 @@ public sealed class GatewayExecutor(SupergraphModel supergraph, PlanExecutor exe
             prepared.RulesPassed = true;
         }
 
+        if (maxCost > 0 && Cost(prepared, inputs) is var cost && cost > maxCost)
+            return new GatewayResult
+            {
+                Executed = false,
+                Errors =
+                [
+                    GatewayError.Coded(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                        $"The operation could ask for about {cost:N0} values, over the limit of {maxCost:N0}: ask for fewer items per list, or fewer lists."), TooExpensive),
+                ],
+            };
+
         QueryPlan plan;
         try
         {
@@ -97,6 +111,17 @@ public sealed class GatewayExecutor(SupergraphModel supergraph, PlanExecutor exe
 
         var complete = ResultCompleter.Complete(state.Data, plan.Operation.SelectionSet, plan.Operation.RootType, Supergraph, state.Errors);
         return new GatewayResult { Executed = true, State = state, Plan = plan, DataIsNull = !complete, Errors = state.Errors };
+    }
+
+    /// <summary>The operation's estimate for these variables; remembered when it does not depend on them.</summary>
+    private double Cost(PreparedDocument prepared, Inputs inputs)
+    {
+        if (prepared.Cost is { } known)
+            return known;
+        var (cost, usesVariables) = OperationCost.Estimate(Supergraph, prepared.Document!, prepared.Operation!, inputs);
+        if (!usesVariables)
+            prepared.Cost = cost;
+        return cost;
     }
 
     // A variable's value that does not fit its type is the client's input, as the subgraphs and

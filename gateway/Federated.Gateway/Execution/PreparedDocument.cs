@@ -21,5 +21,7 @@ public sealed class PreparedDocument(GraphQLDocument? document, GraphQLOperation
     public (int Line, int Column)? ErrorLocation { get; init; }
     /// <summary>Set once GraphQL.NET's validation rules passed; later requests only check their variables.</summary>
     public volatile bool RulesPassed;
+    /// <summary>The operation's cost estimate (<see cref="Operations.OperationCost"/>), once made, when it does not depend on variables.</summary>
+    public double? Cost { get; set; }
     public ConcurrentDictionary<(ulong Conditions, int Variant), QueryPlan> Plans { get; } = new();
 }

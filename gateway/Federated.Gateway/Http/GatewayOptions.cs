@@ -20,6 +20,11 @@ public sealed class GatewayOptions
     public IReadOnlyDictionary<string, TimeSpan> SubgraphTimeouts { get; init; } = new Dictionary<string, TimeSpan>();
     public int PlanCacheSize { get; init; } = 1024;
     /// <summary>
+    /// The cost estimate above which an operation is refused (<see cref="Operations.OperationCost"/>):
+    /// FEDERATED_GATEWAY_MAX_COST or Gateway:MaxOperationCost; 0 turns the limit off.
+    /// </summary>
+    public int MaxOperationCost { get; init; } = Operations.OperationCost.DefaultLimit;
+    /// <summary>
     /// Progressive override labels (other than <c>percent(x)</c>) this gateway turns on:
     /// FEDERATED_GATEWAY_OVERRIDE_LABELS or Gateway:OverrideLabels, comma-separated.
     /// </summary>
@@ -57,6 +62,9 @@ public sealed class GatewayOptions
             SubgraphTimeouts = timeouts,
             OverrideLabels = (configuration["FEDERATED_GATEWAY_OVERRIDE_LABELS"] ?? configuration["Gateway:OverrideLabels"] ?? "")
                 .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal),
+            MaxOperationCost = int.TryParse(configuration["FEDERATED_GATEWAY_MAX_COST"] ?? configuration["Gateway:MaxOperationCost"], out var maxCost) && maxCost >= 0
+                ? maxCost
+                : Operations.OperationCost.DefaultLimit,
             OverrideDraw = double.TryParse(configuration["PROGRESSIVE_OVERRIDE_RNG"], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var draw)
                 && draw is >= 0 and < 1 ? draw : null,
         };

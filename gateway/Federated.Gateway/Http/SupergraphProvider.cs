@@ -89,7 +89,7 @@ public sealed class SupergraphProvider : IHostedService, IDisposable
             try
             {
                 var model = SupergraphParser.Parse(text).WithSubgraphUrls(s => _options.SubgraphUrl(s.Name));
-                _current = new GatewayExecutor(model, _planExecutor, _options.PlanCacheSize, _options.OverrideLabels, _options.OverrideDraw);
+                _current = new GatewayExecutor(model, _planExecutor, _options.PlanCacheSize, _options.OverrideLabels, _options.OverrideDraw, _options.MaxOperationCost);
                 LoadedAt = DateTimeOffset.UtcNow;
                 foreach (var subgraph in model.Subgraphs)
                     _logger.LogInformation("Subgraph {Subgraph} at {Url}", subgraph.Name, subgraph.Url);

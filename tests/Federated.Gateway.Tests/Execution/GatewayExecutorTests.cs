@@ -60,6 +60,38 @@ public class GatewayExecutorTests
     }
 
     [Fact]
+    public async Task AnOperationAskingTooMuch_IsRefusedBeforeAnySubgraphIsAsked_UnlessTheLimitIsOff()
+    {
+        // A page of a hundred products, aliased six hundred times: 120,600 values.
+        var query = "{ " + string.Join(' ', Enumerable.Range(0, 600).Select(i => $"p{i}: products(first: 100) {{ nodes {{ name }} }}")) + " }";
+        var subgraphs = new FakeSubgraphs().On("catalog", _ => """{"data":{}}""");
+
+        var refused = JsonNode.Parse(await FakeSubgraphs.RunAsync(subgraphs.Executor(TestSupergraphs.Project()), query))!;
+
+        Assert.Null(refused["data"]);
+        Assert.Equal("COST_ESTIMATED_TOO_EXPENSIVE", refused["errors"]![0]!["extensions"]!["code"]!.GetValue<string>());
+        Assert.Contains("120,600", refused["errors"]![0]!["message"]!.GetValue<string>());
+        Assert.Empty(subgraphs.Requests);
+        await FakeSubgraphs.RunAsync(subgraphs.Executor(TestSupergraphs.Project(), maxCost: 0), query);
+        Assert.Single(subgraphs.Requests);
+    }
+
+    [Fact]
+    public async Task AListSizeInAVariable_IsCountedWithTheRequestsValue()
+    {
+        const string query = "query($n: Int) { products(first: $n) { nodes { name reviews(first: $n) { nodes { title } } } } }";
+        var subgraphs = new FakeSubgraphs().On("catalog", _ => """{"data":{"products":{"nodes":[]}}}""");
+        // n = 10: 1 + 10 x (1 + 1 + 1 + 10 x 2) = 231; n = 100: 20,301.
+        var executor = subgraphs.Executor(TestSupergraphs.Project(), maxCost: 10_000);
+
+        var small = JsonNode.Parse(await FakeSubgraphs.RunAsync(executor, query, """{"n":10}"""))!;
+        var large = JsonNode.Parse(await FakeSubgraphs.RunAsync(executor, query, """{"n":100}"""))!;
+
+        Assert.Null(small["errors"]);
+        Assert.Equal("COST_ESTIMATED_TOO_EXPENSIVE", large["errors"]![0]!["extensions"]!["code"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task FailedSubgraph_GivesPartialDataNullsPropagatedAndAnError()
     {
         var subgraphs = ProjectSubgraphs()

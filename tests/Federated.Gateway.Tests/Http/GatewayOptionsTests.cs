@@ -45,4 +45,13 @@ public class GatewayOptionsTests
     {
         Assert.Equal(TestSupergraphs.RepoFile("schema/supergraph.graphql"), Options([]).SupergraphPath);
     }
+
+    [Fact]
+    public void TheOperationCostLimit_ComesFromTheEnvironment_ZeroTurnsItOff_ABadValueKeepsTheDefault()
+    {
+        Assert.Equal(Operations.OperationCost.DefaultLimit, Options(new()).MaxOperationCost);
+        Assert.Equal(1000, Options(new() { ["FEDERATED_GATEWAY_MAX_COST"] = "1000" }).MaxOperationCost);
+        Assert.Equal(0, Options(new() { ["Gateway:MaxOperationCost"] = "0" }).MaxOperationCost);
+        Assert.Equal(Operations.OperationCost.DefaultLimit, Options(new() { ["FEDERATED_GATEWAY_MAX_COST"] = "-5" }).MaxOperationCost);
+    }
 }

@@ -1,0 +1,132 @@
+using Federated.Gateway.Supergraph;
+using GraphQL;
+using GraphQLParser.AST;
+
+namespace Federated.Gateway.Operations;
+
+/// <summary>
+/// An upper estimate of how many values an operation can ask the subgraphs for, made before it
+/// is planned, so that one request cannot make them produce millions (a page of 100 products,
+/// aliased a thousand times; lists nested in lists). Every field counts once for each object it
+/// may be asked on. A list multiplies what is under it by its size: its own <c>first</c> (or
+/// <c>last</c>) argument; inside a connection (a field with such an argument that returns an
+/// object, as <c>products(first: 10) { nodes }</c>), the connection's; otherwise
+/// <see cref="DefaultListSize"/>. A value of an abstract type counts as the dearest of its
+/// object types, with the fragments that apply to that type; <c>@skip</c>/<c>@include</c> count
+/// as included: an upper bound, in the manner of Apollo's demand control and the IBM GraphQL
+/// cost specification.
+/// </summary>
+public static class OperationCost
+{
+    /// <summary>What a list without a size argument is counted as.</summary>
+    public const int DefaultListSize = 10;
+
+    /// <summary>The estimate a gateway refuses above unless configured otherwise (<c>Gateway:MaxOperationCost</c>).</summary>
+    public const int DefaultLimit = 100_000;
+
+    /// <summary>The estimate, and whether it used a variable's value (then it holds for these variables only).</summary>
+    public static (double Cost, bool UsesVariables) Estimate(SupergraphModel supergraph, GraphQLDocument document, GraphQLOperationDefinition operation, Inputs variables)
+    {
+        var walk = new Walk(supergraph, document, operation, variables);
+        var root = operation.Operation switch
+        {
+            OperationType.Mutation => supergraph.MutationType!,
+            _ => supergraph.QueryType,
+        };
+        var cost = walk.Selections(operation.SelectionSet, supergraph.Types[root], slice: null);
+        return (cost, walk.UsesVariables);
+    }
+
+    private sealed class Walk(SupergraphModel supergraph, GraphQLDocument document, GraphQLOperationDefinition operation, Inputs variables)
+    {
+        // A selection set costs the same wherever it is walked on the same type and slice: walked
+        // once, so a document that spreads fragments under fragments takes a walk of its own length.
+        private readonly Dictionary<(GraphQLSelectionSet Set, string Type, int? Slice), double> _walked = new();
+
+        public bool UsesVariables { get; private set; }
+
+        /// <param name="slice">The size the enclosing connection gives the lists directly in it.</param>
+        public double Selections(GraphQLSelectionSet set, TypeDef parent, int? slice)
+        {
+            // A value of an abstract type is one of its object types: the dearest of them.
+            if (parent.IsAbstract && parent.PossibleTypes.Count > 0)
+                return parent.PossibleTypes.Select(TypeNamed).OfType<TypeDef>().Max(type => Selections(set, type, slice));
+            if (_walked.TryGetValue((set, parent.Name, slice), out var known))
+                return known;
+            var cost = 0d;
+            HashSet<string>? spread = null;
+            foreach (var selection in set.Selections)
+            {
+                cost += selection switch
+                {
+                    GraphQLField field => Field(field, parent, slice),
+                    GraphQLInlineFragment inline when Applies(inline.TypeCondition?.Type.Name.StringValue, parent) => Selections(inline.SelectionSet, parent, slice),
+                    // The same fragment spread twice in one selection set is one set of fields (CollectFields).
+                    GraphQLFragmentSpread fragment when (spread ??= []).Add(fragment.FragmentName.Name.StringValue) => Spread(fragment.FragmentName.Name.StringValue, parent, slice),
+                    _ => 0,
+                };
+            }
+            return _walked[(set, parent.Name, slice)] = cost;
+        }
+
+        private double Spread(string name, TypeDef parent, int? slice) =>
+            document.Definitions.OfType<GraphQLFragmentDefinition>().FirstOrDefault(f => f.FragmentName.Name.StringValue == name) is { } fragment
+            && Applies(fragment.TypeCondition.Type.Name.StringValue, parent)
+                ? Selections(fragment.SelectionSet, parent, slice)
+                : 0;
+
+        /// <summary>Whether a fragment on <paramref name="condition"/> applies to a value of <paramref name="type"/>.</summary>
+        private bool Applies(string? condition, TypeDef type)
+        {
+            // An abstract type left here has no object types known: everything counts.
+            if (condition is null || condition == type.Name || type.IsAbstract)
+                return true;
+            return TypeNamed(condition) is { IsAbstract: true } abstractType && abstractType.PossibleTypes.Contains(type.Name);
+        }
+
+        private double Field(GraphQLField field, TypeDef parent, int? slice)
+        {
+            var name = field.Name.StringValue;
+            // __typename is answered with the object; introspection locally, from the schema.
+            if (name.StartsWith("__", StringComparison.Ordinal) || !parent.Fields.TryGetValue(name, out var definition))
+                return name == "__typename" ? 0 : 1;
+            var sliced = IntArgument(field, "first") ?? IntArgument(field, "last");
+            var size = definition.IsListType ? sliced ?? slice ?? DefaultListSize : 1;
+            var below = field.SelectionSet is { } selections && TypeNamed(definition.NamedType) is { } type
+                ? Selections(selections, type, definition.IsListType ? null : sliced)
+                : 0;
+            return size * (1 + below);
+        }
+
+        private int? IntArgument(GraphQLField field, string name)
+        {
+            var argument = field.Arguments?.Items.FirstOrDefault(a => a.Name.StringValue == name);
+            object? value = argument?.Value switch
+            {
+                GraphQLIntValue literal => Int(literal),
+                GraphQLVariable variable => Variable(variable.Name.StringValue),
+                _ => null,
+            };
+            return value switch
+            {
+                int number => Math.Max(0, number),
+                long number => (int)Math.Clamp(number, 0, int.MaxValue),
+                _ => null,
+            };
+        }
+
+        /// <summary>The variable's value, or its default when it was not sent.</summary>
+        private object? Variable(string name)
+        {
+            UsesVariables = true;
+            if (variables.TryGetValue(name, out var value))
+                return value;
+            return operation.Variables?.Items.FirstOrDefault(v => v.Variable.Name.StringValue == name)?.DefaultValue is GraphQLIntValue literal ? Int(literal) : null;
+        }
+
+        private static int Int(GraphQLIntValue literal) =>
+            int.TryParse(literal.Value.Span, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var number) ? number : int.MaxValue;
+
+        private TypeDef? TypeNamed(string? name) => name is not null && supergraph.Types.TryGetValue(name, out var type) ? type : null;
+    }
+}

@@ -1,0 +1,84 @@
+using Federated.Gateway.Operations;
+using GraphQL;
+using GraphQLParser;
+using GraphQLParser.AST;
+
+namespace Federated.Gateway.Tests.Planning;
+
+public class OperationCostTests
+{
+    private static (double Cost, bool UsesVariables) Estimate(string query, Dictionary<string, object?>? variables = null)
+    {
+        var document = Parser.Parse(query);
+        return OperationCost.Estimate(TestSupergraphs.Project(), document, document.Definitions.OfType<GraphQLOperationDefinition>().First(),
+            variables is null ? Inputs.Empty : new Inputs(variables));
+    }
+
+    [Fact]
+    public void AProductPage_CountsEveryValueOnce_AndItsReviewsByTheConnectionsFirst()
+    {
+        // product 1 + name 1 + rating (1 + average 1) + reviews (1 + 3 nodes x (1 + title 1 + author (1 + name 1))) = 17
+        var (cost, usesVariables) = Estimate("query($id: ID!) { product(id: $id) { name rating { average } reviews(first: 3) { nodes { title author { name } } } } }",
+            new() { ["id"] = "p1" });
+
+        Assert.Equal(17, cost);
+        Assert.False(usesVariables); // $id is no list's size
+    }
+
+    [Fact]
+    public void AListsSize_ComesFromItsVariable_OrTheVariablesDefault_OrTheDefaultSize()
+    {
+        const string query = "query($n: Int = 7) { products(first: $n) { nodes { name } } }";
+
+        Assert.Equal((1 + 100 * 2, true), Estimate(query, new() { ["n"] = 100 }));
+        Assert.Equal((1 + 7 * 2, true), Estimate(query));
+        // A list without a size argument of its own or of its connection: the default size.
+        Assert.Equal(1 + OperationCost.DefaultListSize * 2, Estimate("""{ product(id: "p1") { variants { sku } } }""").Cost);
+    }
+
+    [Fact]
+    public void Aliases_FragmentsAndTypeConditions_AllCount()
+    {
+        var once = Estimate("{ products(first: 100) { nodes { name } } }").Cost;
+        var aliased = Estimate("{ a: products(first: 100) { nodes { name } } b: products(first: 100) { ...Names } } fragment Names on ProductConnection { nodes { name } }").Cost;
+
+        Assert.Equal(201, once);
+        Assert.Equal(2 * once, aliased);
+    }
+
+    [Fact]
+    public void AFragmentSpreadTwiceInOneSelection_CountsOnce()
+    {
+        Assert.Equal(Estimate("""{ product(id: "p1") { ...N } } fragment N on Product { name }""").Cost,
+            Estimate("""{ product(id: "p1") { ...N ...N } } fragment N on Product { name }""").Cost);
+    }
+
+    [Fact]
+    public void FragmentsThatDoubleAtEveryLevel_AreCountedWhole_InAWalkOfTheDocumentsLength()
+    {
+        // Every level asks for two reviews twice over and spreads the next level under each:
+        // 4^30 products. A walk that followed every spread would not end; each fragment is
+        // walked once per type and slice.
+        var levels = string.Join(' ', Enumerable.Range(0, 30).Select(i =>
+            $"fragment P{i} on Product {{ reviews(first: 2) {{ nodes {{ product {{ ...P{i + 1} }} }} }} again: reviews(first: 2) {{ nodes {{ product {{ ...P{i + 1} }} }} }} }}"));
+        var query = $$"""{ product(id: "p1") { ...P0 } } {{levels}} fragment P30 on Product { name }""";
+
+        var (cost, _) = Estimate(query);
+
+        Assert.True(cost > Math.Pow(4, 30), $"{cost}");
+    }
+
+    [Fact]
+    public void AValueOfAnAbstractType_CountsAsTheDearestOfItsObjectTypes_WithTheFragmentsThatApplyToIt()
+    {
+        var document = Parser.Parse("""
+            { search { ... on Book { title pages rating } ... on Movie { title } ... on Media { id } ...Ids } }
+            fragment Ids on Node { id }
+            """);
+
+        var (cost, _) = OperationCost.Estimate(Library.Model.Value, document, document.Definitions.OfType<GraphQLOperationDefinition>().First(), Inputs.Empty);
+
+        // A book: title, pages, rating, id through Media and id through Node (5); a movie 3. Not both.
+        Assert.Equal(OperationCost.DefaultListSize * (1 + 5), cost);
+    }
+}
