@@ -93,19 +93,16 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
     // Moves the guest cart's lines (KEYS[3]) into the shopper's (KEYS[1]): quantities add up,
     // capped at ARGV[1] per line; a new line only while the shopper's cart has fewer than
     // ARGV[3], the rest left in the guest cart for when there is room. Takes the guest's code
-    // (KEYS[4]) if the shopper has none (KEYS[2]); deletes what it moved. Returns the lines left.
+    // (KEYS[4]) if the shopper has none (KEYS[2]); deletes what it moved.
     private const string Merge = """
         local guest = redis.call('HGETALL', KEYS[3])
         local lines = redis.call('HLEN', KEYS[1])
-        local left = 0
         for i = 1, #guest, 2 do
           local current = redis.call('HGET', KEYS[1], guest[i])
           if current or lines < tonumber(ARGV[3]) then
             if not current then lines = lines + 1 end
             redis.call('HSET', KEYS[1], guest[i], math.min(tonumber(current or '0') + tonumber(guest[i + 1]), tonumber(ARGV[1])))
             redis.call('HDEL', KEYS[3], guest[i])
-          else
-            left = left + 1
           end
         end
         local code = redis.call('GET', KEYS[4])
@@ -117,17 +114,17 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
           redis.call('PEXPIRE', KEYS[1], ARGV[2])
           redis.call('PEXPIRE', KEYS[2], ARGV[2])
         end
-        return left
+        return 1
         """;
 
     /// <summary>
     /// Moves a guest cart's lines into the shopper's own (quantities add up, capped per line) in
     /// one atomic step: an add to either cart at the same moment is added to, not overwritten or
     /// dropped. Lines that would take the shopper's cart past <see cref="MaxLines"/> stay in the
-    /// guest cart and move at a later request, once there is room. Returns how many stayed.
+    /// guest cart and move at a later request, once there is room.
     /// </summary>
-    public async Task<int> MergeAsync(string guestCartId, string userCartId) =>
-        (int)(long)await redis.GetDatabase().ScriptEvaluateAsync(Merge, [LinesKey(userCartId), CodeKey(userCartId), LinesKey(guestCartId), CodeKey(guestCartId)],
+    public Task MergeAsync(string guestCartId, string userCartId) =>
+        redis.GetDatabase().ScriptEvaluateAsync(Merge, [LinesKey(userCartId), CodeKey(userCartId), LinesKey(guestCartId), CodeKey(guestCartId)],
             [MaxQuantityPerLine, (long)Lifetime.TotalMilliseconds, MaxLines]);
 
     // Claims the cart for one placement (KEYS[1], value the idempotency key ARGV[1], for ARGV[2]
