@@ -2,12 +2,15 @@ using GraphQL;
 using GraphQL.Execution;
 using GraphQL.Validation;
 using GraphQLParser.Exceptions;
+using Npgsql;
+using StackExchange.Redis;
 
 namespace Federated.Kit.Errors;
 
 /// <summary>
 /// Gives every error a stable code: parse and validation errors get the codes clients
-/// know from other GraphQL servers, and anything unexpected becomes INTERNAL_SERVER_ERROR
+/// know from other GraphQL servers, a store that does not answer SERVICE_UNAVAILABLE (the
+/// client may try again), and anything unexpected becomes INTERNAL_SERVER_ERROR
 /// with no detail unless the options expose it (<c>GraphQL:ExposeExceptionDetails</c>, for
 /// debugging, and then only for it: an expected error never carries a stack trace).
 /// </summary>
@@ -24,6 +27,7 @@ internal sealed class KitErrorInfoProvider(ErrorInfoProviderOptions options) : E
             SyntaxError => ErrorCodes.SyntaxError,
             InvalidVariableError => ErrorCodes.BadUserInput,
             ValidationError => ErrorCodes.ValidationFailed,
+            UnhandledError when StoreUnavailable(executionError.InnerException) => ErrorCodes.ServiceUnavailable,
             UnhandledError => ErrorCodes.InternalServerError,
             _ when executionError.InnerException is GraphQLSyntaxErrorException => ErrorCodes.SyntaxError,
             _ => executionError.Code,
@@ -41,7 +45,20 @@ internal sealed class KitErrorInfoProvider(ErrorInfoProviderOptions options) : E
         if (executionError is ValidationError validation && validation.Number is { } rule)
             extensions["rule"] = rule;
 
-        var message = executionError is UnhandledError && !_expose ? "Internal server error." : info.Message;
+        var message = executionError is UnhandledError && !_expose
+            ? code == ErrorCodes.ServiceUnavailable ? "A store this service depends on did not answer; try again." : "Internal server error."
+            : info.Message;
         return new ErrorInfo { Message = message, Extensions = extensions };
+    }
+
+    /// <summary>Whether the failure is a store that could not be reached or did not answer in time, not a fault of the request or the code.</summary>
+    private static bool StoreUnavailable(Exception? exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is RedisConnectionException or RedisTimeoutException or NpgsqlException { IsTransient: true })
+                return true;
+        }
+        return false;
     }
 }

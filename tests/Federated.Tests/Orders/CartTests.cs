@@ -232,6 +232,29 @@ public sealed class CartTests(FederatedStack stack)
         Assert.Equal(0, await LineCountAsync(guestCart));
     }
 
+    /// <summary>
+    /// Redis paused longer than the service waits for it (5 s): the shopper gets a code that says
+    /// to try again, not an internal error, and the same add works once Redis answers again.
+    /// </summary>
+    [Fact]
+    public async Task WhileRedisDoesNotAnswer_AddingSaysTheServiceIsUnavailable_AndWorksAgainAfter()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 10));
+        var account = await stack.RegisterAsync();
+
+        var (exitCode, output) = await RedisAsync(["client", "pause", "8000", "ALL"]);
+        Assert.True(exitCode == 0, output);
+        var response = await stack.PostAsync(ServiceNames.Orders, AddToCart, new { input = new { sku, quantity = 1 } }, null, Headers(account, null));
+
+        Assert.Equal(["SERVICE_UNAVAILABLE"], response.ErrorCodes);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((await CallAsync(AddToCart, new { sku, quantity = 1 }, account)).ErrorCodes().Count > 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The cart did not work again after Redis came back.");
+            await Task.Delay(500);
+        }
+    }
+
     [Fact]
     public async Task DiscountCodes_Percentage_IsExactToTheCent()
     {
