@@ -2,6 +2,7 @@ using System.Text.Json;
 using Federated.Tests.Catalog;
 using Federated.Tests.Infrastructure;
 using Federated.Tests.Users;
+using static Federated.Tests.Infrastructure.Eventually;
 
 namespace Federated.Tests.Orders;
 
@@ -69,8 +70,7 @@ public sealed class OrderRaceTests(FederatedStack stack)
         });
 
         var placing = stack.PlaceAsync(shopper, service: "orders-paused-placement");
-        while (await stack.AvailableAsync(ordered) != 8)
-            await Task.Delay(50);
+        await WaitForAsync(async () => await stack.AvailableAsync(ordered) == 8, () => "The paused placement did not reserve.");
         await stack.AddToCartAsync(shopper, ordered, 1);
         await stack.AddToCartAsync(shopper, added, 3);
         var placed = await placing;
@@ -157,10 +157,10 @@ public sealed class OrderRaceTests(FederatedStack stack)
         }));
 
         // Settlement may finish in a durable message after the answer: wait until it has.
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
+        var problems = new List<string>();
+        await WaitForAsync(async () =>
         {
-            var problems = new List<string>();
+            problems.Clear();
             var held = 0;
             foreach (var (_, quantity, id) in orders.Where(o => o.Id is not null))
             {
@@ -177,11 +177,8 @@ public sealed class OrderRaceTests(FederatedStack stack)
                 problems.Add($"{available} units available, {units} less {held} held by live orders");
             if (available < 0)
                 problems.Add("stock went negative");
-            if (problems.Count == 0)
-                break;
-            Assert.True(DateTime.UtcNow < deadline, string.Join("\n", problems));
-            await Task.Delay(250);
-        }
+            return problems.Count == 0;
+        }, () => string.Join("\n", problems));
         Assert.Contains(orders, o => o.Id is null); // thirty units do not go round forty shoppers
     }
 }

@@ -6,6 +6,7 @@ using System.Text.Json;
 using Federated.Tests.Catalog;
 using Federated.Tests.Infrastructure;
 using Federated.Tests.Users;
+using static Federated.Tests.Infrastructure.Eventually;
 
 namespace Federated.Tests.Orders;
 
@@ -152,17 +153,6 @@ public sealed class PaymentWebhookTests(FederatedStack stack)
         JsonElement order = default;
         await WaitForAsync(async () => (order = await OrderAsync(shopper, orderId)).ValueKind == JsonValueKind.Object && order.GetProperty("status").GetString() == status);
         return order;
-    }
-
-    private static async Task WaitForAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-                throw new Xunit.Sdk.XunitException("The expected state was not reached in time.");
-            await Task.Delay(200);
-        }
     }
 
     private Task<long> CountAsync(string sql, string parameter) => stack.OrdersCountAsync(sql, parameter);
