@@ -53,7 +53,7 @@ public static class CartOperations
                     var current = cart.Lines.Where(l => l.Sku == input.Sku).Sum(l => l.Quantity);
                     if (current == 0 && cart.Lines.Count >= CartStore.MaxLines)
                         return CartFull();
-                    if (await SetQuantityAsync(ctx, cartId, input.Sku, current + input.Quantity, ["input", "quantity"], expected: current) is { } payload)
+                    if (await SetQuantityAsync(ctx, cart, input.Sku, current + input.Quantity, ["input", "quantity"], expected: current) is { } payload)
                         return payload;
                 }
                 return CartPayload.Failed(new UserError(CartChanged, "The cart kept changing meanwhile; try again.", ["input"]));
@@ -66,10 +66,10 @@ public static class CartOperations
                 var input = ctx.GetArgument<UpdateCartLineInput>("input");
                 if (input.Quantity is < 0 or > CartStore.MaxQuantityPerLine)
                     return CartPayload.Failed(new UserError(InvalidQuantity, $"'quantity' must be 0 to {CartStore.MaxQuantityPerLine}.", ["input", "quantity"]));
-                if (await ExistingLineCartAsync(ctx, input.LineId) is not { } cartId)
+                if (await ExistingLineCartAsync(ctx, input.LineId) is not { } cart)
                     return CartPayload.Failed(new UserError(LineNotFound, "The cart has no such line.", ["input", "lineId"]));
                 // Sets the quantity asked for: the last change wins, as the shopper expects of "set to".
-                return (await SetQuantityAsync(ctx, cartId, input.LineId, input.Quantity, ["input", "quantity"]))!;
+                return (await SetQuantityAsync(ctx, cart, input.LineId, input.Quantity, ["input", "quantity"]))!;
             });
 
         mutation.Field<NonNullGraphType<CartPayloadType>>("removeCartLine")
@@ -77,10 +77,10 @@ public static class CartOperations
             .ResolveAsync(async ctx =>
             {
                 var input = ctx.GetArgument<RemoveCartLineInput>("input");
-                if (await ExistingLineCartAsync(ctx, input.LineId) is not { } cartId)
+                if (await ExistingLineCartAsync(ctx, input.LineId) is not { } cart)
                     return CartPayload.Failed(new UserError(LineNotFound, "The cart has no such line.", ["input", "lineId"]));
-                await Store(ctx).SetQuantityAsync(cartId, input.LineId, 0);
-                return new CartPayload(await PricedAsync(ctx, cartId), []);
+                await Store(ctx).SetQuantityAsync(cart.Id, input.LineId, 0);
+                return new CartPayload(await PricedAsync(ctx, cart.Id), []);
             });
 
         mutation.Field<NonNullGraphType<CartPayloadType>>("applyDiscountCode")
@@ -132,28 +132,29 @@ public static class CartOperations
 
     private static CartStore Store(IResolveFieldContext ctx) => ctx.RequestServices!.GetRequiredService<CartStore>();
 
-    private static async Task<string?> ExistingLineCartAsync(IResolveFieldContext ctx, string lineId)
+    /// <summary>The request's cart as read now, if it has the line.</summary>
+    private static async Task<StoredCart?> ExistingLineCartAsync(IResolveFieldContext ctx, string lineId)
     {
         if (await ResolveCartIdAsync(ctx, create: false) is not { } id)
             return null;
         var cart = await Store(ctx).GetAsync(id);
-        return cart.Lines.Any(l => l.Sku == lineId) ? id : null;
+        return cart.Lines.Any(l => l.Sku == lineId) ? cart : null;
     }
 
     private static CartPayload CartFull() =>
         CartPayload.Failed(new UserError(TooManyLines, $"A cart holds at most {CartStore.MaxLines} lines.", ["input", "sku"]));
 
     /// <summary>
-    /// Sets a line after checking the variant exists and has the units available. With
-    /// <paramref name="expected"/>, only if the line still holds that many units: null when
-    /// another change came first.
+    /// Sets a line of <paramref name="cart"/>, as the caller read it, after checking the variant
+    /// exists and has the units available. With <paramref name="expected"/>, only if the line
+    /// still holds that many units: null when another change came first.
     /// </summary>
-    private static async Task<CartPayload?> SetQuantityAsync(IResolveFieldContext ctx, string cartId, string sku, int quantity, string[] field, int? expected = null)
+    private static async Task<CartPayload?> SetQuantityAsync(IResolveFieldContext ctx, StoredCart cart, string sku, int quantity, string[] field, int? expected = null)
     {
+        var cartId = cart.Id;
         if (quantity > 0)
         {
-            // The cart's other lines are fetched in the same call: pricing the changed cart needs them.
-            var cart = await Store(ctx).GetAsync(cartId);
+            // The cart's other lines (as the caller read it) are fetched in the same call: pricing the changed cart needs them.
             var variants = await ctx.RequestServices!.GetRequiredService<CartPricing>()
                 .VariantsAsync(cart.Lines.Select(l => l.Sku).Append(sku), ctx.CancellationToken, VariantDetails.Availability);
             if (!variants.TryGetValue(sku, out var variant))
