@@ -80,20 +80,36 @@ public static class ReservationMutations
         if (errors.Count > 0)
             return ReservationResult.Failed([.. errors]);
 
-        var known = await ctx.RequestServices!.GetRequiredService<IQuerySession>()
-            .LoadManyAsync<ProductVariant>(ctx.CancellationToken, lines.Select(l => l.Sku).Distinct());
-        var unknown = lines.Select((l, i) => (l, i)).Where(x => known.All(v => v.Sku != x.l.Sku)).ToList();
+        var known = (await ctx.RequestServices!.GetRequiredService<IQuerySession>()
+            .LoadManyAsync<ProductVariant>(ctx.CancellationToken, lines.Select(l => l.Sku).Distinct())).ToDictionary(v => v.Sku, StringComparer.Ordinal);
+        var unknown = lines.Select((l, i) => (l, i)).Where(x => !known.ContainsKey(x.l.Sku)).ToList();
         if (unknown.Count > 0)
             return ReservationResult.Failed([.. unknown.Select(x => new UserError(CatalogErrors.VariantNotFound,
-                $"There is no variant '{x.l.Sku}'.", ["input", "lines", x.i.ToString(System.Globalization.CultureInfo.InvariantCulture), "sku"]))]);
+                $"There is no variant '{x.l.Sku}'.", ["input", "lines", Index(x.i), "sku"]))]);
+        List<UserError> changed = [.. input.Lines.Select((l, i) => (l, i))
+            .Where(x => x.l.PricedAs is { } terms && !terms.Matches(known[x.l.Sku]))
+            .Select(x => new UserError(Reservations.PriceChanged, PriceChangedMessage(known[x.l.Sku], x.l.PricedAs!), ["input", "lines", Index(x.i), "pricedAs"]))];
 
-        return await ctx.RequestServices!.GetRequiredService<Reservations>().ReserveAsync(input.OrderId, lines, preferred, ctx.CancellationToken);
+        return await ctx.RequestServices!.GetRequiredService<Reservations>().ReserveAsync(input.OrderId, lines, preferred, changed, ctx.CancellationToken);
     }
+
+    private static string PriceChangedMessage(ProductVariant now, PricedAsInput then) =>
+        $"'{now.Sku}' is now {now.Price.ToString(System.Globalization.CultureInfo.InvariantCulture)} {now.CurrencyCode} and {now.WeightGrams} g a unit, "
+        + $"not {then.Price.ToString(System.Globalization.CultureInfo.InvariantCulture)} {then.CurrencyCode} and {then.WeightGrams} g.";
+
+    private static string Index(int i) => i.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
 
 public sealed record ReserveStockInput(string OrderId, List<ReserveStockLineInput> Lines, List<string>? PreferredCenters);
 
-public sealed record ReserveStockLineInput(string Sku, int Quantity);
+public sealed record ReserveStockLineInput(string Sku, int Quantity, PricedAsInput? PricedAs);
+
+/// <summary>What a unit of a variant was sold at: its price and the weight its shipping was priced by.</summary>
+public sealed record PricedAsInput(decimal Price, string CurrencyCode, int WeightGrams)
+{
+    public bool Matches(ProductVariant variant) =>
+        variant.Price == Price && variant.CurrencyCode == CurrencyCode && variant.WeightGrams == WeightGrams;
+}
 
 public sealed record ReservationInput(string OrderId);
 
@@ -120,6 +136,20 @@ public sealed class ReserveStockLineInputType : InputObjectGraphType<ReserveStoc
         this.Inaccessible();
         Field(i => i.Sku, type: typeof(NonNullGraphType<IdGraphType>));
         Field(i => i.Quantity);
+        Field(i => i.PricedAs, type: typeof(PricedAsInputType))
+            .Description($"What the order was priced at; when the variant's price or weight is not that now, nothing is reserved ({Reservations.PriceChanged}).");
+    }
+}
+
+public sealed class PricedAsInputType : InputObjectGraphType<PricedAsInput>
+{
+    public PricedAsInputType()
+    {
+        Name = "PricedAsInput";
+        this.Inaccessible();
+        Field(i => i.Price, type: typeof(NonNullGraphType<DecimalType>)).Description("The unit price.");
+        Field(i => i.CurrencyCode);
+        Field(i => i.WeightGrams).Description("The unit's shipping weight in grams.");
     }
 }
 

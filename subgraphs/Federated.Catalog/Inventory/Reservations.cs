@@ -42,6 +42,7 @@ public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
     public const int MaxQuantity = 1_000;
 
     public const string OutOfStock = "OUT_OF_STOCK";
+    public const string PriceChanged = "PRICE_CHANGED";
     public const string IdempotencyConflict = "IDEMPOTENCY_CONFLICT";
     public const string ReservationReleased = "RESERVATION_RELEASED";
     public const string ReservationCommitted = "RESERVATION_COMMITTED";
@@ -68,7 +69,13 @@ public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public async Task<ReservationResult> ReserveAsync(string orderId, IReadOnlyList<ReservationLine> lines, IReadOnlyList<string> preferredCenters, CancellationToken cancellationToken)
+    /// <summary>
+    /// Holds the lines' units for the order, or nothing. <paramref name="priceChanges"/> are the
+    /// caller's finding that the order was priced at other terms than the variants' now: they
+    /// refuse a new reservation, but not the repeat of one already made.
+    /// </summary>
+    public async Task<ReservationResult> ReserveAsync(string orderId, IReadOnlyList<ReservationLine> lines, IReadOnlyList<string> preferredCenters,
+        IReadOnlyList<UserError> priceChanges, CancellationToken cancellationToken)
     {
         var hash = Hash(lines);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -105,6 +112,11 @@ public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
                 (_, var existingHash) when existingHash != hash => ReservationResult.Failed(new UserError(IdempotencyConflict, "This order already reserved other lines.", ["input", "lines"])),
                 var (reservation, _) => new ReservationResult(reservation, []),
             };
+        }
+        if (priceChanges.Count > 0)
+        {
+            await EndAsync(connection, "rollback", cancellationToken);
+            return ReservationResult.Failed([.. priceChanges]);
         }
         var allocation = Allocate(lines, available, preferredCenters, out var shortages);
         if (shortages.Count > 0)

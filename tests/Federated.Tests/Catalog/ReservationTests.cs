@@ -177,6 +177,40 @@ public sealed class ReservationTests(FederatedStack stack)
     }
 
     [Fact]
+    public async Task Reserve_PricedAtOtherTermsThanTheVariantsNow_HoldsNothing_ButARepeatOfAMadeReservationStands()
+    {
+        var sku = await stack.StockedSkuAsync("12.50", 700, ("FC-EAST", 10));
+        var other = await stack.StockedSkuAsync(("FC-EAST", 10));
+        var pricedNow = new { price = "12.5", currencyCode = "USD", weightGrams = 700 };
+        var orderId = NewOrderId();
+
+        var made = await CallAsync(Reserve, new { orderId, lines = new object[] { new { sku, quantity = 2, pricedAs = pricedNow }, new { sku = other, quantity = 1 } } });
+        var cheaper = await CallAsync(Reserve, new { orderId = NewOrderId(), lines = new object[]
+        {
+            new { sku = other, quantity = 1, pricedAs = new { price = "10.00", currencyCode = "USD", weightGrams = 500 } },
+            new { sku, quantity = 1, pricedAs = pricedNow with { price = "11.99" } },
+        } });
+        var lighter = await CallAsync(Reserve, new { orderId = NewOrderId(), lines = new[] { new { sku, quantity = 1, pricedAs = pricedNow with { weightGrams = 600 } } } });
+        var otherCurrency = await CallAsync(Reserve, new { orderId = NewOrderId(), lines = new[] { new { sku, quantity = 1, pricedAs = pricedNow with { currencyCode = "EUR" } } } });
+        // The order's own reserve, sent again after the price moved: the reservation made stands.
+        Assert.Empty((await stack.AsAdminAsync(CatalogAdmin.UpdateVariant, new { sku, price = "13.00" })).Data.GetProperty("updateVariant").ErrorCodes());
+        var repeat = await CallAsync(Reserve, new { orderId, lines = new object[] { new { sku, quantity = 2, pricedAs = pricedNow }, new { sku = other, quantity = 1 } } });
+
+        Assert.Empty(made.ErrorCodes());
+        Assert.Equal(["PRICE_CHANGED"], cheaper.ErrorCodes());
+        Assert.Equal("input.lines.1.pricedAs", string.Join('.', cheaper.GetProperty("errors")[0].GetProperty("field").EnumerateArray().Select(f => f.GetString())));
+        Assert.Equal($"'{sku}' is now 12.50 USD and 700 g a unit, not 11.99 USD and 700 g.", cheaper.GetProperty("errors")[0].GetProperty("message").GetString());
+        Assert.Equal(JsonValueKind.Null, cheaper.GetProperty("reservation").ValueKind);
+        Assert.Equal(["PRICE_CHANGED"], lighter.ErrorCodes());
+        Assert.Equal(["PRICE_CHANGED"], otherCurrency.ErrorCodes());
+        Assert.Empty(repeat.ErrorCodes());
+        Assert.Equal("RESERVED", repeat.GetProperty("reservation").GetProperty("status").GetString());
+        // Only the order that was priced right holds units.
+        Assert.Equal(8, await AvailableAsync(sku));
+        Assert.Equal(9, await AvailableAsync(other));
+    }
+
+    [Fact]
     public async Task Reserve_IsRefused_AfterAnEarlierRelease_OfTheSameOrder()
     {
         // A release that overtook its reserve (retries, reordering) must win.
