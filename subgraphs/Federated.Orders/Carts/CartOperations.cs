@@ -152,11 +152,13 @@ public static class CartOperations
     private static async Task<CartPayload?> SetQuantityAsync(IResolveFieldContext ctx, StoredCart cart, string sku, int quantity, string[] field, int? expected = null)
     {
         var cartId = cart.Id;
+        CatalogVariant? terms = null;
         if (quantity > 0)
         {
             // The cart's other lines (as the caller read it) are fetched in the same call: pricing the changed cart needs them.
+            // With their products, so that the terms recorded for the lines are all placing the order needs.
             var variants = await ctx.RequestServices!.GetRequiredService<CartPricing>()
-                .VariantsAsync(cart.Lines.Select(l => l.Sku).Append(sku), ctx.CancellationToken, VariantDetails.Availability);
+                .VariantsAsync(cart.Lines.Select(l => l.Sku).Append(sku), ctx.CancellationToken, VariantDetails.Availability | VariantDetails.Product);
             if (!variants.TryGetValue(sku, out var variant))
                 return CartPayload.Failed(new UserError(VariantNotFound, $"There is no variant '{sku}'.", ["input", field[^1] == "quantity" ? "sku" : field[^1]]));
             if (quantity > CartStore.MaxQuantityPerLine)
@@ -166,10 +168,11 @@ public static class CartOperations
             if (quantity > available)
                 return CartPayload.Failed(new UserError(InsufficientStock,
                     available == 0 ? $"'{variant.Title}' is out of stock." : $"Only {available} of '{variant.Title}' available.", field));
+            terms = variant;
         }
         if (expected is { } unchanged)
         {
-            switch (await Store(ctx).SetQuantityIfUnchangedAsync(cartId, sku, unchanged, quantity))
+            switch (await Store(ctx).SetQuantityIfUnchangedAsync(cartId, sku, unchanged, quantity, terms))
             {
                 case LineChange.Changed:
                     return null;

@@ -27,9 +27,11 @@ public sealed record PricedCart(string Id, IReadOnlyList<PricedLine> Lines, Appl
 /// Prices stored carts from the catalog, never from the client's numbers. Scoped to a request:
 /// a variant asked for once (to check stock before a change) is not asked for again when the
 /// changed cart is priced, so a cart change costs one catalog call. Variants come with only
-/// the details asked for (<see cref="VariantDetails"/>).
+/// the details asked for (<see cref="VariantDetails"/>). What a cart is priced at is recorded
+/// with it (<see cref="CartStore.SaveTermsAsync"/>): the terms the shopper was last shown,
+/// which placing the order goes by (<see cref="PriceAsShownAsync"/>).
 /// </summary>
-public sealed class CartPricing(CatalogClient catalog, Discounts discounts)
+public sealed class CartPricing(CatalogClient catalog, Discounts discounts, CartStore carts)
 {
     private readonly Dictionary<string, (CatalogVariant? Variant, VariantDetails Details)> _known = new(StringComparer.Ordinal);
 
@@ -50,9 +52,56 @@ public sealed class CartPricing(CatalogClient catalog, Discounts discounts)
         return wanted.Where(s => _known[s].Variant is not null).ToDictionary(s => s, s => _known[s].Variant!, StringComparer.Ordinal);
     }
 
+    /// <summary>The cart at the catalog's prices now, recorded as the terms its lines were last priced at.</summary>
     public async Task<PricedCart> PriceAsync(StoredCart cart, string? userId, CancellationToken cancellationToken, VariantDetails details = VariantDetails.None)
     {
         var variants = await VariantsAsync(cart.Lines.Select(l => l.Sku), cancellationToken, details);
+        await RecordAsync(cart, variants);
+        return await PriceAtAsync(cart, variants, userId, cancellationToken);
+    }
+
+    /// <summary>
+    /// The cart at the terms its lines were last priced at for the shopper, each with at least
+    /// <paramref name="details"/>; a line recorded without them is priced from the catalog now.
+    /// Whoever relies on these terms has them confirmed: the reservation refuses an order priced
+    /// at terms the catalog no longer sells at.
+    /// </summary>
+    public async Task<PricedCart> PriceAsShownAsync(StoredCart cart, string? userId, CancellationToken cancellationToken, VariantDetails details)
+    {
+        var shown = cart.Lines.Where(l => cart.Terms.TryGetValue(l.Sku, out var terms) && Has(terms, details))
+            .ToDictionary(l => l.Sku, l => cart.Terms[l.Sku], StringComparer.Ordinal);
+        var missing = cart.Lines.Where(l => !shown.ContainsKey(l.Sku)).Select(l => l.Sku).ToList();
+        if (missing.Count > 0)
+        {
+            var fetched = await VariantsAsync(missing, cancellationToken, details);
+            await RecordAsync(cart, fetched);
+            foreach (var (sku, variant) in fetched)
+                shown[sku] = variant;
+        }
+        return await PriceAtAsync(cart, shown, userId, cancellationToken);
+    }
+
+    private static bool Has(CatalogVariant terms, VariantDetails details) =>
+        (!details.HasFlag(VariantDetails.Product) || terms.Product is not null) && !details.HasFlag(VariantDetails.Availability);
+
+    /// <summary>Records the terms that differ from what the cart holds; a product already recorded stays when the catalog was not asked for it.</summary>
+    private Task RecordAsync(StoredCart cart, IReadOnlyDictionary<string, CatalogVariant> variants)
+    {
+        var changed = new List<CatalogVariant>();
+        foreach (var (sku, _) in cart.Lines)
+        {
+            if (!variants.TryGetValue(sku, out var variant))
+                continue;
+            var recorded = cart.Terms.GetValueOrDefault(sku);
+            var terms = variant with { QuantityAvailable = null, Product = variant.Product ?? recorded?.Product };
+            if (terms != recorded)
+                changed.Add(terms);
+        }
+        return changed.Count == 0 ? Task.CompletedTask : carts.SaveTermsAsync(cart.Id, changed);
+    }
+
+    private async Task<PricedCart> PriceAtAsync(StoredCart cart, IReadOnlyDictionary<string, CatalogVariant> variants, string? userId, CancellationToken cancellationToken)
+    {
         // A SKU the catalog no longer knows cannot be bought: it drops out of the priced cart.
         var lines = cart.Lines.Where(l => variants.ContainsKey(l.Sku)).Select(l => new PricedLine(l.Sku, l.Quantity, variants[l.Sku])).ToList();
         AppliedDiscount? discount = null;

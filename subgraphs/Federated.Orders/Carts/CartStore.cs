@@ -1,6 +1,8 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
+using System.Text.Json;
 using System.Text.RegularExpressions;
+using Federated.Orders.Catalog;
 using StackExchange.Redis;
 
 namespace Federated.Orders.Carts;
@@ -16,11 +18,19 @@ public enum LineChange { CartFull = -1, Changed = 0, Applied = 1 }
 public enum PlacementClaim { Refused = 0, Claimed = 1, Shared = 2 }
 
 /// <summary>The lines of a cart as stored: SKU and quantity, plus the discount code applied.</summary>
-public sealed record StoredCart(string Id, IReadOnlyList<(string Sku, int Quantity)> Lines, string? DiscountCode);
+public sealed record StoredCart(string Id, IReadOnlyList<(string Sku, int Quantity)> Lines, string? DiscountCode)
+{
+    /// <summary>
+    /// What each line was last priced at for the shopper (price, weight, title, and its product
+    /// when it was asked for), by SKU; a line may have none. See <see cref="CartStore.SaveTermsAsync"/>.
+    /// </summary>
+    public IReadOnlyDictionary<string, CatalogVariant> Terms { get; init; } = new Dictionary<string, CatalogVariant>();
+}
 
 /// <summary>
 /// Carts in Redis: a hash of SKU to quantity and a string for the discount code, both kept
-/// <see cref="Lifetime"/> from the last change. A signed-in shopper's cart is keyed by the
+/// <see cref="Lifetime"/> from the last change, and a hash of SKU to the terms the line was
+/// last priced at (<see cref="SaveTermsAsync"/>). A signed-in shopper's cart is keyed by the
 /// account (<c>u.&lt;user id&gt;</c>); a guest's by a random id the client keeps
 /// (<c>g.&lt;22 characters&gt;</c>, 128 bits, so it cannot be guessed).
 /// </summary>
@@ -43,21 +53,54 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
         var db = redis.GetDatabase();
         var lines = db.HashGetAllAsync(LinesKey(cartId));
         var code = db.StringGetAsync(CodeKey(cartId));
-        await Task.WhenAll(lines, code);
+        var terms = db.HashGetAllAsync(TermsKey(cartId));
+        await Task.WhenAll(lines, code, terms);
         return new StoredCart(cartId,
             [.. (await lines).Select(e => ((string)e.Name!, (int)e.Value)).OrderBy(l => l.Item1, StringComparer.Ordinal)],
-            (await code).IsNullOrEmpty ? null : (string?)await code);
+            (await code).IsNullOrEmpty ? null : (string?)await code)
+        {
+            Terms = (await terms).ToDictionary(e => (string)e.Name!, e => JsonSerializer.Deserialize<CatalogVariant>((string)e.Value!, Json)!, StringComparer.Ordinal),
+        };
     }
 
-    // Sets the line (HDEL for 0) only if it still holds ARGV[2] units, and renews both keys'
-    // lifetime; a new line only while the cart has fewer than ARGV[5] lines (-1 when full).
+    /// <summary>
+    /// Records what lines were priced at for the shopper (their availability left out: it is no
+    /// term), for as long as the cart lives. Placing the order prices it at these terms, what the
+    /// shopper was shown, and the catalog's reservation confirms they still hold (a price changed
+    /// meanwhile refuses the order): so placing needs no catalog lookup of its own.
+    /// </summary>
+    public Task SaveTermsAsync(string cartId, IEnumerable<CatalogVariant> variants)
+    {
+        var transaction = redis.GetDatabase().CreateTransaction();
+        _ = transaction.HashSetAsync(TermsKey(cartId), [.. variants.Select(v => new HashEntry(v.Sku, Serialize(v)))]);
+        _ = transaction.KeyExpireAsync(TermsKey(cartId), Lifetime);
+        return transaction.ExecuteAsync();
+    }
+
+    /// <summary>Forgets every line's terms: the cart is priced from the catalog again when next placed.</summary>
+    public Task ForgetTermsAsync(string cartId) => redis.GetDatabase().KeyDeleteAsync(TermsKey(cartId));
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private static string Serialize(CatalogVariant variant) => JsonSerializer.Serialize(variant with { QuantityAvailable = null }, Json);
+
+    // Sets the line (HDEL for 0) only if it still holds ARGV[2] units, and renews the keys'
+    // lifetime; a new line only while the cart has fewer than ARGV[5] lines (-1 when full). The
+    // line's terms (KEYS[3]) become ARGV[6], or go with the line.
     private const string SetIfUnchanged = """
         local current = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
         if current ~= tonumber(ARGV[2]) then return 0 end
         if current == 0 and redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[5]) then return -1 end
-        if tonumber(ARGV[3]) > 0 then redis.call('HSET', KEYS[1], ARGV[1], ARGV[3]) else redis.call('HDEL', KEYS[1], ARGV[1]) end
+        if tonumber(ARGV[3]) > 0 then
+          redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+          if ARGV[6] ~= '' then redis.call('HSET', KEYS[3], ARGV[1], ARGV[6]) end
+        else
+          redis.call('HDEL', KEYS[1], ARGV[1])
+          redis.call('HDEL', KEYS[3], ARGV[1])
+        end
         redis.call('PEXPIRE', KEYS[1], ARGV[4])
         redis.call('PEXPIRE', KEYS[2], ARGV[4])
+        redis.call('PEXPIRE', KEYS[3], ARGV[4])
         return 1
         """;
 
@@ -65,11 +108,12 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
     /// Sets a line's quantity (0 removes it) only if it still holds <paramref name="expected"/>
     /// units, what the caller read and checked, in one atomic step; renews the cart's lifetime.
     /// A new line is added only while the cart has fewer than <see cref="MaxLines"/>, counted in
-    /// the same step, so adds of different SKUs at once cannot take it past them.
+    /// the same step, so adds of different SKUs at once cannot take it past them. The line's
+    /// <paramref name="terms"/>, when given, are recorded with it (<see cref="SaveTermsAsync"/>).
     /// </summary>
-    public async Task<LineChange> SetQuantityIfUnchangedAsync(string cartId, string sku, int expected, int quantity) =>
-        (LineChange)(long)await redis.GetDatabase().ScriptEvaluateAsync(SetIfUnchanged, [LinesKey(cartId), CodeKey(cartId)],
-            [sku, expected, quantity, (long)Lifetime.TotalMilliseconds, MaxLines]);
+    public async Task<LineChange> SetQuantityIfUnchangedAsync(string cartId, string sku, int expected, int quantity, CatalogVariant? terms = null) =>
+        (LineChange)(long)await redis.GetDatabase().ScriptEvaluateAsync(SetIfUnchanged, [LinesKey(cartId), CodeKey(cartId), TermsKey(cartId)],
+            [sku, expected, quantity, (long)Lifetime.TotalMilliseconds, MaxLines, terms is null ? "" : Serialize(terms)]);
 
     /// <summary>Sets a line's quantity (0 removes it) and renews the cart's lifetime.</summary>
     public Task SetQuantityAsync(string cartId, string sku, int quantity)
@@ -78,6 +122,8 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
         _ = quantity > 0
             ? transaction.HashSetAsync(LinesKey(cartId), sku, quantity)
             : transaction.HashDeleteAsync(LinesKey(cartId), sku);
+        if (quantity == 0)
+            _ = transaction.HashDeleteAsync(TermsKey(cartId), sku);
         Renew(transaction, cartId);
         return transaction.ExecuteAsync();
     }
@@ -92,8 +138,9 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
 
     // Moves the guest cart's lines (KEYS[3]) into the shopper's (KEYS[1]): quantities add up,
     // capped at ARGV[1] per line; a new line only while the shopper's cart has fewer than
-    // ARGV[3], the rest left in the guest cart for when there is room. Takes the guest's code
-    // (KEYS[4]) if the shopper has none (KEYS[2]); deletes what it moved.
+    // ARGV[3], the rest left in the guest cart for when there is room; a moved line's terms
+    // (KEYS[6] to KEYS[5]) when the shopper's line has none. Takes the guest's code (KEYS[4]) if
+    // the shopper has none (KEYS[2]); deletes what it moved.
     private const string Merge = """
         local guest = redis.call('HGETALL', KEYS[3])
         local lines = redis.call('HLEN', KEYS[1])
@@ -103,6 +150,11 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
             if not current then lines = lines + 1 end
             redis.call('HSET', KEYS[1], guest[i], math.min(tonumber(current or '0') + tonumber(guest[i + 1]), tonumber(ARGV[1])))
             redis.call('HDEL', KEYS[3], guest[i])
+            local terms = redis.call('HGET', KEYS[6], guest[i])
+            if terms then
+              redis.call('HSETNX', KEYS[5], guest[i], terms)
+              redis.call('HDEL', KEYS[6], guest[i])
+            end
           end
         end
         local code = redis.call('GET', KEYS[4])
@@ -113,6 +165,7 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
         if #guest > 0 or code then
           redis.call('PEXPIRE', KEYS[1], ARGV[2])
           redis.call('PEXPIRE', KEYS[2], ARGV[2])
+          redis.call('PEXPIRE', KEYS[5], ARGV[2])
         end
         return 1
         """;
@@ -124,7 +177,8 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
     /// guest cart and move at a later request, once there is room.
     /// </summary>
     public Task MergeAsync(string guestCartId, string userCartId) =>
-        redis.GetDatabase().ScriptEvaluateAsync(Merge, [LinesKey(userCartId), CodeKey(userCartId), LinesKey(guestCartId), CodeKey(guestCartId)],
+        redis.GetDatabase().ScriptEvaluateAsync(Merge,
+            [LinesKey(userCartId), CodeKey(userCartId), LinesKey(guestCartId), CodeKey(guestCartId), TermsKey(userCartId), TermsKey(guestCartId)],
             [MaxQuantityPerLine, (long)Lifetime.TotalMilliseconds, MaxLines]);
 
     // Claims the cart for one placement (KEYS[1], value the idempotency key ARGV[1], for ARGV[2]
@@ -160,11 +214,16 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
         redis.GetDatabase().ScriptEvaluateAsync(ReleasePlacement, [PlacingKey(cartId)], [idempotencyKey]);
 
     // Takes the ordered units (ARGV[2..]: SKU and quantity pairs) out of the lines, deleting a
-    // line left at 0, and the code ARGV[1] if it is still the one applied.
+    // line left at 0 (and its terms, KEYS[3]), and the code ARGV[1] if it is still the one applied.
     private const string RemoveOrdered = """
         for i = 2, #ARGV, 2 do
           local left = tonumber(redis.call('HGET', KEYS[1], ARGV[i]) or '0') - tonumber(ARGV[i + 1])
-          if left > 0 then redis.call('HSET', KEYS[1], ARGV[i], left) else redis.call('HDEL', KEYS[1], ARGV[i]) end
+          if left > 0 then
+            redis.call('HSET', KEYS[1], ARGV[i], left)
+          else
+            redis.call('HDEL', KEYS[1], ARGV[i])
+            redis.call('HDEL', KEYS[3], ARGV[i])
+          end
         end
         if ARGV[1] ~= '' and redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('DEL', KEYS[2]) end
         return 1
@@ -176,18 +235,21 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
     /// device) was not ordered, so it stays.
     /// </summary>
     public Task RemoveOrderedAsync(string cartId, IEnumerable<(string Sku, int Quantity)> lines, string? discountCode) =>
-        redis.GetDatabase().ScriptEvaluateAsync(RemoveOrdered, [LinesKey(cartId), CodeKey(cartId)],
+        redis.GetDatabase().ScriptEvaluateAsync(RemoveOrdered, [LinesKey(cartId), CodeKey(cartId), TermsKey(cartId)],
             [discountCode ?? "", .. lines.SelectMany(l => new RedisValue[] { l.Sku, l.Quantity })]);
 
     private void Renew(ITransaction transaction, string cartId)
     {
         _ = transaction.KeyExpireAsync(LinesKey(cartId), Lifetime);
         _ = transaction.KeyExpireAsync(CodeKey(cartId), Lifetime);
+        _ = transaction.KeyExpireAsync(TermsKey(cartId), Lifetime);
     }
 
     private RedisKey LinesKey(string cartId) => $"{_prefix}cart:{cartId}";
 
     private RedisKey CodeKey(string cartId) => $"{_prefix}cart:{cartId}:code";
+
+    private RedisKey TermsKey(string cartId) => $"{_prefix}cart:{cartId}:terms";
 
     private RedisKey PlacingKey(string cartId) => $"{_prefix}cart:{cartId}:placing";
 

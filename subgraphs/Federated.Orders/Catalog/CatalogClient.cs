@@ -66,24 +66,47 @@ public sealed class CatalogClient(HttpClient http, ServiceTokenIssuer tokens)
             (((VariantDetails)d).HasFlag(VariantDetails.Product) ? " product { id name }" : "")}} } } }
         """)];
 
+    public const string OutOfStock = "OUT_OF_STOCK";
+    public const string PriceChanged = "PRICE_CHANGED";
+    public const string VariantNotFound = "VARIANT_NOT_FOUND";
+
     /// <summary>
     /// Holds stock for every line of an order, or for none: where the units are held then, as
-    /// (SKU, fulfillment center, quantity), or the shortages, as (line index, message).
+    /// (SKU, fulfillment center, quantity), or why nothing was held: a shortage
+    /// (<see cref="OutOfStock"/>), a line whose variant sells at other terms than its
+    /// <c>PricedAs</c> (<see cref="PriceChanged"/>) or no longer exists (<see cref="VariantNotFound"/>),
+    /// with the catalog's messages.
     /// </summary>
-    public async Task<(IReadOnlyList<(string Sku, string Center, int Quantity)>? Held, IReadOnlyList<(int Line, string Message)> Shortages)> ReserveAsync(
-        string orderId, IReadOnlyList<(string Sku, int Quantity)> lines, IReadOnlyList<string> preferredCenters, CancellationToken cancellationToken)
+    public async Task<(IReadOnlyList<(string Sku, string Center, int Quantity)>? Held, UserError? Refusal)> ReserveAsync(
+        string orderId, IReadOnlyList<(string Sku, int Quantity, CatalogVariant? PricedAs)> lines, IReadOnlyList<string> preferredCenters, CancellationToken cancellationToken)
     {
         var data = await PostAsync("""
             mutation($input: ReserveStockInput!) {
               reserveStock(input: $input) { reservation { status lines { sku fulfillmentCenter quantity } } errors { code message field } }
             }
-            """, new { input = new { orderId, lines = lines.Select(l => new { sku = l.Sku, quantity = l.Quantity }), preferredCenters } }, cancellationToken);
+            """, new
+            {
+                input = new
+                {
+                    orderId,
+                    lines = lines.Select(l => new
+                    {
+                        sku = l.Sku,
+                        quantity = l.Quantity,
+                        pricedAs = l.PricedAs is { } terms
+                            ? new { price = terms.Price.ToString(System.Globalization.CultureInfo.InvariantCulture), currencyCode = terms.CurrencyCode, weightGrams = terms.WeightGrams }
+                            : null,
+                    }),
+                    preferredCenters,
+                },
+            }, cancellationToken);
         var payload = data.GetProperty("reserveStock");
         var errors = payload.GetProperty("errors").EnumerateArray().ToList();
         if (errors.Count == 0 && payload.GetProperty("reservation") is var reservation && reservation.GetProperty("status").GetString() == "RESERVED")
-            return (Lines(reservation), []);
-        if (errors.Count > 0 && errors.All(e => e.GetProperty("code").GetString() == "OUT_OF_STOCK"))
-            return (null, [.. errors.Select(e => (int.Parse(e.GetProperty("field")[2].GetString()!, System.Globalization.CultureInfo.InvariantCulture), e.GetProperty("message").GetString()!))]);
+            return (Lines(reservation), null);
+        var codes = errors.Select(e => e.GetProperty("code").GetString()).Distinct().ToList();
+        if (codes is [OutOfStock or PriceChanged or VariantNotFound])
+            return (null, new UserError(codes[0]!, string.Join(" ", errors.Select(e => e.GetProperty("message").GetString())), null));
         throw new InvalidOperationException($"The catalog refused the reservation of {orderId}: {payload.GetRawText()}");
     }
 

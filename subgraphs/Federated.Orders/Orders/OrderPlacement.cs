@@ -39,6 +39,8 @@ public sealed class OrderPlacement(
     public const string InProgress = "ORDER_IN_PROGRESS";
     public const string CheckoutInProgress = "CHECKOUT_IN_PROGRESS";
     public const string OutOfStock = "OUT_OF_STOCK";
+    public const string PriceChanged = "PRICE_CHANGED";
+    public const string ItemUnavailable = "ITEM_UNAVAILABLE";
     public const string PaymentDeclined = "PAYMENT_DECLINED";
     public const string PaymentTimeout = "PAYMENT_TIMEOUT";
     public const string FraudDeclined = "FRAUD_DECLINED";
@@ -72,7 +74,7 @@ public sealed class OrderPlacement(
         {
             await using var db = await factory.CreateDbContextAsync(cancellationToken);
             return await FindAsync(db, userId, input.IdempotencyKey, cancellationToken) is { } existing
-                ? await ReplayAsync(existing, requestHash, await pricing.PriceAsync(await carts.GetAsync(cartId), userId, cancellationToken), cancellationToken)
+                ? await ReplayAsync(existing, requestHash, await pricing.PriceAsShownAsync(await carts.GetAsync(cartId), userId, cancellationToken, VariantDetails.None), cancellationToken)
                 : PlaceOrderResult.Failed(new UserError(CheckoutInProgress, "This cart is being placed by another request; wait for its answer.", ["input"]));
         }
         try
@@ -89,8 +91,9 @@ public sealed class OrderPlacement(
 
     private async Task<PlaceOrderResult> PlaceClaimedAsync(string userId, PlaceOrderInput input, string requestHash, CancellationToken cancellationToken)
     {
-        // Order lines record their product's id and name; whether the units are there is the reservation's to say.
-        var cart = await pricing.PriceAsync(await carts.GetAsync(CartStore.UserCartId(userId)), userId, cancellationToken, VariantDetails.Product);
+        // The cart as the shopper was shown it; the reservation confirms the catalog still sells at
+        // these terms, and says whether the units are there. Order lines record their product's id and name.
+        var cart = await pricing.PriceAsShownAsync(await carts.GetAsync(CartStore.UserCartId(userId)), userId, cancellationToken, VariantDetails.Product);
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         // A key seen before is answered as the first time. The usual replay comes after the order
         // emptied the cart, so it is looked for when the cart cannot be placed; a replay of a
@@ -148,7 +151,7 @@ public sealed class OrderPlacement(
         }
         db.Database.AutoTransactionBehavior = AutoTransactionBehavior.WhenNeeded;
         // The recorded order stays tracked by this context: the next steps save on it without reading it again.
-        return await ProceedAsync(db, order, input.Payment.CardToken);
+        return await ProceedAsync(db, order, cart, input.Payment.CardToken);
     }
 
     /// <summary>The shipping rate the shopper chose, if this cart can be placed with it to that address.</summary>
@@ -164,18 +167,19 @@ public sealed class OrderPlacement(
             : (null, new UserError(ShippingRates.RateNotFound, "That shipping rate is not offered for this cart and address; ask shippingRates again.", ["input", "shippingRateId"]));
     }
 
-    /// <summary>Reserve, check, charge: what follows the recorded order.</summary>
-    private async Task<PlaceOrderResult> ProceedAsync(OrdersDbContext db, Order order, string cardToken)
+    /// <summary>Reserve, check, charge: what follows the recorded order, priced as <paramref name="cart"/>.</summary>
+    private async Task<PlaceOrderResult> ProceedAsync(OrdersDbContext db, Order order, PricedCart cart, string cardToken)
     {
         // The shopper leaving must not strand the order half way: the rest runs to its end.
         var cancellationToken = CancellationToken.None;
 
         try
         {
-            var (held, shortages) = await catalog.ReserveAsync(order.Id, [.. order.Lines.Select(l => (l.Sku, l.Quantity))],
+            var terms = cart.Lines.ToDictionary(l => l.Sku, l => l.Variant, StringComparer.Ordinal);
+            var (held, refusal) = await catalog.ReserveAsync(order.Id, [.. order.Lines.Select(l => (l.Sku, l.Quantity, (CatalogVariant?)terms[l.Sku]))],
                 Centers.PreferredCenters(order.ShippingAddress), cancellationToken);
             if (held is null)
-                return await FailAsync(db, order, OutOfStock, string.Join(" ", shortages.Select(s => s.Message)), release: false, cancellationToken);
+                return await RefuseAsync(db, order, refusal!, cancellationToken);
             order.Allocation = [.. held.Select(h => new HeldUnits { Sku = h.Sku, FulfillmentCenter = h.Center, Quantity = h.Quantity })];
         }
         catch (GraphQLFailure failure)
@@ -203,6 +207,23 @@ public sealed class OrderPlacement(
         }
         await faults.PauseAfterAsync(FaultInjection.AfterAuthorization, [order.UserId]);
         return await ApplyAuthorizationAsync(db, order, result, cancellationToken);
+    }
+
+    /// <summary>
+    /// The catalog held nothing: short of units, or the cart was priced at terms the catalog no
+    /// longer sells at. Then the terms recorded with the cart are forgotten, so the cart is priced
+    /// again when next shown or placed, and the shopper is asked to look at it again.
+    /// </summary>
+    private async Task<PlaceOrderResult> RefuseAsync(OrdersDbContext db, Order order, UserError refusal, CancellationToken cancellationToken)
+    {
+        if (refusal.Code == CatalogClient.OutOfStock)
+            return await FailAsync(db, order, OutOfStock, refusal.Message, release: false, cancellationToken);
+        await carts.ForgetTermsAsync(CartStore.UserCartId(order.UserId));
+        return refusal.Code == CatalogClient.PriceChanged
+            ? await FailAsync(db, order, PriceChanged,
+                $"Prices in the cart changed since it was shown: {refusal.Message} Look at the cart again, then place the order under a new idempotency key.", release: false, cancellationToken)
+            : await FailAsync(db, order, ItemUnavailable,
+                $"An item in the cart is no longer sold: {refusal.Message} Look at the cart again, then place the order under a new idempotency key.", release: false, cancellationToken);
     }
 
     /// <summary>Records the provider's answer: paid (or on hold), challenge pending, or declined.</summary>

@@ -148,6 +148,25 @@ public sealed class CartTests(FederatedStack stack)
     }
 
     [Fact]
+    public async Task SigningIn_TheGuestLinesKeepTheTermsTheyWerePricedAt_SoPlacingAsksTheCatalogOnlyToReserve()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 10));
+        var account = await stack.RegisterAsync();
+
+        var (placed, delta) = await stack.MeasureAsync(async () =>
+        {
+            var guestCart = (await CallAsync(AddToCart, new { sku, quantity = 1 })).GetProperty("cart").GetProperty("id").GetString();
+            await QueryAsync(ServiceNames.Orders, CartQuery, account, guestCart);
+            return await stack.PlaceAsync(new Shopper(account.Id, account.Token));
+        }, ServiceNames.Catalog);
+
+        Assert.Empty(placed.ErrorCodes());
+        Assert.Equal($"Test Trail Backpack (Variant {sku})", placed.GetProperty("order").GetProperty("lines")[0].GetProperty("title").GetString());
+        // The guest's add and the signed-in view each priced the cart; placing it looked nothing up.
+        Assert.True(delta[ServiceNames.Catalog].EntityRequests == 2, $"Expected two variant lookups: {delta[ServiceNames.Catalog]}");
+    }
+
+    [Fact]
     public async Task SigningIn_WhileAddingFromAnotherDevice_LosesNoUnit()
     {
         var sku = await stack.StockedSkuAsync(("FC-EAST", 50));

@@ -33,6 +33,72 @@ public sealed class PlaceOrderTests(FederatedStack stack)
     }
 
     [Fact]
+    public async Task PlaceOrder_AfterAPriceChangeTheShopperWasNotShown_IsRefused_HoldingAndChargingNothing_AndTheNextTryPaysTheNewPrice()
+    {
+        var sku = await stack.StockedSkuAsync("10.00", 400, ("FC-CENTRAL", 10));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 2);
+        await SetPriceAsync(sku, "12.00");
+
+        var refused = await stack.PlaceAsync(shopper, key: "price-moved");
+        var replayed = await stack.PlaceAsync(shopper, key: "price-moved");
+
+        Assert.Equal(["PRICE_CHANGED"], refused.ErrorCodes());
+        Assert.Contains($"'{sku}' is now 12.00 USD", refused.GetProperty("errors")[0].GetProperty("message").GetString());
+        Assert.Equal(["PRICE_CHANGED"], replayed.ErrorCodes());
+        Assert.Equal(10, await stack.AvailableAsync(sku));
+        // Recorded as refused; the provider never saw it.
+        Assert.Equal("PRICE_CHANGED", await stack.OrdersScalarAsync("""select "FailureCode" from orders.orders where "UserId" = $1""", shopper.Id));
+        Assert.Equal(0L, await stack.OrdersCountAsync(
+            """select count(*) from orders.simulated_provider_ledger l join orders.orders o on o."Id" = l.idempotency_key where o."UserId" = $1""", shopper.Id));
+
+        // The cart keeps its lines; the next try, under a new key, is priced from the catalog again.
+        var placed = await stack.PlaceAsync(shopper);
+
+        Assert.Empty(placed.ErrorCodes());
+        Assert.Equal("24.00", placed.GetProperty("order").GetProperty("subtotal").Amount());
+        Assert.Equal("12.00", placed.GetProperty("order").GetProperty("lines")[0].GetProperty("unitPrice").Amount());
+        Assert.Equal(8, await stack.AvailableAsync(sku));
+    }
+
+    [Fact]
+    public async Task PlaceOrder_AfterAPriceChangeTheCartShowed_PaysThePriceShown()
+    {
+        var sku = await stack.StockedSkuAsync("10.00", 400, ("FC-CENTRAL", 10));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 3);
+        await SetPriceAsync(sku, "9.50");
+
+        var shown = (await stack.PostAsync(ServiceNames.Orders, "{ cart { subtotal { amount } } }", null, null, shopper.Bearer)).Data.GetProperty("cart");
+        var placed = await stack.PlaceAsync(shopper);
+
+        Assert.Equal("28.50", shown.GetProperty("subtotal").Amount());
+        Assert.Empty(placed.ErrorCodes());
+        Assert.Equal("28.50", placed.GetProperty("order").GetProperty("subtotal").Amount());
+    }
+
+    [Fact]
+    public async Task PlaceOrder_OfACartPricedWhenItWasChanged_AsksTheCatalogOnlyToReserve()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 10));
+        var shopper = stack.NewShopper();
+
+        var (placed, delta) = await stack.MeasureAsync(async () =>
+        {
+            await stack.AddToCartAsync(shopper, sku, 1);
+            return await stack.PlaceAsync(shopper);
+        }, ServiceNames.Catalog);
+
+        Assert.Empty(placed.ErrorCodes());
+        // The add's lookup (stock, price, product), and none more: placing goes by the terms the add recorded.
+        Assert.True(delta[ServiceNames.Catalog].EntityRequests == 1, $"Expected one variant lookup: {delta[ServiceNames.Catalog]}");
+        Assert.Equal($"Test Trail Backpack (Variant {sku})", placed.GetProperty("order").GetProperty("lines")[0].GetProperty("title").GetString());
+    }
+
+    private async Task SetPriceAsync(string sku, string price) =>
+        Assert.Empty((await stack.AsAdminAsync(CatalogAdmin.UpdateVariant, new { sku, price })).Data.GetProperty("updateVariant").ErrorCodes());
+
+    [Fact]
     public async Task OrderHistory_NewestFirst_WithProductsResolvedByTheGateway()
     {
         var sku = await stack.StockedSkuAsync(("FC-EAST", 10));
