@@ -74,42 +74,19 @@ public static class ReservationMutations
     private static async Task<ReservationResult> ReserveAsync(IResolveFieldContext ctx, ReserveStockInput input)
     {
         ctx.CurrentUser().RequireService();
-        var lines = input.Lines.Select(l => new ReservationLine(l.Sku, l.Quantity)).ToList();
+        var lines = input.Lines.Select(l => new ReservationLine(l.Sku, l.Quantity, l.PricedAs)).ToList();
         var preferred = input.PreferredCenters ?? [];
         var errors = Reservations.Validate(input.OrderId, lines, preferred);
         if (errors.Count > 0)
             return ReservationResult.Failed([.. errors]);
 
-        var known = (await ctx.RequestServices!.GetRequiredService<IQuerySession>()
-            .LoadManyAsync<ProductVariant>(ctx.CancellationToken, lines.Select(l => l.Sku).Distinct())).ToDictionary(v => v.Sku, StringComparer.Ordinal);
-        var unknown = lines.Select((l, i) => (l, i)).Where(x => !known.ContainsKey(x.l.Sku)).ToList();
-        if (unknown.Count > 0)
-            return ReservationResult.Failed([.. unknown.Select(x => new UserError(CatalogErrors.VariantNotFound,
-                $"There is no variant '{x.l.Sku}'.", ["input", "lines", Index(x.i), "sku"]))]);
-        List<UserError> changed = [.. input.Lines.Select((l, i) => (l, i))
-            .Where(x => x.l.PricedAs is { } terms && !terms.Matches(known[x.l.Sku]))
-            .Select(x => new UserError(Reservations.PriceChanged, PriceChangedMessage(known[x.l.Sku], x.l.PricedAs!), ["input", "lines", Index(x.i), "pricedAs"]))];
-
-        return await ctx.RequestServices!.GetRequiredService<Reservations>().ReserveAsync(input.OrderId, lines, preferred, changed, ctx.CancellationToken);
+        return await ctx.RequestServices!.GetRequiredService<Reservations>().ReserveAsync(input.OrderId, lines, preferred, ctx.CancellationToken);
     }
-
-    private static string PriceChangedMessage(ProductVariant now, PricedAsInput then) =>
-        $"'{now.Sku}' is now {now.Price.ToString(System.Globalization.CultureInfo.InvariantCulture)} {now.CurrencyCode} and {now.WeightGrams} g a unit, "
-        + $"not {then.Price.ToString(System.Globalization.CultureInfo.InvariantCulture)} {then.CurrencyCode} and {then.WeightGrams} g.";
-
-    private static string Index(int i) => i.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
 
 public sealed record ReserveStockInput(string OrderId, List<ReserveStockLineInput> Lines, List<string>? PreferredCenters);
 
-public sealed record ReserveStockLineInput(string Sku, int Quantity, PricedAsInput? PricedAs);
-
-/// <summary>What a unit of a variant was sold at: its price and the weight its shipping was priced by.</summary>
-public sealed record PricedAsInput(decimal Price, string CurrencyCode, int WeightGrams)
-{
-    public bool Matches(ProductVariant variant) =>
-        variant.Price == Price && variant.CurrencyCode == CurrencyCode && variant.WeightGrams == WeightGrams;
-}
+public sealed record ReserveStockLineInput(string Sku, int Quantity, SaleTerms? PricedAs);
 
 public sealed record ReservationInput(string OrderId);
 
@@ -141,7 +118,7 @@ public sealed class ReserveStockLineInputType : InputObjectGraphType<ReserveStoc
     }
 }
 
-public sealed class PricedAsInputType : InputObjectGraphType<PricedAsInput>
+public sealed class PricedAsInputType : InputObjectGraphType<SaleTerms>
 {
     public PricedAsInputType()
     {

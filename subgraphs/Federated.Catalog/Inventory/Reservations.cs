@@ -9,7 +9,15 @@ namespace Federated.Catalog.Inventory;
 
 public enum ReservationStatus { Reserved, Released, Committed }
 
-public sealed record ReservationLine(string Sku, int Quantity);
+/// <summary>A line to reserve; with <paramref name="PricedAs"/>, only while the variant still sells at those terms.</summary>
+public sealed record ReservationLine(string Sku, int Quantity, SaleTerms? PricedAs = null);
+
+/// <summary>What a unit of a variant sells at: its price and the weight its shipping is priced by.</summary>
+public sealed record SaleTerms(decimal Price, string CurrencyCode, int WeightGrams)
+{
+    public override string ToString() =>
+        $"{Price.ToString(System.Globalization.CultureInfo.InvariantCulture)} {CurrencyCode} and {WeightGrams} g";
+}
 
 public sealed record ReservedUnits(string Sku, string FulfillmentCenter, int Quantity);
 
@@ -70,20 +78,21 @@ public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
     }
 
     /// <summary>
-    /// Holds the lines' units for the order, or nothing. <paramref name="priceChanges"/> are the
-    /// caller's finding that the order was priced at other terms than the variants' now: they
-    /// refuse a new reservation, but not the repeat of one already made.
+    /// Holds the lines' units for the order, or nothing: refused when a line's variant does not
+    /// exist, sells at other terms than the line was priced at (<see cref="PriceChanged"/>), or
+    /// is short. A repeat of a reservation already made answers it, whatever prices did since.
     /// </summary>
-    public async Task<ReservationResult> ReserveAsync(string orderId, IReadOnlyList<ReservationLine> lines, IReadOnlyList<string> preferredCenters,
-        IReadOnlyList<UserError> priceChanges, CancellationToken cancellationToken)
+    public async Task<ReservationResult> ReserveAsync(string orderId, IReadOnlyList<ReservationLine> lines, IReadOnlyList<string> preferredCenters, CancellationToken cancellationToken)
     {
         var hash = Hash(lines);
+        var skus = lines.Select(l => l.Sku).ToArray();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
 
         // One round trip begins the transaction, claims the order id (a concurrent reserve of the
-        // same order waits there until this one ends) and locks the lines' inventory rows in a
-        // fixed order. Should anything fail before the commit, the connection going back to the
-        // pool rolls the transaction back.
+        // same order waits there until this one ends), reads the variants' terms and locks the
+        // lines' inventory rows in a fixed order. Should anything fail before the commit, the
+        // connection going back to the pool rolls the transaction back.
+        var terms = new Dictionary<string, SaleTerms>(StringComparer.Ordinal);
         var available = new Dictionary<(string Sku, string Center), int>();
         await using var claimAndLock = new NpgsqlBatch(connection)
         {
@@ -92,13 +101,20 @@ public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
                 Positional.Statement("begin"),
                 Positional.Statement($"insert into {Orders} (order_id, status, lines_hash) values ($1, 'RESERVED', $2) on conflict (order_id) do nothing", orderId, hash),
                 Positional.Statement($"""
+                    select id, (data ->> 'Price')::numeric, data ->> 'CurrencyCode', coalesce((data ->> 'WeightGrams')::int, {Data.ProductVariant.DefaultWeightGrams})
+                    from {VariantsTable} where id = any($1)
+                    """, (object)skus),
+                Positional.Statement($"""
                     select sku, fulfillment_center, on_hand - reserved from {InventoryTable.Name}
                     where sku = any($1) order by sku, fulfillment_center for update
-                    """, (object)lines.Select(l => l.Sku).ToArray()),
+                    """, (object)skus),
             },
         };
         await using (var reader = await claimAndLock.ExecuteReaderAsync(cancellationToken))
         {
+            while (await reader.ReadAsync(cancellationToken))
+                terms[reader.GetString(0)] = new SaleTerms(reader.GetDecimal(1), reader.GetString(2), reader.GetInt32(3));
+            await reader.NextResultAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
                 available[(reader.GetString(0), reader.GetString(1))] = reader.GetInt32(2);
         }
@@ -113,10 +129,15 @@ public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
                 var (reservation, _) => new ReservationResult(reservation, []),
             };
         }
-        if (priceChanges.Count > 0)
+        List<UserError> refused = [.. lines.Select((l, i) => (l, i)).Where(x => !terms.ContainsKey(x.l.Sku)).Select(x => new UserError(CatalogErrors.VariantNotFound,
+            $"There is no variant '{x.l.Sku}'.", ["input", "lines", Index(x.i), "sku"]))];
+        if (refused.Count == 0)
+            refused = [.. lines.Select((l, i) => (l, i)).Where(x => x.l.PricedAs is { } then && then != terms[x.l.Sku]).Select(x => new UserError(PriceChanged,
+                $"'{x.l.Sku}' is now {terms[x.l.Sku]} a unit, not {x.l.PricedAs}.", ["input", "lines", Index(x.i), "pricedAs"]))];
+        if (refused.Count > 0)
         {
             await EndAsync(connection, "rollback", cancellationToken);
-            return ReservationResult.Failed([.. priceChanges]);
+            return ReservationResult.Failed([.. refused]);
         }
         var allocation = Allocate(lines, available, preferredCenters, out var shortages);
         if (shortages.Count > 0)
@@ -127,7 +148,7 @@ public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
         }
 
         // And one more holds the units, records them, refreshes search's in-stock flag and commits.
-        string[] skus = [.. allocation.Select(a => a.Sku)], centers = [.. allocation.Select(a => a.FulfillmentCenter)];
+        string[] heldSkus = [.. allocation.Select(a => a.Sku)], centers = [.. allocation.Select(a => a.FulfillmentCenter)];
         int[] quantities = [.. allocation.Select(a => a.Quantity)];
         await using var hold = new NpgsqlBatch(connection)
         {
@@ -137,12 +158,12 @@ public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
                     update {InventoryTable.Name} i set reserved = i.reserved + a.quantity
                     from unnest($1::text[], $2::text[], $3::int[]) as a(sku, fulfillment_center, quantity)
                     where i.sku = a.sku and i.fulfillment_center = a.fulfillment_center
-                    """, skus, centers, quantities),
+                    """, heldSkus, centers, quantities),
                 Positional.Statement($"""
                     insert into {Lines} (order_id, sku, fulfillment_center, quantity)
                     select $1, a.sku, a.fulfillment_center, a.quantity
                     from unnest($2::text[], $3::text[], $4::int[]) as a(sku, fulfillment_center, quantity)
-                    """, orderId, skus, centers, quantities),
+                    """, orderId, heldSkus, centers, quantities),
                 Positional.Statement(RefreshInStockSql, orderId),
                 Positional.Statement("commit"),
             },
@@ -342,6 +363,11 @@ public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
     /// <summary>Search's in-stock flag of the order's (<c>$1</c>) products, in the same transaction as their stock.</summary>
     private static readonly string RefreshInStockSql = Search.SearchTables.RefreshInStockSql.Replace("unnest($1::text[])",
         $"(select distinct i.product_id from {Lines} l join {InventoryTable.Name} i on i.sku = l.sku and i.fulfillment_center = l.fulfillment_center where l.order_id = $1)");
+
+    /// <summary>Marten's table of <see cref="Data.ProductVariant"/> documents, keyed by SKU.</summary>
+    private const string VariantsTable = CatalogExtensions.ServiceName + ".mt_doc_productvariant";
+
+    private static string Index(int i) => i.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Ends the transaction a reserve began: <paramref name="end"/> is <c>commit</c> or <c>rollback</c>.</summary>
     private static async Task EndAsync(NpgsqlConnection connection, string end, CancellationToken cancellationToken)

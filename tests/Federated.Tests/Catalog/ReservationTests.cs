@@ -211,6 +211,19 @@ public sealed class ReservationTests(FederatedStack stack)
     }
 
     [Fact]
+    public async Task Reserve_TakesTwoRoundTrips_TermsCheckIncluded()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 10));
+
+        var (reserved, delta) = await stack.MeasureAsync(
+            () => CallAsync(Reserve, new { orderId = NewOrderId(), lines = new[] { new { sku, quantity = 1, pricedAs = new { price = "10.00", currencyCode = "USD", weightGrams = 500 } } } }),
+            ServiceNames.Catalog);
+
+        Assert.Empty(reserved.ErrorCodes());
+        Assert.True(delta[ServiceNames.Catalog].StoreRoundTrips == 2, $"Expected 2 store round trips: {delta[ServiceNames.Catalog]}");
+    }
+
+    [Fact]
     public async Task Reserve_IsRefused_AfterAnEarlierRelease_OfTheSameOrder()
     {
         // A release that overtook its reserve (retries, reordering) must win.
