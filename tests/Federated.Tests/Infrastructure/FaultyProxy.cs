@@ -1,0 +1,148 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Federated.Tests.Infrastructure;
+
+/// <summary>
+/// A TCP proxy on loopback in front of a service, for tests of what a caller does when the
+/// network fails it: forwarding both ways (<see cref="Restore"/>), or losing the answer to the
+/// next request that carries a marker (the request reaches the service, which acts on it, and
+/// the caller sees its connection close without an answer), after which it refuses every
+/// connection until restored.
+/// </summary>
+public sealed class FaultyProxy : IAsyncDisposable
+{
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly Uri _upstream;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly List<TcpClient> _open = [];
+    private readonly Task _accepting;
+    private volatile string? _loseAnswerTo;
+    private volatile bool _refusing;
+
+    public FaultyProxy(Uri upstream)
+    {
+        _upstream = upstream;
+        _listener.Start();
+        _accepting = AcceptAsync();
+    }
+
+    /// <summary>The upstream URL with the proxy's authority instead of the service's.</summary>
+    public Uri Url => new UriBuilder(_upstream) { Host = "127.0.0.1", Port = ((IPEndPoint)_listener.LocalEndpoint).Port }.Uri;
+
+    /// <summary>How many answers were lost so far.</summary>
+    public int AnswersLost { get; private set; }
+
+    /// <summary>The answer to the next request whose bytes contain <paramref name="marker"/> is lost; then every connection is refused.</summary>
+    public void LoseTheAnswerTo(string marker) => _loseAnswerTo = marker;
+
+    /// <summary>Forwards both ways again.</summary>
+    public void Restore()
+    {
+        _loseAnswerTo = null;
+        _refusing = false;
+    }
+
+    private async Task AcceptAsync()
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            TcpClient client;
+            try
+            {
+                client = await _listener.AcceptTcpClientAsync(_stopping.Token);
+            }
+            catch (Exception) when (_stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            if (_refusing)
+            {
+                client.Dispose();
+                continue;
+            }
+            _ = RelayAsync(client);
+        }
+    }
+
+    private async Task RelayAsync(TcpClient client)
+    {
+        using var upstream = new TcpClient();
+        using (client)
+        {
+            try
+            {
+                await upstream.ConnectAsync(_upstream.Host, _upstream.Port, _stopping.Token);
+                lock (_open)
+                    _open.AddRange([client, upstream]);
+                var losing = false;
+                var requests = PumpAsync(client.GetStream(), upstream.GetStream(), chunk =>
+                {
+                    if (_refusing)
+                        return false;
+                    if (_loseAnswerTo is { } marker && Encoding.UTF8.GetString(chunk.Span).Contains(marker, StringComparison.Ordinal))
+                    {
+                        _loseAnswerTo = null;
+                        losing = true;
+                    }
+                    return true;
+                });
+                var answers = PumpAsync(upstream.GetStream(), client.GetStream(), _ =>
+                {
+                    if (losing)
+                    {
+                        AnswersLost++;
+                        _refusing = true;
+                    }
+                    return !_refusing;
+                });
+                await Task.WhenAny(requests, answers);
+            }
+            catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+            {
+                // A connection failing is what this proxy is for.
+            }
+            finally
+            {
+                lock (_open)
+                {
+                    _open.Remove(client);
+                    _open.Remove(upstream);
+                }
+            }
+        }
+    }
+
+    /// <summary>Copies chunks from one side to the other while <paramref name="pass"/> lets each through; a chunk refused ends the connection.</summary>
+    private async Task PumpAsync(NetworkStream from, NetworkStream to, Func<ReadOnlyMemory<byte>, bool> pass)
+    {
+        var buffer = new byte[64 * 1024];
+        while (true)
+        {
+            var read = await from.ReadAsync(buffer, _stopping.Token);
+            if (read == 0 || !pass(buffer.AsMemory(0, read)))
+                return;
+            await to.WriteAsync(buffer.AsMemory(0, read), _stopping.Token);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        _listener.Stop();
+        lock (_open)
+        {
+            foreach (var socket in _open)
+                socket.Dispose();
+        }
+        try
+        {
+            await _accepting;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        _stopping.Dispose();
+    }
+}

@@ -1,0 +1,54 @@
+using Federated.Tests.Catalog;
+using Federated.Tests.Infrastructure;
+using Federated.Tests.Users;
+using static Federated.Tests.Infrastructure.Eventually;
+
+namespace Federated.Tests.Orders;
+
+/// <summary>
+/// The network between orders and the catalog failing in the middle of placeOrder: a second
+/// orders instance reaches the catalog through a proxy that loses the catalog's answer to the
+/// reservation (the catalog did hold the units) and then refuses every connection for a while,
+/// so the inline release fails too. The order must be refused cleanly, the shopper told to try
+/// again, nothing charged, and the units given back once the catalog can be reached.
+/// </summary>
+[Collection(FederatedCollection.Name)]
+public sealed class CatalogOutageTests(FederatedStack stack)
+{
+    private const string Instance = "orders-catalog-outage";
+
+    [Fact]
+    public async Task TheReservationsAnswerLost_AndTheCatalogUnreachable_TheOrderIsRefused_NothingCharged_AndTheUnitsComeBackLater()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 5));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 2);
+        await using var proxy = new FaultyProxy(stack.GraphQLUrl(ServiceNames.Catalog));
+        using var instance = await stack.StartInstanceAsync(ServiceNames.Orders, Instance, new Dictionary<string, string>
+        {
+            ["Subgraphs__catalog__Url"] = proxy.Url.ToString(),
+        });
+
+        proxy.LoseTheAnswerTo("reserveStock");
+        var refused = await stack.PlaceAsync(shopper, key: "outage", service: Instance);
+
+        Assert.Equal(["CATALOG_UNAVAILABLE"], refused.ErrorCodes());
+        Assert.Equal(1, proxy.AnswersLost);
+        var orderId = (string)(await stack.OrdersScalarAsync("""select "Id" from orders.orders where "UserId" = $1""", shopper.Id))!;
+        Assert.Equal("Failed", await stack.OrdersScalarAsync("""select "Status" from orders.orders where "Id" = $1""", orderId));
+        // The catalog did reserve: its answer was lost, and the release could not reach it.
+        Assert.Equal(3, await stack.AvailableAsync(sku));
+        Assert.Equal(["CATALOG_UNAVAILABLE"], (await stack.PlaceAsync(shopper, key: "outage", service: Instance)).ErrorCodes());
+
+        // The catalog reachable again, the durable settlement gives the units back.
+        proxy.Restore();
+        await WaitForAsync(async () => await stack.AvailableAsync(sku) == 5, () => "The lost reservation was not released.", TimeSpan.FromSeconds(60));
+        // Never charged: the provider knows the order at most as voided, by the settlement.
+        Assert.Contains(await stack.OrdersScalarAsync("select outcome from orders.simulated_provider_ledger where idempotency_key = $1", orderId), new object?[] { null, "Voided" });
+        Assert.Equal(0L, await stack.OrdersCountAsync("select count(*) from wolverine.wolverine_dead_letters where body::text like '%' || $1 || '%'", orderId));
+        // The cart is as it was: the shopper tries again under a new key, and it goes through.
+        var placed = await stack.PlaceAsync(shopper, service: Instance);
+        Assert.Empty(placed.ErrorCodes());
+        Assert.Equal(3, await stack.AvailableAsync(sku));
+    }
+}
