@@ -59,8 +59,22 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
             [.. (await lines).Select(e => ((string)e.Name!, (int)e.Value)).OrderBy(l => l.Item1, StringComparer.Ordinal)],
             (await code).IsNullOrEmpty ? null : (string?)await code)
         {
-            Terms = (await terms).ToDictionary(e => (string)e.Name!, e => JsonSerializer.Deserialize<CatalogVariant>((string)e.Value!, Json)!, StringComparer.Ordinal),
+            Terms = (await terms).Select(e => (Sku: (string)e.Name!, Terms: Deserialize(e.Value)))
+                .Where(e => e.Terms is not null).ToDictionary(e => e.Sku, e => e.Terms!, StringComparer.Ordinal),
         };
+    }
+
+    /// <summary>Recorded terms, or null when they cannot be read (then the line is priced from the catalog again).</summary>
+    private static CatalogVariant? Deserialize(RedisValue value)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<CatalogVariant>((string)value!, Json) is { Sku: not null, Title: not null, CurrencyCode: not null } terms ? terms : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     /// <summary>

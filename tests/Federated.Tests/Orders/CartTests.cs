@@ -167,6 +167,23 @@ public sealed class CartTests(FederatedStack stack)
     }
 
     [Fact]
+    public async Task TermsRecordedForALine_ThatCannotBeRead_AreNotUsed_TheLineIsPricedFromTheCatalog()
+    {
+        var sku = await stack.StockedSkuAsync("10.00", 400, ("FC-EAST", 10));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 2);
+        // What a record written by another version, or damaged, may look like.
+        var (exitCode, output) = await RedisAsync(["hset", CartKey($"u.{shopper.Id}") + ":terms", sku, "{\"sku\":"]);
+        Assert.True(exitCode == 0, output);
+
+        var placed = await stack.PlaceAsync(shopper);
+
+        Assert.Empty(placed.ErrorCodes());
+        Assert.Equal("20.00", placed.GetProperty("order").GetProperty("subtotal").Amount());
+        Assert.Equal($"Test Trail Backpack (Variant {sku})", placed.GetProperty("order").GetProperty("lines")[0].GetProperty("title").GetString());
+    }
+
+    [Fact]
     public async Task SigningIn_WhileAddingFromAnotherDevice_LosesNoUnit()
     {
         var sku = await stack.StockedSkuAsync(("FC-EAST", 50));
