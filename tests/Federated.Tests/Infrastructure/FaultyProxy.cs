@@ -6,10 +6,10 @@ namespace Federated.Tests.Infrastructure;
 
 /// <summary>
 /// A TCP proxy on loopback in front of a service, for tests of what a caller does when the
-/// network fails it: forwarding both ways (<see cref="Restore"/>), or losing the answer to the
-/// next request that carries a marker (the request reaches the service, which acts on it, and
-/// the caller sees its connection close without an answer), after which it refuses every
-/// connection until restored.
+/// network fails it: forwarding both ways (<see cref="Restore"/>), refusing every connection
+/// (<see cref="Refuse"/>), or losing the answer to the next request that carries a marker (the
+/// request reaches the service, which acts on it, and the caller sees its connection close
+/// without an answer), after which it refuses every connection until restored.
 /// </summary>
 public sealed class FaultyProxy : IAsyncDisposable
 {
@@ -36,6 +36,9 @@ public sealed class FaultyProxy : IAsyncDisposable
 
     /// <summary>The answer to the next request whose bytes contain <paramref name="marker"/> is lost; then every connection is refused.</summary>
     public void LoseTheAnswerTo(string marker) => _loseAnswerTo = marker;
+
+    /// <summary>Refuses every connection, new or open, until restored: the service cannot be reached.</summary>
+    public void Refuse() => _refusing = true;
 
     /// <summary>Forwards both ways again.</summary>
     public void Restore()

@@ -6,11 +6,13 @@ using static Federated.Tests.Infrastructure.Eventually;
 namespace Federated.Tests.Orders;
 
 /// <summary>
-/// The network between orders and the catalog failing in the middle of placeOrder: a second
-/// orders instance reaches the catalog through a proxy that loses the catalog's answer to the
-/// reservation (the catalog did hold the units) and then refuses every connection for a while,
-/// so the inline release fails too. The order must be refused cleanly, the shopper told to try
-/// again, nothing charged, and the units given back once the catalog can be reached.
+/// The network between orders and the catalog failing: a second orders instance reaches the
+/// catalog through a proxy (<see cref="FaultyProxy"/>). In the middle of placeOrder, the proxy
+/// loses the catalog's answer to the reservation (the catalog did hold the units) and then
+/// refuses every connection for a while, so the inline release fails too: the order must be
+/// refused cleanly, the shopper told to try again, nothing charged, and the units given back
+/// once the catalog can be reached. A cancel while the catalog cannot be reached is accepted,
+/// and its units come back the same way.
 /// </summary>
 [Collection(FederatedCollection.Name)]
 public sealed class CatalogOutageTests(FederatedStack stack)
@@ -50,5 +52,35 @@ public sealed class CatalogOutageTests(FederatedStack stack)
         var placed = await stack.PlaceAsync(shopper, service: Instance);
         Assert.Empty(placed.ErrorCodes());
         Assert.Equal(3, await stack.AvailableAsync(sku));
+    }
+
+    [Fact]
+    public async Task CancellingWhileTheCatalogCannotBeReached_IsAccepted_TheMoneyGoesBackAtOnce_AndTheUnitsOnceTheCatalogAnswers()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 5));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 2);
+        await using var proxy = new FaultyProxy(stack.GraphQLUrl(ServiceNames.Catalog));
+        using var instance = await stack.StartInstanceAsync(ServiceNames.Orders, Instance, new Dictionary<string, string>
+        {
+            ["Subgraphs__catalog__Url"] = proxy.Url.ToString(),
+        });
+        var orderId = (await stack.PlaceAsync(shopper, service: Instance)).GetProperty("order").GetProperty("id").GetString()!;
+        Assert.Equal(3, await stack.AvailableAsync(sku));
+
+        proxy.Refuse();
+        var cancelled = await stack.CallAsync(shopper, Checkout.CancelOrder, new { orderId }, Instance);
+
+        Assert.Empty(cancelled.ErrorCodes());
+        Assert.Equal("CANCELLED", cancelled.GetProperty("order").GetProperty("status").GetString());
+        Assert.Equal("Voided", await stack.OrdersScalarAsync("select outcome from orders.simulated_provider_ledger where idempotency_key = $1", orderId));
+        Assert.Equal(3, await stack.AvailableAsync(sku));
+
+        proxy.Restore();
+        await WaitForAsync(async () => await stack.AvailableAsync(sku) == 5, () => "The cancelled order's units were not released.", TimeSpan.FromSeconds(60));
+        await WaitForAsync(async () => (string?)await stack.OrdersScalarAsync("""select "Status" from orders.payments where "OrderId" = $1""", orderId) == "Voided",
+            () => "The cancelled order's payment was not recorded as voided.");
+        Assert.Equal("Cancelled", await stack.OrdersScalarAsync("""select "Status" from orders.orders where "Id" = $1""", orderId));
+        Assert.Equal(0L, await stack.OrdersCountAsync("select count(*) from wolverine.wolverine_dead_letters where body::text like '%' || $1 || '%'", orderId));
     }
 }
