@@ -1,0 +1,52 @@
+using Federated.Tests.Catalog;
+using Federated.Tests.Infrastructure;
+using Federated.Tests.Users;
+using Npgsql;
+
+namespace Federated.Tests.Orders;
+
+/// <summary>
+/// The orders service's PostgreSQL out of reach while an order is placed: a second orders
+/// instance reaches its database through a proxy (<see cref="FaultyProxy"/>) that refuses every
+/// connection. Nothing may be half done: no order, no units held, no charge, the cart as it
+/// was; the shopper is told to try again, and the same key then places the order once.
+/// </summary>
+[Collection(FederatedCollection.Name)]
+public sealed class OrdersDatabaseOutageTests(FederatedStack stack)
+{
+    private const string Instance = "orders-database-outage";
+
+    [Fact]
+    public async Task PlacingWhileTheDatabaseCannotBeReached_AcceptsNothing_AndTheSameKeyPlacesTheOrderOnceItCan()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 5));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 2);
+        var direct = new NpgsqlConnectionStringBuilder(stack.Settings.PostgresConnectionString(Subgraph.Named(ServiceNames.Orders).Database));
+        await using var proxy = new FaultyProxy(new Uri($"tcp://{direct.Host}:{direct.Port}"));
+        using var instance = await stack.StartInstanceAsync(ServiceNames.Orders, Instance, new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Postgres"] = new NpgsqlConnectionStringBuilder(direct.ConnectionString) { Host = proxy.Url.Host, Port = proxy.Url.Port }.ConnectionString,
+        });
+
+        proxy.Refuse();
+        var refused = await stack.PostAsync(Instance, Checkout.PlaceOrder, new
+        {
+            input = new { idempotencyKey = "database-outage", shippingAddress = Checkout.Illinois, shippingRateId = "usps-ground-advantage-domestic", payment = new { cardToken = "tok_visa" } },
+        }, null, shopper.Bearer);
+
+        Assert.Equal(["SERVICE_UNAVAILABLE"], refused.ErrorCodes);
+        Assert.Equal(0L, await stack.OrdersCountAsync("""select count(*) from orders.orders where "UserId" = $1""", shopper.Id));
+        Assert.Equal(5, await stack.AvailableAsync(sku));
+
+        proxy.Restore();
+        var placed = await stack.PlaceAsync(shopper, key: "database-outage", service: Instance);
+        var again = await stack.PlaceAsync(shopper, key: "database-outage");
+
+        Assert.Empty(placed.ErrorCodes());
+        Assert.Equal("PAID", placed.GetProperty("order").GetProperty("status").GetString());
+        Assert.Equal(placed.GetProperty("order").GetProperty("id").GetString(), again.GetProperty("order").GetProperty("id").GetString());
+        Assert.Equal(1L, await stack.OrdersCountAsync("""select count(*) from orders.orders where "UserId" = $1""", shopper.Id));
+        Assert.Equal(3, await stack.AvailableAsync(sku));
+    }
+}
