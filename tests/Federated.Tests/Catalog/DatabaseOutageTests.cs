@@ -1,5 +1,4 @@
 using Federated.Tests.Infrastructure;
-using Npgsql;
 using static Federated.Tests.Infrastructure.Eventually;
 
 namespace Federated.Tests.Catalog;
@@ -19,22 +18,16 @@ public sealed class DatabaseOutageTests(FederatedStack stack)
     [Fact]
     public async Task WhilePostgresCannotBeReached_QueriesSayTheServiceIsUnavailable_AndWorkAgainAfter()
     {
-        var direct = new NpgsqlConnectionStringBuilder(stack.Settings.PostgresConnectionString(Subgraph.Named(ServiceNames.Catalog).Database));
-        await using var proxy = new FaultyProxy(new Uri($"tcp://{direct.Host}:{direct.Port}"));
-        var throughProxy = new NpgsqlConnectionStringBuilder(direct.ConnectionString) { Host = proxy.Url.Host, Port = proxy.Url.Port };
-        using var instance = await stack.StartInstanceAsync(ServiceNames.Catalog, Instance, new Dictionary<string, string>
-        {
-            ["ConnectionStrings__Postgres"] = throughProxy.ConnectionString,
-        });
+        await using var outage = await stack.StartWithDatabaseBehindProxyAsync(ServiceNames.Catalog, Instance);
         Assert.Equal("prod-0000001", (await stack.PostAsync(Instance, Query)).Data.GetProperty("product").GetProperty("id").GetString());
 
-        proxy.Refuse();
+        outage.Proxy.Refuse();
         var refused = await stack.PostAsync(Instance, Query);
 
         Assert.Equal(["SERVICE_UNAVAILABLE"], refused.ErrorCodes);
         Assert.DoesNotContain("Npgsql", refused.Body, StringComparison.Ordinal);
 
-        proxy.Restore();
+        outage.Proxy.Restore();
         await WaitForAsync(async () => (await stack.PostAsync(Instance, Query)).ErrorCodes.Count == 0,
             () => "The catalog did not answer again once PostgreSQL could be reached.");
     }

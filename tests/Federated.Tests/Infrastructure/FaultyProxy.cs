@@ -149,3 +149,45 @@ public sealed class FaultyProxy : IAsyncDisposable
         _stopping.Dispose();
     }
 }
+
+/// <summary>A second instance of a subgraph with one of its connections going through a <see cref="FaultyProxy"/>; disposing it stops both.</summary>
+public sealed record ProxiedInstance(FaultyProxy Proxy, ChildProcess Process) : IAsyncDisposable
+{
+    public async ValueTask DisposeAsync()
+    {
+        Process.Dispose();
+        await Proxy.DisposeAsync();
+    }
+}
+
+public static class ProxiedInstances
+{
+    /// <summary>Starts <paramref name="instanceName"/>, an instance of <paramref name="subgraphName"/> whose PostgreSQL connections go through a proxy.</summary>
+    public static async Task<ProxiedInstance> StartWithDatabaseBehindProxyAsync(this FederatedStack stack, string subgraphName, string instanceName)
+    {
+        var direct = new Npgsql.NpgsqlConnectionStringBuilder(stack.Settings.PostgresConnectionString(Subgraph.Named(subgraphName).Database));
+        var proxy = new FaultyProxy(new Uri($"tcp://{direct.Host}:{direct.Port}"));
+        var proxied = new Npgsql.NpgsqlConnectionStringBuilder(direct.ConnectionString) { Host = proxy.Url.Host, Port = proxy.Url.Port };
+        return await StartAsync(stack, proxy, subgraphName, instanceName, "ConnectionStrings__Postgres", proxied.ConnectionString);
+    }
+
+    /// <summary>Starts <paramref name="instanceName"/>, an orders instance whose calls to the catalog go through a proxy.</summary>
+    public static async Task<ProxiedInstance> StartWithCatalogBehindProxyAsync(this FederatedStack stack, string instanceName)
+    {
+        var proxy = new FaultyProxy(stack.GraphQLUrl(ServiceNames.Catalog));
+        return await StartAsync(stack, proxy, ServiceNames.Orders, instanceName, "Subgraphs__catalog__Url", proxy.Url.ToString());
+    }
+
+    private static async Task<ProxiedInstance> StartAsync(FederatedStack stack, FaultyProxy proxy, string subgraphName, string instanceName, string setting, string value)
+    {
+        try
+        {
+            return new ProxiedInstance(proxy, await stack.StartInstanceAsync(subgraphName, instanceName, new Dictionary<string, string> { [setting] = value }));
+        }
+        catch
+        {
+            await proxy.DisposeAsync();
+            throw;
+        }
+    }
+}

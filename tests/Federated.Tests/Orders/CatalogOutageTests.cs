@@ -22,14 +22,9 @@ public sealed class CatalogOutageTests(FederatedStack stack)
     [Fact]
     public async Task TheReservationsAnswerLost_AndTheCatalogUnreachable_TheOrderIsRefused_NothingCharged_AndTheUnitsComeBackLater()
     {
-        var sku = await stack.StockedSkuAsync(("FC-EAST", 5));
-        var shopper = stack.NewShopper();
-        await stack.AddToCartAsync(shopper, sku, 2);
-        await using var proxy = new FaultyProxy(stack.GraphQLUrl(ServiceNames.Catalog));
-        using var instance = await stack.StartInstanceAsync(ServiceNames.Orders, Instance, new Dictionary<string, string>
-        {
-            ["Subgraphs__catalog__Url"] = proxy.Url.ToString(),
-        });
+        var (sku, shopper) = await TwoUnitsInACartAsync();
+        await using var outage = await stack.StartWithCatalogBehindProxyAsync(Instance);
+        var proxy = outage.Proxy;
 
         proxy.LoseTheAnswerTo("reserveStock");
         var refused = await stack.PlaceAsync(shopper, key: "outage", service: Instance);
@@ -57,14 +52,9 @@ public sealed class CatalogOutageTests(FederatedStack stack)
     [Fact]
     public async Task CancellingWhileTheCatalogCannotBeReached_IsAccepted_TheMoneyGoesBackAtOnce_AndTheUnitsOnceTheCatalogAnswers()
     {
-        var sku = await stack.StockedSkuAsync(("FC-EAST", 5));
-        var shopper = stack.NewShopper();
-        await stack.AddToCartAsync(shopper, sku, 2);
-        await using var proxy = new FaultyProxy(stack.GraphQLUrl(ServiceNames.Catalog));
-        using var instance = await stack.StartInstanceAsync(ServiceNames.Orders, Instance, new Dictionary<string, string>
-        {
-            ["Subgraphs__catalog__Url"] = proxy.Url.ToString(),
-        });
+        var (sku, shopper) = await TwoUnitsInACartAsync();
+        await using var outage = await stack.StartWithCatalogBehindProxyAsync(Instance);
+        var proxy = outage.Proxy;
         var orderId = (await stack.PlaceAsync(shopper, service: Instance)).GetProperty("order").GetProperty("id").GetString()!;
         Assert.Equal(3, await stack.AvailableAsync(sku));
 
@@ -82,5 +72,14 @@ public sealed class CatalogOutageTests(FederatedStack stack)
             () => "The cancelled order's payment was not recorded as voided.");
         Assert.Equal("Cancelled", await stack.OrdersScalarAsync("""select "Status" from orders.orders where "Id" = $1""", orderId));
         Assert.Equal(0L, await stack.OrdersCountAsync("select count(*) from wolverine.wolverine_dead_letters where body::text like '%' || $1 || '%'", orderId));
+    }
+
+    /// <summary>A SKU with 5 units, and a new shopper with 2 of them in the cart.</summary>
+    private async Task<(string Sku, Shopper Shopper)> TwoUnitsInACartAsync()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 5));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 2);
+        return (sku, shopper);
     }
 }

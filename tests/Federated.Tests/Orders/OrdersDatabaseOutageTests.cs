@@ -1,7 +1,6 @@
 using Federated.Tests.Catalog;
 using Federated.Tests.Infrastructure;
 using Federated.Tests.Users;
-using Npgsql;
 
 namespace Federated.Tests.Orders;
 
@@ -22,14 +21,9 @@ public sealed class OrdersDatabaseOutageTests(FederatedStack stack)
         var sku = await stack.StockedSkuAsync(("FC-EAST", 5));
         var shopper = stack.NewShopper();
         await stack.AddToCartAsync(shopper, sku, 2);
-        var direct = new NpgsqlConnectionStringBuilder(stack.Settings.PostgresConnectionString(Subgraph.Named(ServiceNames.Orders).Database));
-        await using var proxy = new FaultyProxy(new Uri($"tcp://{direct.Host}:{direct.Port}"));
-        using var instance = await stack.StartInstanceAsync(ServiceNames.Orders, Instance, new Dictionary<string, string>
-        {
-            ["ConnectionStrings__Postgres"] = new NpgsqlConnectionStringBuilder(direct.ConnectionString) { Host = proxy.Url.Host, Port = proxy.Url.Port }.ConnectionString,
-        });
+        await using var outage = await stack.StartWithDatabaseBehindProxyAsync(ServiceNames.Orders, Instance);
 
-        proxy.Refuse();
+        outage.Proxy.Refuse();
         var refused = await stack.PostAsync(Instance, Checkout.PlaceOrder, new
         {
             input = new { idempotencyKey = "database-outage", shippingAddress = Checkout.Illinois, shippingRateId = "usps-ground-advantage-domestic", payment = new { cardToken = "tok_visa" } },
@@ -39,7 +33,7 @@ public sealed class OrdersDatabaseOutageTests(FederatedStack stack)
         Assert.Equal(0L, await stack.OrdersCountAsync("""select count(*) from orders.orders where "UserId" = $1""", shopper.Id));
         Assert.Equal(5, await stack.AvailableAsync(sku));
 
-        proxy.Restore();
+        outage.Proxy.Restore();
         var placed = await stack.PlaceAsync(shopper, key: "database-outage", service: Instance);
         var again = await stack.PlaceAsync(shopper, key: "database-outage");
 
