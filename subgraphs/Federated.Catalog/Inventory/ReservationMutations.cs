@@ -1,4 +1,3 @@
-using Federated.Catalog.Data;
 using Federated.Catalog.Products;
 using Federated.Kit.Errors;
 using Federated.Kit.Identity;
@@ -6,7 +5,6 @@ using Federated.Kit.Types;
 using GraphQL;
 using GraphQL.Federation;
 using GraphQL.Types;
-using Marten;
 
 namespace Federated.Catalog.Inventory;
 
