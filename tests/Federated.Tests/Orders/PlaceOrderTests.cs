@@ -306,6 +306,49 @@ public sealed class PlaceOrderTests(FederatedStack stack)
     }
 
     [Fact]
+    public async Task FraudRules_DeclineACardTriedTooOften_CountingItsRefusals_AndHoldACustomerPlacingManyOrders()
+    {
+        var sku = await stack.StockedSkuAsync("5.00", 100, ("FC-CENTRAL", 20));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 1);
+
+        // Card testing: ten declined tries with one card in the hour, then the card itself is refused.
+        for (var i = 0; i < FraudRulesCardOrdersPerHour; i++)
+            Assert.Equal(["PAYMENT_DECLINED"], (await stack.PlaceAsync(shopper, "tok_chargeDeclined")).ErrorCodes());
+        var refused = await stack.PlaceAsync(shopper, "tok_chargeDeclined", key: "eleventh-try");
+
+        Assert.Equal(["FRAUD_DECLINED"], refused.ErrorCodes());
+        Assert.Equal("card_velocity: 10 orders with this card in an hour",
+            await stack.OrdersScalarAsync("""select "HoldReason" from orders.orders where "IdempotencyKey" = $1""", "eleventh-try"));
+        Assert.Equal(0L, await stack.OrdersCountAsync(
+            """select count(*) from orders.simulated_provider_ledger where idempotency_key = (select "Id" from orders.orders where "IdempotencyKey" = $1)""", "eleventh-try"));
+        Assert.Equal(20, await stack.AvailableAsync(sku));
+
+        // Refused orders are not orders the customer placed: another card goes through, five times;
+        // the sixth order in ten minutes is held for review, charged but not shipped.
+        var statuses = new List<string>();
+        for (var i = 0; i <= FraudRulesCustomerOrdersPer10Minutes; i++)
+        {
+            if (i > 0)
+                await stack.AddToCartAsync(shopper, sku, 1);
+            var placed = await stack.PlaceAsync(shopper);
+            Assert.Empty(placed.ErrorCodes());
+            statuses.Add(placed.GetProperty("order").GetProperty("status").GetString()!);
+            if (i == FraudRulesCustomerOrdersPer10Minutes)
+            {
+                Assert.Equal("customer_velocity: 5 orders in 10 minutes", placed.GetProperty("order").GetProperty("holdReason").GetString());
+                Assert.Equal("AUTHORIZED", placed.GetProperty("order").GetProperty("payment").GetProperty("status").GetString());
+            }
+        }
+
+        Assert.Equal(["PAID", "PAID", "PAID", "PAID", "PAID", "ON_HOLD"], statuses);
+        Assert.Equal(14, await stack.AvailableAsync(sku));
+    }
+
+    private const int FraudRulesCardOrdersPerHour = 10;
+    private const int FraudRulesCustomerOrdersPer10Minutes = 5;
+
+    [Fact]
     public async Task DiscountCode_IsChargedToTheCent_AndItsPerCustomerLimitHolds()
     {
         var sku = await stack.StockedSkuAsync("33.33", 400, ("FC-EAST", 10));
