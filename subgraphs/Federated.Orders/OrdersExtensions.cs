@@ -43,6 +43,7 @@ public static class OrdersExtensions
         builder.Services.AddHttpClient(SimulatedWebhookSender.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
         builder.Services.AddHostedService<SimulatedWebhookSender>();
         builder.Services.AddScoped<FraudRules>();
+        builder.Services.AddSingleton<PlacementWrites>();
         builder.Services.AddScoped<OrderPlacement>();
         builder.Services.AddScoped<OrderSettlement>();
         builder.Services.AddSingleton<FaultInjection>();

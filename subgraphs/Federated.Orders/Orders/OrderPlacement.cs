@@ -22,7 +22,8 @@ public sealed record PlaceOrderResult(Order? Order, PaymentAction? PaymentAction
 
 /// <summary>
 /// placeOrder, step by step, each step saved before the next: the order is recorded (Pending,
-/// idempotency key unique per customer), stock is reserved in the catalog (keyed by the order id), fraud rules run, the card
+/// idempotency key unique per customer) with the customer's recent orders read for the fraud
+/// rules, which run next; stock is reserved in the catalog (keyed by the order id), the card
 /// is authorized (keyed by the order id). Any refusal releases the stock and voids the payment,
 /// both idempotent, and records the refusal so a replay answers the same; when the catalog
 /// cannot be reached the refusal is saved with a durable <see cref="SettleOrder"/> instead. An
@@ -30,7 +31,7 @@ public sealed record PlaceOrderResult(Order? Order, PaymentAction? PaymentAction
 /// on whichever instance runs then. Totals come from the catalog's current prices, never the client.
 /// </summary>
 public sealed class OrderPlacement(
-    IDbContextFactory<OrdersDbContext> factory, CatalogClient catalog, IPaymentProvider provider, FraudRules fraud,
+    IDbContextFactory<OrdersDbContext> factory, PlacementWrites writes, CatalogClient catalog, IPaymentProvider provider, FraudRules fraud,
     CartStore carts, CartPricing pricing, OrderOutbox outbox, FaultInjection faults, TimeProvider time,
     ILogger<OrderPlacement> logger)
 {
@@ -111,47 +112,38 @@ public sealed class OrderPlacement(
         }
 
         var order = NewOrder(userId, input, requestHash, cart, rate!);
-        db.Orders.Add(order);
         // The code's use is taken with the order: of two orders placed at once, only one takes
         // the customer's last use of it (its slot is unique), and a failed order gives it back.
-        if (cart.Discount is { } discount)
-            db.DiscountRedemptions.Add(new DiscountRedemption { Code = discount.Code, UserId = userId, OrderId = order.Id, Slot = discount.Slot, CreatedAt = order.PlacedAt });
-        // The order, its lines (at most CartStore.MaxLines), its payment and its code's use are inserts in one
-        // batch, which PostgreSQL runs as one implicit transaction, all or nothing: a transaction
-        // of EF Core's own would add a round trip for its commit. The later saves, whose updates
-        // check the order's version, keep theirs.
-        db.Database.AutoTransactionBehavior = AutoTransactionBehavior.Never;
+        var use = cart.Discount is { } discount
+            ? new DiscountRedemption { Code = discount.Code, UserId = userId, OrderId = order.Id, Slot = discount.Slot, CreatedAt = order.PlacedAt }
+            : null;
+        FraudVelocity velocity;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await db.SaveChangesAsync(cancellationToken);
+                velocity = await writes.InsertAsync(order, use, fraud.VelocityQuery(order, input.Payment.CardToken), cancellationToken);
                 break;
             }
-            catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: NumberIndex }
-                && attempt < 3)
+            catch (PostgresException ex) when (ex is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: NumberIndex } && attempt < 3)
             {
                 // Another order drew the same number: draw again (the batch left nothing behind).
                 order.Number = NewNumber(order.PlacedAt);
             }
-            catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: DiscountUseIndex })
+            catch (PostgresException ex) when (ex is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: DiscountUseIndex })
             {
                 // Another order took the same use of the code first; unless it was this very request, sent before.
-                await using var other = await factory.CreateDbContextAsync(cancellationToken);
-                return await FindAsync(other, userId, input.IdempotencyKey, cancellationToken) is { } existing
+                return await FindAsync(db, userId, input.IdempotencyKey, cancellationToken) is { } existing
                     ? await ReplayAsync(existing, requestHash, cart, cancellationToken)
                     : PlaceOrderResult.Failed(new UserError(Discounts.LimitReached, $"The code {cart.Discount!.Code} was used up by another order placed meanwhile.", ["input"]));
             }
-            catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: KeyIndex })
+            catch (PostgresException ex) when (ex is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: KeyIndex })
             {
                 // The same key again: sent while the first was being placed, or after it was refused.
-                await using var other = await factory.CreateDbContextAsync(cancellationToken);
-                return await ReplayAsync((await FindAsync(other, userId, input.IdempotencyKey, cancellationToken))!, requestHash, cart, cancellationToken);
+                return await ReplayAsync((await FindAsync(db, userId, input.IdempotencyKey, cancellationToken))!, requestHash, cart, cancellationToken);
             }
         }
-        db.Database.AutoTransactionBehavior = AutoTransactionBehavior.WhenNeeded;
-        // The recorded order stays tracked by this context: the next steps save on it without reading it again.
-        return await ProceedAsync(db, order, cart, input.Payment.CardToken);
+        return await ProceedAsync(db, order, cart, input.Payment.CardToken, velocity);
     }
 
     /// <summary>The shipping rate the shopper chose, if this cart can be placed with it to that address.</summary>
@@ -167,11 +159,20 @@ public sealed class OrderPlacement(
             : (null, new UserError(ShippingRates.RateNotFound, "That shipping rate is not offered for this cart and address; ask shippingRates again.", ["input", "shippingRateId"]));
     }
 
-    /// <summary>Reserve, check, charge: what follows the recorded order, priced as <paramref name="cart"/>.</summary>
-    private async Task<PlaceOrderResult> ProceedAsync(OrdersDbContext db, Order order, PricedCart cart, string cardToken)
+    /// <summary>
+    /// Check, reserve, charge: what follows the recorded order, priced as <paramref name="cart"/>,
+    /// its customer's recent orders (<paramref name="velocity"/>) read as it was recorded.
+    /// </summary>
+    private async Task<PlaceOrderResult> ProceedAsync(OrdersDbContext db, Order order, PricedCart cart, string cardToken, FraudVelocity velocity)
     {
         // The shopper leaving must not strand the order half way: the rest runs to its end.
         var cancellationToken = CancellationToken.None;
+
+        // The fraud rules decide before anything is held: a declined order reserves nothing.
+        var decision = fraud.Decide(order, cardToken, velocity);
+        if (decision.Verdict == FraudVerdict.Decline)
+            return await FailAsync(db, order, FraudDeclined, "The order was declined by our fraud checks.", release: false, cancellationToken, decision.Reason);
+        order.HoldReason = decision.Reason;
 
         try
         {
@@ -187,11 +188,6 @@ public sealed class OrderPlacement(
             return await FailAsync(db, order, failure.Code!, failure.Message, release: true, cancellationToken);
         }
         await faults.PauseAfterAsync(FaultInjection.AfterReservation, [order.UserId]);
-
-        var decision = await fraud.CheckAsync(db, order, cardToken, cancellationToken);
-        if (decision.Verdict == FraudVerdict.Decline)
-            return await FailAsync(db, order, FraudDeclined, "The order was declined by our fraud checks.", release: true, cancellationToken, decision.Reason);
-        order.HoldReason = decision.Reason;
 
         ProviderResult result;
         try
@@ -256,10 +252,12 @@ public sealed class OrderPlacement(
         var wasPending = order.Status == OrderStatus.Pending;
         order.Status = status;
         order.UpdatedAt = time.GetUtcNow();
+        // A paid order is packed by the fulfillment wave that finds it due (FulfillmentProcess).
         if (status == OrderStatus.PaymentActionRequired)
-            await outbox.SaveAsync(db, new ChallengeDeadline(order.Id), outbox.ChallengeTimeout, cancellationToken);
+            await outbox.SaveAsync(Track(db, order), new ChallengeDeadline(order.Id), outbox.ChallengeTimeout, cancellationToken);
+        else if (db.Entry(order).State == EntityState.Detached)
+            await writes.AcceptAsync(order, cancellationToken);
         else
-            // A paid order is packed by the fulfillment wave that finds it due (FulfillmentProcess).
             await db.SaveChangesAsync(cancellationToken);
         if (wasPending)
             await carts.RemoveOrderedAsync(CartStore.UserCartId(order.UserId), order.Lines.Select(l => (l.Sku, l.Quantity)), order.DiscountCode);
@@ -291,8 +289,28 @@ public sealed class OrderPlacement(
         order.HoldReason = reason ?? order.HoldReason;
         order.UpdatedAt = time.GetUtcNow();
         await GiveBackDiscountAsync(db, order, cancellationToken);
-        await outbox.SaveAsync(db, settled ? null : new SettleOrder(order.Id), null, cancellationToken);
+        await outbox.SaveAsync(Track(db, order), settled ? null : new SettleOrder(order.Id), null, cancellationToken);
         return PlaceOrderResult.Failed(new UserError(code, message, ["input"]));
+    }
+
+    /// <summary>
+    /// An order being placed is recorded by <see cref="PlacementWrites"/>, not through the
+    /// context. A save of it through the context (a refusal, a challenge) attaches it as it was
+    /// recorded, without an allocation, and writes the order's and the payment's columns back under
+    /// the version it was recorded with; the reservation's allocation, put back after the attach,
+    /// is saved as EF Core saves items added to a JSON column.
+    /// </summary>
+    private static OrdersDbContext Track(OrdersDbContext db, Order order)
+    {
+        if (db.Entry(order).State != EntityState.Detached)
+            return db;
+        var allocation = order.Allocation;
+        order.Allocation = [];
+        db.Attach(order);
+        order.Allocation = allocation;
+        db.Entry(order).State = EntityState.Modified;
+        db.Entry(order.Payment!).State = EntityState.Modified;
+        return db;
     }
 
     /// <summary>A failed order does not use its code up: its use is removed with the save that fails it.</summary>
