@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Federated.Kit.Hosting;
 using Federated.Orders.Data;
 using Federated.Orders.Payments;
 using Microsoft.EntityFrameworkCore;
@@ -28,7 +29,7 @@ public sealed class PlacementWrites(NpgsqlDataSource dataSource)
         batch.BatchCommands.Add(InsertLines(order));
         batch.BatchCommands.Add(InsertPayment(order.Payment!));
         if (use is not null)
-            batch.BatchCommands.Add(Command(
+            batch.BatchCommands.Add(Positional.Statement(
                 """insert into orders.discount_redemptions ("Code", "OrderId", "UserId", "CreatedAt", "Slot") values ($1, $2, $3, $4, $5)""",
                 use.Code, use.OrderId, use.UserId, use.CreatedAt, new NpgsqlParameter { Value = (object?)use.Slot ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer }));
         batch.BatchCommands.Add(velocityQuery);
@@ -59,9 +60,9 @@ public sealed class PlacementWrites(NpgsqlDataSource dataSource)
                 where "OrderId" = $1 and exists (select from accepted))
             select xmin from accepted
             """);
-        Add(command.Parameters, order.Id, order.Status.ToString(), Text(order.HoldReason), Allocation(order.Allocation), order.UpdatedAt);
+        command.Parameters.AddValues(order.Id, order.Status.ToString(), Positional.Text(order.HoldReason), Allocation(order.Allocation), order.UpdatedAt);
         command.Parameters.Add(new NpgsqlParameter<uint> { TypedValue = order.Version, NpgsqlDbType = NpgsqlDbType.Xid });
-        Add(command.Parameters, payment.Status.ToString(), Text(payment.ProviderReference), Text(payment.ChallengeId), Text(payment.DeclineReason), payment.UpdatedAt);
+        command.Parameters.AddValues(payment.Status.ToString(), Positional.Text(payment.ProviderReference), Positional.Text(payment.ChallengeId), Positional.Text(payment.DeclineReason), payment.UpdatedAt);
         order.Version = await command.ExecuteScalarAsync(cancellationToken) is uint version
             ? version
             : throw new DbUpdateConcurrencyException($"Order {order.Id} changed while it was being placed.");
@@ -70,7 +71,7 @@ public sealed class PlacementWrites(NpgsqlDataSource dataSource)
     private static NpgsqlBatchCommand InsertOrder(Order o)
     {
         var a = o.ShippingAddress;
-        return Command(
+        return Positional.Statement(
             """
             insert into orders.orders ("Id", "Number", "UserId", "IdempotencyKey", "RequestHash", "Status", "CurrencyCode",
                 "Subtotal", "Discount", "Shipping", "Tax", "Total", "DiscountCode", "ShippingRateId", "Carrier", "ShippingService",
@@ -80,12 +81,12 @@ public sealed class PlacementWrites(NpgsqlDataSource dataSource)
             returning xmin
             """,
             o.Id, o.Number, o.UserId, o.IdempotencyKey, o.RequestHash, o.Status.ToString(), o.CurrencyCode,
-            o.Subtotal, o.Discount, o.Shipping, o.Tax, o.Total, Text(o.DiscountCode), o.ShippingRateId, o.Carrier, o.ShippingService,
-            a.Name, a.Line1, Text(a.Line2), a.City, Text(a.Region), a.PostalCode, a.Country, Text(o.HoldReason), o.PlacedAt, o.UpdatedAt, Allocation(o.Allocation));
+            o.Subtotal, o.Discount, o.Shipping, o.Tax, o.Total, Positional.Text(o.DiscountCode), o.ShippingRateId, o.Carrier, o.ShippingService,
+            a.Name, a.Line1, Positional.Text(a.Line2), a.City, Positional.Text(a.Region), a.PostalCode, a.Country, Positional.Text(o.HoldReason), o.PlacedAt, o.UpdatedAt, Allocation(o.Allocation));
     }
 
     /// <summary>All the lines in one statement, whatever their number (at most the cart's).</summary>
-    private static NpgsqlBatchCommand InsertLines(Order o) => Command(
+    private static NpgsqlBatchCommand InsertLines(Order o) => Positional.Statement(
         """
         insert into orders.order_lines ("OrderId", "Position", "Sku", "ProductId", "Title", "Quantity", "UnitPrice", "Total", "CurrencyCode")
         select $1, * from unnest($2::integer[], $3::text[], $4::text[], $5::text[], $6::integer[], $7::numeric[], $8::numeric[], $9::text[])
@@ -94,7 +95,7 @@ public sealed class PlacementWrites(NpgsqlDataSource dataSource)
         o.Lines.Select(l => l.Title).ToArray(), o.Lines.Select(l => l.Quantity).ToArray(), o.Lines.Select(l => l.UnitPrice).ToArray(),
         o.Lines.Select(l => l.Total).ToArray(), o.Lines.Select(l => l.CurrencyCode).ToArray());
 
-    private static NpgsqlBatchCommand InsertPayment(Payment p) => Command(
+    private static NpgsqlBatchCommand InsertPayment(Payment p) => Positional.Statement(
         """
         insert into orders.payments ("OrderId", "Provider", "CardToken", "Status", "Amount", "CurrencyCode", "UpdatedAt")
         values ($1, $2, $3, $4, $5, $6, $7)
@@ -104,23 +105,4 @@ public sealed class PlacementWrites(NpgsqlDataSource dataSource)
     /// <summary>The allocation as EF Core keeps it: a JSON array of (SKU, center, quantity).</summary>
     private static NpgsqlParameter Allocation(List<HeldUnits> held) =>
         new() { Value = JsonSerializer.Serialize(held), NpgsqlDbType = NpgsqlDbType.Jsonb };
-
-    /// <summary>
-    /// A string that may be null, typed either way: a statement prepared with an untyped null
-    /// would be prepared again for the next call that has a value.
-    /// </summary>
-    internal static NpgsqlParameter Text(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
-
-    internal static NpgsqlBatchCommand Command(string sql, params object?[] values)
-    {
-        var command = new NpgsqlBatchCommand(sql);
-        Add(command.Parameters, values);
-        return command;
-    }
-
-    private static void Add(NpgsqlParameterCollection parameters, params object?[] values)
-    {
-        foreach (var value in values)
-            parameters.Add(value as NpgsqlParameter ?? new NpgsqlParameter { Value = value ?? DBNull.Value });
-    }
 }

@@ -1,3 +1,4 @@
+using Federated.Kit.Hosting;
 using Federated.Orders.Data;
 using Federated.Orders.Orders;
 using Npgsql;
@@ -36,7 +37,7 @@ public sealed class FraudRules(IPaymentProvider provider, TimeProvider time)
     public NpgsqlBatchCommand VelocityQuery(Order order, string cardToken)
     {
         var now = time.GetUtcNow();
-        return PlacementWrites.Command(
+        return Positional.Statement(
             """
             select (count(*) filter (where p."CardToken" = $2))::integer,
                    (count(*) filter (where o."PlacedAt" > $4 and o."Status" <> 'Failed'))::integer
