@@ -17,7 +17,8 @@ namespace Federated.Benchmarks;
 /// scenarios: "spread" (one of a thousand seeded SKUs at random, each topped up by a thousand
 /// units: little contention; a SKU running out counts as OUT_OF_STOCK, not as a failure) and
 /// "hot" (every buyer the same SKU, topped up by a million units: every reservation locks the
-/// same row).
+/// same row). With <c>--rate</c>, the measured window has buyers arriving at that rate instead
+/// (an open loop; the warm-up stays a closed loop), for the latency at a given throughput.
 /// </summary>
 public sealed class CheckoutBenchmark(GatewayStack stack, StackSettings settings, GatewayOptions options)
 {
@@ -41,12 +42,17 @@ public sealed class CheckoutBenchmark(GatewayStack stack, StackSettings settings
                  })
         {
             await WarmUpAsync(scenario, gateway, pick, cancellationToken);
-            Console.WriteLine($"benchmark: checkout '{scenario}': {options.Concurrency} buyers for {options.Seconds} s");
+            Console.WriteLine(options.Rate > 0
+                ? $"benchmark: checkout '{scenario}': {options.Rate} new buyers a second for {options.Seconds} s"
+                : $"benchmark: checkout '{scenario}': {options.Concurrency} buyers for {options.Seconds} s");
             var parts = CpuParts();
             var machine = Machine.CpuTimes();
             var counters = await CountersAsync(cancellationToken);
             var fulfillment = await FulfillmentAsync(cancellationToken);
-            var (latencies, orders, outOfStock, failures, firstFailure, elapsed) = await DriveAsync(gateway, pick, TimeSpan.FromSeconds(options.Seconds), cancellationToken);
+            var window = TimeSpan.FromSeconds(options.Seconds);
+            var (latencies, orders, outOfStock, failures, firstFailure, elapsed) = options.Rate > 0
+                ? await DriveAtRateAsync(gateway, pick, window, cancellationToken)
+                : await DriveAsync(gateway, pick, window, cancellationToken);
             var partsAfter = CpuParts();
             var machineAfter = Machine.CpuTimes();
             var (busy, idle) = (machineAfter.Busy - machine.Busy, machineAfter.Idle - machine.Idle);
@@ -94,12 +100,40 @@ public sealed class CheckoutBenchmark(GatewayStack stack, StackSettings settings
     private static readonly TimeSpan MaxWarmUp = TimeSpan.FromSeconds(180);
     private const long SettledJitMs = 50;
 
+    /// <summary>What a stretch of buying gave: every placed order's placeOrder latency, and the counts.</summary>
+    private sealed class Tally
+    {
+        public readonly List<double> Latencies = [];
+        public long Orders, OutOfStock, Failures;
+        public string? FirstFailure;
+
+        public void Count(string? code, double milliseconds)
+        {
+            switch (code)
+            {
+                case null:
+                    Interlocked.Increment(ref Orders);
+                    lock (Latencies)
+                        Latencies.Add(milliseconds);
+                    break;
+                case "OUT_OF_STOCK" or "INSUFFICIENT_STOCK":
+                    Interlocked.Increment(ref OutOfStock);
+                    break;
+                default:
+                    Interlocked.Increment(ref Failures);
+                    Interlocked.CompareExchange(ref FirstFailure, code, null);
+                    break;
+            }
+        }
+
+        public string Progress => $"{Interlocked.Read(ref Orders):N0} orders, {Interlocked.Read(ref OutOfStock):N0} out of stock, {Interlocked.Read(ref Failures):N0} failed";
+    }
+
+    /// <summary><c>--concurrency</c> buyers, each placing order after order as fast as the answers come (a closed loop).</summary>
     private async Task<(List<double> Latencies, long Orders, long OutOfStock, long Failures, string? FirstFailure, TimeSpan Elapsed)> DriveAsync(
         Uri gateway, Func<Random, string> pick, TimeSpan duration, CancellationToken cancellationToken, bool quiet = false)
     {
-        var latencies = new List<double>();
-        long orders = 0, outOfStock = 0, failures = 0;
-        string? firstFailure = null;
+        var tally = new Tally();
         var clock = Stopwatch.StartNew();
         var progress = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, options.Concurrency).Select(async worker =>
@@ -107,46 +141,79 @@ public sealed class CheckoutBenchmark(GatewayStack stack, StackSettings settings
             var random = new Random(worker);
             while (clock.Elapsed < duration && !cancellationToken.IsCancellationRequested)
             {
-                var token = Mint($"bench-{Guid.NewGuid():N}", "customer");
-                var added = await PostAsync(gateway, token, "mutation($input: AddToCartInput!) { addToCart(input: $input) { errors { code } } }",
-                    new { input = new { sku = pick(random), quantity = 1 } }, cancellationToken);
-                if (Code(added, "addToCart") is { } addError)
-                {
-                    Count(addError, 0);
-                    continue;
-                }
-                var started = Stopwatch.GetTimestamp();
-                var placed = await PostAsync(gateway, token, "mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { order { status } errors { code } } }",
-                    new { input = new { idempotencyKey = Guid.NewGuid().ToString("N"), shippingAddress = Address, shippingRateId = "usps-ground-advantage-domestic", payment = new { cardToken = "tok_visa" } } },
-                    cancellationToken);
-                Count(Code(placed, "placeOrder"), Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                await BuyAsync(gateway, pick(random), tally, cancellationToken);
                 if (!quiet && progress.Elapsed > TimeSpan.FromSeconds(5))
                 {
                     progress.Restart();
-                    Console.WriteLine($"  {clock.Elapsed.TotalSeconds:N0} s: {Interlocked.Read(ref orders):N0} orders, {Interlocked.Read(ref outOfStock):N0} out of stock, {Interlocked.Read(ref failures):N0} failed");
+                    Console.WriteLine($"  {clock.Elapsed.TotalSeconds:N0} s: {tally.Progress}");
                 }
             }
         }));
-        return (latencies, orders, outOfStock, failures, firstFailure, clock.Elapsed);
+        return (tally.Latencies, tally.Orders, tally.OutOfStock, tally.Failures, tally.FirstFailure, clock.Elapsed);
+    }
 
-        void Count(string? code, double milliseconds)
+    /// <summary>
+    /// <c>--rate</c> new buyers a second, each arriving on schedule whether or not the ones before
+    /// were answered (an open loop, as shoppers arrive): the latency at that rate, not the queue
+    /// of a fixed number of buyers. A rate the stack cannot sustain shows as buyers piling up
+    /// (the most at once is printed) and as latencies that grow through the window.
+    /// </summary>
+    private async Task<(List<double> Latencies, long Orders, long OutOfStock, long Failures, string? FirstFailure, TimeSpan Elapsed)> DriveAtRateAsync(
+        Uri gateway, Func<Random, string> pick, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        var tally = new Tally();
+        var buyers = new List<Task>();
+        var random = new Random(1);
+        var (inFlight, mostInFlight) = (0, 0);
+        var clock = Stopwatch.StartNew();
+        var progress = Stopwatch.StartNew();
+        while (clock.Elapsed < duration && !cancellationToken.IsCancellationRequested)
         {
-            switch (code)
+            var due = (long)(clock.Elapsed.TotalSeconds * options.Rate);
+            while (buyers.Count < due)
             {
-                case null:
-                    Interlocked.Increment(ref orders);
-                    lock (latencies)
-                        latencies.Add(milliseconds);
-                    break;
-                case "OUT_OF_STOCK" or "INSUFFICIENT_STOCK":
-                    Interlocked.Increment(ref outOfStock);
-                    break;
-                default:
-                    Interlocked.Increment(ref failures);
-                    Interlocked.CompareExchange(ref firstFailure, code, null);
-                    break;
+                mostInFlight = Math.Max(mostInFlight, Interlocked.Increment(ref inFlight));
+                var sku = pick(random);
+                buyers.Add(Task.Run(async () =>
+                {
+                    try
+                    {
+                        await BuyAsync(gateway, sku, tally, cancellationToken);
+                    }
+                    finally
+                    {
+                        Interlocked.Decrement(ref inFlight);
+                    }
+                }, cancellationToken));
             }
+            if (progress.Elapsed > TimeSpan.FromSeconds(5))
+            {
+                progress.Restart();
+                Console.WriteLine($"  {clock.Elapsed.TotalSeconds:N0} s: {buyers.Count:N0} buyers arrived, {Volatile.Read(ref inFlight):N0} waiting for answers; {tally.Progress}");
+            }
+            await Task.Delay(1, cancellationToken);
         }
+        await Task.WhenAll(buyers);
+        Console.WriteLine($"  {buyers.Count:N0} buyers arrived in {duration.TotalSeconds:N0} s ({buyers.Count / duration.TotalSeconds:N1} a second); at most {mostInFlight:N0} waiting for answers at once; the last answered {clock.Elapsed.TotalSeconds - duration.TotalSeconds:N1} s after the window");
+        return (tally.Latencies, tally.Orders, tally.OutOfStock, tally.Failures, tally.FirstFailure, clock.Elapsed);
+    }
+
+    /// <summary>One buyer: a new customer adds a unit of <paramref name="sku"/> and places the order with <c>tok_visa</c>.</summary>
+    private async Task BuyAsync(Uri gateway, string sku, Tally tally, CancellationToken cancellationToken)
+    {
+        var token = Mint($"bench-{Guid.NewGuid():N}", "customer");
+        var added = await PostAsync(gateway, token, "mutation($input: AddToCartInput!) { addToCart(input: $input) { errors { code } } }",
+            new { input = new { sku, quantity = 1 } }, cancellationToken);
+        if (Code(added, "addToCart") is { } addError)
+        {
+            tally.Count(addError, 0);
+            return;
+        }
+        var started = Stopwatch.GetTimestamp();
+        var placed = await PostAsync(gateway, token, "mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { order { status } errors { code } } }",
+            new { input = new { idempotencyKey = Guid.NewGuid().ToString("N"), shippingAddress = Address, shippingRateId = "usps-ground-advantage-domestic", payment = new { cardToken = "tok_visa" } } },
+            cancellationToken);
+        tally.Count(Code(placed, "placeOrder"), Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
 
     /// <summary>

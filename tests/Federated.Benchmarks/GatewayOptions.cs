@@ -4,9 +4,10 @@ namespace Federated.Benchmarks;
 
 /// <summary>
 /// Seconds measured per gateway and query, cut into slices that alternate between the gateways;
-/// clients sending back to back; an unmeasured warm-up per gateway and query.
+/// clients sending back to back; an unmeasured warm-up per gateway and query. <c>--rate</c>
+/// (checkout only): buyers arriving at that many a second instead of back to back.
 /// </summary>
-public sealed record GatewayOptions(int Seconds, int Slice, int Concurrency, int WarmUp)
+public sealed record GatewayOptions(int Seconds, int Slice, int Concurrency, int WarmUp, int Rate = 0)
 {
     public int Slices => (Seconds + Slice - 1) / Slice;
 
@@ -27,6 +28,7 @@ public sealed record GatewayOptions(int Seconds, int Slice, int Concurrency, int
                 case "--slice": options = options with { Slice = value }; break;
                 case "--concurrency": options = options with { Concurrency = value }; break;
                 case "--warmup": options = options with { WarmUp = value }; break;
+                case "--rate": options = options with { Rate = value }; break;
                 default: problem = $"unknown option '{args[i - 1]}'"; return false;
             }
         }

@@ -3,7 +3,7 @@ using Federated.Benchmarks;
 const string Usage = """
     usage: dotnet run -c Release --project tests/Federated.Benchmarks -- search [--products 1000000] [--iterations 300] [--concurrency 1]
            dotnet run -c Release --project tests/Federated.Benchmarks -- gateway [--seconds 20] [--slice 10] [--concurrency 32] [--warmup 10]
-           dotnet run -c Release --project tests/Federated.Benchmarks -- checkout [--seconds 20] [--concurrency 32] [--warmup 10]
+           dotnet run -c Release --project tests/Federated.Benchmarks -- checkout [--seconds 20] [--concurrency 32] [--warmup 10] [--rate N]
     """;
 
 using var stop = new CancellationTokenSource();
@@ -35,6 +35,8 @@ try
         {
             if (!GatewayOptions.TryParse(rest, out var options, out var problem))
                 return Fail(problem);
+            if (options.Rate > 0)
+                return Fail("'--rate' is an option of the checkout benchmark");
             // Disposed in reverse: the gateways and subgraphs, then the stores (if this run started them).
             await using var stores = await BenchmarkStack.StartAsync(stop.Token);
             await using var services = await GatewayStack.StartAsync(stores.Settings, stop.Token);
