@@ -143,7 +143,18 @@ public sealed class OrderPlacement(
                 return await ReplayAsync((await FindAsync(db, userId, input.IdempotencyKey, cancellationToken))!, requestHash, cart, cancellationToken);
             }
         }
-        return await ProceedAsync(db, order, cart, input.Payment.CardToken, velocity);
+        try
+        {
+            return await ProceedAsync(db, order, cart, input.Payment.CardToken, velocity);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // The order changed while this request placed it: it outlived the pending timeout and
+            // was refused as interrupted, its units and money given back. Nothing of this
+            // request was saved over that; the shopper is answered as a replay would be.
+            await using var other = await factory.CreateDbContextAsync(CancellationToken.None);
+            return await ReplayAsync((await FindAsync(other, userId, input.IdempotencyKey, CancellationToken.None))!, requestHash, cart, CancellationToken.None);
+        }
     }
 
     /// <summary>The shipping rate the shopper chose, if this cart can be placed with it to that address.</summary>

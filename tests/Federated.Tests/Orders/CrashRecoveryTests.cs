@@ -60,6 +60,47 @@ public sealed class CrashRecoveryTests(FederatedStack stack)
     }
 
     /// <summary>
+    /// A placement that outlives the pending timeout without dying (a stalled instance, a
+    /// provider slow past all reason): the sweep refuses the order as interrupted and gives
+    /// its units and money back meanwhile. When the placement then goes on, its save of the
+    /// paid order finds the order changed and writes nothing, and the shopper is answered
+    /// with the refusal the order now stands at, not an internal error.
+    /// </summary>
+    [Fact]
+    public async Task APlacementOutlivedByTheSweep_SavesNothing_AndAnswersTheRefusal()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 5));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 2);
+        using var stalling = await stack.StartInstanceAsync(ServiceNames.Orders, StallInstance, new Dictionary<string, string>
+        {
+            ["Orders__FaultInjection__PauseAfter"] = "authorization",
+            ["Orders__FaultInjection__UserId"] = shopper.Id,
+            ["Orders__FaultInjection__Pause"] = "00:00:35",
+        });
+
+        var placing = stack.PlaceAsync(shopper, key: "stalled", service: StallInstance);
+        var orderId = await WaitForAsync(async () => await ScalarAsync<string>("""select "Id" from orders.orders where "UserId" = $1""", shopper.Id));
+        // Pending for Orders:PendingTimeout (20 s in the tests): refused, released and voided while the placement waits.
+        await WaitForAsync(async () => await ScalarAsync<string>("""select "FailureCode" from orders.orders where "Id" = $1 and "Status" = 'Failed'""", orderId),
+            TimeSpan.FromSeconds(60));
+        await WaitForAsync(async () => await LedgerOutcomeAsync(orderId) == "Voided" ? "voided" : null);
+        await WaitForAsync(async () => await stack.AvailableAsync(sku) == 5 ? "released" : null);
+
+        var answer = await placing;
+
+        Assert.Equal(["ORDER_INTERRUPTED"], answer.ErrorCodes());
+        Assert.Equal("Failed", await ScalarAsync<string>("""select "Status" from orders.orders where "Id" = $1""", orderId));
+        await WaitForAsync(async () => await ScalarAsync<string>("""select "Status" from orders.payments where "OrderId" = $1 and "Status" = 'Voided'""", orderId));
+        Assert.Equal("Voided", await LedgerOutcomeAsync(orderId));
+        Assert.Equal(5, await stack.AvailableAsync(sku));
+        // The cart was not emptied by an order that does not stand: placing it again works.
+        Assert.Empty((await stack.PlaceAsync(shopper)).ErrorCodes());
+    }
+
+    private const string StallInstance = "orders-stall";
+
+    /// <summary>
     /// An instance killed in the middle of a fulfillment wave: after the wave's calls (the units
     /// committed in the catalog, the payment captured at the provider), before its save. The
     /// wave's transaction dies with the process, so the order stands as it was, and the next
