@@ -345,6 +345,29 @@ public sealed class ReservationTests(FederatedStack stack)
         Assert.Equal(JsonValueKind.Null, response.Json.GetProperty("data").GetProperty("variant")[0].GetProperty("stockLevels").ValueKind);
     }
 
+    [Fact]
+    public async Task Search_InStockOnly_FollowsReservations_ThatTakeAndGiveBackTheLastUnits()
+    {
+        // A price no other product has, so the price filter finds this product alone.
+        var price = $"{Random.Shared.Next(20_000, 90_000)}.{Random.Shared.Next(10, 99)}";
+        var sku = await stack.StockedSkuAsync(price, null, ("FC-EAST", 2), ("FC-WEST", 1));
+        var (first, last) = (NewOrderId(), NewOrderId());
+
+        var before = await InStockCountAsync(price);
+        Assert.Empty((await CallAsync(Reserve, new { orderId = first, lines = new[] { new { sku, quantity = 2 } } })).ErrorCodes());
+        var withOneLeft = await InStockCountAsync(price);
+        Assert.Empty((await CallAsync(Reserve, new { orderId = last, lines = new[] { new { sku, quantity = 1 } } })).ErrorCodes());
+        var withNoneLeft = await InStockCountAsync(price);
+        Assert.Empty((await CallAsync(Release, new { orderId = last })).ErrorCodes());
+        var givenBack = await InStockCountAsync(price);
+
+        Assert.Equal((1, 1, 0, 1), (before, withOneLeft, withNoneLeft, givenBack));
+    }
+
+    private async Task<int> InStockCountAsync(string price) =>
+        (await stack.PostAsync(ServiceNames.Catalog, "query($filter: ProductFilter) { products(first: 1, filter: $filter) { totalCount } }",
+            new { filter = new { priceMin = price, priceMax = price, inStockOnly = true } })).Data.GetProperty("products").GetProperty("totalCount").GetInt32();
+
     private static object Representation(string sku) => new { r = new[] { new { __typename = "ProductVariant", sku } } };
 
     private string NewOrderId() => $"order-{stack.RunId}-{Interlocked.Increment(ref _orders)}";
