@@ -50,9 +50,10 @@ public sealed class CheckoutBenchmark(GatewayStack stack, StackSettings settings
             var counters = await CountersAsync(cancellationToken);
             var fulfillment = await FulfillmentAsync(cancellationToken);
             var window = TimeSpan.FromSeconds(options.Seconds);
-            var (latencies, orders, outOfStock, failures, firstFailure, elapsed) = options.Rate > 0
+            var (tally, elapsed) = options.Rate > 0
                 ? await DriveAtRateAsync(gateway, pick, window, cancellationToken)
                 : await DriveAsync(gateway, pick, window, cancellationToken);
+            var (latencies, orders, outOfStock, failures, firstFailure) = (tally.Latencies, tally.Orders, tally.OutOfStock, tally.Failures, tally.FirstFailure);
             var partsAfter = CpuParts();
             var machineAfter = Machine.CpuTimes();
             var (busy, idle) = (machineAfter.Busy - machine.Busy, machineAfter.Idle - machine.Idle);
@@ -86,10 +87,10 @@ public sealed class CheckoutBenchmark(GatewayStack stack, StackSettings settings
         while (clock.Elapsed < MaxWarmUp)
         {
             var before = await CountersAsync(cancellationToken);
-            var (_, orders, _, _, _, elapsed) = await DriveAsync(gateway, pick, WarmUpRound, cancellationToken, quiet: true);
+            var (tally, elapsed) = await DriveAsync(gateway, pick, WarmUpRound, cancellationToken, quiet: true);
             var after = await CountersAsync(cancellationToken);
             var jit = after.ToDictionary(a => a.Key, a => Value(a.Value, "jit.compilationMs") - Value(before[a.Key], "jit.compilationMs"));
-            Console.WriteLine($"  warm-up {clock.Elapsed.TotalSeconds:N0} s: {orders / elapsed.TotalSeconds:N1} orders/s; JIT in the last {WarmUpRound.TotalSeconds:N0} s: {string.Join(", ", jit.Select(j => $"{j.Key} {j.Value} ms"))}");
+            Console.WriteLine($"  warm-up {clock.Elapsed.TotalSeconds:N0} s: {tally.Orders / elapsed.TotalSeconds:N1} orders/s; JIT in the last {WarmUpRound.TotalSeconds:N0} s: {string.Join(", ", jit.Select(j => $"{j.Key} {j.Value} ms"))}");
             if (jit.Values.All(ms => ms < SettledJitMs))
                 return;
         }
@@ -130,7 +131,7 @@ public sealed class CheckoutBenchmark(GatewayStack stack, StackSettings settings
     }
 
     /// <summary><c>--concurrency</c> buyers, each placing order after order as fast as the answers come (a closed loop).</summary>
-    private async Task<(List<double> Latencies, long Orders, long OutOfStock, long Failures, string? FirstFailure, TimeSpan Elapsed)> DriveAsync(
+    private async Task<(Tally Tally, TimeSpan Elapsed)> DriveAsync(
         Uri gateway, Func<Random, string> pick, TimeSpan duration, CancellationToken cancellationToken, bool quiet = false)
     {
         var tally = new Tally();
@@ -149,7 +150,7 @@ public sealed class CheckoutBenchmark(GatewayStack stack, StackSettings settings
                 }
             }
         }));
-        return (tally.Latencies, tally.Orders, tally.OutOfStock, tally.Failures, tally.FirstFailure, clock.Elapsed);
+        return (tally, clock.Elapsed);
     }
 
     /// <summary>
@@ -158,7 +159,7 @@ public sealed class CheckoutBenchmark(GatewayStack stack, StackSettings settings
     /// of a fixed number of buyers. A rate the stack cannot sustain shows as buyers piling up
     /// (the most at once is printed) and as latencies that grow through the window.
     /// </summary>
-    private async Task<(List<double> Latencies, long Orders, long OutOfStock, long Failures, string? FirstFailure, TimeSpan Elapsed)> DriveAtRateAsync(
+    private async Task<(Tally Tally, TimeSpan Elapsed)> DriveAtRateAsync(
         Uri gateway, Func<Random, string> pick, TimeSpan duration, CancellationToken cancellationToken)
     {
         var tally = new Tally();
@@ -195,7 +196,7 @@ public sealed class CheckoutBenchmark(GatewayStack stack, StackSettings settings
         }
         await Task.WhenAll(buyers);
         Console.WriteLine($"  {buyers.Count:N0} buyers arrived in {duration.TotalSeconds:N0} s ({buyers.Count / duration.TotalSeconds:N1} a second); at most {mostInFlight:N0} waiting for answers at once; the last answered {clock.Elapsed.TotalSeconds - duration.TotalSeconds:N1} s after the window");
-        return (tally.Latencies, tally.Orders, tally.OutOfStock, tally.Failures, tally.FirstFailure, clock.Elapsed);
+        return (tally, clock.Elapsed);
     }
 
     /// <summary>One buyer: a new customer adds a unit of <paramref name="sku"/> and places the order with <c>tok_visa</c>.</summary>
