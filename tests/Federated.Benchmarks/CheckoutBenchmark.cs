@@ -64,6 +64,7 @@ public sealed class CheckoutBenchmark(GatewayStack stack, StackSettings settings
             Console.WriteLine($"""
                 checkout '{scenario}': {orders:N0} orders placed, {outOfStock:N0} out of stock, {failures:N0} failed{(firstFailure is null ? "" : $" (first: {firstFailure})")}
                   {orders / elapsed.TotalSeconds:N1} orders/s ({orders / elapsed.TotalSeconds * 3600:N0} an hour); placeOrder p50 {Percentile(latencies, 0.50):N1} ms, p99 {Percentile(latencies, 0.99):N1} ms
+                  {tally.Seconds(worst: 5)}
                   subgraphs' CPU {stack.SubgraphProcesses.Sum(p => CpuPerOrder(p.Name)):N2} ms per placeOrder (with its addToCart); {Machine.Load()}
                   CPU ms per placeOrder, by process: {string.Join(", ", partsAfter.Keys.Select(process => $"{process} {CpuPerOrder(process):N2}"))}
                   the whole machine: {busy.TotalMilliseconds / Math.Max(1, orders + outOfStock):N2} ms busy per placeOrder, {100 * idle / (busy + idle + TimeSpan.FromTicks(1)):N0}% idle
@@ -107,6 +108,10 @@ public sealed class CheckoutBenchmark(GatewayStack stack, StackSettings settings
         public readonly List<double> Latencies = [];
         public long Orders, OutOfStock, Failures;
         public string? FirstFailure;
+        private readonly long _started = Stopwatch.GetTimestamp();
+
+        /// <summary>The placed orders' latencies by the second of the window they were answered in.</summary>
+        private readonly Dictionary<int, List<double>> _bySecond = [];
 
         public void Count(string? code, double milliseconds)
         {
@@ -114,8 +119,14 @@ public sealed class CheckoutBenchmark(GatewayStack stack, StackSettings settings
             {
                 case null:
                     Interlocked.Increment(ref Orders);
+                    var second = (int)Stopwatch.GetElapsedTime(_started).TotalSeconds;
                     lock (Latencies)
+                    {
                         Latencies.Add(milliseconds);
+                        if (!_bySecond.TryGetValue(second, out var answered))
+                            _bySecond[second] = answered = [];
+                        answered.Add(milliseconds);
+                    }
                     break;
                 case "OUT_OF_STOCK" or "INSUFFICIENT_STOCK":
                     Interlocked.Increment(ref OutOfStock);
@@ -128,6 +139,24 @@ public sealed class CheckoutBenchmark(GatewayStack stack, StackSettings settings
         }
 
         public string Progress => $"{Interlocked.Read(ref Orders):N0} orders, {Interlocked.Read(ref OutOfStock):N0} out of stock, {Interlocked.Read(ref Failures):N0} failed";
+
+        /// <summary>
+        /// Whether the slow answers are spread over the window or bunched in a few seconds (a
+        /// stall, a burst of background work): the p99 of each second's answers, their median, and the worst seconds.
+        /// </summary>
+        public string Seconds(int worst)
+        {
+            var p99s = _bySecond.OrderBy(s => s.Key).Select(s =>
+            {
+                s.Value.Sort();
+                return (Second: s.Key, P99: Percentile(s.Value, 0.99), Count: s.Value.Count);
+            }).ToList();
+            if (p99s.Count == 0)
+                return "no order placed";
+            var median = Percentile([.. p99s.Select(s => s.P99).Order()], 0.5);
+            return $"p99 of each second's answers: median {median:N0} ms; worst: "
+                + string.Join(", ", p99s.OrderByDescending(s => s.P99).Take(worst).Select(s => $"{s.P99:N0} ms at {s.Second} s ({s.Count} answers)"));
+        }
     }
 
     /// <summary><c>--concurrency</c> buyers, each placing order after order as fast as the answers come (a closed loop).</summary>
