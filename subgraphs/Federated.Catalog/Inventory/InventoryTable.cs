@@ -13,6 +13,9 @@ public sealed class InventoryTable(NpgsqlDataSource dataSource) : IStartupTask
 {
     public const string Name = CatalogExtensions.ServiceName + ".inventory";
 
+    /// <summary>The check constraint that no statement can leave more reserved than on hand.</summary>
+    public const string QuantitiesValid = "inventory_quantities_valid";
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand($"""
@@ -24,7 +27,7 @@ public sealed class InventoryTable(NpgsqlDataSource dataSource) : IStartupTask
                 on_hand integer not null,
                 reserved integer not null default 0,
                 primary key (sku, fulfillment_center),
-                constraint inventory_quantities_valid check (reserved >= 0 and on_hand >= reserved)
+                constraint {QuantitiesValid} check (reserved >= 0 and on_hand >= reserved)
             );
             create index if not exists inventory_product_id on {Name} (product_id);
             """);

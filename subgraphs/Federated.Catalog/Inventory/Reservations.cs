@@ -39,7 +39,9 @@ public sealed record ReservationResult(Reservation? Reservation, IReadOnlyList<U
 /// Round trips: the statements of one batch run as one transaction, all or nothing (PostgreSQL
 /// runs everything sent before a Sync that way, and Npgsql sends one Sync per batch), so a
 /// release or a commit, one batch each, needs no BEGIN and no COMMIT of its own. A reserve
-/// decides between its two batches, so they begin and commit the transaction themselves.
+/// reads, decides, then holds in one batch (<see cref="TryReserveAtOnceAsync"/>); when that
+/// cannot make the reservation, the order is decided again with the rows locked between two
+/// batches that begin and commit the transaction themselves.
 /// </summary>
 public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
 {
@@ -87,7 +89,116 @@ public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
         var hash = Hash(lines);
         var skus = lines.Select(l => l.Sku).ToArray();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await TryReserveAtOnceAsync(connection, orderId, hash, lines, preferredCenters, cancellationToken)
+            ?? await ReserveUnderLockAsync(connection, orderId, hash, lines, skus, preferredCenters, cancellationToken);
+    }
 
+    /// <summary>
+    /// The usual reservation, without holding a row lock across a round trip: the stock is read
+    /// without locks, the allocation decided from it, and one statement then claims the order,
+    /// locks its rows and holds the units, committing as it ends. On a hot SKU the row is then
+    /// locked only while PostgreSQL runs that statement, not while this service waits for its
+    /// next turn on the CPU between two round trips. Anything but a reservation made (the order
+    /// seen before, a term changed, a shortage, the units taken meanwhile: the check constraint
+    /// refuses to hold more than is on hand) returns null, and
+    /// <see cref="ReserveUnderLockAsync"/> decides under lock, as it always did: every refusal
+    /// and every repeat is answered by it alone.
+    /// </summary>
+    private static async Task<ReservationResult?> TryReserveAtOnceAsync(NpgsqlConnection connection, string orderId, string hash,
+        IReadOnlyList<ReservationLine> lines, IReadOnlyList<string> preferredCenters, CancellationToken cancellationToken)
+    {
+        string[] skus = [.. lines.Select(l => l.Sku)];
+        var terms = new Dictionary<string, SaleTerms>(StringComparer.Ordinal);
+        var available = new Dictionary<(string Sku, string Center), int>();
+        Reservation? existing;
+        await using var read = new NpgsqlBatch(connection)
+        {
+            BatchCommands =
+            {
+                Positional.Statement(LoadSql, orderId),
+                Positional.Statement(TermsSql, (object)skus),
+                Positional.Statement($"select sku, fulfillment_center, on_hand - reserved from {InventoryTable.Name} where sku = any($1)", (object)skus),
+            },
+        };
+        await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
+        {
+            (existing, _) = await ReadAsync(reader, orderId, cancellationToken);
+            await reader.NextResultAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+                terms[reader.GetString(0)] = new SaleTerms(reader.GetDecimal(1), reader.GetString(2), reader.GetInt32(3));
+            await reader.NextResultAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+                available[(reader.GetString(0), reader.GetString(1))] = reader.GetInt32(2);
+        }
+        if (existing is not null || lines.Any(l => !terms.TryGetValue(l.Sku, out var now) || l.PricedAs is { } then && then != now))
+            return null;
+        var allocation = Allocate(lines, available, preferredCenters, out var shortages);
+        if (shortages.Count > 0)
+            return null;
+
+        string[] heldSkus = [.. allocation.Select(a => a.Sku)], centers = [.. allocation.Select(a => a.FulfillmentCenter)];
+        int[] quantities = [.. allocation.Select(a => a.Quantity)];
+        await using var hold = new NpgsqlBatch(connection)
+        {
+            BatchCommands =
+            {
+                // The claim first, then the rows in the order every reserve and commit locks them
+                // (no deadlock); the claim only if every row is there (rows are never deleted,
+                // but a claim without its lines would answer every repeat wrongly).
+                Positional.Statement($"""
+                    with a as (
+                        select * from unnest($3::text[], $4::text[], $5::int[]) as a(sku, fulfillment_center, quantity)),
+                    claim as (
+                        insert into {Orders} (order_id, status, lines_hash)
+                        select $1, 'RESERVED', $2
+                        where (select count(*) from {InventoryTable.Name} i join a on i.sku = a.sku and i.fulfillment_center = a.fulfillment_center) = cardinality($3::text[])
+                        on conflict (order_id) do nothing
+                        returning order_id),
+                    locked as (
+                        select i.sku, i.fulfillment_center from {InventoryTable.Name} i
+                        join a on a.sku = i.sku and a.fulfillment_center = i.fulfillment_center
+                        where exists (select 1 from claim)
+                        order by i.sku, i.fulfillment_center for update of i),
+                    held as (
+                        update {InventoryTable.Name} i set reserved = i.reserved + a.quantity
+                        from a join locked k on k.sku = a.sku and k.fulfillment_center = a.fulfillment_center
+                        where i.sku = a.sku and i.fulfillment_center = a.fulfillment_center
+                        returning i.sku, i.fulfillment_center, a.quantity),
+                    recorded as (
+                        insert into {Lines} (order_id, sku, fulfillment_center, quantity)
+                        select $1, sku, fulfillment_center, quantity from held)
+                    select (select count(*) from claim)::int, (select count(*) from held)::int
+                    """, orderId, hash, heldSkus, centers, quantities),
+                // Holding units can only take a product out of stock: when this took the last
+                // units of a row, and no row of the product has any left.
+                Positional.Statement(MarkSoldOutSql, orderId),
+            },
+        };
+        try
+        {
+            await using var reader = await hold.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            var (claimed, held) = (reader.GetInt32(0), reader.GetInt32(1));
+            if (claimed == 0)
+                return null;
+            if (held != allocation.Count)
+                throw new InvalidOperationException($"The reservation of {orderId} held {held} of its {allocation.Count} inventory rows.");
+        }
+        catch (PostgresException ex) when (ex is { SqlState: PostgresErrorCodes.CheckViolation, ConstraintName: InventoryTable.QuantitiesValid })
+        {
+            // Another order took the units since they were read: nothing of this batch stayed.
+            return null;
+        }
+        return new ReservationResult(new Reservation(orderId, ReservationStatus.Reserved, allocation), []);
+    }
+
+    /// <summary>
+    /// Holds the lines' units with the rows locked from the first read to the commit: how every
+    /// reservation that <see cref="TryReserveAtOnceAsync"/> did not make is decided.
+    /// </summary>
+    private static async Task<ReservationResult> ReserveUnderLockAsync(NpgsqlConnection connection, string orderId, string hash,
+        IReadOnlyList<ReservationLine> lines, string[] skus, IReadOnlyList<string> preferredCenters, CancellationToken cancellationToken)
+    {
         // One round trip begins the transaction, claims the order id (a concurrent reserve of the
         // same order waits there until this one ends), reads the variants' terms and locks the
         // lines' inventory rows in a fixed order. Should anything fail before the commit, the
@@ -100,10 +211,7 @@ public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
             {
                 Positional.Statement("begin"),
                 Positional.Statement($"insert into {Orders} (order_id, status, lines_hash) values ($1, 'RESERVED', $2) on conflict (order_id) do nothing", orderId, hash),
-                Positional.Statement($"""
-                    select id, (data ->> 'Price')::numeric, data ->> 'CurrencyCode', coalesce((data ->> 'WeightGrams')::int, {Data.ProductVariant.DefaultWeightGrams})
-                    from {VariantsTable} where id = any($1)
-                    """, (object)skus),
+                Positional.Statement(TermsSql, (object)skus),
                 Positional.Statement($"""
                     select sku, fulfillment_center, on_hand - reserved from {InventoryTable.Name}
                     where sku = any($1) order by sku, fulfillment_center for update
@@ -333,6 +441,24 @@ public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
         }
         return allocation;
     }
+
+    /// <summary>The sale terms of the variants <c>$1</c> (SKUs): id, price, currency, weight.</summary>
+    private static readonly string TermsSql = $"""
+        select id, (data ->> 'Price')::numeric, data ->> 'CurrencyCode', coalesce((data ->> 'WeightGrams')::int, {Data.ProductVariant.DefaultWeightGrams})
+        from {VariantsTable} where id = any($1)
+        """;
+
+    /// <summary>
+    /// Search's in-stock flag cleared for the products of order <c>$1</c>'s lines that have no
+    /// unit left in any row, looking only at products one of whose rows the order emptied.
+    /// </summary>
+    private static readonly string MarkSoldOutSql = $"""
+        update {Search.SearchTables.Products} s set in_stock = false
+        where s.in_stock
+          and s.id in (select i.product_id from {Lines} l join {InventoryTable.Name} i on i.sku = l.sku and i.fulfillment_center = l.fulfillment_center
+                       where l.order_id = $1 and i.on_hand = i.reserved)
+          and not exists (select 1 from {InventoryTable.Name} i where i.product_id = s.id and i.on_hand > i.reserved)
+        """;
 
     private static readonly string LoadSql = $"""
         select o.status, o.lines_hash, l.sku, l.fulfillment_center, l.quantity
