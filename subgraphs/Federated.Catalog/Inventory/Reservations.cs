@@ -60,7 +60,9 @@ public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        // Instances starting at once take turns: two replacing one function at once can fail.
         await using var command = dataSource.CreateCommand($"""
+            select pg_advisory_xact_lock(hashtext('{Orders}'));
             create table if not exists {Orders} (
                 order_id text primary key,
                 status text not null,
@@ -75,6 +77,17 @@ public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
                 quantity integer not null check (quantity > 0),
                 primary key (order_id, sku, fulfillment_center)
             );
+            create or replace function {MarkSoldOut}(reserved_for text) returns void language plpgsql as $$
+            begin
+                if exists (select 1 from {Lines} l join {InventoryTable.Name} i on i.sku = l.sku and i.fulfillment_center = l.fulfillment_center
+                           where l.order_id = reserved_for and i.on_hand = i.reserved) then
+                    update {Search.SearchTables.Products} s set in_stock = false
+                    where s.in_stock
+                      and s.id in (select i.product_id from {Lines} l join {InventoryTable.Name} i on i.sku = l.sku and i.fulfillment_center = l.fulfillment_center
+                                   where l.order_id = reserved_for and i.on_hand = i.reserved)
+                      and not exists (select 1 from {InventoryTable.Name} i where i.product_id = s.id and i.on_hand > i.reserved);
+                end if;
+            end $$;
             """);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
@@ -110,27 +123,24 @@ public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
         string[] skus = [.. lines.Select(l => l.Sku)];
         var terms = new Dictionary<string, SaleTerms>(StringComparer.Ordinal);
         var available = new Dictionary<(string Sku, string Center), int>();
-        Reservation? existing;
         await using var read = new NpgsqlBatch(connection)
         {
             BatchCommands =
             {
-                Positional.Statement(LoadSql, orderId),
                 Positional.Statement(TermsSql, (object)skus),
                 Positional.Statement($"select sku, fulfillment_center, on_hand - reserved from {InventoryTable.Name} where sku = any($1)", (object)skus),
             },
         };
         await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
         {
-            (existing, _) = await ReadAsync(reader, orderId, cancellationToken);
-            await reader.NextResultAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
                 terms[reader.GetString(0)] = new SaleTerms(reader.GetDecimal(1), reader.GetString(2), reader.GetInt32(3));
             await reader.NextResultAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
                 available[(reader.GetString(0), reader.GetString(1))] = reader.GetInt32(2);
         }
-        if (existing is not null || lines.Any(l => !terms.TryGetValue(l.Sku, out var now) || l.PricedAs is { } then && then != now))
+        // An order reserved before is not looked for: if it was, the claim below finds it.
+        if (lines.Any(l => !terms.TryGetValue(l.Sku, out var now) || l.PricedAs is { } then && then != now))
             return null;
         var allocation = Allocate(lines, available, preferredCenters, out var shortages);
         if (shortages.Count > 0)
@@ -170,8 +180,9 @@ public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
                     select (select count(*) from claim)::int, (select count(*) from held)::int
                     """, orderId, hash, heldSkus, centers, quantities),
                 // Holding units can only take a product out of stock: when this took the last
-                // units of a row, and no row of the product has any left.
-                Positional.Statement(MarkSoldOutSql, orderId),
+                // units of a row, and no row of the product has any left. In a function, so
+                // that search's table (whose every update runs a statement trigger) is touched only then.
+                Positional.Statement($"select {MarkSoldOut}($1)", orderId),
             },
         };
         try
@@ -449,16 +460,10 @@ public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
         """;
 
     /// <summary>
-    /// Search's in-stock flag cleared for the products of order <c>$1</c>'s lines that have no
-    /// unit left in any row, looking only at products one of whose rows the order emptied.
+    /// Clears search's in-stock flag of the products of an order's lines that have no unit left
+    /// in any row; it looks for them only when the order emptied one of its rows.
     /// </summary>
-    private static readonly string MarkSoldOutSql = $"""
-        update {Search.SearchTables.Products} s set in_stock = false
-        where s.in_stock
-          and s.id in (select i.product_id from {Lines} l join {InventoryTable.Name} i on i.sku = l.sku and i.fulfillment_center = l.fulfillment_center
-                       where l.order_id = $1 and i.on_hand = i.reserved)
-          and not exists (select 1 from {InventoryTable.Name} i where i.product_id = s.id and i.on_hand > i.reserved)
-        """;
+    private const string MarkSoldOut = CatalogExtensions.ServiceName + ".mark_sold_out";
 
     private static readonly string LoadSql = $"""
         select o.status, o.lines_hash, l.sku, l.fulfillment_center, l.quantity

@@ -252,6 +252,34 @@ public sealed class ReservationTests(FederatedStack stack)
     }
 
     [Fact]
+    public async Task Reserve_OfTwoLines_Under60ConcurrentBuyers_HoldsBothLinesOrNeither()
+    {
+        // The scarce SKU runs out while reservations that read it as available are holding the
+        // other line's units: each of those must give them back as it is refused.
+        string scarce = await stack.StockedSkuAsync(("FC-EAST", 6), ("FC-WEST", 4)), plenty = await stack.StockedSkuAsync(("FC-EAST", 30), ("FC-WEST", 30));
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 60).Select(i => CallAsync(Reserve, new
+        {
+            orderId = NewOrderId(),
+            lines = i % 2 == 0 ? new[] { new { sku = scarce, quantity = 1 }, new { sku = plenty, quantity = 2 } } : [new { sku = plenty, quantity = 2 }, new { sku = scarce, quantity = 1 }],
+        })));
+
+        Assert.Equal(10, results.Count(r => r.ErrorCodes().Count == 0));
+        Assert.Equal(50, results.Count(r => r.ErrorCodes().SequenceEqual(["OUT_OF_STOCK"])));
+        Assert.Equal(0, await AvailableAsync(scarce));
+        Assert.Equal(60 - 20, await AvailableAsync(plenty));
+        // What the reservations say they hold is what the stock has reserved, row by row.
+        var held = results.Where(r => r.ErrorCodes().Count == 0).SelectMany(r => r.GetProperty("reservation").GetProperty("lines").EnumerateArray())
+            .GroupBy(l => (l.GetProperty("sku").GetString()!, l.GetProperty("fulfillmentCenter").GetString()!))
+            .ToDictionary(g => g.Key, g => g.Sum(l => l.GetProperty("quantity").GetInt32()));
+        foreach (var sku in new[] { scarce, plenty })
+        {
+            foreach (var (center, level) in await stack.StockLevelsAsync(sku))
+                Assert.Equal(held.GetValueOrDefault((sku, center)), level.Reserved);
+        }
+    }
+
+    [Fact]
     public async Task Reserve_HoldsStockOnce_WhenTheSameOrderIsSent20TimesAtOnce()
     {
         var sku = await stack.StockedSkuAsync(("FC-EAST", 30));
