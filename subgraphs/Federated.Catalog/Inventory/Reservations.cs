@@ -102,7 +102,7 @@ public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
         var hash = Hash(lines);
         var skus = lines.Select(l => l.Sku).ToArray();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await TryReserveAtOnceAsync(connection, orderId, hash, lines, preferredCenters, cancellationToken)
+        return await TryReserveAtOnceAsync(connection, orderId, hash, lines, skus, preferredCenters, cancellationToken)
             ?? await ReserveUnderLockAsync(connection, orderId, hash, lines, skus, preferredCenters, cancellationToken);
     }
 
@@ -118,9 +118,8 @@ public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
     /// and every repeat is answered by it alone.
     /// </summary>
     private static async Task<ReservationResult?> TryReserveAtOnceAsync(NpgsqlConnection connection, string orderId, string hash,
-        IReadOnlyList<ReservationLine> lines, IReadOnlyList<string> preferredCenters, CancellationToken cancellationToken)
+        IReadOnlyList<ReservationLine> lines, string[] skus, IReadOnlyList<string> preferredCenters, CancellationToken cancellationToken)
     {
-        string[] skus = [.. lines.Select(l => l.Sku)];
         var terms = new Dictionary<string, SaleTerms>(StringComparer.Ordinal);
         var available = new Dictionary<(string Sku, string Center), int>();
         await using var read = new NpgsqlBatch(connection)
