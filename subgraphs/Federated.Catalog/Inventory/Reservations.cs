@@ -120,8 +120,6 @@ public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
     private static async Task<ReservationResult?> TryReserveAtOnceAsync(NpgsqlConnection connection, string orderId, string hash,
         IReadOnlyList<ReservationLine> lines, string[] skus, IReadOnlyList<string> preferredCenters, CancellationToken cancellationToken)
     {
-        var terms = new Dictionary<string, SaleTerms>(StringComparer.Ordinal);
-        var available = new Dictionary<(string Sku, string Center), int>();
         await using var read = new NpgsqlBatch(connection)
         {
             BatchCommands =
@@ -130,14 +128,10 @@ public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
                 Positional.Statement($"select sku, fulfillment_center, on_hand - reserved from {InventoryTable.Name} where sku = any($1)", (object)skus),
             },
         };
+        Dictionary<string, SaleTerms> terms;
+        Dictionary<(string Sku, string Center), int> available;
         await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await reader.ReadAsync(cancellationToken))
-                terms[reader.GetString(0)] = new SaleTerms(reader.GetDecimal(1), reader.GetString(2), reader.GetInt32(3));
-            await reader.NextResultAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-                available[(reader.GetString(0), reader.GetString(1))] = reader.GetInt32(2);
-        }
+            (terms, available) = await ReadTermsAndStockAsync(reader, cancellationToken);
         // An order reserved before is not looked for: if it was, the claim below finds it.
         if (lines.Any(l => !terms.TryGetValue(l.Sku, out var now) || l.PricedAs is { } then && then != now))
             return null;
@@ -213,8 +207,6 @@ public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
         // same order waits there until this one ends), reads the variants' terms and locks the
         // lines' inventory rows in a fixed order. Should anything fail before the commit, the
         // connection going back to the pool rolls the transaction back.
-        var terms = new Dictionary<string, SaleTerms>(StringComparer.Ordinal);
-        var available = new Dictionary<(string Sku, string Center), int>();
         await using var claimAndLock = new NpgsqlBatch(connection)
         {
             BatchCommands =
@@ -228,14 +220,10 @@ public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
                     """, (object)skus),
             },
         };
+        Dictionary<string, SaleTerms> terms;
+        Dictionary<(string Sku, string Center), int> available;
         await using (var reader = await claimAndLock.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await reader.ReadAsync(cancellationToken))
-                terms[reader.GetString(0)] = new SaleTerms(reader.GetDecimal(1), reader.GetString(2), reader.GetInt32(3));
-            await reader.NextResultAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-                available[(reader.GetString(0), reader.GetString(1))] = reader.GetInt32(2);
-        }
+            (terms, available) = await ReadTermsAndStockAsync(reader, cancellationToken);
         if (claimAndLock.BatchCommands[1].RecordsAffected == 0)
         {
             var existing = await LoadAsync(connection, orderId, cancellationToken);
@@ -450,6 +438,23 @@ public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
             }
         }
         return allocation;
+    }
+
+    /// <summary>
+    /// The variants' terms (<see cref="TermsSql"/>'s rows) and then the units available per SKU
+    /// and center (rows of SKU, center, on hand minus reserved): a reserve's first two result sets.
+    /// </summary>
+    private static async Task<(Dictionary<string, SaleTerms> Terms, Dictionary<(string Sku, string Center), int> Available)> ReadTermsAndStockAsync(
+        NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
+        var terms = new Dictionary<string, SaleTerms>(StringComparer.Ordinal);
+        var available = new Dictionary<(string Sku, string Center), int>();
+        while (await reader.ReadAsync(cancellationToken))
+            terms[reader.GetString(0)] = new SaleTerms(reader.GetDecimal(1), reader.GetString(2), reader.GetInt32(3));
+        await reader.NextResultAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            available[(reader.GetString(0), reader.GetString(1))] = reader.GetInt32(2);
+        return (terms, available);
     }
 
     /// <summary>The sale terms of the variants <c>$1</c> (SKUs): id, price, currency, weight.</summary>
