@@ -253,12 +253,10 @@ public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
                 $"Only {s.Available} of '{s.Sku}' available, {s.Wanted} asked for.", ["input", "lines", s.Index.ToString(System.Globalization.CultureInfo.InvariantCulture), "quantity"]))]);
         }
 
-        // And one more holds the units, records them, refreshes search's in-stock flag when this
-        // takes a SKU's last units (only then can a product run out), and commits.
+        // And one more holds the units, records them, clears search's in-stock flag when this
+        // took a product's last units (as the usual reservation does), and commits.
         string[] heldSkus = [.. allocation.Select(a => a.Sku)], centers = [.. allocation.Select(a => a.FulfillmentCenter)];
         int[] quantities = [.. allocation.Select(a => a.Quantity)];
-        var takesTheLast = allocation.GroupBy(a => a.Sku, StringComparer.Ordinal)
-            .Any(held => available.Where(a => a.Key.Sku == held.Key).Sum(a => Math.Max(0, a.Value)) <= held.Sum(a => a.Quantity));
         await using var hold = new NpgsqlBatch(connection)
         {
             BatchCommands =
@@ -273,11 +271,10 @@ public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
                     select $1, a.sku, a.fulfillment_center, a.quantity
                     from unnest($2::text[], $3::text[], $4::int[]) as a(sku, fulfillment_center, quantity)
                     """, orderId, heldSkus, centers, quantities),
+                Positional.Statement($"select {MarkSoldOut}($1)", orderId),
+                Positional.Statement("commit"),
             },
         };
-        if (takesTheLast)
-            hold.BatchCommands.Add(Positional.Statement(RefreshInStockSql, orderId));
-        hold.BatchCommands.Add(Positional.Statement("commit"));
         await hold.ExecuteNonQueryAsync(cancellationToken);
         return new ReservationResult(new Reservation(orderId, ReservationStatus.Reserved, allocation), []);
     }
