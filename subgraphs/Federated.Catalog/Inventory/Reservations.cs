@@ -78,13 +78,15 @@ public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
                 primary key (order_id, sku, fulfillment_center)
             );
             create or replace function {MarkSoldOut}(reserved_for text) returns void language plpgsql as $$
+            declare
+                emptied text[];
             begin
-                if exists (select 1 from {Lines} l join {InventoryTable.Name} i on i.sku = l.sku and i.fulfillment_center = l.fulfillment_center
-                           where l.order_id = reserved_for and i.on_hand = i.reserved) then
+                select array_agg(distinct i.product_id) into emptied
+                from {Lines} l join {InventoryTable.Name} i on i.sku = l.sku and i.fulfillment_center = l.fulfillment_center
+                where l.order_id = reserved_for and i.on_hand = i.reserved;
+                if emptied is not null then
                     update {Search.SearchTables.Products} s set in_stock = false
-                    where s.in_stock
-                      and s.id in (select i.product_id from {Lines} l join {InventoryTable.Name} i on i.sku = l.sku and i.fulfillment_center = l.fulfillment_center
-                                   where l.order_id = reserved_for and i.on_hand = i.reserved)
+                    where s.id = any(emptied) and s.in_stock
                       and not exists (select 1 from {InventoryTable.Name} i where i.product_id = s.id and i.on_hand > i.reserved);
                 end if;
             end $$;
