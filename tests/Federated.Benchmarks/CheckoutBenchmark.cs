@@ -50,9 +50,11 @@ public sealed class CheckoutBenchmark(GatewayStack stack, StackSettings settings
             var counters = await CountersAsync(cancellationToken);
             var fulfillment = await FulfillmentAsync(cancellationToken);
             var window = TimeSpan.FromSeconds(options.Seconds);
+            var probe = await StallProbe.StartAsync(DotNetProcesses(), settings.ConnectionString("postgres"), cancellationToken);
             var (tally, elapsed) = options.Rate > 0
                 ? await DriveAtRateAsync(gateway, pick, window, cancellationToken)
                 : await DriveAsync(gateway, pick, window, cancellationToken);
+            await probe.DisposeAsync();
             var (latencies, orders, outOfStock, failures, firstFailure) = (tally.Latencies, tally.Orders, tally.OutOfStock, tally.Failures, tally.FirstFailure);
             var partsAfter = CpuParts();
             var machineAfter = Machine.CpuTimes();
@@ -65,6 +67,7 @@ public sealed class CheckoutBenchmark(GatewayStack stack, StackSettings settings
                 checkout '{scenario}': {orders:N0} orders placed, {outOfStock:N0} out of stock, {failures:N0} failed{(firstFailure is null ? "" : $" (first: {firstFailure})")}
                   {orders / elapsed.TotalSeconds:N1} orders/s ({orders / elapsed.TotalSeconds * 3600:N0} an hour); placeOrder p50 {Percentile(latencies, 0.50):N1} ms, p99 {Percentile(latencies, 0.99):N1} ms
                   {tally.Seconds(worst: 5)}
+                {probe.Describe(tally.WorstAndMedianSeconds(worst: 5))}
                   subgraphs' CPU {stack.SubgraphProcesses.Sum(p => CpuPerOrder(p.Name)):N2} ms per placeOrder (with its addToCart); {Machine.Load()}
                   CPU ms per placeOrder, by process: {string.Join(", ", partsAfter.Keys.Select(process => $"{process} {CpuPerOrder(process):N2}"))}
                   the whole machine: {busy.TotalMilliseconds / Math.Max(1, orders + outOfStock):N2} ms busy per placeOrder, {100 * idle / (busy + idle + TimeSpan.FromTicks(1)):N0}% idle
@@ -146,17 +149,30 @@ public sealed class CheckoutBenchmark(GatewayStack stack, StackSettings settings
         /// </summary>
         public string Seconds(int worst)
         {
-            var p99s = _bySecond.OrderBy(s => s.Key).Select(s =>
+            var p99s = SecondsByP99();
+            if (p99s.Count == 0)
+                return "no order placed";
+            return $"p99 of each second's answers: median {p99s[p99s.Count / 2].P99:N0} ms; worst: "
+                + string.Join(", ", p99s.Take(worst).Select(s => $"{s.P99:N0} ms at {s.Second} s ({s.Count} answers)"));
+        }
+
+        /// <summary>The <paramref name="worst"/> seconds by p99, then the median one, to set them beside.</summary>
+        public IEnumerable<(string Label, int Second, double P99, int Answers)> WorstAndMedianSeconds(int worst)
+        {
+            var p99s = SecondsByP99();
+            return p99s.Count == 0
+                ? []
+                : p99s.Take(worst).Select(s => ("worst", s.Second, s.P99, s.Count))
+                    .Append(("median", p99s[p99s.Count / 2].Second, p99s[p99s.Count / 2].P99, p99s[p99s.Count / 2].Count));
+        }
+
+        /// <summary>Each second's p99 and count of answers, the slowest second first.</summary>
+        private List<(int Second, double P99, int Count)> SecondsByP99() =>
+            _bySecond.Select(s =>
             {
                 s.Value.Sort();
                 return (Second: s.Key, P99: Percentile(s.Value, 0.99), Count: s.Value.Count);
-            }).ToList();
-            if (p99s.Count == 0)
-                return "no order placed";
-            var median = Percentile([.. p99s.Select(s => s.P99).Order()], 0.5);
-            return $"p99 of each second's answers: median {median:N0} ms; worst: "
-                + string.Join(", ", p99s.OrderByDescending(s => s.P99).Take(worst).Select(s => $"{s.P99:N0} ms at {s.Second} s ({s.Count} answers)"));
-        }
+            }).OrderByDescending(s => s.P99).ToList();
     }
 
     /// <summary><c>--concurrency</c> buyers, each placing order after order as fast as the answers come (a closed loop).</summary>
@@ -286,6 +302,14 @@ public sealed class CheckoutBenchmark(GatewayStack stack, StackSettings settings
         parts["postgres"] = ProcessTree.CpuTimeOfCommand("postgres");
         parts["buyers"] = Process.GetCurrentProcess().TotalProcessorTime;
         return parts;
+    }
+
+    /// <summary>The .NET processes of the stack by name, for the probe to read their GC threads.</summary>
+    private Dictionary<string, int> DotNetProcesses()
+    {
+        var processes = stack.SubgraphProcesses.ToDictionary(p => p.Name, p => p.Id);
+        processes["gateway"] = stack.DotNetGateway.Id;
+        return processes;
     }
 
     /// <summary>Each subgraph's /diagnostics/counters (GraphQL requests, store round trips).</summary>

@@ -1,0 +1,192 @@
+using System.Diagnostics;
+using System.Globalization;
+using Npgsql;
+
+namespace Federated.Benchmarks;
+
+/// <summary>
+/// What the machine was doing in each second of a measured window, sampled ten times a second,
+/// so that the seconds whose answers were slow can be set beside the ones that were not:
+/// <list type="bullet">
+/// <item>the kernel's CPU pressure (time some runnable task waited for a core) and the
+/// runnable tasks, the host's steal, and the time waiting on the disk;</item>
+/// <item>the .NET processes' garbage collection, as the CPU time of their GC threads
+/// (".NET Server GC", ".NET BGC": a collection that suspends the process shows there);</item>
+/// <item>PostgreSQL's active backends and what they were waiting on (pg_stat_activity), and
+/// whether a checkpoint was writing.</item>
+/// </list>
+/// Everything is read from /proc and from PostgreSQL; where /proc is missing the machine's
+/// columns stay zero.
+/// </summary>
+public sealed class StallProbe : IAsyncDisposable
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(100);
+
+    private readonly Dictionary<string, int> _processes;
+    private readonly NpgsqlConnection _connection;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly long _started = Stopwatch.GetTimestamp();
+    private readonly Dictionary<int, Second> _seconds = [];
+    private Task _sampling = Task.CompletedTask;
+
+    private StallProbe(Dictionary<string, int> processes, NpgsqlConnection connection)
+    {
+        (_processes, _connection) = (processes, connection);
+    }
+
+    /// <summary>Starts sampling now: second 0 is the second this returns in.</summary>
+    public static async Task<StallProbe> StartAsync(Dictionary<string, int> processes, string postgres, CancellationToken cancellationToken)
+    {
+        var connection = new NpgsqlConnection(postgres);
+        await connection.OpenAsync(cancellationToken);
+        var probe = new StallProbe(processes, connection);
+        probe._sampling = probe.SampleAsync();
+        return probe;
+    }
+
+    /// <summary>The samples of one second of the window.</summary>
+    private sealed class Second
+    {
+        public int Samples;
+        public long Runnable, PostgresActive, CheckpointWriting;
+        public readonly Dictionary<string, long> Waits = [];
+        public double PressureMs, StealMs, IoWaitMs;
+        public readonly Dictionary<string, double> GcMs = [];
+    }
+
+    private async Task SampleAsync()
+    {
+        var (pressure, cpu, gc) = (CpuPressureMicroseconds(), ProcStat(), GcTicks());
+        using var timer = new PeriodicTimer(Interval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stop.Token))
+            {
+                var second = (int)Stopwatch.GetElapsedTime(_started).TotalSeconds;
+                if (!_seconds.TryGetValue(second, out var s))
+                    _seconds[second] = s = new Second();
+                s.Samples++;
+                s.Runnable += Runnable();
+
+                var (pressureNow, cpuNow, gcNow) = (CpuPressureMicroseconds(), ProcStat(), GcTicks());
+                s.PressureMs += (pressureNow - pressure) / 1000.0;
+                // /proc/stat: user nice system idle iowait irq softirq steal, in USER_HZ.
+                s.IoWaitMs += (cpuNow[4] - cpu[4]) * 1000 / ProcessTree.TicksPerSecond;
+                s.StealMs += (cpuNow[7] - cpu[7]) * 1000 / ProcessTree.TicksPerSecond;
+                foreach (var (process, ticks) in gcNow)
+                    s.GcMs[process] = s.GcMs.GetValueOrDefault(process) + (ticks - gc.GetValueOrDefault(process)) * 1000 / ProcessTree.TicksPerSecond;
+                (pressure, cpu, gc) = (pressureNow, cpuNow, gcNow);
+
+                await using var command = new NpgsqlCommand("""
+                    select case when state = 'idle in transaction' then 'idle in transaction'
+                                else coalesce(wait_event_type || ':' || wait_event, 'on CPU') end,
+                           count(*) filter (where backend_type <> 'checkpointer'),
+                           coalesce(bool_or(backend_type = 'checkpointer' and wait_event is distinct from 'CheckpointerMain'), false)
+                    from pg_stat_activity
+                    where pid <> pg_backend_pid() and (state in ('active', 'idle in transaction') or backend_type = 'checkpointer')
+                    group by 1
+                    """, _connection);
+                await using var reader = await command.ExecuteReaderAsync(_stop.Token);
+                var checkpointing = false;
+                while (await reader.ReadAsync(_stop.Token))
+                {
+                    checkpointing |= reader.GetBoolean(2);
+                    var (wait, count) = (reader.GetString(0), reader.GetInt64(1));
+                    if (count == 0)
+                        continue;
+                    if (wait != "idle in transaction")
+                        s.PostgresActive += count;
+                    s.Waits[wait] = s.Waits.GetValueOrDefault(wait) + count;
+                }
+                s.CheckpointWriting += checkpointing ? 1 : 0;
+            }
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>
+    /// A table: one row per second asked for (the slow ones, and one typical second to compare
+    /// them with), each with what the probe saw in it. Averages are per sample (a tenth of a second).
+    /// </summary>
+    public string Describe(IEnumerable<(string Label, int Second, double P99, int Answers)> seconds)
+    {
+        var lines = new List<string>
+        {
+            "  what the machine did in those seconds (CPU pressure: time runnable tasks waited for a core, summed over them; GC: CPU time of the GC threads; PostgreSQL: backends at work, on average, and what they waited on):",
+        };
+        foreach (var (label, second, p99, answers) in seconds)
+        {
+            if (!_seconds.TryGetValue(second, out var s) || s.Samples == 0)
+            {
+                lines.Add($"    {label} {second} s: not sampled");
+                continue;
+            }
+            double Mean(long total) => total / (double)s.Samples;
+            var waits = s.Waits.Where(w => w.Key != "on CPU").OrderByDescending(w => w.Value).Take(3)
+                .Select(w => $"{w.Key} {Mean(w.Value):N1}");
+            lines.Add($"    {label} {second} s (p99 {p99:N0} ms, {answers} answers): CPU pressure {s.PressureMs:N0} ms, {Mean(s.Runnable):N1} runnable, steal {s.StealMs:N0} ms, I/O wait {s.IoWaitMs:N0} ms; "
+                + $"GC {string.Join(", ", s.GcMs.Where(g => g.Value > 0).Select(g => $"{g.Key} {g.Value:N0} ms").DefaultIfEmpty("none"))}; "
+                + $"PostgreSQL {Mean(s.PostgresActive):N1} active ({Mean(s.Waits.GetValueOrDefault("on CPU")):N1} on CPU{string.Concat(waits.Select(w => ", " + w))})"
+                + (s.CheckpointWriting > 0 ? $", checkpoint writing in {s.CheckpointWriting} of {s.Samples} samples" : ""));
+        }
+        return string.Join(Environment.NewLine, lines);
+    }
+
+    private static long CpuPressureMicroseconds()
+    {
+        // some avg10=... avg60=... avg300=... total=<microseconds>
+        if (!File.Exists("/proc/pressure/cpu"))
+            return 0;
+        var some = File.ReadLines("/proc/pressure/cpu").First();
+        return long.Parse(some[(some.LastIndexOf('=') + 1)..], CultureInfo.InvariantCulture);
+    }
+
+    private static long[] ProcStat() =>
+        File.Exists("/proc/stat")
+            ? File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(long.Parse).ToArray()
+            : new long[10];
+
+    /// <summary>Tasks running or waiting for a core now (the fourth field of /proc/loadavg, "running/total"), less this probe.</summary>
+    private static long Runnable() =>
+        File.Exists("/proc/loadavg") ? long.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[3].Split('/')[0], CultureInfo.InvariantCulture) - 1 : 0;
+
+    /// <summary>CPU ticks so far of each process's garbage collector threads.</summary>
+    private Dictionary<string, long> GcTicks()
+    {
+        var ticks = new Dictionary<string, long>();
+        foreach (var (name, pid) in _processes)
+        {
+            long sum = 0;
+            try
+            {
+                foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+                {
+                    var stat = File.ReadAllText(Path.Combine(task, "stat"));
+                    var open = stat.IndexOf('(');
+                    var close = stat.LastIndexOf(')');
+                    var comm = stat[(open + 1)..close];
+                    if (!comm.StartsWith(".NET Server GC", StringComparison.Ordinal) && !comm.StartsWith(".NET BGC", StringComparison.Ordinal))
+                        continue;
+                    var fields = stat[(close + 2)..].Split(' ');
+                    sum += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // A thread or the process ended between listing and reading: count what was read.
+            }
+            ticks[name] = sum;
+        }
+        return ticks;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _sampling;
+        await _connection.DisposeAsync();
+        _stop.Dispose();
+    }
+}
