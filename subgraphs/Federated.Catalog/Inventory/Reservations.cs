@@ -39,12 +39,15 @@ public sealed record ReservationResult(Reservation? Reservation, IReadOnlyList<U
 /// Round trips: the statements of one batch run as one transaction, all or nothing (PostgreSQL
 /// runs everything sent before a Sync that way, and Npgsql sends one Sync per batch), so a
 /// release or a commit, one batch each, needs no BEGIN and no COMMIT of its own. A reserve
-/// reads, decides, then holds in one batch (<see cref="TryReserveAtOnceAsync"/>); when that
+/// reads, decides, then holds in one batch shared with the reservations arriving meanwhile
+/// (<see cref="TryReserveAtOnceAsync"/>); when that
 /// cannot make the reservation, the order is decided again with the rows locked between two
 /// batches that begin and commit the transaction themselves.
 /// </summary>
 public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
 {
+    private readonly ReservationHolds _holds = new(dataSource);
+
     public const string Orders = CatalogExtensions.ServiceName + ".reservations";
     public const string Lines = CatalogExtensions.ServiceName + ".reservation_lines";
 
@@ -77,13 +80,14 @@ public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
                 quantity integer not null check (quantity > 0),
                 primary key (order_id, sku, fulfillment_center)
             );
-            create or replace function {MarkSoldOut}(reserved_for text) returns void language plpgsql as $$
+            drop function if exists {MarkSoldOut}(text);
+            create or replace function {MarkSoldOut}(reserved_for text[]) returns void language plpgsql as $$
             declare
                 emptied text[];
             begin
                 select array_agg(distinct i.product_id) into emptied
                 from {Lines} l join {InventoryTable.Name} i on i.sku = l.sku and i.fulfillment_center = l.fulfillment_center
-                where l.order_id = reserved_for and i.on_hand = i.reserved;
+                where l.order_id = any(reserved_for) and i.on_hand = i.reserved;
                 if emptied is not null then
                     update {Search.SearchTables.Products} s set in_stock = false
                     where s.id = any(emptied) and s.in_stock
@@ -103,15 +107,17 @@ public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
     {
         var hash = Hash(lines);
         var skus = lines.Select(l => l.Sku).ToArray();
+        if (await TryReserveAtOnceAsync(orderId, hash, lines, skus, preferredCenters, cancellationToken) is { } reserved)
+            return reserved;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await TryReserveAtOnceAsync(connection, orderId, hash, lines, skus, preferredCenters, cancellationToken)
-            ?? await ReserveUnderLockAsync(connection, orderId, hash, lines, skus, preferredCenters, cancellationToken);
+        return await ReserveUnderLockAsync(connection, orderId, hash, lines, skus, preferredCenters, cancellationToken);
     }
 
     /// <summary>
     /// The usual reservation, without holding a row lock across a round trip: the stock is read
     /// without locks, the allocation decided from it, and one statement then claims the order,
-    /// locks its rows and holds the units, committing as it ends. On a hot SKU the row is then
+    /// locks its rows and holds the units, committing as it ends; that statement holds every
+    /// reservation waiting for one (<see cref="ReservationHolds"/>). On a hot SKU the row is then
     /// locked only while PostgreSQL runs that statement, not while this service waits for its
     /// next turn on the CPU between two round trips. Anything but a reservation made (the order
     /// seen before, a term changed, a shortage, the units taken meanwhile: the check constraint
@@ -119,17 +125,12 @@ public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
     /// <see cref="ReserveUnderLockAsync"/> decides under lock, as it always did: every refusal
     /// and every repeat is answered by it alone.
     /// </summary>
-    private static async Task<ReservationResult?> TryReserveAtOnceAsync(NpgsqlConnection connection, string orderId, string hash,
+    private async Task<ReservationResult?> TryReserveAtOnceAsync(string orderId, string hash,
         IReadOnlyList<ReservationLine> lines, string[] skus, IReadOnlyList<string> preferredCenters, CancellationToken cancellationToken)
     {
-        await using var read = new NpgsqlBatch(connection)
-        {
-            BatchCommands =
-            {
-                Positional.Statement(TermsSql, (object)skus),
-                Positional.Statement($"select sku, fulfillment_center, on_hand - reserved from {InventoryTable.Name} where sku = any($1)", (object)skus),
-            },
-        };
+        await using var read = dataSource.CreateBatch();
+        read.BatchCommands.Add(Positional.Statement(TermsSql, (object)skus));
+        read.BatchCommands.Add(Positional.Statement($"select sku, fulfillment_center, on_hand - reserved from {InventoryTable.Name} where sku = any($1)", (object)skus));
         Dictionary<string, SaleTerms> terms;
         Dictionary<(string Sku, string Center), int> available;
         await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
@@ -141,61 +142,9 @@ public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
         if (shortages.Count > 0)
             return null;
 
-        string[] heldSkus = [.. allocation.Select(a => a.Sku)], centers = [.. allocation.Select(a => a.FulfillmentCenter)];
-        int[] quantities = [.. allocation.Select(a => a.Quantity)];
-        await using var hold = new NpgsqlBatch(connection)
-        {
-            BatchCommands =
-            {
-                // The claim first, then the rows in the order every reserve and commit locks them
-                // (no deadlock); the claim only if every row is there (rows are never deleted,
-                // but a claim without its lines would answer every repeat wrongly).
-                Positional.Statement($"""
-                    with a as (
-                        select * from unnest($3::text[], $4::text[], $5::int[]) as a(sku, fulfillment_center, quantity)),
-                    claim as (
-                        insert into {Orders} (order_id, status, lines_hash)
-                        select $1, 'RESERVED', $2
-                        where (select count(*) from {InventoryTable.Name} i join a on i.sku = a.sku and i.fulfillment_center = a.fulfillment_center) = cardinality($3::text[])
-                        on conflict (order_id) do nothing
-                        returning order_id),
-                    locked as (
-                        select i.sku, i.fulfillment_center from {InventoryTable.Name} i
-                        join a on a.sku = i.sku and a.fulfillment_center = i.fulfillment_center
-                        where exists (select 1 from claim)
-                        order by i.sku, i.fulfillment_center for update of i),
-                    held as (
-                        update {InventoryTable.Name} i set reserved = i.reserved + a.quantity
-                        from a join locked k on k.sku = a.sku and k.fulfillment_center = a.fulfillment_center
-                        where i.sku = a.sku and i.fulfillment_center = a.fulfillment_center
-                        returning i.sku, i.fulfillment_center, a.quantity),
-                    recorded as (
-                        insert into {Lines} (order_id, sku, fulfillment_center, quantity)
-                        select $1, sku, fulfillment_center, quantity from held)
-                    select (select count(*) from claim)::int, (select count(*) from held)::int
-                    """, orderId, hash, heldSkus, centers, quantities),
-                // Holding units can only take a product out of stock: when this took the last
-                // units of a row, and no row of the product has any left. In a function, so
-                // that search's table (whose every update runs a statement trigger) is touched only then.
-                Positional.Statement($"select {MarkSoldOut}($1)", orderId),
-            },
-        };
-        try
-        {
-            await using var reader = await hold.ExecuteReaderAsync(cancellationToken);
-            await reader.ReadAsync(cancellationToken);
-            var (claimed, held) = (reader.GetInt32(0), reader.GetInt32(1));
-            if (claimed == 0)
-                return null;
-            if (held != allocation.Count)
-                throw new InvalidOperationException($"The reservation of {orderId} held {held} of its {allocation.Count} inventory rows.");
-        }
-        catch (PostgresException ex) when (ex is { SqlState: PostgresErrorCodes.CheckViolation, ConstraintName: InventoryTable.QuantitiesValid })
-        {
-            // Another order took the units since they were read: nothing of this batch stayed.
-            return null;
-        }
-        return new ReservationResult(new Reservation(orderId, ReservationStatus.Reserved, allocation), []);
+        return await _holds.HoldAsync(orderId, hash, allocation, cancellationToken)
+            ? new ReservationResult(new Reservation(orderId, ReservationStatus.Reserved, allocation), [])
+            : null;
     }
 
     /// <summary>
@@ -273,7 +222,7 @@ public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
                     select $1, a.sku, a.fulfillment_center, a.quantity
                     from unnest($2::text[], $3::text[], $4::int[]) as a(sku, fulfillment_center, quantity)
                     """, orderId, heldSkus, centers, quantities),
-                Positional.Statement($"select {MarkSoldOut}($1)", orderId),
+                Positional.Statement($"select {MarkSoldOut}($1)", (object)new[] { orderId }),
                 Positional.Statement("commit"),
             },
         };
@@ -466,7 +415,7 @@ public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
     /// Clears search's in-stock flag of the products of an order's lines that have no unit left
     /// in any row; it looks for them only when the order emptied one of its rows.
     /// </summary>
-    private const string MarkSoldOut = CatalogExtensions.ServiceName + ".mark_sold_out";
+    internal const string MarkSoldOut = CatalogExtensions.ServiceName + ".mark_sold_out";
 
     private static readonly string LoadSql = $"""
         select o.status, o.lines_hash, l.sku, l.fulfillment_center, l.quantity

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using Npgsql;
 using Federated.Tests.Infrastructure;
 using Federated.Tests.Users;
 
@@ -291,6 +292,36 @@ public sealed class ReservationTests(FederatedStack stack)
         Assert.All(results, r => Assert.Empty(r.ErrorCodes()));
         Assert.Single(results.Select(r => r.GetProperty("reservation").GetRawText()).Distinct());
         Assert.Equal(23, await AvailableAsync(sku));
+    }
+
+    [Fact]
+    public async Task Reserve_TheReservationsArrivingWhileOneWaitsOnTheRowLock_AreHeldTogether_AfterIt()
+    {
+        // The SKU's row is locked from outside, as a long transaction on a hot SKU would hold it:
+        // the first reservation's statement waits on it, and the 19 that arrive meanwhile wait
+        // for that statement, then are held by one more. One statement each would be 40 round
+        // trips (a read and a hold per reservation); grouped, 22 (20 reads, 2 statements), or a
+        // few more should a read come back only after the lock went.
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 100));
+        await using var connection = new NpgsqlConnection(stack.Settings.PostgresConnectionString(Subgraph.Named(ServiceNames.Catalog).Database));
+        await connection.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using (var lockRow = new NpgsqlCommand("select 1 from catalog.inventory where sku = $1 for update", connection, transaction) { Parameters = { new() { Value = sku } } })
+            await lockRow.ExecuteNonQueryAsync();
+        var before = await stack.GetCountersAsync(ServiceNames.Catalog);
+
+        var reserving = Enumerable.Range(0, 20).Select(_ => CallAsync(Reserve, new { orderId = NewOrderId(), lines = new[] { new { sku, quantity = 2 } } })).ToArray();
+        await Eventually.WaitForAsync(async () => (await stack.GetCountersAsync(ServiceNames.Catalog)).Since(before).StoreRoundTrips >= 21);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.All(reserving, r => Assert.False(r.IsCompleted));
+        await transaction.RollbackAsync();
+        var results = await Task.WhenAll(reserving);
+        var roundTrips = (await stack.GetCountersAsync(ServiceNames.Catalog)).Since(before).StoreRoundTrips;
+
+        Assert.All(results, r => Assert.Empty(r.ErrorCodes()));
+        Assert.InRange(roundTrips, 22, 25);
+        Assert.Equal(100 - 40, await AvailableAsync(sku));
+        Assert.Equal(40, (await stack.StockLevelsAsync(sku))["FC-EAST"].Reserved);
     }
 
     [Theory]

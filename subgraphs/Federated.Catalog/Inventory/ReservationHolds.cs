@@ -1,0 +1,151 @@
+using Federated.Kit.Hosting;
+using Npgsql;
+
+namespace Federated.Catalog.Inventory;
+
+/// <summary>
+/// The last step of the usual reservation: claiming orders and holding their units, for every
+/// reservation that arrives while one such statement runs, in the next one. The statement
+/// locks each inventory row once for the whole group and commits once, so on a hot SKU a
+/// hundred buyers wait for one row lock and one WAL flush, not for a hundred in a queue (the
+/// row stays locked until the commit is flushed, and each next holder would wait for that); on
+/// spread SKUs the commits are fewer. At most one statement is in flight per service instance:
+/// a reservation that finds none running starts one at once, alone, so with no load nothing waits.
+/// A group is all or nothing: when the check constraint refuses it (some order's units were
+/// taken since it read them), no order of it is held, and each is decided again under lock by
+/// its caller. An order already claimed (a repeat, a tombstone) is not held, and its caller decides
+/// it again under lock too.
+/// </summary>
+public sealed class ReservationHolds(NpgsqlDataSource dataSource)
+{
+    /// <summary>At most this many orders' lines in one statement.</summary>
+    public const int MaxLinesPerStatement = 1_000;
+
+    private readonly object _gate = new();
+    private readonly List<Hold> _waiting = [];
+    private bool _holding;
+
+    /// <summary>One order's claim and units, and its caller waiting for the outcome.</summary>
+    private sealed record Hold(string OrderId, string Hash, IReadOnlyList<ReservedUnits> Units)
+    {
+        public readonly TaskCompletionSource<bool> Outcome = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    /// <summary>
+    /// True when the order was claimed and its units held and recorded; false when nothing of it
+    /// was held (claimed before, or its group refused by the check constraint).
+    /// </summary>
+    public Task<bool> HoldAsync(string orderId, string hash, IReadOnlyList<ReservedUnits> units, CancellationToken cancellationToken)
+    {
+        var hold = new Hold(orderId, hash, units);
+        lock (_gate)
+        {
+            // The same order twice in one statement would hold its units twice: the second copy
+            // is decided under lock, after the first commits.
+            if (_waiting.Any(w => w.OrderId == orderId))
+                return Task.FromResult(false);
+            _waiting.Add(hold);
+            if (_holding)
+                return hold.Outcome.Task.WaitAsync(cancellationToken);
+            _holding = true;
+        }
+        _ = Task.Run(HoldWaitingAsync, CancellationToken.None);
+        return hold.Outcome.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Runs statements until no reservation waits, each for all that waited when it began (up to the limit).</summary>
+    private async Task HoldWaitingAsync()
+    {
+        while (true)
+        {
+            List<Hold> group;
+            lock (_gate)
+            {
+                var (count, lines) = (0, 0);
+                while (count < _waiting.Count && (count == 0 || lines + _waiting[count].Units.Count <= MaxLinesPerStatement))
+                    lines += _waiting[count++].Units.Count;
+                if (count == 0)
+                {
+                    _holding = false;
+                    return;
+                }
+                group = _waiting.GetRange(0, count);
+                _waiting.RemoveRange(0, count);
+            }
+            try
+            {
+                var claimed = await HoldAsync(group);
+                foreach (var hold in group)
+                    hold.Outcome.TrySetResult(claimed.Contains(hold.OrderId));
+            }
+            catch (Exception ex)
+            {
+                foreach (var hold in group)
+                    hold.Outcome.TrySetException(ex);
+            }
+        }
+    }
+
+    /// <summary>One statement for <paramref name="group"/>, committing as it ends; the orders it claimed and held.</summary>
+    private async Task<HashSet<string>> HoldAsync(List<Hold> group)
+    {
+        var lines = group.SelectMany((hold, index) => hold.Units.Select(unit => (Order: index + 1, Unit: unit))).ToList();
+        await using var batch = dataSource.CreateBatch();
+        // The claims first, each only if every row it names is there (rows are never deleted,
+        // but a claim without its lines would answer every repeat wrongly); then the rows, in the
+        // order every reserve and commit locks them (no deadlock), each once, by the sum of what
+        // the claimed orders take from it (an update joined to several rows of one target
+        // applies only one); then the claimed orders' lines.
+        batch.BatchCommands.Add(Positional.Statement($"""
+            with o as (
+                select * from unnest($1::text[], $2::text[]) with ordinality as o(order_id, lines_hash, n)),
+            a as (
+                select * from unnest($3::int[], $4::text[], $5::text[], $6::int[]) as a(n, sku, fulfillment_center, quantity)),
+            claim as (
+                insert into {Reservations.Orders} (order_id, status, lines_hash)
+                select o.order_id, 'RESERVED', o.lines_hash from o
+                where not exists (
+                    select 1 from a where a.n = o.n and not exists (
+                        select 1 from {InventoryTable.Name} i where i.sku = a.sku and i.fulfillment_center = a.fulfillment_center))
+                on conflict (order_id) do nothing
+                returning order_id),
+            taken as (
+                select claim.order_id, a.sku, a.fulfillment_center, a.quantity
+                from claim join o on o.order_id = claim.order_id join a on a.n = o.n),
+            units as (
+                select sku, fulfillment_center, sum(quantity)::int as quantity from taken group by sku, fulfillment_center),
+            locked as (
+                select i.sku, i.fulfillment_center from {InventoryTable.Name} i
+                join units u on u.sku = i.sku and u.fulfillment_center = i.fulfillment_center
+                order by i.sku, i.fulfillment_center for update of i),
+            held as (
+                update {InventoryTable.Name} i set reserved = i.reserved + u.quantity
+                from units u join locked k on k.sku = u.sku and k.fulfillment_center = u.fulfillment_center
+                where i.sku = u.sku and i.fulfillment_center = u.fulfillment_center
+                returning i.sku),
+            recorded as (
+                insert into {Reservations.Lines} (order_id, sku, fulfillment_center, quantity)
+                select order_id, sku, fulfillment_center, quantity from taken)
+            select coalesce((select array_agg(order_id) from claim), array[]::text[]), (select count(*) from held)::int, (select count(*) from units)::int
+            """,
+            group.Select(h => h.OrderId).ToArray(), group.Select(h => h.Hash).ToArray(),
+            lines.Select(l => l.Order).ToArray(), lines.Select(l => l.Unit.Sku).ToArray(),
+            lines.Select(l => l.Unit.FulfillmentCenter).ToArray(), lines.Select(l => l.Unit.Quantity).ToArray()));
+        // Holding units can only take a product out of stock (see the function).
+        batch.BatchCommands.Add(Positional.Statement($"select {Reservations.MarkSoldOut}($1)", (object)group.Select(h => h.OrderId).ToArray()));
+        try
+        {
+            await using var reader = await batch.ExecuteReaderAsync();
+            await reader.ReadAsync();
+            var (claimed, held, rows) = (reader.GetFieldValue<string[]>(0), reader.GetInt32(1), reader.GetInt32(2));
+            if (held != rows)
+                throw new InvalidOperationException($"A reservation statement held {held} of its {rows} inventory rows.");
+            return [.. claimed];
+        }
+        catch (PostgresException ex) when (ex is { SqlState: PostgresErrorCodes.CheckViolation, ConstraintName: InventoryTable.QuantitiesValid })
+        {
+            // Another order took some units since they were read: nothing of this statement stayed.
+            return [];
+        }
+    }
+}
