@@ -325,7 +325,10 @@ public sealed class CheckoutBenchmark(GatewayStack stack, StackSettings settings
         string.Join("; ", after.Select(a =>
         {
             double Delta(string name) => (Value(a.Value, name) - Value(before[a.Key], name)) / (double)Math.Max(1, placed);
-            return $"{a.Key} {Delta("graphqlRequests"):N1} GraphQL requests, {Delta("storeRoundTrips"):N1} PostgreSQL round trips";
+            var statements = Value(a.Value, "reservationHolds.statements") - Value(before[a.Key], "reservationHolds.statements");
+            var held = Value(a.Value, "reservationHolds.reservations") - Value(before[a.Key], "reservationHolds.reservations");
+            return $"{a.Key} {Delta("graphqlRequests"):N1} GraphQL requests, {Delta("storeRoundTrips"):N1} PostgreSQL round trips"
+                + (statements > 0 ? $" ({held / (double)statements:N1} reservations per hold statement)" : "");
         }));
 
     private static long Value(JsonElement counters, string name) =>

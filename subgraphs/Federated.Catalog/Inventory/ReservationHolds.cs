@@ -1,3 +1,4 @@
+using Federated.Kit.Diagnostics;
 using Federated.Kit.Hosting;
 using Npgsql;
 
@@ -9,21 +10,33 @@ namespace Federated.Catalog.Inventory;
 /// locks each inventory row once for the whole group and commits once, so on a hot SKU a
 /// hundred buyers wait for one row lock and one WAL flush, not for a hundred in a queue (the
 /// row stays locked until the commit is flushed, and each next holder would wait for that); on
-/// spread SKUs the commits are fewer. At most one statement is in flight per service instance:
-/// a reservation that finds none running starts one at once, alone, so with no load nothing waits.
+/// spread SKUs the commits are fewer. At most <see cref="MaxStatements"/> statement is in
+/// flight per service instance: a reservation that finds none running starts one at once, so
+/// with no load nothing waits.
 /// A group is all or nothing: when the check constraint refuses it (some order's units were
 /// taken since it read them), no order of it is held, and each is decided again under lock by
 /// its caller. An order already claimed (a repeat, a tombstone) is not held, and its caller decides
 /// it again under lock too.
 /// </summary>
-public sealed class ReservationHolds(NpgsqlDataSource dataSource)
+public sealed class ReservationHolds(NpgsqlDataSource dataSource, KitCounters counters)
 {
     /// <summary>At most this many orders' lines in one statement.</summary>
     public const int MaxLinesPerStatement = 1_000;
 
+    /// <summary>The counters (in /diagnostics/counters) of hold statements run, and of the reservations they held or refused.</summary>
+    public const string StatementsCounter = "reservationHolds.statements", ReservationsCounter = "reservationHolds.reservations";
+
+    /// <summary>
+    /// Statements in flight at once, at most. Two were tried, so that a hot row would stay busy
+    /// while this service waits for a core to send the next: the groups were smaller (1.8
+    /// reservations a statement against 2.4 under the checkout benchmark), and the throughput
+    /// no better (spread 235.9 orders/s by mean of four runs, against 249.7 with one).
+    /// </summary>
+    public const int MaxStatements = 1;
+
     private readonly object _gate = new();
     private readonly List<Hold> _waiting = [];
-    private bool _holding;
+    private int _statements;
 
     /// <summary>One order's claim and units, and its caller waiting for the outcome.</summary>
     private sealed record Hold(string OrderId, string Hash, IReadOnlyList<ReservedUnits> Units)
@@ -45,9 +58,9 @@ public sealed class ReservationHolds(NpgsqlDataSource dataSource)
             if (_waiting.Any(w => w.OrderId == orderId))
                 return Task.FromResult(false);
             _waiting.Add(hold);
-            if (_holding)
+            if (_statements == MaxStatements)
                 return hold.Outcome.Task.WaitAsync(cancellationToken);
-            _holding = true;
+            _statements++;
         }
         _ = Task.Run(HoldWaitingAsync, CancellationToken.None);
         return hold.Outcome.Task.WaitAsync(cancellationToken);
@@ -66,7 +79,7 @@ public sealed class ReservationHolds(NpgsqlDataSource dataSource)
                     lines += _waiting[count++].Units.Count;
                 if (count == 0)
                 {
-                    _holding = false;
+                    _statements--;
                     return;
                 }
                 group = _waiting.GetRange(0, count);
@@ -75,6 +88,8 @@ public sealed class ReservationHolds(NpgsqlDataSource dataSource)
             try
             {
                 var claimed = await HoldAsync(group);
+                counters.Count(StatementsCounter);
+                counters.Count(ReservationsCounter, group.Count);
                 foreach (var hold in group)
                     hold.Outcome.TrySetResult(claimed.Contains(hold.OrderId));
             }

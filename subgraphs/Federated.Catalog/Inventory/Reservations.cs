@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Federated.Catalog.Products;
+using Federated.Kit.Diagnostics;
 using Federated.Kit.Errors;
 using Federated.Kit.Hosting;
 using Npgsql;
@@ -44,9 +45,9 @@ public sealed record ReservationResult(Reservation? Reservation, IReadOnlyList<U
 /// cannot make the reservation, the order is decided again with the rows locked between two
 /// batches that begin and commit the transaction themselves.
 /// </summary>
-public sealed class Reservations(NpgsqlDataSource dataSource) : IStartupTask
+public sealed class Reservations(NpgsqlDataSource dataSource, KitCounters counters) : IStartupTask
 {
-    private readonly ReservationHolds _holds = new(dataSource);
+    private readonly ReservationHolds _holds = new(dataSource, counters);
 
     public const string Orders = CatalogExtensions.ServiceName + ".reservations";
     public const string Lines = CatalogExtensions.ServiceName + ".reservation_lines";

@@ -45,6 +45,9 @@ public sealed class KitCounters : IDisposable
 
     public void StoreRoundTrip() => Add("storeRoundTrips", _storeRoundTrips);
 
+    /// <summary>Adds to one of the service's own counts: in <see cref="Snapshot"/>, not published as a metric.</summary>
+    public void Count(string name, long amount = 1) => _values.AddOrUpdate(name, amount, (_, v) => v + amount);
+
     public void DataLoaderBatch(string loader)
     {
         _values.AddOrUpdate($"batches.{loader}", 1, (_, v) => v + 1);

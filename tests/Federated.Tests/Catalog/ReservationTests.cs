@@ -316,10 +316,12 @@ public sealed class ReservationTests(FederatedStack stack)
         Assert.All(reserving, r => Assert.False(r.IsCompleted));
         await transaction.RollbackAsync();
         var results = await Task.WhenAll(reserving);
-        var roundTrips = (await stack.GetCountersAsync(ServiceNames.Catalog)).Since(before).StoreRoundTrips;
+        var delta = (await stack.GetCountersAsync(ServiceNames.Catalog)).Since(before);
 
         Assert.All(results, r => Assert.Empty(r.ErrorCodes()));
-        Assert.InRange(roundTrips, 22, 25);
+        Assert.InRange(delta.StoreRoundTrips, 22, 25);
+        Assert.Equal(20, delta["reservationHolds.reservations"]);
+        Assert.Equal(delta.StoreRoundTrips - 20, delta["reservationHolds.statements"]);
         Assert.Equal(100 - 40, await AvailableAsync(sku));
         Assert.Equal(40, (await stack.StockLevelsAsync(sku))["FC-EAST"].Reserved);
     }
