@@ -7,10 +7,10 @@ namespace Federated.Catalog.Inventory;
 /// <summary>
 /// The last step of the usual reservation: claiming orders and holding their units, for every
 /// reservation that arrives while one such statement runs, in the next one. The statement
-/// locks each inventory row once for the whole group and commits once, so on a hot SKU a
-/// hundred buyers wait for one row lock and one WAL flush, not for a hundred in a queue (the
-/// row stays locked until the commit is flushed, and each next holder would wait for that); on
-/// spread SKUs the commits are fewer. At most <see cref="MaxStatements"/> statement is in
+/// locks each inventory row once for the whole group and commits once, so on a hot SKU the
+/// buyers that arrive together wait for one row lock and one WAL flush, not each for its own in
+/// a queue (the row stays locked until the commit is flushed, and each next holder would wait
+/// for that); on spread SKUs the commits are fewer. At most <see cref="MaxStatements"/> statement is in
 /// flight per service instance: a reservation that finds none running starts one at once, so
 /// with no load nothing waits.
 /// A group is all or nothing: when the check constraint refuses it (some order's units were
