@@ -65,6 +65,8 @@ public sealed class Reservations(NpgsqlDataSource dataSource, KitCounters counte
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         // Instances starting at once take turns: two replacing one function at once can fail.
+        // The function once took one order (text); that version is left in place, for an older
+        // instance still running beside this one during a rolling deploy.
         await using var command = dataSource.CreateCommand($"""
             select pg_advisory_xact_lock(hashtext('{Orders}'));
             create table if not exists {Orders} (
@@ -81,7 +83,6 @@ public sealed class Reservations(NpgsqlDataSource dataSource, KitCounters counte
                 quantity integer not null check (quantity > 0),
                 primary key (order_id, sku, fulfillment_center)
             );
-            drop function if exists {MarkSoldOut}(text);
             create or replace function {MarkSoldOut}(reserved_for text[]) returns void language plpgsql as $$
             declare
                 emptied text[];
