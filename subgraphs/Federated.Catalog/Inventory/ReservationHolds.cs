@@ -87,7 +87,7 @@ public sealed class ReservationHolds(NpgsqlDataSource dataSource, KitCounters co
             }
             try
             {
-                var claimed = await HoldAsync(group);
+                var claimed = await HoldGroupAsync(group);
                 counters.Count(StatementsCounter);
                 counters.Count(ReservationsCounter, group.Count);
                 foreach (var hold in group)
@@ -102,7 +102,7 @@ public sealed class ReservationHolds(NpgsqlDataSource dataSource, KitCounters co
     }
 
     /// <summary>One statement for <paramref name="group"/>, committing as it ends; the orders it claimed and held.</summary>
-    private async Task<HashSet<string>> HoldAsync(List<Hold> group)
+    private async Task<HashSet<string>> HoldGroupAsync(List<Hold> group)
     {
         var lines = group.SelectMany((hold, index) => hold.Units.Select(unit => (Order: index + 1, Unit: unit))).ToList();
         await using var batch = dataSource.CreateBatch();
