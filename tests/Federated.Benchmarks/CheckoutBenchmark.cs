@@ -324,9 +324,9 @@ public sealed class CheckoutBenchmark(GatewayStack stack, StackSettings settings
     private static string PerOrder(Dictionary<string, JsonElement> before, Dictionary<string, JsonElement> after, long placed) =>
         string.Join("; ", after.Select(a =>
         {
-            double Delta(string name) => (Value(a.Value, name) - Value(before[a.Key], name)) / (double)Math.Max(1, placed);
-            var statements = Value(a.Value, "reservationHolds.statements") - Value(before[a.Key], "reservationHolds.statements");
-            var held = Value(a.Value, "reservationHolds.reservations") - Value(before[a.Key], "reservationHolds.reservations");
+            long Change(string name) => Value(a.Value, name) - Value(before[a.Key], name);
+            double Delta(string name) => Change(name) / (double)Math.Max(1, placed);
+            var (statements, held) = (Change("reservationHolds.statements"), Change("reservationHolds.reservations"));
             return $"{a.Key} {Delta("graphqlRequests"):N1} GraphQL requests, {Delta("storeRoundTrips"):N1} PostgreSQL round trips"
                 + (statements > 0 ? $" ({held / (double)statements:N1} reservations per hold statement)" : "");
         }));

@@ -21,12 +21,18 @@ public static class Machine
     /// </summary>
     public static (TimeSpan Busy, TimeSpan Idle) CpuTimes()
     {
-        if (!File.Exists("/proc/stat"))
-            return (TimeSpan.Zero, TimeSpan.Zero);
-        // cpu  user nice system idle iowait irq softirq steal ...: in USER_HZ, as /proc/<pid>/stat.
-        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(long.Parse).ToArray();
+        var fields = CpuTicks();
         var idle = fields[3] + fields[4];
         var busy = fields.Take(8).Sum() - idle;
         return (TimeSpan.FromSeconds(busy / ProcessTree.TicksPerSecond), TimeSpan.FromSeconds(idle / ProcessTree.TicksPerSecond));
     }
+
+    /// <summary>
+    /// The whole machine's CPU time since boot from /proc/stat's first line (user, nice, system,
+    /// idle, iowait, irq, softirq, steal, ...), in USER_HZ as /proc/pid/stat; zeros where it is missing.
+    /// </summary>
+    public static long[] CpuTicks() =>
+        File.Exists("/proc/stat")
+            ? File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(long.Parse).ToArray()
+            : new long[10];
 }

@@ -203,13 +203,20 @@ public static class ProcessTree
     }
 
     /// <summary>The fields of /proc/pid/stat after the command name: [0] state, [1] ppid, ..., [11] utime, [12] stime.</summary>
-    private static string[]? Stat(int pid)
+    private static string[]? Stat(int pid) => ReadStat($"/proc/{pid}/stat")?.Fields;
+
+    /// <summary>
+    /// A stat file of a process or thread (/proc/pid/stat, /proc/pid/task/tid/stat): its command
+    /// name and the fields after it (<see cref="Stat"/>); null when it is gone.
+    /// </summary>
+    public static (string Command, string[] Fields)? ReadStat(string path)
     {
         try
         {
-            var text = File.ReadAllText($"/proc/{pid}/stat");
+            var text = File.ReadAllText(path);
             // The command name is in parentheses and may hold spaces or parentheses itself.
-            return text[(text.LastIndexOf(')') + 2)..].Split(' ');
+            var close = text.LastIndexOf(')');
+            return (text[(text.IndexOf('(') + 1)..close], text[(close + 2)..].Split(' '));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -56,7 +56,7 @@ public sealed class StallProbe : IAsyncDisposable
 
     private async Task SampleAsync()
     {
-        var (pressure, cpu, gc) = (CpuPressureMicroseconds(), ProcStat(), GcTicks());
+        var (pressure, cpu, gc) = (CpuPressureMicroseconds(), Machine.CpuTicks(), GcTicks());
         using var timer = new PeriodicTimer(Interval);
         try
         {
@@ -68,7 +68,7 @@ public sealed class StallProbe : IAsyncDisposable
                 s.Samples++;
                 s.Runnable += Runnable();
 
-                var (pressureNow, cpuNow, gcNow) = (CpuPressureMicroseconds(), ProcStat(), GcTicks());
+                var (pressureNow, cpuNow, gcNow) = (CpuPressureMicroseconds(), Machine.CpuTicks(), GcTicks());
                 s.PressureMs += (pressureNow - pressure) / 1000.0;
                 // /proc/stat: user nice system idle iowait irq softirq steal, in USER_HZ.
                 s.IoWaitMs += (cpuNow[4] - cpu[4]) * 1000 / ProcessTree.TicksPerSecond;
@@ -143,11 +143,6 @@ public sealed class StallProbe : IAsyncDisposable
         return long.Parse(some[(some.LastIndexOf('=') + 1)..], CultureInfo.InvariantCulture);
     }
 
-    private static long[] ProcStat() =>
-        File.Exists("/proc/stat")
-            ? File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(long.Parse).ToArray()
-            : new long[10];
-
     /// <summary>Tasks running or waiting for a core now (the fourth field of /proc/loadavg, "running/total"), less this probe.</summary>
     private static long Runnable() =>
         File.Exists("/proc/loadavg") ? long.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[3].Split('/')[0], CultureInfo.InvariantCulture) - 1 : 0;
@@ -163,13 +158,9 @@ public sealed class StallProbe : IAsyncDisposable
             {
                 foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
                 {
-                    var stat = File.ReadAllText(Path.Combine(task, "stat"));
-                    var open = stat.IndexOf('(');
-                    var close = stat.LastIndexOf(')');
-                    var comm = stat[(open + 1)..close];
-                    if (!comm.StartsWith(".NET Server GC", StringComparison.Ordinal) && !comm.StartsWith(".NET BGC", StringComparison.Ordinal))
+                    if (ProcessTree.ReadStat(Path.Combine(task, "stat")) is not (var command, var fields)
+                        || !command.StartsWith(".NET Server GC", StringComparison.Ordinal) && !command.StartsWith(".NET BGC", StringComparison.Ordinal))
                         continue;
-                    var fields = stat[(close + 2)..].Split(' ');
                     sum += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
                 }
             }
