@@ -34,6 +34,8 @@ public sealed class CheckoutBenchmark(GatewayStack stack, StackSettings settings
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var gateway = stack.DotNetGateway.GraphQLUrl;
+        // eng/stack.sh raises PostgreSQL's priority where it can; a run without it is not comparable.
+        Console.WriteLine($"benchmark: PostgreSQL's processes run at nice {string.Join(", ", ProcessTree.NiceOfCommand("postgres"))}");
         await TopUpAsync(stack.SubgraphProcesses.Single(p => p.Name == "catalog").GraphQLUrl, cancellationToken);
         foreach (var (scenario, pick) in new (string, Func<Random, string>)[]
                  {

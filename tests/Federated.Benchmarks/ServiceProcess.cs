@@ -171,6 +171,15 @@ public static class ProcessTree
             // backends it reaped, so a connection closed during a run keeps its CPU in the sum.
             .Sum(pid => Stat(pid) is { } fields ? fields[11..15].Sum(long.Parse) : 0) / TicksPerSecond);
 
+    /// <summary>The nice values of every live process running <paramref name="command"/>, lowest first.</summary>
+    public static List<int> NiceOfCommand(string command) =>
+        [.. Directory.EnumerateDirectories("/proc")
+            .Select(dir => int.TryParse(Path.GetFileName(dir), out var pid) ? pid : 0)
+            .Where(pid => pid > 0 && Command(pid) == command)
+            .Select(pid => Stat(pid) is { } fields ? int.Parse(fields[16]) : 0)
+            .Distinct()
+            .Order()];
+
     /// <summary>The process and every live descendant.</summary>
     public static List<int> Of(int root)
     {
@@ -202,7 +211,7 @@ public static class ProcessTree
         }
     }
 
-    /// <summary>The fields of /proc/pid/stat after the command name: [0] state, [1] ppid, ..., [11] utime, [12] stime.</summary>
+    /// <summary>The fields of /proc/pid/stat after the command name: [0] state, [1] ppid, ..., [11] utime, [12] stime, ..., [16] nice.</summary>
     private static string[]? Stat(int pid) => ReadStat($"/proc/{pid}/stat")?.Fields;
 
     /// <summary>
