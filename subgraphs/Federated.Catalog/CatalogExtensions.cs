@@ -25,6 +25,7 @@ public static class CatalogExtensions
         builder.Services.AddStartupTask<CatalogSeeder>();
         builder.Services.AddScoped<ProductByIdDataLoader>();
         builder.Services.AddScoped<VariantBySkuDataLoader>();
+        builder.Services.AddScoped<VariantDetailsBySkuDataLoader>();
         builder.Services.AddScoped<VariantsByProductDataLoader>();
         builder.Services.AddScoped<QuantityBySkuDataLoader>();
         builder.Services.AddScoped<QuantityByProductDataLoader>();

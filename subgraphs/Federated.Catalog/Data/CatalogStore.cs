@@ -4,6 +4,12 @@ namespace Federated.Catalog.Data;
 
 public static class CatalogStore
 {
+    /// <summary>Marten's table of <see cref="ProductVariant"/> documents, keyed by SKU, for hand-written queries.</summary>
+    public const string VariantsTable = CatalogExtensions.ServiceName + ".mt_doc_productvariant";
+
+    /// <summary>Marten's table of <see cref="Product"/> documents.</summary>
+    public const string ProductsTable = CatalogExtensions.ServiceName + ".mt_doc_product";
+
     public static void Configure(StoreOptions options)
     {
         // Duplicated columns for the fields the hot paths filter and page on.

@@ -410,7 +410,7 @@ public sealed class Reservations(NpgsqlDataSource dataSource, KitCounters counte
     /// <summary>The sale terms of the variants <c>$1</c> (SKUs): id, price, currency, weight.</summary>
     private static readonly string TermsSql = $"""
         select id, (data ->> 'Price')::numeric, data ->> 'CurrencyCode', coalesce((data ->> 'WeightGrams')::int, {Data.ProductVariant.DefaultWeightGrams})
-        from {VariantsTable} where id = any($1)
+        from {Data.CatalogStore.VariantsTable} where id = any($1)
         """;
 
     /// <summary>
@@ -452,9 +452,6 @@ public sealed class Reservations(NpgsqlDataSource dataSource, KitCounters counte
     /// <summary>Search's in-stock flag of the order's (<c>$1</c>) products, in the same transaction as their stock.</summary>
     private static readonly string RefreshInStockSql = Search.SearchTables.RefreshInStockSql.Replace("unnest($1::text[])",
         $"(select distinct i.product_id from {Lines} l join {InventoryTable.Name} i on i.sku = l.sku and i.fulfillment_center = l.fulfillment_center where l.order_id = $1)");
-
-    /// <summary>Marten's table of <see cref="Data.ProductVariant"/> documents, keyed by SKU.</summary>
-    private const string VariantsTable = CatalogExtensions.ServiceName + ".mt_doc_productvariant";
 
     private static string Index(int i) => i.ToString(System.Globalization.CultureInfo.InvariantCulture);
 

@@ -2,6 +2,7 @@ using Federated.Catalog.Data;
 using Federated.Catalog.Inventory;
 using Federated.Catalog.Products;
 using Federated.Kit.DataLoaders;
+using Federated.Kit.GraphQL;
 using Federated.Kit.Identity;
 using Federated.Kit.Types;
 using GraphQL;
@@ -12,9 +13,11 @@ namespace Federated.Catalog.Variants;
 
 public sealed class ProductVariantType : ObjectGraphType<ProductVariant>
 {
+    private const string TypeName = "ProductVariant";
+
     public ProductVariantType()
     {
-        Name = "ProductVariant";
+        Name = TypeName;
         this.Key("sku");
         Field(v => v.Sku, type: typeof(NonNullGraphType<IdGraphType>));
         Field<NonNullGraphType<ProductType>>("product")
@@ -43,8 +46,15 @@ public sealed class ProductVariantType : ObjectGraphType<ProductVariant>
                     .Then(rows => rows!.Select(r => r.Level));
             });
 
+        // A lookup that selects the product or the units available reads them with the variant.
         this.ResolveReference<VariantReference, ProductVariant>((ctx, reference) =>
-            ctx.RequestServices!.GetRequiredService<VariantBySkuDataLoader>().Load(reference.Sku));
+        {
+            var reads = (ctx.Selects(TypeName, "product") ? VariantReads.Product : VariantReads.Variant)
+                | (ctx.Selects(TypeName, "quantityAvailable") ? VariantReads.Quantity : VariantReads.Variant);
+            return reads == VariantReads.Variant
+                ? ctx.RequestServices!.GetRequiredService<VariantBySkuDataLoader>().Load(reference.Sku)
+                : ctx.RequestServices!.GetRequiredService<VariantDetailsBySkuDataLoader>().Load((reference.Sku, reads));
+        });
     }
 }
 

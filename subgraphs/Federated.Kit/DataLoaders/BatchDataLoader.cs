@@ -36,6 +36,17 @@ public abstract class BatchDataLoader<TKey, TValue>(KitCounters counters)
         }
     }
 
+    /// <summary>
+    /// Records <paramref name="value"/> as the result for <paramref name="key"/> when nothing
+    /// has asked for the key yet in this request, so that a later <see cref="Load"/> costs no
+    /// round trip: for a query that read it along with something else.
+    /// </summary>
+    public void Prime(TKey key, TValue value)
+    {
+        lock (_gate)
+            _cache.TryAdd(key, Task.FromResult<TValue?>(value));
+    }
+
     public IDataLoaderResult<TValue?[]> LoadMany(IEnumerable<TKey> keys)
     {
         var results = keys.Select(Load).ToArray();

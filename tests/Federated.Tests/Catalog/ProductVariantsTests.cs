@@ -125,6 +125,52 @@ public sealed partial class ProductVariantsTests(FederatedStack stack)
         Assert.True(counters.StoreRoundTrips == 5, $"Expected 5 store round trips: {counters}");
     }
 
+    [Fact]
+    public async Task Entities_ThatSelectTheProductAndTheUnitsAvailable_ReadThemWithTheVariants_InOneRoundTrip()
+    {
+        var stocked = await stack.StockedSkuAsync(("FC-EAST", 5), ("FC-WEST", 8));
+        var unstocked = await stack.StockedSkuAsync();
+        var skus = new[] { stocked, "T-NO-SUCH-SKU", unstocked, stocked };
+
+        // Through a named fragment, as a gateway may send it.
+        var (response, delta) = await stack.MeasureAsync(() => EntitiesAsync(skus, "...Line", "fragment Line on ProductVariant { sku quantityAvailable product { id name } }"),
+            ServiceNames.Catalog);
+
+        var counters = delta[ServiceNames.Catalog];
+        Assert.True(counters.StoreRoundTrips == 1, $"Expected 1 store round trip: {counters}");
+        Assert.True(counters.Batches("VariantDetailsBySkuDataLoader") == 1, $"Expected one VariantDetailsBySkuDataLoader batch: {counters}");
+        var entities = response.Data.GetProperty("_entities");
+        Assert.Equal(JsonValueKind.Null, entities[1].ValueKind);
+        Assert.Equal([13, 0, 13], new[] { entities[0], entities[2], entities[3] }.Select(e => e.GetProperty("quantityAvailable").GetInt32()));
+        // The same as the product's own loaders say, in a request of their own.
+        foreach (var entity in new[] { entities[0], entities[2] })
+        {
+            var product = await stack.ProductAsync(entity.GetProperty("product").GetProperty("id").GetString()!);
+            Assert.Equal(product.GetProperty("name").GetString(), entity.GetProperty("product").GetProperty("name").GetString());
+            var variant = Assert.Single(product.GetProperty("variants").EnumerateArray());
+            Assert.Equal(variant.GetProperty("sku").GetString(), entity.GetProperty("sku").GetString());
+            Assert.Equal(variant.GetProperty("quantityAvailable").GetInt32(), entity.GetProperty("quantityAvailable").GetInt32());
+        }
+    }
+
+    [Fact]
+    public async Task Entities_ReadOnlyWhatIsSelected()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 3));
+
+        var (plain, plainDelta) = await stack.MeasureAsync(() => EntitiesAsync([sku], "... on ProductVariant { sku title }"), ServiceNames.Catalog);
+        var (stock, stockDelta) = await stack.MeasureAsync(() => EntitiesAsync([sku], "... on ProductVariant { ... { quantityAvailable } }"), ServiceNames.Catalog);
+
+        Assert.Equal($"Variant {sku}", plain.Data.GetProperty("_entities")[0].GetProperty("title").GetString());
+        Assert.True(plainDelta[ServiceNames.Catalog].Batches("VariantBySkuDataLoader") == 1, $"Expected the plain lookup: {plainDelta[ServiceNames.Catalog]}");
+        Assert.Equal(3, stock.Data.GetProperty("_entities")[0].GetProperty("quantityAvailable").GetInt32());
+        Assert.True(stockDelta[ServiceNames.Catalog].StoreRoundTrips == 1, $"Expected 1 store round trip: {stockDelta[ServiceNames.Catalog]}");
+    }
+
+    private Task<GraphQLResponse> EntitiesAsync(IEnumerable<string> skus, string selection, string fragments = "") =>
+        stack.PostAsync(ServiceNames.Catalog, $"query($r: [_Any!]!) {{ _entities(representations: $r) {{ {selection} }} }} {fragments}",
+            new { r = skus.Select(sku => new { __typename = "ProductVariant", sku }) });
+
     /// <summary>The first 300 seeded products (they sort before any a test creates).</summary>
     private async Task<List<JsonElement>> SeededProductsAsync(string fields)
     {
