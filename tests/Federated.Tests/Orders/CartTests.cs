@@ -167,23 +167,6 @@ public sealed class CartTests(FederatedStack stack)
     }
 
     [Fact]
-    public async Task AddToCart_LooksUpTheVariantItsProductAndItsStock_InOneCatalogRoundTrip()
-    {
-        var sku = await stack.StockedSkuAsync(("FC-EAST", 10));
-        var shopper = stack.NewShopper();
-
-        var (_, delta) = await stack.MeasureAsync(async () =>
-        {
-            await stack.AddToCartAsync(shopper, sku, 2);
-            return true;
-        }, ServiceNames.Catalog);
-
-        var catalog = delta[ServiceNames.Catalog];
-        Assert.True(catalog.EntityRequests == 1, $"Expected one variant lookup: {catalog}");
-        Assert.True(catalog.StoreRoundTrips == 1, $"Expected 1 store round trip: {catalog}");
-    }
-
-    [Fact]
     public async Task TermsRecordedForALine_ThatCannotBeRead_AreNotUsed_TheLineIsPricedFromTheCatalog()
     {
         var sku = await stack.StockedSkuAsync("10.00", 400, ("FC-EAST", 10));

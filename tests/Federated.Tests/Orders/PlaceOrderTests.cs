@@ -92,6 +92,8 @@ public sealed class PlaceOrderTests(FederatedStack stack)
         Assert.Empty(placed.ErrorCodes());
         // The add's lookup (stock, price, product), and none more: placing goes by the terms the add recorded.
         Assert.True(delta[ServiceNames.Catalog].EntityRequests == 1, $"Expected one variant lookup: {delta[ServiceNames.Catalog]}");
+        // The lookup in one query; the reservation's read and its hold.
+        Assert.True(delta[ServiceNames.Catalog].StoreRoundTrips == 3, $"Expected 3 store round trips: {delta[ServiceNames.Catalog]}");
         Assert.Equal($"Test Trail Backpack (Variant {sku})", placed.GetProperty("order").GetProperty("lines")[0].GetProperty("title").GetString());
     }
 
