@@ -164,21 +164,23 @@ public static class ProcessTree
 
     /// <summary>User plus system CPU time of every live process running <paramref name="command"/> (e.g. all of PostgreSQL's), and of their children that ended.</summary>
     public static TimeSpan CpuTimeOfCommand(string command) =>
-        TimeSpan.FromSeconds(Directory.EnumerateDirectories("/proc")
-            .Select(dir => int.TryParse(Path.GetFileName(dir), out var pid) ? pid : 0)
-            .Where(pid => pid > 0 && Command(pid) == command)
+        TimeSpan.FromSeconds(Running(command)
             // With the time of children that ended (cutime, cstime): the postmaster's counts the
             // backends it reaped, so a connection closed during a run keeps its CPU in the sum.
             .Sum(pid => Stat(pid) is { } fields ? fields[11..15].Sum(long.Parse) : 0) / TicksPerSecond);
 
     /// <summary>The nice values of every live process running <paramref name="command"/>, lowest first.</summary>
     public static List<int> NiceOfCommand(string command) =>
-        [.. Directory.EnumerateDirectories("/proc")
-            .Select(dir => int.TryParse(Path.GetFileName(dir), out var pid) ? pid : 0)
-            .Where(pid => pid > 0 && Command(pid) == command)
+        [.. Running(command)
             .Select(pid => Stat(pid) is { } fields ? int.Parse(fields[16]) : 0)
             .Distinct()
             .Order()];
+
+    /// <summary>The live processes running <paramref name="command"/>.</summary>
+    private static IEnumerable<int> Running(string command) =>
+        Directory.EnumerateDirectories("/proc")
+            .Select(dir => int.TryParse(Path.GetFileName(dir), out var pid) ? pid : 0)
+            .Where(pid => pid > 0 && Command(pid) == command);
 
     /// <summary>The process and every live descendant.</summary>
     public static List<int> Of(int root)
