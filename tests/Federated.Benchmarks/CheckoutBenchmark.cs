@@ -242,7 +242,7 @@ public sealed class CheckoutBenchmark(GatewayStack stack, StackSettings settings
         Task? started = null;
         var buyers = new List<Task>();
         var random = new Random(1);
-        var (inFlight, mostInFlight, arrived) = (0, 0, 0L);
+        var (inFlight, mostInFlight, firstInWindow) = (0, 0, 0);
         var clock = Stopwatch.StartNew();
         var window = Stopwatch.StartNew();
         var progress = Stopwatch.StartNew();
@@ -259,7 +259,7 @@ public sealed class CheckoutBenchmark(GatewayStack stack, StackSettings settings
                     await rehearsal;
                     await startMeasuring();
                 }, cancellationToken));
-                (mostInFlight, arrived) = (Volatile.Read(ref inFlight), 0);
+                (mostInFlight, firstInWindow) = (Volatile.Read(ref inFlight), buyers.Count);
             }
             var due = (long)(clock.Elapsed.TotalSeconds * options.Rate);
             while (buyers.Count < due)
@@ -267,7 +267,6 @@ public sealed class CheckoutBenchmark(GatewayStack stack, StackSettings settings
                 mostInFlight = Math.Max(mostInFlight, Interlocked.Increment(ref inFlight));
                 var sku = pick(random);
                 var counted = tally ?? settling;
-                arrived += tally is null ? 0 : 1;
                 buyers.Add(Task.Run(async () =>
                 {
                     try
@@ -285,7 +284,7 @@ public sealed class CheckoutBenchmark(GatewayStack stack, StackSettings settings
                 progress.Restart();
                 Console.WriteLine(tally is null
                     ? $"  settling {clock.Elapsed.TotalSeconds:N0} s: {Volatile.Read(ref inFlight):N0} waiting for answers; {settling.Progress}"
-                    : $"  {window.Elapsed.TotalSeconds:N0} s: {arrived:N0} buyers arrived, {Volatile.Read(ref inFlight):N0} waiting for answers; {tally.Progress}");
+                    : $"  {window.Elapsed.TotalSeconds:N0} s: {buyers.Count - firstInWindow:N0} buyers arrived, {Volatile.Read(ref inFlight):N0} waiting for answers; {tally.Progress}");
             }
             await Task.Delay(1, cancellationToken);
         }
@@ -294,7 +293,7 @@ public sealed class CheckoutBenchmark(GatewayStack stack, StackSettings settings
             throw new OperationCanceledException(cancellationToken);
         await started;
         tally.OrdersBeforeWindow = Interlocked.Read(ref settling.Orders);
-        Console.WriteLine($"  {arrived:N0} buyers arrived in {duration.TotalSeconds:N0} s ({arrived / duration.TotalSeconds:N1} a second); at most {mostInFlight:N0} waiting for answers at once; the last answered {window.Elapsed.TotalSeconds - duration.TotalSeconds:N1} s after the window");
+        Console.WriteLine($"  {buyers.Count - firstInWindow:N0} buyers arrived in {duration.TotalSeconds:N0} s ({(buyers.Count - firstInWindow) / duration.TotalSeconds:N1} a second); at most {mostInFlight:N0} waiting for answers at once; the last answered {window.Elapsed.TotalSeconds - duration.TotalSeconds:N1} s after the window");
         return (tally, window.Elapsed);
     }
 
