@@ -10,6 +10,9 @@ public static class CatalogStore
     /// <summary>Marten's table of <see cref="Product"/> documents.</summary>
     public const string ProductsTable = CatalogExtensions.ServiceName + ".mt_doc_product";
 
+    /// <summary>Marten's table of <see cref="Category"/> documents.</summary>
+    public const string CategoriesTable = CatalogExtensions.ServiceName + ".mt_doc_category";
+
     public static void Configure(StoreOptions options)
     {
         // Duplicated columns for the fields the hot paths filter and page on.

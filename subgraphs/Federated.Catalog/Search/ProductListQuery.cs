@@ -217,7 +217,7 @@ public sealed class ProductListQuery
         sql.Text = $"""
             select 'page', s.id, row_number() over (order by s.{key.Column} {key.Direction}, s.id), (s.{key.Column})::text, d.data
             from (select * from {SearchTables.Products} s {Where(where)} order by s.{key.Column} {key.Direction}, s.id limit {limit}) s
-            join catalog.mt_doc_product d on d.id = s.id
+            join {CatalogStore.ProductsTable} d on d.id = s.id
             """;
         return sql.ToBatchCommand();
     }
@@ -307,7 +307,7 @@ public sealed class ProductListQuery
                 select x.id, x.rank, row_number() over (order by x.rank desc, x.id collate "C") as position
                 from ({string.Join("\nunion all\n", candidates)}) x
                 order by x.rank desc, x.id collate "C" limit {limit}
-            ) p join catalog.mt_doc_product d on d.id = p.id
+            ) p join {CatalogStore.ProductsTable} d on d.id = p.id
             {groups}
             """;
         return sql.ToBatchCommand();

@@ -1,3 +1,4 @@
+using Federated.Catalog.Data;
 using Marten;
 using Npgsql;
 
@@ -22,13 +23,13 @@ public static class SearchIndex
     /// A recursive CTE <c>paths (id, ids, names)</c>: each category with its path's ids and names
     /// from the root down. A product's category words are its path's names.
     /// </summary>
-    public const string CategoryPaths = """
+    public const string CategoryPaths = $"""
         paths as (
             select id, array[id::text] as ids, data ->> 'Name' as names
-            from catalog.mt_doc_category where data ->> 'ParentId' is null
+            from {CatalogStore.CategoriesTable} where data ->> 'ParentId' is null
             union all
             select c.id, p.ids || c.id::text, p.names || ' ' || (c.data ->> 'Name')
-            from catalog.mt_doc_category c join paths p on c.data ->> 'ParentId' = p.id
+            from {CatalogStore.CategoriesTable} c join paths p on c.data ->> 'ParentId' = p.id
         )
         """;
 
@@ -42,7 +43,7 @@ public static class SearchIndex
                (d.data ->> 'CreatedAt')::timestamptz,
                exists (select 1 from {Inventory.InventoryTable.Name} i where i.product_id = d.id and i.on_hand > i.reserved),
                named.document || {PathDocument}, named.document
-        from catalog.mt_doc_product d join paths on paths.id = d.category_id
+        from {CatalogStore.ProductsTable} d join paths on paths.id = d.category_id
         cross join lateral (
             select setweight(to_tsvector('{SearchTables.Language}', unaccent((d.data ->> 'Name') || ' ' || (d.data ->> 'Brand'))), 'A') as document
         ) named
@@ -67,7 +68,7 @@ public static class SearchIndex
 
     private const string CategoryTerms = $"""
         insert into {SearchTables.Terms} (term, documents)
-        select distinct w, 1 from catalog.mt_doc_category c
+        select distinct w, 1 from {CatalogStore.CategoriesTable} c
         cross join lateral regexp_split_to_table(lower(unaccent(c.data ->> 'Name')), '[^[:alnum:]]+') w
         where length(w) between 2 and 40
         on conflict (term) do nothing

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Federated.Catalog.Data;
 using Federated.Kit.Hosting;
 using Npgsql;
 
@@ -30,7 +31,7 @@ public sealed class SearchTables(NpgsqlDataSource dataSource) : IStartupTask
         with recursive {SearchIndex.CategoryPaths}
         insert into {Categories} (id, ids, document)
         select paths.id, paths.ids, {SearchIndex.PathDocument} from paths
-        where not exists (select 1 from catalog.mt_doc_category c where c.data ->> 'ParentId' = paths.id);
+        where not exists (select 1 from {CatalogStore.CategoriesTable} c where c.data ->> 'ParentId' = paths.id);
         """;
 
     /// <summary>The price band (an index into <see cref="ProductListQuery.PriceBands"/>) of a price: <c>{PriceBand}(price)</c>.</summary>
