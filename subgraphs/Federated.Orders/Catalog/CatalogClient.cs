@@ -69,13 +69,15 @@ public sealed class CatalogClient(HttpClient http, ServiceTokenIssuer tokens)
     public const string OutOfStock = "OUT_OF_STOCK";
     public const string PriceChanged = "PRICE_CHANGED";
     public const string VariantNotFound = "VARIANT_NOT_FOUND";
+    public const string ReservationReleased = "RESERVATION_RELEASED";
+    public const string ReservationCommitted = "RESERVATION_COMMITTED";
 
     /// <summary>
     /// Holds stock for every line of an order, or for none: where the units are held then, as
     /// (SKU, fulfillment center, quantity), or why nothing was held: a shortage
     /// (<see cref="OutOfStock"/>), a line whose variant sells at other terms than its
     /// <c>PricedAs</c> (<see cref="PriceChanged"/>) or no longer exists (<see cref="VariantNotFound"/>),
-    /// with the catalog's messages.
+    /// or an order released before it was held (<see cref="ReservationReleased"/>), with the catalog's messages.
     /// </summary>
     public async Task<(IReadOnlyList<(string Sku, string Center, int Quantity)>? Held, UserError? Refusal)> ReserveAsync(
         string orderId, IReadOnlyList<(string Sku, int Quantity, CatalogVariant? PricedAs)> lines, IReadOnlyList<string> preferredCenters, CancellationToken cancellationToken)
@@ -105,7 +107,7 @@ public sealed class CatalogClient(HttpClient http, ServiceTokenIssuer tokens)
         if (errors.Count == 0 && payload.GetProperty("reservation") is var reservation && reservation.GetProperty("status").GetString() == "RESERVED")
             return (Lines(reservation), null);
         var codes = errors.Select(e => e.GetProperty("code").GetString()).Distinct().ToList();
-        if (codes is [OutOfStock or PriceChanged or VariantNotFound])
+        if (codes is [OutOfStock or PriceChanged or VariantNotFound or ReservationReleased])
             return (null, new UserError(codes[0]!, string.Join(" ", errors.Select(e => e.GetProperty("message").GetString())), null));
         throw new InvalidOperationException($"The catalog refused the reservation of {orderId}: {payload.GetRawText()}");
     }
@@ -125,14 +127,18 @@ public sealed class CatalogClient(HttpClient http, ServiceTokenIssuer tokens)
             .Select(l => (l.GetProperty("sku").GetString()!, l.GetProperty("fulfillmentCenter").GetString()!, l.GetProperty("quantity").GetInt32()))];
 
     /// <summary>Gives an order's stock back; harmless when it holds none (a later reserve of it is then refused).</summary>
-    public async Task ReleaseAsync(string orderId, CancellationToken cancellationToken)
+    /// <returns>False when the units already left stock: committed by a fulfillment wave whose order then did not ship.</returns>
+    public async Task<bool> ReleaseAsync(string orderId, CancellationToken cancellationToken)
     {
         var data = await PostAsync("""
             mutation($input: ReservationInput!) { releaseStock(input: $input) { reservation { status } errors { code } } }
             """, new { input = new { orderId } }, cancellationToken);
         var errors = data.GetProperty("releaseStock").GetProperty("errors");
+        if (errors.GetArrayLength() == 1 && errors[0].GetProperty("code").GetString() == ReservationCommitted)
+            return false;
         if (errors.GetArrayLength() > 0)
             throw new InvalidOperationException($"The catalog refused releaseStock of {orderId}: {errors.GetRawText()}");
+        return true;
     }
 
     /// <summary>The catalog commits at most this many orders per call.</summary>

@@ -16,8 +16,8 @@ public sealed partial record AddressInput(string Name, string Line1, string? Lin
         Required(Line1, 200, "line1");
         Required(City, 100, "city");
         Required(PostalCode, 20, "postalCode");
-        if (Line2?.Length > 200)
-            errors.Add(new(AddressErrors.Invalid, "'line2' must be at most 200 characters.", [.. path, "line2"]));
+        Optional(Line2, 200, "line2");
+        Optional(Region, 100, "region");
         if (!CountryCode().IsMatch(Country.Trim().ToUpperInvariant()))
             errors.Add(new(AddressErrors.Invalid, "'country' must be an ISO 3166-1 alpha-2 code, such as US or DE.", [.. path, "country"]));
         return errors;
@@ -26,6 +26,12 @@ public sealed partial record AddressInput(string Name, string Line1, string? Lin
         {
             if (string.IsNullOrWhiteSpace(value) || value.Length > max)
                 errors.Add(new(AddressErrors.Invalid, $"'{field}' is required, at most {max} characters.", [.. path, field]));
+        }
+
+        void Optional(string? value, int max, string field)
+        {
+            if (value?.Length > max)
+                errors.Add(new(AddressErrors.Invalid, $"'{field}' must be at most {max} characters.", [.. path, field]));
         }
     }
 

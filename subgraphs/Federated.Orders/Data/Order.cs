@@ -37,8 +37,21 @@ public sealed class Order
     public string? FailureCode { get; set; }
     public string? FailureMessage { get; set; }
 
-    /// <summary>Why fraud checks held the order for review.</summary>
+    /// <summary>The longest failure message kept: a refusal naming each of a cart's 100 lines fits.</summary>
+    public const int MaxFailureMessage = 4000;
+
+    /// <summary>Refused with <paramref name="code"/>: the refusal recorded, its message cut to <see cref="MaxFailureMessage"/>.</summary>
+    public void Fail(string code, string message)
+    {
+        Status = OrderStatus.Failed;
+        FailureCode = code;
+        FailureMessage = message.Length <= MaxFailureMessage ? message : string.Concat(message.AsSpan(0, MaxFailureMessage - 1), "…");
+    }
+
+    /// <summary>Why the order was held for review (fraud rules, or fulfillment), as "code: words".</summary>
     public string? HoldReason { get; set; }
+
+    public const int MaxHoldReason = 200;
 
     /// <summary>An administrator's decision on the hold; null until reviewed.</summary>
     public HoldReview? Review { get; set; }
@@ -93,7 +106,13 @@ public sealed class OrderLine
     public int Position { get; set; }
     public string Sku { get; set; } = "";
     public string ProductId { get; set; } = "";
+
+    /// <summary>"{product name} ({variant title})", as the catalog named them when the cart was priced.</summary>
     public string Title { get; set; } = "";
+
+    /// <summary>The catalog's 200 characters for each name, and the three between them.</summary>
+    public const int MaxTitle = 403;
+
     public int Quantity { get; set; }
     public decimal UnitPrice { get; set; }
     public decimal Total { get; set; }

@@ -63,8 +63,10 @@ public sealed class OrdersDbContext(DbContextOptions<OrdersDbContext> options) :
             order.Property(o => o.Carrier).HasMaxLength(40);
             order.Property(o => o.ShippingService).HasMaxLength(80);
             order.Property(o => o.FailureCode).HasMaxLength(64);
-            order.Property(o => o.FailureMessage).HasMaxLength(500);
-            order.Property(o => o.HoldReason).HasMaxLength(200);
+            // The catalog's refusal names every line it refused (a cart holds at most 100): longer than a
+            // sentence. Messages are clamped to this when recorded (Order.MaxFailureMessage).
+            order.Property(o => o.FailureMessage).HasMaxLength(Order.MaxFailureMessage);
+            order.Property(o => o.HoldReason).HasMaxLength(Order.MaxHoldReason);
             order.Property(o => o.Version).IsRowVersion();
             // A few (SKU, center, quantity) triples written once with the order and read with it: a JSON column, not a table.
             order.OwnsMany(o => o.Allocation, allocation => allocation.ToJson());
@@ -95,7 +97,8 @@ public sealed class OrdersDbContext(DbContextOptions<OrdersDbContext> options) :
             line.HasKey(l => new { l.OrderId, l.Position });
             line.Property(l => l.Sku).HasMaxLength(64);
             line.Property(l => l.ProductId).HasMaxLength(64);
-            line.Property(l => l.Title).HasMaxLength(200);
+            // "{product name} ({variant title})": the catalog allows 200 characters for each.
+            line.Property(l => l.Title).HasMaxLength(OrderLine.MaxTitle);
             line.Property(l => l.UnitPrice).HasPrecision(12, 2);
             line.Property(l => l.Total).HasPrecision(12, 2);
             line.Property(l => l.CurrencyCode).HasMaxLength(3);
@@ -121,7 +124,8 @@ public sealed class OrdersDbContext(DbContextOptions<OrdersDbContext> options) :
             shipmentEvent.HasKey(e => new { e.ShipmentId, e.Sequence });
             shipmentEvent.Property(e => e.Status).HasConversion<string>().HasMaxLength(16);
             shipmentEvent.Property(e => e.Description).HasMaxLength(200);
-            shipmentEvent.Property(e => e.Location).HasMaxLength(100);
+            // A fulfillment center, or the delivery's "{city}, {country}" (a city takes up to 100).
+            shipmentEvent.Property(e => e.Location).HasMaxLength(200);
         });
 
         model.Entity<Payment>(payment =>

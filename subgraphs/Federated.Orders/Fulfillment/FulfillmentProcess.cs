@@ -39,7 +39,11 @@ public sealed record AdvanceFulfillment(string OrderId);
 /// or never made) is not shipped, since its units may be sold to someone else: it goes ON_HOLD
 /// with the reason (<c>stock_not_held</c>), its parcels packed and its payment authorized, not
 /// captured, for an administrator to cancel or to release (back to FULFILLING: the next wave
-/// asks the catalog again). Orders on hold wait for review. Off with <c>Orders:Fulfillment:Enabled=false</c>.
+/// asks the catalog again). Nothing ships without the money: an order whose payment was given
+/// back at the provider, or whose capture the provider refuses, is held (<c>payment_not_held</c>).
+/// An order whose step the database refuses to store (one of its values) is held
+/// (<c>step_not_saved</c>) rather than rolling back its wave's other orders wave after wave.
+/// Orders on hold wait for review. Off with <c>Orders:Fulfillment:Enabled=false</c>.
 /// </summary>
 public sealed class FulfillmentProcess(IDbContextFactory<OrdersDbContext> factory, IServiceProvider services, IConfiguration configuration,
     TimeProvider time, ILogger<FulfillmentProcess> logger)
@@ -78,52 +82,131 @@ public sealed class FulfillmentProcess(IDbContextFactory<OrdersDbContext> factor
         var orders = await db.Orders.AsNoTracking().Include(o => o.Payment).Include(o => o.Shipments).ThenInclude(s => s.Events).AsSingleQuery()
             .Where(o => claimed.Contains(o.Id)).ToListAsync(cancellationToken);
 
-        var calls = await CallOutAsync(orders, cancellationToken);
+        // An order whose payment was given back (voided or refunded at the provider, as its webhook
+        // recorded) is not packed or shipped: held before the catalog or the provider is asked.
+        var unpaid = orders.Where(o => o.Status != OrderStatus.Shipped && o.Payment!.Status is not (PaymentStatus.Authorized or PaymentStatus.Captured))
+            .ToDictionary(o => o.Id, o => o.Payment!.Status, StringComparer.Ordinal);
+        var calls = await CallOutAsync([.. orders.Where(o => !unpaid.ContainsKey(o.Id))], cancellationToken);
         if (!calls.Captured.IsEmpty)
             await services.GetRequiredService<FaultInjection>().PauseAfterAsync(FaultInjection.AfterCapture, orders.Where(o => calls.Captured.ContainsKey(o.Id)).Select(o => o.UserId));
-        var now = time.GetUtcNow();
-        var (retried, held) = (0, 0);
-        var changes = new WaveChanges(now);
-        foreach (var order in orders)
+        var changes = new WaveChanges(time.GetUtcNow());
+        List<WaveStep> steps = [.. orders.Select(order => Step(order, unpaid, calls, changes))];
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        var npgsqlTransaction = (NpgsqlTransaction)transaction.GetDbTransaction();
+        try
         {
-            if (calls.Refused.TryGetValue(order.Id, out var code))
-            {
-                logger.LogWarning("Order {OrderId} is held for review: the catalog refused to commit its stock ({Code})", order.Id, code);
-                changes.Hold(order.Id, $"{StockNotHeld}: the catalog refused to ship its units ({code})");
-                held++;
-                continue;
-            }
-            if (calls.Failed.TryGetValue(order.Id, out var failure))
-            {
-                // Tried again a step delay from now; the rows behind it in the queue are not held up.
-                logger.LogWarning(failure, "Order {OrderId} could not leave {Status} in this wave; trying again in {Delay}", order.Id, order.Status, StepDelay);
-                changes.Order(order.Id, order.Status);
-                retried++;
-                continue;
-            }
-            switch (order.Status)
-            {
-                case OrderStatus.Paid:
-                    Pack(order, order.Allocation is { Count: > 0 } ? [.. order.Allocation.Select(a => (a.Sku, a.FulfillmentCenter, a.Quantity))] : calls.Held[order.Id], changes);
-                    break;
-                case OrderStatus.Fulfilling:
-                    Ship(order, calls.Captured[order.Id], changes);
-                    break;
-                default:
-                    Deliver(order, changes);
-                    break;
-            }
+            await SaveAsync(changes, connection, npgsqlTransaction, cancellationToken);
         }
-        await using (var save = changes.Batch((NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction)transaction.GetDbTransaction()))
+        catch (PostgresException refused) when (IsRefusedValue(refused))
         {
-            if (save.BatchCommands.Count > 0)
-                await save.ExecuteNonQueryAsync(cancellationToken);
+            // A value the database will not store (one order's data) must not hold up the wave's
+            // other orders, wave after wave: each order's step is written on its own, and one the
+            // database refuses is held for review with its reason.
+            await npgsqlTransaction.RollbackAsync(Savepoint, cancellationToken);
+            logger.LogWarning(refused, "A fulfillment wave's changes were refused ({SqlState}); writing its {Orders} orders one by one", refused.SqlState, orders.Count);
+            steps.Clear();
+            foreach (var order in orders)
+                steps.Add(await StepAloneAsync(order, unpaid, calls, changes.Now, connection, npgsqlTransaction, cancellationToken));
         }
         await transaction.CommitAsync(cancellationToken);
         logger.LogInformation("Fulfillment wave: {Orders} orders moved on, {Retried} to try again, {Held} held, in {Elapsed:N0} ms",
-            orders.Count - retried - held, retried, held, time.GetElapsedTime(started).TotalMilliseconds);
+            steps.Count(s => s == WaveStep.Moved), steps.Count(s => s == WaveStep.Retried), steps.Count(s => s == WaveStep.Held),
+            time.GetElapsedTime(started).TotalMilliseconds);
         return claimed.Count;
     }
+
+    private enum WaveStep { Moved, Retried, Held }
+
+    private const string Savepoint = "wave_step";
+
+    /// <summary>Data exceptions (a value too long, out of range) and integrity violations: the same write is refused every time.</summary>
+    private static bool IsRefusedValue(PostgresException ex) => ex.SqlState.StartsWith("22", StringComparison.Ordinal) || ex.SqlState.StartsWith("23", StringComparison.Ordinal);
+
+    /// <summary>Writes <paramref name="changes"/> after a savepoint, in one round trip, so that a refusal can be rolled back to it.</summary>
+    private static async Task SaveAsync(WaveChanges changes, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var save = changes.Batch(connection, transaction);
+        if (save.BatchCommands.Count == 0)
+            return;
+        save.BatchCommands.Insert(0, new NpgsqlBatchCommand($"savepoint {Savepoint}"));
+        await save.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>One order's step written on its own; if the database refuses it, the order is held for review instead.</summary>
+    private async Task<WaveStep> StepAloneAsync(Order order, IReadOnlyDictionary<string, PaymentStatus> unpaid, Calls calls, DateTimeOffset now,
+        NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        var own = new WaveChanges(now);
+        var step = Step(order, unpaid, calls, own);
+        try
+        {
+            await SaveAsync(own, connection, transaction, cancellationToken);
+            return step;
+        }
+        catch (PostgresException refused) when (IsRefusedValue(refused))
+        {
+            await transaction.RollbackAsync(Savepoint, cancellationToken);
+            logger.LogError(refused, "Order {OrderId} is held for review: its {Status} step could not be saved", order.Id, order.Status);
+            var hold = new WaveChanges(now);
+            var reason = $"{StepNotSaved}: {refused.SqlState} {refused.MessageText}";
+            hold.Hold(order.Id, reason.Length <= Order.MaxHoldReason ? reason : reason[..Order.MaxHoldReason]);
+            await SaveAsync(hold, connection, transaction, cancellationToken);
+            return WaveStep.Held;
+        }
+    }
+
+    /// <summary>
+    /// Gathers <paramref name="order"/>'s step into <paramref name="changes"/>, from what the wave's
+    /// calls answered: packed, shipped or delivered; tried again later; or held for review.
+    /// </summary>
+    private WaveStep Step(Order order, IReadOnlyDictionary<string, PaymentStatus> unpaid, Calls calls, WaveChanges changes)
+    {
+        if (unpaid.TryGetValue(order.Id, out var payment))
+        {
+            logger.LogWarning("Order {OrderId} is held for review: its payment is {Payment}", order.Id, payment);
+            changes.Hold(order.Id, $"{PaymentNotHeld}: the payment was {payment.ToString().ToLowerInvariant()} at the provider");
+            return WaveStep.Held;
+        }
+        if (calls.Refused.TryGetValue(order.Id, out var code))
+        {
+            logger.LogWarning("Order {OrderId} is held for review: the catalog refused to commit its stock ({Code})", order.Id, code);
+            changes.Hold(order.Id, $"{StockNotHeld}: the catalog refused to ship its units ({code})");
+            return WaveStep.Held;
+        }
+        if (calls.Failed.TryGetValue(order.Id, out var failure))
+        {
+            // Tried again a step delay from now; the rows behind it in the queue are not held up.
+            logger.LogWarning(failure, "Order {OrderId} could not leave {Status} in this wave; trying again in {Delay}", order.Id, order.Status, StepDelay);
+            changes.Order(order.Id, order.Status);
+            return WaveStep.Retried;
+        }
+        switch (order.Status)
+        {
+            case OrderStatus.Paid:
+                Pack(order, order.Allocation is { Count: > 0 } ? [.. order.Allocation.Select(a => (a.Sku, a.FulfillmentCenter, a.Quantity))] : calls.Held[order.Id], changes);
+                break;
+            case OrderStatus.Fulfilling when calls.Captured[order.Id] is { Outcome: not ProviderOutcome.Captured } refused:
+                // Given back at the provider since the wave loaded it: its units left stock above,
+                // but without the money the parcels do not go out.
+                logger.LogWarning("Order {OrderId} is held for review: the provider answered its capture {Outcome}", order.Id, refused.Outcome);
+                changes.Hold(order.Id, $"{PaymentNotHeld}: the provider answered the capture {refused.Outcome.ToString().ToLowerInvariant()}"
+                    + (refused.DeclineReason is { } why ? $" ({why})" : ""));
+                return WaveStep.Held;
+            case OrderStatus.Fulfilling:
+                Ship(order, changes);
+                break;
+            default:
+                Deliver(order, changes);
+                break;
+        }
+        return WaveStep.Moved;
+    }
+
+    /// <summary>The hold reason's code for an order whose payment is no longer authorized or captured: it is not shipped.</summary>
+    public const string PaymentNotHeld = "payment_not_held";
+
+    /// <summary>The hold reason's code for an order whose step the database refused to save (one of its values).</summary>
+    public const string StepNotSaved = "step_not_saved";
 
     /// <summary>The hold reason's code for an order whose stock the catalog would not commit.</summary>
     public const string StockNotHeld = "stock_not_held";
@@ -201,10 +284,10 @@ public sealed class FulfillmentProcess(IDbContextFactory<OrdersDbContext> factor
         changes.Order(order.Id, OrderStatus.Fulfilling);
     }
 
-    /// <summary>The units have left stock and the payment is captured (<paramref name="captured"/>): the parcels go out with tracking numbers.</summary>
-    private static void Ship(Order order, ProviderResult captured, WaveChanges changes)
+    /// <summary>The units have left stock and the payment is captured: the parcels go out with tracking numbers.</summary>
+    private static void Ship(Order order, WaveChanges changes)
     {
-        if (captured.Outcome == ProviderOutcome.Captured && order.Payment!.Status != PaymentStatus.Captured)
+        if (order.Payment!.Status != PaymentStatus.Captured)
             changes.Captured(order.Id);
         foreach (var shipment in order.Shipments.Where(s => s.Status == ShipmentStatus.Packed))
         {

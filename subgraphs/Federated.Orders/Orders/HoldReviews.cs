@@ -37,16 +37,13 @@ public static class HoldReviews
             {
                 ctx.CurrentUser().RequireAdmin();
                 var paging = PagingArguments.From(ctx);
-                var after = paging.AfterKey<string[]>();
+                var after = OrderOperations.AfterPlaced(paging);
                 await using var db = await ctx.RequestServices!.GetRequiredService<IDbContextFactory<OrdersDbContext>>().CreateDbContextAsync(ctx.CancellationToken);
                 var query = OrderOperations.WithDetails(db.Orders.AsNoTracking()).Where(o => o.Status == OrderStatus.OnHold);
-                if (after is [var t, var afterId])
-                {
-                    var at = DateTimeOffset.Parse(t, System.Globalization.CultureInfo.InvariantCulture);
+                if (after is var (at, afterId))
                     query = query.Where(o => o.PlacedAt > at || (o.PlacedAt == at && string.Compare(o.Id, afterId) > 0));
-                }
                 var rows = await query.OrderBy(o => o.PlacedAt).ThenBy(o => o.Id).Take(paging.Limit).ToListAsync(ctx.CancellationToken);
-                return Connection<Order>.FromRows(rows, paging, o => Cursor.Encode(new[] { o.PlacedAt.ToString("O"), o.Id }));
+                return Connection<Order>.FromRows(rows, paging, OrderOperations.PlacedCursor);
             });
 
     public static void AddMutationsTo(ObjectGraphType mutation) =>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Federated.Kit.Errors;
 using Federated.Kit.Identity;
 using Federated.Kit.Paging;
@@ -160,18 +161,31 @@ public static class OrderOperations
             {
                 ctx.CurrentUser().RequireSelfOrAdmin(ctx.Source.Id);
                 var paging = PagingArguments.From(ctx);
-                var after = paging.AfterKey<string[]>();
-                DateTimeOffset? afterTime = after is [var t, _] ? DateTimeOffset.Parse(t, System.Globalization.CultureInfo.InvariantCulture) : null;
-                var afterId = after is [_, var id] ? id : null;
+                var after = AfterPlaced(paging);
                 await using var db = await ctx.RequestServices!.GetRequiredService<IDbContextFactory<OrdersDbContext>>().CreateDbContextAsync(ctx.CancellationToken);
                 var userId = ctx.Source.Id;
                 var query = WithDetails(db.Orders.AsNoTracking())
                     .Where(o => o.UserId == userId && Visible.Contains(o.Status));
-                if (afterTime is { } at)
+                if (after is var (at, afterId))
                     query = query.Where(o => o.PlacedAt < at || (o.PlacedAt == at && string.Compare(o.Id, afterId) > 0));
                 var rows = await query.OrderByDescending(o => o.PlacedAt).ThenBy(o => o.Id).Take(paging.Limit).ToListAsync(ctx.CancellationToken);
-                return Connection<Order>.FromRows(rows, paging, o => Cursor.Encode(new[] { o.PlacedAt.ToString("O"), o.Id }));
+                return Connection<Order>.FromRows(rows, paging, PlacedCursor);
             });
+
+    /// <summary>The cursor of an order in a list by the time it was placed: that time and its id.</summary>
+    public static string PlacedCursor(Order order) => Cursor.Encode(new[] { order.PlacedAt.ToString("O"), order.Id });
+
+    /// <summary>
+    /// The order <c>after</c> names in a list by the time placed (<see cref="PlacedCursor"/>);
+    /// null for the first page, <c>INVALID_CURSOR</c> for a cursor of another shape.
+    /// </summary>
+    public static (DateTimeOffset At, string Id)? AfterPlaced(PagingArguments paging) =>
+        paging.AfterKey<string[]>() switch
+        {
+            null => null,
+            [var time, { Length: > 0 } id] when DateTimeOffset.TryParseExact(time, "O", CultureInfo.InvariantCulture, DateTimeStyles.None, out var at) => (at, id),
+            _ => throw new GraphQLFailure(ErrorCodes.InvalidCursor, "The cursor is not valid for this list."),
+        };
 
     public static async Task<Order?> VisibleOrderAsync(IResolveFieldContext ctx, string orderId)
     {

@@ -225,6 +225,11 @@ public sealed class OrderPlacement(
     {
         if (refusal.Code == CatalogClient.OutOfStock)
             return await FailAsync(db, order, OutOfStock, refusal.Message, release: false, cancellationToken);
+        if (refusal.Code == CatalogClient.ReservationReleased)
+        {
+            // Released before it was held: the sweep found this placement stalled and refused it.
+            return await FailAsync(db, order, OrderMessageHandler.Interrupted, "The order could not be completed; nothing was charged.", release: false, cancellationToken);
+        }
         await carts.ForgetTermsAsync(CartStore.UserCartId(order.UserId));
         return refusal.Code == CatalogClient.PriceChanged
             ? await FailAsync(db, order, PriceChanged,
@@ -294,9 +299,7 @@ public sealed class OrderPlacement(
                 logger.LogWarning(ex, "Could not release the stock of order {OrderId} now; a durable settlement will", order.Id);
             }
         }
-        order.Status = OrderStatus.Failed;
-        order.FailureCode = code;
-        order.FailureMessage = message;
+        order.Fail(code, message);
         order.HoldReason = reason ?? order.HoldReason;
         order.UpdatedAt = time.GetUtcNow();
         await GiveBackDiscountAsync(db, order, cancellationToken);

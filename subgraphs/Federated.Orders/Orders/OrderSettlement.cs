@@ -14,7 +14,7 @@ namespace Federated.Orders.Orders;
 /// durable <see cref="SettleOrder"/> message written with the state change, which retries until
 /// both services have answered.
 /// </summary>
-public sealed class OrderSettlement(IPaymentProvider provider, CatalogClient catalog, TimeProvider time)
+public sealed class OrderSettlement(IPaymentProvider provider, CatalogClient catalog, TimeProvider time, ILogger<OrderSettlement> logger)
 {
     public async Task SettleAsync(OrdersDbContext db, Order order, CancellationToken cancellationToken)
     {
@@ -22,7 +22,12 @@ public sealed class OrderSettlement(IPaymentProvider provider, CatalogClient cat
             return;
         if (order.Payment!.Status is not (PaymentStatus.Declined or PaymentStatus.Voided or PaymentStatus.Refunded))
             await VoidAsync(order, cancellationToken);
-        await catalog.ReleaseAsync(order.Id, cancellationToken);
+        if (!await catalog.ReleaseAsync(order.Id, cancellationToken))
+        {
+            // A wave committed its units and then could not take the money (payment_not_held): the
+            // units are in their packed parcels, out of the catalog's stock, until someone puts them back.
+            logger.LogWarning("Order {OrderId} was cancelled after its units left stock unshipped; put them back with adjustStock", order.Id);
+        }
         await db.SaveChangesAsync(cancellationToken);
     }
 
@@ -79,9 +84,7 @@ public static class OrderMessageHandler
             return;
         // Claimed under the row version: if the order moved on meanwhile, this throws and the
         // retry finds it no longer waiting.
-        order.Status = OrderStatus.Failed;
-        order.FailureCode = code;
-        order.FailureMessage = message;
+        order.Fail(code, message);
         order.UpdatedAt = time.GetUtcNow();
         await OrderPlacement.GiveBackDiscountAsync(db, order, cancellationToken);
         await outbox.SaveAsync(db, new SettleOrder(order.Id), null, cancellationToken);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Federated.Orders.Data;
+using Federated.Orders.Fulfillment;
 using Federated.Orders.Messaging;
 using Federated.Orders.Orders;
 using Microsoft.EntityFrameworkCore;
@@ -178,9 +179,16 @@ public static class ReconcilePaymentHandler
                 break;
             case (_, ProviderOutcome.Voided or ProviderOutcome.Refunded) when Live.Contains(order.Status)
                 && payment.Status is PaymentStatus.Authorized or PaymentStatus.Captured:
-                // Given back at the provider (a dispute, a refund from its dashboard): recorded, and worth a look.
+                // Given back at the provider (a dispute, a refund from its dashboard): recorded, and worth a
+                // look. An order not yet shipped is held for review: nothing ships without the money.
                 payment.Status = state.Outcome == ProviderOutcome.Refunded ? PaymentStatus.Refunded : PaymentStatus.Voided;
                 payment.UpdatedAt = time.GetUtcNow();
+                if (order.Status is OrderStatus.Paid or OrderStatus.Fulfilling)
+                {
+                    order.Status = OrderStatus.OnHold;
+                    order.HoldReason = $"{FulfillmentProcess.PaymentNotHeld}: the payment was {state.Outcome.ToString().ToLowerInvariant()} at the provider";
+                    order.UpdatedAt = payment.UpdatedAt;
+                }
                 logger.LogWarning("The payment of order {OrderId} ({Status}) was {Outcome} at the provider", order.Id, order.Status, state.Outcome);
                 break;
         }

@@ -65,6 +65,31 @@ internal static class Checkout
         return value is DBNull ? null : value;
     }
 
+    /// <summary>The order as <paramref name="query"/> shows it once it has <paramref name="status"/>, or as it stands after 40 s.</summary>
+    public static async Task<JsonElement> WaitForStatusAsync(this FederatedStack stack, Shopper shopper, string orderId, string query, string status)
+    {
+        JsonElement order;
+        var deadline = DateTime.UtcNow.AddSeconds(40);
+        do
+        {
+            await Task.Delay(500);
+            order = (await stack.PostAsync(ServiceNames.Orders, query, new { id = orderId }, null, shopper.Bearer)).Data.GetProperty("order");
+        }
+        while (order.GetProperty("status").GetString() != status && DateTime.UtcNow < deadline);
+        return order;
+    }
+
+    /// <summary>An administrator's <paramref name="decision"/> on a held order, through the gateway; fails the test on errors.</summary>
+    public static async Task<JsonElement> ReviewAsync(this FederatedStack stack, Dictionary<string, string> admin, string orderId, string decision)
+    {
+        var response = await stack.PostAsync(ServiceNames.Gateway,
+            "mutation($input: ReviewHeldOrderInput!) { reviewHeldOrder(input: $input) { order { status } errors { code } } }",
+            new { input = new { orderId, decision } }, null, admin);
+        var payload = response.Data.GetProperty("reviewHeldOrder");
+        Assert.Empty(payload.GetProperty("errors").EnumerateArray());
+        return payload.GetProperty("order");
+    }
+
     public static async Task<long> OrdersCountAsync(this FederatedStack stack, string sql, string parameter) =>
         Convert.ToInt64(await stack.OrdersScalarAsync(sql, parameter) ?? 0L, System.Globalization.CultureInfo.InvariantCulture);
 }

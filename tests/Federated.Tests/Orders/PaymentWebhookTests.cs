@@ -87,6 +87,36 @@ public sealed class PaymentWebhookTests(FederatedStack stack)
     }
 
     [Fact]
+    public async Task APaymentVoidedAtTheProvider_HoldsTheOrderBeforeItShips_AndACancelGivesTheStockBack()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 5));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 2);
+        var orderId = (await stack.PlaceAsync(shopper)).GetProperty("order").GetProperty("id").GetString()!;
+
+        // Voided from the provider's dashboard (a dispute, a support agent), and its event delivered.
+        Assert.Equal("Voided", await ScalarAsync("update orders.simulated_provider_ledger set outcome = 'Voided' where idempotency_key = $1 returning outcome", orderId));
+        var (status, _) = await DeliverAsync(Event($"evt_void_{orderId}", "payment.voided", 60, orderId), stack.WebhookSecret);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var held = await WaitForOrderAsync(shopper, orderId, "ON_HOLD");
+        Assert.Equal("VOIDED", held.GetProperty("payment").GetProperty("status").GetString());
+        Assert.Equal("payment_not_held: the payment was voided at the provider", (await stack.OrdersScalarAsync(
+            """select "HoldReason" from orders.orders where "Id" = $1""", orderId))?.ToString());
+
+        // Released by mistake, it is held again by the next wave, before anything is packed.
+        var admin = Accounts.BearerHeader(Accounts.Mint(stack, "user-000000", role: "admin"));
+        Assert.Equal("PAID", (await stack.ReviewAsync(admin, orderId, "RELEASE")).GetProperty("status").GetString());
+        await WaitForOrderAsync(shopper, orderId, "ON_HOLD");
+        Assert.Equal("payment_not_held: the payment was voided at the provider", (await stack.OrdersScalarAsync(
+            """select "HoldReason" from orders.orders where "Id" = $1 and "Review_Decision" is not null""", orderId))?.ToString());
+        Assert.Equal(0, await CountAsync("""select count(*) from orders.shipments where "OrderId" = $1""", orderId));
+
+        Assert.Equal("CANCELLED", (await stack.ReviewAsync(admin, orderId, "CANCEL")).GetProperty("status").GetString());
+        await WaitForAsync(async () => await stack.AvailableAsync(sku) == 5);
+    }
+
+    [Fact]
     public async Task AChallengeFailedOnTheProvidersPage_RefusesTheOrder_AndReleasesTheStock()
     {
         var sku = await stack.StockedSkuAsync(("FC-EAST", 5));

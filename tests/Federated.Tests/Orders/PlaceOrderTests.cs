@@ -429,7 +429,7 @@ public sealed class PlaceOrderTests(FederatedStack stack)
         var orderId = (await stack.PlaceAsync(shopper)).GetProperty("order").GetProperty("id").GetString();
         const string query = "query($id: ID!) { order(id: $id) { status payment { status } shipments { fulfillmentCenter carrier trackingNumber status events { status description } } } }";
 
-        var order = await WaitForStatusAsync(shopper, orderId!, query, "DELIVERED");
+        var order = await stack.WaitForStatusAsync(shopper, orderId!, query, "DELIVERED");
 
         Assert.Equal("DELIVERED", order.GetProperty("status").GetString());
         Assert.Equal("CAPTURED", order.GetProperty("payment").GetProperty("status").GetString());
@@ -464,8 +464,8 @@ public sealed class PlaceOrderTests(FederatedStack stack)
         Assert.Empty(release.Data.GetProperty("releaseStock").GetProperty("errors").EnumerateArray());
         const string query = "query($id: ID!) { order(id: $id) { status holdReason payment { status } shipments { id status events { status } } } }";
 
-        var order = await WaitForStatusAsync(fine, fineId, query, "DELIVERED");
-        var held = await WaitForStatusAsync(stuck, stuckId, query, "ON_HOLD");
+        var order = await stack.WaitForStatusAsync(fine, fineId, query, "DELIVERED");
+        var held = await stack.WaitForStatusAsync(stuck, stuckId, query, "ON_HOLD");
 
         Assert.Equal("DELIVERED", order.GetProperty("status").GetString());
         Assert.Equal("ON_HOLD", held.GetProperty("status").GetString());
@@ -478,44 +478,20 @@ public sealed class PlaceOrderTests(FederatedStack stack)
             .Data.GetProperty("heldOrders").GetProperty("nodes").EnumerateArray().Select(n => n.GetProperty("id").GetString()));
 
         // Released, it goes back to shipping its packed parcel (not packed again), is refused again and held again.
-        var released = await ReviewAsync(admin, stuckId, "RELEASE");
+        var released = await stack.ReviewAsync(admin, stuckId, "RELEASE");
         Assert.Equal("FULFILLING", released.GetProperty("status").GetString());
-        var heldAgain = await WaitForStatusAsync(stuck, stuckId, query, "ON_HOLD");
+        var heldAgain = await stack.WaitForStatusAsync(stuck, stuckId, query, "ON_HOLD");
         Assert.Equal(parcel.GetProperty("id").GetString(), Assert.Single(heldAgain.GetProperty("shipments").EnumerateArray()).GetProperty("id").GetString());
 
         // Cancelled: nothing charged, the parcel never leaves, and the stock the catalog gave back is not given back twice.
-        var cancelled = await ReviewAsync(admin, stuckId, "CANCEL");
+        var cancelled = await stack.ReviewAsync(admin, stuckId, "CANCEL");
         Assert.Equal("CANCELLED", cancelled.GetProperty("status").GetString());
-        var final = await WaitForStatusAsync(stuck, stuckId, query, "CANCELLED");
+        var final = await stack.WaitForStatusAsync(stuck, stuckId, query, "CANCELLED");
         Assert.Equal("VOIDED", final.GetProperty("payment").GetProperty("status").GetString());
         var cancelledParcel = Assert.Single(final.GetProperty("shipments").EnumerateArray());
         Assert.Equal("CANCELLED", cancelledParcel.GetProperty("status").GetString());
         Assert.Equal(["PACKED", "CANCELLED"], cancelledParcel.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("status").GetString()));
         Assert.Equal((9, 0), (await stack.StockLevelsAsync(sku))["FC-CENTRAL"]);
-    }
-
-    private async Task<JsonElement> ReviewAsync(Dictionary<string, string> admin, string orderId, string decision)
-    {
-        var response = await stack.PostAsync(ServiceNames.Gateway,
-            "mutation($input: ReviewHeldOrderInput!) { reviewHeldOrder(input: $input) { order { status } errors { code } } }",
-            new { input = new { orderId, decision } }, null, admin);
-        var payload = response.Data.GetProperty("reviewHeldOrder");
-        Assert.Empty(payload.GetProperty("errors").EnumerateArray());
-        return payload.GetProperty("order");
-    }
-
-    /// <summary>The order as <paramref name="query"/> shows it once it has <paramref name="status"/>, or as it stands after 40 s.</summary>
-    private async Task<JsonElement> WaitForStatusAsync(Shopper shopper, string orderId, string query, string status)
-    {
-        JsonElement order;
-        var deadline = DateTime.UtcNow.AddSeconds(40);
-        do
-        {
-            await Task.Delay(500);
-            order = (await stack.PostAsync(ServiceNames.Orders, query, new { id = orderId }, null, shopper.Bearer)).Data.GetProperty("order");
-        }
-        while (order.GetProperty("status").GetString() != status && DateTime.UtcNow < deadline);
-        return order;
     }
 
     private Task<long> CountAsync(string sql, string parameter) => stack.OrdersCountAsync(sql, parameter);

@@ -116,8 +116,8 @@ namespace Federated.Orders.Data.Migrations
                         .HasColumnType("character varying(64)");
 
                     b.Property<string>("FailureMessage")
-                        .HasMaxLength(500)
-                        .HasColumnType("character varying(500)");
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
 
                     b.Property<string>("HoldReason")
                         .HasMaxLength(200)
@@ -229,8 +229,8 @@ namespace Federated.Orders.Data.Migrations
 
                     b.Property<string>("Title")
                         .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
+                        .HasMaxLength(403)
+                        .HasColumnType("character varying(403)");
 
                     b.Property<decimal>("Total")
                         .HasPrecision(12, 2)
@@ -386,8 +386,8 @@ namespace Federated.Orders.Data.Migrations
 
                     b.Property<string>("Location")
                         .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
 
                     b.Property<DateTimeOffset>("OccurredAt")
                         .HasColumnType("timestamp with time zone");

@@ -1,0 +1,114 @@
+using Federated.Tests.Catalog;
+using Federated.Tests.Infrastructure;
+using Federated.Tests.Users;
+using Npgsql;
+
+namespace Federated.Tests.Orders;
+
+/// <summary>
+/// What fulfillment does with an order it cannot take on normally: nothing ships without the
+/// money, and one order's trouble does not hold up the others in its wave.
+/// </summary>
+[Collection(FederatedCollection.Name)]
+public sealed class FulfillmentHoldTests(FederatedStack stack)
+{
+    private const string Query = "query($id: ID!) { order(id: $id) { status holdReason payment { status } shipments { status events { status location } } } }";
+
+    [Fact]
+    public async Task AnOrderToTheLongestCityAnAddressMayHave_IsDelivered()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-CENTRAL", 5));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 1);
+        var city = new string('C', 100);
+        var placed = await stack.PlaceAsync(shopper, address: new { name = "Ada Buyer", line1 = "1 Main St", city, region = "IL", postalCode = "62701", country = "US" });
+        var orderId = placed.GetProperty("order").GetProperty("id").GetString()!;
+
+        var order = await stack.WaitForStatusAsync(shopper, orderId, Query, "DELIVERED");
+
+        Assert.Equal("DELIVERED", order.GetProperty("status").GetString());
+        var delivered = Assert.Single(order.GetProperty("shipments")[0].GetProperty("events").EnumerateArray(), e => e.GetProperty("status").GetString() == "DELIVERED");
+        Assert.Equal($"{city}, US", delivered.GetProperty("location").GetString());
+    }
+
+    [Fact]
+    public async Task AnOrderWhoseStepTheDatabaseRefuses_IsHeldForReview_AndTheOthersOfItsWaveMoveOn()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-CENTRAL", 10));
+        var (refused, fine) = (stack.NewShopper(), stack.NewShopper());
+        await stack.AddToCartAsync(refused, sku, 1);
+        await stack.AddToCartAsync(fine, sku, 1);
+        var refusedId = (await stack.PlaceAsync(refused)).GetProperty("order").GetProperty("id").GetString()!;
+        var fineId = (await stack.PlaceAsync(fine)).GetProperty("order").GetProperty("id").GetString()!;
+        // The database refuses this one order's packing as it would refuse a value too long for its column.
+        var trigger = $"test_refuse_{stack.RunId}";
+        await ExecuteAsync($"""
+            create function orders.{trigger}() returns trigger language plpgsql as $$
+            begin
+              if new."Id" = '{refusedId}' and new."Status" = 'Fulfilling' then
+                raise exception 'value too long (a test)' using errcode = '22001';
+              end if;
+              return new;
+            end $$;
+            create trigger {trigger} before update on orders.orders for each row execute function orders.{trigger}();
+            """);
+        try
+        {
+            var held = await stack.WaitForStatusAsync(refused, refusedId, Query, "ON_HOLD");
+            var moved = await stack.WaitForStatusAsync(fine, fineId, Query, "DELIVERED");
+
+            Assert.Equal("ON_HOLD", held.GetProperty("status").GetString());
+            Assert.Equal("step_not_saved: 22001 value too long (a test)", held.GetProperty("holdReason").GetString());
+            Assert.Empty(held.GetProperty("shipments").EnumerateArray());
+            Assert.Equal("AUTHORIZED", held.GetProperty("payment").GetProperty("status").GetString());
+            Assert.Equal("DELIVERED", moved.GetProperty("status").GetString());
+        }
+        finally
+        {
+            await ExecuteAsync($"drop trigger {trigger} on orders.orders; drop function orders.{trigger}();");
+        }
+    }
+
+    [Fact]
+    public async Task AnOrderWhoseCaptureTheProviderRefuses_DoesNotShip_AndIsHeld_ThenCancelledByAnAdministrator()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-CENTRAL", 10));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 2);
+        var orderId = (await stack.PlaceAsync(shopper)).GetProperty("order").GetProperty("id").GetString()!;
+        // Voided on the provider's side with no word to the store (its webhook not yet sent): the
+        // store learns it only when the wave's capture is answered.
+        Assert.Equal("Voided", await stack.OrdersScalarAsync(
+            "update orders.simulated_provider_ledger set outcome = 'Voided' where idempotency_key = $1 returning outcome", orderId));
+
+        var held = await stack.WaitForStatusAsync(shopper, orderId, Query, "ON_HOLD");
+
+        Assert.Equal("ON_HOLD", held.GetProperty("status").GetString());
+        Assert.Equal("payment_not_held: the provider answered the capture voided", held.GetProperty("holdReason").GetString());
+        var parcel = Assert.Single(held.GetProperty("shipments").EnumerateArray());
+        Assert.Equal("PACKED", parcel.GetProperty("status").GetString());
+        Assert.NotEqual("CAPTURED", held.GetProperty("payment").GetProperty("status").GetString());
+
+        // The administrator cancels: nothing charged, and the settlement does not stall on the units
+        // the wave committed before the provider answered (they are out of stock, in the packed parcel).
+        var admin = Accounts.BearerHeader(Accounts.Mint(stack, "user-000000", role: "admin"));
+        Assert.Equal("CANCELLED", (await stack.ReviewAsync(admin, orderId, "CANCEL")).GetProperty("status").GetString());
+        var cancelled = await stack.WaitForStatusAsync(shopper, orderId, Query, "CANCELLED");
+        Assert.Equal("VOIDED", cancelled.GetProperty("payment").GetProperty("status").GetString());
+        Assert.Equal("CANCELLED", Assert.Single(cancelled.GetProperty("shipments").EnumerateArray()).GetProperty("status").GetString());
+        Assert.Equal((8, 0), (await stack.StockLevelsAsync(sku))["FC-CENTRAL"]);
+        // Its settlement message is handled, not retried: nothing of the order is left on the queue.
+        await Eventually.WaitForAsync(async () => await stack.OrdersCountAsync(
+            "select count(*) from wolverine.wolverine_incoming_envelopes where status <> 'Handled' and position(convert_to($1, 'UTF8') in body) > 0", orderId) == 0,
+            () => $"The settlement of {orderId} is still on the queue", TimeSpan.FromSeconds(20));
+        Assert.Equal(0, await stack.OrdersCountAsync("select count(*) from wolverine.wolverine_dead_letters where position(convert_to($1, 'UTF8') in body) > 0", orderId));
+    }
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(stack.Settings.PostgresConnectionString(Subgraph.Named(ServiceNames.Orders).Database));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}

@@ -1,0 +1,112 @@
+using System.Buffers.Text;
+using System.Text;
+using Federated.Tests.Catalog;
+using Federated.Tests.Infrastructure;
+using Federated.Tests.Users;
+
+namespace Federated.Tests.Orders;
+
+/// <summary>
+/// Values at and past the limits the graph states: the longest that are accepted are stored
+/// whole, and the rest get a clear error with its code, never an internal one.
+/// </summary>
+[Collection(FederatedCollection.Name)]
+public sealed class OrderInputLimitsTests(FederatedStack stack)
+{
+    [Fact]
+    public async Task ARegionLongerThanAnAddressTakes_IsAnInvalidAddress_ForRatesAndForTheOrder()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 5));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 1);
+        var address = new { name = "Ada Buyer", line1 = "1 Hauptstrasse", city = "Berlin", region = new string('R', 101), postalCode = "10115", country = "DE" };
+
+        var placed = await stack.PlaceAsync(shopper, address: address, rate: "dhl-economy-select-europe");
+        var rates = await stack.CallAsync(shopper, CartTests.Rates, new { address });
+
+        Assert.Equal(["INVALID_ADDRESS"], placed.ErrorCodes());
+        Assert.Equal(["input", "shippingAddress", "region"], placed.GetProperty("errors")[0].GetProperty("field").EnumerateArray().Select(f => f.GetString()));
+        Assert.Equal(["INVALID_ADDRESS"], rates.ErrorCodes());
+        Assert.Equal(["input", "address", "region"], rates.GetProperty("errors")[0].GetProperty("field").EnumerateArray().Select(f => f.GetString()));
+        Assert.Equal(5, await stack.AvailableAsync(sku));
+    }
+
+    [Fact]
+    public async Task AProductAndVariantWithTheLongestNamesTheCatalogTakes_CanBeOrdered()
+    {
+        var sku = stack.NewSku();
+        var (name, title) = (new string('N', 200), new string('T', 200));
+        var created = (await stack.AsAdminAsync(CatalogAdmin.CreateProduct, new
+        {
+            name,
+            description = "A product with the longest name.",
+            brand = "Testbrand",
+            categoryId = "sports-outdoors.backpacks",
+            images = new[] { new { url = "https://images.example/long.jpg", alt = "The product with the longest name" } },
+            attributes = new[] { new { name = "Material", value = "Nylon" } },
+            variants = new[] { new { sku, title, options = new[] { new { name = "Size", value = "M" } }, price = "10.00" } },
+        })).Data.GetProperty("createProduct");
+        Assert.Empty(created.ErrorCodes());
+        Assert.Empty((await stack.AsAdminAsync(CatalogAdmin.AdjustStock, new { sku, fulfillmentCenter = "FC-CENTRAL", delta = 3 })).Data.GetProperty("adjustStock").ErrorCodes());
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 1);
+
+        var placed = await stack.PlaceAsync(shopper);
+
+        Assert.Empty(placed.ErrorCodes());
+        Assert.Equal($"{name} ({title})", placed.GetProperty("order").GetProperty("lines")[0].GetProperty("title").GetString());
+    }
+
+    [Fact]
+    public async Task ARefusalNamingManyLines_IsAnsweredAndReplayed_WithItsCode()
+    {
+        var shopper = stack.NewShopper();
+        var skus = new List<string>();
+        for (var i = 0; i < 12; i++)
+        {
+            var sku = await stack.StockedSkuAsync(("FC-CENTRAL", 1));
+            await stack.AddToCartAsync(shopper, sku, 1);
+            skus.Add(sku);
+        }
+        // Every unit sold elsewhere before the shopper places the cart.
+        foreach (var sku in skus)
+            Assert.Empty((await stack.AsAdminAsync(CatalogAdmin.AdjustStock, new { sku, fulfillmentCenter = "FC-CENTRAL", delta = -1 })).Data.GetProperty("adjustStock").ErrorCodes());
+
+        var refused = await stack.PlaceAsync(shopper, key: "many-lines-gone");
+        var replayed = await stack.PlaceAsync(shopper, key: "many-lines-gone");
+
+        Assert.Equal(["OUT_OF_STOCK"], refused.ErrorCodes());
+        var message = refused.GetProperty("errors")[0].GetProperty("message").GetString()!;
+        Assert.True(message.Length > 500, message);
+        Assert.All(skus, sku => Assert.Contains(sku, message));
+        Assert.Equal(["OUT_OF_STOCK"], replayed.ErrorCodes());
+        Assert.Equal(message, replayed.GetProperty("errors")[0].GetProperty("message").GetString());
+    }
+
+    public static TheoryData<string> ForeignCursors => new()
+    {
+        Cursor("""["x","y"]"""),
+        Cursor("[null,null]"),
+        Cursor("""["2026-12-05T10:00:00.0000000+00:00"]"""),
+        Cursor("""["2026-12-05T10:00:00.0000000+00:00",""]"""),
+        Cursor("{}"),
+    };
+
+    [Theory]
+    [MemberData(nameof(ForeignCursors))]
+    public async Task OrderListCursorsOfAnotherShape_AreInvalidCursors(string cursor)
+    {
+        var shopper = stack.NewShopper();
+        var admin = Accounts.BearerHeader(Accounts.Mint(stack, "user-000000", role: "admin"));
+
+        var history = await stack.PostAsync(ServiceNames.Orders,
+            "query($r: [_Any!]!, $after: String) { _entities(representations: $r) { ... on User { orders(after: $after) { nodes { id } } } } }",
+            new { r = new[] { new { __typename = "User", id = shopper.Id } }, after = cursor }, null, shopper.Bearer);
+        var held = await stack.PostAsync(ServiceNames.Orders, "query($after: String) { heldOrders(after: $after) { nodes { id } } }", new { after = cursor }, null, admin);
+
+        history.SingleError("INVALID_CURSOR");
+        held.SingleError("INVALID_CURSOR");
+    }
+
+    private static string Cursor(string json) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(json));
+}
