@@ -56,6 +56,6 @@ public static partial class CatalogErrors
     public static List<ProductAttribute> Attributes(List<Products.AttributeInput>? input) =>
         [.. (input ?? []).Select(a => new ProductAttribute(a.Name.Trim(), a.Value.Trim()))];
 
-    [GeneratedRegex("^[A-Z0-9][A-Z0-9-]{2,39}$")]
+    [GeneratedRegex("^[A-Z0-9][A-Z0-9-]{2,39}\\z")]
     private static partial Regex SkuFormat();
 }

@@ -132,7 +132,7 @@ public sealed class ProductListQuery
         var rows = new List<(int Position, Product Product, string Cursor)>(Paging.Limit);
         long? browseTotal = null;
         var groups = new List<MatchGroup>();
-        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
+        await using (var reader = await ExecuteAsync(batch, after is not null, cancellationToken))
         {
             do
             {
@@ -198,11 +198,28 @@ public sealed class ProductListQuery
         if (Paging.After is null)
             return null;
         var parts = Paging.AfterKey<string[]>()!;
-        if (key == ById && parts.Length == 1)
-            return (parts[0], parts[0]);
-        if (key != ById && parts.Length == 3 && parts[0] == key.Name)
-            return (parts[1], parts[2]);
+        if (key == ById && parts is [{ } id])
+            return (id, id);
+        if (key != ById && parts is [var name, { } value, { } after] && name == key.Name)
+            return (value, after);
         throw new GraphQLFailure(ErrorCodes.InvalidCursor, "The cursor belongs to a list in another order; start again without 'after'.");
+    }
+
+    /// <summary>
+    /// Runs the page's batch. The cursor's sort value is cast to its column's type in SQL
+    /// (numeric, real, timestamptz), so one that does not cast is refused by PostgreSQL with a
+    /// data exception: a cursor not made by this list, answered as such.
+    /// </summary>
+    private static async Task<NpgsqlDataReader> ExecuteAsync(NpgsqlBatch batch, bool hasCursor, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await batch.ExecuteReaderAsync(cancellationToken);
+        }
+        catch (PostgresException ex) when (hasCursor && ex.SqlState.StartsWith("22", StringComparison.Ordinal))
+        {
+            throw new GraphQLFailure(ErrorCodes.InvalidCursor, "The cursor is not valid for this list; start again without 'after'.");
+        }
     }
 
     /// <summary>The page straight from an index in the sort's order (or the matches sorted), without relevance.</summary>

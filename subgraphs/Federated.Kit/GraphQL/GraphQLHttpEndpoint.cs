@@ -1,5 +1,6 @@
 using System.Net.Mime;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Federated.Kit.Diagnostics;
 using Federated.Kit.Errors;
 using Federated.Kit.Identity;
@@ -22,7 +23,7 @@ namespace Federated.Kit.GraphQL;
 /// application/json, GET for queries only, responses in application/graphql-response+json
 /// or application/json as the client accepts, and the spec's status codes.
 /// </summary>
-public static class GraphQLHttpEndpoint
+public static partial class GraphQLHttpEndpoint
 {
     public const string Path = "/graphql";
     public const string GraphQLResponseJson = "application/graphql-response+json";
@@ -213,8 +214,30 @@ public static class GraphQLHttpEndpoint
 
         if (request is null || string.IsNullOrWhiteSpace(request.Query))
             return (null, (StatusCodes.Status400BadRequest, "The request has no 'query'."));
+        if (HasNul(request))
+            return (null, (StatusCodes.Status400BadRequest, "Text in the request may not contain the NUL character (U+0000)."));
         return (request, null);
     }
+
+    /// <summary>
+    /// Whether the query (as a raw character or a string literal's escape) or a variable's text
+    /// holds U+0000. PostgreSQL stores no such character in text, so every store would refuse it
+    /// deep in a resolver, failing a whole batch; it is refused here instead, for every field.
+    /// </summary>
+    private static bool HasNul(GraphQLRequest request) =>
+        request.Query!.Contains('\0') || NulEscape().IsMatch(request.Query) || request.Variables is { } variables && HasNul(variables);
+
+    private static bool HasNul(object? value) => value switch
+    {
+        string text => text.Contains('\0'),
+        IEnumerable<KeyValuePair<string, object?>> fields => fields.Any(f => f.Key.Contains('\0') || HasNul(f.Value)),
+        System.Collections.IEnumerable items => items.Cast<object?>().Any(HasNul),
+        _ => false,
+    };
+
+    /// <summary>A GraphQL string escape of U+0000: <c>\u0000</c> or <c>\u{0}</c>.</summary>
+    [GeneratedRegex(@"\\u(0000|\{0+\})", RegexOptions.IgnoreCase)]
+    private static partial Regex NulEscape();
 
     private static bool MediaTypeIsJson(string contentType)
     {

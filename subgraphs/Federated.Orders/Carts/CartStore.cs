@@ -267,6 +267,6 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
 
     private RedisKey PlacingKey(string cartId) => $"{_prefix}cart:{cartId}:placing";
 
-    [GeneratedRegex("^g\\.[A-Za-z0-9_-]{22}$")]
+    [GeneratedRegex("^g\\.[A-Za-z0-9_-]{22}\\z")]
     private static partial Regex GuestCartId();
 }

@@ -35,7 +35,7 @@ public sealed partial record AddressInput(string Name, string Line1, string? Lin
         }
     }
 
-    [GeneratedRegex("^[A-Z]{2}$")]
+    [GeneratedRegex("^[A-Z]{2}\\z")]
     private static partial Regex CountryCode();
 }
 

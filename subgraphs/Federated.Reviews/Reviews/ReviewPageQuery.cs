@@ -26,7 +26,7 @@ public sealed class ReviewPageQuery(NpgsqlDataSource dataSource, IDocumentStore 
         object? afterValue = null;
         if (after is not null)
         {
-            if (after.Length != 3 || after[0] != sort.ToString() || ParseSortValue(sort, after[1]) is not { } parsed)
+            if (after is not [var name, var value, { } _] || name != sort.ToString() || ParseSortValue(sort, value) is not { } parsed)
                 throw new GraphQLFailure(ErrorCodes.InvalidCursor, "The cursor is not valid for this list and sort order.");
             afterValue = parsed;
         }

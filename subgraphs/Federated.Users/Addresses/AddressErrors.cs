@@ -40,6 +40,6 @@ public static partial class AddressErrors
         return errors;
     }
 
-    [GeneratedRegex("^[A-Z]{2}$")]
+    [GeneratedRegex("^[A-Z]{2}\\z")]
     private static partial Regex CountryCode();
 }

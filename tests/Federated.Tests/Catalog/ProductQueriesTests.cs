@@ -172,6 +172,34 @@ public sealed partial class ProductQueriesTests(FederatedStack stack)
         response.SingleError("INVALID_CURSOR");
     }
 
+    [Theory]
+    [InlineData(null, "[null]")]
+    [InlineData("PRICE_ASC", "[\"price-asc\",\"abc\",\"prod-0000001\"]")]
+    [InlineData("PRICE_DESC", "[\"price-desc\",\"1e999999\",\"prod-0000001\"]")]
+    [InlineData("NEWEST", "[\"newest\",\"not a date\",\"prod-0000001\"]")]
+    [InlineData("NAME", "[\"name\",null,\"prod-0000001\"]")]
+    [InlineData("NAME", "[\"name\",\"Backpack\",null]")]
+    public async Task Products_ReturnsInvalidCursor_WhenACursorsValuesAreForged(string? sort, string json)
+    {
+        var after = System.Buffers.Text.Base64Url.EncodeToString(System.Text.Encoding.UTF8.GetBytes(json));
+
+        var response = await stack.PostAsync(ServiceNames.Catalog,
+            "query($after: String, $sort: ProductSort) { products(first: 5, after: $after, sort: $sort) { nodes { id } } }", new { after, sort });
+
+        response.SingleError("INVALID_CURSOR");
+    }
+
+    [Fact]
+    public async Task Search_ReturnsInvalidCursor_WhenTheRelevanceInACursorIsForged()
+    {
+        var after = System.Buffers.Text.Base64Url.EncodeToString("[\"relevance\",\"high\",\"prod-0000001\"]"u8);
+
+        var response = await stack.PostAsync(ServiceNames.Catalog,
+            "query($after: String) { search(query: \"backpack\", first: 5, after: $after) { nodes { id } } }", new { after });
+
+        response.SingleError("INVALID_CURSOR");
+    }
+
     [Fact]
     public async Task Price_IsAStringWithTwoDecimals()
     {

@@ -287,6 +287,33 @@ public sealed class GraphQLHttpEndpointTests(FederatedStack stack)
         Assert.Equal(["GRAPHQL_VALIDATION_FAILED"], response.ErrorCodes);
     }
 
+    [Theory]
+    [InlineData("{\"query\": \"query($id: ID!) { product(id: $id) { id } }\", \"variables\": {\"id\": \"prod-\\u00000001\"}}")]
+    [InlineData("{\"query\": \"query($f: ProductFilter) { products(filter: $f) { nodes { id } } }\", \"variables\": {\"f\": {\"brands\": [\"A\", \"B\\u0000\"]}}}")]
+    [InlineData("{\"query\": \"{ product(id: \\\"prod-\\\\u0000\\\") { id } }\"}")]
+    [InlineData("{\"query\": \"{ product(id: \\\"prod-\\\\u{0}\\\") { id } }\"}")]
+    public async Task Post_Returns400WithBadRequest_WhenTextHoldsTheNulCharacter(string body)
+    {
+        // PostgreSQL stores no U+0000 in text: without this check the store refused it deep in a
+        // resolver, and the client got an internal error.
+        var response = await PostRawAsync(body, Json);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.Status);
+        AssertRequestError(response);
+        Assert.Equal(["BAD_REQUEST"], response.ErrorCodes);
+    }
+
+    [Fact]
+    public async Task SignIn_ThroughTheGateway_RefusesAnEmailHoldingTheNulCharacter_WithACode()
+    {
+        var response = await stack.PostAsync(ServiceNames.Gateway, "mutation($input: SignInInput!) { signIn(input: $input) { token } }",
+            new { input = new { email = "a\u0000@example.com", password = "whatever-it-is" } });
+
+        Assert.NotEmpty(response.ErrorCodes);
+        Assert.DoesNotContain("INTERNAL_SERVER_ERROR", response.ErrorCodes);
+        Assert.All(response.ErrorCodes, Assert.NotNull);
+    }
+
     private static void AssertRequestError(GraphQLResponse response)
     {
         Assert.NotEmpty(response.Errors);

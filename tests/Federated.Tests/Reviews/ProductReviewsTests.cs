@@ -163,6 +163,16 @@ public sealed class ProductReviewsTests(FederatedStack stack)
     }
 
     [Fact]
+    public async Task Reviews_ReturnsInvalidCursor_WhenTheCursorsIdIsNull()
+    {
+        var forged = Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(new[] { "Newest", "2026-10-01T00:00:00.0000000Z", null }));
+
+        var response = await ReviewsPageAsync(5, forged, "NEWEST");
+
+        response.SingleError("INVALID_CURSOR");
+    }
+
+    [Fact]
     public async Task ReviewsAndRating_CostOneBatchEach_ForFiftyProducts()
     {
         var ids = Enumerable.Range(1, 50).Select(i => $"prod-{i:D7}").ToList();

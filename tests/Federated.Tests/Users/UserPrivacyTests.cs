@@ -148,6 +148,18 @@ public sealed class UserPrivacyTests(FederatedStack stack)
         Assert.Equal(JsonValueKind.Null, payload.GetProperty("address").ValueKind);
     }
 
+    [Fact]
+    public async Task AddAddress_RefusesACountryCodeWithATrailingNewline()
+    {
+        var owner = await stack.RegisterAsync();
+
+        var payload = (await stack.PostAsync(ServiceNames.Gateway, "mutation($input: AddressInput!) { addAddress(input: $input) { address { id } errors { code field } } }",
+            new { input = Address("Main Street 1") with { country = "US\n" } }, null, owner.Bearer)).Data.GetProperty("addAddress");
+
+        Assert.Equal(["INVALID_ADDRESS"], payload.ErrorCodes());
+        Assert.Equal(JsonValueKind.Null, payload.GetProperty("address").ValueKind);
+    }
+
     private static AddressValues Address(string line1) => new("Test User", line1, null, "Springfield", "IL", "62701", "US");
 
     private sealed record AddressValues(string name, string line1, string? line2, string city, string? region, string postalCode, string country);
