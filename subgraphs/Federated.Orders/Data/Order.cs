@@ -37,8 +37,11 @@ public sealed class Order
     public string? FailureCode { get; set; }
     public string? FailureMessage { get; set; }
 
-    /// <summary>The longest failure message kept: a refusal naming each of a cart's 100 lines fits.</summary>
-    public const int MaxFailureMessage = 4000;
+    /// <summary>
+    /// The longest failure message kept: a refusal naming each of a cart's 100 lines (the
+    /// catalog's message for a line is at most about 85 characters with a 40-character SKU) fits.
+    /// </summary>
+    public const int MaxFailureMessage = 10_000;
 
     /// <summary>Refused with <paramref name="code"/>: the refusal recorded, its message cut to <see cref="MaxFailureMessage"/>.</summary>
     public void Fail(string code, string message)

@@ -25,8 +25,8 @@ namespace Federated.Orders.Data.Migrations
                 name: "FailureMessage",
                 schema: "orders",
                 table: "orders",
-                type: "character varying(4000)",
-                maxLength: 4000,
+                type: "character varying(10000)",
+                maxLength: 10000,
                 nullable: true,
                 oldClrType: typeof(string),
                 oldType: "character varying(500)",
@@ -67,8 +67,8 @@ namespace Federated.Orders.Data.Migrations
                 maxLength: 500,
                 nullable: true,
                 oldClrType: typeof(string),
-                oldType: "character varying(4000)",
-                oldMaxLength: 4000,
+                oldType: "character varying(10000)",
+                oldMaxLength: 10000,
                 oldNullable: true);
 
             migrationBuilder.AlterColumn<string>(

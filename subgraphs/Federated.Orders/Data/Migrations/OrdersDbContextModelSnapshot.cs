@@ -116,8 +116,8 @@ namespace Federated.Orders.Data.Migrations
                         .HasColumnType("character varying(64)");
 
                     b.Property<string>("FailureMessage")
-                        .HasMaxLength(4000)
-                        .HasColumnType("character varying(4000)");
+                        .HasMaxLength(10000)
+                        .HasColumnType("character varying(10000)");
 
                     b.Property<string>("HoldReason")
                         .HasMaxLength(200)
