@@ -67,8 +67,9 @@ public static class CartOperations
                 if (input.Quantity is < 0 or > CartStore.MaxQuantityPerLine)
                     return CartPayload.Failed(new UserError(InvalidQuantity, $"'quantity' must be 0 to {CartStore.MaxQuantityPerLine}.", ["input", "quantity"]));
                 if (await ExistingLineCartAsync(ctx, input.LineId) is not { } cart)
-                    return CartPayload.Failed(new UserError(LineNotFound, "The cart has no such line.", ["input", "lineId"]));
-                // Sets the quantity asked for: the last change wins, as the shopper expects of "set to".
+                    return LineGone();
+                // Sets the quantity asked for: the last change wins, as the shopper expects of "set
+                // to", but a line removed meanwhile stays removed.
                 return (await SetQuantityAsync(ctx, cart, input.LineId, input.Quantity, ["input", "quantity"]))!;
             });
 
@@ -78,7 +79,7 @@ public static class CartOperations
             {
                 var input = ctx.GetArgument<RemoveCartLineInput>("input");
                 if (await ExistingLineCartAsync(ctx, input.LineId) is not { } cart)
-                    return CartPayload.Failed(new UserError(LineNotFound, "The cart has no such line.", ["input", "lineId"]));
+                    return LineGone();
                 await Store(ctx).SetQuantityAsync(cart.Id, input.LineId, 0);
                 return new CartPayload(await PricedAsync(ctx, cart.Id), []);
             });
@@ -149,6 +150,8 @@ public static class CartOperations
     /// exists and has the units available. With <paramref name="expected"/>, only if the line
     /// still holds that many units: null when another change came first.
     /// </summary>
+    private static CartPayload LineGone() => CartPayload.Failed(new UserError(LineNotFound, "The cart has no such line.", ["input", "lineId"]));
+
     private static async Task<CartPayload?> SetQuantityAsync(IResolveFieldContext ctx, StoredCart cart, string sku, int quantity, string[] field, int? expected = null)
     {
         var cartId = cart.Id;
@@ -180,8 +183,8 @@ public static class CartOperations
                     return CartFull();
             }
         }
-        else
-            await Store(ctx).SetQuantityAsync(cartId, sku, quantity);
+        else if (!await Store(ctx).SetQuantityAsync(cartId, sku, quantity))
+            return LineGone();
         return new CartPayload(await PricedAsync(ctx, cartId), []);
     }
 }

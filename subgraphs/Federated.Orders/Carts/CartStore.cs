@@ -130,16 +130,23 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
             [sku, expected, quantity, (long)Lifetime.TotalMilliseconds, MaxLines, terms is null ? "" : Serialize(terms)]);
 
     /// <summary>Sets a line's quantity (0 removes it) and renews the cart's lifetime.</summary>
-    public Task SetQuantityAsync(string cartId, string sku, int quantity)
+    /// <summary>
+    /// Sets a line's quantity, 0 removing it. A quantity is set only on a line the cart still
+    /// has: a line removed meanwhile (another tab, a placed order taking its units) is not
+    /// brought back, and false is returned.
+    /// </summary>
+    public async Task<bool> SetQuantityAsync(string cartId, string sku, int quantity)
     {
         var transaction = redis.GetDatabase().CreateTransaction();
+        if (quantity > 0)
+            transaction.AddCondition(Condition.HashExists(LinesKey(cartId), sku));
         _ = quantity > 0
             ? transaction.HashSetAsync(LinesKey(cartId), sku, quantity)
             : transaction.HashDeleteAsync(LinesKey(cartId), sku);
         if (quantity == 0)
             _ = transaction.HashDeleteAsync(TermsKey(cartId), sku);
         Renew(transaction, cartId);
-        return transaction.ExecuteAsync();
+        return await transaction.ExecuteAsync();
     }
 
     public Task SetDiscountCodeAsync(string cartId, string code)

@@ -71,18 +71,15 @@ public sealed class AccountService(
     {
         var normalized = User.Normalize(input.Email);
         var address = clientAddress.Get();
-        if (await throttle.IsBlockedAsync(normalized, address))
+        if (!await throttle.TryAttemptAsync(normalized, address))
             return AuthPayload.Failed(AccountErrors.Throttled);
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.NormalizedEmail == normalized, cancellationToken);
         // Verify even when there is no such user: the answer takes as long either way.
         if (!passwords.Verify(user, input.Password))
-        {
-            await throttle.RecordFailureAsync(normalized, address);
             return AuthPayload.Failed(AccountErrors.Credentials);
-        }
-        await throttle.ResetAccountAsync(normalized);
+        await throttle.SucceededAsync(normalized, address);
         return await IssueAsync(db, user!, cancellationToken);
     }
 

@@ -26,6 +26,15 @@ public sealed class FixedWindowCounter(IConnectionMultiplexer redis)
 
     public Task ResetAsync(RedisKey key) => redis.GetDatabase().KeyDeleteAsync(key);
 
+    // DECR only a count still in its window: a key that expired is not brought back without one.
+    private const string Decrement = """
+        if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('DECR', KEYS[1]) end
+        return 0
+        """;
+
+    /// <summary>Takes one off the key's count, if its window is still open.</summary>
+    public Task GiveBackAsync(RedisKey key) => redis.GetDatabase().ScriptEvaluateAsync(Decrement, [key]);
+
     /// <summary>The key of a client address under a throttle's prefix.</summary>
     public static RedisKey AddressKey(string prefix, IPAddress? address) => $"{prefix}address:{address?.ToString() ?? "unknown"}";
 }

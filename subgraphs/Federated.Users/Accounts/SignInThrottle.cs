@@ -6,9 +6,11 @@ using StackExchange.Redis;
 namespace Federated.Users.Accounts;
 
 /// <summary>
-/// Counts failed sign-ins per account (the normalized email, whether or not it exists) and
-/// per client address in Redis, in a fixed window that starts with the first failure. Over
-/// either limit, sign-in is refused without looking at the password.
+/// Counts sign-in attempts per account (the normalized email, whether or not it exists) and per
+/// client address in Redis, in a fixed window that starts with the first count. An attempt is
+/// counted before its password is checked, so attempts sent at once each see the others: over
+/// either limit, sign-in is refused without looking at the password. A successful sign-in takes
+/// its count back, so the limits are on failures.
 /// </summary>
 public sealed class SignInThrottle(FixedWindowCounter counter, IConfiguration configuration)
 {
@@ -17,19 +19,20 @@ public sealed class SignInThrottle(FixedWindowCounter counter, IConfiguration co
     private TimeSpan Window => configuration.GetValue("SignIn:ThrottleWindow", TimeSpan.FromMinutes(15));
     private string Prefix => configuration.GetValue("SignIn:RedisKeyPrefix", "users:signin:")!;
 
-    public async Task<bool> IsBlockedAsync(string normalizedEmail, IPAddress? address)
+    /// <summary>Counts the attempt; false when it is over a limit and its password must not be checked.</summary>
+    public async Task<bool> TryAttemptAsync(string normalizedEmail, IPAddress? address)
     {
-        var counts = await counter.GetAsync(AccountKey(normalizedEmail), FixedWindowCounter.AddressKey(Prefix, address));
-        return counts[0] >= MaxPerAccount || counts[1] >= MaxPerAddress;
-    }
-
-    public Task RecordFailureAsync(string normalizedEmail, IPAddress? address) =>
-        Task.WhenAll(
+        var counts = await Task.WhenAll(
             counter.IncrementAsync(AccountKey(normalizedEmail), Window),
             counter.IncrementAsync(FixedWindowCounter.AddressKey(Prefix, address), Window));
+        return counts[0] <= MaxPerAccount && counts[1] <= MaxPerAddress;
+    }
 
-    /// <summary>A successful sign-in clears the account's count (not the address's).</summary>
-    public Task ResetAccountAsync(string normalizedEmail) => counter.ResetAsync(AccountKey(normalizedEmail));
+    /// <summary>A successful sign-in clears the account's count and takes its attempt off the address's.</summary>
+    public Task SucceededAsync(string normalizedEmail, IPAddress? address) =>
+        Task.WhenAll(
+            counter.ResetAsync(AccountKey(normalizedEmail)),
+            counter.GiveBackAsync(FixedWindowCounter.AddressKey(Prefix, address)));
 
     // Hashed, so Redis holds no email addresses.
     private RedisKey AccountKey(string normalizedEmail) =>

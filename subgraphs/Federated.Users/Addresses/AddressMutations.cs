@@ -5,12 +5,16 @@ using Federated.Users.Users;
 using GraphQL;
 using GraphQL.Types;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Federated.Users.Addresses;
 
 /// <summary>
 /// A user's own addresses. Every change is scoped to the signed-in user's id: an address of
-/// another account is reported as not found, so its existence is not revealed either.
+/// another account is reported as not found, so its existence is not revealed either. Every
+/// change runs in a transaction that holds the account's row locked (<see cref="OpenAsync"/>),
+/// so that two at once (two tabs, a double click) see each other: the count limit, the one
+/// default address and a removal are decided on what the other change left.
 /// </summary>
 public static class AddressMutations
 {
@@ -34,9 +38,8 @@ public static class AddressMutations
             return AddressPayload.Failed([.. errors]);
 
         await using var db = await Contexts(ctx).CreateDbContextAsync(ctx.CancellationToken);
-        var user = await db.Users.FirstOrDefaultAsync(u => u.Id == userId, ctx.CancellationToken);
-        if (user is null)
-            throw new GraphQLFailure(ErrorCodes.Unauthenticated, "The signed-in account no longer exists.");
+        await using var book = await OpenAsync(db, userId, ctx.CancellationToken);
+        var user = book.User;
         var count = await db.Addresses.CountAsync(a => a.UserId == userId, ctx.CancellationToken);
         if (count >= AddressErrors.MaxPerUser)
             return AddressPayload.Failed(new UserError(AddressErrors.TooMany, $"An account may keep at most {AddressErrors.MaxPerUser} addresses."));
@@ -50,7 +53,7 @@ public static class AddressMutations
         };
         Apply(address, input);
         db.Addresses.Add(address);
-        await db.SaveChangesAsync(ctx.CancellationToken);
+        await book.SaveAsync(ctx.CancellationToken);
         return new AddressPayload(address, user, []);
     }
 
@@ -62,6 +65,7 @@ public static class AddressMutations
             return AddressPayload.Failed([.. errors]);
 
         await using var db = await Contexts(ctx).CreateDbContextAsync(ctx.CancellationToken);
+        await using var book = await OpenAsync(db, userId, ctx.CancellationToken);
         var address = current.Owned(await db.Addresses.FirstOrDefaultAsync(a => a.Id == input.Id && a.UserId == userId, ctx.CancellationToken));
         if (address is null)
             return AddressPayload.Failed(AddressErrors.NotFoundError());
@@ -74,9 +78,8 @@ public static class AddressMutations
                 .ExecuteUpdateAsync(s => s.SetProperty(a => a.DefaultShipping, false), ctx.CancellationToken);
             address.DefaultShipping = true;
         }
-        await db.SaveChangesAsync(ctx.CancellationToken);
-        var user = await db.Users.AsNoTracking().FirstAsync(u => u.Id == userId, ctx.CancellationToken);
-        return new AddressPayload(address, user, []);
+        await book.SaveAsync(ctx.CancellationToken);
+        return new AddressPayload(address, book.User, []);
     }
 
     private static async Task<AddressPayload> RemoveAsync(IResolveFieldContext ctx, RemoveAddressInput input)
@@ -84,6 +87,7 @@ public static class AddressMutations
         var current = ctx.CurrentUser();
         var userId = current.RequireUser();
         await using var db = await Contexts(ctx).CreateDbContextAsync(ctx.CancellationToken);
+        await using var book = await OpenAsync(db, userId, ctx.CancellationToken);
         var address = current.Owned(await db.Addresses.FirstOrDefaultAsync(a => a.Id == input.Id && a.UserId == userId, ctx.CancellationToken));
         if (address is null)
             return AddressPayload.Failed(AddressErrors.NotFoundError());
@@ -97,9 +101,39 @@ public static class AddressMutations
             if (next is not null)
                 next.DefaultShipping = true;
         }
-        await db.SaveChangesAsync(ctx.CancellationToken);
-        var user = await db.Users.AsNoTracking().FirstAsync(u => u.Id == userId, ctx.CancellationToken);
-        return new AddressPayload(null, user, []);
+        await book.SaveAsync(ctx.CancellationToken);
+        return new AddressPayload(null, book.User, []);
+    }
+
+    /// <summary>
+    /// The account's addresses opened for one change: a transaction that holds the account's
+    /// row locked until <see cref="SaveAsync"/> commits it (or disposing rolls it back), so that
+    /// changes to one account's addresses run one after another.
+    /// </summary>
+    private sealed class AddressBook(User user, IDbContextTransaction transaction, UsersDbContext db) : IAsyncDisposable
+    {
+        public User User { get; } = user;
+
+        public async Task SaveAsync(CancellationToken cancellationToken)
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        public ValueTask DisposeAsync() => transaction.DisposeAsync();
+    }
+
+    private static async Task<AddressBook> OpenAsync(UsersDbContext db, string userId, CancellationToken cancellationToken)
+    {
+        var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var user = await db.Users.FromSql($"""select * from users.users where "Id" = {userId} for update""").AsNoTracking()
+            .SingleOrDefaultAsync(cancellationToken);
+        if (user is null)
+        {
+            await transaction.DisposeAsync();
+            throw new GraphQLFailure(ErrorCodes.Unauthenticated, "The signed-in account no longer exists.");
+        }
+        return new AddressBook(user, transaction, db);
     }
 
     private static void Apply(Address address, AddressInput input)

@@ -376,6 +376,28 @@ public sealed class CartTests(FederatedStack stack)
         Assert.Empty(result.GetProperty("rates").EnumerateArray());
     }
 
+    [Fact]
+    public async Task ALineRemovedWhileItsQuantityIsSet_StaysRemoved()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 50));
+        var cartId = (await CallAsync(AddToCart, new { sku = await stack.StockedSkuAsync(("FC-EAST", 5)), quantity = 1 })).GetProperty("cart").GetProperty("id").GetString()!;
+        for (var round = 0; round < 10; round++)
+        {
+            Assert.Empty((await CallAsync(AddToCart, new { sku, quantity = 1 }, cartId: cartId)).ErrorCodes());
+
+            // Set to 3 in one tab, removed in another, at once: whichever comes first, the
+            // removal is not undone (the setting answers CART_LINE_NOT_FOUND when it comes second).
+            var answers = await Task.WhenAll(
+                CallAsync(UpdateLine, new { lineId = sku, quantity = 3 }, cartId: cartId),
+                CallAsync(RemoveLine, new { lineId = sku }, cartId: cartId));
+            var lines = (await QueryAsync(ServiceNames.Orders, CartQuery, cartId: cartId)).Data.GetProperty("cart").GetProperty("lines");
+
+            Assert.Empty(answers[1].ErrorCodes());
+            Assert.True(answers[0].ErrorCodes() is [] or ["CART_LINE_NOT_FOUND"], answers[0].ToString());
+            Assert.DoesNotContain(sku, lines.EnumerateArray().Select(l => l.GetProperty("id").GetString()));
+        }
+    }
+
     private async Task<JsonElement> CallAsync(string mutation, object input, Account? account = null, string? cartId = null) =>
         (await stack.PostAsync(ServiceNames.Orders, mutation, new { input }, null, Headers(account, cartId))).Data.EnumerateObject().Single().Value;
 

@@ -85,6 +85,20 @@ public sealed class AccountMutationsTests(FederatedStack stack)
     }
 
     [Fact]
+    public async Task SignIn_GuessesSentAtOnce_GetNoMorePasswordChecksThanTheLimit()
+    {
+        // A client address of its own, so that the per-address count meets only this test.
+        var address = new Dictionary<string, string> { ["X-Forwarded-For"] = $"198.51.100.{Random.Shared.Next(1, 250)}, 192.0.2.{Random.Shared.Next(1, 250)}" };
+        var account = await stack.RegisterAsync();
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => stack.SignInAsync(account.Email, $"guess number {i}", headers: address)));
+
+        Assert.Equal(5, answers.Count(a => a.ErrorCodes() is ["INVALID_CREDENTIALS"]));
+        Assert.Equal(15, answers.Count(a => a.ErrorCodes() is ["TOO_MANY_ATTEMPTS"]));
+        Assert.Equal(["TOO_MANY_ATTEMPTS"], (await stack.SignInAsync(account.Email, account.Password, headers: address)).ErrorCodes());
+    }
+
+    [Fact]
     public async Task SignIn_IsThrottledPerClientAddress_AcrossAccounts()
     {
         // The users service believes X-Forwarded-For from loopback (the gateway); the test plays the gateway.

@@ -149,6 +149,35 @@ public sealed class UserPrivacyTests(FederatedStack stack)
     }
 
     [Fact]
+    public async Task Addresses_ChangedAtOnce_KeepOneDefault_AndADoubleRemoveIsNotFound()
+    {
+        var owner = await stack.RegisterAsync();
+
+        // Five first addresses at once: one of them is the default, not all.
+        var added = await Task.WhenAll(Enumerable.Range(1, 5).Select(i => AddAddressAsync(owner, $"Race Street {i}")));
+        var afterAdds = await AddressesAsync(owner);
+        // Each of them made the default at once: one wins.
+        await Task.WhenAll(added.Select(id => stack.PostAsync(ServiceNames.Gateway,
+            "mutation($input: UpdateAddressInput!) { updateAddress(input: $input) { errors { code } } }",
+            new { input = new { id, defaultShipping = true } }, null, owner.Bearer)));
+        var afterDefaults = await AddressesAsync(owner);
+        // The default removed five times at once (a double click and more): removed once, the others not found.
+        var target = afterDefaults.Single(a => a.Item2).Item1;
+        var removals = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => stack.PostAsync(ServiceNames.Gateway,
+            "mutation($input: RemoveAddressInput!) { removeAddress(input: $input) { errors { code } } }",
+            new { input = new { id = target } }, null, owner.Bearer)));
+        var afterRemovals = await AddressesAsync(owner);
+
+        Assert.Equal(5, afterAdds.Count);
+        Assert.Single(afterAdds, a => a.Item2);
+        Assert.Single(afterDefaults, a => a.Item2);
+        Assert.Equal(1, removals.Count(r => r.Data.GetProperty("removeAddress").ErrorCodes().Count == 0));
+        Assert.Equal(4, removals.Count(r => r.Data.GetProperty("removeAddress").ErrorCodes() is ["ADDRESS_NOT_FOUND"]));
+        Assert.Equal(4, afterRemovals.Count);
+        Assert.Single(afterRemovals, a => a.Item2);
+    }
+
+    [Fact]
     public async Task AddAddress_RefusesACountryCodeWithATrailingNewline()
     {
         var owner = await stack.RegisterAsync();
