@@ -184,6 +184,7 @@ public sealed class OrderPlacement(
         if (decision.Verdict == FraudVerdict.Decline)
             return await FailAsync(db, order, FraudDeclined, "The order was declined by our fraud checks.", release: false, cancellationToken, decision.Reason);
         order.HoldReason = decision.Reason;
+        await faults.PauseAfterAsync(FaultInjection.AfterInsert, [order.UserId]);
 
         try
         {

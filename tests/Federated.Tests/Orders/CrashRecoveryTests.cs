@@ -98,6 +98,37 @@ public sealed class CrashRecoveryTests(FederatedStack stack)
         Assert.Empty((await stack.PlaceAsync(shopper)).ErrorCodes());
     }
 
+    /// <summary>
+    /// The same, stalled before its reservation: the sweep refuses the order and releases what
+    /// it holds (nothing yet, which the catalog remembers), so the reservation that comes late is
+    /// refused as released, and the shopper is answered with the refusal, not an internal error.
+    /// </summary>
+    [Fact]
+    public async Task APlacementOutlivedByTheSweepBeforeItsReservation_HoldsAndChargesNothing_AndAnswersTheRefusal()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 5));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 2);
+        using var stalling = await stack.StartInstanceAsync(ServiceNames.Orders, StallInstance, new Dictionary<string, string>
+        {
+            ["Orders__FaultInjection__PauseAfter"] = "insert",
+            ["Orders__FaultInjection__UserId"] = shopper.Id,
+            ["Orders__FaultInjection__Pause"] = "00:00:35",
+        });
+
+        var placing = stack.PlaceAsync(shopper, key: "stalled-early", service: StallInstance);
+        var orderId = await WaitForAsync(async () => await ScalarAsync<string>("""select "Id" from orders.orders where "UserId" = $1""", shopper.Id));
+        await WaitForAsync(async () => await ScalarAsync<string>("""select "FailureCode" from orders.orders where "Id" = $1 and "Status" = 'Failed'""", orderId),
+            TimeSpan.FromSeconds(60));
+
+        var answer = await placing;
+
+        Assert.Equal(["ORDER_INTERRUPTED"], answer.ErrorCodes());
+        Assert.Equal(5, await stack.AvailableAsync(sku));
+        // Never authorized: the settlement's void left the provider a tombstone, so a late try is refused there too.
+        await WaitForAsync(async () => await LedgerOutcomeAsync(orderId) == "Voided" ? "voided" : null);
+    }
+
     private const string StallInstance = "orders-stall";
 
     /// <summary>
