@@ -54,11 +54,18 @@ internal static class Checkout
     public static async Task<int> AvailableAsync(this FederatedStack stack, string sku) =>
         (await stack.VariantAsync(sku)).GetProperty("quantityAvailable").GetInt32();
 
+    /// <summary>A connection to the orders service's database, open: for what the tests check (or arrange) beside the graph.</summary>
+    public static async Task<NpgsqlConnection> OpenOrdersDatabaseAsync(this FederatedStack stack)
+    {
+        var connection = new NpgsqlConnection(stack.Settings.PostgresConnectionString(Subgraph.Named(ServiceNames.Orders).Database));
+        await connection.OpenAsync();
+        return connection;
+    }
+
     /// <summary>One value from the orders database (null for no row or SQL null): what the tests check beside the graph.</summary>
     public static async Task<object?> OrdersScalarAsync(this FederatedStack stack, string sql, string parameter)
     {
-        await using var connection = new NpgsqlConnection(stack.Settings.PostgresConnectionString(Subgraph.Named(ServiceNames.Orders).Database));
-        await connection.OpenAsync();
+        await using var connection = await stack.OpenOrdersDatabaseAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         command.Parameters.Add(new NpgsqlParameter { Value = parameter });
         var value = await command.ExecuteScalarAsync();

@@ -171,8 +171,7 @@ public sealed class CrashRecoveryTests(FederatedStack stack)
     /// <summary>The statuses of the order's shipment events after packing, in order: each step recorded once.</summary>
     private async Task<List<string>> ShipmentEventsAsync(string orderId)
     {
-        await using var connection = new NpgsqlConnection(stack.Settings.PostgresConnectionString(Subgraph.Named(ServiceNames.Orders).Database));
-        await connection.OpenAsync();
+        await using var connection = await stack.OpenOrdersDatabaseAsync();
         await using var command = new NpgsqlCommand("""
             select e."Status" from orders.shipment_events e join orders.shipments s on s."Id" = e."ShipmentId"
             where s."OrderId" = $1 and e."Status" <> 'Packed' order by e."Sequence"

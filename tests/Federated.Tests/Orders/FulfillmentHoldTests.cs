@@ -106,8 +106,7 @@ public sealed class FulfillmentHoldTests(FederatedStack stack)
 
     private async Task ExecuteAsync(string sql)
     {
-        await using var connection = new NpgsqlConnection(stack.Settings.PostgresConnectionString(Subgraph.Named(ServiceNames.Orders).Database));
-        await connection.OpenAsync();
+        await using var connection = await stack.OpenOrdersDatabaseAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync();
     }
