@@ -145,13 +145,13 @@ public static class CartOperations
     private static CartPayload CartFull() =>
         CartPayload.Failed(new UserError(TooManyLines, $"A cart holds at most {CartStore.MaxLines} lines.", ["input", "sku"]));
 
+    private static CartPayload LineGone() => CartPayload.Failed(new UserError(LineNotFound, "The cart has no such line.", ["input", "lineId"]));
+
     /// <summary>
     /// Sets a line of <paramref name="cart"/>, as the caller read it, after checking the variant
     /// exists and has the units available. With <paramref name="expected"/>, only if the line
     /// still holds that many units: null when another change came first.
     /// </summary>
-    private static CartPayload LineGone() => CartPayload.Failed(new UserError(LineNotFound, "The cart has no such line.", ["input", "lineId"]));
-
     private static async Task<CartPayload?> SetQuantityAsync(IResolveFieldContext ctx, StoredCart cart, string sku, int quantity, string[] field, int? expected = null)
     {
         var cartId = cart.Id;

@@ -129,11 +129,10 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
         (LineChange)(long)await redis.GetDatabase().ScriptEvaluateAsync(SetIfUnchanged, [LinesKey(cartId), CodeKey(cartId), TermsKey(cartId)],
             [sku, expected, quantity, (long)Lifetime.TotalMilliseconds, MaxLines, terms is null ? "" : Serialize(terms)]);
 
-    /// <summary>Sets a line's quantity (0 removes it) and renews the cart's lifetime.</summary>
     /// <summary>
-    /// Sets a line's quantity, 0 removing it. A quantity is set only on a line the cart still
-    /// has: a line removed meanwhile (another tab, a placed order taking its units) is not
-    /// brought back, and false is returned.
+    /// Sets a line's quantity (0 removes it) and renews the cart's lifetime. A quantity is set
+    /// only on a line the cart still has: a line removed meanwhile (another tab, a placed order
+    /// taking its units) is not brought back, and false is returned.
     /// </summary>
     public async Task<bool> SetQuantityAsync(string cartId, string sku, int quantity)
     {

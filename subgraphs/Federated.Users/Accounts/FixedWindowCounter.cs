@@ -20,10 +20,6 @@ public sealed class FixedWindowCounter(IConnectionMultiplexer redis)
     public async Task<long> IncrementAsync(RedisKey key, TimeSpan window) =>
         (long)await redis.GetDatabase().ScriptEvaluateAsync(Increment, [key], [(long)window.TotalMilliseconds]);
 
-    /// <summary>The keys' counts, 0 for a key with none (or whose window has ended).</summary>
-    public async Task<long[]> GetAsync(params RedisKey[] keys) =>
-        [.. (await redis.GetDatabase().StringGetAsync(keys)).Select(v => (long?)v ?? 0)];
-
     public Task ResetAsync(RedisKey key) => redis.GetDatabase().KeyDeleteAsync(key);
 
     // DECR only a count still in its window: a key that expired is not brought back without one.
