@@ -84,13 +84,11 @@ public sealed class FulfillmentProcess(IDbContextFactory<OrdersDbContext> factor
 
         // An order whose payment was given back (voided or refunded at the provider, as its webhook
         // recorded) is not packed or shipped: held before the catalog or the provider is asked.
-        var unpaid = orders.Where(o => o.Status != OrderStatus.Shipped && o.Payment!.Status is not (PaymentStatus.Authorized or PaymentStatus.Captured))
-            .ToDictionary(o => o.Id, o => o.Payment!.Status, StringComparer.Ordinal);
-        var calls = await CallOutAsync([.. orders.Where(o => !unpaid.ContainsKey(o.Id))], cancellationToken);
+        var calls = await CallOutAsync([.. orders.Where(o => !Unpaid(o))], cancellationToken);
         if (!calls.Captured.IsEmpty)
             await services.GetRequiredService<FaultInjection>().PauseAfterAsync(FaultInjection.AfterCapture, orders.Where(o => calls.Captured.ContainsKey(o.Id)).Select(o => o.UserId));
         var changes = new WaveChanges(time.GetUtcNow());
-        List<WaveStep> steps = [.. orders.Select(order => Step(order, unpaid, calls, changes))];
+        List<WaveStep> steps = [.. orders.Select(order => Step(order, calls, changes))];
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         var npgsqlTransaction = (NpgsqlTransaction)transaction.GetDbTransaction();
         try
@@ -106,7 +104,7 @@ public sealed class FulfillmentProcess(IDbContextFactory<OrdersDbContext> factor
             logger.LogWarning(refused, "A fulfillment wave's changes were refused ({SqlState}); writing its {Orders} orders one by one", refused.SqlState, orders.Count);
             steps.Clear();
             foreach (var order in orders)
-                steps.Add(await StepAloneAsync(order, unpaid, calls, changes.Now, connection, npgsqlTransaction, cancellationToken));
+                steps.Add(await StepAloneAsync(order, calls, changes.Now, connection, npgsqlTransaction, cancellationToken));
         }
         await transaction.CommitAsync(cancellationToken);
         logger.LogInformation("Fulfillment wave: {Orders} orders moved on, {Retried} to try again, {Held} held, in {Elapsed:N0} ms",
@@ -133,11 +131,11 @@ public sealed class FulfillmentProcess(IDbContextFactory<OrdersDbContext> factor
     }
 
     /// <summary>One order's step written on its own; if the database refuses it, the order is held for review instead.</summary>
-    private async Task<WaveStep> StepAloneAsync(Order order, IReadOnlyDictionary<string, PaymentStatus> unpaid, Calls calls, DateTimeOffset now,
+    private async Task<WaveStep> StepAloneAsync(Order order, Calls calls, DateTimeOffset now,
         NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
         var own = new WaveChanges(now);
-        var step = Step(order, unpaid, calls, own);
+        var step = Step(order, calls, own);
         try
         {
             await SaveAsync(own, connection, transaction, cancellationToken);
@@ -148,8 +146,7 @@ public sealed class FulfillmentProcess(IDbContextFactory<OrdersDbContext> factor
             await transaction.RollbackAsync(Savepoint, cancellationToken);
             logger.LogError(refused, "Order {OrderId} is held for review: its {Status} step could not be saved", order.Id, order.Status);
             var hold = new WaveChanges(now);
-            var reason = $"{StepNotSaved}: {refused.SqlState} {refused.MessageText}";
-            hold.Hold(order.Id, reason.Length <= Order.MaxHoldReason ? reason : reason[..Order.MaxHoldReason]);
+            hold.Hold(order.Id, $"{StepNotSaved}: {refused.SqlState} {refused.MessageText}");
             await SaveAsync(hold, connection, transaction, cancellationToken);
             return WaveStep.Held;
         }
@@ -159,12 +156,12 @@ public sealed class FulfillmentProcess(IDbContextFactory<OrdersDbContext> factor
     /// Gathers <paramref name="order"/>'s step into <paramref name="changes"/>, from what the wave's
     /// calls answered: packed, shipped or delivered; tried again later; or held for review.
     /// </summary>
-    private WaveStep Step(Order order, IReadOnlyDictionary<string, PaymentStatus> unpaid, Calls calls, WaveChanges changes)
+    private WaveStep Step(Order order, Calls calls, WaveChanges changes)
     {
-        if (unpaid.TryGetValue(order.Id, out var payment))
+        if (Unpaid(order))
         {
-            logger.LogWarning("Order {OrderId} is held for review: its payment is {Payment}", order.Id, payment);
-            changes.Hold(order.Id, $"{PaymentNotHeld}: the payment was {payment.ToString().ToLowerInvariant()} at the provider");
+            logger.LogWarning("Order {OrderId} is held for review: its payment is {Payment}", order.Id, order.Payment!.Status);
+            changes.Hold(order.Id, PaymentGivenBack(order.Payment!.Status));
             return WaveStep.Held;
         }
         if (calls.Refused.TryGetValue(order.Id, out var code))
@@ -204,6 +201,16 @@ public sealed class FulfillmentProcess(IDbContextFactory<OrdersDbContext> factor
 
     /// <summary>The hold reason's code for an order whose payment is no longer authorized or captured: it is not shipped.</summary>
     public const string PaymentNotHeld = "payment_not_held";
+
+    /// <summary>The hold reason of an order whose payment was given back at the provider (<paramref name="status"/>: voided or refunded).</summary>
+    public static string PaymentGivenBack(PaymentStatus status) => $"{PaymentNotHeld}: the payment was {status.ToString().ToLowerInvariant()} at the provider";
+
+    /// <summary>
+    /// An order not yet shipped whose payment (as the store recorded it, e.g. from a webhook) is
+    /// neither authorized nor captured: held before the catalog or the provider is asked.
+    /// </summary>
+    private static bool Unpaid(Order order) =>
+        order.Status != OrderStatus.Shipped && order.Payment!.Status is not (PaymentStatus.Authorized or PaymentStatus.Captured);
 
     /// <summary>The hold reason's code for an order whose step the database refused to save (one of its values).</summary>
     public const string StepNotSaved = "step_not_saved";

@@ -26,8 +26,9 @@ public sealed class WaveChanges(DateTimeOffset now)
     /// <summary>The order takes <paramref name="status"/> (its own, for an order tried again later) and is stamped now.</summary>
     public void Order(string orderId, OrderStatus status) => _orders.Add((orderId, status.ToString(), null));
 
-    /// <summary>The order goes ON_HOLD for review, for <paramref name="reason"/>, and is stamped now.</summary>
-    public void Hold(string orderId, string reason) => _orders.Add((orderId, nameof(OrderStatus.OnHold), reason));
+    /// <summary>The order goes ON_HOLD for review, for <paramref name="reason"/> (cut to the column's length), and is stamped now.</summary>
+    public void Hold(string orderId, string reason) =>
+        _orders.Add((orderId, nameof(OrderStatus.OnHold), reason.Length <= Data.Order.MaxHoldReason ? reason : reason[..Data.Order.MaxHoldReason]));
 
     public void NewShipment(Shipment shipment) => _newShipments.Add(shipment);
 

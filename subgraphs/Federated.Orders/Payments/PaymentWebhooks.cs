@@ -186,7 +186,7 @@ public static class ReconcilePaymentHandler
                 if (order.Status is OrderStatus.Paid or OrderStatus.Fulfilling)
                 {
                     order.Status = OrderStatus.OnHold;
-                    order.HoldReason = $"{FulfillmentProcess.PaymentNotHeld}: the payment was {state.Outcome.ToString().ToLowerInvariant()} at the provider";
+                    order.HoldReason = FulfillmentProcess.PaymentGivenBack(payment.Status);
                     order.UpdatedAt = payment.UpdatedAt;
                 }
                 logger.LogWarning("The payment of order {OrderId} ({Status}) was {Outcome} at the provider", order.Id, order.Status, state.Outcome);
