@@ -57,7 +57,7 @@ public sealed class InterruptedPlacements(IDbContextFactory<OrdersDbContext> fac
             try
             {
                 await OrderMessageHandler.ExpireAsync(orderId, OrderStatus.Pending, OrderMessageHandler.Interrupted,
-                    "The order could not be completed; nothing was charged.", factory, outbox, time, logger, cancellationToken);
+                    OrderMessageHandler.InterruptedMessage, factory, outbox, time, logger, cancellationToken);
             }
             catch (DbUpdateConcurrencyException)
             {

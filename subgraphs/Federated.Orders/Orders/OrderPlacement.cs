@@ -229,7 +229,7 @@ public sealed class OrderPlacement(
         if (refusal.Code == CatalogClient.ReservationReleased)
         {
             // Released before it was held: the sweep found this placement stalled and refused it.
-            return await FailAsync(db, order, OrderMessageHandler.Interrupted, "The order could not be completed; nothing was charged.", release: false, cancellationToken);
+            return await FailAsync(db, order, OrderMessageHandler.Interrupted, OrderMessageHandler.InterruptedMessage, release: false, cancellationToken);
         }
         await carts.ForgetTermsAsync(CartStore.UserCartId(order.UserId));
         return refusal.Code == CatalogClient.PriceChanged

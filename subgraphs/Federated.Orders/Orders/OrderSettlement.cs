@@ -49,6 +49,7 @@ public sealed class OrderSettlement(IPaymentProvider provider, CatalogClient cat
 public static class OrderMessageHandler
 {
     public const string Interrupted = "ORDER_INTERRUPTED";
+    public const string InterruptedMessage = "The order could not be completed; nothing was charged.";
     public const string ChallengeExpired = "PAYMENT_CHALLENGE_EXPIRED";
 
     [NonTransactional]
@@ -62,7 +63,7 @@ public static class OrderMessageHandler
     [NonTransactional]
     public static Task HandleAsync(PlacementDeadline message, IDbContextFactory<OrdersDbContext> factory, OrderOutbox outbox, TimeProvider time, ILogger<OrderSettlement> logger,
         CancellationToken cancellationToken) =>
-        ExpireAsync(message.OrderId, OrderStatus.Pending, Interrupted, "The order could not be completed; nothing was charged.", factory, outbox, time, logger, cancellationToken);
+        ExpireAsync(message.OrderId, OrderStatus.Pending, Interrupted, InterruptedMessage, factory, outbox, time, logger, cancellationToken);
 
     /// <summary>Still waiting for the shopper's 3-D Secure answer: refuse it; settling voids and releases.</summary>
     [NonTransactional]
