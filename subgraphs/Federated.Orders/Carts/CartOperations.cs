@@ -131,6 +131,11 @@ public static class CartOperations
         await ctx.RequestServices!.GetRequiredService<CartPricing>()
             .PriceAsync(await Store(ctx).GetAsync(cartId), ctx.CurrentUser().Id, ctx.CancellationToken);
 
+    /// <summary>The cart at the terms the shopper was last shown (<see cref="CartPricing.PriceAsShownAsync"/>), recording none anew.</summary>
+    public static async Task<PricedCart> PricedAsShownAsync(IResolveFieldContext ctx, string cartId) =>
+        await ctx.RequestServices!.GetRequiredService<CartPricing>()
+            .PriceAsShownAsync(await Store(ctx).GetAsync(cartId), ctx.CurrentUser().Id, ctx.CancellationToken, VariantDetails.None);
+
     private static CartStore Store(IResolveFieldContext ctx) => ctx.RequestServices!.GetRequiredService<CartStore>();
 
     /// <summary>The request's cart as read now, if it has the line.</summary>

@@ -156,6 +156,16 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
         return transaction.ExecuteAsync();
     }
 
+    // Deletes KEYS[1] if it still holds ARGV[1]: a code or a claim taken off only while it is the one there.
+    private const string DeleteIfHolds = """
+        if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+        return 1
+        """;
+
+    /// <summary>Takes the discount code off the cart, if <paramref name="code"/> is still the one applied (another tab may have applied another meanwhile).</summary>
+    public Task DropDiscountCodeAsync(string cartId, string code) =>
+        redis.GetDatabase().ScriptEvaluateAsync(DeleteIfHolds, [CodeKey(cartId)], [code]);
+
     // Moves the guest cart's lines (KEYS[3]) into the shopper's (KEYS[1]): quantities add up,
     // capped at ARGV[1] per line; a new line only while the shopper's cart has fewer than
     // ARGV[3], the rest left in the guest cart for when there is room; a moved line's terms
@@ -213,11 +223,6 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
         return 0
         """;
 
-    private const string ReleasePlacement = """
-        if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
-        return 1
-        """;
-
     /// <summary>
     /// Claims the cart while an order is placed from it under <paramref name="idempotencyKey"/>,
     /// for at most <paramref name="lease"/> (a placement that crashes frees it then).
@@ -231,7 +236,7 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
 
     /// <summary>Frees the cart for the next placement, if <paramref name="idempotencyKey"/> still holds it.</summary>
     public Task ReleasePlacementAsync(string cartId, string idempotencyKey) =>
-        redis.GetDatabase().ScriptEvaluateAsync(ReleasePlacement, [PlacingKey(cartId)], [idempotencyKey]);
+        redis.GetDatabase().ScriptEvaluateAsync(DeleteIfHolds, [PlacingKey(cartId)], [idempotencyKey]);
 
     // Takes the ordered units (ARGV[2..]: SKU and quantity pairs) out of the lines, deleting a
     // line left at 0 (and its terms, KEYS[3]), and the code ARGV[1] if it is still the one applied.

@@ -13,7 +13,8 @@ public sealed record ShippingRatesPayload(IReadOnlyList<ShippingRate> Rates, str
 /// <summary>
 /// <c>shippingRates</c>: what each carrier charges to send the cart (by its packed weight) to an
 /// address. A free-shipping code makes the standard services free. placeOrder takes one of
-/// these ids and prices it again, so the client's copy of a price never counts.
+/// these ids and prices it again, so the client's copy of a price never counts. The cart is
+/// weighed and priced at the terms it was last shown at, as placeOrder prices it.
 /// </summary>
 public static class ShippingOperations
 {
@@ -28,7 +29,9 @@ public static class ShippingOperations
                     return new ShippingRatesPayload([], "USD", errors);
                 if (await CartOperations.ResolveCartIdAsync(ctx, create: false) is not { } cartId)
                     return new ShippingRatesPayload([], "USD", [new UserError(CartOperations.CartNotFound, "Add something to the cart first.", ["input"])]);
-                var cart = await CartOperations.PricedAsync(ctx, cartId);
+                // At the terms the shopper was last shown, as placeOrder prices it: the rates show no
+                // line prices, so asking for them must not record prices the shopper never saw.
+                var cart = await CartOperations.PricedAsShownAsync(ctx, cartId);
                 if (cart.Lines.Count == 0)
                     return new ShippingRatesPayload([], cart.CurrencyCode, [new UserError(CartOperations.CartNotFound, "Add something to the cart first.", ["input"])]);
                 var (rates, error) = RatesFor(cart, input.Address);

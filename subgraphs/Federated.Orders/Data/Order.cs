@@ -37,6 +37,9 @@ public sealed class Order
     public string? FailureCode { get; set; }
     public string? FailureMessage { get; set; }
 
+    /// <summary>The largest amount an order's money columns hold (<c>numeric(12, 2)</c>).</summary>
+    public const decimal MaxAmount = 9_999_999_999.99m;
+
     /// <summary>
     /// The longest failure message kept: a refusal naming each of a cart's 100 lines (the
     /// catalog's message for a line is at most about 85 characters with a 40-character SKU) fits.

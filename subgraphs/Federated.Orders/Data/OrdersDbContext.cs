@@ -6,6 +6,9 @@ public sealed class OrdersDbContext(DbContextOptions<OrdersDbContext> options) :
 {
     public const string Schema = "orders";
 
+    /// <summary>The unique index of a customer's one order in placement (Pending).</summary>
+    public const string PendingPerCustomerIndex = "IX_orders_UserId_Pending";
+
     public DbSet<DiscountCode> DiscountCodes => Set<DiscountCode>();
 
     public DbSet<DiscountRedemption> DiscountRedemptions => Set<DiscountRedemption>();
@@ -51,6 +54,9 @@ public sealed class OrdersDbContext(DbContextOptions<OrdersDbContext> options) :
             order.Property(o => o.UserId).HasMaxLength(64);
             order.Property(o => o.IdempotencyKey).HasMaxLength(100);
             order.HasIndex(o => new { o.UserId, o.IdempotencyKey }).IsUnique();
+            // One order at a time being placed per customer (they have one cart): the database's
+            // guarantee under the cart's claim in Redis, which a lost key or an expired lease would void.
+            order.HasIndex(o => o.UserId).IsUnique().HasFilter("\"Status\" = 'Pending'").HasDatabaseName(PendingPerCustomerIndex);
             order.HasIndex(o => new { o.UserId, o.PlacedAt });
             order.HasIndex(o => new { o.Status, o.UpdatedAt });
             order.Property(o => o.RequestHash).HasMaxLength(64);

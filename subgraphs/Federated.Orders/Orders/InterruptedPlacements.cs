@@ -18,12 +18,17 @@ public sealed class InterruptedPlacements(IDbContextFactory<OrdersDbContext> fac
 {
     private const int BatchSize = 100;
 
+    private readonly TimeSpan _pendingTimeout = PendingTimeout(configuration);
+
     /// <summary>How long an order may stay Pending (being placed) before it counts as interrupted.</summary>
-    private readonly TimeSpan _pendingTimeout = configuration.GetValue("Orders:PendingTimeout", TimeSpan.FromMinutes(2));
+    public static TimeSpan PendingTimeout(IConfiguration configuration) => configuration.GetValue("Orders:PendingTimeout", TimeSpan.FromMinutes(2));
+
+    /// <summary>How often an instance sweeps.</summary>
+    public static TimeSpan SweepInterval(IConfiguration configuration) => configuration.GetValue("Orders:Messaging:PollingTime", TimeSpan.FromSeconds(2));
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(configuration.GetValue("Orders:Messaging:PollingTime", TimeSpan.FromSeconds(2)));
+        using var timer = new PeriodicTimer(SweepInterval(configuration));
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try

@@ -57,9 +57,15 @@ public static class OrderOperations
                 if (order is null)
                     return PlaceOrderResult.Failed(new UserError(OrderNotFound, "There is no such order.", ["input", "orderId"]));
                 if (order.Status != OrderStatus.PaymentActionRequired)
-                    return order.Status is OrderStatus.Paid or OrderStatus.OnHold
-                        ? new PlaceOrderResult(order, null, [])
-                        : PlaceOrderResult.Failed(new UserError(NoChallenge, "This order is not waiting for a payment confirmation.", ["input", "orderId"]));
+                {
+                    // Answered already (a retry whose first answer was lost): answered as then, however
+                    // far the order has moved on; an order that never had a challenge has nothing to confirm.
+                    if (order.Payment?.ChallengeId is null)
+                        return PlaceOrderResult.Failed(new UserError(NoChallenge, "This order is not waiting for a payment confirmation.", ["input", "orderId"]));
+                    return order.Status == OrderStatus.Failed
+                        ? PlaceOrderResult.Failed(new UserError(order.FailureCode!, order.FailureMessage!, ["input"]))
+                        : new PlaceOrderResult(order, null, []);
+                }
                 var result = await services.GetRequiredService<IPaymentProvider>().ConfirmAsync(order.Id, input.ChallengeResponse, CancellationToken.None);
                 try
                 {

@@ -10,6 +10,7 @@ using Federated.Orders.Messaging;
 using Federated.Orders.Payments;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using RedisException = StackExchange.Redis.RedisException;
 
 namespace Federated.Orders.Orders;
 
@@ -32,7 +33,7 @@ public sealed record PlaceOrderResult(Order? Order, PaymentAction? PaymentAction
 /// </summary>
 public sealed class OrderPlacement(
     IDbContextFactory<OrdersDbContext> factory, PlacementWrites writes, CatalogClient catalog, IPaymentProvider provider, FraudRules fraud,
-    CartStore carts, CartPricing pricing, OrderOutbox outbox, FaultInjection faults, TimeProvider time,
+    CartStore carts, CartPricing pricing, OrderOutbox outbox, FaultInjection faults, TimeProvider time, IConfiguration configuration,
     ILogger<OrderPlacement> logger)
 {
     public const string CartEmpty = "CART_EMPTY";
@@ -47,13 +48,17 @@ public sealed class OrderPlacement(
     public const string FraudDeclined = "FRAUD_DECLINED";
     public const string InvalidInput = "INVALID_INPUT";
     public const string ThreeDSecure = "THREE_D_SECURE";
+    private const string FraudDeclinedMessage = "The order was declined by our fraud checks.";
 
     private static readonly TimeSpan ReplayWait = TimeSpan.FromSeconds(20);
+    private static readonly UserError PlacementUnderway = new(CheckoutInProgress, "This cart is being placed by another request; wait for its answer.", ["input"]);
     private const string NumberIndex = "IX_orders_Number";
     private const string KeyIndex = "IX_orders_UserId_IdempotencyKey";
     private const string DiscountUseIndex = "IX_discount_redemptions_Code_UserId_Slot";
-    // Longer than any placement takes (the provider's timeout included); a crashed one frees the cart then.
-    private static readonly TimeSpan PlacementLease = TimeSpan.FromSeconds(30);
+    // As long as a placement can go on before the sweep refuses its order (after which its save
+    // writes nothing), so no second placement of the cart begins beside a live one; a crashed one
+    // frees the cart then, when its Pending order, which also blocks a second, has been refused.
+    private TimeSpan PlacementLease => InterruptedPlacements.PendingTimeout(configuration) + 2 * InterruptedPlacements.SweepInterval(configuration);
 
     public async Task<PlaceOrderResult> PlaceAsync(string userId, PlaceOrderInput input, CancellationToken cancellationToken)
     {
@@ -76,7 +81,7 @@ public sealed class OrderPlacement(
             await using var db = await factory.CreateDbContextAsync(cancellationToken);
             return await FindAsync(db, userId, input.IdempotencyKey, cancellationToken) is { } existing
                 ? await ReplayAsync(existing, requestHash, await pricing.PriceAsShownAsync(await carts.GetAsync(cartId), userId, cancellationToken, VariantDetails.None), cancellationToken)
-                : PlaceOrderResult.Failed(new UserError(CheckoutInProgress, "This cart is being placed by another request; wait for its answer.", ["input"]));
+                : PlaceOrderResult.Failed(PlacementUnderway);
         }
         try
         {
@@ -86,7 +91,20 @@ public sealed class OrderPlacement(
         {
             // A request that shared the claim (the same key again) leaves it to the one that made it.
             if (claim == PlacementClaim.Claimed)
-                await carts.ReleasePlacementAsync(cartId, input.IdempotencyKey);
+                await ReleaseClaimAsync(cartId, input.IdempotencyKey);
+        }
+    }
+
+    /// <summary>Frees the cart for its next placement; when Redis does not answer, the claim's lease ends it, and the answer stands.</summary>
+    private async Task ReleaseClaimAsync(string cartId, string idempotencyKey)
+    {
+        try
+        {
+            await carts.ReleasePlacementAsync(cartId, idempotencyKey);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            logger.LogWarning(ex, "The cart {CartId} stays claimed until its lease ends: Redis did not answer", cartId);
         }
     }
 
@@ -101,17 +119,28 @@ public sealed class OrderPlacement(
         // cart that can be placed collides with the first order's key on insert below.
         var (rate, refusal) = PickRate(cart, input);
         // A code the shopper applied that no longer applies (another order used it up meanwhile,
-        // it expired) is refused rather than dropped: the order is not charged more than shown.
-        if (refusal is null && cart.DiscountError is { } discountError)
-            refusal = discountError with { Field = ["input"] };
+        // it expired, the cart fell below its minimum) is refused rather than silently dropped:
+        // the order is not charged more than shown.
+        var codeStopped = refusal is null && cart.DiscountError is not null;
+        if (codeStopped)
+            refusal = cart.DiscountError! with { Field = ["input"] };
         if (refusal is not null)
         {
-            return await FindAsync(db, userId, input.IdempotencyKey, cancellationToken) is { } existing
-                ? await ReplayAsync(existing, requestHash, cart, cancellationToken)
-                : PlaceOrderResult.Failed(refusal);
+            if (await FindAsync(db, userId, input.IdempotencyKey, cancellationToken) is { } existing)
+                return await ReplayAsync(existing, requestHash, cart, cancellationToken);
+            if (!codeStopped)
+                return PlaceOrderResult.Failed(refusal);
+            // And taken off the cart, as the refusal says: the next try pays what the cart then
+            // shows, where a code kept would refuse every try (no mutation takes a code off).
+            await carts.DropDiscountCodeAsync(CartStore.UserCartId(userId), cart.DiscountCode!);
+            return PlaceOrderResult.Failed(refusal with { Message = $"{refusal.Message} It was taken off the cart: look at the cart again, then place the order." });
         }
 
         var order = NewOrder(userId, input, requestHash, cart, rate!);
+        // Amounts the order's columns cannot hold (100 lines of the catalog's dearest items, with
+        // VAT) are far past the fraud rules' hard limit, so they get its answer, unrecorded.
+        if (Math.Max(order.Subtotal, order.Total) > Order.MaxAmount)
+            return PlaceOrderResult.Failed(new UserError(FraudDeclined, FraudDeclinedMessage, ["input"]));
         // The code's use is taken with the order: of two orders placed at once, only one takes
         // the customer's last use of it (its slot is unique), and a failed order gives it back.
         var use = cart.Discount is { } discount
@@ -122,7 +151,8 @@ public sealed class OrderPlacement(
         {
             try
             {
-                velocity = await writes.InsertAsync(order, use, fraud.VelocityQuery(order, input.Payment.CardToken), cancellationToken);
+                // Not given up with the shopper's request: once sent, the order may stand, and the rest must follow it.
+                velocity = await writes.InsertAsync(order, use, fraud.VelocityQuery(order, input.Payment.CardToken), CancellationToken.None);
                 break;
             }
             catch (PostgresException ex) when (ex is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: NumberIndex } && attempt < 3)
@@ -141,6 +171,14 @@ public sealed class OrderPlacement(
             {
                 // The same key again: sent while the first was being placed, or after it was refused.
                 return await ReplayAsync((await FindAsync(db, userId, input.IdempotencyKey, cancellationToken))!, requestHash, cart, cancellationToken);
+            }
+            catch (PostgresException ex) when (ex is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: OrdersDbContext.PendingPerCustomerIndex })
+            {
+                // Another of the customer's orders is being placed, though the cart's claim let this
+                // request by (the claim lost in Redis, or outlived): one placement at a time.
+                return await FindAsync(db, userId, input.IdempotencyKey, cancellationToken) is { } existing
+                    ? await ReplayAsync(existing, requestHash, cart, cancellationToken)
+                    : PlaceOrderResult.Failed(PlacementUnderway);
             }
         }
         try
@@ -182,7 +220,7 @@ public sealed class OrderPlacement(
         // The fraud rules decide before anything is held: a declined order reserves nothing.
         var decision = fraud.Decide(order, cardToken, velocity);
         if (decision.Verdict == FraudVerdict.Decline)
-            return await FailAsync(db, order, FraudDeclined, "The order was declined by our fraud checks.", release: false, cancellationToken, decision.Reason);
+            return await FailAsync(db, order, FraudDeclined, FraudDeclinedMessage, release: false, cancellationToken, decision.Reason);
         order.HoldReason = decision.Reason;
         await faults.PauseAfterAsync(FaultInjection.AfterInsert, [order.UserId]);
 
@@ -276,8 +314,18 @@ public sealed class OrderPlacement(
             await writes.AcceptAsync(order, cancellationToken);
         else
             await db.SaveChangesAsync(cancellationToken);
-        if (wasPending)
+        if (!wasPending)
+            return;
+        try
+        {
             await carts.RemoveOrderedAsync(CartStore.UserCartId(order.UserId), order.Lines.Select(l => (l.Sku, l.Quantity)), order.DiscountCode);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            // The order stands, saved: the shopper is told so. An error now would read as a failed
+            // checkout, and a second try under a new key would be a second order and charge.
+            logger.LogWarning(ex, "Order {OrderId} stands, but Redis did not take its lines out of the cart; they stay in it", order.Id);
+        }
     }
 
     /// <summary>

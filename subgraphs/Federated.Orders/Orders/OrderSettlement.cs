@@ -65,12 +65,27 @@ public static class OrderMessageHandler
         CancellationToken cancellationToken) =>
         ExpireAsync(message.OrderId, OrderStatus.Pending, Interrupted, InterruptedMessage, factory, outbox, time, logger, cancellationToken);
 
-    /// <summary>Still waiting for the shopper's 3-D Secure answer: refuse it; settling voids and releases.</summary>
+    /// <summary>
+    /// Still waiting for the shopper's 3-D Secure answer: refuse it; settling voids and releases.
+    /// Unless the shopper answered on the provider's own page in time and its webhook has not
+    /// been applied yet (delayed, or refused and sent again): the provider is asked first, and
+    /// an answer it has is applied as the webhook would apply it.
+    /// </summary>
     [NonTransactional]
-    public static Task HandleAsync(ChallengeDeadline message, IDbContextFactory<OrdersDbContext> factory, OrderOutbox outbox, TimeProvider time, ILogger<OrderSettlement> logger,
-        CancellationToken cancellationToken) =>
-        ExpireAsync(message.OrderId, OrderStatus.PaymentActionRequired, ChallengeExpired, "The payment was not confirmed in time; nothing was charged.",
+    public static async Task HandleAsync(ChallengeDeadline message, IDbContextFactory<OrdersDbContext> factory, IPaymentProvider provider, OrderPlacement placement,
+        OrderOutbox outbox, TimeProvider time, ILogger<OrderSettlement> logger, CancellationToken cancellationToken)
+    {
+        if (await provider.RetrieveAsync(message.OrderId, cancellationToken) is { Outcome: ProviderOutcome.Authorized or ProviderOutcome.Declined } answered)
+        {
+            await using var db = await factory.CreateDbContextAsync(cancellationToken);
+            var order = await db.Orders.Include(o => o.Payment).SingleOrDefaultAsync(o => o.Id == message.OrderId, cancellationToken);
+            if (order?.Status == OrderStatus.PaymentActionRequired)
+                await placement.ApplyAuthorizationAsync(db, order, answered, cancellationToken);
+            return;
+        }
+        await ExpireAsync(message.OrderId, OrderStatus.PaymentActionRequired, ChallengeExpired, "The payment was not confirmed in time; nothing was charged.",
             factory, outbox, time, logger, cancellationToken);
+    }
 
     /// <summary>
     /// Refuses an order still <paramref name="waiting"/> (left Pending by an interrupted placement,

@@ -11,7 +11,7 @@ public sealed class CartTests(FederatedStack stack)
 {
     public const string CartFields = "id itemCount lines { id quantity unitPrice { amount } total { amount } } subtotal { amount currencyCode } discounts { code amount { amount } freeShipping } total { amount }";
     public const string AddToCart = $"mutation($input: AddToCartInput!) {{ addToCart(input: $input) {{ cart {{ {CartFields} }} errors {{ code message field }} }} }}";
-    private const string UpdateLine = $"mutation($input: UpdateCartLineInput!) {{ updateCartLine(input: $input) {{ cart {{ {CartFields} }} errors {{ code message field }} }} }}";
+    public const string UpdateLine = $"mutation($input: UpdateCartLineInput!) {{ updateCartLine(input: $input) {{ cart {{ {CartFields} }} errors {{ code message field }} }} }}";
     private const string RemoveLine = $"mutation($input: RemoveCartLineInput!) {{ removeCartLine(input: $input) {{ cart {{ {CartFields} }} errors {{ code message field }} }} }}";
     public const string ApplyCode = $"mutation($input: ApplyDiscountCodeInput!) {{ applyDiscountCode(input: $input) {{ cart {{ {CartFields} }} errors {{ code message field }} }} }}";
     private const string CartQuery = $"{{ cart {{ {CartFields} }} }}";
@@ -352,10 +352,15 @@ public sealed class CartTests(FederatedStack stack)
     {
         var sku = await stack.StockedSkuAsync("40.00", 1_500, ("FC-EAST", 10));
         var cartId = (await CallAsync(AddToCart, new { sku, quantity = 1 })).GetProperty("cart").GetProperty("id").GetString();
-        Assert.Empty((await CallAsync(ApplyCode, new { code = "FREESHIP" }, cartId: cartId)).ErrorCodes());
+        var applied = await CallAsync(ApplyCode, new { code = "FREESHIP" }, cartId: cartId);
+        Assert.Empty(applied.ErrorCodes());
 
-        var rates = RatesOf(await CallAsync(Rates, new { address = Address }, cartId: cartId));
+        var answer = await CallAsync(Rates, new { address = Address }, cartId: cartId);
+        var rates = RatesOf(answer);
 
+        // Money reads with its cents, as an order's does: "0.00", not "0".
+        Assert.Equal("0.00", applied.GetProperty("cart").GetProperty("discounts")[0].GetProperty("amount").Amount());
+        Assert.Equal("0.00", answer.GetProperty("rates").EnumerateArray().Single(r => r.GetProperty("id").GetString() == "usps-ground-advantage-domestic").GetProperty("price").Amount());
         Assert.Equal(0m, rates.Single(r => r.Id == "usps-ground-advantage-domestic").Price);
         Assert.Equal(0m, rates.Single(r => r.Id == "ups-ground-domestic").Price);
         Assert.True(rates.Single(r => r.Id == "fedex-priority-overnight-domestic").Price > 0m);
@@ -432,9 +437,7 @@ public sealed class CartTests(FederatedStack stack)
     private async Task<int> LineCountAsync(string cartId) =>
         int.Parse((await RedisAsync(["hlen", CartKey(cartId)])).Output.Trim().Split('\n')[^1], CultureInfo.InvariantCulture);
 
-    private string CartKey(string cartId) => $"orders-test:{stack.RunId}:cart:{cartId}";
+    private string CartKey(string cartId) => stack.CartKey(cartId);
 
-    private Task<(int ExitCode, string Output)> RedisAsync(string[] arguments) =>
-        ChildProcess.RunAsync("redis-cli", "redis-cli",
-            ["-h", stack.Settings.Host, "-p", stack.Settings.RedisPort.ToString(CultureInfo.InvariantCulture), .. arguments], TimeSpan.FromSeconds(10));
+    private Task<(int ExitCode, string Output)> RedisAsync(string[] arguments) => stack.RedisAsync(arguments);
 }

@@ -99,4 +99,12 @@ internal static class Checkout
 
     public static async Task<long> OrdersCountAsync(this FederatedStack stack, string sql, string parameter) =>
         Convert.ToInt64(await stack.OrdersScalarAsync(sql, parameter) ?? 0L, System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The Redis key of a cart's lines, as the orders service of this run names it (a signed-in shopper's cart is <c>u.{id}</c>).</summary>
+    public static string CartKey(this FederatedStack stack, string cartId) => $"orders-test:{stack.RunId}:cart:{cartId}";
+
+    /// <summary>A redis-cli command against the test run's Redis.</summary>
+    public static Task<(int ExitCode, string Output)> RedisAsync(this FederatedStack stack, string[] arguments) =>
+        ChildProcess.RunAsync("redis-cli", "redis-cli",
+            ["-h", stack.Settings.Host, "-p", stack.Settings.RedisPort.ToString(System.Globalization.CultureInfo.InvariantCulture), .. arguments], TimeSpan.FromSeconds(10));
 }

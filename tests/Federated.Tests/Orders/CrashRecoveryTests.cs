@@ -132,6 +132,81 @@ public sealed class CrashRecoveryTests(FederatedStack stack)
     private const string StallInstance = "orders-stall";
 
     /// <summary>
+    /// Redis stops answering after the card is authorized, so the paid order is saved but its
+    /// lines cannot be taken out of the cart: the shopper is still answered with the order, not
+    /// with an error that would read as a failed checkout (and invite a second order and charge
+    /// under a new key); the same key answers the same order.
+    /// </summary>
+    [Fact]
+    public async Task RedisSilentOnceTheOrderIsSaved_TheShopperIsAnsweredWithTheOrder()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 5));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 2);
+        using var stalling = await stack.StartInstanceAsync(ServiceNames.Orders, StallInstance, new Dictionary<string, string>
+        {
+            ["Orders__FaultInjection__PauseAfter"] = "authorization",
+            ["Orders__FaultInjection__UserId"] = shopper.Id,
+            ["Orders__FaultInjection__Pause"] = "00:00:04",
+        });
+
+        var placing = stack.PlaceAsync(shopper, key: "redis-silent", service: StallInstance);
+        var orderId = await WaitForAsync(async () => await ScalarAsync<string>("""select "Id" from orders.orders where "UserId" = $1""", shopper.Id));
+        await WaitForAsync(async () => await LedgerOutcomeAsync(orderId) == "Authorized" ? "authorized" : null);
+        // Longer than the service waits for Redis (5 s) after the pause ends and the order is saved.
+        var (exitCode, output) = await stack.RedisAsync(["client", "pause", "12000", "ALL"]);
+        Assert.True(exitCode == 0, output);
+
+        var answer = await placing;
+
+        Assert.Empty(answer.ErrorCodes());
+        Assert.Equal(orderId, answer.GetProperty("order").GetProperty("id").GetString());
+        Assert.Equal("PAID", answer.GetProperty("order").GetProperty("status").GetString());
+        await Eventually.WaitForAsync(async () => (await stack.PlaceAsync(shopper, key: "redis-silent")).ErrorCodes().Count == 0,
+            () => "The same key did not answer the order once Redis was back.");
+        Assert.Equal(orderId, (await stack.PlaceAsync(shopper, key: "redis-silent")).GetProperty("order").GetProperty("id").GetString());
+        Assert.Equal(1L, await stack.OrdersCountAsync("""select count(*) from orders.orders where "UserId" = $1""", shopper.Id));
+    }
+
+    /// <summary>
+    /// The cart's claim lost in Redis while an order of it is placed (a failover, an eviction, a
+    /// lease outlived): a second placement of the cart under another key still begins no second
+    /// order, since the database keeps one order in placement per customer. Only the first
+    /// order holds units and money.
+    /// </summary>
+    [Fact]
+    public async Task TheCartsClaimLostWhileAnOrderIsPlaced_ASecondPlacementIsRefused_AndOnlyTheFirstIsCharged()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 5));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 2);
+        using var stalling = await stack.StartInstanceAsync(ServiceNames.Orders, StallInstance, new Dictionary<string, string>
+        {
+            ["Orders__FaultInjection__PauseAfter"] = "reservation",
+            ["Orders__FaultInjection__UserId"] = shopper.Id,
+            ["Orders__FaultInjection__Pause"] = "00:00:08",
+        });
+
+        var placing = stack.PlaceAsync(shopper, key: "first", service: StallInstance);
+        await WaitForAsync(async () => await ScalarAsync<string>("""select "Id" from orders.orders where "UserId" = $1""", shopper.Id));
+        await WaitForAsync(async () => await stack.AvailableAsync(sku) == 3 ? "reserved" : null);
+        var (exitCode, output) = await stack.RedisAsync(["del", stack.CartKey($"u.{shopper.Id}") + ":placing"]);
+        Assert.True(exitCode == 0 && output.Trim().EndsWith('1'), output);
+
+        var second = await stack.PlaceAsync(shopper, key: "second");
+        var first = await placing;
+
+        Assert.Equal(["CHECKOUT_IN_PROGRESS"], second.ErrorCodes());
+        Assert.Empty(first.ErrorCodes());
+        Assert.Equal("PAID", first.GetProperty("order").GetProperty("status").GetString());
+        Assert.Equal(1L, await stack.OrdersCountAsync("""select count(*) from orders.orders where "UserId" = $1""", shopper.Id));
+        Assert.Equal(1L, await stack.OrdersCountAsync("""
+            select count(*) from orders.simulated_provider_ledger l join orders.orders o on o."Id" = l.idempotency_key where o."UserId" = $1
+            """, shopper.Id));
+        Assert.Equal(3, await stack.AvailableAsync(sku));
+    }
+
+    /// <summary>
     /// An instance killed in the middle of a fulfillment wave: after the wave's calls (the units
     /// committed in the catalog, the payment captured at the provider), before its save. The
     /// wave's transaction dies with the process, so the order stands as it was, and the next

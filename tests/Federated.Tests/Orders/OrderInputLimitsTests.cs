@@ -13,6 +13,32 @@ namespace Federated.Tests.Orders;
 [Collection(FederatedCollection.Name)]
 public sealed class OrderInputLimitsTests(FederatedStack stack)
 {
+    /// <summary>
+    /// An order past what its amounts can hold (81 lines of 99 units at the catalog's highest
+    /// price, 1,000,000.00, with Danish VAT: over ten billion) is far past the fraud rules' hard
+    /// limit: declined as they decline, before anything is held, not an internal error.
+    /// </summary>
+    [Fact]
+    public async Task AnOrderPastWhatItsAmountsCanHold_IsDeclined_NotAnInternalError()
+    {
+        var shopper = stack.NewShopper();
+        var skus = new List<string>();
+        for (var i = 0; i < 81; i++)
+            skus.Add(await stack.StockedSkuAsync("1000000.00", 1, ("FC-EAST", 99)));
+        foreach (var sku in skus)
+            await stack.AddToCartAsync(shopper, sku, 99);
+        var denmark = new { name = "Ada Buyer", line1 = "1 Stroget", city = "Copenhagen", postalCode = "1050", country = "DK" };
+        var rate = (await stack.CallAsync(shopper, CartTests.Rates, new { address = denmark })).GetProperty("rates")[0].GetProperty("id").GetString();
+
+        var refused = await stack.PlaceAsync(shopper, key: "past-the-columns", address: denmark, rate: rate!);
+        var again = await stack.PlaceAsync(shopper, key: "past-the-columns", address: denmark, rate: rate!);
+
+        Assert.Equal(["FRAUD_DECLINED"], refused.ErrorCodes());
+        Assert.Equal(["FRAUD_DECLINED"], again.ErrorCodes());
+        Assert.Equal(99, await stack.AvailableAsync(skus[0]));
+        Assert.Equal(0L, await stack.OrdersCountAsync("""select count(*) from orders.orders where "UserId" = $1""", shopper.Id));
+    }
+
     [Fact]
     public async Task ARegionLongerThanAnAddressTakes_IsAnInvalidAddress_ForRatesAndForTheOrder()
     {

@@ -135,6 +135,56 @@ public sealed class PaymentWebhookTests(FederatedStack stack)
         Assert.Equal(HttpStatusCode.NotFound, await AnswerChallengeAsync(placed.GetProperty("paymentAction").GetProperty("challengeId").GetString()!, "pass"));
     }
 
+    private const string ShortChallengeInstance = "orders-challenge";
+
+    /// <summary>An orders instance whose 3-D Secure challenges expire after 5 s (15 min by default); any instance handles the deadline.</summary>
+    private Task<ChildProcess> ShortChallengesAsync() =>
+        stack.StartInstanceAsync(ServiceNames.Orders, ShortChallengeInstance, new Dictionary<string, string> { ["Orders__ChallengeTimeout"] = "00:00:05" });
+
+    [Fact]
+    public async Task AChallengeNobodyAnswers_ExpiresAtItsDeadline_ReleasingTheStock_AndChargingNothing()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 5));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 2);
+        using var instance = await ShortChallengesAsync();
+        var placed = await stack.PlaceAsync(shopper, "tok_threeDSecureRequired", key: "unanswered", service: ShortChallengeInstance);
+        var orderId = placed.GetProperty("order").GetProperty("id").GetString()!;
+        Assert.Equal(3, await stack.AvailableAsync(sku));
+
+        await WaitForAsync(async () => await stack.AvailableAsync(sku) == 5, () => "The expired challenge's stock was not released.");
+
+        Assert.Equal("PAYMENT_CHALLENGE_EXPIRED", await ScalarAsync("""select "FailureCode" from orders.orders where "Id" = $1""", orderId));
+        await WaitForAsync(async () => await ScalarAsync("select outcome from orders.simulated_provider_ledger where idempotency_key = $1", orderId) == "Voided");
+        Assert.Equal(["PAYMENT_CHALLENGE_EXPIRED"], (await stack.PlaceAsync(shopper, "tok_threeDSecureRequired", key: "unanswered")).ErrorCodes());
+    }
+
+    /// <summary>
+    /// The shopper answered on the provider's page in time, but the store has not heard (the
+    /// webhook delayed: the answer is written as the provider records it, with no event to
+    /// send). At the deadline the store asks the provider instead of refusing an order the
+    /// shopper authorized: the order is paid and keeps its units.
+    /// </summary>
+    [Fact]
+    public async Task AChallengeAnsweredAtTheProviderWhoseWebhookIsLate_IsPaidAtTheDeadline_NotExpired()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 5));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 2);
+        using var instance = await ShortChallengesAsync();
+        var placed = await stack.PlaceAsync(shopper, "tok_threeDSecureRequired", key: "answered-late", service: ShortChallengeInstance);
+        var orderId = placed.GetProperty("order").GetProperty("id").GetString()!;
+
+        await stack.OrdersScalarAsync("""
+            update orders.simulated_provider_ledger set outcome = 'Authorized', updated_at = now() where idempotency_key = $1 and outcome = 'ChallengeRequired'
+            """, orderId);
+
+        var order = await WaitForOrderAsync(shopper, orderId, "PAID");
+        Assert.Equal("AUTHORIZED", order.GetProperty("payment").GetProperty("status").GetString());
+        Assert.Equal(3, await stack.AvailableAsync(sku));
+        Assert.Equal("Authorized", await ScalarAsync("select outcome from orders.simulated_provider_ledger where idempotency_key = $1", orderId));
+    }
+
     [Fact]
     public async Task ForgedStaleOrMalformedDeliveries_AreRefused_AndKeepNothing()
     {

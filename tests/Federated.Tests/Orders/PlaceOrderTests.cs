@@ -32,6 +32,28 @@ public sealed class PlaceOrderTests(FederatedStack stack)
         Assert.Empty(cart.GetProperty("lines").EnumerateArray());
     }
 
+    /// <summary>
+    /// Shipping rates show no line prices, so asking for them after a price change does not
+    /// count as showing the new price: the order is still refused, not charged what the shopper never saw.
+    /// </summary>
+    [Fact]
+    public async Task PlaceOrder_AfterAPriceChangeAndAskingForShippingRates_IsRefused_ChargingNothing()
+    {
+        var sku = await stack.StockedSkuAsync("19.99", 400, ("FC-CENTRAL", 10));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 2);
+        await SetPriceAsync(sku, "24.99");
+
+        var rates = (await stack.CallAsync(shopper, CartTests.Rates, new { address = Checkout.Illinois })).GetProperty("rates");
+        var refused = await stack.PlaceAsync(shopper, key: "rates-then-place");
+
+        Assert.Contains(rates.EnumerateArray(), r => r.GetProperty("id").GetString() == "usps-ground-advantage-domestic" && r.GetProperty("price").Amount() == "5.40");
+        Assert.Equal(["PRICE_CHANGED"], refused.ErrorCodes());
+        Assert.Equal(10, await stack.AvailableAsync(sku));
+        Assert.Equal(0L, await stack.OrdersCountAsync(
+            """select count(*) from orders.simulated_provider_ledger l join orders.orders o on o."Id" = l.idempotency_key where o."UserId" = $1""", shopper.Id));
+    }
+
     [Fact]
     public async Task PlaceOrder_AfterAPriceChangeTheShopperWasNotShown_IsRefused_HoldingAndChargingNothing_AndTheNextTryPaysTheNewPrice()
     {
@@ -248,11 +270,18 @@ public sealed class PlaceOrderTests(FederatedStack stack)
         Assert.Equal("THREE_D_SECURE", placed.GetProperty("paymentAction").GetProperty("type").GetString());
         Assert.Equal(4, await stack.AvailableAsync(sku));
 
-        var confirmed = await stack.CallAsync(shopper, Checkout.ConfirmPayment, new { orderId = placed.GetProperty("order").GetProperty("id").GetString(), challengeResponse = "pass" });
+        var orderId = placed.GetProperty("order").GetProperty("id").GetString()!;
+        var confirmed = await stack.CallAsync(shopper, Checkout.ConfirmPayment, new { orderId, challengeResponse = "pass" });
 
         Assert.Empty(confirmed.ErrorCodes());
         Assert.Equal("PAID", confirmed.GetProperty("order").GetProperty("status").GetString());
         Assert.Equal(4, await stack.AvailableAsync(sku));
+
+        // The same confirmation sent again after the order has moved on (its first answer lost) is answered with the order.
+        await stack.WaitForStatusAsync(shopper, orderId, "query($id: ID!) { order(id: $id) { status } }", "DELIVERED");
+        var retried = await stack.CallAsync(shopper, Checkout.ConfirmPayment, new { orderId, challengeResponse = "pass" });
+        Assert.Empty(retried.ErrorCodes());
+        Assert.Equal("DELIVERED", retried.GetProperty("order").GetProperty("status").GetString());
     }
 
     [Fact]
@@ -264,8 +293,10 @@ public sealed class PlaceOrderTests(FederatedStack stack)
         var orderId = (await stack.PlaceAsync(shopper, "tok_threeDSecureRequired")).GetProperty("order").GetProperty("id").GetString();
 
         var failed = await stack.CallAsync(shopper, Checkout.ConfirmPayment, new { orderId, challengeResponse = "wrong" });
+        var retried = await stack.CallAsync(shopper, Checkout.ConfirmPayment, new { orderId, challengeResponse = "wrong" });
 
         Assert.Equal(["PAYMENT_DECLINED"], failed.ErrorCodes());
+        Assert.Equal(["PAYMENT_DECLINED"], retried.ErrorCodes());
         Assert.Equal(5, await stack.AvailableAsync(sku));
         var order = await stack.PostAsync(ServiceNames.Orders, Checkout.OrderQuery, new { id = orderId }, null, shopper.Bearer);
         Assert.Equal(JsonValueKind.Null, order.Data.GetProperty("order").ValueKind);
@@ -390,7 +421,7 @@ public sealed class PlaceOrderTests(FederatedStack stack)
     }
 
     [Fact]
-    public async Task AFailedOrder_GivesItsCodeBack_AndACodeUsedUpMeanwhile_IsRefusedNotDropped()
+    public async Task AFailedOrder_GivesItsCodeBack_AndACodeUsedUpMeanwhile_IsRefusedAndTakenOffTheCart()
     {
         var sku = await stack.StockedSkuAsync("20.00", 400, ("FC-EAST", 10));
         var shopper = stack.NewShopper();
@@ -403,21 +434,57 @@ public sealed class PlaceOrderTests(FederatedStack stack)
         Assert.Equal(0, await CountAsync(Uses, shopper.Id));
 
         // Used up meanwhile by another order of the customer's (written as that order would write it):
-        // placing the cart is refused, not charged at the full price.
+        // placing the cart is refused, not charged at the full price, and the code is taken off the cart.
         await stack.OrdersScalarAsync("""
             insert into orders.discount_redemptions ("Code", "UserId", "OrderId", "Slot", "CreatedAt") values ('WELCOME10', $1, 'ord_elsewhere', 1, now())
             """, shopper.Id);
         var refused = await stack.PlaceAsync(shopper);
         Assert.Equal(["DISCOUNT_LIMIT_REACHED"], refused.ErrorCodes());
+        Assert.Contains("taken off the cart", refused.GetProperty("errors")[0].GetProperty("message").GetString());
         Assert.Equal(1, await CountAsync("""select count(*) from orders.orders where "UserId" = $1""", shopper.Id));
         Assert.Equal(10, await stack.AvailableAsync(sku));
 
-        // That other order given up: the use is free again, and the cart is placed with its discount.
+        // That other order given up: the use is free again, and the code applied again is placed with the cart.
         await stack.OrdersScalarAsync("""delete from orders.discount_redemptions where "UserId" = $1""", shopper.Id);
+        Assert.Empty((await stack.CallAsync(shopper, CartTests.ApplyCode, new { code = "WELCOME10" })).ErrorCodes());
         var paid = await stack.PlaceAsync(shopper);
         Assert.Empty(paid.ErrorCodes());
         Assert.Equal("2.00", paid.GetProperty("order").GetProperty("discount").Amount());
         Assert.Equal(1, await CountAsync(Uses, shopper.Id));
+    }
+
+    /// <summary>
+    /// A code whose minimum the cart fell below stops applying: the cart shows the full price.
+    /// Placing it is refused once with the code's reason and the code is taken off the cart, so
+    /// the next try is not refused again (no mutation takes a code off) and pays, to the cent,
+    /// what the cart shows.
+    /// </summary>
+    [Fact]
+    public async Task ACodeWhoseMinimumTheCartFellBelow_IsRefusedOnce_TakenOff_AndTheNextTryPaysWhatTheCartShows()
+    {
+        var sku = await stack.StockedSkuAsync("30.00", 400, ("FC-EAST", 10));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 4);
+        Assert.Empty((await stack.CallAsync(shopper, CartTests.ApplyCode, new { code = "SAVE20" })).ErrorCodes());
+        var lineId = (await stack.PostAsync(ServiceNames.Orders, "{ cart { lines { id } } }", null, null, shopper.Bearer)).Data
+            .GetProperty("cart").GetProperty("lines")[0].GetProperty("id").GetString();
+        var cart = (await stack.CallAsync(shopper, CartTests.UpdateLine, new { lineId, quantity = 1 })).GetProperty("cart");
+        Assert.Empty(cart.GetProperty("discounts").EnumerateArray());
+        Assert.Equal("30.00", cart.GetProperty("total").Amount());
+
+        var refused = await stack.PlaceAsync(shopper, key: "below-minimum");
+        var placed = await stack.PlaceAsync(shopper, key: "below-minimum-again");
+
+        Assert.Equal(["DISCOUNT_MINIMUM_NOT_MET"], refused.ErrorCodes());
+        Assert.Empty(placed.ErrorCodes());
+        var order = placed.GetProperty("order");
+        Assert.Equal("30.00", order.GetProperty("subtotal").Amount());
+        Assert.Equal("0.00", order.GetProperty("discount").Amount());
+        Assert.Equal("5.40", order.GetProperty("shipping").Amount());
+        Assert.Equal("1.88", order.GetProperty("tax").Amount());          // 6.25% of 30.00 = 1.875
+        Assert.Equal("37.28", order.GetProperty("total").Amount());
+        Assert.Equal("37.28", order.GetProperty("payment").GetProperty("amount").Amount());
+        Assert.Equal(9, await stack.AvailableAsync(sku));
     }
 
     [Fact]

@@ -191,6 +191,11 @@ namespace Federated.Orders.Data.Migrations
                     b.HasIndex("Number")
                         .IsUnique();
 
+                    b.HasIndex("UserId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_orders_UserId_Pending")
+                        .HasFilter("\"Status\" = 'Pending'");
+
                     b.HasIndex("Status", "UpdatedAt");
 
                     b.HasIndex("UserId", "IdempotencyKey")
