@@ -314,18 +314,24 @@ public sealed class FulfillmentProcess(IDbContextFactory<OrdersDbContext> factor
         changes.Order(order.Id, OrderStatus.Delivered);
     }
 
-    /// <summary>A tracking number in the carrier's usual shape.</summary>
-    private static string TrackingNumber(string carrier)
+    /// <summary>
+    /// A tracking number in the carrier's usual shape, with at least 16 random digits, so two
+    /// parcels sharing one is about as likely as a collision of 53-bit random ids.
+    /// </summary>
+    public static string TrackingNumber(string carrier) => carrier switch
     {
-        var digits = string.Concat(RandomNumberGenerator.GetBytes(12).Select(b => (char)('0' + b % 10)));
-        return carrier switch
-        {
-            "UPS" => $"1Z{digits[..16]}",
-            "USPS" => $"9400{digits}{digits[..6]}",
-            "DHL" => digits[..10],
-            _ => digits,
-        };
-    }
+        "UPS" => $"1Z{Digits(16)}",
+        "USPS" => $"9400{Digits(18)}",
+        "DHL" => $"JJD{Digits(18)}",
+        "FedEx" => $"96{Digits(20)}",
+        _ => Digits(20),
+    };
+
+    private static string Digits(int count) => string.Create(count, 0, (span, _) =>
+    {
+        for (var i = 0; i < span.Length; i++)
+            span[i] = (char)('0' + RandomNumberGenerator.GetInt32(10));
+    });
 }
 
 public static class AdvanceFulfillmentHandler

@@ -70,8 +70,16 @@ public static class HoldReviews
                     Decision = input.Decision, ReviewedBy = ctx.CurrentUser().Id!, Note = input.Note?.Trim() is { Length: > 0 } note ? note : null, ReviewedAt = now,
                 };
                 if (input.Decision == HoldDecision.Cancel)
+                {
+                    // Held after its parcels left (a delivery the database refused to record): too late to cancel.
+                    if (!OrderOperations.Cancellable(order))
+                        return OrderOperations.NotCancellableAnswer();
                     return await OrderOperations.CancelAsync(services, db, order) ?? ChangedMeanwhile();
-                order.Status = order.Shipments.Count > 0 ? OrderStatus.Fulfilling : OrderStatus.Paid;
+                }
+                // Back where it was held: paid, packed, or on its way (its delivery is recorded next).
+                order.Status = order.Shipments.Count == 0 ? OrderStatus.Paid
+                    : order.Shipments.Any(s => s.Status == ShipmentStatus.InTransit) ? OrderStatus.Shipped
+                    : OrderStatus.Fulfilling;
                 order.UpdatedAt = now;
                 try
                 {

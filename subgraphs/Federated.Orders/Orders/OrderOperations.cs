@@ -101,8 +101,8 @@ public static class OrderOperations
                         return new OrderPayload(null, [new UserError(OrderNotFound, "There is no such order.", ["input", "orderId"])]);
                     if (order.Status is OrderStatus.Cancelled or OrderStatus.Refunded)
                         return new OrderPayload(order, []);
-                    if (order.Status is not (OrderStatus.PaymentActionRequired or OrderStatus.OnHold or OrderStatus.Paid))
-                        return new OrderPayload(null, [new UserError(NotCancellable, "The order is already being packed or has shipped; return it instead.", ["input", "orderId"])]);
+                    if (!Cancellable(order))
+                        return NotCancellableAnswer();
                     if (await CancelAsync(services, db, order) is { } cancelled)
                         return cancelled;
                     if (attempt == MaxCancelAttempts)
@@ -112,6 +112,18 @@ public static class OrderOperations
     }
 
     private const int MaxCancelAttempts = 5;
+
+    /// <summary>
+    /// Before shipment: waiting for its payment, paid, held, or packed (FULFILLING) with none of
+    /// its parcels handed to a carrier. Packed parcels are cancelled with it; the units were not
+    /// yet taken out of stock nor the money captured, both of which happen as the parcels ship.
+    /// </summary>
+    public static bool Cancellable(Order order) =>
+        order.Status is OrderStatus.PaymentActionRequired or OrderStatus.OnHold or OrderStatus.Paid or OrderStatus.Fulfilling
+        && order.Shipments.All(s => s.Status is ShipmentStatus.Packed or ShipmentStatus.Cancelled);
+
+    public static OrderPayload NotCancellableAnswer() =>
+        new(null, [new UserError(NotCancellable, "The order has shipped; return it instead.", ["input", "orderId"])]);
 
     /// <summary>
     /// Claims the cancellation, with a durable settlement in the same transaction, then settles

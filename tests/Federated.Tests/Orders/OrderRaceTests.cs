@@ -113,7 +113,7 @@ public sealed class OrderRaceTests(FederatedStack stack)
             }
             else
             {
-                // Only an order already being packed refuses a cancel; never half of each.
+                // Only an order already shipped refuses a cancel; never half of each.
                 Assert.Equal(["ORDER_NOT_CANCELLABLE"], (await cancel).ErrorCodes());
                 Assert.Equal("Authorized", ledger);
                 Assert.Equal(before - 1, await stack.AvailableAsync(sku));

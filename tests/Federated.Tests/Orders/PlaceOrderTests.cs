@@ -487,6 +487,33 @@ public sealed class PlaceOrderTests(FederatedStack stack)
         Assert.Equal(9, await stack.AvailableAsync(sku));
     }
 
+    /// <summary>
+    /// Cancelled before shipment, though already packed (FULFILLING): its parcel never leaves,
+    /// its units come back and its payment is voided, nothing captured. The order is kept from
+    /// the next wave (written as a long step delay would) so the cancel meets it packed.
+    /// </summary>
+    [Fact]
+    public async Task APackedOrderNotYetShipped_IsCancelled_ReleasingItsStock_AndVoidingItsPayment()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 5));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 2);
+        var orderId = (await stack.PlaceAsync(shopper)).GetProperty("order").GetProperty("id").GetString()!;
+        const string query = "query($id: ID!) { order(id: $id) { status payment { status } shipments { status events { status } } } }";
+        await stack.WaitForStatusAsync(shopper, orderId, query, "FULFILLING");
+        await stack.OrdersScalarAsync("""update orders.orders set "UpdatedAt" = now() + interval '1 hour' where "Id" = $1 and "Status" = 'Fulfilling'""", orderId);
+
+        var cancelled = await stack.CallAsync(shopper, Checkout.CancelOrder, new { orderId });
+
+        Assert.Empty(cancelled.ErrorCodes());
+        Assert.Equal("CANCELLED", cancelled.GetProperty("order").GetProperty("status").GetString());
+        Assert.Equal("VOIDED", cancelled.GetProperty("order").GetProperty("payment").GetProperty("status").GetString());
+        Assert.Equal(5, await stack.AvailableAsync(sku));
+        Assert.Equal("Voided", await stack.OrdersScalarAsync("select outcome from orders.simulated_provider_ledger where idempotency_key = $1", orderId));
+        var parcel = (await stack.PostAsync(ServiceNames.Orders, query, new { id = orderId }, null, shopper.Bearer)).Data.GetProperty("order").GetProperty("shipments")[0];
+        Assert.Equal(["PACKED", "CANCELLED"], parcel.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("status").GetString()));
+    }
+
     [Fact]
     public async Task APaidOrder_IsPackedShippedAndDelivered_FromEachCenterHoldingIt()
     {
