@@ -52,6 +52,8 @@ public sealed class FulfillmentProcess(IDbContextFactory<OrdersDbContext> factor
 
     private readonly int _parallelism = Math.Max(1, configuration.GetValue("Orders:Fulfillment:Parallelism", 32));
 
+    private FaultInjection Faults => services.GetRequiredService<FaultInjection>();
+
     public bool Enabled { get; } = configuration.GetValue("Orders:Fulfillment:Enabled", true);
 
     public TimeSpan StepDelay { get; } = configuration.GetValue("Orders:Fulfillment:StepDelay", TimeSpan.FromSeconds(30));
@@ -86,9 +88,9 @@ public sealed class FulfillmentProcess(IDbContextFactory<OrdersDbContext> factor
         // recorded) is not packed or shipped: held before the catalog or the provider is asked.
         var calls = await CallOutAsync([.. orders.Where(o => !Unpaid(o))], cancellationToken);
         if (!calls.Captured.IsEmpty)
-            await services.GetRequiredService<FaultInjection>().PauseAfterAsync(FaultInjection.AfterCapture, orders.Where(o => calls.Captured.ContainsKey(o.Id)).Select(o => o.UserId));
+            await Faults.PauseAfterAsync(FaultInjection.AfterCapture, orders.Where(o => calls.Captured.ContainsKey(o.Id)).Select(o => o.UserId));
         var changes = new WaveChanges(time.GetUtcNow());
-        List<WaveStep> steps = [.. orders.Select(order => Step(order, calls, changes))];
+        List<WaveStep> steps = [.. orders.Select(order => StepOrHold(order, calls, changes))];
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         var npgsqlTransaction = (NpgsqlTransaction)transaction.GetDbTransaction();
         try
@@ -135,7 +137,7 @@ public sealed class FulfillmentProcess(IDbContextFactory<OrdersDbContext> factor
         NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
         var own = new WaveChanges(now);
-        var step = Step(order, calls, own);
+        var step = StepOrHold(order, calls, own);
         try
         {
             await SaveAsync(own, connection, transaction, cancellationToken);
@@ -148,6 +150,31 @@ public sealed class FulfillmentProcess(IDbContextFactory<OrdersDbContext> factor
             var hold = new WaveChanges(now);
             hold.Hold(order.Id, $"{StepNotSaved}: {refused.SqlState} {refused.MessageText}");
             await SaveAsync(hold, connection, transaction, cancellationToken);
+            return WaveStep.Held;
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Step"/>, for one order: what it changes joins the wave's only once the whole
+    /// step is gathered. A step that throws (a defect one order's data meets) holds that order for
+    /// review instead of failing the wave, which would roll back every order claimed with it, and
+    /// claim them all again, wave after wave.
+    /// </summary>
+    private WaveStep StepOrHold(Order order, Calls calls, WaveChanges changes)
+    {
+        var own = new WaveChanges(changes.Now);
+        try
+        {
+            Faults.FailStep(order.UserId);
+            var step = Step(order, calls, own);
+            changes.Add(own);
+            return step;
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Order {OrderId} is held for review: its {Status} step failed", order.Id, order.Status);
+            // The reason is shown to the customer too: what failed is in the log, not here.
+            changes.Hold(order.Id, $"{StepFailed}: its {order.Status.ToString().ToLowerInvariant()} step could not be taken; the service's log says why");
             return WaveStep.Held;
         }
     }
@@ -214,6 +241,9 @@ public sealed class FulfillmentProcess(IDbContextFactory<OrdersDbContext> factor
 
     /// <summary>The hold reason's code for an order whose step the database refused to save (one of its values).</summary>
     public const string StepNotSaved = "step_not_saved";
+
+    /// <summary>The hold reason's code for an order whose step threw (a defect): held, not shipped, until reviewed.</summary>
+    public const string StepFailed = "step_failed";
 
     /// <summary>The hold reason's code for an order whose stock the catalog would not commit.</summary>
     public const string StockNotHeld = "stock_not_held";

@@ -48,6 +48,18 @@ public sealed class WaveChanges(DateTimeOffset now)
     /// <summary>The order's payment was captured at the provider.</summary>
     public void Captured(string orderId) => _captured.Add(orderId);
 
+    /// <summary>Takes in <paramref name="other"/>'s changes (one order's step, gathered on its own).</summary>
+    public void Add(WaveChanges other)
+    {
+        _orders.AddRange(other._orders);
+        _newShipments.AddRange(other._newShipments);
+        _shipments.AddRange(other._shipments);
+        _events.AddRange(other._events);
+        _captured.AddRange(other._captured);
+        foreach (var (shipmentId, count) in other._eventCounts)
+            _eventCounts[shipmentId] = count;
+    }
+
     /// <summary>The statements that write the changes, parents before children; none for a kind the wave did not change.</summary>
     public NpgsqlBatch Batch(NpgsqlConnection connection, NpgsqlTransaction transaction)
     {

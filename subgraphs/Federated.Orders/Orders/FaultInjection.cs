@@ -8,8 +8,10 @@ namespace Federated.Orders.Orders;
 /// process exactly there; set to <c>capture</c>, a fulfillment wave that shipped orders stops
 /// after its catalog and payment calls, before it saves. With <c>Orders:FaultInjection:UserId</c>
 /// also set, only that customer's orders make it stop (other tests' orders go on). With <c>Orders:FaultInjection:OrderNumber</c> set, every order first
-/// draws that number, as two orders drawing the same random number would. Off unless set, and
-/// loudly logged when on; never set it in production.
+/// draws that number, as two orders drawing the same random number would. With
+/// <c>Orders:FaultInjection:FailStepOf</c> set to a customer's id, a fulfillment wave's step
+/// of that customer's orders throws, as a defect met by one order's data would. Off unless set,
+/// and loudly logged when on; never set it in production.
 /// </summary>
 public sealed class FaultInjection
 {
@@ -21,6 +23,7 @@ public sealed class FaultInjection
     private readonly string? _step;
     private readonly string? _userId;
     private readonly TimeSpan _pause;
+    private readonly string? _failStepOf;
 
     public FaultInjection(IConfiguration configuration, ILogger<FaultInjection> logger)
     {
@@ -29,6 +32,9 @@ public sealed class FaultInjection
         _userId = configuration["Orders:FaultInjection:UserId"] is { Length: > 0 } userId ? userId : null;
         if (_step is not null)
             logger.LogWarning("Fault injection is on: orders pause {Pause} after {Step}", _pause, _step);
+        _failStepOf = configuration["Orders:FaultInjection:FailStepOf"] is { Length: > 0 } failing ? failing : null;
+        if (_failStepOf is not null)
+            logger.LogWarning("Fault injection is on: fulfillment steps of customer {UserId}'s orders throw", _failStepOf);
         OrderNumber = configuration["Orders:FaultInjection:OrderNumber"] is { Length: > 0 } number ? number : null;
         if (OrderNumber is not null)
             logger.LogWarning("Fault injection is on: every order first draws the number {Number}", OrderNumber);
@@ -36,6 +42,13 @@ public sealed class FaultInjection
 
     /// <summary>The number every order draws first, or null (a random one).</summary>
     public string? OrderNumber { get; }
+
+    /// <summary>Throws for an order of the customer set to fail, if any.</summary>
+    public void FailStep(string userId)
+    {
+        if (string.Equals(userId, _failStepOf, StringComparison.Ordinal))
+            throw new InvalidOperationException("Fault injection: this order's fulfillment step fails.");
+    }
 
     /// <summary>Pauses after <paramref name="step"/> if it is the one set, for orders of <paramref name="userIds"/> (of the one set, if any).</summary>
     public Task PauseAfterAsync(string step, IEnumerable<string> userIds) =>

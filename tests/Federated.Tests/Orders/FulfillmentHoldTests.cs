@@ -43,6 +43,38 @@ public sealed class FulfillmentHoldTests(FederatedStack stack)
     }
 
     /// <summary>
+    /// A step that throws for one order (a defect its data meets, as the short UPS tracking
+    /// number was; forced here by fault injection) holds that order for review, and the other
+    /// orders of its waves move on: the wave is not rolled back and claimed again forever.
+    /// </summary>
+    [Fact]
+    public async Task AnOrderWhoseStepThrows_IsHeld_WhileTheOthersOfItsWavesAreDelivered()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-CENTRAL", 5));
+        var failing = stack.NewShopper();
+        var fine = stack.NewShopper();
+        await stack.AddToCartAsync(failing, sku, 1);
+        await stack.AddToCartAsync(fine, sku, 1);
+        // Its waves find the orders due before the fixture's do (1 s against 4 s).
+        using var instance = await stack.StartInstanceAsync(ServiceNames.Orders, "orders-failing-step", new Dictionary<string, string>
+        {
+            ["Orders__FaultInjection__FailStepOf"] = failing.Id,
+            ["Orders__Fulfillment__StepDelay"] = "00:00:01",
+        });
+        var failingId = (await stack.PlaceAsync(failing)).GetProperty("order").GetProperty("id").GetString()!;
+        var fineId = (await stack.PlaceAsync(fine)).GetProperty("order").GetProperty("id").GetString()!;
+
+        var held = await stack.WaitForStatusAsync(failing, failingId, Query, "ON_HOLD");
+        var delivered = await stack.WaitForStatusAsync(fine, fineId, Query, "DELIVERED");
+
+        Assert.Equal("ON_HOLD", held.GetProperty("status").GetString());
+        Assert.Equal("step_failed: its paid step could not be taken; the service's log says why", held.GetProperty("holdReason").GetString());
+        Assert.Empty(held.GetProperty("shipments").EnumerateArray());
+        Assert.Equal("AUTHORIZED", held.GetProperty("payment").GetProperty("status").GetString());
+        Assert.Equal("DELIVERED", delivered.GetProperty("status").GetString());
+    }
+
+    /// <summary>
     /// An order held after its parcels left (a delivery the database refused to record; written
     /// here as that hold writes it) cannot be cancelled and refunded with its goods on the road,
     /// by the shopper or an administrator; released, it goes back to being shipped, not packed, and is delivered.
