@@ -34,7 +34,7 @@ public sealed class CrashRecoveryTests(FederatedStack stack)
 
         // The shopper's request reaches the instance that is about to die.
         var placing = stack.PlaceAsync(shopper, key: "crash", service: Instance);
-        var orderId = await WaitForAsync(async () => await ScalarAsync<string>("""select "Id" from orders.orders where "UserId" = $1""", shopper.Id));
+        var orderId = await RecordedOrderAsync(shopper);
         await WaitForAsync(async () => await stack.AvailableAsync(sku) == 3 ? "reserved" : null);
         if (step == "authorization")
             await WaitForAsync(async () => await LedgerOutcomeAsync(orderId) == "Authorized" ? "authorized" : null);
@@ -72,15 +72,10 @@ public sealed class CrashRecoveryTests(FederatedStack stack)
         var sku = await stack.StockedSkuAsync(("FC-EAST", 5));
         var shopper = stack.NewShopper();
         await stack.AddToCartAsync(shopper, sku, 2);
-        using var stalling = await stack.StartInstanceAsync(ServiceNames.Orders, StallInstance, new Dictionary<string, string>
-        {
-            ["Orders__FaultInjection__PauseAfter"] = "authorization",
-            ["Orders__FaultInjection__UserId"] = shopper.Id,
-            ["Orders__FaultInjection__Pause"] = "00:00:35",
-        });
+        using var stalling = await StallAsync(shopper, "authorization", "00:00:35");
 
         var placing = stack.PlaceAsync(shopper, key: "stalled", service: StallInstance);
-        var orderId = await WaitForAsync(async () => await ScalarAsync<string>("""select "Id" from orders.orders where "UserId" = $1""", shopper.Id));
+        var orderId = await RecordedOrderAsync(shopper);
         // Pending for Orders:PendingTimeout (20 s in the tests): refused, released and voided while the placement waits.
         await WaitForAsync(async () => await ScalarAsync<string>("""select "FailureCode" from orders.orders where "Id" = $1 and "Status" = 'Failed'""", orderId),
             TimeSpan.FromSeconds(60));
@@ -109,15 +104,10 @@ public sealed class CrashRecoveryTests(FederatedStack stack)
         var sku = await stack.StockedSkuAsync(("FC-EAST", 5));
         var shopper = stack.NewShopper();
         await stack.AddToCartAsync(shopper, sku, 2);
-        using var stalling = await stack.StartInstanceAsync(ServiceNames.Orders, StallInstance, new Dictionary<string, string>
-        {
-            ["Orders__FaultInjection__PauseAfter"] = "insert",
-            ["Orders__FaultInjection__UserId"] = shopper.Id,
-            ["Orders__FaultInjection__Pause"] = "00:00:35",
-        });
+        using var stalling = await StallAsync(shopper, "insert", "00:00:35");
 
         var placing = stack.PlaceAsync(shopper, key: "stalled-early", service: StallInstance);
-        var orderId = await WaitForAsync(async () => await ScalarAsync<string>("""select "Id" from orders.orders where "UserId" = $1""", shopper.Id));
+        var orderId = await RecordedOrderAsync(shopper);
         await WaitForAsync(async () => await ScalarAsync<string>("""select "FailureCode" from orders.orders where "Id" = $1 and "Status" = 'Failed'""", orderId),
             TimeSpan.FromSeconds(60));
 
@@ -131,6 +121,19 @@ public sealed class CrashRecoveryTests(FederatedStack stack)
 
     private const string StallInstance = "orders-stall";
 
+    /// <summary>An orders instance beside the fixture's whose placements of <paramref name="shopper"/>'s orders pause after <paramref name="step"/> for <paramref name="pause"/>.</summary>
+    private Task<ChildProcess> StallAsync(Shopper shopper, string step, string pause) =>
+        stack.StartInstanceAsync(ServiceNames.Orders, StallInstance, new Dictionary<string, string>
+        {
+            ["Orders__FaultInjection__PauseAfter"] = step,
+            ["Orders__FaultInjection__UserId"] = shopper.Id,
+            ["Orders__FaultInjection__Pause"] = pause,
+        });
+
+    /// <summary>The id of <paramref name="shopper"/>'s order, once its placement has recorded it.</summary>
+    private Task<string> RecordedOrderAsync(Shopper shopper) =>
+        WaitForAsync(async () => await ScalarAsync<string>("""select "Id" from orders.orders where "UserId" = $1""", shopper.Id));
+
     /// <summary>
     /// Redis stops answering after the card is authorized, so the paid order is saved but its
     /// lines cannot be taken out of the cart: the shopper is still answered with the order, not
@@ -143,15 +146,10 @@ public sealed class CrashRecoveryTests(FederatedStack stack)
         var sku = await stack.StockedSkuAsync(("FC-EAST", 5));
         var shopper = stack.NewShopper();
         await stack.AddToCartAsync(shopper, sku, 2);
-        using var stalling = await stack.StartInstanceAsync(ServiceNames.Orders, StallInstance, new Dictionary<string, string>
-        {
-            ["Orders__FaultInjection__PauseAfter"] = "authorization",
-            ["Orders__FaultInjection__UserId"] = shopper.Id,
-            ["Orders__FaultInjection__Pause"] = "00:00:04",
-        });
+        using var stalling = await StallAsync(shopper, "authorization", "00:00:04");
 
         var placing = stack.PlaceAsync(shopper, key: "redis-silent", service: StallInstance);
-        var orderId = await WaitForAsync(async () => await ScalarAsync<string>("""select "Id" from orders.orders where "UserId" = $1""", shopper.Id));
+        var orderId = await RecordedOrderAsync(shopper);
         await WaitForAsync(async () => await LedgerOutcomeAsync(orderId) == "Authorized" ? "authorized" : null);
         // Longer than the service waits for Redis (5 s) after the pause ends and the order is saved.
         var (exitCode, output) = await stack.RedisAsync(["client", "pause", "12000", "ALL"]);
@@ -180,15 +178,10 @@ public sealed class CrashRecoveryTests(FederatedStack stack)
         var sku = await stack.StockedSkuAsync(("FC-EAST", 5));
         var shopper = stack.NewShopper();
         await stack.AddToCartAsync(shopper, sku, 2);
-        using var stalling = await stack.StartInstanceAsync(ServiceNames.Orders, StallInstance, new Dictionary<string, string>
-        {
-            ["Orders__FaultInjection__PauseAfter"] = "reservation",
-            ["Orders__FaultInjection__UserId"] = shopper.Id,
-            ["Orders__FaultInjection__Pause"] = "00:00:08",
-        });
+        using var stalling = await StallAsync(shopper, "reservation", "00:00:08");
 
         var placing = stack.PlaceAsync(shopper, key: "first", service: StallInstance);
-        await WaitForAsync(async () => await ScalarAsync<string>("""select "Id" from orders.orders where "UserId" = $1""", shopper.Id));
+        await RecordedOrderAsync(shopper);
         await WaitForAsync(async () => await stack.AvailableAsync(sku) == 3 ? "reserved" : null);
         var (exitCode, output) = await stack.RedisAsync(["del", stack.CartKey($"u.{shopper.Id}") + ":placing"]);
         Assert.True(exitCode == 0 && output.Trim().EndsWith('1'), output);
