@@ -45,14 +45,12 @@ public sealed record AdvanceFulfillment(string OrderId);
 /// (<c>step_not_saved</c>) rather than rolling back its wave's other orders wave after wave.
 /// Orders on hold wait for review. Off with <c>Orders:Fulfillment:Enabled=false</c>.
 /// </summary>
-public sealed class FulfillmentProcess(IDbContextFactory<OrdersDbContext> factory, IServiceProvider services, IConfiguration configuration,
+public sealed class FulfillmentProcess(IDbContextFactory<OrdersDbContext> factory, IServiceProvider services, FaultInjection faults, IConfiguration configuration,
     TimeProvider time, ILogger<FulfillmentProcess> logger)
 {
     private static readonly string[] InFulfillment = [nameof(OrderStatus.Paid), nameof(OrderStatus.Fulfilling), nameof(OrderStatus.Shipped)];
 
     private readonly int _parallelism = Math.Max(1, configuration.GetValue("Orders:Fulfillment:Parallelism", 32));
-
-    private FaultInjection Faults => services.GetRequiredService<FaultInjection>();
 
     public bool Enabled { get; } = configuration.GetValue("Orders:Fulfillment:Enabled", true);
 
@@ -88,7 +86,7 @@ public sealed class FulfillmentProcess(IDbContextFactory<OrdersDbContext> factor
         // recorded) is not packed or shipped: held before the catalog or the provider is asked.
         var calls = await CallOutAsync([.. orders.Where(o => !Unpaid(o))], cancellationToken);
         if (!calls.Captured.IsEmpty)
-            await Faults.PauseAfterAsync(FaultInjection.AfterCapture, orders.Where(o => calls.Captured.ContainsKey(o.Id)).Select(o => o.UserId));
+            await faults.PauseAfterAsync(FaultInjection.AfterCapture, orders.Where(o => calls.Captured.ContainsKey(o.Id)).Select(o => o.UserId));
         var changes = new WaveChanges(time.GetUtcNow());
         List<WaveStep> steps = [.. orders.Select(order => StepOrHold(order, calls, changes))];
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
@@ -165,7 +163,7 @@ public sealed class FulfillmentProcess(IDbContextFactory<OrdersDbContext> factor
         var own = new WaveChanges(changes.Now);
         try
         {
-            Faults.FailStep(order.UserId);
+            faults.FailStep(order.UserId);
             var step = Step(order, calls, own);
             changes.Add(own);
             return step;
