@@ -46,6 +46,7 @@ public static class OrdersExtensions
         builder.Services.AddSingleton<PlacementWrites>();
         builder.Services.AddScoped<OrderPlacement>();
         builder.Services.AddScoped<OrderSettlement>();
+        builder.Services.AddScoped<RefundIssuer>();
         builder.Services.AddSingleton<FaultInjection>();
         builder.Services.AddSingleton<OrderOutbox>();
         builder.AddOrdersMessaging();

@@ -14,5 +14,6 @@ public sealed class OrdersMutation : ObjectGraphType
         ShippingOperations.AddTo(this);
         OrderOperations.AddMutationsTo(this);
         HoldReviews.AddMutationsTo(this);
+        RefundOperations.AddMutationsTo(this);
     }
 }

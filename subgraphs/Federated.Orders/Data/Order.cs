@@ -68,6 +68,9 @@ public sealed class Order
     public Payment? Payment { get; set; }
     public List<Shipment> Shipments { get; set; } = [];
 
+    /// <summary>Money given back after delivery, oldest first.</summary>
+    public List<Refund> Refunds { get; set; } = [];
+
     /// <summary>
     /// Where the catalog holds the order's units, as its reservation answered: packing makes a
     /// parcel per center from it without asking the catalog again. Empty for an order not
@@ -135,6 +138,10 @@ public sealed class Payment
     public string CardToken { get; set; } = "";
     public PaymentStatus Status { get; set; }
     public decimal Amount { get; set; }
+
+    /// <summary>What refunds have given back of the captured amount; the payment is Refunded when it is all of it.</summary>
+    public decimal Refunded { get; set; }
+
     public string CurrencyCode { get; set; } = "USD";
     public string? ProviderReference { get; set; }
     public string? ChallengeId { get; set; }

@@ -19,6 +19,8 @@ public sealed class OrdersDbContext(DbContextOptions<OrdersDbContext> options) :
 
     public DbSet<PaymentEvent> PaymentEvents => Set<PaymentEvent>();
 
+    public DbSet<Refund> Refunds => Set<Refund>();
+
     protected override void OnModelCreating(ModelBuilder model)
     {
         model.HasDefaultSchema(Schema);
@@ -95,6 +97,28 @@ public sealed class OrdersDbContext(DbContextOptions<OrdersDbContext> options) :
             order.HasMany(o => o.Lines).WithOne().HasForeignKey(l => l.OrderId).OnDelete(DeleteBehavior.Cascade);
             order.HasOne(o => o.Payment).WithOne().HasForeignKey<Payment>(p => p.OrderId).OnDelete(DeleteBehavior.Cascade);
             order.HasMany(o => o.Shipments).WithOne().HasForeignKey(s => s.OrderId).OnDelete(DeleteBehavior.Cascade);
+            order.HasMany(o => o.Refunds).WithOne().HasForeignKey(r => r.OrderId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        model.Entity<Refund>(refund =>
+        {
+            refund.ToTable("refunds");
+            refund.HasKey(r => r.Id);
+            refund.Property(r => r.Id).HasMaxLength(64);
+            refund.Property(r => r.OrderId).HasMaxLength(64);
+            refund.Property(r => r.IdempotencyKey).HasMaxLength(100);
+            refund.HasIndex(r => new { r.OrderId, r.IdempotencyKey }).IsUnique();
+            refund.Property(r => r.RequestHash).HasMaxLength(64);
+            refund.Property(r => r.Status).HasConversion<string>().HasMaxLength(16);
+            foreach (var money in new[] { nameof(Refund.Subtotal), nameof(Refund.Discount), nameof(Refund.Shipping), nameof(Refund.Tax), nameof(Refund.Amount) })
+                refund.Property(money).HasPrecision(12, 2);
+            refund.Property(r => r.CurrencyCode).HasMaxLength(3);
+            refund.Property(r => r.Reason).HasMaxLength(Refund.MaxReason);
+            refund.Property(r => r.RefundedBy).HasMaxLength(64);
+            refund.Property(r => r.ProviderReference).HasMaxLength(64);
+            refund.Property(r => r.FailureReason).HasMaxLength(64);
+            // At most one (SKU, quantity) pair per line of the order, written once: a JSON column, as the allocation.
+            refund.OwnsMany(r => r.Units, units => units.ToJson());
         });
 
         model.Entity<OrderLine>(line =>
@@ -145,6 +169,8 @@ public sealed class OrdersDbContext(DbContextOptions<OrdersDbContext> options) :
             // every change of a payment (authorized, captured), with no query reading it.
             payment.Property(p => p.Status).HasConversion<string>().HasMaxLength(32);
             payment.Property(p => p.Amount).HasPrecision(12, 2);
+            // Placement's hand-written insert leaves it to this default.
+            payment.Property(p => p.Refunded).HasPrecision(12, 2).HasDefaultValue(0m);
             payment.Property(p => p.CurrencyCode).HasMaxLength(3);
             payment.Property(p => p.ProviderReference).HasMaxLength(64);
             payment.Property(p => p.ChallengeId).HasMaxLength(64);

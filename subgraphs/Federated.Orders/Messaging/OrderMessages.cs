@@ -10,5 +10,8 @@ public sealed record SettleOrder(string OrderId);
 /// </summary>
 public sealed record PlacementDeadline(string OrderId);
 
+/// <summary>Ask the payment provider for a refund recorded with the order, and record its answer.</summary>
+public sealed record IssueRefund(string OrderId, string RefundId);
+
 /// <summary>Written when an order starts waiting for a 3-D Secure answer, delivered <c>Orders:ChallengeTimeout</c> later.</summary>
 public sealed record ChallengeDeadline(string OrderId);

@@ -99,7 +99,7 @@ public static class OrderOperations
                     var order = await OwnOrderAsync(ctx, db, input.OrderId);
                     if (order is null)
                         return new OrderPayload(null, [new UserError(OrderNotFound, "There is no such order.", ["input", "orderId"])]);
-                    if (order.Status is OrderStatus.Cancelled or OrderStatus.Refunded)
+                    if (order.Status == OrderStatus.Cancelled)
                         return new OrderPayload(order, []);
                     if (!Cancellable(order))
                         return NotCancellableAnswer();
@@ -167,7 +167,7 @@ public static class OrderOperations
 
     /// <summary>An order with everything the Order type shows: lines, payment, shipments and their events.</summary>
     public static IQueryable<Order> WithDetails(IQueryable<Order> orders) =>
-        orders.Include(o => o.Lines).Include(o => o.Payment).Include(o => o.Shipments).ThenInclude(s => s.Events).AsSplitQuery();
+        orders.Include(o => o.Lines).Include(o => o.Payment).Include(o => o.Shipments).ThenInclude(s => s.Events).Include(o => o.Refunds).AsSplitQuery();
 
     /// <summary>Adds <c>orders</c> to the User stub: the owner's (or, for an administrator, anyone's) orders, newest first.</summary>
     public static void AddOrdersField(ObjectGraphType<Users.UserReference> user) =>

@@ -31,6 +31,9 @@ public sealed class OrderType : ObjectGraphType<Order>
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<ShipmentType>>>>("shipments")
             .Description("The parcels, one per fulfillment center the order ships from; empty until it is packed.")
             .Resolve(ctx => ctx.Source.Shipments.OrderBy(s => s.FulfillmentCenter, StringComparer.Ordinal));
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<RefundType>>>>("refunds")
+            .Description("Money given back after delivery, oldest first.")
+            .Resolve(ctx => ctx.Source.Refunds.OrderBy(r => r.CreatedAt).ThenBy(r => r.Id, StringComparer.Ordinal));
 
         this.ResolveReference<OrderReference, Order>(async (ctx, reference) =>
         {
@@ -76,6 +79,7 @@ public sealed class PaymentType : ObjectGraphType<Payment>
         Name = "Payment";
         Field(p => p.Status, type: typeof(NonNullGraphType<PaymentStatusType>));
         Field<NonNullGraphType<MoneyType>>("amount").Resolve(ctx => new Money(ctx.Source.Amount, ctx.Source.CurrencyCode));
+        Field<NonNullGraphType<MoneyType>>("refunded").Description("Given back by refunds so far; REFUNDED once it is all of the amount.").Resolve(ctx => new Money(ctx.Source.Refunded, ctx.Source.CurrencyCode));
         Field(p => p.DeclineReason, nullable: true);
     }
 }

@@ -5,6 +5,9 @@ public enum ProviderOutcome { Authorized, ChallengeRequired, Declined, Voided, C
 /// <summary>What the provider answered: its reference, and a challenge id or a decline reason when there is one.</summary>
 public sealed record ProviderResult(ProviderOutcome Outcome, string Reference, string? ChallengeId = null, string? DeclineReason = null);
 
+/// <summary>The provider's answer to a refund: given back (with its reference), or refused with a reason.</summary>
+public sealed record RefundResult(bool Succeeded, string? Reference, string? DeclineReason = null);
+
 /// <summary>The provider did not answer in time: whether it charged is unknown until asked again.</summary>
 public sealed class PaymentTimeoutException() : Exception("The payment provider did not answer in time.");
 
@@ -26,6 +29,13 @@ public interface IPaymentProvider
     Task<ProviderResult> VoidAsync(string idempotencyKey, CancellationToken cancellationToken);
 
     Task<ProviderResult> CaptureAsync(string idempotencyKey, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Gives back <paramref name="amount"/> of a captured payment, at most what it still holds;
+    /// idempotent by <paramref name="refundKey"/>: a key sent again answers as the first time and
+    /// never refunds twice. The payment is refunded once all of it has been given back.
+    /// </summary>
+    Task<RefundResult> RefundAsync(string idempotencyKey, string refundKey, decimal amount, CancellationToken cancellationToken);
 
     /// <summary>Where the payment stands at the provider now; null when it never heard of the key. Webhooks are only a hint to ask this.</summary>
     Task<ProviderResult?> RetrieveAsync(string idempotencyKey, CancellationToken cancellationToken);

@@ -177,6 +177,10 @@ public static class ReconcilePaymentHandler
                 payment.Status = PaymentStatus.Captured;
                 payment.UpdatedAt = time.GetUtcNow();
                 break;
+            // The store's own refund waiting for its answer: its completion records what the
+            // provider did, and the event, sent again, is applied after it.
+            case (OrderStatus.Delivered, ProviderOutcome.Refunded) when await db.Refunds.AnyAsync(r => r.OrderId == order.Id && r.Status == RefundStatus.Pending, cancellationToken):
+                throw new InvalidOperationException("A refund of the order is waiting for the provider's answer.");
             case (_, ProviderOutcome.Voided or ProviderOutcome.Refunded) when Live.Contains(order.Status)
                 && payment.Status is PaymentStatus.Authorized or PaymentStatus.Captured:
                 // Given back at the provider (a dispute, a refund from its dashboard): recorded, and worth a

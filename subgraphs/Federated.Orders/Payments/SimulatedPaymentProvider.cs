@@ -16,6 +16,7 @@ public sealed class SimulatedPaymentProvider(NpgsqlDataSource dataSource) : IPay
 {
     public const string Ledger = "orders.simulated_provider_ledger";
     public const string Events = "orders.simulated_provider_events";
+    public const string Refunds = "orders.simulated_provider_refunds";
     public const string PassingChallengeResponse = "pass";
 
     private static readonly Dictionary<string, string> CardCountries = new()
@@ -50,6 +51,14 @@ public sealed class SimulatedPaymentProvider(NpgsqlDataSource dataSource) : IPay
                 created_at timestamptz not null default now(),
                 deliveries int not null default 0,
                 delivered_at timestamptz
+            );
+            alter table {Ledger} add column if not exists refunded numeric(12, 2) not null default 0;
+            create table if not exists {Refunds} (
+                refund_key text primary key,
+                idempotency_key text not null,
+                amount numeric(12, 2) not null,
+                reference text not null,
+                created_at timestamptz not null default now()
             );
             create index if not exists simulated_provider_events_undelivered on {Events} (sequence) where delivered_at is null;
             create index if not exists simulated_provider_ledger_challenge on {Ledger} (challenge_id) where challenge_id is not null;
@@ -120,6 +129,51 @@ public sealed class SimulatedPaymentProvider(NpgsqlDataSource dataSource) : IPay
     {
         return await ChangeAndFindAsync($"update {Ledger} set outcome = 'Captured', updated_at = now() where idempotency_key = $1 and outcome = 'Authorized'",
             idempotencyKey, [], cancellationToken) ?? new ProviderResult(ProviderOutcome.Declined, "", DeclineReason: "unknown_payment");
+    }
+
+    public async Task<RefundResult> RefundAsync(string idempotencyKey, string refundKey, decimal amount, CancellationToken cancellationToken)
+    {
+        await using var batch = dataSource.CreateBatch();
+        // The payment's row is locked while the refund is checked against what it still holds, so
+        // two refunds at once cannot give back more than was captured; a key seen before inserts
+        // nothing and changes nothing.
+        batch.BatchCommands.Add(Positional.Statement($"""
+            with payment as (
+                select idempotency_key from {Ledger}
+                where idempotency_key = $1 and outcome = 'Captured' and amount - refunded >= $3
+                for update
+            ), refund as (
+                insert into {Refunds} (refund_key, idempotency_key, amount, reference)
+                select $2, idempotency_key, $3, $4 from payment
+                on conflict (refund_key) do nothing
+                returning idempotency_key, amount
+            ), changed as (
+                update {Ledger} l set refunded = l.refunded + r.amount, updated_at = now(),
+                    outcome = case when l.refunded + r.amount = l.amount then 'Refunded' else l.outcome end
+                from refund r where l.idempotency_key = r.idempotency_key
+                returning l.idempotency_key, l.outcome
+            )
+            insert into {Events} (event_id, idempotency_key, type)
+            select 'evt_' || replace(gen_random_uuid()::text, '-', ''), idempotency_key,
+                   case outcome when 'Refunded' then 'payment.refunded' else 'payment.partially_refunded' end
+            from changed
+            """, idempotencyKey, refundKey, amount, $"re_{Guid.NewGuid():N}"));
+        batch.BatchCommands.Add(Positional.Statement($"""
+            select r.reference, l.outcome, l.amount - l.refunded
+            from {Ledger} l left join {Refunds} r on r.refund_key = $2
+            where l.idempotency_key = $1
+            """, idempotencyKey, refundKey));
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+            return new RefundResult(false, null, "unknown_payment");
+        if (!reader.IsDBNull(0))
+            return new RefundResult(true, reader.GetString(0));
+        return reader.GetString(1) switch
+        {
+            nameof(ProviderOutcome.Captured) => new RefundResult(false, null, "amount_exceeds_captured"),
+            nameof(ProviderOutcome.Refunded) => new RefundResult(false, null, "already_refunded"),
+            _ => new RefundResult(false, null, "payment_not_captured"),
+        };
     }
 
     public Task<ProviderResult?> RetrieveAsync(string idempotencyKey, CancellationToken cancellationToken) => FindAsync(idempotencyKey, cancellationToken);

@@ -286,6 +286,12 @@ namespace Federated.Orders.Data.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<decimal>("Refunded")
+                        .ValueGeneratedOnAdd()
+                        .HasPrecision(12, 2)
+                        .HasColumnType("numeric(12,2)")
+                        .HasDefaultValue(0m);
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -329,6 +335,89 @@ namespace Federated.Orders.Data.Migrations
                     b.HasIndex("OrderId", "Sequence");
 
                     b.ToTable("payment_events", "orders");
+                });
+
+            modelBuilder.Entity("Federated.Orders.Data.Refund", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<decimal>("Amount")
+                        .HasPrecision(12, 2)
+                        .HasColumnType("numeric(12,2)");
+
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CurrencyCode")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)");
+
+                    b.Property<decimal>("Discount")
+                        .HasPrecision(12, 2)
+                        .HasColumnType("numeric(12,2)");
+
+                    b.Property<string>("FailureReason")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("IdempotencyKey")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("OrderId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("ProviderReference")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("RefundedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("RequestHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<decimal>("Shipping")
+                        .HasPrecision(12, 2)
+                        .HasColumnType("numeric(12,2)");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<decimal>("Subtotal")
+                        .HasPrecision(12, 2)
+                        .HasColumnType("numeric(12,2)");
+
+                    b.Property<decimal>("Tax")
+                        .HasPrecision(12, 2)
+                        .HasColumnType("numeric(12,2)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrderId", "IdempotencyKey")
+                        .IsUnique();
+
+                    b.ToTable("refunds", "orders");
                 });
 
             modelBuilder.Entity("Federated.Orders.Data.Shipment", b =>
@@ -538,6 +627,41 @@ namespace Federated.Orders.Data.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Federated.Orders.Data.Refund", b =>
+                {
+                    b.HasOne("Federated.Orders.Data.Order", null)
+                        .WithMany("Refunds")
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.OwnsMany("Federated.Orders.Data.RefundedUnits", "Units", b1 =>
+                        {
+                            b1.Property<string>("RefundId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAdd();
+
+                            b1.Property<int>("Quantity");
+
+                            b1.Property<string>("Sku")
+                                .IsRequired();
+
+                            b1.HasKey("RefundId", "__synthesizedOrdinal");
+
+                            b1.ToTable("refunds", "orders");
+
+                            b1
+                                .ToJson("Units")
+                                .HasColumnType("jsonb");
+
+                            b1.WithOwner()
+                                .HasForeignKey("RefundId");
+                        });
+
+                    b.Navigation("Units");
+                });
+
             modelBuilder.Entity("Federated.Orders.Data.Shipment", b =>
                 {
                     b.HasOne("Federated.Orders.Data.Order", null)
@@ -561,6 +685,8 @@ namespace Federated.Orders.Data.Migrations
                     b.Navigation("Lines");
 
                     b.Navigation("Payment");
+
+                    b.Navigation("Refunds");
 
                     b.Navigation("Shipments");
                 });
