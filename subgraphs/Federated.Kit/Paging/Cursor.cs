@@ -19,6 +19,9 @@ public static class Cursor
         try
         {
             var bytes = Base64Url.DecodeFromChars(cursor);
+            // A NUL hidden in a key gets past the endpoint's check of the request's text, and PostgreSQL refuses it in any query.
+            if (Encoding.UTF8.GetString(bytes).Contains("\\u0000", StringComparison.OrdinalIgnoreCase))
+                throw new FormatException("A NUL in a cursor's key.");
             return JsonSerializer.Deserialize<TKey>(bytes)
                 ?? throw new FormatException("Empty cursor.");
         }

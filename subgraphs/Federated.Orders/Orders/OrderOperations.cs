@@ -201,7 +201,8 @@ public static class OrderOperations
         paging.AfterKey<string[]>() switch
         {
             null => null,
-            [var time, { Length: > 0 } id] when DateTimeOffset.TryParseExact(time, "O", CultureInfo.InvariantCulture, DateTimeStyles.None, out var at) => (at, id),
+            // In UTC whatever offset it was written with: PostgreSQL's timestamptz takes only UTC from Npgsql.
+            [var time, { Length: > 0 } id] when DateTimeOffset.TryParseExact(time, "O", CultureInfo.InvariantCulture, DateTimeStyles.None, out var at) => (at.ToUniversalTime(), id),
             _ => throw new GraphQLFailure(ErrorCodes.InvalidCursor, "The cursor is not valid for this list."),
         };
 

@@ -179,6 +179,7 @@ public sealed partial class ProductQueriesTests(FederatedStack stack)
     [InlineData("NEWEST", "[\"newest\",\"not a date\",\"prod-0000001\"]")]
     [InlineData("NAME", "[\"name\",null,\"prod-0000001\"]")]
     [InlineData("NAME", "[\"name\",\"Backpack\",null]")]
+    [InlineData("NAME", "[\"name\",\"Back\\u0000pack\",\"prod-0000001\"]")]   // a NUL PostgreSQL refuses, hidden from the endpoint's check by base64
     public async Task Products_ReturnsInvalidCursor_WhenACursorsValuesAreForged(string? sort, string json)
     {
         var after = System.Buffers.Text.Base64Url.EncodeToString(System.Text.Encoding.UTF8.GetBytes(json));

@@ -116,7 +116,29 @@ public sealed class OrderInputLimitsTests(FederatedStack stack)
         Cursor("""["2026-12-05T10:00:00.0000000+00:00"]"""),
         Cursor("""["2026-12-05T10:00:00.0000000+00:00",""]"""),
         Cursor("{}"),
+        // A NUL inside the key, past the endpoint's check of the request's text: PostgreSQL refuses it in a query.
+        Cursor("""["2026-12-05T10:00:00.0000000+00:00","\u0000"]"""),
     };
+
+    /// <summary>
+    /// A cursor's time written with another offset is the same instant: the page after it is
+    /// the page after the same time in UTC, not an internal error (Npgsql sends only UTC).
+    /// </summary>
+    [Fact]
+    public async Task AnOrderListCursorWrittenWithAnotherOffset_IsTheSameInstant()
+    {
+        var shopper = stack.NewShopper();
+        var admin = Accounts.BearerHeader(Accounts.Mint(stack, "user-000000", role: "admin"));
+        const string query = "query($r: [_Any!]!, $after: String) { _entities(representations: $r) { ... on User { orders(after: $after) { nodes { id } } } } }";
+
+        var history = await stack.PostAsync(ServiceNames.Orders, query,
+            new { r = new[] { new { __typename = "User", id = shopper.Id } }, after = Cursor("""["2026-12-05T11:00:00.0000000+01:00","ord_x"]""") }, null, shopper.Bearer);
+        var held = await stack.PostAsync(ServiceNames.Orders, "query($after: String) { heldOrders(first: 1, after: $after) { nodes { id } } }",
+            new { after = Cursor("""["2999-12-05T11:00:00.0000000-05:00","ord_x"]""") }, null, admin);
+
+        Assert.Empty(history.Data.GetProperty("_entities")[0].GetProperty("orders").GetProperty("nodes").EnumerateArray());
+        Assert.Empty(held.Data.GetProperty("heldOrders").GetProperty("nodes").EnumerateArray());
+    }
 
     [Theory]
     [MemberData(nameof(ForeignCursors))]
