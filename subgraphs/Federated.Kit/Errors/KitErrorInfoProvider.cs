@@ -58,6 +58,12 @@ internal sealed class KitErrorInfoProvider(ErrorInfoProviderOptions options) : E
         {
             if (current is RedisConnectionException or RedisTimeoutException or NpgsqlException { IsTransient: true })
                 return true;
+            // Redis up but refusing for now: a replica promoted (READONLY), loading its data, out of memory, busy with a script.
+            if (current is RedisServerException { Message: var refusal }
+                && (refusal.StartsWith("READONLY", StringComparison.Ordinal) || refusal.StartsWith("LOADING", StringComparison.Ordinal)
+                    || refusal.StartsWith("OOM", StringComparison.Ordinal) || refusal.StartsWith("BUSY", StringComparison.Ordinal)
+                    || refusal.StartsWith("MASTERDOWN", StringComparison.Ordinal)))
+                return true;
         }
         return false;
     }

@@ -238,10 +238,11 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
     public Task ReleasePlacementAsync(string cartId, string idempotencyKey) =>
         redis.GetDatabase().ScriptEvaluateAsync(DeleteIfHolds, [PlacingKey(cartId)], [idempotencyKey]);
 
-    // Takes the ordered units (ARGV[2..]: SKU and quantity pairs) out of the lines, deleting a
-    // line left at 0 (and its terms, KEYS[3]), and the code ARGV[1] if it is still the one applied.
+    // Takes the ordered units (ARGV[3..]: SKU and quantity pairs) out of the lines, deleting a
+    // line left at 0 (and its terms, KEYS[3]), and the code ARGV[1] if it is still the one applied;
+    // what is left lives ARGV[2] ms from now.
     private const string RemoveOrdered = """
-        for i = 2, #ARGV, 2 do
+        for i = 3, #ARGV, 2 do
           local left = tonumber(redis.call('HGET', KEYS[1], ARGV[i]) or '0') - tonumber(ARGV[i + 1])
           if left > 0 then
             redis.call('HSET', KEYS[1], ARGV[i], left)
@@ -251,6 +252,9 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
           end
         end
         if ARGV[1] ~= '' and redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('DEL', KEYS[2]) end
+        redis.call('PEXPIRE', KEYS[1], ARGV[2])
+        redis.call('PEXPIRE', KEYS[2], ARGV[2])
+        redis.call('PEXPIRE', KEYS[3], ARGV[2])
         return 1
         """;
 
@@ -261,7 +265,38 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
     /// </summary>
     public Task RemoveOrderedAsync(string cartId, IEnumerable<(string Sku, int Quantity)> lines, string? discountCode) =>
         redis.GetDatabase().ScriptEvaluateAsync(RemoveOrdered, [LinesKey(cartId), CodeKey(cartId), TermsKey(cartId)],
-            [discountCode ?? "", .. lines.SelectMany(l => new RedisValue[] { l.Sku, l.Quantity })]);
+            [discountCode ?? "", (long)Lifetime.TotalMilliseconds, .. lines.SelectMany(l => new RedisValue[] { l.Sku, l.Quantity })]);
+
+    // Puts an order's units (ARGV[5..]: SKU and quantity pairs) back into the lines, once per
+    // order (KEYS[4] marks it done for ARGV[2] ms): quantities add up, capped at ARGV[3]; a new
+    // line only while the cart has fewer than ARGV[4]. The code ARGV[1] comes back if the cart
+    // has none. The cart lives ARGV[2] ms from now. 1 when put back, 0 when it was already.
+    private const string RestoreOrdered = """
+        if not redis.call('SET', KEYS[4], '1', 'NX', 'PX', ARGV[2]) then return 0 end
+        local lines = redis.call('HLEN', KEYS[1])
+        for i = 5, #ARGV, 2 do
+          local current = redis.call('HGET', KEYS[1], ARGV[i])
+          if current or lines < tonumber(ARGV[4]) then
+            if not current then lines = lines + 1 end
+            redis.call('HSET', KEYS[1], ARGV[i], math.min(tonumber(current or '0') + tonumber(ARGV[i + 1]), tonumber(ARGV[3])))
+          end
+        end
+        if ARGV[1] ~= '' then redis.call('SET', KEYS[2], ARGV[1], 'NX') end
+        redis.call('PEXPIRE', KEYS[1], ARGV[2])
+        redis.call('PEXPIRE', KEYS[2], ARGV[2])
+        redis.call('PEXPIRE', KEYS[3], ARGV[2])
+        return 1
+        """;
+
+    /// <summary>
+    /// Puts back into the cart what an order that did not stand took out of it (a 3-D Secure
+    /// challenge failed or not answered after its lines left the cart), once for the order
+    /// however often it is asked (inline, and by its durable settlement): the shopper can try
+    /// again with the cart as it was. Its lines are priced afresh when next shown.
+    /// </summary>
+    public Task RestoreOrderedAsync(string cartId, string orderId, IEnumerable<(string Sku, int Quantity)> lines, string? discountCode) =>
+        redis.GetDatabase().ScriptEvaluateAsync(RestoreOrdered, [LinesKey(cartId), CodeKey(cartId), TermsKey(cartId), $"{_prefix}cart:restored:{orderId}"],
+            [discountCode ?? "", (long)Lifetime.TotalMilliseconds, MaxQuantityPerLine, MaxLines, .. lines.SelectMany(l => new RedisValue[] { l.Sku, l.Quantity })]);
 
     private void Renew(ITransaction transaction, string cartId)
     {

@@ -40,6 +40,8 @@ public static class OrderOperations
             .ResolveAsync(async ctx =>
             {
                 var userId = ctx.CurrentUser().RequireUser();
+                // A guest cart named in X-Cart-Id joins the account's first, as every cart operation does once signed in.
+                await Carts.CartOperations.ResolveCartIdAsync(ctx, create: false);
                 return await ctx.RequestServices!.GetRequiredService<OrderPlacement>()
                     .PlaceAsync(userId, ctx.GetArgument<PlaceOrderInput>("input"), ctx.CancellationToken);
             });

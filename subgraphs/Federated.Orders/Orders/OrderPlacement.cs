@@ -269,7 +269,16 @@ public sealed class OrderPlacement(
             // Released before it was held: the sweep found this placement stalled and refused it.
             return await FailAsync(db, order, OrderMessageHandler.Interrupted, OrderMessageHandler.InterruptedMessage, release: false, cancellationToken);
         }
-        await carts.ForgetTermsAsync(CartStore.UserCartId(order.UserId));
+        try
+        {
+            await carts.ForgetTermsAsync(CartStore.UserCartId(order.UserId));
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            // The refusal is recorded below all the same: the order must not stay Pending. The
+            // terms lapse with the cart, and the next placement's reservation refuses them again.
+            logger.LogWarning(ex, "Order {OrderId} is refused, but Redis did not forget the cart's terms", order.Id);
+        }
         return refusal.Code == CatalogClient.PriceChanged
             ? await FailAsync(db, order, PriceChanged,
                 $"Prices in the cart changed since it was shown: {refusal.Message} Look at the cart again, then place the order under a new idempotency key.", release: false, cancellationToken)
@@ -335,7 +344,10 @@ public sealed class OrderPlacement(
     /// </summary>
     public async Task<PlaceOrderResult> FailAsync(OrdersDbContext db, Order order, string code, string message, bool release, CancellationToken cancellationToken, string? reason = null)
     {
-        var settled = !release;
+        // An order refused after its challenge took its lines out of the cart: they go back, by
+        // the durable settlement too, should Redis not answer now.
+        var restore = OrderSettlement.TookLinesOutOfCart(order);
+        var settled = !release && !restore;
         if (release)
         {
             try
@@ -347,12 +359,24 @@ public sealed class OrderPlacement(
             {
                 logger.LogWarning(ex, "Could not release the stock of order {OrderId} now; a durable settlement will", order.Id);
             }
+            settled &= !restore;
         }
         order.Fail(code, message);
         order.HoldReason = reason ?? order.HoldReason;
         order.UpdatedAt = time.GetUtcNow();
         await GiveBackDiscountAsync(db, order, cancellationToken);
         await outbox.SaveAsync(Track(db, order), settled ? null : new SettleOrder(order.Id), null, cancellationToken);
+        if (restore)
+        {
+            try
+            {
+                await carts.RestoreOrderedAsync(CartStore.UserCartId(order.UserId), order.Id, order.Lines.Select(l => (l.Sku, l.Quantity)), order.DiscountCode);
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                logger.LogWarning(ex, "The lines of refused order {OrderId} go back into the cart with its settlement: Redis did not answer", order.Id);
+            }
+        }
         return PlaceOrderResult.Failed(new UserError(code, message, ["input"]));
     }
 

@@ -1,3 +1,4 @@
+using Federated.Orders.Carts;
 using Federated.Orders.Catalog;
 using Federated.Orders.Data;
 using Federated.Orders.Messaging;
@@ -14,14 +15,23 @@ namespace Federated.Orders.Orders;
 /// durable <see cref="SettleOrder"/> message written with the state change, which retries until
 /// both services have answered.
 /// </summary>
-public sealed class OrderSettlement(IPaymentProvider provider, CatalogClient catalog, TimeProvider time, ILogger<OrderSettlement> logger)
+public sealed class OrderSettlement(IPaymentProvider provider, CatalogClient catalog, CartStore carts, TimeProvider time, ILogger<OrderSettlement> logger)
 {
+    /// <summary>
+    /// Whether the order took its lines out of the cart before it was refused: it waited for a
+    /// 3-D Secure answer (the lines leave the cart when the challenge is given), and its
+    /// settlement puts them back. A paid order that is cancelled keeps them out.
+    /// </summary>
+    public static bool TookLinesOutOfCart(Order order) => order.Payment?.ChallengeId is not null;
+
     public async Task SettleAsync(OrdersDbContext db, Order order, CancellationToken cancellationToken)
     {
         if (order.Status is not (OrderStatus.Failed or OrderStatus.Cancelled))
             return;
         if (order.Payment!.Status is not (PaymentStatus.Declined or PaymentStatus.Voided or PaymentStatus.Refunded))
             await VoidAsync(order, cancellationToken);
+        if (order.Status == OrderStatus.Failed && TookLinesOutOfCart(order))
+            await carts.RestoreOrderedAsync(CartStore.UserCartId(order.UserId), order.Id, order.Lines.Select(l => (l.Sku, l.Quantity)), order.DiscountCode);
         if (!await catalog.ReleaseAsync(order.Id, cancellationToken))
         {
             // A wave committed its units and then could not take the money (payment_not_held): the

@@ -157,6 +157,9 @@ public sealed class PaymentWebhookTests(FederatedStack stack)
         Assert.Equal("PAYMENT_CHALLENGE_EXPIRED", await ScalarAsync("""select "FailureCode" from orders.orders where "Id" = $1""", orderId));
         await WaitForAsync(async () => await ScalarAsync("select outcome from orders.simulated_provider_ledger where idempotency_key = $1", orderId) == "Voided");
         Assert.Equal(["PAYMENT_CHALLENGE_EXPIRED"], (await stack.PlaceAsync(shopper, "tok_threeDSecureRequired", key: "unanswered")).ErrorCodes());
+        // The lines the challenge took out of the cart are back in it, once.
+        var cart = (await stack.PostAsync(ServiceNames.Orders, "{ cart { lines { id quantity } } }", null, null, shopper.Bearer)).Data.GetProperty("cart");
+        Assert.Equal([(sku, 2)], cart.GetProperty("lines").EnumerateArray().Select(l => (l.GetProperty("id").GetString(), l.GetProperty("quantity").GetInt32())));
     }
 
     /// <summary>

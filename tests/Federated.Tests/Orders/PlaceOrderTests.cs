@@ -284,12 +284,18 @@ public sealed class PlaceOrderTests(FederatedStack stack)
         Assert.Equal("DELIVERED", retried.GetProperty("order").GetProperty("status").GetString());
     }
 
+    /// <summary>
+    /// A failed challenge refuses the order and gives its stock back, and the cart the challenge
+    /// took the lines out of gets them back, with the code (its use given back with the order):
+    /// the shopper can try again with another card, once, however often the failure is repeated.
+    /// </summary>
     [Fact]
-    public async Task ThreeDSecure_Failed_ReleasesTheStock()
+    public async Task ThreeDSecure_Failed_ReleasesTheStock_AndGivesTheCartBack()
     {
         var sku = await stack.StockedSkuAsync(("FC-EAST", 5));
         var shopper = stack.NewShopper();
         await stack.AddToCartAsync(shopper, sku, 1);
+        Assert.Empty((await stack.CallAsync(shopper, CartTests.ApplyCode, new { code = "WELCOME10" })).ErrorCodes());
         var orderId = (await stack.PlaceAsync(shopper, "tok_threeDSecureRequired")).GetProperty("order").GetProperty("id").GetString();
 
         var failed = await stack.CallAsync(shopper, Checkout.ConfirmPayment, new { orderId, challengeResponse = "wrong" });
@@ -300,6 +306,36 @@ public sealed class PlaceOrderTests(FederatedStack stack)
         Assert.Equal(5, await stack.AvailableAsync(sku));
         var order = await stack.PostAsync(ServiceNames.Orders, Checkout.OrderQuery, new { id = orderId }, null, shopper.Bearer);
         Assert.Equal(JsonValueKind.Null, order.Data.GetProperty("order").ValueKind);
+        var cart = (await stack.PostAsync(ServiceNames.Orders, "{ cart { lines { id quantity } discounts { code } total { amount } } }", null, null, shopper.Bearer)).Data.GetProperty("cart");
+        Assert.Equal([(sku, 1)], cart.GetProperty("lines").EnumerateArray().Select(l => (l.GetProperty("id").GetString(), l.GetProperty("quantity").GetInt32())));
+        Assert.Equal(["WELCOME10"], cart.GetProperty("discounts").EnumerateArray().Select(d => d.GetProperty("code").GetString()));
+        Assert.Equal("9.00", cart.GetProperty("total").Amount());
+        var paid = await stack.PlaceAsync(shopper);
+        Assert.Empty(paid.ErrorCodes());
+        Assert.Equal("1.00", paid.GetProperty("order").GetProperty("discount").Amount());
+    }
+
+    /// <summary>
+    /// A shopper who filled a cart as a guest and signed in places it straight away, with the
+    /// guest cart still named in X-Cart-Id: placeOrder merges it first, as every cart operation does.
+    /// </summary>
+    [Fact]
+    public async Task AGuestCartNamedWhenPlacing_IsMergedAndPlaced()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 5));
+        var guest = await stack.PostAsync(ServiceNames.Gateway, CartTests.AddToCart, new { input = new { sku, quantity = 2 } });
+        var cartId = guest.Data.GetProperty("addToCart").GetProperty("cart").GetProperty("id").GetString()!;
+        var shopper = stack.NewShopper();
+
+        var placed = (await stack.PostAsync(ServiceNames.Gateway, Checkout.PlaceOrder, new
+        {
+            input = new { idempotencyKey = "guest-cart", shippingAddress = Checkout.Illinois, shippingRateId = "usps-ground-advantage-domestic", payment = new { cardToken = "tok_visa" } },
+        }, null, new Dictionary<string, string>(shopper.Bearer) { ["X-Cart-Id"] = cartId })).Data.GetProperty("placeOrder");
+
+        Assert.Empty(placed.ErrorCodes());
+        Assert.Equal([(sku, 2)], placed.GetProperty("order").GetProperty("lines").EnumerateArray()
+            .Select(l => (l.GetProperty("variant").GetProperty("sku").GetString(), l.GetProperty("quantity").GetInt32())));
+        Assert.Equal(3, await stack.AvailableAsync(sku));
     }
 
     [Fact]
