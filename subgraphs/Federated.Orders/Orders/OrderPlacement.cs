@@ -344,9 +344,9 @@ public sealed class OrderPlacement(
     /// </summary>
     public async Task<PlaceOrderResult> FailAsync(OrdersDbContext db, Order order, string code, string message, bool release, CancellationToken cancellationToken, string? reason = null)
     {
-        // An order refused after its challenge took its lines out of the cart: they go back, by
-        // the durable settlement too, should Redis not answer now.
-        var restore = OrderSettlement.TookLinesOutOfCart(order);
+        // An order whose challenge the shopper failed took its lines out of the cart: they go
+        // back, by the durable settlement too, should Redis not answer now.
+        var restore = code == PaymentDeclined && order.Payment?.ChallengeId is not null;
         var settled = !release && !restore;
         if (release)
         {
@@ -370,7 +370,7 @@ public sealed class OrderPlacement(
         {
             try
             {
-                await carts.RestoreOrderedAsync(CartStore.UserCartId(order.UserId), order.Id, order.Lines.Select(l => (l.Sku, l.Quantity)), order.DiscountCode);
+                await OrderSettlement.GiveCartBackAsync(carts, order);
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException)
             {

@@ -18,11 +18,27 @@ namespace Federated.Orders.Orders;
 public sealed class OrderSettlement(IPaymentProvider provider, CatalogClient catalog, CartStore carts, TimeProvider time, ILogger<OrderSettlement> logger)
 {
     /// <summary>
-    /// Whether the order took its lines out of the cart before it was refused: it waited for a
-    /// 3-D Secure answer (the lines leave the cart when the challenge is given), and its
-    /// settlement puts them back. A paid order that is cancelled keeps them out.
+    /// Whether the order's lines go back into the cart: it waited for a 3-D Secure answer (the
+    /// lines leave the cart when the challenge is given) and the shopper's answer failed it, so
+    /// the shopper, who just tried, can try again with another card. A challenge nobody answered
+    /// expires a quarter of an hour later, by when the shopper may have bought the same things
+    /// another way: that cart is left as it is. A paid order that is cancelled keeps them out.
     /// </summary>
-    public static bool TookLinesOutOfCart(Order order) => order.Payment?.ChallengeId is not null;
+    public static bool GivesCartBack(Order order) =>
+        order is { Status: OrderStatus.Failed, FailureCode: OrderPlacement.PaymentDeclined, Payment.ChallengeId: not null };
+
+    /// <summary>
+    /// Puts the order's lines back into its customer's cart (<see cref="GivesCartBack"/>), once
+    /// per order however often asked. An order loaded without its lines (a webhook's, a
+    /// deadline's) leaves it to its settlement, which loads them: the once-only mark must not
+    /// be spent on nothing.
+    /// </summary>
+    public static async Task GiveCartBackAsync(CartStore carts, Order order)
+    {
+        if (order.Lines.Count == 0)
+            return;
+        await carts.RestoreOrderedAsync(CartStore.UserCartId(order.UserId), order.Id, order.Lines.Select(l => (l.Sku, l.Quantity)), order.DiscountCode);
+    }
 
     public async Task SettleAsync(OrdersDbContext db, Order order, CancellationToken cancellationToken)
     {
@@ -30,8 +46,6 @@ public sealed class OrderSettlement(IPaymentProvider provider, CatalogClient cat
             return;
         if (order.Payment!.Status is not (PaymentStatus.Declined or PaymentStatus.Voided or PaymentStatus.Refunded))
             await VoidAsync(order, cancellationToken);
-        if (order.Status == OrderStatus.Failed && TookLinesOutOfCart(order))
-            await carts.RestoreOrderedAsync(CartStore.UserCartId(order.UserId), order.Id, order.Lines.Select(l => (l.Sku, l.Quantity)), order.DiscountCode);
         if (!await catalog.ReleaseAsync(order.Id, cancellationToken))
         {
             // A wave committed its units and then could not take the money (payment_not_held): the
@@ -39,6 +53,10 @@ public sealed class OrderSettlement(IPaymentProvider provider, CatalogClient cat
             logger.LogWarning("Order {OrderId} was cancelled after its units left stock unshipped; put them back with adjustStock", order.Id);
         }
         await db.SaveChangesAsync(cancellationToken);
+        // Last: money and stock are settled and saved whether or not Redis answers; a retry of
+        // the message finds them done and only puts the cart back.
+        if (GivesCartBack(order))
+            await GiveCartBackAsync(carts, order);
     }
 
     /// <summary>Gives the order's money back at the provider (void, or refund if captured) and records which; the caller saves.</summary>
