@@ -47,6 +47,7 @@ public static class OrdersExtensions
         builder.Services.AddScoped<OrderPlacement>();
         builder.Services.AddScoped<OrderSettlement>();
         builder.Services.AddScoped<RefundIssuer>();
+        builder.Services.AddScoped<OrdersByUserDataLoader>();
         builder.Services.AddSingleton<FaultInjection>();
         builder.Services.AddSingleton<OrderOutbox>();
         builder.AddOrdersMessaging();

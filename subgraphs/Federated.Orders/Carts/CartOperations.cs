@@ -53,7 +53,7 @@ public static class CartOperations
                     var current = cart.Lines.Where(l => l.Sku == input.Sku).Sum(l => l.Quantity);
                     if (current == 0 && cart.Lines.Count >= CartStore.MaxLines)
                         return CartFull();
-                    if (await SetQuantityAsync(ctx, cart, input.Sku, current + input.Quantity, ["input", "quantity"], expected: current) is { } payload)
+                    if (await SetQuantityAsync(ctx, cart, input.Sku, current + input.Quantity, ["input", "quantity"], "sku", expected: current) is { } payload)
                         return payload;
                 }
                 return CartPayload.Failed(new UserError(CartChanged, "The cart kept changing meanwhile; try again.", ["input"]));
@@ -70,7 +70,7 @@ public static class CartOperations
                     return LineGone();
                 // Sets the quantity asked for: the last change wins, as the shopper expects of "set
                 // to", but a line removed meanwhile stays removed.
-                return (await SetQuantityAsync(ctx, cart, input.LineId, input.Quantity, ["input", "quantity"]))!;
+                return (await SetQuantityAsync(ctx, cart, input.LineId, input.Quantity, ["input", "quantity"], "lineId"))!;
             });
 
         mutation.Field<NonNullGraphType<CartPayloadType>>("removeCartLine")
@@ -155,9 +155,10 @@ public static class CartOperations
     /// <summary>
     /// Sets a line of <paramref name="cart"/>, as the caller read it, after checking the variant
     /// exists and has the units available. With <paramref name="expected"/>, only if the line
-    /// still holds that many units: null when another change came first.
+    /// still holds that many units: null when another change came first. A variant that does not
+    /// exist is reported on <paramref name="skuField"/>, the input field that named it.
     /// </summary>
-    private static async Task<CartPayload?> SetQuantityAsync(IResolveFieldContext ctx, StoredCart cart, string sku, int quantity, string[] field, int? expected = null)
+    private static async Task<CartPayload?> SetQuantityAsync(IResolveFieldContext ctx, StoredCart cart, string sku, int quantity, string[] field, string skuField, int? expected = null)
     {
         var cartId = cart.Id;
         CatalogVariant? terms = null;
@@ -168,7 +169,7 @@ public static class CartOperations
             var variants = await ctx.RequestServices!.GetRequiredService<CartPricing>()
                 .VariantsAsync(cart.Lines.Select(l => l.Sku).Append(sku), ctx.CancellationToken, VariantDetails.Availability | VariantDetails.Product);
             if (!variants.TryGetValue(sku, out var variant))
-                return CartPayload.Failed(new UserError(VariantNotFound, $"There is no variant '{sku}'.", ["input", field[^1] == "quantity" ? "sku" : field[^1]]));
+                return CartPayload.Failed(new UserError(VariantNotFound, $"There is no variant '{sku}'.", ["input", skuField]));
             if (quantity > CartStore.MaxQuantityPerLine)
                 return CartPayload.Failed(new UserError(InvalidQuantity, $"A line holds at most {CartStore.MaxQuantityPerLine} units.", field));
             if (variant.QuantityAvailable is not { } available)

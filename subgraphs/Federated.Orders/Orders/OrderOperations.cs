@@ -177,20 +177,25 @@ public static class OrderOperations
             .Description("Newest first; only the customer and administrators see them (null with FORBIDDEN for anyone else).")
             .Argument<IntGraphType>("first", $"Page size: default {PagingArguments.DefaultPageSize}, at most {PagingArguments.MaxPageSize}.")
             .Argument<StringGraphType>("after")
-            .ResolveAsync(async ctx =>
+            .Resolve(ctx =>
             {
                 ctx.CurrentUser().RequireSelfOrAdmin(ctx.Source.Id);
                 var paging = PagingArguments.From(ctx);
-                var after = AfterPlaced(paging);
-                await using var db = await ctx.RequestServices!.GetRequiredService<IDbContextFactory<OrdersDbContext>>().CreateDbContextAsync(ctx.CancellationToken);
-                var userId = ctx.Source.Id;
-                var query = WithDetails(db.Orders.AsNoTracking())
-                    .Where(o => o.UserId == userId && Visible.Contains(o.Status));
-                if (after is var (at, afterId))
-                    query = query.Where(o => o.PlacedAt < at || (o.PlacedAt == at && string.Compare(o.Id, afterId) > 0));
-                var rows = await query.OrderByDescending(o => o.PlacedAt).ThenBy(o => o.Id).Take(paging.Limit).ToListAsync(ctx.CancellationToken);
-                return Connection<Order>.FromRows(rows, paging, PlacedCursor);
+                // A cursor of another shape is refused here, before the batch it would join.
+                AfterPlaced(paging);
+                return ctx.RequestServices!.GetRequiredService<OrdersByUserDataLoader>().Load(new OrderPageRequest(ctx.Source.Id, paging));
             });
+
+    /// <summary>One customer's page of orders, newest first: the query when a batch holds a single customer (a shopper's own list).</summary>
+    public static async Task<Connection<Order>> PageAsync(OrdersDbContext db, string userId, PagingArguments paging, CancellationToken cancellationToken)
+    {
+        var query = WithDetails(db.Orders.AsNoTracking())
+            .Where(o => o.UserId == userId && Visible.Contains(o.Status));
+        if (AfterPlaced(paging) is var (at, afterId))
+            query = query.Where(o => o.PlacedAt < at || (o.PlacedAt == at && string.Compare(o.Id, afterId) > 0));
+        var rows = await query.OrderByDescending(o => o.PlacedAt).ThenBy(o => o.Id).Take(paging.Limit).ToListAsync(cancellationToken);
+        return Connection<Order>.FromRows(rows, paging, PlacedCursor);
+    }
 
     /// <summary>The cursor of an order in a list by the time it was placed: that time and its id.</summary>
     public static string PlacedCursor(Order order) => Cursor.Encode(new[] { order.PlacedAt.ToString("O"), order.Id });

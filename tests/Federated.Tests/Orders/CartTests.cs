@@ -130,6 +130,25 @@ public sealed class CartTests(FederatedStack stack)
         Assert.Equal(["INSUFFICIENT_STOCK"], (await CallAsync(AddToCart, new { sku = a, quantity = 11 }, cartId: cartId)).ErrorCodes());
     }
 
+    /// <summary>
+    /// A line whose variant the catalog no longer has (written here straight into the cart, as a
+    /// variant removed after it was added leaves it): changing it names the input field the
+    /// client sent, lineId, not one updateCartLine does not have.
+    /// </summary>
+    [Fact]
+    public async Task ALineWhoseVariantIsGone_IsRefusedOnItsLineId()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 10));
+        var cartId = (await CallAsync(AddToCart, new { sku, quantity = 1 })).GetProperty("cart").GetProperty("id").GetString()!;
+        var (exitCode, output) = await stack.RedisAsync(["hset", stack.CartKey(cartId), "SKU-GONE-0000001", "1"]);
+        Assert.True(exitCode == 0, output);
+
+        var payload = await CallAsync(UpdateLine, new { lineId = "SKU-GONE-0000001", quantity = 2 }, cartId: cartId);
+
+        Assert.Equal(["VARIANT_NOT_FOUND"], payload.ErrorCodes());
+        Assert.Equal(["input", "lineId"], payload.GetProperty("errors")[0].GetProperty("field").EnumerateArray().Select(f => f.GetString()));
+    }
+
     [Fact]
     public async Task SigningIn_MergesTheGuestCart_IntoTheAccountCart()
     {

@@ -1,0 +1,66 @@
+using System.Text.Json;
+using Federated.Tests.Catalog;
+using Federated.Tests.Infrastructure;
+using Federated.Tests.Users;
+
+namespace Federated.Tests.Orders;
+
+/// <summary>User.orders for many customers at once (an administrator's list of users), as the gateway asks for them.</summary>
+[Collection(FederatedCollection.Name)]
+public sealed class OrderHistoryTests(FederatedStack stack)
+{
+    private const string Query = """
+        query($r: [_Any!]!) { _entities(representations: $r) { ... on User { id orders(first: 1) {
+          nodes { id status lines { quantity } } pageInfo { hasNextPage endCursor } } } } }
+        """;
+
+    /// <summary>
+    /// Each customer gets their own newest order (and whether there are more), one with no order
+    /// an empty page, and the orders service loads the whole list's pages in one batch, however
+    /// many customers it holds.
+    /// </summary>
+    [Fact]
+    public async Task ManyCustomersOrders_AreEachTheirOwn_AndLoadedInOneBatch()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 20));
+        var shoppers = Enumerable.Range(0, 3).Select(_ => stack.NewShopper()).ToList();
+        var newest = new List<string>();
+        foreach (var (shopper, orders) in shoppers.Zip([1, 2, 1]))
+        {
+            string? last = null;
+            for (var i = 1; i <= orders; i++)
+            {
+                await stack.AddToCartAsync(shopper, sku, i);
+                last = (await stack.PlaceAsync(shopper)).GetProperty("order").GetProperty("id").GetString();
+            }
+            newest.Add(last!);
+        }
+        var nobody = stack.NewShopper();
+        var admin = Accounts.BearerHeader(Accounts.Mint(stack, "user-000000", role: "admin"));
+        var representations = shoppers.Append(nobody).Select(s => new { __typename = "User", id = s.Id }).ToArray();
+
+        var (users, delta) = await stack.MeasureAsync(
+            async () => (await stack.PostAsync(ServiceNames.Orders, Query, new { r = representations }, null, admin)).Data.GetProperty("_entities"),
+            ServiceNames.Orders);
+
+        for (var i = 0; i < shoppers.Count; i++)
+        {
+            var orders = users[i].GetProperty("orders");
+            Assert.Equal(shoppers[i].Id, users[i].GetProperty("id").GetString());
+            Assert.Equal([newest[i]], orders.GetProperty("nodes").EnumerateArray().Select(o => o.GetProperty("id").GetString()));
+            Assert.Equal(i == 1, orders.GetProperty("pageInfo").GetProperty("hasNextPage").GetBoolean());
+        }
+        Assert.Empty(users[3].GetProperty("orders").GetProperty("nodes").EnumerateArray());
+        var counters = delta[ServiceNames.Orders];
+        Assert.True(counters.Batches("OrdersByUserDataLoader") == 1, $"Expected one OrdersByUserDataLoader batch: {counters}");
+
+        // The second customer's next page, after the cursor the batch gave: their first order.
+        var after = users[1].GetProperty("orders").GetProperty("pageInfo").GetProperty("endCursor").GetString();
+        var next = await stack.PostAsync(ServiceNames.Orders,
+            "query($r: [_Any!]!, $after: String) { _entities(representations: $r) { ... on User { orders(first: 5, after: $after) { nodes { lines { quantity } } pageInfo { hasNextPage } } } } }",
+            new { r = new[] { representations[1], representations[0] }, after }, null, admin);
+        var second = next.Data.GetProperty("_entities")[0].GetProperty("orders");
+        Assert.Equal([1], second.GetProperty("nodes").EnumerateArray().Select(o => o.GetProperty("lines")[0].GetProperty("quantity").GetInt32()));
+        Assert.False(second.GetProperty("pageInfo").GetProperty("hasNextPage").GetBoolean());
+    }
+}
