@@ -51,6 +51,9 @@ internal sealed class KitErrorInfoProvider(ErrorInfoProviderOptions options) : E
         return new ErrorInfo { Message = message, Extensions = extensions };
     }
 
+    /// <summary>Redis up but refusing for now: a replica promoted (READONLY), loading its data, out of memory, busy with a script, its primary gone.</summary>
+    private static readonly string[] RedisRefusalsForNow = ["READONLY", "LOADING", "OOM", "BUSY", "MASTERDOWN"];
+
     /// <summary>Whether the failure is a store that could not be reached or did not answer in time, not a fault of the request or the code.</summary>
     private static bool StoreUnavailable(Exception? exception)
     {
@@ -58,11 +61,7 @@ internal sealed class KitErrorInfoProvider(ErrorInfoProviderOptions options) : E
         {
             if (current is RedisConnectionException or RedisTimeoutException or NpgsqlException { IsTransient: true })
                 return true;
-            // Redis up but refusing for now: a replica promoted (READONLY), loading its data, out of memory, busy with a script.
-            if (current is RedisServerException { Message: var refusal }
-                && (refusal.StartsWith("READONLY", StringComparison.Ordinal) || refusal.StartsWith("LOADING", StringComparison.Ordinal)
-                    || refusal.StartsWith("OOM", StringComparison.Ordinal) || refusal.StartsWith("BUSY", StringComparison.Ordinal)
-                    || refusal.StartsWith("MASTERDOWN", StringComparison.Ordinal)))
+            if (current is RedisServerException { Message: var refusal } && RedisRefusalsForNow.Any(r => refusal.StartsWith(r, StringComparison.Ordinal)))
                 return true;
         }
         return false;

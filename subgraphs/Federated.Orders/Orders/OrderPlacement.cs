@@ -344,10 +344,7 @@ public sealed class OrderPlacement(
     /// </summary>
     public async Task<PlaceOrderResult> FailAsync(OrdersDbContext db, Order order, string code, string message, bool release, CancellationToken cancellationToken, string? reason = null)
     {
-        // An order whose challenge the shopper failed took its lines out of the cart: they go
-        // back, by the durable settlement too, should Redis not answer now.
-        var restore = code == PaymentDeclined && order.Payment?.ChallengeId is not null;
-        var settled = !release && !restore;
+        var settled = !release;
         if (release)
         {
             try
@@ -359,9 +356,12 @@ public sealed class OrderPlacement(
             {
                 logger.LogWarning(ex, "Could not release the stock of order {OrderId} now; a durable settlement will", order.Id);
             }
-            settled &= !restore;
         }
         order.Fail(code, message);
+        // An order whose challenge the shopper failed took its lines out of the cart: they go
+        // back, by the durable settlement too, should Redis not answer now.
+        var restore = OrderSettlement.GivesCartBack(order);
+        settled &= !restore;
         order.HoldReason = reason ?? order.HoldReason;
         order.UpdatedAt = time.GetUtcNow();
         await GiveBackDiscountAsync(db, order, cancellationToken);

@@ -149,6 +149,35 @@ public sealed class CartTests(FederatedStack stack)
         Assert.Equal(["input", "lineId"], payload.GetProperty("errors")[0].GetProperty("field").EnumerateArray().Select(f => f.GetString()));
     }
 
+    /// <summary>
+    /// Redis up but refusing writes (out of memory here; a replica promoted after a failover
+    /// answers READONLY alike): an add is SERVICE_UNAVAILABLE, worth trying again, not an
+    /// internal error. Redis's limit and policy are put back whatever happens.
+    /// </summary>
+    [Fact]
+    public async Task RedisRefusingWrites_IsServiceUnavailable()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 10));
+        var limit = (await stack.RedisAsync(["config", "get", "maxmemory"])).Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1];
+        var policy = (await stack.RedisAsync(["config", "get", "maxmemory-policy"])).Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1];
+        GraphQLResponse refused;
+        try
+        {
+            // No eviction: under its limit Redis refuses writes rather than dropping other tests' keys.
+            Assert.Equal(0, (await stack.RedisAsync(["config", "set", "maxmemory-policy", "noeviction"])).ExitCode);
+            Assert.Equal(0, (await stack.RedisAsync(["config", "set", "maxmemory", "1"])).ExitCode);
+            refused = await stack.PostAsync(ServiceNames.Orders, AddToCart, new { input = new { sku, quantity = 1 } });
+        }
+        finally
+        {
+            await stack.RedisAsync(["config", "set", "maxmemory", limit]);
+            await stack.RedisAsync(["config", "set", "maxmemory-policy", policy]);
+        }
+
+        refused.SingleError("SERVICE_UNAVAILABLE");
+        Assert.Empty((await CallAsync(AddToCart, new { sku, quantity = 1 })).ErrorCodes());
+    }
+
     [Fact]
     public async Task SigningIn_MergesTheGuestCart_IntoTheAccountCart()
     {
