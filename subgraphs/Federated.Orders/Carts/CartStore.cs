@@ -290,7 +290,7 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
 
     /// <summary>
     /// Puts back into the cart what an order that did not stand took out of it (a 3-D Secure
-    /// challenge failed or not answered after its lines left the cart), once for the order
+    /// challenge the shopper failed after its lines left the cart), once for the order
     /// however often it is asked (inline, and by its durable settlement): the shopper can try
     /// again with the cart as it was. Its lines are priced afresh when next shown.
     /// </summary>
