@@ -214,30 +214,49 @@ public static partial class GraphQLHttpEndpoint
 
         if (request is null || string.IsNullOrWhiteSpace(request.Query))
             return (null, (StatusCodes.Status400BadRequest, "The request has no 'query'."));
-        if (HasNul(request))
-            return (null, (StatusCodes.Status400BadRequest, "Text in the request may not contain the NUL character (U+0000)."));
+        if (HasUnstorableText(request))
+            return (null, (StatusCodes.Status400BadRequest, "Text in the request may not contain the NUL character (U+0000) or half of a UTF-16 surrogate pair."));
         return (request, null);
     }
 
     /// <summary>
     /// Whether the query (as a raw character or a string literal's escape) or a variable's text
-    /// holds U+0000. PostgreSQL stores no such character in text, so every store would refuse it
-    /// deep in a resolver, failing a whole batch; it is refused here instead, for every field.
+    /// holds U+0000, or half of a UTF-16 surrogate pair (no character at all). PostgreSQL stores
+    /// neither in text (Npgsql cannot even encode the second), so every store would refuse them
+    /// deep in a resolver, failing a whole batch; they are refused here instead, for every field.
     /// </summary>
-    private static bool HasNul(GraphQLRequest request) =>
-        request.Query!.Contains('\0') || NulEscape().IsMatch(request.Query) || request.Variables is { } variables && HasNul(variables);
+    private static bool HasUnstorableText(GraphQLRequest request) =>
+        IsUnstorable(request.Query!) || UnstorableEscape().IsMatch(request.Query!) || request.Variables is { } variables && HasUnstorableText(variables);
 
-    private static bool HasNul(object? value) => value switch
+    private static bool HasUnstorableText(object? value) => value switch
     {
-        string text => text.Contains('\0'),
-        IEnumerable<KeyValuePair<string, object?>> fields => fields.Any(f => f.Key.Contains('\0') || HasNul(f.Value)),
-        System.Collections.IEnumerable items => items.Cast<object?>().Any(HasNul),
+        string text => IsUnstorable(text),
+        IEnumerable<KeyValuePair<string, object?>> fields => fields.Any(f => IsUnstorable(f.Key) || HasUnstorableText(f.Value)),
+        System.Collections.IEnumerable items => items.Cast<object?>().Any(HasUnstorableText),
         _ => false,
     };
 
-    /// <summary>A GraphQL string escape of U+0000: <c>\u0000</c> or <c>\u{0}</c>.</summary>
-    [GeneratedRegex(@"\\u(0000|\{0+\})", RegexOptions.IgnoreCase)]
-    private static partial Regex NulEscape();
+    private static bool IsUnstorable(string text)
+    {
+        if (text.Contains('\0'))
+            return true;
+        for (var i = text.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF'); i >= 0 && i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+                i++;
+            else if (char.IsSurrogate(text[i]))
+                return true;
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// A GraphQL string escape of U+0000 (<c>\u0000</c>, <c>\u{0}</c>), of a high surrogate not
+    /// followed by a low one's escape, of a low surrogate not after a high one's, or of a
+    /// surrogate in braces (<c>\u{D800}</c>, never a character).
+    /// </summary>
+    [GeneratedRegex(@"\\u(0000|\{0+\})|\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}|\\u\{0*[dD][89a-fA-F][0-9a-fA-F]{2}\}", RegexOptions.IgnoreCase)]
+    private static partial Regex UnstorableEscape();
 
     private static bool MediaTypeIsJson(string contentType)
     {

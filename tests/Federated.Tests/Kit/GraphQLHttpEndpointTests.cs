@@ -303,6 +303,32 @@ public sealed class GraphQLHttpEndpointTests(FederatedStack stack)
         Assert.Equal(["BAD_REQUEST"], response.ErrorCodes);
     }
 
+    [Theory]
+    [InlineData(ServiceNames.Catalog, "{\"query\": \"{ product(id: \\\"prod-\\\\uD800\\\") { id } }\"}")]
+    [InlineData(ServiceNames.Catalog, "{\"query\": \"{ product(id: \\\"prod-\\\\uDC00x\\\") { id } }\"}")]
+    [InlineData(ServiceNames.Catalog, "{\"query\": \"{ product(id: \\\"prod-\\\\u{D800}\\\") { id } }\"}")]
+    [InlineData(ServiceNames.Orders, "{\"query\": \"{ order(id: \\\"ord-\\\\uD800\\\") { id } }\"}")]
+    [InlineData(ServiceNames.Catalog, "{\"query\": \"query($id: ID!) { product(id: $id) { id } }\", \"variables\": {\"id\": \"prod-\\uD800\"}}")]
+    public async Task Post_Returns400WithBadRequest_WhenTextHoldsALoneSurrogate(string service, string body)
+    {
+        // Half of a UTF-16 pair is no character: PostgreSQL's UTF-8 cannot hold it, and Npgsql
+        // refused it deep in a resolver, an internal error.
+        var response = await PostRawAsync(body, Json, service);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.Status);
+        AssertRequestError(response);
+        Assert.Equal(["BAD_REQUEST"], response.ErrorCodes);
+    }
+
+    [Fact]
+    public async Task Post_AcceptsASurrogatePairEscaped_AsTheCharacterItSpells()
+    {
+        var response = await PostRawAsync("{\"query\": \"{ product(id: \\\"prod-\\\\uD83D\\\\uDE00\\\") { id } }\"}", Json);
+
+        Assert.Equal(HttpStatusCode.OK, response.Status);
+        Assert.Empty(response.Errors);
+    }
+
     [Fact]
     public async Task SignIn_ThroughTheGateway_RefusesAnEmailHoldingTheNulCharacter_WithACode()
     {
@@ -321,8 +347,8 @@ public sealed class GraphQLHttpEndpointTests(FederatedStack stack)
         Assert.False(response.Json.TryGetProperty("data", out _), $"A request error has no data: {response.Body}");
     }
 
-    private Task<GraphQLResponse> PostRawAsync(string body, string contentType) =>
-        stack.SendAsync(new HttpRequestMessage(HttpMethod.Post, stack.GraphQLUrl(ServiceNames.Catalog))
+    private Task<GraphQLResponse> PostRawAsync(string body, string contentType, string service = ServiceNames.Catalog) =>
+        stack.SendAsync(new HttpRequestMessage(HttpMethod.Post, stack.GraphQLUrl(service))
         {
             Content = new StringContent(body, Encoding.UTF8, new System.Net.Http.Headers.MediaTypeHeaderValue(contentType.Split(';')[0])),
         });
