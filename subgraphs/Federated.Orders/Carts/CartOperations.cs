@@ -18,6 +18,9 @@ public static class CartOperations
     public const string TooManyLines = "CART_FULL";
     public const string CartChanged = "CART_CHANGED";
 
+    /// <summary>The longest SKU an order line holds (the catalog's are at most 40 characters): a longer one names no variant.</summary>
+    public const int MaxSkuLength = 64;
+
     // An add that loses the race for its line to another change reads it again, up to this many times.
     private const int MaxAddAttempts = 25;
 
@@ -43,6 +46,9 @@ public static class CartOperations
                 var input = ctx.GetArgument<AddToCartInput>("input");
                 if (input.Quantity is < 1 or > CartStore.MaxQuantityPerLine)
                     return CartPayload.Failed(new UserError(InvalidQuantity, $"'quantity' must be 1 to {CartStore.MaxQuantityPerLine}.", ["input", "quantity"]));
+                // Not asked of the catalog: a SKU of megabytes would be refused there as a request too large.
+                if (input.Sku.Length is 0 or > MaxSkuLength)
+                    return CartPayload.Failed(new UserError(VariantNotFound, $"There is no variant with this SKU: SKUs have 1 to {MaxSkuLength} characters.", ["input", "sku"]));
                 var cartId = (await ResolveCartIdAsync(ctx, create: true))!;
                 // Adds on top of what the line holds when the change is written: a change that
                 // came first (the same shopper adding from two devices at once) is read again
@@ -114,9 +120,12 @@ public static class CartOperations
     {
         var header = ctx.RequestServices!.GetRequiredService<IHttpContextAccessor>().HttpContext?.Request.Headers[CartHeader].ToString();
         var cartId = string.IsNullOrWhiteSpace(header) ? null : header.Trim();
+        var user = ctx.CurrentUser();
+        // A client that sends back the Cart.id it was given, signed in, names the account's own cart.
+        if (user.Id is { } self && cartId == CartStore.UserCartId(self))
+            cartId = null;
         if (cartId is not null && !CartStore.IsGuestCartId(cartId))
             throw new GraphQLFailure(CartNotFound, "There is no cart with this id.");
-        var user = ctx.CurrentUser();
         if (user.Id is { } userId)
         {
             var own = CartStore.UserCartId(userId);

@@ -62,7 +62,8 @@ public sealed class CartPricing(CatalogClient catalog, Discounts discounts, Cart
 
     /// <summary>
     /// The cart at the terms its lines were last priced at for the shopper, each with at least
-    /// <paramref name="details"/>; a line recorded without them is priced from the catalog now.
+    /// <paramref name="details"/>: a line recorded without them gets them from the catalog now,
+    /// at the terms it was shown at; a line never priced for the shopper is priced from the catalog now.
     /// Whoever relies on these terms has them confirmed: the reservation refuses an order priced
     /// at terms the catalog no longer sells at.
     /// </summary>
@@ -73,7 +74,13 @@ public sealed class CartPricing(CatalogClient catalog, Discounts discounts, Cart
         var missing = cart.Lines.Where(l => !shown.ContainsKey(l.Sku)).Select(l => l.Sku).ToList();
         if (missing.Count > 0)
         {
-            var fetched = await VariantsAsync(missing, cancellationToken, details);
+            // A line shown at terms recorded without the details asked for (the cart viewed, which
+            // asks for no product) keeps the price, currency and weight it was shown at: only the
+            // details come from the catalog now, and the reservation confirms the terms still hold.
+            var fetched = (await VariantsAsync(missing, cancellationToken, details)).ToDictionary(e => e.Key,
+                e => cart.Terms.TryGetValue(e.Key, out var recorded)
+                    ? e.Value with { Price = recorded.Price, CurrencyCode = recorded.CurrencyCode, WeightGrams = recorded.WeightGrams }
+                    : e.Value, StringComparer.Ordinal);
             await RecordAsync(cart, fetched);
             foreach (var (sku, variant) in fetched)
                 shown[sku] = variant;

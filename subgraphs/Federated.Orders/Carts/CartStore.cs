@@ -238,12 +238,22 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
     public Task ReleasePlacementAsync(string cartId, string idempotencyKey) =>
         redis.GetDatabase().ScriptEvaluateAsync(DeleteIfHolds, [PlacingKey(cartId)], [idempotencyKey]);
 
-    // Takes the ordered units (ARGV[3..]: SKU and quantity pairs) out of the lines, deleting a
+    // Takes the ordered units (ARGV[4..]: SKU and quantity pairs) out of the lines, deleting a
     // line left at 0 (and its terms, KEYS[3]), and the code ARGV[1] if it is still the one applied;
-    // what is left lives ARGV[2] ms from now.
+    // what is left lives ARGV[2] ms from now. With KEYS[4], marks what it took (a hash, for
+    // ARGV[3] ms: '' present, 'q:<sku>' the units taken, at most what the line held, 't:<sku>'
+    // the terms the line was priced at, 'c' the code), which is what RestoreOrdered puts back.
     private const string RemoveOrdered = """
-        for i = 3, #ARGV, 2 do
-          local left = tonumber(redis.call('HGET', KEYS[1], ARGV[i]) or '0') - tonumber(ARGV[i + 1])
+        local mark = KEYS[4]
+        if mark then redis.call('HSET', mark, '', '1') end
+        for i = 4, #ARGV, 2 do
+          local current = tonumber(redis.call('HGET', KEYS[1], ARGV[i]) or '0')
+          local left = current - tonumber(ARGV[i + 1])
+          if mark and current > 0 then
+            redis.call('HSET', mark, 'q:' .. ARGV[i], math.min(current, tonumber(ARGV[i + 1])))
+            local terms = redis.call('HGET', KEYS[3], ARGV[i])
+            if terms then redis.call('HSET', mark, 't:' .. ARGV[i], terms) end
+          end
           if left > 0 then
             redis.call('HSET', KEYS[1], ARGV[i], left)
           else
@@ -251,7 +261,11 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
             redis.call('HDEL', KEYS[3], ARGV[i])
           end
         end
-        if ARGV[1] ~= '' and redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('DEL', KEYS[2]) end
+        if ARGV[1] ~= '' and redis.call('GET', KEYS[2]) == ARGV[1] then
+          redis.call('DEL', KEYS[2])
+          if mark then redis.call('HSET', mark, 'c', ARGV[1]) end
+        end
+        if mark then redis.call('PEXPIRE', mark, ARGV[3]) end
         redis.call('PEXPIRE', KEYS[1], ARGV[2])
         redis.call('PEXPIRE', KEYS[2], ARGV[2])
         redis.call('PEXPIRE', KEYS[3], ARGV[2])
@@ -259,32 +273,51 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
         """;
 
     /// <summary>
+    /// How long the mark that an order's units left the cart lasts (<see cref="RemoveOrderedAsync"/>):
+    /// a 3-D Secure challenge is answered or expires within a quarter of an hour, and a settlement
+    /// held up by an outage puts the units back well within a day.
+    /// </summary>
+    public static readonly TimeSpan TakenMarkLifetime = TimeSpan.FromDays(1);
+
+    /// <summary>
     /// Takes what an order was placed with out of the cart, in one atomic step: its units and
     /// its discount code. Whatever was added while it was being placed (another tab, another
-    /// device) was not ordered, so it stays.
+    /// device) was not ordered, so it stays. With <paramref name="markFor"/> (an order that may
+    /// yet fail: its 3-D Secure challenge is out), the step also marks the order's units as taken
+    /// out, so that <see cref="RestoreOrderedAsync"/> puts back only what this step took.
     /// </summary>
-    public Task RemoveOrderedAsync(string cartId, IEnumerable<(string Sku, int Quantity)> lines, string? discountCode) =>
-        redis.GetDatabase().ScriptEvaluateAsync(RemoveOrdered, [LinesKey(cartId), CodeKey(cartId), TermsKey(cartId)],
-            [discountCode ?? "", (long)Lifetime.TotalMilliseconds, .. lines.SelectMany(l => new RedisValue[] { l.Sku, l.Quantity })]);
+    public Task RemoveOrderedAsync(string cartId, IEnumerable<(string Sku, int Quantity)> lines, string? discountCode, string? markFor = null) =>
+        redis.GetDatabase().ScriptEvaluateAsync(RemoveOrdered,
+            markFor is null ? [LinesKey(cartId), CodeKey(cartId), TermsKey(cartId)] : [LinesKey(cartId), CodeKey(cartId), TermsKey(cartId), TakenKey(markFor)],
+            [discountCode ?? "", (long)Lifetime.TotalMilliseconds, (long)TakenMarkLifetime.TotalMilliseconds, .. lines.SelectMany(l => new RedisValue[] { l.Sku, l.Quantity })]);
 
-    // Puts an order's units (ARGV[5..]: SKU and quantity pairs) back into the lines, once per
-    // order (KEYS[4] marks it done for ARGV[2] ms): quantities add up, capped at ARGV[3]; a new
-    // line only while the cart has fewer than ARGV[4]. The code ARGV[1] comes back if the cart
-    // has none. The cart lives ARGV[2] ms from now. 1 when put back, 0 when it was already.
+    // Puts back what RemoveOrdered marked it took (KEYS[4]), once: the mark goes with it. The
+    // units add up, capped at ARGV[2] a line; a new line only while the cart has fewer than
+    // ARGV[3]; a line gets back the terms it was priced at unless it has some; the code comes
+    // back if the cart has none. The cart lives ARGV[1] ms from now. 1 when put back, 0 when
+    // there was nothing to put back (already put back, or never taken out).
     private const string RestoreOrdered = """
-        if not redis.call('SET', KEYS[4], '1', 'NX', 'PX', ARGV[2]) then return 0 end
+        local taken = redis.call('HGETALL', KEYS[4])
+        if #taken == 0 then return 0 end
+        redis.call('DEL', KEYS[4])
+        local marks = {}
+        for i = 1, #taken, 2 do marks[taken[i]] = taken[i + 1] end
         local lines = redis.call('HLEN', KEYS[1])
-        for i = 5, #ARGV, 2 do
-          local current = redis.call('HGET', KEYS[1], ARGV[i])
-          if current or lines < tonumber(ARGV[4]) then
-            if not current then lines = lines + 1 end
-            redis.call('HSET', KEYS[1], ARGV[i], math.min(tonumber(current or '0') + tonumber(ARGV[i + 1]), tonumber(ARGV[3])))
+        for field, units in pairs(marks) do
+          if string.sub(field, 1, 2) == 'q:' then
+            local sku = string.sub(field, 3)
+            local current = redis.call('HGET', KEYS[1], sku)
+            if current or lines < tonumber(ARGV[3]) then
+              if not current then lines = lines + 1 end
+              redis.call('HSET', KEYS[1], sku, math.min(tonumber(current or '0') + tonumber(units), tonumber(ARGV[2])))
+              if marks['t:' .. sku] then redis.call('HSETNX', KEYS[3], sku, marks['t:' .. sku]) end
+            end
           end
         end
-        if ARGV[1] ~= '' then redis.call('SET', KEYS[2], ARGV[1], 'NX') end
-        redis.call('PEXPIRE', KEYS[1], ARGV[2])
-        redis.call('PEXPIRE', KEYS[2], ARGV[2])
-        redis.call('PEXPIRE', KEYS[3], ARGV[2])
+        if marks['c'] then redis.call('SET', KEYS[2], marks['c'], 'NX') end
+        redis.call('PEXPIRE', KEYS[1], ARGV[1])
+        redis.call('PEXPIRE', KEYS[2], ARGV[1])
+        redis.call('PEXPIRE', KEYS[3], ARGV[1])
         return 1
         """;
 
@@ -292,11 +325,15 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
     /// Puts back into the cart what an order that did not stand took out of it (a 3-D Secure
     /// challenge the shopper failed after its lines left the cart), once for the order
     /// however often it is asked (inline, and by its durable settlement): the shopper can try
-    /// again with the cart as it was. Its lines are priced afresh when next shown.
+    /// again with the cart as it was, at the terms its lines were shown at (placing it again
+    /// goes by them, and the reservation confirms they hold). What comes back is what
+    /// <see cref="RemoveOrderedAsync"/> marked it took: units another tab took out of the line
+    /// meanwhile are not put back, and when Redis failed to take anything out, nothing is put
+    /// back twice.
     /// </summary>
-    public Task RestoreOrderedAsync(string cartId, string orderId, IEnumerable<(string Sku, int Quantity)> lines, string? discountCode) =>
-        redis.GetDatabase().ScriptEvaluateAsync(RestoreOrdered, [LinesKey(cartId), CodeKey(cartId), TermsKey(cartId), $"{_prefix}cart:restored:{orderId}"],
-            [discountCode ?? "", (long)Lifetime.TotalMilliseconds, MaxQuantityPerLine, MaxLines, .. lines.SelectMany(l => new RedisValue[] { l.Sku, l.Quantity })]);
+    public Task RestoreOrderedAsync(string cartId, string orderId) =>
+        redis.GetDatabase().ScriptEvaluateAsync(RestoreOrdered, [LinesKey(cartId), CodeKey(cartId), TermsKey(cartId), TakenKey(orderId)],
+            [(long)Lifetime.TotalMilliseconds, MaxQuantityPerLine, MaxLines]);
 
     private void Renew(ITransaction transaction, string cartId)
     {
@@ -312,6 +349,8 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
     private RedisKey TermsKey(string cartId) => $"{_prefix}cart:{cartId}:terms";
 
     private RedisKey PlacingKey(string cartId) => $"{_prefix}cart:{cartId}:placing";
+
+    private RedisKey TakenKey(string orderId) => $"{_prefix}cart:taken:{orderId}";
 
     [GeneratedRegex("^g\\.[A-Za-z0-9_-]{22}\\z")]
     private static partial Regex GuestCartId();

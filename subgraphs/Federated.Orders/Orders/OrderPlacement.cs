@@ -118,22 +118,11 @@ public sealed class OrderPlacement(
         // emptied the cart, so it is looked for when the cart cannot be placed; a replay of a
         // cart that can be placed collides with the first order's key on insert below.
         var (rate, refusal) = PickRate(cart, input);
-        // A code the shopper applied that no longer applies (another order used it up meanwhile,
-        // it expired, the cart fell below its minimum) is refused rather than silently dropped:
-        // the order is not charged more than shown.
-        var codeStopped = refusal is null && cart.DiscountError is not null;
-        if (codeStopped)
-            refusal = cart.DiscountError! with { Field = ["input"] };
         if (refusal is not null)
         {
             if (await FindAsync(db, userId, input.IdempotencyKey, cancellationToken) is { } existing)
                 return await ReplayAsync(existing, requestHash, cart, cancellationToken);
-            if (!codeStopped)
-                return PlaceOrderResult.Failed(refusal);
-            // And taken off the cart, as the refusal says: the next try pays what the cart then
-            // shows, where a code kept would refuse every try (no mutation takes a code off).
-            await carts.DropDiscountCodeAsync(CartStore.UserCartId(userId), cart.DiscountCode!);
-            return PlaceOrderResult.Failed(refusal with { Message = $"{refusal.Message} It was taken off the cart: look at the cart again, then place the order." });
+            return PlaceOrderResult.Failed(refusal);
         }
 
         var order = NewOrder(userId, input, requestHash, cart, rate!);
@@ -181,6 +170,13 @@ public sealed class OrderPlacement(
                     : PlaceOrderResult.Failed(PlacementUnderway);
             }
         }
+        // A code the shopper applied that no longer applies (another order used it up meanwhile,
+        // it expired, the cart fell below its minimum) is refused rather than silently dropped:
+        // the order is not charged more than shown. The refusal is recorded under the key, as
+        // the order's, since the code is then taken off the cart: a retry under the same key
+        // (its answer lost) is refused the same, not placed without the code.
+        if (cart.DiscountError is { } stopped)
+            return await RefuseStoppedCodeAsync(db, order, stopped, cart.DiscountCode!);
         try
         {
             return await ProceedAsync(db, order, cart, input.Payment.CardToken, velocity);
@@ -193,6 +189,26 @@ public sealed class OrderPlacement(
             await using var other = await factory.CreateDbContextAsync(CancellationToken.None);
             return await ReplayAsync((await FindAsync(other, userId, input.IdempotencyKey, CancellationToken.None))!, requestHash, cart, CancellationToken.None);
         }
+    }
+
+    /// <summary>
+    /// Refuses a recorded order whose cart's code stopped applying, and takes the code off the
+    /// cart, as the refusal says: the next try (under a new key) pays what the cart then shows,
+    /// where a code kept would refuse every try (no mutation takes a code off).
+    /// </summary>
+    private async Task<PlaceOrderResult> RefuseStoppedCodeAsync(OrdersDbContext db, Order order, UserError stopped, string code)
+    {
+        try
+        {
+            await carts.DropDiscountCodeAsync(CartStore.UserCartId(order.UserId), code);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            // Refused all the same: the next try finds the code still not applying, and is refused again.
+            logger.LogWarning(ex, "Order {OrderId} is refused, but Redis did not take the code off the cart", order.Id);
+        }
+        return await FailAsync(db, order, stopped.Code, $"{stopped.Message} It was taken off the cart: look at the cart again, then place the order under a new idempotency key.",
+            release: false, CancellationToken.None);
     }
 
     /// <summary>The shipping rate the shopper chose, if this cart can be placed with it to that address.</summary>
@@ -235,7 +251,8 @@ public sealed class OrderPlacement(
         }
         catch (GraphQLFailure failure)
         {
-            return await FailAsync(db, order, failure.Code!, failure.Message, release: true, cancellationToken);
+            // Recorded under the key, and answered the same to a retry under it: the next try is under a new one.
+            return await FailAsync(db, order, failure.Code!, $"{failure.Message} Place the order under a new idempotency key.", release: true, cancellationToken);
         }
         await faults.PauseAfterAsync(FaultInjection.AfterReservation, [order.UserId]);
 
@@ -249,7 +266,7 @@ public sealed class OrderPlacement(
             // Whether the provider charged is unknown: voiding by the same key settles it either way.
             await provider.VoidAsync(order.Id, cancellationToken);
             order.Payment!.Status = PaymentStatus.Voided;
-            return await FailAsync(db, order, PaymentTimeout, "The payment provider did not answer in time; nothing was charged. Try again.", release: true, cancellationToken);
+            return await FailAsync(db, order, PaymentTimeout, "The payment provider did not answer in time; nothing was charged. Place the order again, under a new idempotency key.", release: true, cancellationToken);
         }
         await faults.PauseAfterAsync(FaultInjection.AfterAuthorization, [order.UserId]);
         return await ApplyAuthorizationAsync(db, order, result, cancellationToken);
@@ -327,7 +344,9 @@ public sealed class OrderPlacement(
             return;
         try
         {
-            await carts.RemoveOrderedAsync(CartStore.UserCartId(order.UserId), order.Lines.Select(l => (l.Sku, l.Quantity)), order.DiscountCode);
+            // An order whose challenge is out may yet fail and give its lines back: they are marked taken out.
+            await carts.RemoveOrderedAsync(CartStore.UserCartId(order.UserId), order.Lines.Select(l => (l.Sku, l.Quantity)), order.DiscountCode,
+                markFor: status == OrderStatus.PaymentActionRequired ? order.Id : null);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {

@@ -28,17 +28,12 @@ public sealed class OrderSettlement(IPaymentProvider provider, CatalogClient cat
         order is { Status: OrderStatus.Failed, FailureCode: OrderPlacement.PaymentDeclined, Payment.ChallengeId: not null };
 
     /// <summary>
-    /// Puts the order's lines back into its customer's cart (<see cref="GivesCartBack"/>), once
-    /// per order however often asked. An order loaded without its lines (a webhook's, a
-    /// deadline's) leaves it to its settlement, which loads them: the once-only mark must not
-    /// be spent on nothing.
+    /// Puts what the order took out of its customer's cart back into it (<see cref="GivesCartBack"/>),
+    /// once per order however often asked; the cart's own mark says what that was, so an order
+    /// loaded without its lines (a webhook's, a deadline's) does it as well as its settlement.
     /// </summary>
-    public static async Task GiveCartBackAsync(CartStore carts, Order order)
-    {
-        if (order.Lines.Count == 0)
-            return;
-        await carts.RestoreOrderedAsync(CartStore.UserCartId(order.UserId), order.Id, order.Lines.Select(l => (l.Sku, l.Quantity)), order.DiscountCode);
-    }
+    public static Task GiveCartBackAsync(CartStore carts, Order order) =>
+        carts.RestoreOrderedAsync(CartStore.UserCartId(order.UserId), order.Id);
 
     public async Task SettleAsync(OrdersDbContext db, Order order, CancellationToken cancellationToken)
     {

@@ -113,6 +113,31 @@ public sealed class CartTests(FederatedStack stack)
         response.SingleError("CART_NOT_FOUND");
     }
 
+    /// <summary>
+    /// A signed-in client that sends back the Cart.id it was given (its own cart's) names its own
+    /// cart, for a cart operation and for placing it; another account's cart id is still refused.
+    /// </summary>
+    [Fact]
+    public async Task ASignedInShopperSendingBackItsOwnCartId_WorksOnItsOwnCart()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 10));
+        var (account, other) = (await stack.RegisterAsync(), await stack.RegisterAsync());
+        var cartId = (await CallAsync(AddToCart, new { sku, quantity = 1 }, account)).GetProperty("cart").GetProperty("id").GetString();
+        Assert.Equal($"u.{account.Id}", cartId);
+
+        var added = await CallAsync(AddToCart, new { sku, quantity = 1 }, account, cartId);
+        var placed = (await stack.PostAsync(ServiceNames.Orders, Checkout.PlaceOrder, new
+        {
+            input = new { idempotencyKey = "own-cart-id", shippingAddress = Checkout.Illinois, shippingRateId = "usps-ground-advantage-domestic", payment = new { cardToken = "tok_visa" } },
+        }, null, Headers(account, cartId))).Data.GetProperty("placeOrder");
+
+        Assert.Empty(added.ErrorCodes());
+        Assert.Equal(2, added.GetProperty("cart").GetProperty("itemCount").GetInt32());
+        Assert.Empty(placed.ErrorCodes());
+        Assert.Equal(2, placed.GetProperty("order").GetProperty("lines")[0].GetProperty("quantity").GetInt32());
+        (await QueryAsync(ServiceNames.Orders, CartQuery, other, cartId)).SingleError("CART_NOT_FOUND");
+    }
+
     [Fact]
     public async Task UpdateAndRemoveLines()
     {

@@ -39,6 +39,30 @@ public sealed class OrderInputLimitsTests(FederatedStack stack)
         Assert.Equal(0L, await stack.OrdersCountAsync("""select count(*) from orders.orders where "UserId" = $1""", shopper.Id));
     }
 
+    /// <summary>
+    /// A SKU of 200,000 characters (each '&lt;' six in the JSON of a call to the catalog, past
+    /// its request limit) names no variant: VARIANT_NOT_FOUND, not the catalog unavailable.
+    /// </summary>
+    [Fact]
+    public async Task ASkuLongerThanAnyVariantHas_IsVariantNotFound_NotTheCatalogUnavailable()
+    {
+        // Sent with '<' as itself (a JSON encoder that escapes it would take the request past the
+        // service's own limit): 200 KB in, where the catalog's JSON would be 1.2 MB.
+        var body = System.Text.Json.JsonSerializer.Serialize(new
+        {
+            query = CartTests.AddToCart,
+            variables = new { input = new { sku = new string('<', 200_000), quantity = 1 } },
+        }, new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        var response = await stack.SendAsync(new HttpRequestMessage(HttpMethod.Post, stack.GraphQLUrl(ServiceNames.Orders))
+        {
+            Content = new StringContent(body, Encoding.UTF8, "application/json"),
+        });
+        var added = response.Data.GetProperty("addToCart");
+
+        Assert.Equal(["VARIANT_NOT_FOUND"], added.ErrorCodes());
+        Assert.Equal(["input", "sku"], added.GetProperty("errors")[0].GetProperty("field").EnumerateArray().Select(f => f.GetString()));
+    }
+
     [Fact]
     public async Task ARegionLongerThanAnAddressTakes_IsAnInvalidAddress_ForRatesAndForTheOrder()
     {

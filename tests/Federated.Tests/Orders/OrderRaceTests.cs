@@ -83,6 +83,88 @@ public sealed class OrderRaceTests(FederatedStack stack)
         Assert.Equal(new Dictionary<string, int> { [ordered] = 1, [added] = 3 }, left);
     }
 
+    /// <summary>
+    /// Redis refusing writes just as a 3-D Secure challenge is given: the order stands (the
+    /// challenge is out) but its lines stay in the cart. A failed answer then gives back only
+    /// what left the cart, which is nothing: the cart holds the unit once, not twice.
+    /// A second orders instance holds the placement after its authorization while Redis is made
+    /// to refuse writes (no eviction, a limit of one byte), put back once the placement answers.
+    /// </summary>
+    [Fact]
+    public async Task AChallengeWhoseLinesRedisDidNotTakeOut_FailedAnswer_DoesNotPutThemInTwice()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 5));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 1);
+        using var paused = await stack.StartInstanceAsync(ServiceNames.Orders, "orders-paused-challenge", new Dictionary<string, string>
+        {
+            ["Orders__FaultInjection__PauseAfter"] = "authorization",
+            ["Orders__FaultInjection__Pause"] = "00:00:03",
+            ["Orders__FaultInjection__UserId"] = shopper.Id,
+        });
+        var limit = (await stack.RedisAsync(["config", "get", "maxmemory"])).Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1];
+        var policy = (await stack.RedisAsync(["config", "get", "maxmemory-policy"])).Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1];
+        JsonElement placed;
+        try
+        {
+            var placing = stack.PlaceAsync(shopper, "tok_threeDSecureRequired", service: "orders-paused-challenge");
+            await WaitForAsync(async () => await stack.AvailableAsync(sku) == 4, () => "The paused placement did not reserve.");
+            Assert.Equal(0, (await stack.RedisAsync(["config", "set", "maxmemory-policy", "noeviction"])).ExitCode);
+            Assert.Equal(0, (await stack.RedisAsync(["config", "set", "maxmemory", "1"])).ExitCode);
+            placed = await placing;
+        }
+        finally
+        {
+            await stack.RedisAsync(["config", "set", "maxmemory", limit]);
+            await stack.RedisAsync(["config", "set", "maxmemory-policy", policy]);
+        }
+        Assert.Equal("PAYMENT_ACTION_REQUIRED", placed.GetProperty("order").GetProperty("status").GetString());
+        var orderId = placed.GetProperty("order").GetProperty("id").GetString()!;
+        Assert.Equal([(sku, 1)], await CartLinesAsync(shopper));
+
+        var failed = await stack.CallAsync(shopper, Checkout.ConfirmPayment, new { orderId, challengeResponse = "wrong" });
+
+        Assert.Equal(["PAYMENT_DECLINED"], failed.ErrorCodes());
+        Assert.Equal(5, await stack.AvailableAsync(sku));
+        Assert.Equal([(sku, 1)], await CartLinesAsync(shopper));
+    }
+
+    /// <summary>
+    /// Another tab sets the line from 3 units to 1 while a 3-D Secure placement of the 3 is under
+    /// way: taking the order's units out of the cart takes the 1 it finds. The challenge failed,
+    /// the cart gets back that 1, what was taken, not the 3 ordered.
+    /// </summary>
+    [Fact]
+    public async Task AFailedChallenge_GivesBackWhatLeftTheCart_NotWhatWasOrdered()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 10));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 3);
+        using var paused = await stack.StartInstanceAsync(ServiceNames.Orders, "orders-paused-placement", new Dictionary<string, string>
+        {
+            ["Orders__FaultInjection__PauseAfter"] = "reservation",
+            ["Orders__FaultInjection__Pause"] = "00:00:03",
+            ["Orders__FaultInjection__UserId"] = shopper.Id,
+        });
+
+        var placing = stack.PlaceAsync(shopper, "tok_threeDSecureRequired", service: "orders-paused-placement");
+        await WaitForAsync(async () => await stack.AvailableAsync(sku) == 7, () => "The paused placement did not reserve.");
+        Assert.Empty((await stack.CallAsync(shopper, CartTests.UpdateLine, new { lineId = sku, quantity = 1 })).ErrorCodes());
+        var placed = await placing;
+        Assert.Equal("PAYMENT_ACTION_REQUIRED", placed.GetProperty("order").GetProperty("status").GetString());
+        Assert.Empty(await CartLinesAsync(shopper));
+
+        var failed = await stack.CallAsync(shopper, Checkout.ConfirmPayment, new { orderId = placed.GetProperty("order").GetProperty("id").GetString(), challengeResponse = "wrong" });
+
+        Assert.Equal(["PAYMENT_DECLINED"], failed.ErrorCodes());
+        Assert.Equal(10, await stack.AvailableAsync(sku));
+        Assert.Equal([(sku, 1)], await CartLinesAsync(shopper));
+    }
+
+    private async Task<IEnumerable<(string?, int)>> CartLinesAsync(Shopper shopper) =>
+        (await stack.PostAsync(ServiceNames.Orders, "{ cart { lines { id quantity } } }", null, null, shopper.Bearer)).Data
+            .GetProperty("cart").GetProperty("lines").EnumerateArray().Select(l => (l.GetProperty("id").GetString(), l.GetProperty("quantity").GetInt32())).ToList();
+
     [Fact]
     public async Task AChallengeAnsweredAndCancelledAtOnce_EndsPaidWithItsStock_OrCancelledWithNothingHeld()
     {

@@ -133,7 +133,7 @@ public sealed class PaymentWebhookTests(FederatedStack stack)
         Assert.Equal(["PAYMENT_DECLINED"], (await stack.PlaceAsync(shopper, "tok_threeDSecureRequired", key: "k-webhook-fail")).ErrorCodes());
         // Answering the same challenge again finds nothing waiting.
         Assert.Equal(HttpStatusCode.NotFound, await AnswerChallengeAsync(placed.GetProperty("paymentAction").GetProperty("challengeId").GetString()!, "pass"));
-        // The webhook's path loads the order without its lines: its settlement gives the cart back.
+        // Given back by the webhook's path, or by the order's settlement if Redis did not answer it.
         await WaitForAsync(async () => (await CartLinesAsync(shopper)).SequenceEqual([(sku, 2)]), () => "The cart was not given back.");
     }
 

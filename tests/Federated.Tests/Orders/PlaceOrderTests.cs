@@ -83,6 +83,34 @@ public sealed class PlaceOrderTests(FederatedStack stack)
         Assert.Equal(8, await stack.AvailableAsync(sku));
     }
 
+    /// <summary>
+    /// After a refusal forgot what the cart was priced at, the shopper looks at the cart (12.00,
+    /// recorded without the product, which the cart does not ask for) and the price moves again
+    /// (15.00) before placing: the order goes by the 12.00 shown, so it is refused again, not
+    /// charged 15.00 the shopper never saw.
+    /// </summary>
+    [Fact]
+    public async Task PlaceOrder_AfterTheCartShowedAPrice_AndItChangedAgain_IsRefused_NotChargedTheUnseenPrice()
+    {
+        var sku = await stack.StockedSkuAsync("10.00", 400, ("FC-CENTRAL", 10));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 2);
+        await SetPriceAsync(sku, "12.00");
+        Assert.Equal(["PRICE_CHANGED"], (await stack.PlaceAsync(shopper)).ErrorCodes());
+        var shown = (await stack.PostAsync(ServiceNames.Orders, "{ cart { subtotal { amount } } }", null, null, shopper.Bearer)).Data.GetProperty("cart");
+        Assert.Equal("24.00", shown.GetProperty("subtotal").Amount());
+        await SetPriceAsync(sku, "15.00");
+
+        var refused = await stack.PlaceAsync(shopper);
+
+        Assert.Equal(["PRICE_CHANGED"], refused.ErrorCodes());
+        Assert.Contains($"'{sku}' is now 15.00 USD", refused.GetProperty("errors")[0].GetProperty("message").GetString());
+        Assert.Equal(10, await stack.AvailableAsync(sku));
+        var placed = await stack.PlaceAsync(shopper);
+        Assert.Empty(placed.ErrorCodes());
+        Assert.Equal("30.00", placed.GetProperty("order").GetProperty("subtotal").Amount());
+    }
+
     [Fact]
     public async Task PlaceOrder_AfterAPriceChangeTheCartShowed_PaysThePriceShown()
     {
@@ -316,6 +344,29 @@ public sealed class PlaceOrderTests(FederatedStack stack)
     }
 
     /// <summary>
+    /// A failed challenge gives the cart back at the terms it was placed at: a price changed
+    /// since is refused at the next try (the shopper saw 10.00), not charged unseen.
+    /// </summary>
+    [Fact]
+    public async Task ThreeDSecure_Failed_TheCartComesBackAtTheTermsShown_SoAPriceChangedSinceIsRefused()
+    {
+        var sku = await stack.StockedSkuAsync("10.00", 400, ("FC-EAST", 5));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 1);
+        var orderId = (await stack.PlaceAsync(shopper, "tok_threeDSecureRequired")).GetProperty("order").GetProperty("id").GetString();
+        Assert.Equal(["PAYMENT_DECLINED"], (await stack.CallAsync(shopper, Checkout.ConfirmPayment, new { orderId, challengeResponse = "wrong" })).ErrorCodes());
+        await SetPriceAsync(sku, "12.00");
+
+        var refused = await stack.PlaceAsync(shopper);
+
+        Assert.Equal(["PRICE_CHANGED"], refused.ErrorCodes());
+        Assert.Equal(5, await stack.AvailableAsync(sku));
+        var placed = await stack.PlaceAsync(shopper);
+        Assert.Empty(placed.ErrorCodes());
+        Assert.Equal("12.00", placed.GetProperty("order").GetProperty("subtotal").Amount());
+    }
+
+    /// <summary>
     /// A shopper who filled a cart as a guest and signed in places it straight away, with the
     /// guest cart still named in X-Cart-Id: placeOrder merges it first, as every cart operation does.
     /// </summary>
@@ -477,7 +528,8 @@ public sealed class PlaceOrderTests(FederatedStack stack)
         var refused = await stack.PlaceAsync(shopper);
         Assert.Equal(["DISCOUNT_LIMIT_REACHED"], refused.ErrorCodes());
         Assert.Contains("taken off the cart", refused.GetProperty("errors")[0].GetProperty("message").GetString());
-        Assert.Equal(1, await CountAsync("""select count(*) from orders.orders where "UserId" = $1""", shopper.Id));
+        // Recorded under its key, refused (a retry under it is refused the same), with nothing held.
+        Assert.Equal(1, await CountAsync("""select count(*) from orders.orders where "UserId" = $1 and "FailureCode" = 'DISCOUNT_LIMIT_REACHED'""", shopper.Id));
         Assert.Equal(10, await stack.AvailableAsync(sku));
 
         // That other order given up: the use is free again, and the code applied again is placed with the cart.
@@ -509,9 +561,12 @@ public sealed class PlaceOrderTests(FederatedStack stack)
         Assert.Equal("30.00", cart.GetProperty("total").Amount());
 
         var refused = await stack.PlaceAsync(shopper, key: "below-minimum");
+        // The same key again (its answer lost): refused the same, not placed without the code it was refused for.
+        var retried = await stack.PlaceAsync(shopper, key: "below-minimum");
         var placed = await stack.PlaceAsync(shopper, key: "below-minimum-again");
 
         Assert.Equal(["DISCOUNT_MINIMUM_NOT_MET"], refused.ErrorCodes());
+        Assert.Equal(["DISCOUNT_MINIMUM_NOT_MET"], retried.ErrorCodes());
         Assert.Empty(placed.ErrorCodes());
         var order = placed.GetProperty("order");
         Assert.Equal("30.00", order.GetProperty("subtotal").Amount());
