@@ -31,7 +31,11 @@ public static class ShippingRates
     private static readonly HashSet<string> Europe = ["AT", "BE", "CH", "CZ", "DE", "DK", "ES", "FI", "FR", "GB", "IE", "IT", "NL", "NO", "PL", "PT", "SE"];
     private static readonly HashSet<string> World = ["AU", "JP", "NZ", "SG", "KR"];
 
-    /// <summary>The rates for a parcel of <paramref name="weightGrams"/>, cheapest first; none for a destination no carrier serves.</summary>
+    /// <summary>
+    /// The rates for a parcel of <paramref name="weightGrams"/>, cheapest first; none for a
+    /// destination no carrier serves. <paramref name="freeStandardShipping"/> makes the standard
+    /// services free within the US (Alaska, Hawaii and Puerto Rico included), not abroad.
+    /// </summary>
     public static IReadOnlyList<ShippingRate> For(Destination destination, int weightGrams, bool freeStandardShipping)
     {
         if (ZoneOf(destination) is not { } zone)
@@ -42,7 +46,8 @@ public static class ShippingRates
             .Select(s =>
             {
                 var (basePrice, perKg, days) = s.Prices[zone];
-                var price = s.Standard && freeStandardShipping ? 0m : basePrice + perKg * (kilograms - 1);
+                // Free standard shipping (a code's) is a domestic offer: a parcel abroad pays its way, and its VAT.
+                var price = s.Standard && freeStandardShipping && zone is Zone.Domestic or Zone.DomesticRemote ? 0m : basePrice + perKg * (kilograms - 1);
                 return new ShippingRate(RateId(s, zone), s.Carrier, s.Name, price, days);
             })
             .OrderBy(r => r.Price).ThenBy(r => r.EstimatedDays).ThenBy(r => r.Id, StringComparer.Ordinal)

@@ -10,7 +10,7 @@ public sealed class OrdersSeeder(IDbContextFactory<OrdersDbContext> factory) : I
     [
         new() { Code = "WELCOME10", Description = "10% off your first order", Kind = DiscountKind.Percentage, Value = 10m, PerCustomerLimit = 1 },
         new() { Code = "SAVE20", Description = "$20 off orders of $100 or more", Kind = DiscountKind.FixedAmount, Value = 20m, MinimumSubtotal = 100m },
-        new() { Code = "FREESHIP", Description = "Free shipping on orders of $35 or more", Kind = DiscountKind.FreeShipping, MinimumSubtotal = 35m },
+        new() { Code = "FREESHIP", Description = "Free standard shipping within the US on orders of $35 or more", Kind = DiscountKind.FreeShipping, MinimumSubtotal = 35m },
         new() { Code = "SUMMER15", Description = "15% off (summer sale, over)", Kind = DiscountKind.Percentage, Value = 15m, ExpiresAt = new DateTimeOffset(2025, 9, 1, 0, 0, 0, TimeSpan.Zero) },
     ];
 

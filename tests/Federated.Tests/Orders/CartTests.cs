@@ -421,7 +421,7 @@ public sealed class CartTests(FederatedStack stack)
     }
 
     [Fact]
-    public async Task FreeShippingCode_MakesStandardServicesFree()
+    public async Task FreeShippingCode_MakesStandardServicesFree_WithinTheUS()
     {
         var sku = await stack.StockedSkuAsync("40.00", 1_500, ("FC-EAST", 10));
         var cartId = (await CallAsync(AddToCart, new { sku, quantity = 1 })).GetProperty("cart").GetProperty("id").GetString();
@@ -437,6 +437,10 @@ public sealed class CartTests(FederatedStack stack)
         Assert.Equal(0m, rates.Single(r => r.Id == "usps-ground-advantage-domestic").Price);
         Assert.Equal(0m, rates.Single(r => r.Id == "ups-ground-domestic").Price);
         Assert.True(rates.Single(r => r.Id == "fedex-priority-overnight-domestic").Price > 0m);
+
+        // A domestic offer: abroad, the standard service costs what it costs (1.5 kg: two started kilograms).
+        var berlin = RatesOf(await CallAsync(Rates, new { address = new { name = "A", line1 = "Unter den Linden 1", city = "Berlin", postalCode = "10117", country = "DE" } }, cartId: cartId));
+        Assert.Equal(24.00m + 4.30m, berlin.Single(r => r.Id == "dhl-economy-select-europe").Price);
     }
 
     [Theory]
