@@ -73,7 +73,7 @@ public static class HoldReviews
                 {
                     // Held after its parcels left (a delivery the database refused to record): too late to cancel.
                     if (!OrderOperations.Cancellable(order))
-                        return OrderOperations.NotCancellableAnswer();
+                        return OrderOperations.NotCancellableAnswer(order);
                     return await OrderOperations.CancelAsync(services, db, order) ?? ChangedMeanwhile();
                 }
                 // Back where it was held: paid, packed, or on its way (its delivery is recorded next).

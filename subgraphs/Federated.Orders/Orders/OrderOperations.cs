@@ -8,6 +8,7 @@ using Federated.Orders.Payments;
 using GraphQL;
 using GraphQL.Types;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace Federated.Orders.Orders;
 
@@ -104,7 +105,7 @@ public static class OrderOperations
                     if (order.Status == OrderStatus.Cancelled)
                         return new OrderPayload(order, []);
                     if (!Cancellable(order))
-                        return NotCancellableAnswer();
+                        return NotCancellableAnswer(order);
                     if (await CancelAsync(services, db, order) is { } cancelled)
                         return cancelled;
                     if (attempt == MaxCancelAttempts)
@@ -115,6 +116,9 @@ public static class OrderOperations
 
     private const int MaxCancelAttempts = 5;
 
+    /// <summary>A parcel's events are numbered in turn: two writers of its next event collide on this key.</summary>
+    private const string ShipmentEventsKey = "PK_shipment_events";
+
     /// <summary>
     /// Before shipment: waiting for its payment, paid, held, or packed (FULFILLING) with none of
     /// its parcels handed to a carrier. Packed parcels are cancelled with it; the units were not
@@ -124,8 +128,14 @@ public static class OrderOperations
         order.Status is OrderStatus.PaymentActionRequired or OrderStatus.OnHold or OrderStatus.Paid or OrderStatus.Fulfilling
         && order.Shipments.All(s => s.Status is ShipmentStatus.Packed or ShipmentStatus.Cancelled);
 
-    public static OrderPayload NotCancellableAnswer() =>
-        new(null, [new UserError(NotCancellable, "The order has shipped; return it instead.", ["input", "orderId"])]);
+    /// <summary>Why <paramref name="order"/> (not <see cref="Cancellable"/>) cannot be cancelled, in the shopper's terms.</summary>
+    public static OrderPayload NotCancellableAnswer(Order order) =>
+        new(null, [new UserError(NotCancellable, order.Status switch
+        {
+            OrderStatus.Pending => "The order is still being placed; look at it again in a moment.",
+            OrderStatus.Failed => "The order was not placed (its payment failed, or it was refused): nothing was charged or held.",
+            _ => "The order has shipped; return it instead.",
+        }, ["input", "orderId"])]);
 
     /// <summary>
     /// Claims the cancellation, with a durable settlement in the same transaction, then settles
@@ -148,12 +158,18 @@ public static class OrderOperations
                 Description = "Cancelled before shipping", Location = shipment.FulfillmentCenter, OccurredAt = now,
             });
         }
+        // Nothing was charged (the money is captured as parcels ship): the customer's use of the
+        // code comes back with the cancellation, in its transaction, as a refused order's does.
+        await OrderPlacement.GiveBackDiscountAsync(db, order, CancellationToken.None);
         try
         {
             await services.GetRequiredService<OrderOutbox>().SaveAsync(db, new SettleOrder(order.Id), null, CancellationToken.None);
         }
-        catch (DbUpdateConcurrencyException)
+        catch (DbUpdateException ex) when (ex is DbUpdateConcurrencyException
+            || ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: ShipmentEventsKey })
         {
+            // Another change came first: the row version refused the claim, or the parcel's next
+            // event number was taken (another cancel, a wave shipping it) before that was checked.
             return null;
         }
         try

@@ -254,9 +254,13 @@ public static class RefundOperations
         if (order.Status == OrderStatus.Refunded)
             return new(NotRefundable, "Every unit of this order has been refunded.", ["input", "orderId"]);
         if (order.Status != OrderStatus.Delivered)
-            return new(NotRefundable, OrderOperations.Cancellable(order)
-                ? "The order has not shipped and was not charged; cancel it instead."
-                : "Only a delivered order is refunded; this one is still on its way.", ["input", "orderId"]);
+            return new(NotRefundable, order.Status switch
+            {
+                _ when OrderOperations.Cancellable(order) => "The order has not shipped and was not charged; cancel it instead.",
+                OrderStatus.Cancelled => "The order was cancelled before it shipped: its payment was given back then.",
+                OrderStatus.Pending or OrderStatus.Failed => "The order was not placed: nothing was charged.",
+                _ => "Only a delivered order is refunded; this one is still on its way.",
+            }, ["input", "orderId"]);
         if (order.Payment!.Status != PaymentStatus.Captured)
             return new(NotRefundable, "The payment was given back at the provider already.", ["input", "orderId"]);
         // One at a time: each refund is priced on those before it having given their units back,

@@ -34,6 +34,33 @@ public sealed class OrderRaceTests(FederatedStack stack)
         Assert.Equal(1, await stack.OrdersCountAsync(Voided, orderId));
     }
 
+    /// <summary>
+    /// Ten cancels at once of a packed order: each numbers its parcel's CANCELLED event, and
+    /// all but the first find the number taken. They look at the order again and answer it
+    /// cancelled (before, an internal error); the parcel has one CANCELLED event. The order is
+    /// kept from the next wave (written as a long step delay would) so the cancels meet it packed.
+    /// </summary>
+    [Fact]
+    public async Task TenCancelsAtOnceOfAPackedOrder_AllAnswerCancelled_WithOneCancelledEvent()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 5));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 2);
+        var orderId = (await stack.PlaceAsync(shopper)).GetProperty("order").GetProperty("id").GetString()!;
+        const string query = "query($id: ID!) { order(id: $id) { status payment { status } shipments { status events { status } } } }";
+        await stack.WaitForStatusAsync(shopper, orderId, query, "FULFILLING");
+        await stack.OrdersScalarAsync("""update orders.orders set "UpdatedAt" = now() + interval '1 hour' where "Id" = $1 and "Status" = 'Fulfilling'""", orderId);
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => stack.CallAsync(shopper, Checkout.CancelOrder, new { orderId })));
+
+        Assert.All(answers, a => Assert.Empty(a.ErrorCodes()));
+        Assert.All(answers, a => Assert.Equal("CANCELLED", a.GetProperty("order").GetProperty("status").GetString()));
+        Assert.Equal(5, await stack.AvailableAsync(sku));
+        Assert.Equal(1, await stack.OrdersCountAsync(Voided, orderId));
+        var parcel = (await stack.PostAsync(ServiceNames.Orders, query, new { id = orderId }, null, shopper.Bearer)).Data.GetProperty("order").GetProperty("shipments")[0];
+        Assert.Equal(["PACKED", "CANCELLED"], parcel.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("status").GetString()));
+    }
+
     [Fact]
     public async Task TenChallengeAnswersAtOnce_PayTheOrderOnce()
     {

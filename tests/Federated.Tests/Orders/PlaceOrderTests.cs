@@ -507,6 +507,31 @@ public sealed class PlaceOrderTests(FederatedStack stack)
         Assert.Equal(49, await stack.AvailableAsync(sku));
     }
 
+    /// <summary>
+    /// A cancelled order was never charged (the money is taken as parcels ship): the customer's
+    /// single use of WELCOME10 comes back with the cancellation, and the next order gets it.
+    /// </summary>
+    [Fact]
+    public async Task ACancelledOrder_GivesItsCodeBack()
+    {
+        var sku = await stack.StockedSkuAsync("20.00", 400, ("FC-EAST", 10));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 1);
+        Assert.Empty((await stack.CallAsync(shopper, CartTests.ApplyCode, new { code = "WELCOME10" })).ErrorCodes());
+        var placed = await stack.PlaceAsync(shopper);
+        Assert.Equal("2.00", placed.GetProperty("order").GetProperty("discount").Amount());
+        var orderId = placed.GetProperty("order").GetProperty("id").GetString();
+
+        Assert.Empty((await stack.CallAsync(shopper, Checkout.CancelOrder, new { orderId })).ErrorCodes());
+
+        Assert.Equal(0, await CountAsync("""select count(*) from orders.discount_redemptions where "UserId" = $1""", shopper.Id));
+        await stack.AddToCartAsync(shopper, sku, 1);
+        Assert.Empty((await stack.CallAsync(shopper, CartTests.ApplyCode, new { code = "WELCOME10" })).ErrorCodes());
+        var again = await stack.PlaceAsync(shopper);
+        Assert.Empty(again.ErrorCodes());
+        Assert.Equal("2.00", again.GetProperty("order").GetProperty("discount").Amount());
+    }
+
     [Fact]
     public async Task AFailedOrder_GivesItsCodeBack_AndACodeUsedUpMeanwhile_IsRefusedAndTakenOffTheCart()
     {

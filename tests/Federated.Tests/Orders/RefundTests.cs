@@ -152,6 +152,10 @@ public sealed class RefundTests(FederatedStack stack)
         object Lines(string s, int quantity) => new { orderId, idempotencyKey = Guid.NewGuid().ToString("N"), lines = new[] { new { sku = s, quantity } }, reason = "Returned" };
 
         Assert.Equal(["REFUND_NOT_AVAILABLE"], (await CallAsync(new { orderId = paidId, idempotencyKey = "k", reason = "Early" })).ErrorCodes());
+        Assert.Empty((await stack.CallAsync(paid, Checkout.CancelOrder, new { orderId = paidId })).ErrorCodes());
+        var cancelled = await CallAsync(new { orderId = paidId, idempotencyKey = "k2", reason = "Late" });
+        Assert.Equal(["REFUND_NOT_AVAILABLE"], cancelled.ErrorCodes());
+        Assert.Contains("cancelled before it shipped", cancelled.GetProperty("errors")[0].GetProperty("message").GetString());
         Assert.Equal(["ORDER_NOT_FOUND"], (await CallAsync(new { orderId = "ord_none", idempotencyKey = "k", reason = "None" })).ErrorCodes());
         var exceeded = await CallAsync(Lines(sku, 3));
         Assert.Equal(["REFUND_QUANTITY_EXCEEDED"], exceeded.ErrorCodes());
