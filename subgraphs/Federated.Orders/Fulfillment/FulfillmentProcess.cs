@@ -191,8 +191,11 @@ public sealed class FulfillmentProcess(IDbContextFactory<OrdersDbContext> factor
         }
         if (calls.Refused.TryGetValue(order.Id, out var code))
         {
+            // Its money was taken first (the commit is asked only then): recorded, so that a
+            // cancellation gives it back as a refund.
             logger.LogWarning("Order {OrderId} is held for review: the catalog refused to commit its stock ({Code})", order.Id, code);
             changes.Hold(order.Id, $"{StockNotHeld}: the catalog refused to ship its units ({code})");
+            changes.Captured(order.Id);
             return WaveStep.Held;
         }
         if (calls.Failed.TryGetValue(order.Id, out var failure))
@@ -208,8 +211,8 @@ public sealed class FulfillmentProcess(IDbContextFactory<OrdersDbContext> factor
                 Pack(order, order.Allocation is { Count: > 0 } ? [.. order.Allocation.Select(a => (a.Sku, a.FulfillmentCenter, a.Quantity))] : calls.Held[order.Id], changes);
                 break;
             case OrderStatus.Fulfilling when calls.Captured[order.Id] is { Outcome: not ProviderOutcome.Captured } refused:
-                // Given back at the provider since the wave loaded it: its units left stock above,
-                // but without the money the parcels do not go out.
+                // Given back at the provider since the wave loaded it: without the money the
+                // parcels do not go out, and its units, not committed, stay held for it.
                 logger.LogWarning("Order {OrderId} is held for review: the provider answered its capture {Outcome}", order.Id, refused.Outcome);
                 changes.Hold(order.Id, $"{PaymentNotHeld}: the provider answered the capture {refused.Outcome.ToString().ToLowerInvariant()}"
                     + (refused.DeclineReason is { } why ? $" ({why})" : ""));
@@ -255,31 +258,20 @@ public sealed class FulfillmentProcess(IDbContextFactory<OrdersDbContext> factor
         ConcurrentDictionary<string, Exception> Failed);
 
     /// <summary>
-    /// What the wave's steps need from other services: for the orders shipping, their units
-    /// committed in the catalog (one call for the wave) and their payments captured; for an order
-    /// placed before its allocation was recorded, where the catalog holds its units (for packing).
+    /// What the wave's steps need from other services: for the orders shipping, their payments
+    /// captured, then the units of those captured committed in the catalog (one call for the
+    /// wave); for an order placed before its allocation was recorded, where the catalog holds its
+    /// units (for packing). The money comes first because it can be given back: an order that
+    /// goes no further (its capture refused, its commit refused or failed, then cancelled) has a
+    /// captured payment refunded by its settlement, where units committed would have left stock
+    /// for good, out of the store's reach.
     /// </summary>
     private async Task<Calls> CallOutAsync(IReadOnlyList<Order> orders, CancellationToken cancellationToken)
     {
         var calls = new Calls(new(), new(), new(), new());
         var catalog = services.GetRequiredService<CatalogClient>();
         var provider = services.GetRequiredService<IPaymentProvider>();
-        List<string> shipping = [.. orders.Where(o => o.Status == OrderStatus.Fulfilling).Select(o => o.Id)];
-        if (shipping.Count > 0)
-        {
-            try
-            {
-                foreach (var (orderId, code) in await catalog.CommitAsync(shipping, cancellationToken))
-                    calls.Refused[orderId] = code;
-            }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-            {
-                foreach (var orderId in shipping)
-                    calls.Failed[orderId] = ex;
-            }
-        }
-        var needing = orders.Where(o => o.Status == OrderStatus.Fulfilling && !calls.Failed.ContainsKey(o.Id) && !calls.Refused.ContainsKey(o.Id)
-            || o.Status == OrderStatus.Paid && o.Allocation.Count == 0);
+        var needing = orders.Where(o => o.Status == OrderStatus.Fulfilling || o.Status == OrderStatus.Paid && o.Allocation.Count == 0);
         await Parallel.ForEachAsync(needing, new ParallelOptions { MaxDegreeOfParallelism = _parallelism, CancellationToken = cancellationToken }, async (order, ct) =>
         {
             try
@@ -294,6 +286,20 @@ public sealed class FulfillmentProcess(IDbContextFactory<OrdersDbContext> factor
                 calls.Failed[order.Id] = ex;
             }
         });
+        List<string> shipping = [.. orders.Where(o => calls.Captured.TryGetValue(o.Id, out var captured) && captured.Outcome == ProviderOutcome.Captured).Select(o => o.Id)];
+        if (shipping.Count > 0)
+        {
+            try
+            {
+                foreach (var (orderId, code) in await catalog.CommitAsync(shipping, cancellationToken))
+                    calls.Refused[orderId] = code;
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                foreach (var orderId in shipping)
+                    calls.Failed[orderId] = ex;
+            }
+        }
         return calls;
     }
 

@@ -43,8 +43,10 @@ public sealed class OrderSettlement(IPaymentProvider provider, CatalogClient cat
             await VoidAsync(order, cancellationToken);
         if (!await catalog.ReleaseAsync(order.Id, cancellationToken))
         {
-            // A wave committed its units and then could not take the money (payment_not_held): the
-            // units are in their packed parcels, out of the catalog's stock, until someone puts them back.
+            // A wave took the money and committed the units, then its save was lost (the instance
+            // died) and the order was cancelled before the next wave shipped it; the money goes
+            // back above, but the units are in their packed parcels, out of the catalog's stock,
+            // until someone puts them back.
             logger.LogWarning("Order {OrderId} was cancelled after its units left stock unshipped; put them back with adjustStock", order.Id);
         }
         await db.SaveChangesAsync(cancellationToken);

@@ -221,8 +221,9 @@ public sealed class CrashRecoveryTests(FederatedStack stack)
         });
         var orderId = (await stack.PlaceAsync(shopper, key: "wave-crash")).GetProperty("order").GetProperty("id").GetString()!;
 
+        // The money first, then the units.
         await WaitForAsync(async () => await LedgerOutcomeAsync(orderId) == "Captured" ? "captured" : null);
-        Assert.Equal((3, 0), (await stack.StockLevelsAsync(sku))["FC-EAST"]);
+        await WaitForAsync(async () => (await stack.StockLevelsAsync(sku))["FC-EAST"] == (3, 0) ? "committed" : null);
         // The wave is paused before its save: the store has not recorded the shipment (the
         // capture's webhook may already have told it about the payment, which is its own record).
         Assert.Equal("Fulfilling", await ScalarAsync<string>("""select "Status" from orders.orders where "Id" = $1""", orderId));

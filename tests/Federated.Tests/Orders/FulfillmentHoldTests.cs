@@ -180,14 +180,14 @@ public sealed class FulfillmentHoldTests(FederatedStack stack)
         Assert.Equal("PACKED", parcel.GetProperty("status").GetString());
         Assert.NotEqual("CAPTURED", held.GetProperty("payment").GetProperty("status").GetString());
 
-        // The administrator cancels: nothing charged, and the settlement does not stall on the units
-        // the wave committed before the provider answered (they are out of stock, in the packed parcel).
+        // The administrator cancels: nothing charged, and the units, which the wave commits only
+        // once the money is taken, go back to stock (before, they stayed out, in the packed parcel).
         var admin = Accounts.BearerHeader(Accounts.Mint(stack, "user-000000", role: "admin"));
         Assert.Equal("CANCELLED", (await stack.ReviewAsync(admin, orderId, "CANCEL")).GetProperty("status").GetString());
         var cancelled = await stack.WaitForStatusAsync(shopper, orderId, Query, "CANCELLED");
         Assert.Equal("VOIDED", cancelled.GetProperty("payment").GetProperty("status").GetString());
         Assert.Equal("CANCELLED", Assert.Single(cancelled.GetProperty("shipments").EnumerateArray()).GetProperty("status").GetString());
-        Assert.Equal((8, 0), (await stack.StockLevelsAsync(sku))["FC-CENTRAL"]);
+        Assert.Equal((10, 0), (await stack.StockLevelsAsync(sku))["FC-CENTRAL"]);
         // Its settlement message is handled, not retried: nothing of the order is left on the queue.
         await Eventually.WaitForAsync(async () => await stack.OrdersCountAsync(
             "select count(*) from wolverine.wolverine_incoming_envelopes where status <> 'Handled' and position(convert_to($1, 'UTF8') in body) > 0", orderId) == 0,

@@ -680,7 +680,8 @@ public sealed class PlaceOrderTests(FederatedStack stack)
         Assert.Equal("DELIVERED", order.GetProperty("status").GetString());
         Assert.Equal("ON_HOLD", held.GetProperty("status").GetString());
         Assert.Equal("stock_not_held: the catalog refused to ship its units (RESERVATION_RELEASED)", held.GetProperty("holdReason").GetString());
-        Assert.Equal("AUTHORIZED", held.GetProperty("payment").GetProperty("status").GetString());
+        // The money is taken before the units are asked for (it can be given back; units shipped cannot).
+        Assert.Equal("CAPTURED", held.GetProperty("payment").GetProperty("status").GetString());
         var parcel = Assert.Single(held.GetProperty("shipments").EnumerateArray());
         Assert.Equal("PACKED", parcel.GetProperty("status").GetString());
         var admin = Accounts.BearerHeader(Accounts.Mint(stack, "user-000000", role: "admin"));
@@ -693,11 +694,12 @@ public sealed class PlaceOrderTests(FederatedStack stack)
         var heldAgain = await stack.WaitForStatusAsync(stuck, stuckId, query, "ON_HOLD");
         Assert.Equal(parcel.GetProperty("id").GetString(), Assert.Single(heldAgain.GetProperty("shipments").EnumerateArray()).GetProperty("id").GetString());
 
-        // Cancelled: nothing charged, the parcel never leaves, and the stock the catalog gave back is not given back twice.
+        // Cancelled: the money taken is given back, the parcel never leaves, and the stock the catalog gave back is not given back twice.
         var cancelled = await stack.ReviewAsync(admin, stuckId, "CANCEL");
         Assert.Equal("CANCELLED", cancelled.GetProperty("status").GetString());
         var final = await stack.WaitForStatusAsync(stuck, stuckId, query, "CANCELLED");
-        Assert.Equal("VOIDED", final.GetProperty("payment").GetProperty("status").GetString());
+        Assert.Equal("REFUNDED", final.GetProperty("payment").GetProperty("status").GetString());
+        Assert.Equal("Refunded", await stack.OrdersScalarAsync("select outcome from orders.simulated_provider_ledger where idempotency_key = $1", stuckId));
         var cancelledParcel = Assert.Single(final.GetProperty("shipments").EnumerateArray());
         Assert.Equal("CANCELLED", cancelledParcel.GetProperty("status").GetString());
         Assert.Equal(["PACKED", "CANCELLED"], cancelledParcel.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("status").GetString()));
