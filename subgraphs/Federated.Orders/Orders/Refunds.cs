@@ -263,6 +263,8 @@ public static class RefundOperations
             }, ["input", "orderId"]);
         if (order.Payment!.Status != PaymentStatus.Captured)
             return new(NotRefundable, "The payment was given back at the provider already.", ["input", "orderId"]);
+        if (order.Payment.Refunded > order.Refunds.Where(r => r.Status == RefundStatus.Succeeded).Sum(r => r.Amount))
+            return new(NotRefundable, "Part of the payment was given back on the payment provider's dashboard; give back the rest there too.", ["input", "orderId"]);
         // One at a time: each refund is priced on those before it having given their units back,
         // so one is recorded only once the provider has answered the last.
         if (order.Refunds.Any(r => r.Status == RefundStatus.Pending))

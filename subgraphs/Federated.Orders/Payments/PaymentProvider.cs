@@ -2,8 +2,12 @@ namespace Federated.Orders.Payments;
 
 public enum ProviderOutcome { Authorized, ChallengeRequired, Declined, Voided, Captured, Refunded }
 
-/// <summary>What the provider answered: its reference, and a challenge id or a decline reason when there is one.</summary>
-public sealed record ProviderResult(ProviderOutcome Outcome, string Reference, string? ChallengeId = null, string? DeclineReason = null);
+/// <summary>
+/// What the provider answered: its reference, and a challenge id or a decline reason when there
+/// is one; <paramref name="Refunded"/> is how much of a captured payment it has given back, by
+/// whoever asked (the store's refunds, or its own dashboard).
+/// </summary>
+public sealed record ProviderResult(ProviderOutcome Outcome, string Reference, string? ChallengeId = null, string? DeclineReason = null, decimal Refunded = 0m);
 
 /// <summary>The provider's answer to a refund: given back (with its reference), or refused with a reason.</summary>
 public sealed record RefundResult(bool Succeeded, string? Reference, string? DeclineReason = null);

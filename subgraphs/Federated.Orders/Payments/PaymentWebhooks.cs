@@ -179,13 +179,22 @@ public static class ReconcilePaymentHandler
                 break;
             // The store's own refund waiting for its answer: its completion records what the
             // provider did, and the event, sent again, is applied after it.
-            case (OrderStatus.Delivered, ProviderOutcome.Refunded) when await db.Refunds.AnyAsync(r => r.OrderId == order.Id && r.Status == RefundStatus.Pending, cancellationToken):
+            case (OrderStatus.Delivered, ProviderOutcome.Refunded or ProviderOutcome.Captured) when state.Refunded > payment.Refunded
+                && await db.Refunds.AnyAsync(r => r.OrderId == order.Id && r.Status == RefundStatus.Pending, cancellationToken):
                 throw new InvalidOperationException("A refund of the order is waiting for the provider's answer.");
+            // Part of the money given back on the provider's dashboard: recorded, and the store's
+            // refunds stop there (refundOrder refuses), as they cannot tell which units it was for.
+            case (_, ProviderOutcome.Captured) when state.Refunded > payment.Refunded:
+                payment.Refunded = state.Refunded;
+                payment.UpdatedAt = time.GetUtcNow();
+                logger.LogWarning("{Refunded} of the payment of order {OrderId} ({Status}) was given back at the provider", state.Refunded, order.Id, order.Status);
+                break;
             case (_, ProviderOutcome.Voided or ProviderOutcome.Refunded) when Live.Contains(order.Status)
                 && payment.Status is PaymentStatus.Authorized or PaymentStatus.Captured:
                 // Given back at the provider (a dispute, a refund from its dashboard): recorded, and worth a
                 // look. An order not yet shipped is held for review: nothing ships without the money.
                 payment.Status = state.Outcome == ProviderOutcome.Refunded ? PaymentStatus.Refunded : PaymentStatus.Voided;
+                payment.Refunded = Math.Max(payment.Refunded, state.Refunded);
                 payment.UpdatedAt = time.GetUtcNow();
                 if (order.Status is OrderStatus.Paid or OrderStatus.Fulfilling)
                 {

@@ -190,7 +190,7 @@ public sealed class SimulatedPaymentProvider(NpgsqlDataSource dataSource) : IPay
         from changed
         """;
 
-    private static readonly string FindSql = $"select outcome, reference, challenge_id, decline_reason from {Ledger} where idempotency_key = $1";
+    private static readonly string FindSql = $"select outcome, reference, challenge_id, decline_reason, refunded from {Ledger} where idempotency_key = $1";
 
     private async Task<ProviderResult?> FindAsync(string idempotencyKey, CancellationToken cancellationToken)
     {
@@ -220,6 +220,6 @@ public sealed class SimulatedPaymentProvider(NpgsqlDataSource dataSource) : IPay
         if (!await reader.ReadAsync(cancellationToken))
             return null;
         return new ProviderResult(Enum.Parse<ProviderOutcome>(reader.GetString(0)), reader.GetString(1),
-            reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3));
+            reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetDecimal(4));
     }
 }

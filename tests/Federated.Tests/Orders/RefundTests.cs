@@ -266,8 +266,41 @@ public sealed class RefundTests(FederatedStack stack)
         await Eventually.WaitForAsync(async () => (order = await OrderAsync(orderId)).GetProperty("payment").GetProperty("status").GetString() == "REFUNDED",
             () => $"The provider's refund was not recorded: {order}");
         Assert.Equal("DELIVERED", order.GetProperty("status").GetString());
+        // All of it: the store's 10.63 and the dashboard's rest.
+        Assert.Equal("26.65", order.GetProperty("payment").GetProperty("refunded").Amount());
         Assert.Equal(["REFUND_NOT_AVAILABLE"], (await CallAsync(new { orderId, idempotencyKey = "rest", reason = "Returned" })).ErrorCodes());
         Assert.EndsWith(" 1", await ProviderAsync(orderId));
+    }
+
+    /// <summary>
+    /// Part of a delivered order's money given back on the provider's dashboard (5.00 of 26.65)
+    /// reaches the store by webhook: recorded on the payment, which stays CAPTURED, and the
+    /// store's refunds stop there, as it cannot tell which units the money was for.
+    /// </summary>
+    [Fact]
+    public async Task PartOfThePaymentRefundedOnTheProvidersDashboard_IsRecorded_AndTheStoreRefundsNoMore()
+    {
+        var sku = await stack.StockedSkuAsync("10.00", 400, ("FC-EAST", 10));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 2);
+        var orderId = await DeliveredAsync(shopper);
+
+        Assert.Equal("evt_part_" + orderId, await stack.OrdersScalarAsync("""
+            with part as (
+                update orders.simulated_provider_ledger set refunded = 5.00, updated_at = now()
+                where idempotency_key = $1 returning idempotency_key)
+            insert into orders.simulated_provider_events (event_id, idempotency_key, type)
+            select 'evt_part_' || idempotency_key, idempotency_key, 'payment.partially_refunded' from part
+            returning event_id
+            """, orderId));
+
+        JsonElement order = default;
+        await Eventually.WaitForAsync(async () => (order = await OrderAsync(orderId)).GetProperty("payment").GetProperty("refunded").Amount() == "5.00",
+            () => $"The provider's partial refund was not recorded: {order}");
+        Assert.Equal("CAPTURED", order.GetProperty("payment").GetProperty("status").GetString());
+        Assert.Equal("DELIVERED", order.GetProperty("status").GetString());
+        Assert.Equal(["REFUND_NOT_AVAILABLE"], (await CallAsync(new { orderId, idempotencyKey = "after-dashboard", reason = "Returned" })).ErrorCodes());
+        Assert.Equal("Captured 5.00 0", await ProviderAsync(orderId));
     }
 
     private async Task<long> PendingRefundsAsync(string orderId) =>
