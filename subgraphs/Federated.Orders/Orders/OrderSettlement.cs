@@ -61,6 +61,9 @@ public sealed class OrderSettlement(IPaymentProvider provider, CatalogClient cat
     {
         var voided = await provider.VoidAsync(order.Id, cancellationToken);
         order.Payment!.Status = voided.Outcome == ProviderOutcome.Refunded ? PaymentStatus.Refunded : PaymentStatus.Voided;
+        // A captured payment comes back whole (a wave took it before the order was held and cancelled).
+        if (voided.Outcome == ProviderOutcome.Refunded)
+            order.Payment.Refunded = Math.Max(order.Payment.Refunded, voided.Refunded);
         order.Payment.UpdatedAt = time.GetUtcNow();
     }
 }

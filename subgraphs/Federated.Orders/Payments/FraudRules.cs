@@ -31,15 +31,16 @@ public sealed class FraudRules(IPaymentProvider provider, TimeProvider time)
 
     /// <summary>
     /// The customer's orders of the last hour other than <paramref name="order"/>: how many paid
-    /// (or tried to) with this card, refused ones included, and how many of the last ten minutes
-    /// stand. One row of two counts, read with the order's insert (<see cref="PlacementWrites"/>).
+    /// (or tried to) with this card, refused ones included (those refused before the card was
+    /// tried, a price changed or a code no longer applying, are no card test), and how many of
+    /// the last ten minutes stand. One row of two counts, read with the order's insert (<see cref="PlacementWrites"/>).
     /// </summary>
     public NpgsqlBatchCommand VelocityQuery(Order order, string cardToken)
     {
         var now = time.GetUtcNow();
         return Positional.Statement(
             """
-            select (count(*) filter (where p."CardToken" = $2))::integer,
+            select (count(*) filter (where p."CardToken" = $2 and p."Status" <> 'Pending'))::integer,
                    (count(*) filter (where o."PlacedAt" > $4 and o."Status" <> 'Failed'))::integer
             from orders.orders o left join orders.payments p on p."OrderId" = o."Id"
             where o."UserId" = $1 and o."PlacedAt" > $3 and o."Id" <> $5

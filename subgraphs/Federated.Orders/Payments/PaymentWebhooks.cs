@@ -175,6 +175,8 @@ public static class ReconcilePaymentHandler
                 break;
             case (_, ProviderOutcome.Captured) when payment.Status == PaymentStatus.Authorized:
                 payment.Status = PaymentStatus.Captured;
+                // Part of it given back on the dashboard already: recorded with the capture (as below).
+                payment.Refunded = Math.Max(payment.Refunded, state.Refunded);
                 payment.UpdatedAt = time.GetUtcNow();
                 break;
             // The store's own refund waiting for its answer: its completion records what the
@@ -187,6 +189,9 @@ public static class ReconcilePaymentHandler
             case (_, ProviderOutcome.Captured) when state.Refunded > payment.Refunded:
                 payment.Refunded = state.Refunded;
                 payment.UpdatedAt = time.GetUtcNow();
+                // The order's row version moves with it, so a refundOrder that read the payment
+                // before this is refused its save and reads it again (its check then refuses).
+                order.UpdatedAt = payment.UpdatedAt;
                 logger.LogWarning("{Refunded} of the payment of order {OrderId} ({Status}) was given back at the provider", state.Refunded, order.Id, order.Status);
                 break;
             case (_, ProviderOutcome.Voided or ProviderOutcome.Refunded) when Live.Contains(order.Status)

@@ -120,6 +120,7 @@ public sealed class SimulatedPaymentProvider(NpgsqlDataSource dataSource) : IPay
             insert into {Ledger} (idempotency_key, reference, outcome) values ($1, $2, 'Voided')
             on conflict (idempotency_key) do update set
                 outcome = case when {Ledger}.outcome = 'Captured' then 'Refunded' else 'Voided' end,
+                refunded = case when {Ledger}.outcome = 'Captured' then {Ledger}.amount else {Ledger}.refunded end,
                 updated_at = now()
             where {Ledger}.outcome not in ('Voided', 'Refunded')
             """, idempotencyKey, [$"ch_{Guid.NewGuid():N}"], cancellationToken))!;

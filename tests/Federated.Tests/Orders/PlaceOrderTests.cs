@@ -425,6 +425,30 @@ public sealed class PlaceOrderTests(FederatedStack stack)
         Assert.Equal(5, await stack.AvailableAsync(dear));
     }
 
+    /// <summary>
+    /// Ten placements refused before the card was tried (each time the price moved since the
+    /// cart was shown) are no card testing: the card is not refused at the next placement.
+    /// </summary>
+    [Fact]
+    public async Task FraudRules_DoNotCountOrdersRefusedBeforeTheCardWasTried()
+    {
+        var sku = await stack.StockedSkuAsync("5.00", 100, ("FC-CENTRAL", 20));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 1);
+        for (var i = 1; i <= FraudRulesCardOrdersPerHour; i++)
+        {
+            await stack.PostAsync(ServiceNames.Orders, "{ cart { subtotal { amount } } }", null, null, shopper.Bearer);
+            await SetPriceAsync(sku, $"{5 + i}.00");
+            Assert.Equal(["PRICE_CHANGED"], (await stack.PlaceAsync(shopper)).ErrorCodes());
+        }
+
+        await stack.PostAsync(ServiceNames.Orders, "{ cart { subtotal { amount } } }", null, null, shopper.Bearer);
+        var placed = await stack.PlaceAsync(shopper);
+
+        Assert.Empty(placed.ErrorCodes());
+        Assert.Equal("15.00", placed.GetProperty("order").GetProperty("subtotal").Amount());
+    }
+
     [Fact]
     public async Task FraudRules_DeclineACardTriedTooOften_CountingItsRefusals_AndHoldACustomerPlacingManyOrders()
     {
@@ -672,7 +696,7 @@ public sealed class PlaceOrderTests(FederatedStack stack)
         var release = await stack.PostAsync(ServiceNames.Catalog, "mutation($input: ReservationInput!) { releaseStock(input: $input) { errors { code } } }",
             new { input = new { orderId = stuckId } }, null, Accounts.BearerHeader(Accounts.ServiceToken(stack)));
         Assert.Empty(release.Data.GetProperty("releaseStock").GetProperty("errors").EnumerateArray());
-        const string query = "query($id: ID!) { order(id: $id) { status holdReason payment { status } shipments { id status events { status } } } }";
+        const string query = "query($id: ID!) { order(id: $id) { status holdReason payment { status amount { amount } refunded { amount } } shipments { id status events { status } } } }";
 
         var order = await stack.WaitForStatusAsync(fine, fineId, query, "DELIVERED");
         var held = await stack.WaitForStatusAsync(stuck, stuckId, query, "ON_HOLD");
@@ -699,6 +723,7 @@ public sealed class PlaceOrderTests(FederatedStack stack)
         Assert.Equal("CANCELLED", cancelled.GetProperty("status").GetString());
         var final = await stack.WaitForStatusAsync(stuck, stuckId, query, "CANCELLED");
         Assert.Equal("REFUNDED", final.GetProperty("payment").GetProperty("status").GetString());
+        Assert.Equal(final.GetProperty("payment").GetProperty("amount").Amount(), final.GetProperty("payment").GetProperty("refunded").Amount());
         Assert.Equal("Refunded", await stack.OrdersScalarAsync("select outcome from orders.simulated_provider_ledger where idempotency_key = $1", stuckId));
         var cancelledParcel = Assert.Single(final.GetProperty("shipments").EnumerateArray());
         Assert.Equal("CANCELLED", cancelledParcel.GetProperty("status").GetString());
