@@ -24,8 +24,8 @@ public sealed record AdvanceFulfillment(string OrderId);
 /// <c>Orders:Fulfillment:WaveInterval</c> the orders that have waited
 /// <c>Orders:Fulfillment:StepDelay</c> (the demo's stand-in for pickers, packers and trucks)
 /// since they last changed take their next step together: PAID → FULFILLING (one parcel per
-/// fulfillment center holding the order's units, picked and packed) → SHIPPED (the held units
-/// leave stock in the catalog, the payment is captured, parcels get tracking numbers) →
+/// fulfillment center holding the order's units, picked and packed) → SHIPPED (the payment is
+/// captured, then the held units leave stock in the catalog, parcels get tracking numbers) →
 /// DELIVERED. A wave is one transaction: it claims up to <c>Orders:Fulfillment:WaveSize</c>
 /// due orders with <c>for update skip locked</c> (instances taking waves at once never share an
 /// order, and a cancellation waits for the wave and then finds the order moved on), makes the
@@ -37,9 +37,9 @@ public sealed record AdvanceFulfillment(string OrderId);
 /// An order whose call fails waits one more step delay and is tried again; the rest of the
 /// wave goes on. An order whose stock the catalog refuses to commit (its reservation released
 /// or never made) is not shipped, since its units may be sold to someone else: it goes ON_HOLD
-/// with the reason (<c>stock_not_held</c>), its parcels packed and its payment authorized, not
-/// captured, for an administrator to cancel or to release (back to FULFILLING: the next wave
-/// asks the catalog again). Nothing ships without the money: an order whose payment was given
+/// with the reason (<c>stock_not_held</c>), its parcels packed and its payment captured (taken
+/// first), for an administrator to cancel (the payment refunded) or to release (back to
+/// FULFILLING: the next wave asks the catalog again). Nothing ships without the money: an order whose payment was given
 /// back at the provider, or whose capture the provider refuses, is held (<c>payment_not_held</c>).
 /// An order whose step the database refuses to store (one of its values) is held
 /// (<c>step_not_saved</c>) rather than rolling back its wave's other orders wave after wave.

@@ -18,7 +18,7 @@ public sealed record ReviewHeldOrderInput(string OrderId, HoldDecision Decision,
 /// fulfillment when the catalog refused to ship stock it no longer holds for them
 /// (<c>stock_not_held</c>). <c>heldOrders</c> lists them oldest first (the queue a reviewer works
 /// through), <c>reviewHeldOrder</c> releases one to fulfillment or cancels it (stock released,
-/// payment voided, packed parcels cancelled, as cancelOrder). A released order goes back where it
+/// payment voided or, captured, refunded, packed parcels cancelled, as cancelOrder). A released order goes back where it
 /// was held: PAID, to be packed, or FULFILLING when its parcels are packed already, to be shipped
 /// (the catalog is asked again; should it still refuse, the order is held again). The decision,
 /// the reviewer and the note stay on the order.

@@ -86,7 +86,7 @@ public static class OrderOperations
             });
 
         mutation.Field<NonNullGraphType<OrderPayloadType>>("cancelOrder")
-            .Description("Cancels an order before it is packed: its stock is released and its payment voided.")
+            .Description("Cancels an order before it ships (waiting for its payment, paid, held, or packed with no parcel handed to a carrier): its stock is released and its payment voided, or refunded if it was captured.")
             .Argument<NonNullGraphType<CancelOrderInputType>>("input")
             .ResolveAsync(async ctx =>
             {
@@ -122,7 +122,8 @@ public static class OrderOperations
     /// <summary>
     /// Before shipment: waiting for its payment, paid, held, or packed (FULFILLING) with none of
     /// its parcels handed to a carrier. Packed parcels are cancelled with it; the units were not
-    /// yet taken out of stock nor the money captured, both of which happen as the parcels ship.
+    /// yet taken out of stock, which happens as the parcels ship, and the money, captured just
+    /// before that, is voided, or refunded when a wave took it but did not ship.
     /// </summary>
     public static bool Cancellable(Order order) =>
         order.Status is OrderStatus.PaymentActionRequired or OrderStatus.OnHold or OrderStatus.Paid or OrderStatus.Fulfilling
@@ -158,7 +159,7 @@ public static class OrderOperations
                 Description = "Cancelled before shipping", Location = shipment.FulfillmentCenter, OccurredAt = now,
             });
         }
-        // Nothing was charged (the money is captured as parcels ship): the customer's use of the
+        // Nothing is kept of it (what a wave captured is refunded): the customer's use of the
         // code comes back with the cancellation, in its transaction, as a refused order's does.
         await OrderPlacement.GiveBackDiscountAsync(db, order, CancellationToken.None);
         try

@@ -256,7 +256,7 @@ public static class RefundOperations
         if (order.Status != OrderStatus.Delivered)
             return new(NotRefundable, order.Status switch
             {
-                _ when OrderOperations.Cancellable(order) => "The order has not shipped and was not charged; cancel it instead.",
+                _ when OrderOperations.Cancellable(order) => "The order has not shipped; cancel it instead (its payment is given back).",
                 OrderStatus.Cancelled => "The order was cancelled before it shipped: its payment was given back then.",
                 OrderStatus.Pending or OrderStatus.Failed => "The order was not placed: nothing was charged.",
                 _ => "Only a delivered order is refunded; this one is still on its way.",
