@@ -183,21 +183,7 @@ public sealed class CartTests(FederatedStack stack)
     public async Task RedisRefusingWrites_IsServiceUnavailable()
     {
         var sku = await stack.StockedSkuAsync(("FC-EAST", 10));
-        var limit = (await stack.RedisAsync(["config", "get", "maxmemory"])).Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1];
-        var policy = (await stack.RedisAsync(["config", "get", "maxmemory-policy"])).Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1];
-        GraphQLResponse refused;
-        try
-        {
-            // No eviction: under its limit Redis refuses writes rather than dropping other tests' keys.
-            Assert.Equal(0, (await stack.RedisAsync(["config", "set", "maxmemory-policy", "noeviction"])).ExitCode);
-            Assert.Equal(0, (await stack.RedisAsync(["config", "set", "maxmemory", "1"])).ExitCode);
-            refused = await stack.PostAsync(ServiceNames.Orders, AddToCart, new { input = new { sku, quantity = 1 } });
-        }
-        finally
-        {
-            await stack.RedisAsync(["config", "set", "maxmemory", limit]);
-            await stack.RedisAsync(["config", "set", "maxmemory-policy", policy]);
-        }
+        var refused = await stack.WhileRedisRefusesWritesAsync(() => stack.PostAsync(ServiceNames.Orders, AddToCart, new { input = new { sku, quantity = 1 } }));
 
         refused.SingleError("SERVICE_UNAVAILABLE");
         Assert.Empty((await CallAsync(AddToCart, new { sku, quantity = 1 })).ErrorCodes());

@@ -103,6 +103,46 @@ internal static class Checkout
     /// <summary>The Redis key of a cart's lines, as the orders service of this run names it (a signed-in shopper's cart is <c>u.{id}</c>).</summary>
     public static string CartKey(this FederatedStack stack, string cartId) => $"orders-test:{stack.RunId}:cart:{cartId}";
 
+    /// <summary>The shopper's cart as the orders service shows it: each line's SKU and quantity.</summary>
+    public static async Task<List<(string? Sku, int Quantity)>> CartLinesAsync(this FederatedStack stack, Shopper shopper) =>
+        [.. (await stack.PostAsync(ServiceNames.Orders, "{ cart { lines { id quantity } } }", null, null, shopper.Bearer)).Data.GetProperty("cart").GetProperty("lines")
+            .EnumerateArray().Select(l => (l.GetProperty("id").GetString(), l.GetProperty("quantity").GetInt32()))];
+
+    /// <summary>
+    /// A placed order of <paramref name="quantity"/> units of <paramref name="sku"/>, packed
+    /// (FULFILLING) and kept from the next wave (written as a long step delay would), so that
+    /// what follows meets it packed. Returns its id.
+    /// </summary>
+    public static async Task<string> PackedOrderAsync(this FederatedStack stack, Shopper shopper, string sku, int quantity, string query)
+    {
+        await stack.AddToCartAsync(shopper, sku, quantity);
+        var orderId = (await stack.PlaceAsync(shopper)).GetProperty("order").GetProperty("id").GetString()!;
+        await stack.WaitForStatusAsync(shopper, orderId, query, "FULFILLING");
+        await stack.OrdersScalarAsync("""update orders.orders set "UpdatedAt" = now() + interval '1 hour' where "Id" = $1 and "Status" = 'Fulfilling'""", orderId);
+        return orderId;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="action"/> while Redis refuses writes (no eviction, a limit of one
+    /// byte), putting its limit and policy back afterwards whatever happens.
+    /// </summary>
+    public static async Task<T> WhileRedisRefusesWritesAsync<T>(this FederatedStack stack, Func<Task<T>> action)
+    {
+        var limit = (await stack.RedisAsync(["config", "get", "maxmemory"])).Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1];
+        var policy = (await stack.RedisAsync(["config", "get", "maxmemory-policy"])).Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1];
+        try
+        {
+            Assert.Equal(0, (await stack.RedisAsync(["config", "set", "maxmemory-policy", "noeviction"])).ExitCode);
+            Assert.Equal(0, (await stack.RedisAsync(["config", "set", "maxmemory", "1"])).ExitCode);
+            return await action();
+        }
+        finally
+        {
+            await stack.RedisAsync(["config", "set", "maxmemory", limit]);
+            await stack.RedisAsync(["config", "set", "maxmemory-policy", policy]);
+        }
+    }
+
     /// <summary>A redis-cli command against the test run's Redis.</summary>
     public static Task<(int ExitCode, string Output)> RedisAsync(this FederatedStack stack, string[] arguments) =>
         ChildProcess.RunAsync("redis-cli", "redis-cli",

@@ -45,11 +45,8 @@ public sealed class OrderRaceTests(FederatedStack stack)
     {
         var sku = await stack.StockedSkuAsync(("FC-EAST", 5));
         var shopper = stack.NewShopper();
-        await stack.AddToCartAsync(shopper, sku, 2);
-        var orderId = (await stack.PlaceAsync(shopper)).GetProperty("order").GetProperty("id").GetString()!;
         const string query = "query($id: ID!) { order(id: $id) { status payment { status } shipments { status events { status } } } }";
-        await stack.WaitForStatusAsync(shopper, orderId, query, "FULFILLING");
-        await stack.OrdersScalarAsync("""update orders.orders set "UpdatedAt" = now() + interval '1 hour' where "Id" = $1 and "Status" = 'Fulfilling'""", orderId);
+        var orderId = await stack.PackedOrderAsync(shopper, sku, 2, query);
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => stack.CallAsync(shopper, Checkout.CancelOrder, new { orderId })));
 
@@ -129,31 +126,18 @@ public sealed class OrderRaceTests(FederatedStack stack)
             ["Orders__FaultInjection__Pause"] = "00:00:03",
             ["Orders__FaultInjection__UserId"] = shopper.Id,
         });
-        var limit = (await stack.RedisAsync(["config", "get", "maxmemory"])).Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1];
-        var policy = (await stack.RedisAsync(["config", "get", "maxmemory-policy"])).Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1];
-        JsonElement placed;
-        try
-        {
-            var placing = stack.PlaceAsync(shopper, "tok_threeDSecureRequired", service: "orders-paused-challenge");
-            await WaitForAsync(async () => await stack.AvailableAsync(sku) == 4, () => "The paused placement did not reserve.");
-            Assert.Equal(0, (await stack.RedisAsync(["config", "set", "maxmemory-policy", "noeviction"])).ExitCode);
-            Assert.Equal(0, (await stack.RedisAsync(["config", "set", "maxmemory", "1"])).ExitCode);
-            placed = await placing;
-        }
-        finally
-        {
-            await stack.RedisAsync(["config", "set", "maxmemory", limit]);
-            await stack.RedisAsync(["config", "set", "maxmemory-policy", policy]);
-        }
+        var placing = stack.PlaceAsync(shopper, "tok_threeDSecureRequired", service: "orders-paused-challenge");
+        await WaitForAsync(async () => await stack.AvailableAsync(sku) == 4, () => "The paused placement did not reserve.");
+        var placed = await stack.WhileRedisRefusesWritesAsync(() => placing);
         Assert.Equal("PAYMENT_ACTION_REQUIRED", placed.GetProperty("order").GetProperty("status").GetString());
         var orderId = placed.GetProperty("order").GetProperty("id").GetString()!;
-        Assert.Equal([(sku, 1)], await CartLinesAsync(shopper));
+        Assert.Equal([(sku, 1)], await stack.CartLinesAsync(shopper));
 
         var failed = await stack.CallAsync(shopper, Checkout.ConfirmPayment, new { orderId, challengeResponse = "wrong" });
 
         Assert.Equal(["PAYMENT_DECLINED"], failed.ErrorCodes());
         Assert.Equal(5, await stack.AvailableAsync(sku));
-        Assert.Equal([(sku, 1)], await CartLinesAsync(shopper));
+        Assert.Equal([(sku, 1)], await stack.CartLinesAsync(shopper));
     }
 
     /// <summary>
@@ -179,18 +163,14 @@ public sealed class OrderRaceTests(FederatedStack stack)
         Assert.Empty((await stack.CallAsync(shopper, CartTests.UpdateLine, new { lineId = sku, quantity = 1 })).ErrorCodes());
         var placed = await placing;
         Assert.Equal("PAYMENT_ACTION_REQUIRED", placed.GetProperty("order").GetProperty("status").GetString());
-        Assert.Empty(await CartLinesAsync(shopper));
+        Assert.Empty(await stack.CartLinesAsync(shopper));
 
         var failed = await stack.CallAsync(shopper, Checkout.ConfirmPayment, new { orderId = placed.GetProperty("order").GetProperty("id").GetString(), challengeResponse = "wrong" });
 
         Assert.Equal(["PAYMENT_DECLINED"], failed.ErrorCodes());
         Assert.Equal(10, await stack.AvailableAsync(sku));
-        Assert.Equal([(sku, 1)], await CartLinesAsync(shopper));
+        Assert.Equal([(sku, 1)], await stack.CartLinesAsync(shopper));
     }
-
-    private async Task<IEnumerable<(string?, int)>> CartLinesAsync(Shopper shopper) =>
-        (await stack.PostAsync(ServiceNames.Orders, "{ cart { lines { id quantity } } }", null, null, shopper.Bearer)).Data
-            .GetProperty("cart").GetProperty("lines").EnumerateArray().Select(l => (l.GetProperty("id").GetString(), l.GetProperty("quantity").GetInt32())).ToList();
 
     [Fact]
     public async Task AChallengeAnsweredAndCancelledAtOnce_EndsPaidWithItsStock_OrCancelledWithNothingHeld()

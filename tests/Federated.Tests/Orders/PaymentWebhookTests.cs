@@ -134,12 +134,8 @@ public sealed class PaymentWebhookTests(FederatedStack stack)
         // Answering the same challenge again finds nothing waiting.
         Assert.Equal(HttpStatusCode.NotFound, await AnswerChallengeAsync(placed.GetProperty("paymentAction").GetProperty("challengeId").GetString()!, "pass"));
         // Given back by the webhook's path, or by the order's settlement if Redis did not answer it.
-        await WaitForAsync(async () => (await CartLinesAsync(shopper)).SequenceEqual([(sku, 2)]), () => "The cart was not given back.");
+        await WaitForAsync(async () => (await stack.CartLinesAsync(shopper)).SequenceEqual([(sku, 2)]), () => "The cart was not given back.");
     }
-
-    private async Task<List<(string? Sku, int Quantity)>> CartLinesAsync(Shopper shopper) =>
-        [.. (await stack.PostAsync(ServiceNames.Orders, "{ cart { lines { id quantity } } }", null, null, shopper.Bearer)).Data.GetProperty("cart").GetProperty("lines")
-            .EnumerateArray().Select(l => (l.GetProperty("id").GetString(), l.GetProperty("quantity").GetInt32()))];
 
     private const string ShortChallengeInstance = "orders-challenge";
 
@@ -165,7 +161,7 @@ public sealed class PaymentWebhookTests(FederatedStack stack)
         Assert.Equal(["PAYMENT_CHALLENGE_EXPIRED"], (await stack.PlaceAsync(shopper, "tok_threeDSecureRequired", key: "unanswered")).ErrorCodes());
         // Unlike a failed answer, an unanswered challenge leaves the cart as it is: a quarter of an
         // hour on, the shopper may have bought the same things another way.
-        Assert.Empty(await CartLinesAsync(shopper));
+        Assert.Empty(await stack.CartLinesAsync(shopper));
     }
 
     /// <summary>

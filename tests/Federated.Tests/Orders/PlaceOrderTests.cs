@@ -637,11 +637,8 @@ public sealed class PlaceOrderTests(FederatedStack stack)
     {
         var sku = await stack.StockedSkuAsync(("FC-EAST", 5));
         var shopper = stack.NewShopper();
-        await stack.AddToCartAsync(shopper, sku, 2);
-        var orderId = (await stack.PlaceAsync(shopper)).GetProperty("order").GetProperty("id").GetString()!;
         const string query = "query($id: ID!) { order(id: $id) { status payment { status } shipments { status events { status } } } }";
-        await stack.WaitForStatusAsync(shopper, orderId, query, "FULFILLING");
-        await stack.OrdersScalarAsync("""update orders.orders set "UpdatedAt" = now() + interval '1 hour' where "Id" = $1 and "Status" = 'Fulfilling'""", orderId);
+        var orderId = await stack.PackedOrderAsync(shopper, sku, 2, query);
 
         var cancelled = await stack.CallAsync(shopper, Checkout.CancelOrder, new { orderId });
 
