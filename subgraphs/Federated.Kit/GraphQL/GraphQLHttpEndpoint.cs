@@ -253,9 +253,10 @@ public static partial class GraphQLHttpEndpoint
     /// <summary>
     /// A GraphQL string escape of U+0000 (<c>\u0000</c>, <c>\u{0}</c>), of a high surrogate not
     /// followed by a low one's escape, of a low surrogate not after a high one's, or of a
-    /// surrogate in braces (<c>\u{D800}</c>, never a character).
+    /// surrogate in braces (<c>\u{D800}</c>, never a character); an escape, that is, after an
+    /// even number of backslashes (<c>\\u0000</c> is a backslash and the text <c>u0000</c>).
     /// </summary>
-    [GeneratedRegex(@"\\u(0000|\{0+\})|\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}|\\u\{0*[dD][89a-fA-F][0-9a-fA-F]{2}\}", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"(?<!\\)(?:\\\\)*(?:\\u(0000|\{0+\})|\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}|\\u\{0*[dD][89a-fA-F][0-9a-fA-F]{2}\})", RegexOptions.IgnoreCase)]
     private static partial Regex UnstorableEscape();
 
     private static bool MediaTypeIsJson(string contentType)

@@ -320,10 +320,14 @@ public sealed class GraphQLHttpEndpointTests(FederatedStack stack)
         Assert.Equal(["BAD_REQUEST"], response.ErrorCodes);
     }
 
-    [Fact]
-    public async Task Post_AcceptsASurrogatePairEscaped_AsTheCharacterItSpells()
+    /// <summary>A surrogate pair escaped spells its character; an escaped backslash before <c>uD800</c> or <c>u0000</c> is text.</summary>
+    [Theory]
+    [InlineData("{\"query\": \"{ product(id: \\\"prod-\\\\uD83D\\\\uDE00\\\") { id } }\"}")]
+    [InlineData("{\"query\": \"{ product(id: \\\"prod-\\\\\\\\uD800\\\") { id } }\"}")]
+    [InlineData("{\"query\": \"{ product(id: \\\"prod-\\\\\\\\u0000\\\") { id } }\"}")]
+    public async Task Post_AcceptsEscapesThatSpellStorableText(string body)
     {
-        var response = await PostRawAsync("{\"query\": \"{ product(id: \\\"prod-\\\\uD83D\\\\uDE00\\\") { id } }\"}", Json);
+        var response = await PostRawAsync(body, Json);
 
         Assert.Equal(HttpStatusCode.OK, response.Status);
         Assert.Empty(response.Errors);
