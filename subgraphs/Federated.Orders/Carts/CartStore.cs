@@ -238,21 +238,23 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
     public Task ReleasePlacementAsync(string cartId, string idempotencyKey) =>
         redis.GetDatabase().ScriptEvaluateAsync(DeleteIfHolds, [PlacingKey(cartId)], [idempotencyKey]);
 
-    // Takes the ordered units (ARGV[4..]: SKU and quantity pairs) out of the lines, deleting a
-    // line left at 0 (and its terms, KEYS[3]), and the code ARGV[1] if it is still the one applied;
-    // what is left lives ARGV[2] ms from now. With KEYS[4], marks what it took (a hash, for
-    // ARGV[3] ms: '' present, 'q:<sku>' the units taken, at most what the line held, 't:<sku>'
-    // the terms the line was priced at, 'c' the code), which is what RestoreOrdered puts back.
+    // Takes an order's units (ARGV[5..]: SKU and quantity pairs) out of the lines, once per order:
+    // KEYS[4] marks it done (a hash, for ARGV[3] ms). A line left at 0 goes with its terms
+    // (KEYS[3]); the code ARGV[1] goes if it is still the one applied; what is left lives ARGV[2]
+    // ms from now. With ARGV[4] = '1' the mark also records what the step took, for
+    // RestoreOrdered: 'q:<sku>' the units it found (at most those ordered), 't:<sku>' the terms
+    // the line was priced at, 'c' the code. 1 when taken out, 0 when it was already.
     private const string RemoveOrdered = """
-        local mark = KEYS[4]
-        if mark then redis.call('HSET', mark, '', '1') end
-        for i = 4, #ARGV, 2 do
+        if redis.call('EXISTS', KEYS[4]) == 1 then return 0 end
+        local detail = ARGV[4] == '1'
+        redis.call('HSET', KEYS[4], '', '1')
+        for i = 5, #ARGV, 2 do
           local current = tonumber(redis.call('HGET', KEYS[1], ARGV[i]) or '0')
           local left = current - tonumber(ARGV[i + 1])
-          if mark and current > 0 then
-            redis.call('HSET', mark, 'q:' .. ARGV[i], math.min(current, tonumber(ARGV[i + 1])))
+          if detail and current > 0 then
+            redis.call('HSET', KEYS[4], 'q:' .. ARGV[i], math.min(current, tonumber(ARGV[i + 1])))
             local terms = redis.call('HGET', KEYS[3], ARGV[i])
-            if terms then redis.call('HSET', mark, 't:' .. ARGV[i], terms) end
+            if terms then redis.call('HSET', KEYS[4], 't:' .. ARGV[i], terms) end
           end
           if left > 0 then
             redis.call('HSET', KEYS[1], ARGV[i], left)
@@ -263,9 +265,9 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
         end
         if ARGV[1] ~= '' and redis.call('GET', KEYS[2]) == ARGV[1] then
           redis.call('DEL', KEYS[2])
-          if mark then redis.call('HSET', mark, 'c', ARGV[1]) end
+          if detail then redis.call('HSET', KEYS[4], 'c', ARGV[1]) end
         end
-        if mark then redis.call('PEXPIRE', mark, ARGV[3]) end
+        redis.call('PEXPIRE', KEYS[4], ARGV[3])
         redis.call('PEXPIRE', KEYS[1], ARGV[2])
         redis.call('PEXPIRE', KEYS[2], ARGV[2])
         redis.call('PEXPIRE', KEYS[3], ARGV[2])
@@ -273,23 +275,34 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
         """;
 
     /// <summary>
-    /// How long the mark that an order's units left the cart lasts (<see cref="RemoveOrderedAsync"/>):
-    /// a 3-D Secure challenge is answered or expires within a quarter of an hour, and a settlement
-    /// held up by an outage puts the units back well within a day.
+    /// How long the mark that an order's units left the cart lasts (<see cref="RemoveOrderedAsync"/>)
+    /// for an order whose 3-D Secure challenge is out: it is answered or expires within a
+    /// quarter of an hour, and a settlement held up by an outage puts the units back well within a day.
     /// </summary>
-    public static readonly TimeSpan TakenMarkLifetime = TimeSpan.FromDays(1);
+    public static readonly TimeSpan ChallengeMarkLifetime = TimeSpan.FromDays(1);
 
     /// <summary>
-    /// Takes what an order was placed with out of the cart, in one atomic step: its units and
-    /// its discount code. Whatever was added while it was being placed (another tab, another
-    /// device) was not ordered, so it stays. With <paramref name="markFor"/> (an order that may
-    /// yet fail: its 3-D Secure challenge is out), the step also marks the order's units as taken
-    /// out, so that <see cref="RestoreOrderedAsync"/> puts back only what this step took.
+    /// How long the mark lasts for any other order: a replay of its placement (the same key, its
+    /// answer lost) comes within minutes, and one placed less than <see cref="ReplayTakesOutWithin"/>
+    /// ago whose mark is missing never had its units taken out.
     /// </summary>
-    public Task RemoveOrderedAsync(string cartId, IEnumerable<(string Sku, int Quantity)> lines, string? discountCode, string? markFor = null) =>
-        redis.GetDatabase().ScriptEvaluateAsync(RemoveOrdered,
-            markFor is null ? [LinesKey(cartId), CodeKey(cartId), TermsKey(cartId)] : [LinesKey(cartId), CodeKey(cartId), TermsKey(cartId), TakenKey(markFor)],
-            [discountCode ?? "", (long)Lifetime.TotalMilliseconds, (long)TakenMarkLifetime.TotalMilliseconds, .. lines.SelectMany(l => new RedisValue[] { l.Sku, l.Quantity })]);
+    public static readonly TimeSpan MarkLifetime = TimeSpan.FromMinutes(15);
+
+    /// <summary>See <see cref="MarkLifetime"/>: a replay of an order placed longer ago leaves the cart alone.</summary>
+    public static readonly TimeSpan ReplayTakesOutWithin = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Takes what an order was placed with out of the cart, in one atomic step and once per order
+    /// (a replay of its placement finding it done changes nothing): its units and its discount
+    /// code. Whatever was added while it was being placed (another tab, another device) was not
+    /// ordered, so it stays. For an order that may yet fail (<paramref name="challenged"/>: its
+    /// 3-D Secure challenge is out), the step also records what it took, so that
+    /// <see cref="RestoreOrderedAsync"/> puts back exactly that. False when it was done before.
+    /// </summary>
+    public async Task<bool> RemoveOrderedAsync(string cartId, string orderId, IEnumerable<(string Sku, int Quantity)> lines, string? discountCode, bool challenged) =>
+        (long)await redis.GetDatabase().ScriptEvaluateAsync(RemoveOrdered, [LinesKey(cartId), CodeKey(cartId), TermsKey(cartId), TakenKey(orderId)],
+            [discountCode ?? "", (long)Lifetime.TotalMilliseconds, (long)(challenged ? ChallengeMarkLifetime : MarkLifetime).TotalMilliseconds, challenged ? "1" : "0",
+             .. lines.SelectMany(l => new RedisValue[] { l.Sku, l.Quantity })]) == 1;
 
     // Puts back what RemoveOrdered marked it took (KEYS[4]), once: the mark goes with it. The
     // units add up, capped at ARGV[2] a line; a new line only while the cart has fewer than

@@ -340,18 +340,27 @@ public sealed class OrderPlacement(
             await writes.AcceptAsync(order, cancellationToken);
         else
             await db.SaveChangesAsync(cancellationToken);
-        if (!wasPending)
-            return;
+        if (wasPending)
+            await TakeOutOfCartAsync(order);
+    }
+
+    /// <summary>
+    /// Takes what a standing order was placed with out of its cart, once (a replay finding it done
+    /// changes nothing). An order whose challenge is out may yet fail and give its lines back:
+    /// what it took is recorded for that.
+    /// </summary>
+    private async Task TakeOutOfCartAsync(Order order)
+    {
         try
         {
-            // An order whose challenge is out may yet fail and give its lines back: they are marked taken out.
-            await carts.RemoveOrderedAsync(CartStore.UserCartId(order.UserId), order.Lines.Select(l => (l.Sku, l.Quantity)), order.DiscountCode,
-                markFor: status == OrderStatus.PaymentActionRequired ? order.Id : null);
+            await carts.RemoveOrderedAsync(CartStore.UserCartId(order.UserId), order.Id, order.Lines.Select(l => (l.Sku, l.Quantity)), order.DiscountCode,
+                challenged: order.Status == OrderStatus.PaymentActionRequired);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             // The order stands, saved: the shopper is told so. An error now would read as a failed
-            // checkout, and a second try under a new key would be a second order and charge.
+            // checkout, and a second try under a new key would be a second order and charge. A
+            // replay of the placement (the same key) takes the lines out then.
             logger.LogWarning(ex, "Order {OrderId} stands, but Redis did not take its lines out of the cart; they stay in it", order.Id);
         }
     }
@@ -433,6 +442,7 @@ public sealed class OrderPlacement(
     /// </summary>
     private async Task<PlaceOrderResult> ReplayAsync(Order existing, string requestHash, PricedCart cart, CancellationToken cancellationToken)
     {
+        // The cart as it was placed: emptied of the order, or still holding it (not yet taken out).
         var sameCart = cart.Lines.Count == 0
             || (cart.Lines.Count == existing.Lines.Count && cart.Lines.All(l => existing.Lines.Any(o => o.Sku == l.Sku && o.Quantity == l.Quantity)));
         if (existing.RequestHash != requestHash || (!sameCart && existing.Status != OrderStatus.Failed))
@@ -446,6 +456,12 @@ public sealed class OrderPlacement(
             await using var db = await factory.CreateDbContextAsync(cancellationToken);
             order = await LoadAsync(db, existing.Id, cancellationToken);
         }
+        // A placement that stood but whose lines never left the cart (Redis failed, or the instance
+        // died between its save and that step): its replay takes them out. A missing mark means
+        // that only while the mark would still live: an order placed longer ago is left alone.
+        if (order.Status is OrderStatus.PaymentActionRequired or OrderStatus.OnHold or OrderStatus.Paid or OrderStatus.Fulfilling
+            && order.PlacedAt > time.GetUtcNow() - CartStore.ReplayTakesOutWithin)
+            await TakeOutOfCartAsync(order);
         return order.Status switch
         {
             OrderStatus.Pending => PlaceOrderResult.Failed(new UserError(InProgress, "This checkout is still being processed; ask again shortly.", ["input", "idempotencyKey"])),

@@ -141,6 +141,46 @@ public sealed class OrderRaceTests(FederatedStack stack)
     }
 
     /// <summary>
+    /// Redis refusing writes as a paid order is accepted: the order stands (PAID) but its lines
+    /// stay in the cart. The same key sent again (the client retrying) answers the order and
+    /// takes its lines out, once: a unit added after that stays through another try.
+    /// </summary>
+    [Fact]
+    public async Task APaidOrderWhoseLinesRedisDidNotTakeOut_ItsReplayTakesThemOut_Once()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 5));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 1);
+        using var paused = await stack.StartInstanceAsync(ServiceNames.Orders, "orders-paused-accept", new Dictionary<string, string>
+        {
+            ["Orders__FaultInjection__PauseAfter"] = "authorization",
+            ["Orders__FaultInjection__Pause"] = "00:00:03",
+            ["Orders__FaultInjection__UserId"] = shopper.Id,
+        });
+        var placing = stack.PlaceAsync(shopper, key: "replay-takes-out", service: "orders-paused-accept");
+        await WaitForAsync(async () => await stack.AvailableAsync(sku) == 4, () => "The paused placement did not reserve.");
+        var placed = await stack.WhileRedisRefusesWritesAsync(() => placing);
+        Assert.Equal("PAID", placed.GetProperty("order").GetProperty("status").GetString());
+        var orderId = placed.GetProperty("order").GetProperty("id").GetString();
+        Assert.Equal([(sku, 1)], await stack.CartLinesAsync(shopper));
+
+        var replayed = await stack.PlaceAsync(shopper, key: "replay-takes-out");
+
+        Assert.Empty(replayed.ErrorCodes());
+        Assert.Equal(orderId, replayed.GetProperty("order").GetProperty("id").GetString());
+        Assert.Empty(await stack.CartLinesAsync(shopper));
+        // The unit added again, as the order had it: the same checkout, answered again, and its
+        // lines are not taken out a second time.
+        await stack.AddToCartAsync(shopper, sku, 1);
+        Assert.Equal(orderId, (await stack.PlaceAsync(shopper, key: "replay-takes-out")).GetProperty("order").GetProperty("id").GetString());
+        Assert.Equal([(sku, 1)], await stack.CartLinesAsync(shopper));
+        await stack.AddToCartAsync(shopper, sku, 1);
+        Assert.Equal(["IDEMPOTENCY_KEY_REUSED"], (await stack.PlaceAsync(shopper, key: "replay-takes-out")).ErrorCodes());
+        Assert.Equal([(sku, 2)], await stack.CartLinesAsync(shopper));
+        Assert.Equal(4, await stack.AvailableAsync(sku));
+    }
+
+    /// <summary>
     /// Another tab sets the line from 3 units to 1 while a 3-D Secure placement of the 3 is under
     /// way: taking the order's units out of the cart takes the 1 it finds. The challenge failed,
     /// the cart gets back that 1, what was taken, not the 3 ordered.
