@@ -17,6 +17,18 @@ public sealed class OrderRaceTests(FederatedStack stack)
     private const string Voided = "select count(*) from orders.simulated_provider_ledger where idempotency_key = $1 and outcome = 'Voided'";
     private const string Authorized = "select count(*) from orders.simulated_provider_ledger where idempotency_key = $1 and outcome = 'Authorized'";
 
+    /// <summary>
+    /// A second orders instance whose placements for <paramref name="shopper"/> pause 3 s after
+    /// <paramref name="step"/>, so that a test can act in the middle of one.
+    /// </summary>
+    private Task<ChildProcess> PausedInstanceAsync(string name, string step, Shopper shopper) =>
+        stack.StartInstanceAsync(ServiceNames.Orders, name, new Dictionary<string, string>
+        {
+            ["Orders__FaultInjection__PauseAfter"] = step,
+            ["Orders__FaultInjection__Pause"] = "00:00:03",
+            ["Orders__FaultInjection__UserId"] = shopper.Id,
+        });
+
     [Fact]
     public async Task TenCancelsAtOnce_AllAnswerCancelled_AndTheStockComesBackOnce()
     {
@@ -86,12 +98,7 @@ public sealed class OrderRaceTests(FederatedStack stack)
         var (ordered, added) = (await stack.StockedSkuAsync(("FC-EAST", 10)), await stack.StockedSkuAsync(("FC-EAST", 10)));
         var shopper = stack.NewShopper();
         await stack.AddToCartAsync(shopper, ordered, 2);
-        using var paused = await stack.StartInstanceAsync(ServiceNames.Orders, "orders-paused-placement", new Dictionary<string, string>
-        {
-            ["Orders__FaultInjection__PauseAfter"] = "reservation",
-            ["Orders__FaultInjection__Pause"] = "00:00:03",
-            ["Orders__FaultInjection__UserId"] = shopper.Id,
-        });
+        using var paused = await PausedInstanceAsync("orders-paused-placement", "reservation", shopper);
 
         var placing = stack.PlaceAsync(shopper, service: "orders-paused-placement");
         await WaitForAsync(async () => await stack.AvailableAsync(ordered) == 8, () => "The paused placement did not reserve.");
@@ -120,12 +127,7 @@ public sealed class OrderRaceTests(FederatedStack stack)
         var sku = await stack.StockedSkuAsync(("FC-EAST", 5));
         var shopper = stack.NewShopper();
         await stack.AddToCartAsync(shopper, sku, 1);
-        using var paused = await stack.StartInstanceAsync(ServiceNames.Orders, "orders-paused-challenge", new Dictionary<string, string>
-        {
-            ["Orders__FaultInjection__PauseAfter"] = "authorization",
-            ["Orders__FaultInjection__Pause"] = "00:00:03",
-            ["Orders__FaultInjection__UserId"] = shopper.Id,
-        });
+        using var paused = await PausedInstanceAsync("orders-paused-challenge", "authorization", shopper);
         var placing = stack.PlaceAsync(shopper, "tok_threeDSecureRequired", service: "orders-paused-challenge");
         await WaitForAsync(async () => await stack.AvailableAsync(sku) == 4, () => "The paused placement did not reserve.");
         var placed = await stack.WhileRedisRefusesWritesAsync(() => placing);
@@ -151,12 +153,7 @@ public sealed class OrderRaceTests(FederatedStack stack)
         var sku = await stack.StockedSkuAsync(("FC-EAST", 5));
         var shopper = stack.NewShopper();
         await stack.AddToCartAsync(shopper, sku, 1);
-        using var paused = await stack.StartInstanceAsync(ServiceNames.Orders, "orders-paused-accept", new Dictionary<string, string>
-        {
-            ["Orders__FaultInjection__PauseAfter"] = "authorization",
-            ["Orders__FaultInjection__Pause"] = "00:00:03",
-            ["Orders__FaultInjection__UserId"] = shopper.Id,
-        });
+        using var paused = await PausedInstanceAsync("orders-paused-accept", "authorization", shopper);
         var placing = stack.PlaceAsync(shopper, key: "replay-takes-out", service: "orders-paused-accept");
         await WaitForAsync(async () => await stack.AvailableAsync(sku) == 4, () => "The paused placement did not reserve.");
         var placed = await stack.WhileRedisRefusesWritesAsync(() => placing);
@@ -191,12 +188,7 @@ public sealed class OrderRaceTests(FederatedStack stack)
         var sku = await stack.StockedSkuAsync(("FC-EAST", 10));
         var shopper = stack.NewShopper();
         await stack.AddToCartAsync(shopper, sku, 3);
-        using var paused = await stack.StartInstanceAsync(ServiceNames.Orders, "orders-paused-placement", new Dictionary<string, string>
-        {
-            ["Orders__FaultInjection__PauseAfter"] = "reservation",
-            ["Orders__FaultInjection__Pause"] = "00:00:03",
-            ["Orders__FaultInjection__UserId"] = shopper.Id,
-        });
+        using var paused = await PausedInstanceAsync("orders-paused-placement", "reservation", shopper);
 
         var placing = stack.PlaceAsync(shopper, "tok_threeDSecureRequired", service: "orders-paused-placement");
         await WaitForAsync(async () => await stack.AvailableAsync(sku) == 7, () => "The paused placement did not reserve.");
