@@ -297,12 +297,12 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
     /// code. Whatever was added while it was being placed (another tab, another device) was not
     /// ordered, so it stays. For an order that may yet fail (<paramref name="challenged"/>: its
     /// 3-D Secure challenge is out), the step also records what it took, so that
-    /// <see cref="RestoreOrderedAsync"/> puts back exactly that. False when it was done before.
+    /// <see cref="RestoreOrderedAsync"/> puts back exactly that.
     /// </summary>
-    public async Task<bool> RemoveOrderedAsync(string cartId, string orderId, IEnumerable<(string Sku, int Quantity)> lines, string? discountCode, bool challenged) =>
-        (long)await redis.GetDatabase().ScriptEvaluateAsync(RemoveOrdered, [LinesKey(cartId), CodeKey(cartId), TermsKey(cartId), TakenKey(orderId)],
+    public Task RemoveOrderedAsync(string cartId, string orderId, IEnumerable<(string Sku, int Quantity)> lines, string? discountCode, bool challenged) =>
+        redis.GetDatabase().ScriptEvaluateAsync(RemoveOrdered, [LinesKey(cartId), CodeKey(cartId), TermsKey(cartId), TakenKey(orderId)],
             [discountCode ?? "", (long)Lifetime.TotalMilliseconds, (long)(challenged ? ChallengeMarkLifetime : MarkLifetime).TotalMilliseconds, challenged ? "1" : "0",
-             .. lines.SelectMany(l => new RedisValue[] { l.Sku, l.Quantity })]) == 1;
+             .. lines.SelectMany(l => new RedisValue[] { l.Sku, l.Quantity })]);
 
     // Puts back what RemoveOrdered marked it took (KEYS[4]), once: the mark goes with it. The
     // units add up, capped at ARGV[2] a line; a new line only while the cart has fewer than
