@@ -85,11 +85,19 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
     /// </summary>
     public Task SaveTermsAsync(string cartId, IEnumerable<CatalogVariant> variants)
     {
-        var transaction = redis.GetDatabase().CreateTransaction();
-        _ = transaction.HashSetAsync(TermsKey(cartId), [.. variants.Select(v => new HashEntry(v.Sku, Serialize(v)))]);
-        _ = transaction.KeyExpireAsync(TermsKey(cartId), Lifetime);
-        return transaction.ExecuteAsync();
+        // One script, as every cart write: Redis refusing writes (out of memory, a replica) refuses
+        // it with its reason, which the service answers SERVICE_UNAVAILABLE; a MULTI/EXEC
+        // transaction was discarded with EXECABORT, which tells nothing, and was an internal error.
+        RedisValue[] arguments = [(long)Lifetime.TotalMilliseconds, .. variants.SelectMany(v => new RedisValue[] { v.Sku, Serialize(v) })];
+        return redis.GetDatabase().ScriptEvaluateAsync(SaveTerms, [TermsKey(cartId)], arguments);
     }
+
+    // Sets the terms (KEYS[1]) of each SKU in ARGV[2], ARGV[4], ... to the next argument, and renews them for ARGV[1] ms.
+    private const string SaveTerms = """
+        for i = 2, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+        redis.call('PEXPIRE', KEYS[1], ARGV[1])
+        return 1
+        """;
 
     /// <summary>Forgets every line's terms: the cart is priced from the catalog again when next placed.</summary>
     public Task ForgetTermsAsync(string cartId) => redis.GetDatabase().KeyDeleteAsync(TermsKey(cartId));
@@ -134,27 +142,42 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
     /// only on a line the cart still has: a line removed meanwhile (another tab, a placed order
     /// taking its units) is not brought back, and false is returned.
     /// </summary>
-    public async Task<bool> SetQuantityAsync(string cartId, string sku, int quantity)
-    {
-        var transaction = redis.GetDatabase().CreateTransaction();
-        if (quantity > 0)
-            transaction.AddCondition(Condition.HashExists(LinesKey(cartId), sku));
-        _ = quantity > 0
-            ? transaction.HashSetAsync(LinesKey(cartId), sku, quantity)
-            : transaction.HashDeleteAsync(LinesKey(cartId), sku);
-        if (quantity == 0)
-            _ = transaction.HashDeleteAsync(TermsKey(cartId), sku);
-        Renew(transaction, cartId);
-        return await transaction.ExecuteAsync();
-    }
+    /// <remarks>
+    /// One script: a MULTI/EXEC whose condition is watched (the line's existence) was discarded by
+    /// any write to the cart between the watch and the exec (an add of another line from a second
+    /// instance), and answered as if the line were gone.
+    /// </remarks>
+    public async Task<bool> SetQuantityAsync(string cartId, string sku, int quantity) =>
+        (long)await redis.GetDatabase().ScriptEvaluateAsync(SetExisting, [LinesKey(cartId), CodeKey(cartId), TermsKey(cartId)],
+            [sku, quantity, (long)Lifetime.TotalMilliseconds]) == 1;
 
-    public Task SetDiscountCodeAsync(string cartId, string code)
-    {
-        var transaction = redis.GetDatabase().CreateTransaction();
-        _ = transaction.StringSetAsync(CodeKey(cartId), code);
-        Renew(transaction, cartId);
-        return transaction.ExecuteAsync();
-    }
+    // Sets the line ARGV[1] to ARGV[2] units if the cart (KEYS[1]) has it (0 when not), or takes it
+    // and its terms (KEYS[3]) out for 0; renews the cart's keys for ARGV[3] ms.
+    private const string SetExisting = """
+        if tonumber(ARGV[2]) > 0 then
+          if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return 0 end
+          redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+        else
+          redis.call('HDEL', KEYS[1], ARGV[1])
+          redis.call('HDEL', KEYS[3], ARGV[1])
+        end
+        redis.call('PEXPIRE', KEYS[1], ARGV[3])
+        redis.call('PEXPIRE', KEYS[2], ARGV[3])
+        redis.call('PEXPIRE', KEYS[3], ARGV[3])
+        return 1
+        """;
+
+    /// <summary>Applies <paramref name="code"/> to the cart and renews the cart's lifetime, in one script (see <see cref="SetQuantityAsync"/>).</summary>
+    public Task SetDiscountCodeAsync(string cartId, string code) =>
+        redis.GetDatabase().ScriptEvaluateAsync(SetCode, [CodeKey(cartId), LinesKey(cartId), TermsKey(cartId)], [code, (long)Lifetime.TotalMilliseconds]);
+
+    // Sets the code (KEYS[1]) to ARGV[1] and renews the cart's keys for ARGV[2] ms.
+    private const string SetCode = """
+        redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+        redis.call('PEXPIRE', KEYS[2], ARGV[2])
+        redis.call('PEXPIRE', KEYS[3], ARGV[2])
+        return 1
+        """;
 
     // Deletes KEYS[1] if it still holds ARGV[1]: a code or a claim taken off only while it is the one there.
     private const string DeleteIfHolds = """
@@ -170,14 +193,17 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
     // capped at ARGV[1] per line; a new line only while the shopper's cart has fewer than
     // ARGV[3], the rest left in the guest cart for when there is room; a moved line's terms
     // (KEYS[6] to KEYS[5]) when the shopper's line has none. Takes the guest's code (KEYS[4]) if
-    // the shopper has none (KEYS[2]); deletes what it moved.
+    // the shopper has none (KEYS[2]); deletes what it moved. The shopper's cart is renewed only
+    // when something moved: a request that moves nothing (no room yet) changes nothing.
     private const string Merge = """
         local guest = redis.call('HGETALL', KEYS[3])
         local lines = redis.call('HLEN', KEYS[1])
+        local moved = 0
         for i = 1, #guest, 2 do
           local current = redis.call('HGET', KEYS[1], guest[i])
           if current or lines < tonumber(ARGV[3]) then
             if not current then lines = lines + 1 end
+            moved = moved + 1
             redis.call('HSET', KEYS[1], guest[i], math.min(tonumber(current or '0') + tonumber(guest[i + 1]), tonumber(ARGV[1])))
             redis.call('HDEL', KEYS[3], guest[i])
             local terms = redis.call('HGET', KEYS[6], guest[i])
@@ -192,7 +218,7 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
           redis.call('SET', KEYS[2], code, 'NX')
           redis.call('DEL', KEYS[4])
         end
-        if #guest > 0 or code then
+        if moved > 0 or code then
           redis.call('PEXPIRE', KEYS[1], ARGV[2])
           redis.call('PEXPIRE', KEYS[2], ARGV[2])
           redis.call('PEXPIRE', KEYS[5], ARGV[2])
@@ -347,13 +373,6 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
     public Task RestoreOrderedAsync(string cartId, string orderId) =>
         redis.GetDatabase().ScriptEvaluateAsync(RestoreOrdered, [LinesKey(cartId), CodeKey(cartId), TermsKey(cartId), TakenKey(orderId)],
             [(long)Lifetime.TotalMilliseconds, MaxQuantityPerLine, MaxLines]);
-
-    private void Renew(ITransaction transaction, string cartId)
-    {
-        _ = transaction.KeyExpireAsync(LinesKey(cartId), Lifetime);
-        _ = transaction.KeyExpireAsync(CodeKey(cartId), Lifetime);
-        _ = transaction.KeyExpireAsync(TermsKey(cartId), Lifetime);
-    }
 
     private RedisKey LinesKey(string cartId) => $"{_prefix}cart:{cartId}";
 

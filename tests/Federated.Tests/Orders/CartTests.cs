@@ -189,6 +189,61 @@ public sealed class CartTests(FederatedStack stack)
         Assert.Empty((await CallAsync(AddToCart, new { sku, quantity = 1 })).ErrorCodes());
     }
 
+    /// <summary>
+    /// Every cart write Redis refuses is SERVICE_UNAVAILABLE, not only the add: setting a line's
+    /// quantity and applying a code were MULTI/EXEC transactions, which Redis discards with
+    /// EXECABORT (no reason given) when it refuses their writes, and were internal errors.
+    /// </summary>
+    [Fact]
+    public async Task RedisRefusingWrites_IsServiceUnavailable_ForEveryCartChange()
+    {
+        var sku = await stack.StockedSkuAsync("25.00", null, ("FC-EAST", 10));
+        var cartId = (await CallAsync(AddToCart, new { sku, quantity = 1 })).GetProperty("cart").GetProperty("id").GetString();
+
+        var (update, code) = await stack.WhileRedisRefusesWritesAsync(async () => (
+            await stack.PostAsync(ServiceNames.Orders, UpdateLine, new { input = new { lineId = sku, quantity = 2 } }, null, Headers(null, cartId)),
+            await stack.PostAsync(ServiceNames.Orders, ApplyCode, new { input = new { code = "WELCOME10" } }, null, Headers(null, cartId))));
+
+        update.SingleError("SERVICE_UNAVAILABLE");
+        code.SingleError("SERVICE_UNAVAILABLE");
+        var cart = (await CallAsync(UpdateLine, new { lineId = sku, quantity = 2 }, cartId: cartId)).GetProperty("cart");
+        Assert.Equal([(sku, 2)], Lines(cart));
+        Assert.Empty((await CallAsync(ApplyCode, new { code = "WELCOME10" }, cartId: cartId)).ErrorCodes());
+    }
+
+    /// <summary>
+    /// Setting a line's quantity while the same cart is written from elsewhere (adds of other
+    /// lines, through a second instance with its own connection to Redis) sets it: the line is
+    /// there. As a watched MULTI/EXEC, any write to the cart between the watch and the exec
+    /// discarded it, answered CART_LINE_NOT_FOUND.
+    /// </summary>
+    [Fact]
+    public async Task SettingALineWhileOtherLinesAreAdded_SetsIt()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 99));
+        var others = new List<string>();
+        for (var i = 0; i < 4; i++)
+            others.Add(await stack.StockedSkuAsync(("FC-EAST", 99)));
+        var cartId = (await CallAsync(AddToCart, new { sku, quantity = 1 })).GetProperty("cart").GetProperty("id").GetString();
+        using var second = await stack.StartInstanceAsync(ServiceNames.Orders, "orders-second-writer", new Dictionary<string, string>());
+
+        var adds = Task.Run(async () =>
+        {
+            for (var round = 0; round < 20; round++)
+                foreach (var other in others)
+                    await stack.PostAsync("orders-second-writer", AddToCart, new { input = new { sku = other, quantity = 1 } }, null, Headers(null, cartId));
+        });
+        var refusals = new List<string>();
+        for (var quantity = 1; !adds.IsCompleted; quantity = quantity % 50 + 1)
+        {
+            var answer = await CallAsync(UpdateLine, new { lineId = sku, quantity }, cartId: cartId);
+            refusals.AddRange(answer.ErrorCodes());
+        }
+        await adds;
+
+        Assert.Empty(refusals);
+    }
+
     [Fact]
     public async Task SigningIn_MergesTheGuestCart_IntoTheAccountCart()
     {
@@ -319,6 +374,11 @@ public sealed class CartTests(FederatedStack stack)
         // Two of the three fit; the third waits in the guest cart rather than being dropped.
         Assert.Equal(100, await LineCountAsync(own));
         Assert.Equal(1, await LineCountAsync(guestCart));
+        // Looking at the cart again moves nothing (still no room), so it is no change: the
+        // account cart's 30 days are not renewed (they were, by every request naming the guest cart).
+        Assert.Equal(0, (await RedisAsync(["pexpire", CartKey(own), "600000"])).ExitCode);
+        await QueryAsync(ServiceNames.Orders, CartQuery, account, guestCart);
+        Assert.InRange(long.Parse((await RedisAsync(["ttl", CartKey(own)])).Output.Trim().Split('\n')[^1], CultureInfo.InvariantCulture), 1, 600);
         await CallAsync(RemoveLine, new { lineId = "FILLER-001" }, account);
         await CallAsync(RemoveLine, new { lineId = "FILLER-002" }, account);
         var merged = (await QueryAsync(ServiceNames.Orders, CartQuery, account, guestCart)).Data.GetProperty("cart");
@@ -449,7 +509,7 @@ public sealed class CartTests(FederatedStack stack)
     {
         var sku = await stack.StockedSkuAsync(("FC-EAST", 50));
         var cartId = (await CallAsync(AddToCart, new { sku = await stack.StockedSkuAsync(("FC-EAST", 5)), quantity = 1 })).GetProperty("cart").GetProperty("id").GetString()!;
-        for (var round = 0; round < 10; round++)
+        for (var round = 0; round < 20; round++)
         {
             Assert.Empty((await CallAsync(AddToCart, new { sku, quantity = 1 }, cartId: cartId)).ErrorCodes());
 
