@@ -48,6 +48,7 @@ public static class OrdersExtensions
         builder.Services.AddScoped<OrderSettlement>();
         builder.Services.AddScoped<RefundIssuer>();
         builder.Services.AddScoped<OrdersByUserDataLoader>();
+        builder.Services.AddScoped<OrderByIdDataLoader>();
         builder.Services.AddSingleton<FaultInjection>();
         builder.Services.AddSingleton<OrderOutbox>();
         builder.AddOrdersMessaging();

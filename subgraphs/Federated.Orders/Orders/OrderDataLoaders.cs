@@ -79,3 +79,22 @@ public sealed class OrdersByUserDataLoader(IDbContextFactory<OrdersDbContext> fa
         return results;
     }
 }
+
+/// <summary>
+/// Orders by id, with their details, for the references the gateway sends (<c>_entities</c>
+/// with many <c>Order</c> representations) and for <c>order(id)</c> fields asked for together:
+/// one load of every order in the batch, a statement per detail (a split query). Orders being
+/// placed or refused are left out; whose an order is, is checked by the field that asks.
+/// </summary>
+public sealed class OrderByIdDataLoader(IDbContextFactory<OrdersDbContext> factory, KitCounters counters)
+    : BatchDataLoader<string, Order>(counters)
+{
+    protected override async Task<IReadOnlyDictionary<string, Order>> LoadBatchAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var ids = keys.ToArray();
+        return await OrderOperations.WithDetails(db.Orders.AsNoTracking())
+            .Where(o => ids.Contains(o.Id) && OrderOperations.Visible.Contains(o.Status))
+            .ToDictionaryAsync(o => o.Id, cancellationToken);
+    }
+}

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Federated.Kit.DataLoaders;
 using Federated.Kit.Errors;
 using Federated.Kit.Identity;
 using Federated.Kit.Paging;
@@ -6,6 +7,7 @@ using Federated.Orders.Data;
 using Federated.Orders.Messaging;
 using Federated.Orders.Payments;
 using GraphQL;
+using GraphQL.DataLoader;
 using GraphQL.Types;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -27,10 +29,10 @@ public static class OrderOperations
         query.Field<OrderType>("order")
             .Description("An order of the signed-in customer (any order for an administrator); null for anyone else's.")
             .Argument<NonNullGraphType<IdGraphType>>("id")
-            .ResolveAsync(async ctx =>
+            .Resolve(ctx =>
             {
                 ctx.CurrentUser().RequireUser();
-                return await VisibleOrderAsync(ctx, ctx.GetArgument<string>("id"));
+                return VisibleOrder(ctx, ctx.GetArgument<string>("id"));
             });
 
     public static void AddMutationsTo(ObjectGraphType mutation)
@@ -56,15 +58,19 @@ public static class OrderOperations
                 var input = ctx.GetArgument<ConfirmPaymentInput>("input");
                 var services = ctx.RequestServices!;
                 await using var db = await services.GetRequiredService<IDbContextFactory<OrdersDbContext>>().CreateDbContextAsync(ctx.CancellationToken);
-                var order = await OwnOrderAsync(ctx, db, input.OrderId);
+                // The cardholder's answer: only the customer gives it, not an administrator on their behalf.
+                var order = await OwnOrderAsync(ctx, db, input.OrderId, administrators: false);
                 if (order is null)
                     return PlaceOrderResult.Failed(new UserError(OrderNotFound, "There is no such order.", ["input", "orderId"]));
                 if (order.Status != OrderStatus.PaymentActionRequired)
                 {
                     // Answered already (a retry whose first answer was lost): answered as then, however
-                    // far the order has moved on; an order that never had a challenge has nothing to confirm.
+                    // far the order has moved on; an order that never had a challenge has nothing to
+                    // confirm, and neither has a cancelled one (an empty answer read as "paid").
                     if (order.Payment?.ChallengeId is null)
                         return PlaceOrderResult.Failed(new UserError(NoChallenge, "This order is not waiting for a payment confirmation.", ["input", "orderId"]));
+                    if (order.Status == OrderStatus.Cancelled)
+                        return PlaceOrderResult.Failed(new UserError(NoChallenge, "This order was cancelled; it has no payment to confirm.", ["input", "orderId"]));
                     return order.Status == OrderStatus.Failed
                         ? PlaceOrderResult.Failed(new UserError(order.FailureCode!, order.FailureMessage!, ["input"]))
                         : new PlaceOrderResult(order, null, []);
@@ -230,18 +236,24 @@ public static class OrderOperations
             _ => throw new GraphQLFailure(ErrorCodes.InvalidCursor, "The cursor is not valid for this list."),
         };
 
-    public static async Task<Order?> VisibleOrderAsync(IResolveFieldContext ctx, string orderId)
+    /// <summary>
+    /// The order, if it is shown (not being placed or refused) and the caller owns it or is an
+    /// administrator; null otherwise, as for an order that does not exist. Orders asked for
+    /// together (references from the gateway, aliased fields) are loaded in one batch.
+    /// </summary>
+    public static IDataLoaderResult<Order?> VisibleOrder(IResolveFieldContext ctx, string orderId)
     {
-        await using var db = await ctx.RequestServices!.GetRequiredService<IDbContextFactory<OrdersDbContext>>().CreateDbContextAsync(ctx.CancellationToken);
-        var order = await OwnOrderAsync(ctx, db, orderId);
-        return order is not null && Visible.Contains(order.Status) ? order : null;
+        var user = ctx.CurrentUser();
+        return ctx.RequestServices!.GetRequiredService<OrderByIdDataLoader>().Load(orderId)
+            .Then(order => order is not null && user.IsSelfOrAdmin(order.UserId) ? order : null);
     }
 
-    /// <summary>The order, loaded for change, if the caller owns it or is an administrator.</summary>
-    private static async Task<Order?> OwnOrderAsync(IResolveFieldContext ctx, OrdersDbContext db, string orderId)
+    /// <summary>The order, loaded for change, if the caller owns it or (unless <paramref name="administrators"/> is false) is an administrator.</summary>
+    private static async Task<Order?> OwnOrderAsync(IResolveFieldContext ctx, OrdersDbContext db, string orderId, bool administrators = true)
     {
         var order = await WithDetails(db.Orders).SingleOrDefaultAsync(o => o.Id == orderId, ctx.CancellationToken);
-        return order is not null && ctx.CurrentUser().IsSelfOrAdmin(order.UserId) ? order : null;
+        var user = ctx.CurrentUser();
+        return order is not null && (administrators ? user.IsSelfOrAdmin(order.UserId) : user.IsAuthenticated && string.Equals(user.Id, order.UserId, StringComparison.Ordinal)) ? order : null;
     }
 }
 

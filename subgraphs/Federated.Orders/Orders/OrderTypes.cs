@@ -35,11 +35,7 @@ public sealed class OrderType : ObjectGraphType<Order>
             .Description("Money given back after delivery, oldest first.")
             .Resolve(ctx => ctx.Source.Refunds.OrderBy(r => r.CreatedAt).ThenBy(r => r.Id, StringComparer.Ordinal));
 
-        this.ResolveReference<OrderReference, Order>(async (ctx, reference) =>
-        {
-            var order = await OrderOperations.VisibleOrderAsync(ctx, reference.Id);
-            return order!;
-        });
+        this.ResolveReference<OrderReference, Order>((ctx, reference) => OrderOperations.VisibleOrder(ctx, reference.Id)!);
     }
 }
 

@@ -63,4 +63,45 @@ public sealed class OrderHistoryTests(FederatedStack stack)
         Assert.Equal([1], second.GetProperty("nodes").EnumerateArray().Select(o => o.GetProperty("lines")[0].GetProperty("quantity").GetInt32()));
         Assert.False(second.GetProperty("pageInfo").GetProperty("hasNextPage").GetBoolean());
     }
+    /// <summary>
+    /// Orders the gateway asks for by reference (<c>_entities</c> with many <c>Order</c>
+    /// representations) are loaded in one batch; each is shown only to its customer and to
+    /// administrators, and one that does not exist is null as another's is.
+    /// </summary>
+    [Fact]
+    public async Task OrderReferences_AreLoadedInOneBatch_AndShownOnlyToTheirCustomer()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 20));
+        var shoppers = Enumerable.Range(0, 3).Select(_ => stack.NewShopper()).ToList();
+        var ids = new List<string>();
+        foreach (var shopper in shoppers)
+        {
+            await stack.AddToCartAsync(shopper, sku, 1);
+            ids.Add((await stack.PlaceAsync(shopper)).GetProperty("order").GetProperty("id").GetString()!);
+        }
+        var representations = ids.Append(Guid.NewGuid().ToString()).Select(id => new { __typename = "Order", id }).ToArray();
+        const string query = "query($r: [_Any!]!) { _entities(representations: $r) { ... on Order { id lines { quantity } } } }";
+        var admin = Accounts.BearerHeader(Accounts.Mint(stack, "user-000000", role: "admin"));
+
+        var (all, delta) = await stack.MeasureAsync(
+            async () => (await stack.PostAsync(ServiceNames.Orders, query, new { r = representations }, null, admin)).Data.GetProperty("_entities"),
+            ServiceNames.Orders);
+        Assert.Equal(ids, all.EnumerateArray().Take(3).Select(o => o.GetProperty("id").GetString()));
+        Assert.Equal(JsonValueKind.Null, all[3].ValueKind);
+        var counters = delta[ServiceNames.Orders];
+        Assert.True(counters.Batches("OrderByIdDataLoader") == 1, $"Expected one OrderByIdDataLoader batch: {counters}");
+
+        var own = (await stack.PostAsync(ServiceNames.Orders, query, new { r = representations }, null, shoppers[1].Bearer)).Data.GetProperty("_entities");
+        Assert.Equal([JsonValueKind.Null, JsonValueKind.Object, JsonValueKind.Null, JsonValueKind.Null], own.EnumerateArray().Select(o => o.ValueKind));
+        Assert.Equal(ids[1], own[1].GetProperty("id").GetString());
+
+        // Aliased order(id) fields are one batch too, and another's order is null.
+        var (aliased, aliasDelta) = await stack.MeasureAsync(
+            async () => (await stack.PostAsync(ServiceNames.Orders, "query($a: ID!, $b: ID!) { a: order(id: $a) { id } b: order(id: $b) { id } }",
+                new { a = ids[0], b = ids[1] }, null, shoppers[0].Bearer)).Data,
+            ServiceNames.Orders);
+        Assert.Equal(ids[0], aliased.GetProperty("a").GetProperty("id").GetString());
+        Assert.Equal(JsonValueKind.Null, aliased.GetProperty("b").ValueKind);
+        Assert.True(aliasDelta[ServiceNames.Orders].Batches("OrderByIdDataLoader") == 1, $"Expected one batch: {aliasDelta[ServiceNames.Orders]}");
+    }
 }

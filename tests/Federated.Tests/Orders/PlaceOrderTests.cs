@@ -313,6 +313,33 @@ public sealed class PlaceOrderTests(FederatedStack stack)
     }
 
     /// <summary>
+    /// The 3-D Secure answer is the cardholder's: an administrator, who may cancel any order,
+    /// cannot pass a customer's challenge (it is ORDER_NOT_FOUND, as anyone else's order is). And
+    /// a challenge of an order cancelled before it was answered has nothing left to confirm: the
+    /// answer says so, where it was an empty list of errors, read by clients as paid.
+    /// </summary>
+    [Fact]
+    public async Task ThreeDSecure_IsAnsweredOnlyByTheCustomer_AndNotAfterACancel()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 5));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 1);
+        var orderId = (await stack.PlaceAsync(shopper, "tok_threeDSecureRequired")).GetProperty("order").GetProperty("id").GetString()!;
+        var admin = new Shopper("user-000000", Accounts.Mint(stack, "user-000000", role: "admin"));
+
+        var byAdmin = await stack.CallAsync(admin, Checkout.ConfirmPayment, new { orderId, challengeResponse = "pass" });
+
+        Assert.Equal(["ORDER_NOT_FOUND"], byAdmin.ErrorCodes());
+        Assert.Equal("PAYMENT_ACTION_REQUIRED", (await stack.WaitForStatusAsync(shopper, orderId, "query($id: ID!) { order(id: $id) { status } }", "PAYMENT_ACTION_REQUIRED")).GetProperty("status").GetString());
+        Assert.Empty((await stack.CallAsync(shopper, Checkout.CancelOrder, new { orderId })).ErrorCodes());
+
+        var afterCancel = await stack.CallAsync(shopper, Checkout.ConfirmPayment, new { orderId, challengeResponse = "pass" });
+
+        Assert.Equal(["NO_PAYMENT_ACTION"], afterCancel.ErrorCodes());
+        Assert.Equal(5, await stack.AvailableAsync(sku));
+    }
+
+    /// <summary>
     /// A failed challenge refuses the order and gives its stock back, and the cart the challenge
     /// took the lines out of gets them back, with the code (its use given back with the order):
     /// the shopper can try again with another card, once, however often the failure is repeated.
