@@ -31,21 +31,24 @@ public sealed class FraudRules(IPaymentProvider provider, TimeProvider time)
 
     /// <summary>
     /// The customer's orders of the last hour other than <paramref name="order"/>: how many paid
-    /// (or tried to) with this card, refused ones included (those refused before the card was
-    /// tried, a price changed or a code no longer applying, are no card test), and how many of
-    /// the last ten minutes stand. One row of two counts, read with the order's insert (<see cref="PlacementWrites"/>).
+    /// (or tried to) with this card, refused ones included, and how many of the last ten minutes
+    /// stand. A card was tried when the provider answered (its reference is recorded, whatever
+    /// the answer) or did not answer in time; orders refused before the card was sent (a price
+    /// changed, a code no longer applying, the catalog unreachable, the placement interrupted)
+    /// are no card test, though their payment is voided by their settlement all the same. One
+    /// row of two counts, read with the order's insert (<see cref="PlacementWrites"/>).
     /// </summary>
     public NpgsqlBatchCommand VelocityQuery(Order order, string cardToken)
     {
         var now = time.GetUtcNow();
         return Positional.Statement(
             """
-            select (count(*) filter (where p."CardToken" = $2 and p."Status" <> 'Pending'))::integer,
+            select (count(*) filter (where p."CardToken" = $2 and (p."ProviderReference" is not null or o."FailureCode" = $6)))::integer,
                    (count(*) filter (where o."PlacedAt" > $4 and o."Status" <> 'Failed'))::integer
             from orders.orders o left join orders.payments p on p."OrderId" = o."Id"
             where o."UserId" = $1 and o."PlacedAt" > $3 and o."Id" <> $5
             """,
-            order.UserId, cardToken, now.AddHours(-1), now.AddMinutes(-10), order.Id);
+            order.UserId, cardToken, now.AddHours(-1), now.AddMinutes(-10), order.Id, OrderPlacement.PaymentTimeout);
     }
 
     /// <summary>The rules, in order, given the customer's recent orders.</summary>

@@ -75,6 +75,36 @@ public sealed class CatalogOutageTests(FederatedStack stack)
     }
 
     /// <summary>A SKU with 5 units, and a new shopper with 2 of them in the cart.</summary>
+    /// <summary>
+    /// Orders refused because the catalog could not be reached never sent the card to the
+    /// provider, so they are no card test: ten of them (each payment voided by its settlement
+    /// once the catalog answers) do not make the card-velocity rule decline the shopper's next
+    /// order. They did: a payment no longer pending was counted as a card tried.
+    /// </summary>
+    [Fact]
+    public async Task OrdersRefusedBeforeTheCardWasTried_DoNotCountAsCardTests()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 20));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 1);
+        await using var outage = await stack.StartWithCatalogBehindProxyAsync(Instance);
+        var proxy = outage.Proxy;
+        for (var i = 0; i < 10; i++)
+        {
+            proxy.LoseTheAnswerTo("reserveStock");
+            Assert.Equal(["CATALOG_UNAVAILABLE"], (await stack.PlaceAsync(shopper, key: $"outage-{i}", service: Instance)).ErrorCodes());
+            proxy.Restore();
+        }
+        await WaitForAsync(async () => await stack.OrdersCountAsync("""
+            select count(*) from orders.payments p join orders.orders o on o."Id" = p."OrderId" where o."UserId" = $1 and p."Status" = 'Voided'
+            """, shopper.Id) == 10, () => "The ten refused orders' payments were not all voided by their settlements.", TimeSpan.FromSeconds(60));
+
+        var placed = await stack.PlaceAsync(shopper, service: Instance);
+
+        Assert.Empty(placed.ErrorCodes());
+        Assert.Equal("PAID", placed.GetProperty("order").GetProperty("status").GetString());
+    }
+
     private async Task<(string Sku, Shopper Shopper)> TwoUnitsInACartAsync()
     {
         var sku = await stack.StockedSkuAsync(("FC-EAST", 5));
