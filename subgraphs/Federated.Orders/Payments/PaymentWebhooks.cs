@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using Federated.Orders.Data;
 using Federated.Orders.Fulfillment;
@@ -32,11 +33,22 @@ public static class PaymentWebhooks
                 return Results.NotFound();
             if (http.Request.ContentLength > MaxBody)
                 return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
+            // Read no further than the limit: a body sent without its length (chunked) is not
+            // taken into memory whole before it is refused.
+            var buffer = ArrayPool<char>.Shared.Rent(MaxBody + 1);
             string body;
-            using (var reader = new StreamReader(http.Request.Body))
-                body = await reader.ReadToEndAsync(http.RequestAborted);
-            if (body.Length > MaxBody)
-                return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
+            try
+            {
+                using var reader = new StreamReader(http.Request.Body);
+                var read = await reader.ReadBlockAsync(buffer.AsMemory(0, MaxBody + 1), http.RequestAborted);
+                if (read > MaxBody)
+                    return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
+                body = new string(buffer, 0, read);
+            }
+            finally
+            {
+                ArrayPool<char>.Shared.Return(buffer);
+            }
             if (!WebhookSignature.Verify(secret, http.Request.Headers[WebhookSignature.Header], body, time.GetUtcNow()))
                 return Results.Json(new { error = "invalid signature" }, statusCode: StatusCodes.Status401Unauthorized);
             if (Parse(body) is not { } notice)

@@ -151,7 +151,8 @@ public static class WebhookSignature
         }
         if (timestamp is null || mac is null || !long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
             return false;
-        if ((now - DateTimeOffset.FromUnixTimeSeconds(seconds)).Duration() > Tolerance)
+        // In seconds, as sent: a time past what a DateTimeOffset holds (t=99999999999999) is as stale as any other.
+        if (Math.Abs(now.ToUnixTimeSeconds() - seconds) > (long)Tolerance.TotalSeconds)
             return false;
         return System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
             Encoding.ASCII.GetBytes(Mac(secret, timestamp, body)), Encoding.ASCII.GetBytes(mac.ToLowerInvariant()));

@@ -200,7 +200,35 @@ public sealed class PaymentWebhookTests(FederatedStack stack)
         Assert.Equal(HttpStatusCode.Unauthorized, (await DeliverAsync(body, stack.WebhookSecret, DateTimeOffset.UtcNow.AddMinutes(-10))).Status);
         Assert.Equal(HttpStatusCode.Unauthorized, (await DeliverAsync(body, signature: null)).Status);
         Assert.Equal(HttpStatusCode.BadRequest, (await DeliverAsync("{\"id\": 1}", stack.WebhookSecret)).Status);
+        // A time past what a date holds was an internal error (500, a stack trace in the log).
+        Assert.Equal(HttpStatusCode.Unauthorized, await DeliverRawAsync(body, "t=99999999999999,v1=00"));
+        // A body past the limit sent without its length (chunked) is refused as one with it is.
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, await DeliverRawAsync(new string(' ', 100_000) + body, "t=1,v1=00", chunked: true));
         Assert.Equal(0, await CountAsync("""select count(*) from orders.payment_events where "EventId" = $1""", id));
+    }
+
+    private async Task<HttpStatusCode> DeliverRawAsync(string body, string signature, bool chunked = false)
+    {
+        var bytes = Encoding.UTF8.GetBytes(body);
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(stack.BaseUrl(ServiceNames.Orders), "webhooks/payments"))
+        {
+            Content = chunked ? new UnsizedContent(bytes) : new ByteArrayContent(bytes),
+        };
+        request.Headers.TryAddWithoutValidation("Webhook-Signature", signature);
+        using var response = await stack.Http.SendAsync(request);
+        return response.StatusCode;
+    }
+
+    /// <summary>A body whose length is not given: HttpClient sends it chunked.</summary>
+    private sealed class UnsizedContent(byte[] bytes) : HttpContent
+    {
+        protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context) => stream.WriteAsync(bytes).AsTask();
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
     }
 
     private static string Event(string id, string type, long sequence, string orderId) =>
