@@ -26,7 +26,10 @@ public sealed class WaveChanges(DateTimeOffset now)
     /// <summary>The order takes <paramref name="status"/> (its own, for an order tried again later) and is stamped now.</summary>
     public void Order(string orderId, OrderStatus status) => _orders.Add((orderId, status.ToString(), null));
 
-    /// <summary>The order goes ON_HOLD for review, for <paramref name="reason"/> (cut to the column's length), and is stamped now.</summary>
+    /// <summary>
+    /// The order goes ON_HOLD for review, for <paramref name="reason"/> (cut to the column's
+    /// length), and is stamped now. A review of an earlier hold is taken off: the order waits for a new one.
+    /// </summary>
     public void Hold(string orderId, string reason) =>
         _orders.Add((orderId, nameof(OrderStatus.OnHold), reason.Length <= Data.Order.MaxHoldReason ? reason : reason[..Data.Order.MaxHoldReason]));
 
@@ -67,7 +70,11 @@ public sealed class WaveChanges(DateTimeOffset now)
         if (_orders.Count > 0)
         {
             batch.BatchCommands.Add(Positional.Statement("""
-                update orders.orders o set "Status" = u.status, "HoldReason" = coalesce(u.hold_reason, o."HoldReason"), "UpdatedAt" = $4
+                update orders.orders o set "Status" = u.status, "HoldReason" = coalesce(u.hold_reason, o."HoldReason"), "UpdatedAt" = $4,
+                  "Review_Decision" = case when u.hold_reason is null then o."Review_Decision" end,
+                  "Review_ReviewedBy" = case when u.hold_reason is null then o."Review_ReviewedBy" end,
+                  "Review_Note" = case when u.hold_reason is null then o."Review_Note" end,
+                  "Review_ReviewedAt" = case when u.hold_reason is null then o."Review_ReviewedAt" end
                 from unnest($1::text[], $2::text[], $3::text[]) as u(id, status, hold_reason) where o."Id" = u.id
                 """, _orders.Select(o => o.Id).ToArray(), _orders.Select(o => o.Status).ToArray(), _orders.Select(o => o.HoldReason).ToArray(), Now));
         }

@@ -21,7 +21,7 @@ public sealed record ReviewHeldOrderInput(string OrderId, HoldDecision Decision,
 /// payment voided or, captured, refunded, packed parcels cancelled, as cancelOrder). A released order goes back where it
 /// was held: PAID, to be packed, or FULFILLING when its parcels are packed already, to be shipped
 /// (the catalog is asked again; should it still refuse, the order is held again). The decision,
-/// the reviewer and the note stay on the order.
+/// the reviewer and the note stay on the order until it is held again, when it waits for a new review.
 /// </summary>
 public static class HoldReviews
 {

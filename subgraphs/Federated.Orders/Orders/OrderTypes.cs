@@ -1,4 +1,5 @@
 using Federated.Kit.Errors;
+using Federated.Kit.Identity;
 using Federated.Kit.Types;
 using Federated.Orders.Carts;
 using Federated.Orders.Data;
@@ -19,8 +20,10 @@ public sealed class OrderType : ObjectGraphType<Order>
         Field(o => o.Number).Description("What the customer quotes, e.g. FC-261127-1A2B3C4D.");
         Field(o => o.Status, type: typeof(NonNullGraphType<OrderStatusType>));
         Field<NonNullGraphType<DateTimeGraphType>>("placedAt").Resolve(ctx => ctx.Source.PlacedAt.UtcDateTime);
-        Field(o => o.HoldReason, nullable: true).Description("Why the order is held for review (ON_HOLD): a fraud rule at placement, or stock_not_held when the catalog refused to ship units it no longer holds for it.");
-        Field<HoldReviewType>("holdReview").Description("An administrator's decision on the hold; null until reviewed.").Resolve(ctx => ctx.Source.Review);
+        Field<StringGraphType>("holdReason")
+            .Description("Why the order is held for review, while it is ON_HOLD (null otherwise): a fraud rule at placement (large_amount, country_mismatch, customer_velocity), or fulfillment's (stock_not_held, payment_not_held, step_failed, step_not_saved). Administrators see the code with its detail; the customer sees the code.")
+            .Resolve(ctx => HoldReasonFor(ctx.Source, ctx.CurrentUser().IsAdmin));
+        Field<HoldReviewType>("holdReview").Description("An administrator's decision on the hold; null until reviewed, and again when the order is held anew.").Resolve(ctx => ctx.Source.Review);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<OrderLineType>>>>("lines").Resolve(ctx => ctx.Source.Lines.OrderBy(l => l.Position));
         Field<NonNullGraphType<MoneyType>>("subtotal").Resolve(ctx => new Money(ctx.Source.Subtotal, ctx.Source.CurrencyCode));
         Field<NonNullGraphType<MoneyType>>("discount").Resolve(ctx => new Money(ctx.Source.Discount, ctx.Source.CurrencyCode));
@@ -37,6 +40,16 @@ public sealed class OrderType : ObjectGraphType<Order>
 
         this.ResolveReference<OrderReference, Order>((ctx, reference) => OrderOperations.VisibleOrder(ctx, reference.Id)!);
     }
+
+    /// <summary>
+    /// The hold's reason as shown: none once the order is released or cancelled (it is kept in
+    /// the order's row, with the review); to the customer only its code, without the rule's
+    /// thresholds (which would tell a card tester where to stay) or a database's error text.
+    /// </summary>
+    public static string? HoldReasonFor(Order order, bool administrator) =>
+        order.Status != OrderStatus.OnHold || order.HoldReason is not { } reason ? null
+        : administrator ? reason
+        : reason.Split(':', 2)[0];
 }
 
 public sealed class OrderReference

@@ -190,6 +190,7 @@ public static class ReconcilePaymentHandler
                 // Part of it given back on the dashboard already: recorded with the capture (as below).
                 payment.Refunded = Math.Max(payment.Refunded, state.Refunded);
                 payment.UpdatedAt = time.GetUtcNow();
+                HoldIfNotShipped(order, payment);
                 break;
             // The store's own refund waiting for its answer: its completion records what the
             // provider did, and the event, sent again, is applied after it.
@@ -204,6 +205,7 @@ public static class ReconcilePaymentHandler
                 // The order's row version moves with it, so a refundOrder that read the payment
                 // before this is refused its save and reads it again (its check then refuses).
                 order.UpdatedAt = payment.UpdatedAt;
+                HoldIfNotShipped(order, payment);
                 logger.LogWarning("{Refunded} of the payment of order {OrderId} ({Status}) was given back at the provider", state.Refunded, order.Id, order.Status);
                 break;
             case (_, ProviderOutcome.Voided or ProviderOutcome.Refunded) when Live.Contains(order.Status)
@@ -213,14 +215,24 @@ public static class ReconcilePaymentHandler
                 payment.Status = state.Outcome == ProviderOutcome.Refunded ? PaymentStatus.Refunded : PaymentStatus.Voided;
                 payment.Refunded = Math.Max(payment.Refunded, state.Refunded);
                 payment.UpdatedAt = time.GetUtcNow();
-                if (order.Status is OrderStatus.Paid or OrderStatus.Fulfilling)
-                {
-                    order.Status = OrderStatus.OnHold;
-                    order.HoldReason = FulfillmentProcess.PaymentGivenBack(payment.Status);
-                    order.UpdatedAt = payment.UpdatedAt;
-                }
+                HoldIfNotShipped(order, payment);
                 logger.LogWarning("The payment of order {OrderId} ({Status}) was {Outcome} at the provider", order.Id, order.Status, state.Outcome);
                 break;
         }
+    }
+
+    /// <summary>
+    /// Holds an order not yet shipped whose money was given back at the provider, whole or in
+    /// part (a dispute, a refund from its dashboard), for review: nothing ships without the money.
+    /// </summary>
+    private static void HoldIfNotShipped(Order order, Payment payment)
+    {
+        var givenBack = payment.Status is not (PaymentStatus.Authorized or PaymentStatus.Captured) || payment.Refunded > 0;
+        if (!givenBack || order.Status is not (OrderStatus.Paid or OrderStatus.Fulfilling))
+            return;
+        order.Status = OrderStatus.OnHold;
+        order.HoldReason = FulfillmentProcess.PaymentGivenBack(payment);
+        order.Review = null;
+        order.UpdatedAt = payment.UpdatedAt;
     }
 }

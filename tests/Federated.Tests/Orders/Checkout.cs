@@ -97,6 +97,14 @@ internal static class Checkout
         return payload.GetProperty("order");
     }
 
+    /// <summary>An order's hold reason as an administrator sees it, with its detail (the customer sees only its code).</summary>
+    public static async Task<string?> AdminHoldReasonAsync(this FederatedStack stack, string orderId)
+    {
+        var admin = Users.Accounts.BearerHeader(Users.Accounts.Mint(stack, "user-000000", role: "admin"));
+        var order = (await stack.PostAsync(ServiceNames.Orders, "query($id: ID!) { order(id: $id) { holdReason } }", new { id = orderId }, null, admin)).Data.GetProperty("order");
+        return order.GetProperty("holdReason").GetString();
+    }
+
     public static async Task<long> OrdersCountAsync(this FederatedStack stack, string sql, string parameter) =>
         Convert.ToInt64(await stack.OrdersScalarAsync(sql, parameter) ?? 0L, System.Globalization.CultureInfo.InvariantCulture);
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Federated.Tests.Catalog;
 using Federated.Tests.Infrastructure;
 using Federated.Tests.Users;
@@ -68,10 +69,41 @@ public sealed class FulfillmentHoldTests(FederatedStack stack)
         var delivered = await stack.WaitForStatusAsync(fine, fineId, Query, "DELIVERED");
 
         Assert.Equal("ON_HOLD", held.GetProperty("status").GetString());
-        Assert.Equal("step_failed: its paid step could not be taken; the service's log says why", held.GetProperty("holdReason").GetString());
+        Assert.Equal("step_failed", held.GetProperty("holdReason").GetString());
+        Assert.Equal("step_failed: its paid step could not be taken; the service's log says why", await stack.AdminHoldReasonAsync(failingId));
         Assert.Empty(held.GetProperty("shipments").EnumerateArray());
         Assert.Equal("AUTHORIZED", held.GetProperty("payment").GetProperty("status").GetString());
         Assert.Equal("DELIVERED", delivered.GetProperty("status").GetString());
+    }
+
+    /// <summary>
+    /// An order released by an administrator and held again (its step still fails) waits for a
+    /// new review: the release is not shown on it as the decision on the new hold, in
+    /// <c>heldOrders</c> or on the order.
+    /// </summary>
+    [Fact]
+    public async Task AnOrderHeldAgainAfterItsRelease_WaitsForANewReview()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-CENTRAL", 5));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 1);
+        using var instance = await stack.StartInstanceAsync(ServiceNames.Orders, "orders-failing-again", new Dictionary<string, string>
+        {
+            ["Orders__FaultInjection__FailStepOf"] = shopper.Id,
+            ["Orders__Fulfillment__StepDelay"] = "00:00:01",
+        });
+        var orderId = (await stack.PlaceAsync(shopper)).GetProperty("order").GetProperty("id").GetString()!;
+        const string query = "query($id: ID!) { order(id: $id) { status holdReason holdReview { decision } } }";
+        await stack.WaitForStatusAsync(shopper, orderId, query, "ON_HOLD");
+        var admin = Accounts.BearerHeader(Accounts.Mint(stack, "user-000000", role: "admin"));
+
+        Assert.Equal("PAID", (await stack.ReviewAsync(admin, orderId, "RELEASE")).GetProperty("status").GetString());
+        var held = await stack.WaitForStatusAsync(shopper, orderId, query, "ON_HOLD");
+
+        Assert.Equal("ON_HOLD", held.GetProperty("status").GetString());
+        Assert.Equal("step_failed", held.GetProperty("holdReason").GetString());
+        Assert.Equal(JsonValueKind.Null, held.GetProperty("holdReview").ValueKind);
+        Assert.Equal("CANCELLED", (await stack.ReviewAsync(admin, orderId, "CANCEL")).GetProperty("status").GetString());
     }
 
     /// <summary>
@@ -149,7 +181,9 @@ public sealed class FulfillmentHoldTests(FederatedStack stack)
             var moved = await stack.WaitForStatusAsync(fine, fineId, Query, "DELIVERED");
 
             Assert.Equal("ON_HOLD", held.GetProperty("status").GetString());
-            Assert.Equal("step_not_saved: 22001 value too long (a test)", held.GetProperty("holdReason").GetString());
+            // The customer sees the code, not the database's error, which the administrator sees.
+            Assert.Equal("step_not_saved", held.GetProperty("holdReason").GetString());
+            Assert.Equal("step_not_saved: 22001 value too long (a test)", await stack.AdminHoldReasonAsync(refusedId));
             Assert.Empty(held.GetProperty("shipments").EnumerateArray());
             Assert.Equal("AUTHORIZED", held.GetProperty("payment").GetProperty("status").GetString());
             Assert.Equal("DELIVERED", moved.GetProperty("status").GetString());
@@ -175,7 +209,8 @@ public sealed class FulfillmentHoldTests(FederatedStack stack)
         var held = await stack.WaitForStatusAsync(shopper, orderId, Query, "ON_HOLD");
 
         Assert.Equal("ON_HOLD", held.GetProperty("status").GetString());
-        Assert.Equal("payment_not_held: the provider answered the capture voided", held.GetProperty("holdReason").GetString());
+        Assert.Equal("payment_not_held", held.GetProperty("holdReason").GetString());
+        Assert.Equal("payment_not_held: the provider answered the capture voided", await stack.AdminHoldReasonAsync(orderId));
         var parcel = Assert.Single(held.GetProperty("shipments").EnumerateArray());
         Assert.Equal("PACKED", parcel.GetProperty("status").GetString());
         Assert.NotEqual("CAPTURED", held.GetProperty("payment").GetProperty("status").GetString());

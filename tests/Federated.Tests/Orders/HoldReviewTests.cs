@@ -38,6 +38,8 @@ public sealed class HoldReviewTests(FederatedStack stack)
         Assert.Empty(release.ErrorCodes());
         var order = release.GetProperty("order");
         Assert.Equal("PAID", order.GetProperty("status").GetString());
+        // Released, it is no longer held: no reason shown (it was, through to delivery).
+        Assert.Equal(JsonValueKind.Null, order.GetProperty("holdReason").ValueKind);
         Assert.Equal("RELEASE", order.GetProperty("holdReview").GetProperty("decision").GetString());
         Assert.Equal("user-000000", order.GetProperty("holdReview").GetProperty("reviewedBy").GetString());
         Assert.Equal("Customer confirmed by phone.", order.GetProperty("holdReview").GetProperty("note").GetString());

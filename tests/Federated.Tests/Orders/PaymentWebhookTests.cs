@@ -104,12 +104,46 @@ public sealed class PaymentWebhookTests(FederatedStack stack)
         Assert.Equal("payment_not_held: the payment was voided at the provider", (await stack.OrdersScalarAsync(
             """select "HoldReason" from orders.orders where "Id" = $1""", orderId))?.ToString());
 
-        // Released by mistake, it is held again by the next wave, before anything is packed.
+        // Released by mistake, it is held again by the next wave, before anything is packed, and
+        // waits for a new review (the release is not kept as the decision on the new hold).
         var admin = Accounts.BearerHeader(Accounts.Mint(stack, "user-000000", role: "admin"));
         Assert.Equal("PAID", (await stack.ReviewAsync(admin, orderId, "RELEASE")).GetProperty("status").GetString());
         await WaitForOrderAsync(shopper, orderId, "ON_HOLD");
         Assert.Equal("payment_not_held: the payment was voided at the provider", (await stack.OrdersScalarAsync(
-            """select "HoldReason" from orders.orders where "Id" = $1 and "Review_Decision" is not null""", orderId))?.ToString());
+            """select "HoldReason" from orders.orders where "Id" = $1 and "Review_Decision" is null""", orderId))?.ToString());
+        Assert.Equal(0, await CountAsync("""select count(*) from orders.shipments where "OrderId" = $1""", orderId));
+
+        Assert.Equal("CANCELLED", (await stack.ReviewAsync(admin, orderId, "CANCEL")).GetProperty("status").GetString());
+        await WaitForAsync(async () => await stack.AvailableAsync(sku) == 5);
+    }
+
+    /// <summary>
+    /// All but a cent of an order's money refunded on the provider's dashboard before it shipped
+    /// (captured there and given back, its event delivered) holds the order for review, as a
+    /// full refund does: it was packed and shipped, and the store's refunds refused after.
+    /// Released, the next wave holds it again; cancelled, its units come back.
+    /// </summary>
+    [Fact]
+    public async Task APaymentPartlyRefundedAtTheProvider_HoldsTheOrderBeforeItShips()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 5));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 2);
+        var orderId = (await stack.PlaceAsync(shopper)).GetProperty("order").GetProperty("id").GetString()!;
+
+        Assert.Equal("Captured", await ScalarAsync("""
+            update orders.simulated_provider_ledger set outcome = 'Captured', refunded = amount - 0.01, updated_at = now() where idempotency_key = $1 returning outcome
+            """, orderId));
+        var (status, _) = await DeliverAsync(Event($"evt_part_{orderId}", "payment.partially_refunded", 60, orderId), stack.WebhookSecret);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var held = await WaitForOrderAsync(shopper, orderId, "ON_HOLD");
+        Assert.Equal("CAPTURED", held.GetProperty("payment").GetProperty("status").GetString());
+        Assert.Matches("^payment_not_held: [0-9]+\\.[0-9]{2} of the payment was refunded at the provider$", (await stack.OrdersScalarAsync(
+            """select "HoldReason" from orders.orders where "Id" = $1""", orderId))?.ToString());
+        var admin = Accounts.BearerHeader(Accounts.Mint(stack, "user-000000", role: "admin"));
+        Assert.Equal("PAID", (await stack.ReviewAsync(admin, orderId, "RELEASE")).GetProperty("status").GetString());
+        await WaitForOrderAsync(shopper, orderId, "ON_HOLD");
         Assert.Equal(0, await CountAsync("""select count(*) from orders.shipments where "OrderId" = $1""", orderId));
 
         Assert.Equal("CANCELLED", (await stack.ReviewAsync(admin, orderId, "CANCEL")).GetProperty("status").GetString());
