@@ -337,12 +337,67 @@ public sealed class OrderPlacement(
         if (status == OrderStatus.PaymentActionRequired)
             await outbox.SaveAsync(Track(db, order), new ChallengeDeadline(order.Id), outbox.ChallengeTimeout, cancellationToken);
         else if (db.Entry(order).State == EntityState.Detached)
-            await writes.AcceptAsync(order, cancellationToken);
+            await AcceptRecordedAsync(order, cancellationToken);
         else
             await db.SaveChangesAsync(cancellationToken);
         if (wasPending)
             await TakeOutOfCartAsync(order);
     }
+
+    /// <summary>
+    /// Accepts a recorded order in one statement. When its answer is lost (the connection broke
+    /// after the statement was sent, so it may have been committed), where the order stands is
+    /// read back on another connection before the shopper is answered: accepted, it stands, and
+    /// the shopper is told so (before, SERVICE_UNAVAILABLE for an order that stood, its lines
+    /// left in the cart); still Pending, it is accepted again; refused meanwhile by the sweep,
+    /// that is answered as for any change made meanwhile. When the database cannot be read
+    /// either, the first failure stands (SERVICE_UNAVAILABLE): the order, left Pending if it
+    /// was, is refused by the sweep and its units and money given back.
+    /// </summary>
+    private async Task AcceptRecordedAsync(Order order, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await writes.AcceptAsync(order, cancellationToken);
+            return;
+        }
+        catch (NpgsqlException lost) when (lost is not PostgresException)
+        {
+            logger.LogWarning(lost, "The answer to accepting order {OrderId} was lost; reading where it stands", order.Id);
+            for (var attempt = 1; attempt <= ReadBackAttempts; attempt++)
+            {
+                PlacementWrites.Standing standing;
+                try
+                {
+                    standing = await writes.StandingAsync(order, cancellationToken);
+                }
+                catch (NpgsqlException again) when (again is not PostgresException && attempt < ReadBackAttempts)
+                {
+                    await Task.Delay(ReadBackPause * attempt, time, cancellationToken);
+                    continue;
+                }
+                catch (NpgsqlException)
+                {
+                    break;
+                }
+                switch (standing)
+                {
+                    case PlacementWrites.Standing.Accepted:
+                        return;
+                    case PlacementWrites.Standing.Refused:
+                        throw new DbUpdateConcurrencyException($"Order {order.Id} was refused while it was being placed.");
+                    default:
+                        // Not committed: the order is as it was recorded, under the same row version.
+                        await writes.AcceptAsync(order, cancellationToken);
+                        return;
+                }
+            }
+            throw;
+        }
+    }
+
+    private const int ReadBackAttempts = 4;
+    private static readonly TimeSpan ReadBackPause = TimeSpan.FromMilliseconds(250);
 
     /// <summary>
     /// Takes what a standing order was placed with out of its cart, once (a replay finding it done

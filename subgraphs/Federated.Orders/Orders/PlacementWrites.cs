@@ -68,6 +68,30 @@ public sealed class PlacementWrites(NpgsqlDataSource dataSource)
             : throw new DbUpdateConcurrencyException($"Order {order.Id} changed while it was being placed.");
     }
 
+    /// <summary>What became of a recorded order, read after an accept whose answer was lost.</summary>
+    public enum Standing { Pending, Accepted, Refused }
+
+    /// <summary>
+    /// Where a recorded order stands, on a connection of its own: still Pending (the accept was
+    /// not committed), accepted (moved on from Pending by the accept; its row version is set), or
+    /// refused meanwhile (the sweep took it for interrupted).
+    /// </summary>
+    public async Task<Standing> StandingAsync(Order order, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""select "Status", xmin from orders.orders where "Id" = $1""");
+        command.Parameters.AddValues(order.Id);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+            throw new InvalidOperationException($"Order {order.Id} was recorded but is not found.");
+        var status = Enum.Parse<OrderStatus>(reader.GetString(0));
+        if (status == OrderStatus.Pending)
+            return Standing.Pending;
+        if (status == OrderStatus.Failed)
+            return Standing.Refused;
+        order.Version = reader.GetFieldValue<uint>(1);
+        return Standing.Accepted;
+    }
+
     private static NpgsqlBatchCommand InsertOrder(Order o)
     {
         var a = o.ShippingAddress;

@@ -43,4 +43,42 @@ public sealed class OrdersDatabaseOutageTests(FederatedStack stack)
         Assert.Equal(1L, await stack.OrdersCountAsync("""select count(*) from orders.orders where "UserId" = $1""", shopper.Id));
         Assert.Equal(3, await stack.AvailableAsync(sku));
     }
+    /// <summary>
+    /// The answer to the statement that accepts a paid order is lost (the database committed it;
+    /// the connection broke before its answer came back): the order stands, so the shopper is
+    /// told it was placed, and its lines leave the cart. Before, the answer was SERVICE_UNAVAILABLE
+    /// for an order that stood, and the lines stayed in the cart.
+    /// </summary>
+    [Fact]
+    public async Task TheAnswerToAcceptingAnOrderLost_TheOrderStands_AndTheShopperIsToldSo()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 5));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 2);
+        const string instance = "orders-accept-answer-lost";
+        await using var outage = await stack.StartWithDatabaseBehindProxyAsync(ServiceNames.Orders, instance);
+        var proxy = outage.Proxy;
+
+        proxy.LoseTheAnswerTo("with accepted as");
+        // Reachable again as soon as the answer is lost: the instance finds the database to read.
+        var restoring = Task.Run(async () =>
+        {
+            for (var waited = 0; proxy.AnswersLost == 0 && waited < 30_000; waited += 2)
+                await Task.Delay(2);
+            proxy.Restore();
+        });
+        var placed = await stack.PlaceAsync(shopper, key: "accept-answer-lost", service: instance);
+        await restoring;
+
+        Assert.Equal(1, proxy.AnswersLost);
+        Assert.Empty(placed.ErrorCodes());
+        Assert.Equal("PAID", placed.GetProperty("order").GetProperty("status").GetString());
+        var orderId = placed.GetProperty("order").GetProperty("id").GetString();
+        Assert.Equal("Paid", await stack.OrdersScalarAsync("""select "Status" from orders.orders where "Id" = $1""", orderId!));
+        Assert.Empty(await stack.CartLinesAsync(shopper));
+        Assert.Equal(3, await stack.AvailableAsync(sku));
+        var again = await stack.PlaceAsync(shopper, key: "accept-answer-lost");
+        Assert.Equal(orderId, again.GetProperty("order").GetProperty("id").GetString());
+        Assert.Equal(1L, await stack.OrdersCountAsync("""select count(*) from orders.orders where "UserId" = $1""", shopper.Id));
+    }
 }
