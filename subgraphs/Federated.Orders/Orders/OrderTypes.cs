@@ -23,7 +23,9 @@ public sealed class OrderType : ObjectGraphType<Order>
         Field<StringGraphType>("holdReason")
             .Description("Why the order is held for review, while it is ON_HOLD (null otherwise): a fraud rule at placement (large_amount, country_mismatch, customer_velocity), or fulfillment's (stock_not_held, payment_not_held, step_failed, step_not_saved). Administrators see the code with its detail; the customer sees the code.")
             .Resolve(ctx => HoldReasonFor(ctx.Source, ctx.CurrentUser().IsAdmin));
-        Field<HoldReviewType>("holdReview").Description("An administrator's decision on the hold; null until reviewed, and again when the order is held anew.").Resolve(ctx => ctx.Source.Review);
+        Field<HoldReviewType>("holdReview")
+            .Description("An administrator's decision on the hold, with its note: for administrators (null for the customer); null until reviewed, and again when the order is held anew.")
+            .Resolve(ctx => ctx.CurrentUser().IsAdmin ? ctx.Source.Review : null);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<OrderLineType>>>>("lines").Resolve(ctx => ctx.Source.Lines.OrderBy(l => l.Position));
         Field<NonNullGraphType<MoneyType>>("subtotal").Resolve(ctx => new Money(ctx.Source.Subtotal, ctx.Source.CurrencyCode));
         Field<NonNullGraphType<MoneyType>>("discount").Resolve(ctx => new Money(ctx.Source.Discount, ctx.Source.CurrencyCode));

@@ -98,11 +98,14 @@ internal static class Checkout
     }
 
     /// <summary>An order's hold reason as an administrator sees it, with its detail (the customer sees only its code).</summary>
-    public static async Task<string?> AdminHoldReasonAsync(this FederatedStack stack, string orderId)
+    public static async Task<string?> AdminHoldReasonAsync(this FederatedStack stack, string orderId) =>
+        (await stack.AdminOrderAsync(orderId, "holdReason")).GetProperty("holdReason").GetString();
+
+    /// <summary>The <paramref name="fields"/> of an order, as an administrator sees them.</summary>
+    public static async Task<JsonElement> AdminOrderAsync(this FederatedStack stack, string orderId, string fields)
     {
         var admin = Users.Accounts.BearerHeader(Users.Accounts.Mint(stack, "user-000000", role: "admin"));
-        var order = (await stack.PostAsync(ServiceNames.Orders, "query($id: ID!) { order(id: $id) { holdReason } }", new { id = orderId }, null, admin)).Data.GetProperty("order");
-        return order.GetProperty("holdReason").GetString();
+        return (await stack.PostAsync(ServiceNames.Orders, $"query($id: ID!) {{ order(id: $id) {{ {fields} }} }}", new { id = orderId }, null, admin)).Data.GetProperty("order");
     }
 
     public static async Task<long> OrdersCountAsync(this FederatedStack stack, string sql, string parameter) =>

@@ -43,6 +43,10 @@ public sealed class HoldReviewTests(FederatedStack stack)
         Assert.Equal("RELEASE", order.GetProperty("holdReview").GetProperty("decision").GetString());
         Assert.Equal("user-000000", order.GetProperty("holdReview").GetProperty("reviewedBy").GetString());
         Assert.Equal("Customer confirmed by phone.", order.GetProperty("holdReview").GetProperty("note").GetString());
+        // The decision and its note are the administrators': the customer sees the order move on.
+        var customers = (await stack.PostAsync(ServiceNames.Orders, "query($id: ID!) { order(id: $id) { status holdReview { note } } }", new { id = released }, null, first.Bearer)).Data.GetProperty("order");
+        Assert.Equal("PAID", customers.GetProperty("status").GetString());
+        Assert.Equal(JsonValueKind.Null, customers.GetProperty("holdReview").ValueKind);
         Assert.Equal("CANCELLED", cancel.GetProperty("order").GetProperty("status").GetString());
         Assert.Equal("VOIDED", cancel.GetProperty("order").GetProperty("payment").GetProperty("status").GetString());
         Assert.Equal(JsonValueKind.Null, cancel.GetProperty("order").GetProperty("holdReview").GetProperty("note").ValueKind);
