@@ -183,7 +183,9 @@ public sealed class Reservations(NpgsqlDataSource dataSource, KitCounters counte
             await EndAsync(connection, "rollback", cancellationToken);
             return existing switch
             {
-                ({ Status: ReservationStatus.Released }, null) => ReservationResult.Failed(new UserError(ReservationReleased, "This order's stock was released; it cannot be reserved again.", ["input", "orderId"])),
+                // Released, whether before it was reserved (a tombstone) or after: a late repeat is
+                // refused as such (a repeat of a released reservation answered it with no error).
+                ({ Status: ReservationStatus.Released }, _) => ReservationResult.Failed(new UserError(ReservationReleased, "This order's stock was released; it cannot be reserved again.", ["input", "orderId"])),
                 (_, var existingHash) when existingHash != hash => ReservationResult.Failed(new UserError(IdempotencyConflict, "This order already reserved other lines.", ["input", "lines"])),
                 var (reservation, _) => new ReservationResult(reservation, []),
             };
@@ -308,12 +310,23 @@ public sealed class Reservations(NpgsqlDataSource dataSource, KitCounters counte
     /// </summary>
     public async Task<ReservationResult> ReleaseAsync(string orderId, CancellationToken cancellationToken)
     {
+        // No reservation has a longer id, and a tombstone of one would be stored for nothing (or
+        // refused by the index as too large: an internal error).
+        if (string.IsNullOrEmpty(orderId) || orderId.Length > 100)
+            return ReservationResult.Failed(new UserError(CatalogErrors.InvalidInput, "'orderId' must be 1 to 100 characters.", ["input", "orderId"]));
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         // One batch, one transaction (see the class summary).
         await using var release = new NpgsqlBatch(connection)
         {
             BatchCommands =
             {
+                // First the tombstone: nothing reserved yet, it refuses a late reserve. A reserve
+                // in flight (its claim inserted, not yet committed, while it waits for a row lock)
+                // makes this wait for its end; the update below then sees what it reserved and
+                // releases it. Run after the update, the tombstone waited just the same, but the
+                // update had already found nothing: the units stayed held, and the release
+                // answered RESERVATION_RELEASED.
+                Positional.Statement($"insert into {Orders} (order_id, status) values ($1, 'RELEASED') on conflict (order_id) do nothing", orderId),
                 Positional.Statement($"""
                     with moved as (
                         update {Orders} set status = 'RELEASED', updated_at = now() where order_id = $1 and status = 'RESERVED' returning order_id)
@@ -322,8 +335,6 @@ public sealed class Reservations(NpgsqlDataSource dataSource, KitCounters counte
                     where i.sku = l.sku and i.fulfillment_center = l.fulfillment_center
                     """, orderId),
                 Positional.Statement(RefreshInStockSql, orderId),
-                // Nothing reserved yet (or the reserve is still in flight): the tombstone refuses a late reserve.
-                Positional.Statement($"insert into {Orders} (order_id, status) values ($1, 'RELEASED') on conflict (order_id) do nothing", orderId),
                 Positional.Statement(LoadSql, orderId),
             },
         };
@@ -355,7 +366,8 @@ public sealed class Reservations(NpgsqlDataSource dataSource, KitCounters counte
     private static List<ReservedUnits> Allocate(IReadOnlyList<ReservationLine> lines, Dictionary<(string Sku, string Center), int> available,
         IReadOnlyList<string> preferredCenters, out List<(int Index, string Sku, int Wanted, int Available)> shortages)
     {
-        var centers = preferredCenters
+        // Each center once: a center named twice was counted twice and allocated from twice.
+        var centers = preferredCenters.Distinct()
             .Concat(FulfillmentCenters.All.Except(preferredCenters)
                 .OrderByDescending(c => lines.Sum(l => available.GetValueOrDefault((l.Sku, c))))
                 .ThenBy(c => c, StringComparer.Ordinal))

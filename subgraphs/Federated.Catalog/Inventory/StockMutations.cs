@@ -14,6 +14,13 @@ public static class StockMutations
 {
     private const int MaxDelta = 1_000_000;
 
+    /// <summary>
+    /// The most one center may hold of one SKU: the centers' sum stays within a 32-bit count
+    /// (availability, the reservation's allocation). Past it, a receipt failed in PostgreSQL
+    /// ("integer out of range"), an internal error.
+    /// </summary>
+    public const int MaxOnHand = 500_000_000;
+
     public static void AddTo(ObjectGraphType mutation) =>
         mutation.Field<NonNullGraphType<StockPayloadType>>("adjustStock")
             .Argument<NonNullGraphType<AdjustStockInputType>>("input")
@@ -40,6 +47,7 @@ public static class StockMutations
               insert into {InventoryTable.Name} as i (sku, fulfillment_center, product_id, on_hand, reserved)
               values ($1, $2, $3, $4, 0)
               on conflict (sku, fulfillment_center) do update set on_hand = i.on_hand + excluded.on_hand
+              where i.on_hand::bigint + excluded.on_hand <= {MaxOnHand}
               returning on_hand, reserved
               """
             : $"""
@@ -66,7 +74,8 @@ public static class StockMutations
             await refresh.ExecuteNonQueryAsync(ctx.CancellationToken);
             return new StockPayload(variant, level, []);
         }
-        return StockPayload.Failed(new UserError(CatalogErrors.InsufficientStock,
-            "On hand may not drop below zero or below what is reserved.", ["input", "delta"]));
+        return input.Delta >= 0
+            ? StockPayload.Failed(new UserError(CatalogErrors.InvalidInput, $"A center holds at most {MaxOnHand:N0} units of a SKU.", ["input", "delta"]))
+            : StockPayload.Failed(new UserError(CatalogErrors.InsufficientStock, "On hand may not drop below zero or below what is reserved.", ["input", "delta"]));
     }
 }

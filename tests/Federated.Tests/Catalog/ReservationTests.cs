@@ -326,6 +326,65 @@ public sealed class ReservationTests(FederatedStack stack)
         Assert.Equal(40, (await stack.StockLevelsAsync(sku))["FC-EAST"].Reserved);
     }
 
+    /// <summary>
+    /// A release that arrives while its order's reserve waits on a row lock (the orders service
+    /// gave up waiting for the reserve and released) releases what the reserve then holds. It
+    /// found nothing to release (the reserve's claim was not yet committed), waited for the
+    /// claim on the tombstone, and answered RESERVATION_RELEASED with the units still held.
+    /// </summary>
+    [Fact]
+    public async Task Release_WhileItsReserveWaitsOnTheRowLock_ReleasesWhatTheReserveHeld()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 10));
+        var orderId = NewOrderId();
+        await using var connection = new NpgsqlConnection(stack.Settings.PostgresConnectionString(Subgraph.Named(ServiceNames.Catalog).Database));
+        await connection.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using (var lockRow = new NpgsqlCommand("select 1 from catalog.inventory where sku = $1 for update", connection, transaction) { Parameters = { new() { Value = sku } } })
+            await lockRow.ExecuteNonQueryAsync();
+        var before = await stack.GetCountersAsync(ServiceNames.Catalog);
+
+        var reserving = CallAsync(Reserve, new { orderId, lines = new[] { new { sku, quantity = 3 } } });
+        await Eventually.WaitForAsync(async () => (await stack.GetCountersAsync(ServiceNames.Catalog)).Since(before).StoreRoundTrips >= 1);
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        var releasing = CallAsync(Release, new { orderId });
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.False(reserving.IsCompleted);
+        await transaction.RollbackAsync();
+        var (reserved, released) = (await reserving, await releasing);
+
+        Assert.Empty(reserved.ErrorCodes());
+        Assert.Empty(released.ErrorCodes());
+        Assert.Equal("RELEASED", released.GetProperty("reservation").GetProperty("status").GetString());
+        Assert.Equal(10, await AvailableAsync(sku));
+        Assert.Equal(0, (await stack.StockLevelsAsync(sku))["FC-EAST"].Reserved);
+        // A late repeat of the reserve is refused as released (it answered with no error before).
+        Assert.Equal(["RESERVATION_RELEASED"], (await CallAsync(Reserve, new { orderId, lines = new[] { new { sku, quantity = 3 } } })).ErrorCodes());
+        Assert.Equal(10, await AvailableAsync(sku));
+    }
+
+    /// <summary>A center named twice among the preferred ones is counted once: the order is split over the centers that have the units.</summary>
+    [Fact]
+    public async Task Reserve_WithACenterPreferredTwice_AllocatesFromItOnce()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 3), ("FC-WEST", 2));
+
+        var result = await CallAsync(Reserve, new { orderId = NewOrderId(), lines = new[] { new { sku, quantity = 5 } }, preferredCenters = new[] { "FC-EAST", "FC-EAST" } });
+
+        Assert.Empty(result.ErrorCodes());
+        Assert.Equal([(sku, "FC-EAST", 3), (sku, "FC-WEST", 2)], Lines(result).OrderBy(l => l.Center, StringComparer.Ordinal));
+        Assert.Equal(0, await AvailableAsync(sku));
+    }
+
+    /// <summary>A release of an id no reservation can have (over 100 characters) is refused as bad input; 10,000 characters was an internal error (the tombstone too large for the index).</summary>
+    [Fact]
+    public async Task Release_OfAnOrderIdTooLongForAReservation_IsRefused()
+    {
+        var result = await CallAsync(Release, new { orderId = new string('x', 10_000) });
+
+        Assert.Equal(["INVALID_INPUT"], result.ErrorCodes());
+    }
+
     [Theory]
     [InlineData(0, false, null, "INVALID_INPUT")]
     [InlineData(1001, false, null, "INVALID_INPUT")]

@@ -1,3 +1,4 @@
+using Npgsql;
 using System.Text.Json;
 using Federated.Tests.Infrastructure;
 using Federated.Tests.Users;
@@ -45,6 +46,45 @@ public sealed class StockMutationsTests(FederatedStack stack)
         Assert.Equal([code], payload.ErrorCodes());
         Assert.Equal(JsonValueKind.Null, payload.GetProperty("stockLevel").ValueKind);
         Assert.Equal(3, (await stack.VariantAsync(sku)).GetProperty("quantityAvailable").GetInt32());
+    }
+
+    /// <summary>
+    /// A center holds at most 500,000,000 units of a SKU, so the centers' sum is a 32-bit count:
+    /// a receipt past it is refused with a user error. A row near the 32-bit limit (written here
+    /// as older versions allowed) is refused the same; its receipt was an internal error
+    /// ("integer out of range").
+    /// </summary>
+    [Theory]
+    [InlineData(499_999_999, 1, true)]
+    [InlineData(500_000_000, 1, false)]
+    [InlineData(2_147_000_000, 1_000_000, false)]
+    public async Task AdjustStock_PastWhatACenterMayHold_IsRefused(int onHand, int delta, bool accepted)
+    {
+        var sku = stack.NewSku();
+        await stack.CreateProductAsync(CatalogAdmin.Variant(sku, "10.00"));
+        await AdjustAsync(sku, "FC-EAST", 1);
+        await SetOnHandAsync(sku, onHand);
+        try
+        {
+            var payload = (await stack.AsAdminAsync(CatalogAdmin.AdjustStock, new { sku, fulfillmentCenter = "FC-EAST", delta })).Data.GetProperty("adjustStock");
+
+            Assert.Equal(accepted ? [] : ["INVALID_INPUT"], payload.ErrorCodes());
+            if (accepted)
+                Assert.Equal(onHand + delta, payload.GetProperty("stockLevel").GetProperty("onHand").GetInt32());
+        }
+        finally
+        {
+            // Not left for the catalog's other tests to count.
+            await SetOnHandAsync(sku, 1);
+        }
+    }
+
+    private async Task SetOnHandAsync(string sku, int onHand)
+    {
+        await using var connection = new NpgsqlConnection(stack.Settings.PostgresConnectionString(Subgraph.Named(ServiceNames.Catalog).Database));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("update catalog.inventory set on_hand = $2 where sku = $1", connection) { Parameters = { new() { Value = sku }, new() { Value = onHand } } };
+        Assert.Equal(1, await command.ExecuteNonQueryAsync());
     }
 
     [Fact]
