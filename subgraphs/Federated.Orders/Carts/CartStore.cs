@@ -92,6 +92,15 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
         return redis.GetDatabase().ScriptEvaluateAsync(SaveTerms, [TermsKey(cartId)], arguments);
     }
 
+    // The cart's keys live Lifetime from the last change: a script that changes the cart renews
+    // them with renew(ttl, key, ...), defined here once for every such script.
+    private const string Renew = """
+        local function renew(ttl, ...)
+          for i = 1, select('#', ...) do redis.call('PEXPIRE', select(i, ...), ttl) end
+        end
+
+        """;
+
     // Sets the terms (KEYS[1]) of each SKU in ARGV[2], ARGV[4], ... to the next argument, and renews them for ARGV[1] ms.
     private const string SaveTerms = """
         for i = 2, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
@@ -109,7 +118,7 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
     // Sets the line (HDEL for 0) only if it still holds ARGV[2] units, and renews the keys'
     // lifetime; a new line only while the cart has fewer than ARGV[5] lines (-1 when full). The
     // line's terms (KEYS[3]) become ARGV[6], or go with the line.
-    private const string SetIfUnchanged = """
+    private const string SetIfUnchanged = Renew + """
         local current = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
         if current ~= tonumber(ARGV[2]) then return 0 end
         if current == 0 and redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[5]) then return -1 end
@@ -120,9 +129,7 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
           redis.call('HDEL', KEYS[1], ARGV[1])
           redis.call('HDEL', KEYS[3], ARGV[1])
         end
-        redis.call('PEXPIRE', KEYS[1], ARGV[4])
-        redis.call('PEXPIRE', KEYS[2], ARGV[4])
-        redis.call('PEXPIRE', KEYS[3], ARGV[4])
+        renew(ARGV[4], KEYS[1], KEYS[2], KEYS[3])
         return 1
         """;
 
@@ -153,7 +160,7 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
 
     // Sets the line ARGV[1] to ARGV[2] units if the cart (KEYS[1]) has it (0 when not), or takes it
     // and its terms (KEYS[3]) out for 0; renews the cart's keys for ARGV[3] ms.
-    private const string SetExisting = """
+    private const string SetExisting = Renew + """
         if tonumber(ARGV[2]) > 0 then
           if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return 0 end
           redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
@@ -161,9 +168,7 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
           redis.call('HDEL', KEYS[1], ARGV[1])
           redis.call('HDEL', KEYS[3], ARGV[1])
         end
-        redis.call('PEXPIRE', KEYS[1], ARGV[3])
-        redis.call('PEXPIRE', KEYS[2], ARGV[3])
-        redis.call('PEXPIRE', KEYS[3], ARGV[3])
+        renew(ARGV[3], KEYS[1], KEYS[2], KEYS[3])
         return 1
         """;
 
@@ -172,10 +177,9 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
         redis.GetDatabase().ScriptEvaluateAsync(SetCode, [CodeKey(cartId), LinesKey(cartId), TermsKey(cartId)], [code, (long)Lifetime.TotalMilliseconds]);
 
     // Sets the code (KEYS[1]) to ARGV[1] and renews the cart's keys for ARGV[2] ms.
-    private const string SetCode = """
+    private const string SetCode = Renew + """
         redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-        redis.call('PEXPIRE', KEYS[2], ARGV[2])
-        redis.call('PEXPIRE', KEYS[3], ARGV[2])
+        renew(ARGV[2], KEYS[2], KEYS[3])
         return 1
         """;
 
@@ -195,7 +199,7 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
     // (KEYS[6] to KEYS[5]) when the shopper's line has none. Takes the guest's code (KEYS[4]) if
     // the shopper has none (KEYS[2]); deletes what it moved. The shopper's cart is renewed only
     // when something moved: a request that moves nothing (no room yet) changes nothing.
-    private const string Merge = """
+    private const string Merge = Renew + """
         local guest = redis.call('HGETALL', KEYS[3])
         local lines = redis.call('HLEN', KEYS[1])
         local moved = 0
@@ -219,9 +223,7 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
           redis.call('DEL', KEYS[4])
         end
         if moved > 0 or code then
-          redis.call('PEXPIRE', KEYS[1], ARGV[2])
-          redis.call('PEXPIRE', KEYS[2], ARGV[2])
-          redis.call('PEXPIRE', KEYS[5], ARGV[2])
+          renew(ARGV[2], KEYS[1], KEYS[2], KEYS[5])
         end
         return 1
         """;
@@ -270,7 +272,7 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
     // ms from now. With ARGV[4] = '1' the mark also records what the step took, for
     // RestoreOrdered: 'q:<sku>' the units it found (at most those ordered), 't:<sku>' the terms
     // the line was priced at, 'c' the code. 1 when taken out, 0 when it was already.
-    private const string RemoveOrdered = """
+    private const string RemoveOrdered = Renew + """
         if redis.call('EXISTS', KEYS[4]) == 1 then return 0 end
         local detail = ARGV[4] == '1'
         redis.call('HSET', KEYS[4], '', '1')
@@ -294,9 +296,7 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
           if detail then redis.call('HSET', KEYS[4], 'c', ARGV[1]) end
         end
         redis.call('PEXPIRE', KEYS[4], ARGV[3])
-        redis.call('PEXPIRE', KEYS[1], ARGV[2])
-        redis.call('PEXPIRE', KEYS[2], ARGV[2])
-        redis.call('PEXPIRE', KEYS[3], ARGV[2])
+        renew(ARGV[2], KEYS[1], KEYS[2], KEYS[3])
         return 1
         """;
 
@@ -335,7 +335,7 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
     // ARGV[3]; a line gets back the terms it was priced at unless it has some; the code comes
     // back if the cart has none. The cart lives ARGV[1] ms from now. 1 when put back, 0 when
     // there was nothing to put back (already put back, or never taken out).
-    private const string RestoreOrdered = """
+    private const string RestoreOrdered = Renew + """
         local taken = redis.call('HGETALL', KEYS[4])
         if #taken == 0 then return 0 end
         redis.call('DEL', KEYS[4])
@@ -354,9 +354,7 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
           end
         end
         if marks['c'] then redis.call('SET', KEYS[2], marks['c'], 'NX') end
-        redis.call('PEXPIRE', KEYS[1], ARGV[1])
-        redis.call('PEXPIRE', KEYS[2], ARGV[1])
-        redis.call('PEXPIRE', KEYS[3], ARGV[1])
+        renew(ARGV[1], KEYS[1], KEYS[2], KEYS[3])
         return 1
         """;
 

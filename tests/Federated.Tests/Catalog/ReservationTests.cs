@@ -303,18 +303,14 @@ public sealed class ReservationTests(FederatedStack stack)
         // trips (a read and a hold per reservation); grouped, 22 (20 reads, 2 statements), or a
         // few more should a read come back only after the lock went.
         var sku = await stack.StockedSkuAsync(("FC-EAST", 100));
-        await using var connection = new NpgsqlConnection(stack.Settings.PostgresConnectionString(Subgraph.Named(ServiceNames.Catalog).Database));
-        await connection.OpenAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        await using (var lockRow = new NpgsqlCommand("select 1 from catalog.inventory where sku = $1 for update", connection, transaction) { Parameters = { new() { Value = sku } } })
-            await lockRow.ExecuteNonQueryAsync();
+        await using var rowLock = await LockedRowAsync(sku);
         var before = await stack.GetCountersAsync(ServiceNames.Catalog);
 
         var reserving = Enumerable.Range(0, 20).Select(_ => CallAsync(Reserve, new { orderId = NewOrderId(), lines = new[] { new { sku, quantity = 2 } } })).ToArray();
         await Eventually.WaitForAsync(async () => (await stack.GetCountersAsync(ServiceNames.Catalog)).Since(before).StoreRoundTrips >= 21);
         await Task.Delay(TimeSpan.FromSeconds(1));
         Assert.All(reserving, r => Assert.False(r.IsCompleted));
-        await transaction.RollbackAsync();
+        await rowLock.ReleaseAsync();
         var results = await Task.WhenAll(reserving);
         var delta = (await stack.GetCountersAsync(ServiceNames.Catalog)).Since(before);
 
@@ -337,11 +333,7 @@ public sealed class ReservationTests(FederatedStack stack)
     {
         var sku = await stack.StockedSkuAsync(("FC-EAST", 10));
         var orderId = NewOrderId();
-        await using var connection = new NpgsqlConnection(stack.Settings.PostgresConnectionString(Subgraph.Named(ServiceNames.Catalog).Database));
-        await connection.OpenAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        await using (var lockRow = new NpgsqlCommand("select 1 from catalog.inventory where sku = $1 for update", connection, transaction) { Parameters = { new() { Value = sku } } })
-            await lockRow.ExecuteNonQueryAsync();
+        await using var rowLock = await LockedRowAsync(sku);
         var before = await stack.GetCountersAsync(ServiceNames.Catalog);
 
         var reserving = CallAsync(Reserve, new { orderId, lines = new[] { new { sku, quantity = 3 } } });
@@ -350,7 +342,7 @@ public sealed class ReservationTests(FederatedStack stack)
         var releasing = CallAsync(Release, new { orderId });
         await Task.Delay(TimeSpan.FromSeconds(1));
         Assert.False(reserving.IsCompleted);
-        await transaction.RollbackAsync();
+        await rowLock.ReleaseAsync();
         var (reserved, released) = (await reserving, await releasing);
 
         Assert.Empty(reserved.ErrorCodes());
@@ -489,6 +481,28 @@ public sealed class ReservationTests(FederatedStack stack)
             new { filter = new { priceMin = price, priceMax = price, inStockOnly = true } })).Data.GetProperty("products").GetProperty("totalCount").GetInt32();
 
     private static object Representation(string sku) => new { r = new[] { new { __typename = "ProductVariant", sku } } };
+
+    /// <summary>The SKU's inventory row locked from outside, as a long transaction on a hot SKU holds it, until released.</summary>
+    private async Task<RowLock> LockedRowAsync(string sku)
+    {
+        var connection = new NpgsqlConnection(stack.Settings.PostgresConnectionString(Subgraph.Named(ServiceNames.Catalog).Database));
+        await connection.OpenAsync();
+        var transaction = await connection.BeginTransactionAsync();
+        await using (var lockRow = new NpgsqlCommand("select 1 from catalog.inventory where sku = $1 for update", connection, transaction) { Parameters = { new() { Value = sku } } })
+            await lockRow.ExecuteNonQueryAsync();
+        return new RowLock(connection, transaction);
+    }
+
+    private sealed record RowLock(NpgsqlConnection Connection, NpgsqlTransaction Transaction) : IAsyncDisposable
+    {
+        public Task ReleaseAsync() => Transaction.RollbackAsync();
+
+        public async ValueTask DisposeAsync()
+        {
+            await Transaction.DisposeAsync();
+            await Connection.DisposeAsync();
+        }
+    }
 
     private string NewOrderId() => $"order-{stack.RunId}-{Interlocked.Increment(ref _orders)}";
 
