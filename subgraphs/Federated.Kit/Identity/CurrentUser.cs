@@ -46,8 +46,11 @@ public sealed class CurrentUser
             throw new GraphQLFailure(ErrorCodes.Forbidden, "Only another service of the store may do this.");
     }
 
+    /// <summary>Whether the signed-in user is <paramref name="userId"/>.</summary>
+    public bool IsSelf(string userId) => IsAuthenticated && string.Equals(Id, userId, StringComparison.Ordinal);
+
     /// <summary>Whether the signed-in user is <paramref name="userId"/> or an administrator.</summary>
-    public bool IsSelfOrAdmin(string userId) => IsAuthenticated && (IsAdmin || string.Equals(Id, userId, StringComparison.Ordinal));
+    public bool IsSelfOrAdmin(string userId) => IsSelf(userId) || (IsAuthenticated && IsAdmin);
 
     /// <summary>UNAUTHENTICATED when anonymous, FORBIDDEN for anyone but <paramref name="userId"/> or an administrator.</summary>
     public void RequireSelfOrAdmin(string userId)

@@ -230,19 +230,23 @@ public sealed class FulfillmentProcess(IDbContextFactory<OrdersDbContext> factor
     /// <summary>The hold reason's code for an order whose payment is no longer authorized or captured: it is not shipped.</summary>
     public const string PaymentNotHeld = "payment_not_held";
 
+    /// <summary>
+    /// Whether the payment no longer holds the order's money: neither authorized nor captured, or
+    /// partly refunded at the provider (before delivery only the provider's dashboard refunds).
+    /// </summary>
+    public static bool MoneyNotHeld(Payment payment) =>
+        payment.Status is not (PaymentStatus.Authorized or PaymentStatus.Captured) || payment.Refunded > 0;
+
     /// <summary>The hold reason of an order whose payment was given back at the provider: voided, refunded, or part of it refunded.</summary>
     public static string PaymentGivenBack(Payment payment) => payment.Status is PaymentStatus.Authorized or PaymentStatus.Captured
         ? $"{PaymentNotHeld}: {payment.Refunded:0.00} of the payment was refunded at the provider"
         : $"{PaymentNotHeld}: the payment was {payment.Status.ToString().ToLowerInvariant()} at the provider";
 
     /// <summary>
-    /// An order not yet shipped whose payment (as the store recorded it, e.g. from a webhook) is
-    /// neither authorized nor captured, or was partly refunded at the provider (before delivery
-    /// only the provider's dashboard refunds): held before the catalog or the provider is asked.
+    /// An order not yet shipped whose payment (as the store recorded it, e.g. from a webhook) no
+    /// longer holds its money (<see cref="MoneyNotHeld"/>): held before the catalog or the provider is asked.
     /// </summary>
-    private static bool Unpaid(Order order) =>
-        order.Status != OrderStatus.Shipped
-        && (order.Payment!.Status is not (PaymentStatus.Authorized or PaymentStatus.Captured) || order.Payment.Refunded > 0);
+    private static bool Unpaid(Order order) => order.Status != OrderStatus.Shipped && MoneyNotHeld(order.Payment!);
 
     /// <summary>The hold reason's code for an order whose step the database refused to save (one of its values).</summary>
     public const string StepNotSaved = "step_not_saved";

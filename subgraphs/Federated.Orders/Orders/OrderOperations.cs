@@ -253,7 +253,7 @@ public static class OrderOperations
     {
         var order = await WithDetails(db.Orders).SingleOrDefaultAsync(o => o.Id == orderId, ctx.CancellationToken);
         var user = ctx.CurrentUser();
-        return order is not null && (administrators ? user.IsSelfOrAdmin(order.UserId) : user.IsAuthenticated && string.Equals(user.Id, order.UserId, StringComparison.Ordinal)) ? order : null;
+        return order is not null && (administrators ? user.IsSelfOrAdmin(order.UserId) : user.IsSelf(order.UserId)) ? order : null;
     }
 }
 

@@ -48,7 +48,7 @@ public sealed class OrderType : ObjectGraphType<Order>
     /// the order's row, with the review); to the customer only its code, without the rule's
     /// thresholds (which would tell a card tester where to stay) or a database's error text.
     /// </summary>
-    public static string? HoldReasonFor(Order order, bool administrator) =>
+    private static string? HoldReasonFor(Order order, bool administrator) =>
         order.Status != OrderStatus.OnHold || order.HoldReason is not { } reason ? null
         : administrator ? reason
         : reason.Split(':', 2)[0];

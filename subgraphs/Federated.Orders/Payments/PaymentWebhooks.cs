@@ -227,8 +227,7 @@ public static class ReconcilePaymentHandler
     /// </summary>
     private static void HoldIfNotShipped(Order order, Payment payment)
     {
-        var givenBack = payment.Status is not (PaymentStatus.Authorized or PaymentStatus.Captured) || payment.Refunded > 0;
-        if (!givenBack || order.Status is not (OrderStatus.Paid or OrderStatus.Fulfilling))
+        if (!FulfillmentProcess.MoneyNotHeld(payment) || order.Status is not (OrderStatus.Paid or OrderStatus.Fulfilling))
             return;
         order.Status = OrderStatus.OnHold;
         order.HoldReason = FulfillmentProcess.PaymentGivenBack(payment);
