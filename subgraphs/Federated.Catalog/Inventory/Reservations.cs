@@ -91,9 +91,7 @@ public sealed class Reservations(NpgsqlDataSource dataSource, KitCounters counte
                 from {Lines} l join {InventoryTable.Name} i on i.sku = l.sku and i.fulfillment_center = l.fulfillment_center
                 where l.order_id = any(reserved_for) and i.on_hand = i.reserved;
                 if emptied is not null then
-                    update {Search.SearchTables.Products} s set in_stock = false
-                    where s.id = any(emptied) and s.in_stock
-                      and not exists (select 1 from {InventoryTable.Name} i where i.product_id = s.id and i.on_hand > i.reserved);
+                    perform {Search.SearchTables.RefreshInStock}(emptied);
                 end if;
             end $$;
             """);
@@ -334,8 +332,9 @@ public sealed class Reservations(NpgsqlDataSource dataSource, KitCounters counte
                     from {Lines} l join moved on moved.order_id = l.order_id
                     where i.sku = l.sku and i.fulfillment_center = l.fulfillment_center
                     """, orderId),
-                Positional.Statement(RefreshInStockSql, orderId),
                 Positional.Statement(LoadSql, orderId),
+                // After the load, whose rows are the answer: this one's is the function's void.
+                Positional.Statement(RefreshInStockSql, orderId),
             },
         };
         Reservation? reservation;
@@ -426,8 +425,9 @@ public sealed class Reservations(NpgsqlDataSource dataSource, KitCounters counte
         """;
 
     /// <summary>
-    /// Clears search's in-stock flag of the products of an order's lines that have no unit left
-    /// in any row; it looks for them only when the order emptied one of its rows.
+    /// Sets search's in-stock flag of the products of an order's lines that it left with no unit
+    /// available in some row (<see cref="Search.SearchTables.RefreshInStock"/>); an order that
+    /// emptied no row leaves the flags alone, and takes no lock on them.
     /// </summary>
     internal const string MarkSoldOut = CatalogExtensions.ServiceName + ".mark_sold_out";
 
@@ -461,9 +461,15 @@ public sealed class Reservations(NpgsqlDataSource dataSource, KitCounters counte
         return status is { } s ? (new Reservation(orderId, s, lines), hash) : (null, null);
     }
 
-    /// <summary>Search's in-stock flag of the order's (<c>$1</c>) products, in the same transaction as their stock.</summary>
-    private static readonly string RefreshInStockSql = Search.SearchTables.RefreshInStockSql.Replace("unnest($1::text[])",
-        $"(select distinct i.product_id from {Lines} l join {InventoryTable.Name} i on i.sku = l.sku and i.fulfillment_center = l.fulfillment_center where l.order_id = $1)");
+    /// <summary>
+    /// Search's in-stock flag of the products of the order (<c>$1</c>) whose release gave a stock
+    /// row its first units available (none were before), in the same transaction as their stock.
+    /// </summary>
+    private static readonly string RefreshInStockSql = $"""
+        select {Search.SearchTables.RefreshInStock}(array(
+            select i.product_id from {Lines} l join {InventoryTable.Name} i on i.sku = l.sku and i.fulfillment_center = l.fulfillment_center
+            where l.order_id = $1 and i.on_hand - i.reserved between 1 and l.quantity))
+        """;
 
     private static string Index(int i) => i.ToString(System.Globalization.CultureInfo.InvariantCulture);
 

@@ -69,7 +69,7 @@ public static class StockMutations
         if (level is not null)
         {
             // Search's in-stock flag follows; a moment behind the stock at most, never wrong after.
-            await using var refresh = ctx.RequestServices!.GetRequiredService<NpgsqlDataSource>().CreateCommand(Search.SearchTables.RefreshInStockSql);
+            await using var refresh = ctx.RequestServices!.GetRequiredService<NpgsqlDataSource>().CreateCommand($"select {Search.SearchTables.RefreshInStock}($1)");
             refresh.Parameters.Add(new NpgsqlParameter { Value = new[] { variant.ProductId } });
             await refresh.ExecuteNonQueryAsync(ctx.CancellationToken);
             return new StockPayload(variant, level, []);

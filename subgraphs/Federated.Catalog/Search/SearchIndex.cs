@@ -78,6 +78,9 @@ public static class SearchIndex
     public static void Refresh(IDocumentSession session, string productId)
     {
         session.QueueSqlCommand($"{Upsert} where d.id = ? {OnConflict}", productId);
+        // The upsert's flag is read before it waits for the row: a reservation of the last unit
+        // that held it then has written a flag the upsert overwrites. Read again under the lock.
+        session.QueueSqlCommand($"select {SearchTables.RefreshInStock}(array[?])", productId);
         session.QueueSqlCommand(TermsOf.Replace("/*and-product*/", "and s.id = ?") + " on conflict (term) do nothing", productId);
     }
 

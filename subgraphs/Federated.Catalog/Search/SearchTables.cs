@@ -44,15 +44,27 @@ public sealed class SearchTables(NpgsqlDataSource dataSource) : IStartupTask
     public const string Language = "english";
 
     /// <summary>
-    /// Keeps <c>in_stock</c> (any variant with a unit available) right for the products of
-    /// <c>$1</c> (a text[] of product ids) after their inventory changed; writes only rows
-    /// whose flag flips, which is rare, so it adds no contention to reservations.
+    /// The function that sets search's <c>in_stock</c> (any variant with a unit available) of
+    /// the products it is given (a text[] of ids), called in the transaction that changed their
+    /// stock. It locks their rows first and reads the stock in a statement after that: of two
+    /// transactions changing one product's stock at once (a reserve of one variant's last unit,
+    /// a release of another's), the second to take the lock reads what the first committed.
+    /// Read from their own snapshots, each once decided from the other's stock as it was before,
+    /// and the product stayed out of search with a unit available. Only a change that takes a
+    /// stock row to none available or back from none can change the flag, so reservations call
+    /// it only then and most take no lock here; it writes only rows whose flag flips.
     /// </summary>
-    public const string RefreshInStockSql = $"""
-        update {Products} s set in_stock = f.in_stock
-        from (select p.id, exists (select 1 from {Inventory.InventoryTable.Name} i where i.product_id = p.id and i.on_hand > i.reserved) as in_stock
-              from unnest($1::text[]) as p(id)) f
-        where s.id = f.id and s.in_stock <> f.in_stock
+    public const string RefreshInStock = CatalogExtensions.ServiceName + ".refresh_in_stock";
+
+    private const string RefreshInStockSql = $"""
+        create or replace function {RefreshInStock}(changed text[]) returns void language plpgsql as $$
+        begin
+            perform 1 from {Products} s where s.id = any(changed) order by s.id for no key update;
+            update {Products} s set in_stock = f.in_stock
+            from (select p.id, exists (select 1 from {Inventory.InventoryTable.Name} i where i.product_id = p.id and i.on_hand > i.reserved) as in_stock
+                  from (select distinct unnest(changed)) as p(id)) f
+            where s.id = f.id and s.in_stock <> f.in_stock;
+        end $$;
         """;
 
     public const string CreateIndexesSql = $"""
@@ -161,6 +173,7 @@ public sealed class SearchTables(NpgsqlDataSource dataSource) : IStartupTask
             {CreateIndexesSql}
             {FacetCountsSql}
             {RefreshCategoriesSql}
+            {RefreshInStockSql}
             """);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }

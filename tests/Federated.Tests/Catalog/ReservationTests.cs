@@ -476,6 +476,52 @@ public sealed class ReservationTests(FederatedStack stack)
         Assert.Equal((1, 1, 0, 1), (before, withOneLeft, withNoneLeft, givenBack));
     }
 
+    /// <summary>
+    /// A reserve of one variant's last unit and a release of another variant's units, of one
+    /// product, at the same moment: the product has a unit available after both, and search says
+    /// so. Each once decided the flag from what was committed before it (the reserve saw the
+    /// other variant still held, the release the reserved one still free), and the product was
+    /// left out of search until its stock next changed. The search row is locked from outside so
+    /// that both are in flight together.
+    /// </summary>
+    [Fact]
+    public async Task Search_InStockOnly_IsRight_AfterAReserveAndAReleaseOfTwoVariantsAtOnce()
+    {
+        var price = $"{Random.Shared.Next(20_000, 90_000)}.{Random.Shared.Next(10, 99)}";
+        var (held, last) = (stack.NewSku(), stack.NewSku());
+        var product = await stack.CreateProductAsync(CatalogAdmin.Variant(held, price), CatalogAdmin.Variant(last, price));
+        foreach (var sku in new[] { held, last })
+            Assert.Empty((await stack.AsAdminAsync(CatalogAdmin.AdjustStock, new { sku, fulfillmentCenter = "FC-EAST", delta = 1 })).Data.GetProperty("adjustStock").ErrorCodes());
+        var holding = NewOrderId();
+        Assert.Empty((await CallAsync(Reserve, new { orderId = holding, lines = new[] { new { sku = held, quantity = 1 } } })).ErrorCodes());
+        Assert.Equal(1, await InStockCountAsync(price));
+
+        await using (var rowLock = await LockedAsync("select 1 from catalog.product_search where id = $1 for update", product.GetProperty("id").GetString()!))
+        {
+            var reserving = CallAsync(Reserve, new { orderId = NewOrderId(), lines = new[] { new { sku = last, quantity = 1 } } });
+            await Eventually.WaitForAsync(async () => await WaitingOnLocksAsync("mark_sold_out") == 1);
+            var releasing = CallAsync(Release, new { orderId = holding });
+            await Task.WhenAny(releasing, Task.Delay(TimeSpan.FromSeconds(1)));
+            await rowLock.ReleaseAsync();
+            Assert.Empty((await reserving).ErrorCodes());
+            Assert.Empty((await releasing).ErrorCodes());
+        }
+
+        Assert.Equal((1, 0), (await AvailableAsync(held), await AvailableAsync(last)));
+        Assert.Equal(1, await InStockCountAsync(price));
+    }
+
+    /// <summary>Statements of the catalog's database whose text contains <paramref name="text"/>, waiting for a lock.</summary>
+    private async Task<int> WaitingOnLocksAsync(string text)
+    {
+        await using var connection = new NpgsqlConnection(stack.Settings.PostgresConnectionString(Subgraph.Named(ServiceNames.Catalog).Database));
+        await connection.OpenAsync();
+        await using var count = new NpgsqlCommand(
+            "select count(*)::int from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like '%' || $1 || '%' and pid <> pg_backend_pid()",
+            connection) { Parameters = { new() { Value = text } } };
+        return (int)(await count.ExecuteScalarAsync())!;
+    }
+
     private async Task<int> InStockCountAsync(string price) =>
         (await stack.PostAsync(ServiceNames.Catalog, "query($filter: ProductFilter) { products(first: 1, filter: $filter) { totalCount } }",
             new { filter = new { priceMin = price, priceMax = price, inStockOnly = true } })).Data.GetProperty("products").GetProperty("totalCount").GetInt32();
@@ -483,12 +529,15 @@ public sealed class ReservationTests(FederatedStack stack)
     private static object Representation(string sku) => new { r = new[] { new { __typename = "ProductVariant", sku } } };
 
     /// <summary>The SKU's inventory row locked from outside, as a long transaction on a hot SKU holds it, until released.</summary>
-    private async Task<RowLock> LockedRowAsync(string sku)
+    private Task<RowLock> LockedRowAsync(string sku) => LockedAsync("select 1 from catalog.inventory where sku = $1 for update", sku);
+
+    /// <summary>The rows <paramref name="lockSql"/> locks for <paramref name="key"/>, locked from outside until released.</summary>
+    private async Task<RowLock> LockedAsync(string lockSql, string key)
     {
         var connection = new NpgsqlConnection(stack.Settings.PostgresConnectionString(Subgraph.Named(ServiceNames.Catalog).Database));
         await connection.OpenAsync();
         var transaction = await connection.BeginTransactionAsync();
-        await using (var lockRow = new NpgsqlCommand("select 1 from catalog.inventory where sku = $1 for update", connection, transaction) { Parameters = { new() { Value = sku } } })
+        await using (var lockRow = new NpgsqlCommand(lockSql, connection, transaction) { Parameters = { new() { Value = key } } })
             await lockRow.ExecuteNonQueryAsync();
         return new RowLock(connection, transaction);
     }
