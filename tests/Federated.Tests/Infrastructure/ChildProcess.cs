@@ -80,6 +80,9 @@ public sealed class ChildProcess : IDisposable
 
     public string Describe() => HasExited ? $"{Name} exited with code {_process.ExitCode}" : $"{Name} (pid {Id})";
 
+    /// <summary>Whether the process wrote <paramref name="text"/> to its output so far.</summary>
+    public bool Wrote(string text) => Output().Contains(text, StringComparison.Ordinal);
+
     /// <summary>The last lines of the log, for failure messages.</summary>
     public string Tail(int lines = 40)
     {

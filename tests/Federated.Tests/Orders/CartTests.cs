@@ -229,12 +229,15 @@ public sealed class CartTests(FederatedStack stack)
 
         var adds = Task.Run(async () =>
         {
+            var answers = new List<string>();
             for (var round = 0; round < 20; round++)
                 foreach (var other in others)
-                    await stack.PostAsync("orders-second-writer", AddToCart, new { input = new { sku = other, quantity = 1 } }, null, Headers(null, cartId));
+                    answers.AddRange((await stack.PostAsync("orders-second-writer", AddToCart, new { input = new { sku = other, quantity = 1 } }, null, Headers(null, cartId)))
+                        .Data.GetProperty("addToCart").ErrorCodes());
+            return answers;
         });
-        var refusals = new List<string>();
-        for (var quantity = 1; !adds.IsCompleted; quantity = quantity % 50 + 1)
+        var (refusals, set, last) = (new List<string>(), 0, 0);
+        for (var quantity = 1; !adds.IsCompleted; quantity = quantity % 50 + 1, set++)
         {
             var answer = await CallAsync(UpdateLine, new { lineId = sku, quantity }, cartId: cartId);
             refusals.AddRange(answer.ErrorCodes());

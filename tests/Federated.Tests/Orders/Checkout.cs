@@ -63,16 +63,17 @@ internal static class Checkout
     }
 
     /// <summary>One value from the orders database (null for no row or SQL null): what the tests check beside the graph.</summary>
-    public static async Task<object?> OrdersScalarAsync(this FederatedStack stack, string sql, string parameter)
+    public static async Task<object?> OrdersScalarAsync(this FederatedStack stack, string sql, params object[] parameters)
     {
         await using var connection = await stack.OpenOrdersDatabaseAsync();
         await using var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+        foreach (var parameter in parameters)
+            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
         var value = await command.ExecuteScalarAsync();
         return value is DBNull ? null : value;
     }
 
-    /// <summary>The order as <paramref name="query"/> shows it once it has <paramref name="status"/>, or as it stands after 40 s.</summary>
+    /// <summary>The order as <paramref name="query"/> shows it once it has <paramref name="status"/>; fails the test when it has not after 40 s.</summary>
     public static async Task<JsonElement> WaitForStatusAsync(this FederatedStack stack, Shopper shopper, string orderId, string query, string status)
     {
         JsonElement order;
@@ -81,9 +82,22 @@ internal static class Checkout
         {
             await Task.Delay(500);
             order = (await stack.PostAsync(ServiceNames.Orders, query, new { id = orderId }, null, shopper.Bearer)).Data.GetProperty("order");
+            if (order.GetProperty("status").GetString() == status)
+                return order;
         }
-        while (order.GetProperty("status").GetString() != status && DateTime.UtcNow < deadline);
+        while (DateTime.UtcNow < deadline);
+        Assert.Fail($"Order {orderId} was not {status} after 40 s: {order}");
         return order;
+    }
+
+    /// <summary>Runs <paramref name="sql"/> on the orders database; fails the test unless it changed exactly one row.</summary>
+    public static async Task ChangeOneOrderRowAsync(this FederatedStack stack, string sql, params object[] parameters)
+    {
+        await using var connection = await stack.OpenOrdersDatabaseAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var parameter in parameters)
+            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+        Assert.Equal(1, await command.ExecuteNonQueryAsync());
     }
 
     /// <summary>An administrator's <paramref name="decision"/> on a held order, through the gateway; fails the test on errors.</summary>
@@ -111,6 +125,19 @@ internal static class Checkout
     public static async Task<long> OrdersCountAsync(this FederatedStack stack, string sql, string parameter) =>
         Convert.ToInt64(await stack.OrdersScalarAsync(sql, parameter) ?? 0L, System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// The cards the simulated provider authorized or captured from <paramref name="since"/> on
+    /// (a time of the orders database's clock, <see cref="OrdersClockAsync"/>), under any key:
+    /// a count of the orders' ledger rows would not see a charge made under a key no order kept.
+    /// The tests run one at a time, so these are the charges of what the test did since.
+    /// </summary>
+    public static async Task<long> ChargesSinceAsync(this FederatedStack stack, DateTime since) =>
+        Convert.ToInt64(await stack.OrdersScalarAsync(
+            "select count(*) from orders.simulated_provider_ledger where created_at >= $1 and outcome in ('Authorized', 'Captured')", since), System.Globalization.CultureInfo.InvariantCulture);
+
+    public static async Task<DateTime> OrdersClockAsync(this FederatedStack stack) =>
+        (DateTime)(await stack.OrdersScalarAsync("select clock_timestamp()"))!;
+
     /// <summary>The Redis key of a cart's lines, as the orders service of this run names it (a signed-in shopper's cart is <c>u.{id}</c>).</summary>
     public static string CartKey(this FederatedStack stack, string cartId) => $"orders-test:{stack.RunId}:cart:{cartId}";
 
@@ -129,7 +156,7 @@ internal static class Checkout
         await stack.AddToCartAsync(shopper, sku, quantity);
         var orderId = (await stack.PlaceAsync(shopper)).GetProperty("order").GetProperty("id").GetString()!;
         await stack.WaitForStatusAsync(shopper, orderId, query, "FULFILLING");
-        await stack.OrdersScalarAsync("""update orders.orders set "UpdatedAt" = now() + interval '1 hour' where "Id" = $1 and "Status" = 'Fulfilling'""", orderId);
+        await stack.ChangeOneOrderRowAsync("""update orders.orders set "UpdatedAt" = now() + interval '1 hour' where "Id" = $1 and "Status" = 'Fulfilling'""", orderId);
         return orderId;
     }
 

@@ -119,7 +119,7 @@ public sealed class FulfillmentHoldTests(FederatedStack stack)
         await stack.AddToCartAsync(shopper, sku, 1);
         var orderId = (await stack.PlaceAsync(shopper)).GetProperty("order").GetProperty("id").GetString()!;
         await stack.WaitForStatusAsync(shopper, orderId, Query, "SHIPPED");
-        await stack.OrdersScalarAsync("""
+        await stack.ChangeOneOrderRowAsync("""
             update orders.orders set "Status" = 'OnHold', "HoldReason" = 'step_not_saved: 22001 a test', "UpdatedAt" = now() where "Id" = $1 and "Status" = 'Shipped'
             """, orderId);
         var admin = Accounts.BearerHeader(Accounts.Mint(stack, "user-000000", role: "admin"));

@@ -1,5 +1,7 @@
 using System.Buffers.Text;
+using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using Federated.Tests.Catalog;
 using Federated.Tests.Infrastructure;
 using Federated.Tests.Users;
@@ -151,16 +153,35 @@ public sealed class OrderInputLimitsTests(FederatedStack stack)
     [Fact]
     public async Task AnOrderListCursorWrittenWithAnotherOffset_IsTheSameInstant()
     {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 5));
         var shopper = stack.NewShopper();
-        var admin = Accounts.BearerHeader(Accounts.Mint(stack, "user-000000", role: "admin"));
-        const string query = "query($r: [_Any!]!, $after: String) { _entities(representations: $r) { ... on User { orders(after: $after) { nodes { id } } } } }";
+        var placed = new List<string>();
+        for (var i = 0; i < 2; i++)
+        {
+            await stack.AddToCartAsync(shopper, sku, 1);
+            placed.Add((await stack.PlaceAsync(shopper)).GetProperty("order").GetProperty("id").GetString()!);
+        }
+        const string query = "query($r: [_Any!]!, $after: String) { _entities(representations: $r) { ... on User { orders(first: 1, after: $after) { nodes { id } pageInfo { endCursor } } } } }";
+        async Task<JsonElement> PageAsync(string? after) =>
+            (await stack.PostAsync(ServiceNames.Orders, query, new { r = new[] { new { __typename = "User", id = shopper.Id } }, after }, null, shopper.Bearer))
+                .Data.GetProperty("_entities")[0].GetProperty("orders");
+        var first = await PageAsync(null);
+        Assert.Equal(placed[1], first.GetProperty("nodes")[0].GetProperty("id").GetString());
+        var (time, id) = JsonSerializer.Deserialize<string[]>(Base64Url.DecodeFromChars(first.GetProperty("pageInfo").GetProperty("endCursor").GetString()))! switch
+        {
+            [var t, var i] => (DateTimeOffset.Parse(t, CultureInfo.InvariantCulture), i),
+            var other => throw new InvalidOperationException($"A cursor of another shape: {string.Join(", ", other)}"),
+        };
+        string Written(DateTimeOffset at) => Cursor(JsonSerializer.Serialize(new[] { at.ToString("O", CultureInfo.InvariantCulture), id }));
 
-        var history = await stack.PostAsync(ServiceNames.Orders, query,
-            new { r = new[] { new { __typename = "User", id = shopper.Id } }, after = Cursor("""["2026-12-05T11:00:00.0000000+01:00","ord_x"]""") }, null, shopper.Bearer);
+        var sameInstant = await PageAsync(Written(time.ToOffset(TimeSpan.FromHours(1))));
+        var anHourEarlier = await PageAsync(Written(time.AddHours(-1).ToOffset(TimeSpan.FromHours(1))));
+        var admin = Accounts.BearerHeader(Accounts.Mint(stack, "user-000000", role: "admin"));
         var held = await stack.PostAsync(ServiceNames.Orders, "query($after: String) { heldOrders(first: 1, after: $after) { nodes { id } } }",
             new { after = Cursor("""["2999-12-05T11:00:00.0000000-05:00","ord_x"]""") }, null, admin);
 
-        Assert.Empty(history.Data.GetProperty("_entities")[0].GetProperty("orders").GetProperty("nodes").EnumerateArray());
+        Assert.Equal([placed[0]], sameInstant.GetProperty("nodes").EnumerateArray().Select(n => n.GetProperty("id").GetString()));
+        Assert.Empty(anHourEarlier.GetProperty("nodes").EnumerateArray());
         Assert.Empty(held.Data.GetProperty("heldOrders").GetProperty("nodes").EnumerateArray());
     }
 

@@ -18,16 +18,25 @@ public sealed class OrderRaceTests(FederatedStack stack)
     private const string Authorized = "select count(*) from orders.simulated_provider_ledger where idempotency_key = $1 and outcome = 'Authorized'";
 
     /// <summary>
-    /// A second orders instance whose placements for <paramref name="shopper"/> pause 3 s after
-    /// <paramref name="step"/>, so that a test can act in the middle of one.
+    /// A second orders instance whose placements for <paramref name="shopper"/> pause 6 s after
+    /// <paramref name="step"/>, so that a test can act in the middle of one. Each test checks that
+    /// the placement had not answered when it had acted: on a slow machine one that acted late
+    /// would otherwise pass without the race it is about.
     /// </summary>
     private Task<ChildProcess> PausedInstanceAsync(string name, string step, Shopper shopper) =>
         stack.StartInstanceAsync(ServiceNames.Orders, name, new Dictionary<string, string>
         {
             ["Orders__FaultInjection__PauseAfter"] = step,
-            ["Orders__FaultInjection__Pause"] = "00:00:03",
+            ["Orders__FaultInjection__Pause"] = "00:00:06",
             ["Orders__FaultInjection__UserId"] = shopper.Id,
         });
+
+    /// <summary>The paused placement, checked to be still paused (Redis now refusing writes while it is).</summary>
+    private static Task<JsonElement> StillPaused(Task<JsonElement> placing)
+    {
+        Assert.False(placing.IsCompleted, "Redis refused writes only after the placement answered.");
+        return placing;
+    }
 
     [Fact]
     public async Task TenCancelsAtOnce_AllAnswerCancelled_AndTheStockComesBackOnce()
@@ -104,6 +113,7 @@ public sealed class OrderRaceTests(FederatedStack stack)
         await WaitForAsync(async () => await stack.AvailableAsync(ordered) == 8, () => "The paused placement did not reserve.");
         await stack.AddToCartAsync(shopper, ordered, 1);
         await stack.AddToCartAsync(shopper, added, 3);
+        Assert.False(placing.IsCompleted, "The lines were added after the placement answered.");
         var placed = await placing;
 
         Assert.Equal("PAID", placed.GetProperty("order").GetProperty("status").GetString());
@@ -130,7 +140,7 @@ public sealed class OrderRaceTests(FederatedStack stack)
         using var paused = await PausedInstanceAsync("orders-paused-challenge", "authorization", shopper);
         var placing = stack.PlaceAsync(shopper, "tok_threeDSecureRequired", service: "orders-paused-challenge");
         await WaitForAsync(async () => await stack.AvailableAsync(sku) == 4, () => "The paused placement did not reserve.");
-        var placed = await stack.WhileRedisRefusesWritesAsync(() => placing);
+        var placed = await stack.WhileRedisRefusesWritesAsync(() => StillPaused(placing));
         Assert.Equal("PAYMENT_ACTION_REQUIRED", placed.GetProperty("order").GetProperty("status").GetString());
         var orderId = placed.GetProperty("order").GetProperty("id").GetString()!;
         Assert.Equal([(sku, 1)], await stack.CartLinesAsync(shopper));
@@ -156,7 +166,7 @@ public sealed class OrderRaceTests(FederatedStack stack)
         using var paused = await PausedInstanceAsync("orders-paused-accept", "authorization", shopper);
         var placing = stack.PlaceAsync(shopper, key: "replay-takes-out", service: "orders-paused-accept");
         await WaitForAsync(async () => await stack.AvailableAsync(sku) == 4, () => "The paused placement did not reserve.");
-        var placed = await stack.WhileRedisRefusesWritesAsync(() => placing);
+        var placed = await stack.WhileRedisRefusesWritesAsync(() => StillPaused(placing));
         Assert.Equal("PAID", placed.GetProperty("order").GetProperty("status").GetString());
         var orderId = placed.GetProperty("order").GetProperty("id").GetString();
         Assert.Equal([(sku, 1)], await stack.CartLinesAsync(shopper));
@@ -193,6 +203,7 @@ public sealed class OrderRaceTests(FederatedStack stack)
         var placing = stack.PlaceAsync(shopper, "tok_threeDSecureRequired", service: "orders-paused-placement");
         await WaitForAsync(async () => await stack.AvailableAsync(sku) == 7, () => "The paused placement did not reserve.");
         Assert.Empty((await stack.CallAsync(shopper, CartTests.UpdateLine, new { lineId = sku, quantity = 1 })).ErrorCodes());
+        Assert.False(placing.IsCompleted, "The line was set after the placement answered.");
         var placed = await placing;
         Assert.Equal("PAYMENT_ACTION_REQUIRED", placed.GetProperty("order").GetProperty("status").GetString());
         Assert.Empty(await stack.CartLinesAsync(shopper));
