@@ -217,6 +217,13 @@ public sealed class FulfillmentProcess(IDbContextFactory<OrdersDbContext> factor
                 changes.Hold(order.Id, $"{PaymentNotHeld}: the provider answered the capture {refused.Outcome.ToString().ToLowerInvariant()}"
                     + (refused.DeclineReason is { } why ? $" ({why})" : ""));
                 return WaveStep.Held;
+            case OrderStatus.Fulfilling when calls.Captured[order.Id] is { Refunded: > 0 } partly:
+                // Captured, and part of it refunded at the provider since (its webhook not yet
+                // applied): held as the webhook would hold it, the capture and the refund recorded.
+                logger.LogWarning("Order {OrderId} is held for review: {Refunded} of its payment was refunded at the provider", order.Id, partly.Refunded);
+                changes.Hold(order.Id, $"{PaymentNotHeld}: {partly.Refunded:0.00} of the payment was refunded at the provider");
+                changes.Captured(order.Id, partly.Refunded);
+                return WaveStep.Held;
             case OrderStatus.Fulfilling:
                 Ship(order, changes);
                 break;
@@ -294,7 +301,9 @@ public sealed class FulfillmentProcess(IDbContextFactory<OrdersDbContext> factor
                 calls.Failed[order.Id] = ex;
             }
         });
-        List<string> shipping = [.. orders.Where(o => calls.Captured.TryGetValue(o.Id, out var captured) && captured.Outcome == ProviderOutcome.Captured).Select(o => o.Id)];
+        // Only an order whose money is all captured ships: part of it refunded at the provider
+        // holds it (in its step), with its units held, not committed.
+        List<string> shipping = [.. orders.Where(o => calls.Captured.TryGetValue(o.Id, out var captured) && captured is { Outcome: ProviderOutcome.Captured, Refunded: 0 }).Select(o => o.Id)];
         if (shipping.Count > 0)
         {
             try

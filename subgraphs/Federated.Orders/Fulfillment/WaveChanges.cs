@@ -17,7 +17,7 @@ public sealed class WaveChanges(DateTimeOffset now)
     private readonly List<Shipment> _newShipments = [];
     private readonly List<(string Id, string Status, string? TrackingNumber)> _shipments = [];
     private readonly List<ShipmentEvent> _events = [];
-    private readonly List<string> _captured = [];
+    private readonly List<(string OrderId, decimal Refunded)> _captured = [];
     private readonly Dictionary<string, int> _eventCounts = new(StringComparer.Ordinal);
 
     /// <summary>When the wave's steps happen: every change it writes is stamped with it.</summary>
@@ -48,8 +48,8 @@ public sealed class WaveChanges(DateTimeOffset now)
         });
     }
 
-    /// <summary>The order's payment was captured at the provider.</summary>
-    public void Captured(string orderId) => _captured.Add(orderId);
+    /// <summary>The order's payment was captured at the provider, and <paramref name="refunded"/> of it refunded there since.</summary>
+    public void Captured(string orderId, decimal refunded = 0m) => _captured.Add((orderId, refunded));
 
     /// <summary>Takes in <paramref name="other"/>'s changes (one order's step, gathered on its own).</summary>
     public void Add(WaveChanges other)
@@ -107,7 +107,10 @@ public sealed class WaveChanges(DateTimeOffset now)
                 _events.Select(e => e.Description).ToArray(), _events.Select(e => e.Location).ToArray(), Now));
         }
         if (_captured.Count > 0)
-            batch.BatchCommands.Add(Positional.Statement("""update orders.payments set "Status" = $2 where "OrderId" = any($1)""", _captured.ToArray(), nameof(PaymentStatus.Captured)));
+            batch.BatchCommands.Add(Positional.Statement("""
+                update orders.payments p set "Status" = $3, "Refunded" = greatest(p."Refunded", c.refunded)
+                from unnest($1::text[], $2::numeric[]) as c(order_id, refunded) where p."OrderId" = c.order_id
+                """, _captured.Select(c => c.OrderId).ToArray(), _captured.Select(c => c.Refunded).ToArray(), nameof(PaymentStatus.Captured)));
         return batch;
     }
 }

@@ -230,6 +230,31 @@ public sealed class FulfillmentHoldTests(FederatedStack stack)
         Assert.Equal(0, await stack.OrdersCountAsync("select count(*) from wolverine.wolverine_dead_letters where position(convert_to($1, 'UTF8') in body) > 0", orderId));
     }
 
+    /// <summary>
+    /// Captured and then partly refunded on the provider's side (its dashboard), with no word to
+    /// the store yet: the wave's capture answers Captured with the refund. The order is held as
+    /// the webhook would hold it, and its units are not committed (before, it shipped, and the
+    /// store's refunds were refused after).
+    /// </summary>
+    [Fact]
+    public async Task AnOrderPartlyRefundedAtTheProvider_BeforeItsWebhook_DoesNotShip_AndIsHeld()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-CENTRAL", 10));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 2);
+        var orderId = (await stack.PlaceAsync(shopper)).GetProperty("order").GetProperty("id").GetString()!;
+        await stack.ChangeOneOrderRowAsync("update orders.simulated_provider_ledger set outcome = 'Captured', refunded = 5.00 where idempotency_key = $1 and outcome = 'Authorized'", orderId);
+
+        var held = await stack.WaitForStatusAsync(shopper, orderId, Query, "ON_HOLD");
+
+        Assert.Equal("payment_not_held", held.GetProperty("holdReason").GetString());
+        Assert.Equal("payment_not_held: 5.00 of the payment was refunded at the provider", await stack.AdminHoldReasonAsync(orderId));
+        Assert.Equal("PACKED", Assert.Single(held.GetProperty("shipments").EnumerateArray()).GetProperty("status").GetString());
+        Assert.Equal("CAPTURED", held.GetProperty("payment").GetProperty("status").GetString());
+        Assert.Equal("5.00", await stack.OrdersScalarAsync("""select "Refunded"::text from orders.payments where "OrderId" = $1""", orderId));
+        Assert.Equal((10, 2), (await stack.StockLevelsAsync(sku))["FC-CENTRAL"]);
+    }
+
     private async Task ExecuteAsync(string sql)
     {
         await using var connection = await stack.OpenOrdersDatabaseAsync();
