@@ -261,9 +261,12 @@ public static class RefundOperations
                 OrderStatus.Pending or OrderStatus.Failed => "The order was not placed: nothing was charged.",
                 _ => "Only a delivered order is refunded; this one is still on its way.",
             }, ["input", "orderId"]);
-        if (order.Payment!.Status != PaymentStatus.Captured)
+        var givenBack = order.Refunds.Where(r => r.Status == RefundStatus.Succeeded).Sum(r => r.Amount);
+        // All of it given back by the store's own refunds, with units left: units worth nothing
+        // (a free gift after the rest), refunded at 0.00 without asking the provider.
+        if (order.Payment!.Status != PaymentStatus.Captured && !(order.Payment.Status == PaymentStatus.Refunded && order.Payment.Refunded == givenBack))
             return new(NotRefundable, "The payment was given back at the provider already.", ["input", "orderId"]);
-        if (order.Payment.Refunded > order.Refunds.Where(r => r.Status == RefundStatus.Succeeded).Sum(r => r.Amount))
+        if (order.Payment.Refunded > givenBack)
             return new(NotRefundable, "Part of the payment was given back on the payment provider's dashboard; give back the rest there too.", ["input", "orderId"]);
         // One at a time: each refund is priced on those before it having given their units back,
         // so one is recorded only once the provider has answered the last.

@@ -303,6 +303,37 @@ public sealed class RefundTests(FederatedStack stack)
         Assert.Equal("Captured 5.00 0", await ProviderAsync(orderId));
     }
 
+    /// <summary>
+    /// A 40.00 item and a free gift (0.00), shipped free (FREESHIP) to Illinois: 40.00 + 2.50 of
+    /// tax. Refunding the item gives back all of the payment (42.50); the gift, refunded after,
+    /// is worth nothing and ends the order REFUNDED. It was refused as "given back at the
+    /// provider already", the payment REFUNDED and the order DELIVERED for good.
+    /// </summary>
+    [Fact]
+    public async Task AFreeGiftRefundedAfterTheWholePayment_EndsTheOrderRefunded()
+    {
+        var item = await stack.StockedSkuAsync("40.00", 400, ("FC-EAST", 10));
+        var gift = await stack.StockedSkuAsync("0.00", 400, ("FC-EAST", 10));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, item, 1);
+        await stack.AddToCartAsync(shopper, gift, 1);
+        Assert.Empty((await stack.CallAsync(shopper, CartTests.ApplyCode, new { code = "FREESHIP" })).ErrorCodes());
+        var orderId = await DeliveredAsync(shopper);
+
+        var first = await RefundAsync(new { orderId, idempotencyKey = "item", lines = new[] { new { sku = item, quantity = 1 } }, reason = "Returned" });
+        Assert.Equal("42.50", first.GetProperty("total").Amount());
+        AssertParts(Last(first), "40.00", "0.00", "0.00", "2.50", "42.50");
+        Assert.Equal(("DELIVERED", "REFUNDED"), (first.GetProperty("status").GetString(), first.GetProperty("payment").GetProperty("status").GetString()));
+
+        var rest = await RefundAsync(new { orderId, idempotencyKey = "gift", lines = new[] { new { sku = gift, quantity = 1 } }, reason = "Returned" });
+
+        AssertParts(Last(rest), "0.00", "0.00", "0.00", "0.00", "0.00");
+        Assert.Equal("SUCCEEDED", Last(rest).GetProperty("status").GetString());
+        Assert.Equal(("REFUNDED", "REFUNDED"), (rest.GetProperty("status").GetString(), rest.GetProperty("payment").GetProperty("status").GetString()));
+        Assert.Equal("42.50", rest.GetProperty("payment").GetProperty("refunded").Amount());
+        Assert.Equal("Refunded 42.50 1", await ProviderAsync(orderId));
+    }
+
     private async Task<long> PendingRefundsAsync(string orderId) =>
         await stack.OrdersCountAsync("""select count(*) from orders.refunds where "OrderId" = $1 and "Status" = 'Pending'""", orderId);
 
