@@ -174,7 +174,7 @@ public sealed class PlanExecutor(SubgraphClient client, ILogger<PlanExecutor> lo
         }
         catch (SubgraphException ex)
         {
-            logger.LogWarning("Subgraph {Subgraph} at {Url} failed: {Reason}", subgraph.Name, subgraph.Url, ex.Message);
+            logger.LogWarning("Subgraph {Subgraph} at {Url} failed: {Reason}", subgraph.Name, subgraph.Url, ex.Detail is null ? ex.Message : $"{ex.Message} ({ex.Detail})");
             var message = $"The subgraph '{subgraph.Name}' failed: {ex.Message}";
             if (fetch.RootFields.Count == 0)
                 state.AddError(GatewayError.Coded(message, "SUBGRAPH_UNAVAILABLE", FailedFetchPath(fetch), subgraph.Name));

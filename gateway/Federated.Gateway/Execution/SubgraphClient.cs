@@ -61,12 +61,12 @@ public sealed class SubgraphClient(HttpMessageInvoker http, TimeSpan timeout, Fu
         }
         catch (HttpRequestException ex)
         {
-            throw new SubgraphException(ex.Message);
+            // The exception's text names the subgraph's address: for the log, not the client.
+            throw new SubgraphException("Could not connect.", ex.Message);
         }
         catch (IOException ex)
         {
-            // The connection broke while the response was being read.
-            throw new SubgraphException(ex.Message);
+            throw new SubgraphException("The connection broke while its answer was read.", ex.Message);
         }
         catch (System.Text.Json.JsonException)
         {
@@ -75,4 +75,8 @@ public sealed class SubgraphClient(HttpMessageInvoker http, TimeSpan timeout, Fu
     }
 }
 
-public sealed class SubgraphException(string message) : Exception(message);
+/// <summary>A subgraph's failure: <see cref="Exception.Message"/> is for the client; <see cref="Detail"/>, when set, for the log only.</summary>
+public sealed class SubgraphException(string message, string? detail = null) : Exception(message)
+{
+    public string? Detail { get; } = detail;
+}

@@ -62,6 +62,15 @@ public static partial class GraphQLHttpEndpoint
         {
             // The executor reports the syntax error with its location; parse again there.
         }
+        catch (GraphQLMaxDepthExceededException)
+        {
+            // Not a syntax error, and the executor's parse would throw it again: answered here,
+            // as a request error. A gateway's query can be this deep where its client's was not
+            // (fragments spread into one another are written out in full).
+            await WriteRequestErrorAsync(http, serializer, mediaType == GraphQLResponseJson ? StatusCodes.Status400BadRequest : StatusCodes.Status200OK,
+                mediaType, "The document is nested too deeply.", ErrorCodes.SyntaxError);
+            return;
+        }
 
         var operation = document is null ? null : FindOperation(document, request!.OperationName);
         if (operation?.Operation is OperationType.Mutation or OperationType.Subscription && HttpMethods.IsGet(http.Request.Method))

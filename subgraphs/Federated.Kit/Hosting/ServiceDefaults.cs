@@ -2,6 +2,7 @@ using Federated.Kit.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -28,6 +29,9 @@ public static class ServiceDefaults
     {
         builder.Services.AddSingleton<KitCounters>();
         builder.Services.AddHealthChecks();
+        // A request body an endpoint cannot bind is a 400, in Development too (where ASP.NET
+        // Core throws instead, and its developer page answered with the stack trace).
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
 
         builder.Logging.ClearProviders();
         // Marten logs every schema migration statement at Information: keep them at Debug.
@@ -78,6 +82,17 @@ public static class ServiceDefaults
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
+        // An exception no endpoint handled is logged and answered as a GraphQL error, with no
+        // detail: in Development the developer page would show its stack trace to the caller.
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandler = http =>
+            {
+                http.Response.StatusCode = StatusCodes.Status500InternalServerError;
+                http.Response.ContentType = "application/json; charset=utf-8";
+                return http.Response.WriteAsync("""{"errors":[{"message":"Internal server error.","extensions":{"code":"INTERNAL_SERVER_ERROR"}}]}""");
+            },
+        });
         app.MapHealthChecks(LivePath, new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks(ReadyPath, new HealthCheckOptions { Predicate = r => r.Tags.Contains(ReadyTag) });
         app.MapHealthChecks("/health", new HealthCheckOptions { Predicate = r => r.Tags.Contains(ReadyTag) });

@@ -212,6 +212,22 @@ public class GatewayExecutorTests
         Assert.Equal("""["product","reviews","nodes",1,"author","name"]""", error["path"]!.ToJsonString());
     }
 
+    /// <summary>
+    /// A subgraph that cannot be reached is named to the client, not its address: the HTTP
+    /// client's text ("Connection refused (10.0.0.5:5103)") is for the gateway's log.
+    /// </summary>
+    [Fact]
+    public async Task AnUnreachableSubgraph_IsReportedWithoutItsAddress()
+    {
+        var subgraphs = ProjectSubgraphs()
+            .OnHttp("users", _ => throw new HttpRequestException("Connection refused (10.0.0.5:5103)"));
+        var json = JsonNode.Parse(await FakeSubgraphs.RunAsync(subgraphs.Executor(TestSupergraphs.Project()), ProductPage, """{"id":"p1"}"""))!;
+
+        var error = Assert.Single(json["errors"]!.AsArray())!;
+        Assert.Equal("SUBGRAPH_UNAVAILABLE", error["extensions"]!["code"]!.GetValue<string>());
+        Assert.Equal("The subgraph 'users' failed: Could not connect.", error["message"]!.GetValue<string>());
+    }
+
     [Fact]
     public async Task FailedEntityFetch_IsReportedAtItsMergePath_UpToTheFirstList()
     {

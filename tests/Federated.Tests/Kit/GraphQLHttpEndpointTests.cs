@@ -130,6 +130,24 @@ public sealed class GraphQLHttpEndpointTests(FederatedStack stack)
         Assert.True(error.TryGetProperty("locations", out _), $"A syntax error says where it is: {response.Body}");
     }
 
+    /// <summary>
+    /// A document nested past what the parser reads (130 levels of a category's parent, as a
+    /// gateway writes out fragments spread into one another) is a request error, where the
+    /// parser's exception went unhandled: HTTP 500 with an empty body.
+    /// </summary>
+    [Theory]
+    [InlineData(GraphQLResponseJson, HttpStatusCode.BadRequest)]
+    [InlineData(Json, HttpStatusCode.OK)]
+    public async Task ADocumentNestedTooDeeply_ReturnsParseFailed_WithStatusFollowingAccept(string accept, HttpStatusCode expected)
+    {
+        var query = "{ category(id: \"electronics\") { " + string.Concat(Enumerable.Repeat("parent { ", 130)) + "id" + new string('}', 131) + " }";
+
+        var response = await stack.PostAsync(ServiceNames.Catalog, query, accept: accept);
+
+        Assert.Equal(expected, response.Status);
+        Assert.Equal("The document is nested too deeply.", response.SingleError("GRAPHQL_PARSE_FAILED").GetProperty("message").GetString());
+    }
+
     [Fact]
     public async Task InvalidVariable_ReturnsBadUserInput()
     {

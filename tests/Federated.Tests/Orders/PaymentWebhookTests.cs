@@ -285,6 +285,32 @@ public sealed class PaymentWebhookTests(FederatedStack stack)
         return (response.StatusCode, text.Length > 0 ? JsonDocument.Parse(text).RootElement.Clone() : default);
     }
 
+    /// <summary>
+    /// A body the provider's challenge page cannot read, sent to an instance in Development (as
+    /// <c>./run.sh</c> runs them): a 400 with no stack trace. ASP.NET Core threw there, and its
+    /// developer page answered with the exception, its stack and the request's headers.
+    /// </summary>
+    [Fact]
+    public async Task AChallengeAnswerThatIsNotJson_IsABadRequest_WithNoStackTrace_InDevelopment()
+    {
+        using var development = await stack.StartInstanceAsync(ServiceNames.Orders, "orders-development", new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["DOTNET_ENVIRONMENT"] = "Development",
+        });
+
+        foreach (var (body, contentType) in new[] { ("{", "application/json"), ("", "application/json"), ("response=pass", "text/plain") })
+        {
+            using var response = await stack.Http.PostAsync(new Uri(stack.BaseUrl("orders-development"), "simulated-provider/challenges/3ds_x"),
+                new StringContent(body, Encoding.UTF8, contentType));
+            var text = await response.Content.ReadAsStringAsync();
+
+            Assert.True((int)response.StatusCode is 400 or 415, $"{body} as {contentType}: {(int)response.StatusCode} {text}");
+            Assert.DoesNotContain(" at ", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("Exception", text, StringComparison.Ordinal);
+        }
+    }
+
     private async Task<HttpStatusCode> AnswerChallengeAsync(string challengeId, string answer)
     {
         using var response = await stack.Http.PostAsync(new Uri(stack.BaseUrl(ServiceNames.Orders), $"simulated-provider/challenges/{challengeId}"),
