@@ -13,6 +13,6 @@ public sealed class UserErrorType : ObjectGraphType<UserError>
         this.Shareable();
         Field(x => x.Code).Description("A stable, machine-readable code such as OUT_OF_STOCK.");
         Field(x => x.Message);
-        Field(x => x.Field, nullable: true).Description("The path of the input field at fault, if any.");
+        Field(x => x.Field, type: typeof(ListGraphType<NonNullGraphType<StringGraphType>>)).Description("The path of the input field at fault, if any.");
     }
 }

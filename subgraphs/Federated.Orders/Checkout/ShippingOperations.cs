@@ -8,7 +8,23 @@ namespace Federated.Orders.Checkout;
 
 public sealed record ShippingRatesInput(AddressInput Address);
 
-public sealed record ShippingRatesPayload(IReadOnlyList<ShippingRate> Rates, string CurrencyCode, IReadOnlyList<UserError> Errors);
+public sealed record ShippingRatesPayload(IReadOnlyList<RateQuote> Rates, IReadOnlyList<UserError> Errors);
+
+/// <summary>
+/// A rate, with what an order of the cart as it stands would be charged with it to the
+/// destination: the tax (on goods after discount and, where VAT taxes it, on shipping) and the
+/// total. placeOrder prices the order with the same quote, so the shopper is shown, before the
+/// card is charged, what it is charged.
+/// </summary>
+public sealed record RateQuote(ShippingRate Rate, string CurrencyCode, decimal Tax, decimal Total)
+{
+    public static RateQuote For(PricedCart cart, Destination destination, ShippingRate rate)
+    {
+        var goods = cart.Subtotal - cart.DiscountAmount;
+        var tax = Taxes.Compute(Taxes.RateFor(destination) ?? throw new InvalidOperationException($"No tax rate for {destination}."), goods, rate.Price);
+        return new RateQuote(rate, cart.CurrencyCode, tax, goods + rate.Price + tax);
+    }
+}
 
 /// <summary>
 /// <c>shippingRates</c>: what each carrier charges to send the cart (by its packed weight) to an
@@ -26,16 +42,16 @@ public static class ShippingOperations
                 var input = ctx.GetArgument<ShippingRatesInput>("input");
                 var errors = input.Address.Validate("input", "address");
                 if (errors.Count > 0)
-                    return new ShippingRatesPayload([], "USD", errors);
+                    return new ShippingRatesPayload([], errors);
                 if (await CartOperations.ResolveCartIdAsync(ctx, create: false) is not { } cartId)
-                    return new ShippingRatesPayload([], "USD", [new UserError(CartOperations.CartNotFound, "Add something to the cart first.", ["input"])]);
+                    return new ShippingRatesPayload([], [new UserError(CartOperations.CartNotFound, "Add something to the cart first.", ["input"])]);
                 // At the terms the shopper was last shown, as placeOrder prices it: the rates show no
                 // line prices, so asking for them must not record prices the shopper never saw.
                 var cart = await CartOperations.PricedAsShownAsync(ctx, cartId);
                 if (cart.Lines.Count == 0)
-                    return new ShippingRatesPayload([], cart.CurrencyCode, [new UserError(CartOperations.CartNotFound, "Add something to the cart first.", ["input"])]);
+                    return new ShippingRatesPayload([], [new UserError(CartOperations.CartNotFound, "Add something to the cart first.", ["input"])]);
                 var (rates, error) = RatesFor(cart, input.Address);
-                return new ShippingRatesPayload(rates, cart.CurrencyCode, error is null ? [] : [error]);
+                return new ShippingRatesPayload([.. rates.Select(r => RateQuote.For(cart, input.Address.Destination, r))], error is null ? [] : [error]);
             });
 
     /// <summary>The rates for a priced cart to an address, or why there are none.</summary>
@@ -60,7 +76,7 @@ public sealed class ShippingRatesInputType : InputObjectGraphType<ShippingRatesI
     }
 }
 
-public sealed class ShippingRateType : ObjectGraphType<(ShippingRate Rate, string Currency)>
+public sealed class ShippingRateType : ObjectGraphType<RateQuote>
 {
     public ShippingRateType()
     {
@@ -68,8 +84,14 @@ public sealed class ShippingRateType : ObjectGraphType<(ShippingRate Rate, strin
         Field<NonNullGraphType<IdGraphType>>("id").Resolve(ctx => ctx.Source.Rate.Id);
         Field<NonNullGraphType<StringGraphType>>("carrier").Resolve(ctx => ctx.Source.Rate.Carrier);
         Field<NonNullGraphType<StringGraphType>>("service").Resolve(ctx => ctx.Source.Rate.Service);
-        Field<NonNullGraphType<MoneyType>>("price").Resolve(ctx => new Money(ctx.Source.Rate.Price, ctx.Source.Currency));
+        Field<NonNullGraphType<MoneyType>>("price").Resolve(ctx => new Money(ctx.Source.Rate.Price, ctx.Source.CurrencyCode));
         Field<NonNullGraphType<IntGraphType>>("estimatedDays").Resolve(ctx => ctx.Source.Rate.EstimatedDays);
+        Field<NonNullGraphType<MoneyType>>("tax")
+            .Description("The tax an order of the cart as it stands pays with this rate, to this address: on goods after the discount and, where VAT taxes it, on shipping. placeOrder charges the same.")
+            .Resolve(ctx => new Money(ctx.Source.Tax, ctx.Source.CurrencyCode));
+        Field<NonNullGraphType<MoneyType>>("total")
+            .Description("What an order of the cart as it stands is charged with this rate, to this address: goods after the discount, shipping and tax.")
+            .Resolve(ctx => new Money(ctx.Source.Total, ctx.Source.CurrencyCode));
     }
 }
 
@@ -80,7 +102,7 @@ public sealed class ShippingRatesPayloadType : ObjectGraphType<ShippingRatesPayl
         Name = "ShippingRatesPayload";
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<ShippingRateType>>>>("rates")
             .Description("Cheapest first.")
-            .Resolve(ctx => ctx.Source.Rates.Select(r => (r, ctx.Source.CurrencyCode)));
+            .Resolve(ctx => ctx.Source.Rates);
         Field(p => p.Errors, type: typeof(NonNullGraphType<ListGraphType<NonNullGraphType<UserErrorType>>>));
     }
 }

@@ -539,8 +539,8 @@ public sealed class OrderPlacement(
         var now = time.GetUtcNow();
         now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond));
         var id = $"ord_{Guid.CreateVersion7(now):N}";
-        var goods = cart.Subtotal - cart.DiscountAmount;
-        var tax = Taxes.Compute(Taxes.RateFor(input.ShippingAddress.Destination)!.Value, goods, rate.Price);
+        // Priced as shippingRates quoted it to the shopper.
+        var quote = RateQuote.For(cart, input.ShippingAddress.Destination, rate);
         var address = input.ShippingAddress;
         return new Order
         {
@@ -554,8 +554,8 @@ public sealed class OrderPlacement(
             Subtotal = Cents(cart.Subtotal),
             Discount = Cents(cart.DiscountAmount),
             Shipping = Cents(rate.Price),
-            Tax = Cents(tax),
-            Total = Cents(goods + rate.Price + tax),
+            Tax = Cents(quote.Tax),
+            Total = Cents(quote.Total),
             DiscountCode = cart.Discount?.Code,
             ShippingRateId = rate.Id,
             Carrier = rate.Carrier,
@@ -575,7 +575,7 @@ public sealed class OrderPlacement(
             Payment = new Payment
             {
                 OrderId = id, Provider = provider.Name, CardToken = input.Payment.CardToken, Status = PaymentStatus.Pending,
-                Amount = Cents(goods + rate.Price + tax), CurrencyCode = cart.CurrencyCode, UpdatedAt = now,
+                Amount = Cents(quote.Total), CurrencyCode = cart.CurrencyCode, UpdatedAt = now,
             },
         };
     }

@@ -17,7 +17,7 @@ public sealed class OrderType : ObjectGraphType<Order>
         Name = "Order";
         this.Key("id");
         Field(o => o.Id, type: typeof(NonNullGraphType<IdGraphType>));
-        Field(o => o.Number).Description("What the customer quotes, e.g. FC-261127-1A2B3C4D.");
+        Field(o => o.Number).Description("What the customer quotes, e.g. FC-261127-1A2B3C4D5E6F: the day placed and 48 random bits.");
         Field(o => o.Status, type: typeof(NonNullGraphType<OrderStatusType>));
         Field<NonNullGraphType<DateTimeGraphType>>("placedAt").Resolve(ctx => ctx.Source.PlacedAt.UtcDateTime);
         Field<StringGraphType>("holdReason")

@@ -15,7 +15,7 @@ public sealed class CartTests(FederatedStack stack)
     private const string RemoveLine = $"mutation($input: RemoveCartLineInput!) {{ removeCartLine(input: $input) {{ cart {{ {CartFields} }} errors {{ code message field }} }} }}";
     public const string ApplyCode = $"mutation($input: ApplyDiscountCodeInput!) {{ applyDiscountCode(input: $input) {{ cart {{ {CartFields} }} errors {{ code message field }} }} }}";
     private const string CartQuery = $"{{ cart {{ {CartFields} }} }}";
-    public const string Rates = "mutation($input: ShippingRatesInput!) { shippingRates(input: $input) { rates { id carrier service price { amount } estimatedDays } errors { code field } } }";
+    public const string Rates = "mutation($input: ShippingRatesInput!) { shippingRates(input: $input) { rates { id carrier service price { amount } estimatedDays tax { amount } total { amount } } errors { code field } } }";
 
     public static readonly object Address = new { name = "Ada Buyer", line1 = "1 Main St", city = "Springfield", region = "IL", postalCode = "62701", country = "US" };
 
@@ -505,6 +505,28 @@ public sealed class CartTests(FederatedStack stack)
 
         Assert.Equal([code], result.ErrorCodes());
         Assert.Empty(result.GetProperty("rates").EnumerateArray());
+    }
+
+    /// <summary>
+    /// A US state written out, as an address saved in the users service may have it, is the
+    /// state (its tax: 6.25% of 10.00 in Illinois, 4% in New York), and Puerto Rico by its own
+    /// country code is the US's remote zone and its tax (10.5%). Both were refused before
+    /// (UNKNOWN_REGION, SHIPPING_DESTINATION_UNSUPPORTED).
+    /// </summary>
+    [Theory]
+    [InlineData("US", "Illinois", "usps-ground-advantage-domestic", "0.63")]
+    [InlineData(" us", " new  York ", "usps-ground-advantage-domestic", "0.40")]
+    [InlineData("PR", null, "usps-ground-advantage-domesticremote", "1.05")]
+    [InlineData("pr", "San Juan", "usps-ground-advantage-domesticremote", "1.05")]
+    public async Task ShippingRates_ReadAStateByItsName_AndPuertoRicoByItsOwnCode(string country, string? region, string rate, string tax)
+    {
+        var sku = await stack.StockedSkuAsync("10.00", 400, ("FC-EAST", 10));
+        var cartId = (await CallAsync(AddToCart, new { sku, quantity = 1 })).GetProperty("cart").GetProperty("id").GetString();
+
+        var result = await CallAsync(Rates, new { address = new { name = "A", line1 = "1 Rd", city = "X", region, postalCode = "00901", country } }, cartId: cartId);
+
+        Assert.Empty(result.ErrorCodes());
+        Assert.Equal(tax, result.GetProperty("rates").EnumerateArray().Single(r => r.GetProperty("id").GetString() == rate).GetProperty("tax").Amount());
     }
 
     [Fact]

@@ -54,6 +54,37 @@ public sealed class PlaceOrderTests(FederatedStack stack)
             """select count(*) from orders.simulated_provider_ledger l join orders.orders o on o."Id" = l.idempotency_key where o."UserId" = $1""", shopper.Id));
     }
 
+    /// <summary>
+    /// Shipping rates quote the tax and the total an order with each rate is charged, before the
+    /// card is: 2 × 50.00 with WELCOME10 (10.00 off) to Berlin by DHL (24.00 for 0.8 kg), VAT 19%
+    /// of goods and shipping (114.00): 21.66, total 135.66; to Illinois, 6.25% of the goods only
+    /// (5.63). Before, no field showed either, and a client could not show the total it charged.
+    /// </summary>
+    [Fact]
+    public async Task ShippingRates_QuoteTheTaxAndTotal_ThatPlaceOrderCharges()
+    {
+        var sku = await stack.StockedSkuAsync("50.00", 400, ("FC-WEST", 10));
+        var berlin = new { name = "Ada Buyer", line1 = "1 Hauptstrasse", city = "Berlin", region = (string?)null, postalCode = "10115", country = "DE" };
+        const string quoted = "mutation($input: ShippingRatesInput!) { shippingRates(input: $input) { rates { id price { amount } tax { amount } total { amount currencyCode } } errors { code } } }";
+        var (germany, illinois) = (stack.NewShopper(), stack.NewShopper());
+        foreach (var shopper in new[] { germany, illinois })
+        {
+            await stack.AddToCartAsync(shopper, sku, 2);
+            Assert.Empty((await stack.CallAsync(shopper, CartTests.ApplyCode, new { code = "WELCOME10" })).ErrorCodes());
+        }
+
+        var dhl = (await stack.CallAsync(germany, quoted, new { address = berlin })).GetProperty("rates").EnumerateArray().Single(r => r.GetProperty("id").GetString() == "dhl-economy-select-europe");
+        var usps = (await stack.CallAsync(illinois, quoted, new { address = Checkout.Illinois })).GetProperty("rates").EnumerateArray().Single(r => r.GetProperty("id").GetString() == "usps-ground-advantage-domestic");
+        var toGermany = (await stack.PlaceAsync(germany, "tok_visa_de", address: berlin, rate: "dhl-economy-select-europe")).GetProperty("order");
+        var toIllinois = (await stack.PlaceAsync(illinois)).GetProperty("order");
+
+        Assert.Equal(("24.00", "21.66", "135.66", "USD"), (dhl.GetProperty("price").Amount(), dhl.GetProperty("tax").Amount(), dhl.GetProperty("total").Amount(), dhl.GetProperty("total").GetProperty("currencyCode").GetString()));
+        Assert.Equal(("5.40", "5.63", "101.03"), (usps.GetProperty("price").Amount(), usps.GetProperty("tax").Amount(), usps.GetProperty("total").Amount()));
+        Assert.Equal((dhl.GetProperty("tax").Amount(), dhl.GetProperty("total").Amount()), (toGermany.GetProperty("tax").Amount(), toGermany.GetProperty("total").Amount()));
+        Assert.Equal((usps.GetProperty("tax").Amount(), usps.GetProperty("total").Amount()), (toIllinois.GetProperty("tax").Amount(), toIllinois.GetProperty("total").Amount()));
+        Assert.Equal("135.66", toGermany.GetProperty("payment").GetProperty("amount").Amount());
+    }
+
     [Fact]
     public async Task PlaceOrder_AfterAPriceChangeTheShopperWasNotShown_IsRefused_HoldingAndChargingNothing_AndTheNextTryPaysTheNewPrice()
     {
