@@ -121,8 +121,12 @@ public static class CartOperations
         var header = ctx.RequestServices!.GetRequiredService<IHttpContextAccessor>().HttpContext?.Request.Headers[CartHeader].ToString();
         var cartId = string.IsNullOrWhiteSpace(header) ? null : header.Trim();
         var user = ctx.CurrentUser();
-        // A client that sends back the Cart.id it was given, signed in, names the account's own cart.
-        if (user.Id is { } self && cartId == CartStore.UserCartId(self))
+        // A client that sends back the Cart.id it was given, signed in, names the account's own
+        // cart. An account's cart id sent by anyone else (most often by the same client after
+        // signing out, still sending the id it was last given) names nothing the caller may use:
+        // it is as if no cart were named, where it was an error on every cart operation until
+        // the client dropped the header. Nothing of that cart is read.
+        if (cartId is not null && cartId.StartsWith(CartStore.UserCartId(""), StringComparison.Ordinal))
             cartId = null;
         if (cartId is not null && !CartStore.IsGuestCartId(cartId))
             throw new GraphQLFailure(CartNotFound, "There is no cart with this id.");
