@@ -63,18 +63,7 @@ public static class OrderOperations
                 if (order is null)
                     return PlaceOrderResult.Failed(new UserError(OrderNotFound, "There is no such order.", ["input", "orderId"]));
                 if (order.Status != OrderStatus.PaymentActionRequired)
-                {
-                    // Answered already (a retry whose first answer was lost): answered as then, however
-                    // far the order has moved on; an order that never had a challenge has nothing to
-                    // confirm, and neither has a cancelled one (an empty answer read as "paid").
-                    if (order.Payment?.ChallengeId is null)
-                        return PlaceOrderResult.Failed(new UserError(NoChallenge, "This order is not waiting for a payment confirmation.", ["input", "orderId"]));
-                    if (order.Status == OrderStatus.Cancelled)
-                        return PlaceOrderResult.Failed(new UserError(NoChallenge, "This order was cancelled; it has no payment to confirm.", ["input", "orderId"]));
-                    return order.Status == OrderStatus.Failed
-                        ? PlaceOrderResult.Failed(new UserError(order.FailureCode!, order.FailureMessage!, ["input"]))
-                        : new PlaceOrderResult(order, null, []);
-                }
+                    return ConfirmedAlready(order);
                 var result = await services.GetRequiredService<IPaymentProvider>().ConfirmAsync(order.Id, input.ChallengeResponse, CancellationToken.None);
                 try
                 {
@@ -82,12 +71,10 @@ public static class OrderOperations
                 }
                 catch (DbUpdateConcurrencyException)
                 {
-                    // The provider's webhook got there first and applied the same answer: report where the order stands.
+                    // Another change got there first: the provider's webhook applying the same
+                    // answer, or a cancel (answered as a cancelled order is, not as paid).
                     await using var fresh = await services.GetRequiredService<IDbContextFactory<OrdersDbContext>>().CreateDbContextAsync(CancellationToken.None);
-                    var current = await OrderPlacement.LoadAsync(fresh, order.Id, CancellationToken.None);
-                    return current.Status == OrderStatus.Failed
-                        ? PlaceOrderResult.Failed(new UserError(current.FailureCode!, current.FailureMessage!, ["input"]))
-                        : new PlaceOrderResult(current, null, []);
+                    return ConfirmedAlready(await OrderPlacement.LoadAsync(fresh, order.Id, CancellationToken.None));
                 }
             });
 
@@ -119,6 +106,20 @@ public static class OrderOperations
                 }
             });
     }
+
+    /// <summary>
+    /// confirmPayment's answer for an order no longer waiting for its challenge: answered already
+    /// (a retry whose first answer was lost, a webhook first), as then, however far the order has
+    /// moved on; an order that never had a challenge has nothing to confirm, and neither has a
+    /// cancelled one (an empty list of errors is read as "paid").
+    /// </summary>
+    private static PlaceOrderResult ConfirmedAlready(Order order) => order switch
+    {
+        { Payment.ChallengeId: null } => PlaceOrderResult.Failed(new UserError(NoChallenge, "This order is not waiting for a payment confirmation.", ["input", "orderId"])),
+        { Status: OrderStatus.Cancelled } => PlaceOrderResult.Failed(new UserError(NoChallenge, "This order was cancelled; it has no payment to confirm.", ["input", "orderId"])),
+        { Status: OrderStatus.Failed } => PlaceOrderResult.Failed(new UserError(order.FailureCode!, order.FailureMessage!, ["input"])),
+        _ => new PlaceOrderResult(order, null, []),
+    };
 
     private const int MaxCancelAttempts = 5;
 

@@ -144,6 +144,15 @@ public sealed class OrderPlacement(
                 velocity = await writes.InsertAsync(order, use, fraud.VelocityQuery(order, input.Payment.CardToken), CancellationToken.None);
                 break;
             }
+            catch (NpgsqlException lost) when (lost is not PostgresException)
+            {
+                // The answer lost (the connection broke after the batch was sent): the order may
+                // stand. Read back, it is placed on from here, where the shopper was told
+                // SERVICE_UNAVAILABLE, and the same key then found it Pending for two minutes
+                // (ORDER_IN_PROGRESS) and refused by the sweep after (ORDER_INTERRUPTED).
+                velocity = await RecordedOrThrowAsync(order, input.Payment.CardToken, lost);
+                break;
+            }
             catch (PostgresException ex) when (ex is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: NumberIndex } && attempt < 3)
             {
                 // Another order drew the same number: draw again (the batch left nothing behind).
@@ -396,6 +405,36 @@ public sealed class OrderPlacement(
         }
     }
 
+    /// <summary>
+    /// After an insert whose answer was <paramref name="lost"/>: the customer's recent orders if
+    /// the order was recorded (read back on another connection, as after a lost accept);
+    /// otherwise, or when the database cannot be read, the loss is thrown on (nothing recorded:
+    /// the same key places the order).
+    /// </summary>
+    private async Task<FraudVelocity> RecordedOrThrowAsync(Order order, string cardToken, NpgsqlException lost)
+    {
+        logger.LogWarning(lost, "The answer to recording order {OrderId} was lost; reading whether it was recorded", order.Id);
+        for (var attempt = 1; attempt <= ReadBackAttempts; attempt++)
+        {
+            try
+            {
+                if (await writes.RecordedAsync(order, fraud.VelocityQuery(order, cardToken), CancellationToken.None) is { } velocity)
+                    return velocity;
+                break;
+            }
+            catch (NpgsqlException again) when (again is not PostgresException && attempt < ReadBackAttempts)
+            {
+                await Task.Delay(ReadBackPause * attempt, time, CancellationToken.None);
+            }
+            catch (NpgsqlException)
+            {
+                break;
+            }
+        }
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(lost);
+        throw lost;
+    }
+
     private const int ReadBackAttempts = 4;
     private static readonly TimeSpan ReadBackPause = TimeSpan.FromMilliseconds(250);
 
@@ -514,7 +553,9 @@ public sealed class OrderPlacement(
         // A placement that stood but whose lines never left the cart (Redis failed, or the instance
         // died between its save and that step): its replay takes them out. A missing mark means
         // that only while the mark would still live: an order placed longer ago is left alone.
-        if (order.Status is OrderStatus.PaymentActionRequired or OrderStatus.OnHold or OrderStatus.Paid or OrderStatus.Fulfilling
+        // Whatever it stands at now: at the tests' step delay an order ships seconds after it is
+        // placed, and a replay of a shipped one left the lines in the cart for good.
+        if (order.Status is not (OrderStatus.Pending or OrderStatus.Failed or OrderStatus.Cancelled)
             && order.PlacedAt > time.GetUtcNow() - CartStore.ReplayTakesOutWithin)
             await TakeOutOfCartAsync(order);
         return order.Status switch

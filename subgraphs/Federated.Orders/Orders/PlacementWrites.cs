@@ -68,6 +68,26 @@ public sealed class PlacementWrites(NpgsqlDataSource dataSource)
             : throw new DbUpdateConcurrencyException($"Order {order.Id} changed while it was being placed.");
     }
 
+    /// <summary>
+    /// Whether the order was recorded, read on a connection of its own after an insert whose
+    /// answer was lost (the batch may have been committed): if so, its row version is set and
+    /// the customer's recent orders are read for the fraud rules, as the insert would have read
+    /// them; null when nothing was recorded.
+    /// </summary>
+    public async Task<FraudVelocity?> RecordedAsync(Order order, NpgsqlBatchCommand velocityQuery, CancellationToken cancellationToken)
+    {
+        await using var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(Positional.Statement("""select xmin from orders.orders where "Id" = $1 and "Status" = 'Pending'""", order.Id));
+        batch.BatchCommands.Add(velocityQuery);
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+            return null;
+        order.Version = reader.GetFieldValue<uint>(0);
+        await reader.NextResultAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return new FraudVelocity(reader.GetInt32(0), reader.GetInt32(1));
+    }
+
     /// <summary>What became of a recorded order, read after an accept whose answer was lost.</summary>
     public enum Standing { Pending, Accepted, Refused }
 

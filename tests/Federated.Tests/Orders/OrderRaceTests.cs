@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Npgsql;
 using Federated.Tests.Catalog;
 using Federated.Tests.Infrastructure;
 using Federated.Tests.Users;
@@ -192,6 +193,31 @@ public sealed class OrderRaceTests(FederatedStack stack)
     /// way: taking the order's units out of the cart takes the 1 it finds. The challenge failed,
     /// the cart gets back that 1, what was taken, not the 3 ordered.
     /// </summary>
+    /// <summary>
+    /// As above, but the same key comes back after the order has shipped (seconds later at the
+    /// tests' step delay; a minute by default): its lines still leave the cart. Only an order
+    /// not yet shipped had them taken out, and a later replay left them there for good.
+    /// </summary>
+    [Fact]
+    public async Task APaidOrderWhoseLinesRedisDidNotTakeOut_ItsReplayAfterItShipped_TakesThemOut()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 5));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 1);
+        using var paused = await PausedInstanceAsync("orders-paused-accept", "authorization", shopper);
+        var placing = stack.PlaceAsync(shopper, key: "replay-after-shipping", service: "orders-paused-accept");
+        await WaitForAsync(async () => await stack.AvailableAsync(sku) == 4, () => "The paused placement did not reserve.");
+        var placed = await stack.WhileRedisRefusesWritesAsync(() => StillPaused(placing));
+        var orderId = placed.GetProperty("order").GetProperty("id").GetString()!;
+        Assert.Equal([(sku, 1)], await stack.CartLinesAsync(shopper));
+        await stack.WaitForStatusAsync(shopper, orderId, "query($id: ID!) { order(id: $id) { status } }", "SHIPPED");
+
+        var replayed = await stack.PlaceAsync(shopper, key: "replay-after-shipping");
+
+        Assert.Equal(orderId, replayed.GetProperty("order").GetProperty("id").GetString());
+        Assert.Empty(await stack.CartLinesAsync(shopper));
+    }
+
     [Fact]
     public async Task AFailedChallenge_GivesBackWhatLeftTheCart_NotWhatWasOrdered()
     {
@@ -252,6 +278,49 @@ public sealed class OrderRaceTests(FederatedStack stack)
             }
         }
     }
+
+    /// <summary>
+    /// A cancel that commits while a passed challenge's answer is being saved: the answer's save
+    /// finds the order changed, and the shopper is told the order was cancelled
+    /// (NO_PAYMENT_ACTION), as a confirmation sent after the cancel is. It answered the
+    /// CANCELLED order with no errors, which clients read as paid. The order's row is locked from
+    /// outside so that both wait on it, the cancel first.
+    /// </summary>
+    [Fact]
+    public async Task AChallengeAnswerWhoseSaveLosesToACancel_IsToldTheOrderWasCancelled()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 5));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 1);
+        var orderId = (await stack.PlaceAsync(shopper, "tok_threeDSecureRequired")).GetProperty("order").GetProperty("id").GetString()!;
+
+        Task<JsonElement> cancel, confirm;
+        await using (var connection = await stack.OpenOrdersDatabaseAsync())
+        {
+            await using var transaction = await connection.BeginTransactionAsync();
+            await using (var lockRow = new NpgsqlCommand("""select 1 from orders.orders where "Id" = $1 for update""", connection, transaction) { Parameters = { new() { Value = orderId } } })
+                await lockRow.ExecuteNonQueryAsync();
+            cancel = stack.CallAsync(shopper, Checkout.CancelOrder, new { orderId });
+            await WaitForAsync(async () => await WaitingOnLocksAsync(orderId) >= 1, () => "The cancel did not wait on the order's row.");
+            confirm = stack.CallAsync(shopper, Checkout.ConfirmPayment, new { orderId, challengeResponse = "pass" });
+            await WaitForAsync(async () => await stack.OrdersCountAsync(Authorized, orderId) == 1 && await WaitingOnLocksAsync(orderId) >= 2,
+                () => "The confirmation did not wait on the order's row after the provider's answer.");
+            await transaction.RollbackAsync();
+        }
+
+        Assert.Empty((await cancel).ErrorCodes());
+        Assert.Equal(["NO_PAYMENT_ACTION"], (await confirm).ErrorCodes());
+        var order = (await stack.PostAsync(ServiceNames.Orders, Checkout.OrderQuery, new { id = orderId }, null, shopper.Bearer)).Data.GetProperty("order");
+        Assert.Equal("CANCELLED", order.GetProperty("status").GetString());
+        await WaitForAsync(async () => await stack.OrdersCountAsync(Voided, orderId) == 1, () => "The payment was not voided.");
+        await WaitForAsync(async () => await stack.AvailableAsync(sku) == 5, () => "The unit was not released.");
+    }
+
+    /// <summary>Statements of the orders database waiting for a lock, sent for <paramref name="orderId"/>'s row (its id among their parameters is not visible: any waiting statement on orders.orders).</summary>
+    private async Task<long> WaitingOnLocksAsync(string orderId) =>
+        await stack.OrdersCountAsync(
+            "select count(*) from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query ilike '%orders%' and pid <> pg_backend_pid() and $1 <> ''",
+            orderId);
 
     /// <summary>
     /// Forty shoppers at once for thirty units: plain cards, declines and 3-D Secure challenges,
