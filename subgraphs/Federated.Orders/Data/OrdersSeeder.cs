@@ -23,6 +23,14 @@ public sealed class OrdersSeeder(IDbContextFactory<OrdersDbContext> factory) : I
             Code = c.Code, Description = c.Description, Kind = c.Kind, Value = c.Value,
             MinimumSubtotal = c.MinimumSubtotal, ExpiresAt = c.ExpiresAt, PerCustomerLimit = c.PerCustomerLimit,
         }));
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation })
+        {
+            // Another instance, starting at the same moment on an empty database, added the
+            // same missing codes first; failing here stopped this one from starting.
+        }
     }
 }

@@ -44,7 +44,7 @@ public sealed class InterruptedPlacements(IDbContextFactory<OrdersDbContext> fac
         }
     }
 
-    /// <summary>Refuses one batch of interrupted placements; returns how many were found.</summary>
+    /// <summary>Refuses one batch of interrupted placements; returns how many were found, less those that failed.</summary>
     private async Task<int> SweepAsync(CancellationToken cancellationToken)
     {
         // A Pending order has not changed since it was recorded: its UpdatedAt is when it was placed.
@@ -57,6 +57,7 @@ public sealed class InterruptedPlacements(IDbContextFactory<OrdersDbContext> fac
                 .OrderBy(o => o.UpdatedAt).Select(o => o.Id).Take(BatchSize)
                 .ToListAsync(cancellationToken);
         }
+        var failed = 0;
         foreach (var orderId in interrupted)
         {
             try
@@ -68,7 +69,15 @@ public sealed class InterruptedPlacements(IDbContextFactory<OrdersDbContext> fac
             {
                 // Another instance refused it, or its placement finished, meanwhile.
             }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                // One order that cannot be refused does not keep the ones after it Pending (each
+                // shopper's checkout stays locked while their order is): it comes first again
+                // at the next sweep, and the rest of the batch is refused now.
+                logger.LogWarning(ex, "Order {OrderId} could not be refused as interrupted; trying again at the next sweep", orderId);
+                failed++;
+            }
         }
-        return interrupted.Count;
+        return interrupted.Count - failed;
     }
 }

@@ -106,8 +106,10 @@ public sealed class SimulatedWebhookSender(NpgsqlDataSource dataSource, IHttpCli
                 else
                     logger.LogWarning("Webhook {EventId} got {Status}", e.EventId, (int)response.StatusCode);
             }
-            catch (HttpRequestException ex)
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
             {
+                // A store that does not answer within the client's timeout is a delivery failed,
+                // as a refusal is: thrown on, it lost the record of the whole round's deliveries.
                 logger.LogWarning("Webhook {EventId} not delivered: {Reason}", e.EventId, ex.Message);
             }
         }
