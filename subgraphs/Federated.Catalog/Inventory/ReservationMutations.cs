@@ -10,7 +10,7 @@ namespace Federated.Catalog.Inventory;
 
 /// <summary>
 /// The inventory operations orders use: reserve at checkout, release when an order fails or is
-/// cancelled, commit when it ships. They are part of the catalog subgraph but <c>@inaccessible</c>:
+/// cancelled, commit when it ships, restock when units committed for it never shipped. They are part of the catalog subgraph but <c>@inaccessible</c>:
 /// the gateway leaves them out of the public graph, and only a caller with a service token may
 /// run them, by calling the catalog subgraph directly. Each is idempotent by order id, so the
 /// orders service can retry any of them (from its outbox) without double effects.
@@ -42,6 +42,16 @@ public static class ReservationMutations
                 ctx.CurrentUser().RequireService();
                 var input = ctx.GetArgument<ReservationInput>("input");
                 return await ctx.RequestServices!.GetRequiredService<Reservations>().CommitAsync(input.OrderId, ctx.CancellationToken);
+            })
+            .Inaccessible();
+        mutation.Field<NonNullGraphType<ReservationPayloadType>>("restockStock")
+            .Description("Internal (orders): an order whose committed units never shipped (cancelled after they were committed); they go back on hand, once.")
+            .Argument<NonNullGraphType<ReservationInputType>>("input")
+            .ResolveAsync(async ctx =>
+            {
+                ctx.CurrentUser().RequireService();
+                var input = ctx.GetArgument<ReservationInput>("input");
+                return await ctx.RequestServices!.GetRequiredService<Reservations>().RestockAsync(input.OrderId, ctx.CancellationToken);
             })
             .Inaccessible();
         mutation.Field<NonNullGraphType<ListGraphType<NonNullGraphType<ReservationPayloadType>>>>("commitStocks")

@@ -8,7 +8,7 @@ using Npgsql;
 
 namespace Federated.Catalog.Inventory;
 
-public enum ReservationStatus { Reserved, Released, Committed }
+public enum ReservationStatus { Reserved, Released, Committed, Restocked }
 
 /// <summary>A line to reserve; with <paramref name="PricedAs"/>, only while the variant still sells at those terms.</summary>
 public sealed record ReservationLine(string Sku, int Quantity, SaleTerms? PricedAs = null);
@@ -61,6 +61,7 @@ public sealed class Reservations(NpgsqlDataSource dataSource, KitCounters counte
     public const string ReservationReleased = "RESERVATION_RELEASED";
     public const string ReservationCommitted = "RESERVATION_COMMITTED";
     public const string ReservationNotFound = "RESERVATION_NOT_FOUND";
+    public const string ReservationNotCommitted = "RESERVATION_NOT_COMMITTED";
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -183,7 +184,7 @@ public sealed class Reservations(NpgsqlDataSource dataSource, KitCounters counte
             {
                 // Released, whether before it was reserved (a tombstone) or after: a late repeat is
                 // refused as such (a repeat of a released reservation answered it with no error).
-                ({ Status: ReservationStatus.Released }, _) => ReservationResult.Failed(new UserError(ReservationReleased, "This order's stock was released; it cannot be reserved again.", ["input", "orderId"])),
+                ({ Status: ReservationStatus.Released or ReservationStatus.Restocked }, _) => ReservationResult.Failed(new UserError(ReservationReleased, "This order's stock was released; it cannot be reserved again.", ["input", "orderId"])),
                 (_, var existingHash) when existingHash != hash => ReservationResult.Failed(new UserError(IdempotencyConflict, "This order already reserved other lines.", ["input", "lines"])),
                 var (reservation, _) => new ReservationResult(reservation, []),
             };
@@ -301,53 +302,76 @@ public sealed class Reservations(NpgsqlDataSource dataSource, KitCounters counte
 
     /// <summary>
     /// Gives the order's units back to stock (an order cancelled or failed before shipping), in
-    /// one round trip: the stock changes only when this call moved the
-    /// reservation, so a repeat changes nothing; search's in-stock flag is refreshed (a no-op
-    /// when nothing moved); a release that finds no reservation leaves a tombstone; and the
-    /// reservation is read back as it now stands.
+    /// one round trip: the stock changes only when this call moved the reservation, so a repeat
+    /// changes nothing; a release that finds no reservation leaves a tombstone; search's
+    /// in-stock flag follows; and the reservation is read back as it now stands.
     /// </summary>
-    public async Task<ReservationResult> ReleaseAsync(string orderId, CancellationToken cancellationToken)
+    public Task<ReservationResult> ReleaseAsync(string orderId, CancellationToken cancellationToken) =>
+        MoveAsync(orderId, ReservationStatus.Released, cancellationToken,
+            // First the tombstone: nothing reserved yet, it refuses a late reserve. A reserve in
+            // flight (its claim inserted, not yet committed, while it waits for a row lock) makes
+            // this wait for its end; the update below then sees what it reserved and releases
+            // it. Run after the update, the tombstone waited just the same, but the update had
+            // already found nothing: the units stayed held, and the release answered
+            // RESERVATION_RELEASED.
+            $"insert into {Orders} (order_id, status) values ($1, 'RELEASED') on conflict (order_id) do nothing",
+            $"""
+            with moved as (
+                update {Orders} set status = 'RELEASED', updated_at = now() where order_id = $1 and status = 'RESERVED' returning order_id)
+            update {InventoryTable.Name} i set reserved = i.reserved - l.quantity
+            from {Lines} l join moved on moved.order_id = l.order_id
+            where i.sku = l.sku and i.fulfillment_center = l.fulfillment_center
+            """);
+
+    /// <summary>
+    /// Puts a committed order's units back on hand, once: units that left stock for an order
+    /// that then did not ship (the catalog committed them, and the order was cancelled before a
+    /// parcel left: a wave that died before its save, or whose step then failed). As a release:
+    /// the stock changes only when this call moved the reservation from COMMITTED to RESTOCKED,
+    /// so a repeat changes nothing; search's in-stock flag follows.
+    /// </summary>
+    public Task<ReservationResult> RestockAsync(string orderId, CancellationToken cancellationToken) =>
+        MoveAsync(orderId, ReservationStatus.Restocked, cancellationToken, $"""
+            with moved as (
+                update {Orders} set status = 'RESTOCKED', updated_at = now() where order_id = $1 and status = 'COMMITTED' returning order_id)
+            update {InventoryTable.Name} i set on_hand = i.on_hand + l.quantity
+            from {Lines} l join moved on moved.order_id = l.order_id
+            where i.sku = l.sku and i.fulfillment_center = l.fulfillment_center
+            """);
+
+    /// <summary>
+    /// Runs <paramref name="moves"/> (statements of <c>$1</c>, the order id) that move the order's
+    /// reservation to <paramref name="target"/>, in one batch and so one transaction, then reads
+    /// the reservation as it now stands and refreshes search's in-stock flag of the products
+    /// whose rows it gave units back to.
+    /// </summary>
+    private async Task<ReservationResult> MoveAsync(string orderId, ReservationStatus target, CancellationToken cancellationToken, params string[] moves)
     {
         // No reservation has a longer id, and a tombstone of one would be stored for nothing (or
         // refused by the index as too large: an internal error).
         if (string.IsNullOrEmpty(orderId) || orderId.Length > 100)
             return ReservationResult.Failed(new UserError(CatalogErrors.InvalidInput, "'orderId' must be 1 to 100 characters.", ["input", "orderId"]));
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        // One batch, one transaction (see the class summary).
-        await using var release = new NpgsqlBatch(connection)
-        {
-            BatchCommands =
-            {
-                // First the tombstone: nothing reserved yet, it refuses a late reserve. A reserve
-                // in flight (its claim inserted, not yet committed, while it waits for a row lock)
-                // makes this wait for its end; the update below then sees what it reserved and
-                // releases it. Run after the update, the tombstone waited just the same, but the
-                // update had already found nothing: the units stayed held, and the release
-                // answered RESERVATION_RELEASED.
-                Positional.Statement($"insert into {Orders} (order_id, status) values ($1, 'RELEASED') on conflict (order_id) do nothing", orderId),
-                Positional.Statement($"""
-                    with moved as (
-                        update {Orders} set status = 'RELEASED', updated_at = now() where order_id = $1 and status = 'RESERVED' returning order_id)
-                    update {InventoryTable.Name} i set reserved = i.reserved - l.quantity
-                    from {Lines} l join moved on moved.order_id = l.order_id
-                    where i.sku = l.sku and i.fulfillment_center = l.fulfillment_center
-                    """, orderId),
-                Positional.Statement(LoadSql, orderId),
-                // After the load, whose rows are the answer: this one's is the function's void.
-                Positional.Statement(RefreshInStockSql, orderId),
-            },
-        };
+        await using var batch = new NpgsqlBatch(connection);
+        foreach (var move in moves)
+            batch.BatchCommands.Add(Positional.Statement(move, orderId));
+        batch.BatchCommands.Add(Positional.Statement(LoadSql, orderId));
+        // After the load, whose rows are the answer: this one's is the function's void.
+        batch.BatchCommands.Add(Positional.Statement(RefreshInStockSql, orderId));
         Reservation? reservation;
-        await using (var reader = await release.ExecuteReaderAsync(cancellationToken))
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
             (reservation, _) = await ReadAsync(reader, orderId, cancellationToken);
-        return Outcome(reservation, ReservationStatus.Released, ["input", "orderId"]);
+        return Outcome(reservation, target, ["input", "orderId"]);
     }
 
-    /// <summary>The answer to a release or commit that left the reservation as <paramref name="reservation"/>; errors point at <paramref name="field"/>.</summary>
+    /// <summary>The answer to a release, commit or restock that left the reservation as <paramref name="reservation"/>; errors point at <paramref name="field"/>.</summary>
     private static ReservationResult Outcome(Reservation? reservation, ReservationStatus target, IReadOnlyList<string> field) => reservation switch
     {
         null => ReservationResult.Failed(new UserError(ReservationNotFound, "This order has no reservation.", [.. field])),
         { Status: var status } when status == target => new ReservationResult(reservation, []),
+        // Its units are back on hand: as released, for a release sent again after the restock.
+        { Status: ReservationStatus.Restocked } when target == ReservationStatus.Released => new ReservationResult(reservation, []),
+        { Status: ReservationStatus.Reserved } => ReservationResult.Failed(new UserError(ReservationNotCommitted, "This order's stock is held, not committed: release it instead.", [.. field])),
         { Status: ReservationStatus.Committed } => ReservationResult.Failed(new UserError(ReservationCommitted, "This order's stock has shipped; it cannot be released.", [.. field])),
         _ => ReservationResult.Failed(new UserError(ReservationReleased, "This order's stock was released; it cannot be committed.", [.. field])),
     };
@@ -462,8 +486,9 @@ public sealed class Reservations(NpgsqlDataSource dataSource, KitCounters counte
     }
 
     /// <summary>
-    /// Search's in-stock flag of the products of the order (<c>$1</c>) whose release gave a stock
-    /// row its first units available (none were before), in the same transaction as their stock.
+    /// Search's in-stock flag of the products of the order (<c>$1</c>) whose release or restock
+    /// gave a stock row its first units available (none were before), in the same transaction as
+    /// their stock.
     /// </summary>
     private static readonly string RefreshInStockSql = $"""
         select {Search.SearchTables.RefreshInStock}(array(

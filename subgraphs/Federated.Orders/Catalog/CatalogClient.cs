@@ -141,6 +141,20 @@ public sealed class CatalogClient(HttpClient http, ServiceTokenIssuer tokens)
         return true;
     }
 
+    /// <summary>
+    /// Puts back on hand the units the catalog committed for an order that then did not ship
+    /// (<see cref="ReleaseAsync"/> answered false); once, however often asked.
+    /// </summary>
+    public async Task RestockAsync(string orderId, CancellationToken cancellationToken)
+    {
+        var data = await PostAsync("""
+            mutation($input: ReservationInput!) { restockStock(input: $input) { reservation { status } errors { code } } }
+            """, new { input = new { orderId } }, cancellationToken);
+        var errors = data.GetProperty("restockStock").GetProperty("errors");
+        if (errors.GetArrayLength() > 0)
+            throw new InvalidOperationException($"The catalog refused restockStock of {orderId}: {errors.GetRawText()}");
+    }
+
     /// <summary>The catalog commits at most this many orders per call.</summary>
     private const int CommitBatch = 500;
 

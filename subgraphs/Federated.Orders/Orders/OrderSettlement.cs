@@ -44,10 +44,12 @@ public sealed class OrderSettlement(IPaymentProvider provider, CatalogClient cat
         if (!await catalog.ReleaseAsync(order.Id, cancellationToken))
         {
             // A wave took the money and committed the units, then its save was lost (the instance
-            // died) and the order was cancelled before the next wave shipped it; the money goes
-            // back above, but the units are in their packed parcels, out of the catalog's stock,
-            // until someone puts them back.
-            logger.LogWarning("Order {OrderId} was cancelled after its units left stock unshipped; put them back with adjustStock", order.Id);
+            // died, the catalog's answer was lost) or its step failed and held the order, and the
+            // order was cancelled before a parcel left: the money goes back above, and the units,
+            // in parcels cancelled with the order, go back on hand (they stayed out of stock
+            // until someone put them back with adjustStock).
+            await catalog.RestockAsync(order.Id, cancellationToken);
+            logger.LogWarning("Order {OrderId} was cancelled after its units were committed unshipped; they were put back on hand", order.Id);
         }
         await db.SaveChangesAsync(cancellationToken);
         // Last: money and stock are settled and saved whether or not Redis answers; a retry of

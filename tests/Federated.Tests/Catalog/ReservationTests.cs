@@ -14,6 +14,7 @@ public sealed class ReservationTests(FederatedStack stack)
     private const string Reserve = $"mutation($input: ReserveStockInput!) {{ reserveStock(input: $input) {{ {ReservationFields} }} }}";
     private const string Release = $"mutation($input: ReservationInput!) {{ releaseStock(input: $input) {{ {ReservationFields} }} }}";
     private const string Commit = $"mutation($input: ReservationInput!) {{ commitStock(input: $input) {{ {ReservationFields} }} }}";
+    private const string Restock = $"mutation($input: ReservationInput!) {{ restockStock(input: $input) {{ {ReservationFields} }} }}";
     private const string CommitMany = $"mutation($input: CommitStocksInput!) {{ commitStocks(input: $input) {{ {ReservationFields} }} }}";
     private const string Stock = "query($r: [_Any!]!) { variant: _entities(representations: $r) { ... on ProductVariant { quantityAvailable stockLevels { fulfillmentCenter onHand reserved } } } }";
 
@@ -60,6 +61,40 @@ public sealed class ReservationTests(FederatedStack stack)
         Assert.Equal("COMMITTED", second.GetProperty("reservation").GetProperty("status").GetString());
         Assert.Equal((0, 0), (await stack.StockLevelsAsync(sku))["FC-CENTRAL"]);
         Assert.Equal(["RESERVATION_COMMITTED"], (await CallAsync(Release, new { orderId })).ErrorCodes());
+    }
+
+    /// <summary>
+    /// Units committed for an order that then did not ship go back on hand, once, and the product
+    /// is in stock again for search; a release sent after answers as released. Only a committed
+    /// reservation is restocked: a held one is released instead, and an unknown one is not found.
+    /// </summary>
+    [Fact]
+    public async Task Restock_PutsACommittedOrdersUnitsBackOnHand_Once()
+    {
+        var price = $"{Random.Shared.Next(20_000, 90_000)}.{Random.Shared.Next(10, 99)}";
+        var sku = await stack.StockedSkuAsync(price, null, ("FC-CENTRAL", 4));
+        var (orderId, held) = (NewOrderId(), NewOrderId());
+        Assert.Empty((await CallAsync(Reserve, new { orderId, lines = new[] { new { sku, quantity = 4 } } })).ErrorCodes());
+        Assert.Empty((await CallAsync(Commit, new { orderId })).ErrorCodes());
+        Assert.Equal((0, 0), (await stack.StockLevelsAsync(sku))["FC-CENTRAL"]);
+        Assert.Equal(0, await InStockCountAsync(price));
+
+        var first = await CallAsync(Restock, new { orderId });
+        var second = await CallAsync(Restock, new { orderId });
+
+        Assert.Empty(first.ErrorCodes());
+        Assert.Empty(second.ErrorCodes());
+        Assert.Equal("RESTOCKED", second.GetProperty("reservation").GetProperty("status").GetString());
+        Assert.Equal((4, 0), (await stack.StockLevelsAsync(sku))["FC-CENTRAL"]);
+        Assert.Equal(1, await InStockCountAsync(price));
+        Assert.Empty((await CallAsync(Release, new { orderId })).ErrorCodes());
+        Assert.Equal(["RESERVATION_RELEASED"], (await CallAsync(Commit, new { orderId })).ErrorCodes());
+        Assert.Equal((4, 0), (await stack.StockLevelsAsync(sku))["FC-CENTRAL"]);
+
+        Assert.Empty((await CallAsync(Reserve, new { orderId = held, lines = new[] { new { sku, quantity = 1 } } })).ErrorCodes());
+        Assert.Equal(["RESERVATION_NOT_COMMITTED"], (await CallAsync(Restock, new { orderId = held })).ErrorCodes());
+        Assert.Equal(["RESERVATION_NOT_FOUND"], (await CallAsync(Restock, new { orderId = NewOrderId() })).ErrorCodes());
+        Assert.Equal((4, 1), (await stack.StockLevelsAsync(sku))["FC-CENTRAL"]);
     }
 
     [Fact]

@@ -231,6 +231,41 @@ public sealed class FulfillmentHoldTests(FederatedStack stack)
     }
 
     /// <summary>
+    /// An order whose shipping step fails after its wave took the money and the catalog committed
+    /// its units is held (step_failed), its parcel packed; cancelled, its money is refunded and
+    /// its units go back on hand. They stayed out of stock for good, left for someone to put back
+    /// with adjustStock (the settlement only logged it).
+    /// </summary>
+    [Fact]
+    public async Task AnOrderHeldAfterItsUnitsWereCommitted_WhenCancelled_PutsThemBackOnHand()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-CENTRAL", 5));
+        var shopper = stack.NewShopper();
+        var orderId = await stack.PackedOrderAsync(shopper, sku, 1, Query);
+        // Its waves find the packed order due before the fixture's do (1 s against 4 s), and its
+        // shipping step fails after the capture and the stock's commit.
+        using var instance = await stack.StartInstanceAsync(ServiceNames.Orders, "orders-failing-ship", new Dictionary<string, string>
+        {
+            ["Orders__FaultInjection__FailStepOf"] = shopper.Id,
+            ["Orders__Fulfillment__StepDelay"] = "00:00:01",
+        });
+        await stack.ChangeOneOrderRowAsync("""update orders.orders set "UpdatedAt" = now() where "Id" = $1 and "Status" = 'Fulfilling'""", orderId);
+
+        var held = await stack.WaitForStatusAsync(shopper, orderId, Query, "ON_HOLD");
+        Assert.Equal("step_failed", held.GetProperty("holdReason").GetString());
+        Assert.Equal("PACKED", Assert.Single(held.GetProperty("shipments").EnumerateArray()).GetProperty("status").GetString());
+        Assert.Equal((4, 0), (await stack.StockLevelsAsync(sku))["FC-CENTRAL"]);
+        Assert.Equal("Captured", await stack.OrdersScalarAsync("select outcome from orders.simulated_provider_ledger where idempotency_key = $1", orderId));
+
+        Assert.Empty((await stack.CallAsync(shopper, Checkout.CancelOrder, new { orderId })).ErrorCodes());
+
+        await Eventually.WaitForAsync(async () => (await stack.StockLevelsAsync(sku))["FC-CENTRAL"] == (5, 0),
+            () => "The committed unit was not put back on hand.", TimeSpan.FromSeconds(30));
+        Assert.Equal("Refunded", await stack.OrdersScalarAsync("select outcome from orders.simulated_provider_ledger where idempotency_key = $1", orderId));
+        Assert.Equal("CANCELLED", Assert.Single((await stack.WaitForStatusAsync(shopper, orderId, Query, "CANCELLED")).GetProperty("shipments").EnumerateArray()).GetProperty("status").GetString());
+    }
+
+    /// <summary>
     /// Captured and then partly refunded on the provider's side (its dashboard), with no word to
     /// the store yet: the wave's capture answers Captured with the refund. The order is held as
     /// the webhook would hold it, and its units are not committed (before, it shipped, and the
