@@ -37,8 +37,12 @@ public sealed class SearchTables(NpgsqlDataSource dataSource) : IStartupTask
     /// <summary>The price band (an index into <see cref="ProductListQuery.PriceBands"/>) of a price: <c>{PriceBand}(price)</c>.</summary>
     public const string PriceBand = CatalogExtensions.ServiceName + ".search_price_band";
 
-    /// <summary>Bumped when what the search rows hold changes: stored catalogs are indexed again at start-up.</summary>
-    public const int Version = 4;
+    /// <summary>
+    /// Bumped when what the search rows hold changes: stored catalogs are indexed again at
+    /// start-up. 5: in-stock flags left wrong by the race <see cref="RefreshInStock"/> closed are
+    /// read again from the stock.
+    /// </summary>
+    public const int Version = 5;
 
     /// <summary>The text search configuration of documents and queries: English stemming.</summary>
     public const string Language = "english";
@@ -145,7 +149,9 @@ public sealed class SearchTables(NpgsqlDataSource dataSource) : IStartupTask
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        // Instances starting at once take turns: two replacing one function at once can fail.
         await using var command = dataSource.CreateCommand($"""
+            select pg_advisory_xact_lock(hashtext('{Products}'));
             set local client_min_messages = warning;
             create extension if not exists pg_trgm;
             create extension if not exists unaccent;

@@ -1,5 +1,6 @@
 using Federated.Kit.Diagnostics;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -84,13 +85,18 @@ public static class ServiceDefaults
     {
         // An exception no endpoint handled is logged and answered as a GraphQL error, with no
         // detail: in Development the developer page would show its stack trace to the caller.
+        // A request the server could not read (a malformed chunked body, a body too slow to
+        // arrive) keeps the status Kestrel gives it, as a request error.
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             ExceptionHandler = http =>
             {
-                http.Response.StatusCode = StatusCodes.Status500InternalServerError;
+                var unreadable = http.Features.Get<IExceptionHandlerFeature>()?.Error as BadHttpRequestException;
+                http.Response.StatusCode = unreadable?.StatusCode ?? StatusCodes.Status500InternalServerError;
                 http.Response.ContentType = "application/json; charset=utf-8";
-                return http.Response.WriteAsync("""{"errors":[{"message":"Internal server error.","extensions":{"code":"INTERNAL_SERVER_ERROR"}}]}""");
+                return http.Response.WriteAsync(unreadable is null
+                    ? """{"errors":[{"message":"Internal server error.","extensions":{"code":"INTERNAL_SERVER_ERROR"}}]}"""
+                    : """{"errors":[{"message":"The request could not be read.","extensions":{"code":"BAD_REQUEST"}}]}""");
             },
         });
         app.MapHealthChecks(LivePath, new HealthCheckOptions { Predicate = _ => false });

@@ -88,7 +88,8 @@ public static class OrderOperations
                 var services = ctx.RequestServices!;
                 // A cancel that loses its claim to another change looks again: to a cancel sent
                 // twice at once the order is cancelled, to one that met a payment answer it is
-                // still cancellable, and to one that met a fulfillment wave it is being packed.
+                // still cancellable, and to one that met a fulfillment wave it is cancellable while
+                // packed or held, and not once a parcel has left.
                 for (var attempt = 1; ; attempt++)
                 {
                     await using var db = await services.GetRequiredService<IDbContextFactory<OrdersDbContext>>().CreateDbContextAsync(ctx.CancellationToken);

@@ -144,13 +144,13 @@ public sealed class OrderPlacement(
                 velocity = await writes.InsertAsync(order, use, fraud.VelocityQuery(order, input.Payment.CardToken), CancellationToken.None);
                 break;
             }
-            catch (NpgsqlException lost) when (lost is not PostgresException)
+            catch (PlacementWrites.AnswerLostException lost)
             {
                 // The answer lost (the connection broke after the batch was sent): the order may
                 // stand. Read back, it is placed on from here, where the shopper was told
                 // SERVICE_UNAVAILABLE, and the same key then found it Pending for two minutes
                 // (ORDER_IN_PROGRESS) and refused by the sweep after (ORDER_INTERRUPTED).
-                velocity = await RecordedOrThrowAsync(order, input.Payment.CardToken, lost);
+                velocity = await RecordedOrThrowAsync(order, input.Payment.CardToken, lost.Lost);
                 break;
             }
             catch (PostgresException ex) when (ex is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: NumberIndex } && attempt < 3)
@@ -407,26 +407,35 @@ public sealed class OrderPlacement(
 
     /// <summary>
     /// After an insert whose answer was <paramref name="lost"/>: the customer's recent orders if
-    /// the order was recorded (read back on another connection, as after a lost accept);
-    /// otherwise, or when the database cannot be read, the loss is thrown on (nothing recorded:
-    /// the same key places the order).
+    /// the order was recorded and is still Pending (read back on another connection, as after a
+    /// lost accept, within <see cref="ReadBackDeadline"/>); otherwise the loss is thrown on, as
+    /// SERVICE_UNAVAILABLE: nothing was recorded (the same key places the order), the sweep
+    /// refused it meanwhile (the same key answers that), or the database cannot be read.
     /// </summary>
     private async Task<FraudVelocity> RecordedOrThrowAsync(Order order, string cardToken, NpgsqlException lost)
     {
         logger.LogWarning(lost, "The answer to recording order {OrderId} was lost; reading whether it was recorded", order.Id);
+        using var deadline = new CancellationTokenSource(ReadBackDeadline, time);
         for (var attempt = 1; attempt <= ReadBackAttempts; attempt++)
         {
             try
             {
-                if (await writes.RecordedAsync(order, fraud.VelocityQuery(order, cardToken), CancellationToken.None) is { } velocity)
+                if (await writes.RecordedAsync(order, fraud.VelocityQuery(order, cardToken), deadline.Token) is { } velocity)
                     return velocity;
                 break;
             }
             catch (NpgsqlException again) when (again is not PostgresException && attempt < ReadBackAttempts)
             {
-                await Task.Delay(ReadBackPause * attempt, time, CancellationToken.None);
+                try
+                {
+                    await Task.Delay(ReadBackPause * attempt, time, deadline.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
             }
-            catch (NpgsqlException)
+            catch (Exception ex) when (ex is NpgsqlException or OperationCanceledException)
             {
                 break;
             }
@@ -436,6 +445,9 @@ public sealed class OrderPlacement(
     }
 
     private const int ReadBackAttempts = 4;
+
+    /// <summary>How long a lost insert's answer is looked for before the shopper is told to try again.</summary>
+    private static readonly TimeSpan ReadBackDeadline = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan ReadBackPause = TimeSpan.FromMilliseconds(250);
 
     /// <summary>

@@ -24,7 +24,23 @@ public sealed class PlacementWrites(NpgsqlDataSource dataSource)
     /// </summary>
     public async Task<FraudVelocity> InsertAsync(Order order, DiscountRedemption? use, NpgsqlBatchCommand velocityQuery, CancellationToken cancellationToken)
     {
-        await using var batch = dataSource.CreateBatch();
+        // Opened first: a connection that cannot be had (the database unreachable, the pool
+        // exhausted) sent nothing, and is thrown as it is; only one that breaks once the batch
+        // is sent may have lost the answer to a commit (AnswerLostException).
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            return await InsertAsync(connection, order, use, velocityQuery, cancellationToken);
+        }
+        catch (NpgsqlException lost) when (lost is not PostgresException)
+        {
+            throw new AnswerLostException(lost);
+        }
+    }
+
+    private static async Task<FraudVelocity> InsertAsync(NpgsqlConnection connection, Order order, DiscountRedemption? use, NpgsqlBatchCommand velocityQuery, CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(connection);
         batch.BatchCommands.Add(InsertOrder(order));
         batch.BatchCommands.Add(InsertLines(order));
         batch.BatchCommands.Add(InsertPayment(order.Payment!));
@@ -86,6 +102,12 @@ public sealed class PlacementWrites(NpgsqlDataSource dataSource)
         await reader.NextResultAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         return new FraudVelocity(reader.GetInt32(0), reader.GetInt32(1));
+    }
+
+    /// <summary>The connection broke after a write was sent: it may have been committed, its answer lost.</summary>
+    public sealed class AnswerLostException(NpgsqlException lost) : Exception("The answer to a write was lost.", lost)
+    {
+        public NpgsqlException Lost { get; } = lost;
     }
 
     /// <summary>What became of a recorded order, read after an accept whose answer was lost.</summary>

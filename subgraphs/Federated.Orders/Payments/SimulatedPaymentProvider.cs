@@ -29,7 +29,9 @@ public sealed class SimulatedPaymentProvider(NpgsqlDataSource dataSource) : IPay
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        // Instances starting at once take turns: two creating one table at once can fail.
         await using var command = dataSource.CreateCommand($"""
+            select pg_advisory_xact_lock(hashtext('{Ledger}'));
             create schema if not exists orders;
             create table if not exists {Ledger} (
                 idempotency_key text primary key,

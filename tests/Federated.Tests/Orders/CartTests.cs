@@ -142,7 +142,7 @@ public sealed class CartTests(FederatedStack stack)
     /// <summary>
     /// A signed-in client that sends back the Cart.id it was given (its own cart's) names its own
     /// cart, for a cart operation and for placing it; another account sending that id works on
-    /// its own cart (it was CART_NOT_FOUND before the fifteenth session; see the test below).
+    /// its own cart (it was CART_NOT_FOUND before the fifteenth session; see AnAccountsCartId_SentByAnyoneElse_NamesNoCart).
     /// </summary>
     [Fact]
     public async Task ASignedInShopperSendingBackItsOwnCartId_WorksOnItsOwnCart()

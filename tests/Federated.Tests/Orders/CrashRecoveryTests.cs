@@ -55,7 +55,8 @@ public sealed class CrashRecoveryTests(FederatedStack stack)
         // The order is refused, and settling gives everything back.
         await WaitForAsync(async () => await ScalarAsync<string>("""select "FailureCode" from orders.orders where "Id" = $1 and "Status" = 'Failed'""", orderId),
             TimeSpan.FromSeconds(60));
-        Assert.True(restarted.Wrote($"Order {orderId} expired while Pending"), restarted.Tail());
+        // Its log line follows the refusal's commit (the console logger writes in the background).
+        await Eventually.WaitForAsync(() => Task.FromResult(restarted.Wrote($"Order {orderId} expired while Pending")), () => restarted.Tail(), TimeSpan.FromSeconds(10));
         await WaitForAsync(async () => await stack.AvailableAsync(sku) == 5 ? "released" : null);
         Assert.Equal("ORDER_INTERRUPTED", await ScalarAsync<string>("""select "FailureCode" from orders.orders where "Id" = $1""", orderId));
         Assert.Equal("Voided", await LedgerOutcomeAsync(orderId));

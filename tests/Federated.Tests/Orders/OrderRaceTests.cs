@@ -189,11 +189,6 @@ public sealed class OrderRaceTests(FederatedStack stack)
     }
 
     /// <summary>
-    /// Another tab sets the line from 3 units to 1 while a 3-D Secure placement of the 3 is under
-    /// way: taking the order's units out of the cart takes the 1 it finds. The challenge failed,
-    /// the cart gets back that 1, what was taken, not the 3 ordered.
-    /// </summary>
-    /// <summary>
     /// As above, but the same key comes back after the order has shipped (seconds later at the
     /// tests' step delay; a minute by default): its lines still leave the cart. Only an order
     /// not yet shipped had them taken out, and a later replay left them there for good.
@@ -218,6 +213,11 @@ public sealed class OrderRaceTests(FederatedStack stack)
         Assert.Empty(await stack.CartLinesAsync(shopper));
     }
 
+    /// <summary>
+    /// Another tab sets the line from 3 units to 1 while a 3-D Secure placement of the 3 is under
+    /// way: taking the order's units out of the cart takes the 1 it finds. The challenge failed,
+    /// the cart gets back that 1, what was taken, not the 3 ordered.
+    /// </summary>
     [Fact]
     public async Task AFailedChallenge_GivesBackWhatLeftTheCart_NotWhatWasOrdered()
     {
