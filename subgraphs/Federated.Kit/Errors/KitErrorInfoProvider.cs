@@ -51,8 +51,12 @@ internal sealed class KitErrorInfoProvider(ErrorInfoProviderOptions options) : E
         return new ErrorInfo { Message = message, Extensions = extensions };
     }
 
-    /// <summary>Redis up but refusing for now: a replica promoted (READONLY), loading its data, out of memory, busy with a script, its primary gone.</summary>
-    private static readonly string[] RedisRefusalsForNow = ["READONLY", "LOADING", "OOM", "BUSY", "MASTERDOWN"];
+    /// <summary>
+    /// Redis up but refusing for now: a replica promoted (READONLY), loading its data, out of
+    /// memory, busy with a script, its primary gone, too few replicas for its
+    /// min-replicas-to-write (NOREPLICAS), its last snapshot failed (MISCONF).
+    /// </summary>
+    private static readonly string[] RedisRefusalsForNow = ["READONLY", "LOADING", "OOM", "BUSY", "MASTERDOWN", "NOREPLICAS", "MISCONF"];
 
     /// <summary>Whether the failure is a store that could not be reached or did not answer in time, not a fault of the request or the code.</summary>
     private static bool StoreUnavailable(Exception? exception)

@@ -218,6 +218,30 @@ public sealed class CartTests(FederatedStack stack)
     }
 
     /// <summary>
+    /// Redis refusing writes because it has fewer replicas than its min-replicas-to-write
+    /// (NOREPLICAS; a MISCONF after a failed snapshot alike): an add is SERVICE_UNAVAILABLE, not
+    /// an internal error, as it was. The setting is put back whatever happens.
+    /// </summary>
+    [Fact]
+    public async Task RedisWithTooFewReplicas_IsServiceUnavailable()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 10));
+        GraphQLResponse refused;
+        try
+        {
+            Assert.Equal(0, (await stack.RedisAsync(["config", "set", "min-replicas-to-write", "1"])).ExitCode);
+            refused = await stack.PostAsync(ServiceNames.Orders, AddToCart, new { input = new { sku, quantity = 1 } });
+        }
+        finally
+        {
+            await stack.RedisAsync(["config", "set", "min-replicas-to-write", "0"]);
+        }
+
+        refused.SingleError("SERVICE_UNAVAILABLE");
+        Assert.Empty((await CallAsync(AddToCart, new { sku, quantity = 1 })).ErrorCodes());
+    }
+
+    /// <summary>
     /// Every cart write Redis refuses is SERVICE_UNAVAILABLE, not only the add: setting a line's
     /// quantity and applying a code were MULTI/EXEC transactions, which Redis discards with
     /// EXECABORT (no reason given) when it refuses their writes, and were internal errors.
