@@ -373,35 +373,20 @@ public sealed class OrderPlacement(
         catch (NpgsqlException lost) when (lost is not PostgresException)
         {
             logger.LogWarning(lost, "The answer to accepting order {OrderId} was lost; reading where it stands", order.Id);
-            for (var attempt = 1; attempt <= ReadBackAttempts; attempt++)
+            var (read, standing) = await ReadBackAsync(ct => writes.StandingAsync(order, ct), cancellationToken);
+            if (!read)
+                throw;
+            switch (standing)
             {
-                PlacementWrites.Standing standing;
-                try
-                {
-                    standing = await writes.StandingAsync(order, cancellationToken);
-                }
-                catch (NpgsqlException again) when (again is not PostgresException && attempt < ReadBackAttempts)
-                {
-                    await Task.Delay(ReadBackPause * attempt, time, cancellationToken);
-                    continue;
-                }
-                catch (NpgsqlException)
-                {
-                    break;
-                }
-                switch (standing)
-                {
-                    case PlacementWrites.Standing.Accepted:
-                        return;
-                    case PlacementWrites.Standing.Refused:
-                        throw new DbUpdateConcurrencyException($"Order {order.Id} was refused while it was being placed.");
-                    default:
-                        // Not committed: the order is as it was recorded, under the same row version.
-                        await writes.AcceptAsync(order, cancellationToken);
-                        return;
-                }
+                case PlacementWrites.Standing.Accepted:
+                    return;
+                case PlacementWrites.Standing.Refused:
+                    throw new DbUpdateConcurrencyException($"Order {order.Id} was refused while it was being placed.");
+                default:
+                    // Not committed: the order is as it was recorded, under the same row version.
+                    await writes.AcceptAsync(order, cancellationToken);
+                    return;
             }
-            throw;
         }
     }
 
@@ -416,32 +401,41 @@ public sealed class OrderPlacement(
     {
         logger.LogWarning(lost, "The answer to recording order {OrderId} was lost; reading whether it was recorded", order.Id);
         using var deadline = new CancellationTokenSource(ReadBackDeadline, time);
-        for (var attempt = 1; attempt <= ReadBackAttempts; attempt++)
+        if (await ReadBackAsync(ct => writes.RecordedAsync(order, fraud.VelocityQuery(order, cardToken), ct), deadline.Token) is (true, { } velocity))
+            return velocity;
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(lost);
+        return default;
+    }
+
+    /// <summary>
+    /// Where a write whose answer was lost left things, read on another connection: tried again
+    /// after a pause while the database cannot be reached, up to <see cref="ReadBackAttempts"/>
+    /// times or until <paramref name="cancellationToken"/>; not read when it cannot be.
+    /// </summary>
+    private async Task<(bool Read, T Value)> ReadBackAsync<T>(Func<CancellationToken, Task<T>> read, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
         {
             try
             {
-                if (await writes.RecordedAsync(order, fraud.VelocityQuery(order, cardToken), deadline.Token) is { } velocity)
-                    return velocity;
-                break;
+                return (true, await read(cancellationToken));
             }
             catch (NpgsqlException again) when (again is not PostgresException && attempt < ReadBackAttempts)
             {
                 try
                 {
-                    await Task.Delay(ReadBackPause * attempt, time, deadline.Token);
+                    await Task.Delay(ReadBackPause * attempt, time, cancellationToken);
                 }
                 catch (OperationCanceledException)
                 {
-                    break;
+                    return (false, default!);
                 }
             }
             catch (Exception ex) when (ex is NpgsqlException or OperationCanceledException)
             {
-                break;
+                return (false, default!);
             }
         }
-        System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(lost);
-        throw lost;
     }
 
     private const int ReadBackAttempts = 4;
