@@ -3,6 +3,8 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Federated.Orders.Catalog;
+using Order = Federated.Orders.Data.Order;
+using OrderStatus = Federated.Orders.Data.OrderStatus;
 using StackExchange.Redis;
 
 namespace Federated.Orders.Carts;
@@ -16,6 +18,17 @@ public enum LineChange { CartFull = -1, Changed = 0, Applied = 1 }
 
 /// <summary>What claiming a cart for a placement found: see <see cref="CartStore.ClaimPlacementAsync"/>.</summary>
 public enum PlacementClaim { Refused = 0, Claimed = 1, Shared = 2 }
+
+/// <summary>How a placement ended, for <see cref="CartStore.FinishPlacementAsync"/>.</summary>
+public enum PlacementEnd
+{
+    /// <summary>No order of it stands with its lines in the cart: refused, or its lines out, or placed too long ago to take them out.</summary>
+    Settled,
+    /// <summary>Its order stands: the claim ends once its lines are out of the cart (the order's mark says so); otherwise it stays, to be looked after.</summary>
+    Stood,
+    /// <summary>It failed with no answer (the database's answer lost): the cart is freed, and the order, if any, looked after when the lease ends.</summary>
+    Unsure,
+}
 
 /// <summary>The lines of a cart as stored: SKU and quantity, plus the discount code applied.</summary>
 public sealed record StoredCart(string Id, IReadOnlyList<(string Sku, int Quantity)> Lines, string? DiscountCode)
@@ -239,12 +252,16 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
             [LinesKey(userCartId), CodeKey(userCartId), LinesKey(guestCartId), CodeKey(guestCartId), TermsKey(userCartId), TermsKey(guestCartId)],
             [MaxQuantityPerLine, (long)Lifetime.TotalMilliseconds, MaxLines]);
 
-    // Claims the cart for one placement (KEYS[1], value the idempotency key ARGV[1], for ARGV[2]
+    // Claims the cart for one placement (KEYS[1], value the idempotency key ARGV[1], for ARGV[3]
     // ms): 1 when it was free, 2 when it is held under the same key, 0 when another key holds it.
+    // A new claim is also entered in the placements to look after (KEYS[2], member ARGV[4]),
+    // due ARGV[2] ms from now by Redis's clock, the one clock every instance reads it by.
     private const string ClaimPlacement = """
         local holder = redis.call('GET', KEYS[1])
         if not holder then
-          redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+          redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
+          local now = redis.call('TIME')
+          redis.call('ZADD', KEYS[2], tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) + tonumber(ARGV[2]), ARGV[4])
           return 1
         end
         if holder == ARGV[1] then return 2 end
@@ -252,19 +269,57 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
         """;
 
     /// <summary>
-    /// Claims the cart while an order is placed from it under <paramref name="idempotencyKey"/>,
-    /// for at most <paramref name="lease"/> (a placement that crashes frees it then).
+    /// Claims the cart while an order is placed from it under <paramref name="idempotencyKey"/>.
     /// <see cref="PlacementClaim.Refused"/> when a placement under another key holds it: placing
     /// the same cart twice at once would make two orders of it. Requests under the same key share
     /// the claim (<see cref="PlacementClaim.Shared"/>; the order's key decides between them), and
-    /// only the one that made it releases it.
+    /// only the one that made it finishes it (<see cref="FinishPlacementAsync"/>). A claim that
+    /// is not finished (its instance died, Redis failed at the end) is looked after once its
+    /// <paramref name="lease"/> ends (<see cref="DuePlacementsAsync"/>): its order's lines are
+    /// taken out of the cart if the order stands, and the cart freed. Until then the cart takes
+    /// no placement under another key; a claim nobody looks after lapses after
+    /// <see cref="ReplayTakesOutWithin"/> (past which its lines are left as they are).
     /// </summary>
     public async Task<PlacementClaim> ClaimPlacementAsync(string cartId, string idempotencyKey, TimeSpan lease) =>
-        (PlacementClaim)(long)await redis.GetDatabase().ScriptEvaluateAsync(ClaimPlacement, [PlacingKey(cartId)], [idempotencyKey, (long)lease.TotalMilliseconds]);
+        (PlacementClaim)(long)await redis.GetDatabase().ScriptEvaluateAsync(ClaimPlacement, [PlacingKey(cartId), PlacementsKey],
+            [idempotencyKey, (long)lease.TotalMilliseconds, (long)(lease > ReplayTakesOutWithin ? lease : ReplayTakesOutWithin).TotalMilliseconds,
+             PlacementMember(cartId, idempotencyKey)]);
 
-    /// <summary>Frees the cart for the next placement, if <paramref name="idempotencyKey"/> still holds it.</summary>
-    public Task ReleasePlacementAsync(string cartId, string idempotencyKey) =>
-        redis.GetDatabase().ScriptEvaluateAsync(DeleteIfHolds, [PlacingKey(cartId)], [idempotencyKey]);
+    // Ends a claim (KEYS[1], if ARGV[1] still holds it) and its entry (KEYS[2], member ARGV[2]),
+    // unless ARGV[3] is 'stood' and the order's lines were not taken out of the cart (no mark,
+    // KEYS[3]): then both stay, for whoever looks after it. With ARGV[3] = 'unsure', only the claim ends.
+    private const string FinishPlacement = """
+        if ARGV[3] == 'stood' and redis.call('EXISTS', KEYS[3]) == 0 then return 0 end
+        if ARGV[3] ~= 'unsure' then redis.call('ZREM', KEYS[2], ARGV[2]) end
+        if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+        return 1
+        """;
+
+    /// <summary>Ends the claim <paramref name="idempotencyKey"/> made on the cart, as <paramref name="end"/> says (<paramref name="orderId"/> the order that stood, for <see cref="PlacementEnd.Stood"/>).</summary>
+    public Task FinishPlacementAsync(string cartId, string idempotencyKey, PlacementEnd end, string? orderId = null) =>
+        redis.GetDatabase().ScriptEvaluateAsync(FinishPlacement, [PlacingKey(cartId), PlacementsKey, TakenKey(orderId ?? "")],
+            [idempotencyKey, PlacementMember(cartId, idempotencyKey), end switch { PlacementEnd.Stood => "stood", PlacementEnd.Unsure => "unsure", _ => "settled" }]);
+
+    // Up to ARGV[1] placements whose lease has ended by Redis's clock (KEYS[1]).
+    private const string DuePlacements = """
+        local now = redis.call('TIME')
+        return redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000), 'LIMIT', 0, ARGV[1])
+        """;
+
+    /// <summary>
+    /// Up to <paramref name="count"/> claims whose lease ended without their placement finishing
+    /// them: each one's cart and idempotency key. The caller looks after each and finishes it.
+    /// </summary>
+    public async Task<IReadOnlyList<(string CartId, string IdempotencyKey)>> DuePlacementsAsync(int count)
+    {
+        var due = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(DuePlacements, [PlacementsKey], [count]))!;
+        return [.. due.Select(member => (string)member!).Select(member => member.IndexOf(' ', StringComparison.Ordinal) is var space and > 0
+            ? (member[..space], member[(space + 1)..])
+            : (member, ""))];
+    }
+
+    /// <summary>A claim's entry: the cart id (which has no space) and the key, as one string.</summary>
+    private static string PlacementMember(string cartId, string idempotencyKey) => $"{cartId} {idempotencyKey}";
 
     // Takes an order's units (ARGV[5..]: SKU and quantity pairs) out of the lines, once per order:
     // KEYS[4] marks it done (a hash, for ARGV[3] ms). A line left at 0 goes with its terms
@@ -325,10 +380,19 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
     /// 3-D Secure challenge is out), the step also records what it took, so that
     /// <see cref="RestoreOrderedAsync"/> puts back exactly that.
     /// </summary>
-    public Task RemoveOrderedAsync(string cartId, string orderId, IEnumerable<(string Sku, int Quantity)> lines, string? discountCode, bool challenged) =>
-        redis.GetDatabase().ScriptEvaluateAsync(RemoveOrdered, [LinesKey(cartId), CodeKey(cartId), TermsKey(cartId), TakenKey(orderId)],
+    public async Task<bool> RemoveOrderedAsync(string cartId, string orderId, IEnumerable<(string Sku, int Quantity)> lines, string? discountCode, bool challenged) =>
+        (long)await redis.GetDatabase().ScriptEvaluateAsync(RemoveOrdered, [LinesKey(cartId), CodeKey(cartId), TermsKey(cartId), TakenKey(orderId)],
             [discountCode ?? "", (long)Lifetime.TotalMilliseconds, (long)(challenged ? ChallengeMarkLifetime : MarkLifetime).TotalMilliseconds, challenged ? "1" : "0",
-             .. lines.SelectMany(l => new RedisValue[] { l.Sku, l.Quantity })]);
+             .. lines.SelectMany(l => new RedisValue[] { l.Sku, l.Quantity })]) == 1;
+
+    /// <summary>
+    /// Takes what <paramref name="order"/> was placed with out of its customer's cart (see
+    /// <see cref="RemoveOrderedAsync"/>), recording what it took if its challenge is out; true when
+    /// taken out now, false when that was done before.
+    /// </summary>
+    public Task<bool> TakeOutAsync(Order order) =>
+        RemoveOrderedAsync(UserCartId(order.UserId), order.Id, order.Lines.Select(l => (l.Sku, l.Quantity)), order.DiscountCode,
+            challenged: order.Status == OrderStatus.PaymentActionRequired);
 
     // Puts back what RemoveOrdered marked it took (KEYS[4]), once: the mark goes with it. The
     // units add up, capped at ARGV[2] a line; a new line only while the cart has fewer than
@@ -381,6 +445,9 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
     private RedisKey PlacingKey(string cartId) => $"{_prefix}cart:{cartId}:placing";
 
     private RedisKey TakenKey(string orderId) => $"{_prefix}cart:taken:{orderId}";
+
+    /// <summary>Claims to look after when their lease ends: a sorted set of cart and key, scored by when (ms, Redis's clock).</summary>
+    private RedisKey PlacementsKey => $"{_prefix}cart:placements";
 
     [GeneratedRegex("^g\\.[A-Za-z0-9_-]{22}\\z")]
     private static partial Regex GuestCartId();

@@ -2,8 +2,9 @@ namespace Federated.Orders.Orders;
 
 /// <summary>
 /// For tests of what cannot otherwise be forced. With <c>Orders:FaultInjection:PauseAfter</c>
-/// set to <c>insert</c> (the order recorded, before its reservation), <c>reservation</c> or
-/// <c>authorization</c>, placeOrder stops after that step (for
+/// set to <c>insert</c> (the order recorded, before its reservation), <c>reservation</c>,
+/// <c>authorization</c> or <c>accept</c> (the order saved as standing, before its lines leave
+/// the cart), placeOrder stops after that step (for
 /// <c>Orders:FaultInjection:Pause</c>, ten minutes by default) so that a test can kill the
 /// process exactly there; set to <c>capture</c>, a fulfillment wave that shipped orders stops
 /// after its catalog and payment calls, before it saves; set to <c>refund</c>, a refund recorded
@@ -19,6 +20,7 @@ public sealed class FaultInjection
     public const string AfterInsert = "insert";
     public const string AfterReservation = "reservation";
     public const string AfterAuthorization = "authorization";
+    public const string AfterAccept = "accept";
     public const string AfterCapture = "capture";
     public const string AfterRefundRecorded = "refund";
 

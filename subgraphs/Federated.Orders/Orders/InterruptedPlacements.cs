@@ -1,3 +1,4 @@
+using Federated.Orders.Carts;
 using Federated.Orders.Data;
 using Federated.Orders.Messaging;
 using Microsoft.EntityFrameworkCore;
@@ -12,8 +13,16 @@ namespace Federated.Orders.Orders;
 /// back. The Pending order row is itself the durable record, so placing an order writes nothing
 /// more for this; any running instance finds it. Instances sweeping at once claim an order under
 /// its row version: one refuses it, the others see it moved on.
+/// <para>
+/// It also looks after carts whose placement did not finish its claim on them
+/// (<see cref="CartStore.DuePlacementsAsync"/>): the instance died, or Redis failed, between
+/// the order being saved as standing and its lines leaving the cart. Left, those lines were
+/// ordered again by the shopper's next checkout (a second order and charge) unless the same
+/// key was sent again within minutes. Once the claim's lease ends, its order, if it stands, has
+/// its lines taken out (once: the cart's mark says whether they were), and the cart is freed.
+/// </para>
 /// </summary>
-public sealed class InterruptedPlacements(IDbContextFactory<OrdersDbContext> factory, OrderOutbox outbox, TimeProvider time, IConfiguration configuration,
+public sealed class InterruptedPlacements(IDbContextFactory<OrdersDbContext> factory, OrderOutbox outbox, CartStore carts, TimeProvider time, IConfiguration configuration,
     ILogger<InterruptedPlacements> logger) : BackgroundService
 {
     private const int BatchSize = 100;
@@ -36,6 +45,7 @@ public sealed class InterruptedPlacements(IDbContextFactory<OrdersDbContext> fac
                 while (await SweepAsync(stoppingToken) == BatchSize)
                 {
                 }
+                await LookAfterClaimsAsync(stoppingToken);
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
@@ -79,5 +89,36 @@ public sealed class InterruptedPlacements(IDbContextFactory<OrdersDbContext> fac
             }
         }
         return interrupted.Count - failed;
+    }
+
+    /// <summary>
+    /// Finishes the claims whose lease ended unfinished: a standing order's lines taken out of its
+    /// cart first. An order still Pending is left to the sweep above, and looked at again after.
+    /// </summary>
+    private async Task LookAfterClaimsAsync(CancellationToken cancellationToken)
+    {
+        foreach (var (cartId, key) in await carts.DuePlacementsAsync(BatchSize))
+        {
+            try
+            {
+                Order? order = null;
+                if (cartId.StartsWith("u.", StringComparison.Ordinal))
+                {
+                    var userId = cartId[2..];
+                    await using var db = await factory.CreateDbContextAsync(cancellationToken);
+                    order = await db.Orders.AsNoTracking().Include(o => o.Lines)
+                        .SingleOrDefaultAsync(o => o.UserId == userId && o.IdempotencyKey == key, cancellationToken);
+                }
+                if (order?.Status == OrderStatus.Pending)
+                    continue;
+                if (order is not null && OrderPlacement.TakesOutOfCart(order, time.GetUtcNow()) && await carts.TakeOutAsync(order))
+                    logger.LogWarning("Order {OrderId} stood with its lines still in the cart (its placement did not finish); they were taken out", order.Id);
+                await carts.FinishPlacementAsync(cartId, key, PlacementEnd.Settled);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                logger.LogWarning(ex, "The claim on cart {CartId} could not be looked after; trying again at the next sweep", cartId);
+            }
+        }
     }
 }

@@ -83,30 +83,52 @@ public sealed class OrderPlacement(
                 ? await ReplayAsync(existing, requestHash, await pricing.PriceAsShownAsync(await carts.GetAsync(cartId), userId, cancellationToken, VariantDetails.None), cancellationToken)
                 : PlaceOrderResult.Failed(PlacementUnderway);
         }
+        PlaceOrderResult? result = null;
         try
         {
-            return await PlaceClaimedAsync(userId, input, requestHash, cancellationToken);
+            return result = await PlaceClaimedAsync(userId, input, requestHash, cancellationToken);
         }
         finally
         {
             // A request that shared the claim (the same key again) leaves it to the one that made it.
             if (claim == PlacementClaim.Claimed)
-                await ReleaseClaimAsync(cartId, input.IdempotencyKey);
+                await FinishClaimAsync(cartId, input.IdempotencyKey, result);
         }
     }
 
-    /// <summary>Frees the cart for its next placement; when Redis does not answer, the claim's lease ends it, and the answer stands.</summary>
-    private async Task ReleaseClaimAsync(string cartId, string idempotencyKey)
+    /// <summary>
+    /// Frees the cart for its next placement, unless its order stands with its lines still in the
+    /// cart (Redis failed to take them out): then the claim stays until the sweep has taken them
+    /// out (<see cref="InterruptedPlacements"/>), so that they are not ordered twice. When Redis
+    /// does not answer, the sweep ends the claim once its lease ends, and the answer stands.
+    /// </summary>
+    private async Task FinishClaimAsync(string cartId, string idempotencyKey, PlaceOrderResult? result)
     {
+        var end = result switch
+        {
+            null => PlacementEnd.Unsure,
+            { Order: { } order } when TakesOutOfCart(order, time.GetUtcNow()) => PlacementEnd.Stood,
+            _ => PlacementEnd.Settled,
+        };
         try
         {
-            await carts.ReleasePlacementAsync(cartId, idempotencyKey);
+            await carts.FinishPlacementAsync(cartId, idempotencyKey, end, result?.Order?.Id);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             logger.LogWarning(ex, "The cart {CartId} stays claimed until its lease ends: Redis did not answer", cartId);
         }
     }
+
+    /// <summary>
+    /// Whether <paramref name="order"/>'s lines are to leave its cart when found still in it: it
+    /// stands (or waits for its challenge), and it was placed less than
+    /// <see cref="CartStore.ReplayTakesOutWithin"/> ago (the mark that they left lives no longer,
+    /// so an older order's lines in the cart may be ones added since).
+    /// </summary>
+    public static bool TakesOutOfCart(Order order, DateTimeOffset now) =>
+        order.Status is not (OrderStatus.Pending or OrderStatus.Failed or OrderStatus.Cancelled)
+        && order.PlacedAt > now - CartStore.ReplayTakesOutWithin;
 
     private async Task<PlaceOrderResult> PlaceClaimedAsync(string userId, PlaceOrderInput input, string requestHash, CancellationToken cancellationToken)
     {
@@ -350,7 +372,10 @@ public sealed class OrderPlacement(
         else
             await db.SaveChangesAsync(cancellationToken);
         if (wasPending)
+        {
+            await faults.PauseAfterAsync(FaultInjection.AfterAccept, [order.UserId]);
             await TakeOutOfCartAsync(order);
+        }
     }
 
     /// <summary>
@@ -453,8 +478,7 @@ public sealed class OrderPlacement(
     {
         try
         {
-            await carts.RemoveOrderedAsync(CartStore.UserCartId(order.UserId), order.Id, order.Lines.Select(l => (l.Sku, l.Quantity)), order.DiscountCode,
-                challenged: order.Status == OrderStatus.PaymentActionRequired);
+            await carts.TakeOutAsync(order);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
@@ -561,8 +585,7 @@ public sealed class OrderPlacement(
         // that only while the mark would still live: an order placed longer ago is left alone.
         // Whatever it stands at now: at the tests' step delay an order ships seconds after it is
         // placed, and a replay of a shipped one left the lines in the cart for good.
-        if (order.Status is not (OrderStatus.Pending or OrderStatus.Failed or OrderStatus.Cancelled)
-            && order.PlacedAt > time.GetUtcNow() - CartStore.ReplayTakesOutWithin)
+        if (TakesOutOfCart(order, time.GetUtcNow()))
             await TakeOutOfCartAsync(order);
         return order.Status switch
         {

@@ -217,6 +217,43 @@ public sealed class CrashRecoveryTests(FederatedStack stack)
     }
 
     /// <summary>
+    /// The instance killed after the order was saved as paid, before its lines left the cart,
+    /// and the shopper never sends the same key again (the app was closed): the lines are taken
+    /// out of the cart by the sweep once the cart's claim lapses, and the cart is freed. Before,
+    /// they stayed, and the shopper's next checkout (a new key) ordered and charged them again.
+    /// </summary>
+    [Fact]
+    public async Task KilledAfterTheOrderIsSaved_BeforeItsLinesLeaveTheCart_TheyAreTakenOut_AndNotOrderedTwice()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 5));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 2);
+        // A pending timeout of 3 s gives the claim a lease of 7 s (3 s and two sweeps of 2 s):
+        // the fixture's instance, which sweeps every second, finds it then.
+        var crashing = await stack.StartInstanceAsync(ServiceNames.Orders, Instance, new Dictionary<string, string>
+        {
+            ["Orders__FaultInjection__PauseAfter"] = "accept",
+            ["Orders__FaultInjection__UserId"] = shopper.Id,
+            ["Orders__PendingTimeout"] = "00:00:03",
+        });
+
+        var placing = stack.PlaceAsync(shopper, key: "saved-then-killed", service: Instance);
+        var orderId = await WaitForAsync(async () => await ScalarAsync<string>("""select "Id" from orders.orders where "UserId" = $1 and "Status" = 'Paid'""", shopper.Id));
+        crashing.Dispose();
+        await Assert.ThrowsAsync<HttpRequestException>(() => placing);
+
+        // No request of the shopper's: the sweep takes the order's lines out.
+        await Eventually.WaitForAsync(async () => (await stack.CartLinesAsync(shopper)).Count == 0,
+            () => "The standing order's lines stayed in the cart.", TimeSpan.FromSeconds(45));
+        // The cart is free and empty: a new checkout finds nothing to order, where it placed the lines again.
+        Assert.Equal(["CART_EMPTY"], (await stack.PlaceAsync(shopper, key: "next-checkout")).ErrorCodes());
+        Assert.Equal(1L, await stack.OrdersCountAsync("""select count(*) from orders.orders where "UserId" = $1""", shopper.Id));
+        Assert.Equal(orderId, (await stack.PlaceAsync(shopper, key: "saved-then-killed")).GetProperty("order").GetProperty("id").GetString());
+        Assert.Equal(3, await stack.AvailableAsync(sku));
+        Assert.Equal("Authorized", await LedgerOutcomeAsync(orderId));
+    }
+
+    /// <summary>
     /// An instance killed in the middle of a fulfillment wave: after the wave's calls (the units
     /// committed in the catalog, the payment captured at the provider), before its save. The
     /// wave's transaction dies with the process, so the order stands as it was, and the next
