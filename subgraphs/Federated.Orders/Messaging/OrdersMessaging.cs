@@ -58,11 +58,14 @@ public static class OrdersMessaging
             options.LocalQueueFor<ReconcilePayment>().Sequential();
 
             // Another service down or a row changed under us: try again soon, then keep trying
-            // at longer intervals. A message is never dropped; after the last retry it waits in
-            // the dead-letter table (wolverine_dead_letters) for an operator to replay.
+            // at longer intervals, hourly for as long as it fails. Every message gives something
+            // back or records what a service answered (units, money, a payment's outcome): one
+            // moved to the dead-letter table after its last retry (about 81 minutes, as it was)
+            // waited there for an operator, its units or money held meanwhile, however soon the
+            // other service came back.
             options.Policies.OnAnyException()
                 .RetryWithCooldown(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5))
-                .Then.ScheduleRetry(TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5),
+                .Then.ScheduleRetryIndefinitely(TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5),
                     TimeSpan.FromMinutes(15), TimeSpan.FromHours(1));
         });
         return builder;
