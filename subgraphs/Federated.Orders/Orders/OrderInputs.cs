@@ -1,11 +1,12 @@
 using Federated.Orders.Checkout;
+using Federated.Kit.Types;
 using GraphQL.Types;
 
 namespace Federated.Orders.Orders;
 
 public sealed record PaymentInput(string CardToken);
 
-public sealed record PlaceOrderInput(string IdempotencyKey, AddressInput ShippingAddress, string ShippingRateId, PaymentInput Payment);
+public sealed record PlaceOrderInput(string IdempotencyKey, AddressInput ShippingAddress, string ShippingRateId, PaymentInput Payment, decimal? ExpectedTotal = null);
 
 public sealed record ConfirmPaymentInput(string OrderId, string ChallengeResponse);
 
@@ -29,6 +30,8 @@ public sealed class PlaceOrderInputType : InputObjectGraphType<PlaceOrderInput>
         Field(i => i.ShippingAddress, type: typeof(NonNullGraphType<AddressInputType>));
         Field(i => i.ShippingRateId, type: typeof(NonNullGraphType<IdGraphType>)).Description("One of shippingRates' ids; priced again here.");
         Field(i => i.Payment, type: typeof(NonNullGraphType<PaymentInputType>));
+        Field(i => i.ExpectedTotal, type: typeof(DecimalType))
+            .Description("The total the shopper was shown (the chosen rate's total from shippingRates). When sent, an order that comes to another total is refused with TOTAL_CHANGED, holding and charging nothing.");
     }
 }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Federated.Kit.Errors;
@@ -42,6 +43,7 @@ public sealed class OrderPlacement(
     public const string CheckoutInProgress = "CHECKOUT_IN_PROGRESS";
     public const string OutOfStock = "OUT_OF_STOCK";
     public const string PriceChanged = "PRICE_CHANGED";
+    public const string TotalChanged = "TOTAL_CHANGED";
     public const string ItemUnavailable = "ITEM_UNAVAILABLE";
     public const string PaymentDeclined = "PAYMENT_DECLINED";
     public const string PaymentTimeout = "PAYMENT_TIMEOUT";
@@ -148,6 +150,15 @@ public sealed class OrderPlacement(
         }
 
         var order = NewOrder(userId, input, requestHash, cart, rate!);
+        // The total the shopper was shown (shippingRates' quote), when the client sends it: an
+        // order that comes to another (a guest cart merged into an account cart that held lines,
+        // a line changed in another tab since the quote) is refused before anything is held or
+        // charged, and not recorded, so the same key with the new total places it. A code that
+        // stopped applying is refused by its own code below, which also takes it off the cart.
+        if (input.ExpectedTotal is { } expected && expected != order.Total && cart.DiscountError is null)
+            return PlaceOrderResult.Failed(new UserError(TotalChanged,
+                $"The order comes to {order.Total:0.00} {order.CurrencyCode}, not the {expected.ToString(CultureInfo.InvariantCulture)} expected: the cart or its shipping changed since it was shown. Review it and try again.",
+                ["input", "expectedTotal"]));
         // Amounts the order's columns cannot hold (100 lines of the catalog's dearest items, with
         // VAT) are far past the fraud rules' hard limit, so they get its answer, unrecorded.
         if (Math.Max(order.Subtotal, order.Total) > Order.MaxAmount)
@@ -668,6 +679,10 @@ public sealed class OrderPlacement(
         var a = input.ShippingAddress;
         var text = string.Join('\n', a.Name.Trim(), a.Line1.Trim(), a.Line2?.Trim(), a.City.Trim(), a.Destination.Region, a.PostalCode.Trim(),
             a.Destination.Country, input.ShippingRateId, input.Payment.CardToken);
+        // Only when sent, so that keys recorded before the field existed hash as they did; as a
+        // number, so that 27.8 and 27.80 are the same request.
+        if (input.ExpectedTotal is { } expected)
+            text += "\n" + expected.ToString("0.############################", CultureInfo.InvariantCulture);
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
     }
 }

@@ -85,6 +85,90 @@ public sealed class PlaceOrderTests(FederatedStack stack)
         Assert.Equal("135.66", toGermany.GetProperty("payment").GetProperty("amount").Amount());
     }
 
+    /// <summary>
+    /// The total the shopper was shown, sent with the order: another total is refused
+    /// (TOTAL_CHANGED), nothing held or recorded; the same key with the total shown places it;
+    /// the same total written with a trailing zero is the same request, another one is not.
+    /// 3 × 19.99 to Illinois by USPS (5.40 for 0.9 kg), tax 6.25% of 59.97: 3.75, total 69.12.
+    /// </summary>
+    [Fact]
+    public async Task PlaceOrder_WithTheTotalShown_Places_AndWithAnotherTotal_IsRefused_HoldingNothing()
+    {
+        var sku = await stack.StockedSkuAsync("19.99", 300, ("FC-EAST", 10));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 3);
+        var quoted = QuotedTotal(await stack.CallAsync(shopper, CartTests.Rates, new { address = Checkout.Illinois }), "usps-ground-advantage-domestic");
+
+        var refused = await PlaceExpectingAsync(shopper, "with-total", "69.11");
+        Assert.Equal(["TOTAL_CHANGED"], refused.ErrorCodes());
+        Assert.Equal("The order comes to 69.12 USD, not the 69.11 expected: the cart or its shipping changed since it was shown. Review it and try again.",
+            refused.GetProperty("errors")[0].GetProperty("message").GetString());
+        Assert.Equal(["input", "expectedTotal"], refused.GetProperty("errors")[0].GetProperty("field").EnumerateArray().Select(f => f.GetString()));
+        Assert.Equal(10, await stack.AvailableAsync(sku));
+        Assert.Equal(0L, await stack.OrdersCountAsync("""select count(*) from orders.orders where "UserId" = $1""", shopper.Id));
+
+        var placed = await PlaceExpectingAsync(shopper, "with-total", quoted);
+        Assert.Equal("69.12", quoted);
+        Assert.Empty(placed.ErrorCodes());
+        Assert.Equal("69.12", placed.GetProperty("order").GetProperty("total").Amount());
+        var orderId = placed.GetProperty("order").GetProperty("id").GetString();
+        Assert.Equal(orderId, (await PlaceExpectingAsync(shopper, "with-total", "69.120")).GetProperty("order").GetProperty("id").GetString());
+        Assert.Equal(["IDEMPOTENCY_KEY_REUSED"], (await PlaceExpectingAsync(shopper, "with-total", "69.13")).ErrorCodes());
+        Assert.Equal(7, await stack.AvailableAsync(sku));
+    }
+
+    /// <summary>
+    /// A guest quoted the guest cart, signed in, and placed it: placeOrder merges the guest cart
+    /// into the account's, which held a line from an earlier visit, and the order came to more
+    /// than the quote with no error (found by an audit). Sent with the total shown, it is
+    /// refused, holding and charging nothing; quoted again, the merged cart places at its quote.
+    /// </summary>
+    [Fact]
+    public async Task AGuestCartMergedIntoAFullerAccountCartWhenPlaced_IsRefused_WhenTheTotalShownIsSent()
+    {
+        var (earlier, guestSku) = (await stack.StockedSkuAsync("30.00", 500, ("FC-EAST", 10)), await stack.StockedSkuAsync("20.00", 300, ("FC-EAST", 10)));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, earlier, 1);
+        var guest = await stack.PostAsync(ServiceNames.Orders, CartTests.AddToCart, new { input = new { sku = guestSku, quantity = 1 } });
+        var guestCart = guest.Data.GetProperty("addToCart").GetProperty("cart").GetProperty("id").GetString()!;
+        var guestQuote = await stack.PostAsync(ServiceNames.Orders, CartTests.Rates, new { input = new { address = Checkout.Illinois } }, null,
+            new Dictionary<string, string> { ["X-Cart-Id"] = guestCart });
+        var guestTotal = QuotedTotal(guestQuote.Data.GetProperty("shippingRates"), "usps-ground-advantage-domestic");
+
+        var signedIn = new Dictionary<string, string>(shopper.Bearer) { ["X-Cart-Id"] = guestCart };
+        var refused = (await stack.PostAsync(ServiceNames.Orders, Checkout.PlaceOrder, new { input = PlaceInput("merged", guestTotal) }, null, signedIn))
+            .Data.GetProperty("placeOrder");
+
+        Assert.Equal(["TOTAL_CHANGED"], refused.ErrorCodes());
+        Assert.Equal((10, 10), (await stack.AvailableAsync(earlier), await stack.AvailableAsync(guestSku)));
+        Assert.Equal(0L, await stack.OrdersCountAsync("""select count(*) from orders.orders where "UserId" = $1""", shopper.Id));
+        // The merge stands: the account cart holds both, and its quote is what the order is charged.
+        var quoted = QuotedTotal(await stack.CallAsync(shopper, CartTests.Rates, new { address = Checkout.Illinois }), "usps-ground-advantage-domestic");
+        var placed = await PlaceExpectingAsync(shopper, "merged", quoted);
+        Assert.Empty(placed.ErrorCodes());
+        Assert.Equal(quoted, placed.GetProperty("order").GetProperty("total").Amount());
+        Assert.Equal(2, placed.GetProperty("order").GetProperty("lines").GetArrayLength());
+        Assert.NotEqual(guestTotal, quoted);
+    }
+
+    private static string QuotedTotal(JsonElement rates, string rate)
+    {
+        Assert.Empty(rates.ErrorCodes());
+        return rates.GetProperty("rates").EnumerateArray().Single(r => r.GetProperty("id").GetString() == rate).GetProperty("total").Amount();
+    }
+
+    private static object PlaceInput(string key, string expectedTotal) => new
+    {
+        idempotencyKey = key,
+        shippingAddress = Checkout.Illinois,
+        shippingRateId = "usps-ground-advantage-domestic",
+        payment = new { cardToken = "tok_visa" },
+        expectedTotal,
+    };
+
+    private Task<JsonElement> PlaceExpectingAsync(Shopper shopper, string key, string expectedTotal) =>
+        stack.CallAsync(shopper, Checkout.PlaceOrder, PlaceInput(key, expectedTotal));
+
     [Fact]
     public async Task PlaceOrder_AfterAPriceChangeTheShopperWasNotShown_IsRefused_HoldingAndChargingNothing_AndTheNextTryPaysTheNewPrice()
     {
