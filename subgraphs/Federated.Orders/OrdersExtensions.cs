@@ -49,6 +49,7 @@ public static class OrdersExtensions
         builder.Services.AddScoped<RefundIssuer>();
         builder.Services.AddScoped<OrdersByUserDataLoader>();
         builder.Services.AddScoped<OrderByIdDataLoader>();
+        builder.Services.AddScoped<OrderCountDataLoader>();
         builder.Services.AddSingleton<FaultInjection>();
         builder.Services.AddSingleton<OrderOutbox>();
         builder.AddOrdersMessaging();

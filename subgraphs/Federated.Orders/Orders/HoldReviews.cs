@@ -43,7 +43,7 @@ public static class HoldReviews
                 if (after is var (at, afterId))
                     query = query.Where(o => o.PlacedAt > at || (o.PlacedAt == at && string.Compare(o.Id, afterId) > 0));
                 var rows = await query.OrderBy(o => o.PlacedAt).ThenBy(o => o.Id).Take(paging.Limit).ToListAsync(ctx.CancellationToken);
-                return Connection<Order>.FromRows(rows, paging, OrderOperations.PlacedCursor);
+                return OrderList.Of(Connection<Order>.FromRows(rows, paging, OrderOperations.PlacedCursor), userId: null);
             });
 
     public static void AddMutationsTo(ObjectGraphType mutation) =>

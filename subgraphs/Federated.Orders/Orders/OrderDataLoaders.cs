@@ -98,3 +98,29 @@ public sealed class OrderByIdDataLoader(IDbContextFactory<OrdersDbContext> facto
             .ToDictionaryAsync(o => o.Id, cancellationToken);
     }
 }
+
+/// <summary>
+/// How many orders each list of the request holds (<c>OrderConnection.totalCount</c>): the
+/// orders a customer is shown (not those being placed or refused), by customer id, or the orders
+/// on hold (<see cref="OnHold"/>). Every customer asked for in one grouped count.
+/// </summary>
+public sealed class OrderCountDataLoader(IDbContextFactory<OrdersDbContext> factory, KitCounters counters)
+    : BatchDataLoader<string, int>(counters)
+{
+    /// <summary>The key of the list of orders on hold (no customer id is empty).</summary>
+    public const string OnHold = "";
+
+    protected override async Task<IReadOnlyDictionary<string, int>> LoadBatchAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var users = keys.Where(k => k != OnHold).ToArray();
+        var counts = users.Length == 0
+            ? new Dictionary<string, int>()
+            : await db.Orders.Where(o => users.Contains(o.UserId) && OrderOperations.Visible.Contains(o.Status))
+                .GroupBy(o => o.UserId).Select(g => new { UserId = g.Key, Count = g.Count() })
+                .ToDictionaryAsync(c => c.UserId, c => c.Count, cancellationToken);
+        if (keys.Contains(OnHold))
+            counts[OnHold] = await db.Orders.CountAsync(o => o.Status == OrderStatus.OnHold, cancellationToken);
+        return keys.ToDictionary(k => k, k => counts.GetValueOrDefault(k));
+    }
+}

@@ -208,7 +208,9 @@ public static class OrderOperations
                 var paging = PagingArguments.From(ctx);
                 // A cursor of another shape is refused here, before the batch it would join.
                 AfterPlaced(paging);
-                return ctx.RequestServices!.GetRequiredService<OrdersByUserDataLoader>().Load(new OrderPageRequest(ctx.Source.Id, paging));
+                var userId = ctx.Source.Id;
+                return ctx.RequestServices!.GetRequiredService<OrdersByUserDataLoader>().Load(new OrderPageRequest(userId, paging))
+                    .Then(page => OrderList.Of(page!, userId));
             });
 
     /// <summary>One customer's page of orders, newest first: the query when a batch holds a single customer (a shopper's own list).</summary>
@@ -259,4 +261,20 @@ public static class OrderOperations
     }
 }
 
-public sealed class OrderConnectionType : Federated.Kit.Types.ConnectionType<OrderType, Order>;
+/// <summary>
+/// A page of a list of orders that knows which list it is, for its <c>totalCount</c>: a
+/// customer's orders (<paramref name="UserId"/>), or the orders on hold (null).
+/// </summary>
+public sealed record OrderList(IReadOnlyList<Edge<Order>> Edges, PageInfo PageInfo, string? UserId) : Connection<Order>(Edges, PageInfo)
+{
+    public static OrderList Of(Connection<Order> page, string? userId) => new(page.Edges, page.PageInfo, userId);
+}
+
+public sealed class OrderConnectionType : Federated.Kit.Types.ConnectionType<OrderType, Order>
+{
+    public OrderConnectionType() =>
+        Field<NonNullGraphType<IntGraphType>>("totalCount")
+            .Description("How many orders the list holds, on every page; counted only when asked for, every customer's list of the request in one query.")
+            .Resolve(ctx => ctx.RequestServices!.GetRequiredService<OrderCountDataLoader>()
+                .Load(((OrderList)ctx.Source).UserId ?? OrderCountDataLoader.OnHold));
+}

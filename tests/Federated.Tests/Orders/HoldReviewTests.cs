@@ -13,7 +13,7 @@ public sealed class HoldReviewTests(FederatedStack stack)
         mutation($input: ReviewHeldOrderInput!) { reviewHeldOrder(input: $input) {
           order { id status holdReason holdReview { decision reviewedBy note reviewedAt } payment { status } } errors { code field } } }
         """;
-    private const string Held = "query($after: String) { heldOrders(first: 100, after: $after) { nodes { id status } pageInfo { hasNextPage endCursor } } }";
+    private const string Held = "query($after: String) { heldOrders(first: 100, after: $after) { nodes { id status } pageInfo { hasNextPage endCursor } totalCount } }";
 
     [Fact]
     public async Task AnAdministrator_ReleasesOneHeldOrder_AndCancelsAnother_WithTheDecisionRecorded()
@@ -81,13 +81,17 @@ public sealed class HoldReviewTests(FederatedStack stack)
     {
         var ids = new List<string>();
         string? after = null;
+        int? total = null;
         do
         {
             var page = (await stack.PostAsync(ServiceNames.Gateway, Held, new { after }, null, admin)).Data.GetProperty("heldOrders");
             ids.AddRange(page.GetProperty("nodes").EnumerateArray().Select(n => n.GetProperty("id").GetString()!));
+            total ??= page.GetProperty("totalCount").GetInt32();
             after = page.GetProperty("pageInfo").GetProperty("hasNextPage").GetBoolean() ? page.GetProperty("pageInfo").GetProperty("endCursor").GetString() : null;
         }
         while (after is not null);
+        // The queue's totalCount counts what its pages hold.
+        Assert.Equal(ids.Count, total);
         return ids;
     }
 }

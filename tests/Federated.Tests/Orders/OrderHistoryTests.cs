@@ -11,13 +11,14 @@ public sealed class OrderHistoryTests(FederatedStack stack)
 {
     private const string Query = """
         query($r: [_Any!]!) { _entities(representations: $r) { ... on User { id orders(first: 1) {
-          nodes { id status lines { quantity } } pageInfo { hasNextPage endCursor } } } } }
+          nodes { id status lines { quantity } } pageInfo { hasNextPage endCursor } totalCount } } } }
         """;
 
     /// <summary>
     /// Each customer gets their own newest order (and whether there are more), one with no order
     /// an empty page, and the orders service loads the whole list's pages in one batch, however
-    /// many customers it holds.
+    /// many customers it holds; each list's totalCount counts the orders the customer is shown
+    /// (a declined one is not), all of them in one more batch.
     /// </summary>
     [Fact]
     public async Task ManyCustomersOrders_AreEachTheirOwn_AndLoadedInOneBatch()
@@ -35,6 +36,9 @@ public sealed class OrderHistoryTests(FederatedStack stack)
             }
             newest.Add(last!);
         }
+        // Refused: not shown, not counted.
+        await stack.AddToCartAsync(shoppers[0], sku, 1);
+        Assert.Equal(["PAYMENT_DECLINED"], (await stack.PlaceAsync(shoppers[0], "tok_chargeDeclined")).ErrorCodes());
         var nobody = stack.NewShopper();
         var admin = Accounts.BearerHeader(Accounts.Mint(stack, "user-000000", role: "admin"));
         var representations = shoppers.Append(nobody).Select(s => new { __typename = "User", id = s.Id }).ToArray();
@@ -51,8 +55,10 @@ public sealed class OrderHistoryTests(FederatedStack stack)
             Assert.Equal(i == 1, orders.GetProperty("pageInfo").GetProperty("hasNextPage").GetBoolean());
         }
         Assert.Empty(users[3].GetProperty("orders").GetProperty("nodes").EnumerateArray());
+        Assert.Equal([1, 2, 1, 0], users.EnumerateArray().Select(u => u.GetProperty("orders").GetProperty("totalCount").GetInt32()));
         var counters = delta[ServiceNames.Orders];
         Assert.True(counters.Batches("OrdersByUserDataLoader") == 1, $"Expected one OrdersByUserDataLoader batch: {counters}");
+        Assert.True(counters.Batches("OrderCountDataLoader") == 1, $"Expected one OrderCountDataLoader batch: {counters}");
 
         // The second customer's next page, after the cursor the batch gave: their first order.
         var after = users[1].GetProperty("orders").GetProperty("pageInfo").GetProperty("endCursor").GetString();
@@ -61,6 +67,10 @@ public sealed class OrderHistoryTests(FederatedStack stack)
             new { r = new[] { representations[1], representations[0] }, after }, null, admin);
         var second = next.Data.GetProperty("_entities")[0].GetProperty("orders");
         Assert.Equal([1], second.GetProperty("nodes").EnumerateArray().Select(o => o.GetProperty("lines")[0].GetProperty("quantity").GetInt32()));
+        // The same on every page.
+        Assert.Equal(2, (await stack.PostAsync(ServiceNames.Orders,
+            "query($r: [_Any!]!, $after: String) { _entities(representations: $r) { ... on User { orders(first: 5, after: $after) { totalCount } } } }",
+            new { r = new[] { representations[1] }, after }, null, admin)).Data.GetProperty("_entities")[0].GetProperty("orders").GetProperty("totalCount").GetInt32());
         Assert.False(second.GetProperty("pageInfo").GetProperty("hasNextPage").GetBoolean());
     }
     /// <summary>
