@@ -22,6 +22,12 @@ public static class OrdersExtensions
         builder.AddEntityFrameworkStore<OrdersDbContext>(OrdersDbContext.Schema);
         builder.AddRedisStore();
         builder.Services.AddStartupTask<OrdersSeeder>();
+        // A claim's lease (the pending timeout and two sweeps) must end well within the time a
+        // standing order's lines may still be taken out of its cart, or the sweep that looks
+        // after a placement that did not finish would find the order too old to.
+        if (InterruptedPlacements.PendingTimeout(builder.Configuration) + 2 * InterruptedPlacements.SweepInterval(builder.Configuration) > CartStore.ReplayTakesOutWithin / 2)
+            throw new InvalidOperationException(
+                $"Orders:PendingTimeout and two Orders:Messaging:PollingTime must come to at most {(CartStore.ReplayTakesOutWithin / 2).TotalMinutes} minutes (the default is 2 minutes and two of 2 s).");
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ServiceTokenIssuer>();

@@ -26,9 +26,10 @@ public enum PlacementEnd
     Settled,
     /// <summary>Its order stands: the claim ends once its lines are out of the cart (the order's mark says so); otherwise it stays, to be looked after.</summary>
     Stood,
-    /// <summary>It failed with no answer (the database's answer lost): the cart is freed, and the order, if any, looked after when the lease ends.</summary>
-    Unsure,
 }
+
+/// <summary>A claim whose lease ended unfinished (<see cref="CartStore.DuePlacementsAsync"/>): its cart, its key, and its entry's score as Redis wrote it.</summary>
+public sealed record DuePlacement(string CartId, string IdempotencyKey, string Score);
 
 /// <summary>The lines of a cart as stored: SKU and quantity, plus the discount code applied.</summary>
 public sealed record StoredCart(string Id, IReadOnlyList<(string Sku, int Quantity)> Lines, string? DiscountCode)
@@ -287,10 +288,12 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
 
     // Ends a claim (KEYS[1], if ARGV[1] still holds it) and its entry (KEYS[2], member ARGV[2]),
     // unless ARGV[3] is 'stood' and the order's lines were not taken out of the cart (no mark,
-    // KEYS[3]): then both stay, for whoever looks after it. With ARGV[3] = 'unsure', only the claim ends.
+    // KEYS[3]): then both stay, for whoever looks after it. With ARGV[4], only while the entry
+    // still has that score: a claim made again under the same key since it came due is left alone.
     private const string FinishPlacement = """
         if ARGV[3] == 'stood' and redis.call('EXISTS', KEYS[3]) == 0 then return 0 end
-        if ARGV[3] ~= 'unsure' then redis.call('ZREM', KEYS[2], ARGV[2]) end
+        if ARGV[4] and redis.call('ZSCORE', KEYS[2], ARGV[2]) ~= ARGV[4] then return 0 end
+        redis.call('ZREM', KEYS[2], ARGV[2])
         if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
         return 1
         """;
@@ -298,24 +301,37 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
     /// <summary>Ends the claim <paramref name="idempotencyKey"/> made on the cart, as <paramref name="end"/> says (<paramref name="orderId"/> the order that stood, for <see cref="PlacementEnd.Stood"/>).</summary>
     public Task FinishPlacementAsync(string cartId, string idempotencyKey, PlacementEnd end, string? orderId = null) =>
         redis.GetDatabase().ScriptEvaluateAsync(FinishPlacement, [PlacingKey(cartId), PlacementsKey, TakenKey(orderId ?? "")],
-            [idempotencyKey, PlacementMember(cartId, idempotencyKey), end switch { PlacementEnd.Stood => "stood", PlacementEnd.Unsure => "unsure", _ => "settled" }]);
+            [idempotencyKey, PlacementMember(cartId, idempotencyKey), end == PlacementEnd.Stood ? "stood" : "settled"]);
 
-    // Up to ARGV[1] placements whose lease has ended by Redis's clock (KEYS[1]).
+    /// <summary>Ends a claim <see cref="DuePlacementsAsync"/> found due, unless it was made again since (its entry's score changed).</summary>
+    public Task FinishDuePlacementAsync(DuePlacement due) =>
+        redis.GetDatabase().ScriptEvaluateAsync(FinishPlacement, [PlacingKey(due.CartId), PlacementsKey, TakenKey("")],
+            [due.IdempotencyKey, PlacementMember(due.CartId, due.IdempotencyKey), "settled", due.Score]);
+
+    // Up to ARGV[1] placements whose lease has ended by Redis's clock (KEYS[1]), with their scores.
     private const string DuePlacements = """
         local now = redis.call('TIME')
-        return redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000), 'LIMIT', 0, ARGV[1])
+        return redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000), 'WITHSCORES', 'LIMIT', 0, ARGV[1])
         """;
 
     /// <summary>
     /// Up to <paramref name="count"/> claims whose lease ended without their placement finishing
-    /// them: each one's cart and idempotency key. The caller looks after each and finishes it.
+    /// them, oldest first: each one's cart, idempotency key and entry score. The caller looks
+    /// after each and finishes it (<see cref="FinishDuePlacementAsync"/>).
     /// </summary>
-    public async Task<IReadOnlyList<(string CartId, string IdempotencyKey)>> DuePlacementsAsync(int count)
+    public async Task<IReadOnlyList<DuePlacement>> DuePlacementsAsync(int count)
     {
         var due = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(DuePlacements, [PlacementsKey], [count]))!;
-        return [.. due.Select(member => (string)member!).Select(member => member.IndexOf(' ', StringComparison.Ordinal) is var space and > 0
-            ? (member[..space], member[(space + 1)..])
-            : (member, ""))];
+        var placements = new List<DuePlacement>(due.Length / 2);
+        for (var i = 0; i + 1 < due.Length; i += 2)
+        {
+            var member = (string)due[i]!;
+            var space = member.IndexOf(' ', StringComparison.Ordinal);
+            placements.Add(space > 0
+                ? new DuePlacement(member[..space], member[(space + 1)..], (string)due[i + 1]!)
+                : new DuePlacement(member, "", (string)due[i + 1]!));
+        }
+        return placements;
     }
 
     /// <summary>A claim's entry: the cart id (which has no space) and the key, as one string.</summary>

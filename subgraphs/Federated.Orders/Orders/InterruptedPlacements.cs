@@ -45,7 +45,9 @@ public sealed class InterruptedPlacements(IDbContextFactory<OrdersDbContext> fac
                 while (await SweepAsync(stoppingToken) == BatchSize)
                 {
                 }
-                await LookAfterClaimsAsync(stoppingToken);
+                while (await LookAfterClaimsAsync(stoppingToken) == BatchSize)
+                {
+                }
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
@@ -94,31 +96,36 @@ public sealed class InterruptedPlacements(IDbContextFactory<OrdersDbContext> fac
     /// <summary>
     /// Finishes the claims whose lease ended unfinished: a standing order's lines taken out of its
     /// cart first. An order still Pending is left to the sweep above, and looked at again after.
+    /// Returns how many were found, less those left or that failed.
     /// </summary>
-    private async Task LookAfterClaimsAsync(CancellationToken cancellationToken)
+    private async Task<int> LookAfterClaimsAsync(CancellationToken cancellationToken)
     {
-        foreach (var (cartId, key) in await carts.DuePlacementsAsync(BatchSize))
+        var due = await carts.DuePlacementsAsync(BatchSize);
+        var finished = 0;
+        foreach (var claim in due)
         {
             try
             {
                 Order? order = null;
-                if (cartId.StartsWith("u.", StringComparison.Ordinal))
+                if (claim.CartId.StartsWith("u.", StringComparison.Ordinal))
                 {
-                    var userId = cartId[2..];
+                    var userId = claim.CartId[2..];
                     await using var db = await factory.CreateDbContextAsync(cancellationToken);
                     order = await db.Orders.AsNoTracking().Include(o => o.Lines)
-                        .SingleOrDefaultAsync(o => o.UserId == userId && o.IdempotencyKey == key, cancellationToken);
+                        .SingleOrDefaultAsync(o => o.UserId == userId && o.IdempotencyKey == claim.IdempotencyKey, cancellationToken);
                 }
                 if (order?.Status == OrderStatus.Pending)
                     continue;
                 if (order is not null && OrderPlacement.TakesOutOfCart(order, time.GetUtcNow()) && await carts.TakeOutAsync(order))
                     logger.LogWarning("Order {OrderId} stood with its lines still in the cart (its placement did not finish); they were taken out", order.Id);
-                await carts.FinishPlacementAsync(cartId, key, PlacementEnd.Settled);
+                await carts.FinishDuePlacementAsync(claim);
+                finished++;
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
-                logger.LogWarning(ex, "The claim on cart {CartId} could not be looked after; trying again at the next sweep", cartId);
+                logger.LogWarning(ex, "The claim on cart {CartId} could not be looked after; trying again at the next sweep", claim.CartId);
             }
         }
+        return due.Count == BatchSize ? finished : 0;
     }
 }

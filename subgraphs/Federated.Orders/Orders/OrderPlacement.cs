@@ -86,32 +86,38 @@ public sealed class OrderPlacement(
                 : PlaceOrderResult.Failed(PlacementUnderway);
         }
         PlaceOrderResult? result = null;
+        var progress = new Progress();
         try
         {
-            return result = await PlaceClaimedAsync(userId, input, requestHash, cancellationToken);
+            return result = await PlaceClaimedAsync(userId, input, requestHash, progress, cancellationToken);
         }
         finally
         {
             // A request that shared the claim (the same key again) leaves it to the one that made it.
             if (claim == PlacementClaim.Claimed)
-                await FinishClaimAsync(cartId, input.IdempotencyKey, result);
+                await FinishClaimAsync(cartId, input.IdempotencyKey, result, progress);
         }
     }
 
-    /// <summary>
-    /// Frees the cart for its next placement, unless its order stands with its lines still in the
-    /// cart (Redis failed to take them out): then the claim stays until the sweep has taken them
-    /// out (<see cref="InterruptedPlacements"/>), so that they are not ordered twice. When Redis
-    /// does not answer, the sweep ends the claim once its lease ends, and the answer stands.
-    /// </summary>
-    private async Task FinishClaimAsync(string cartId, string idempotencyKey, PlaceOrderResult? result)
+    /// <summary>How far a placement went, for when it ends with an exception: whether its order may have been recorded.</summary>
+    private sealed class Progress
     {
-        var end = result switch
-        {
-            null => PlacementEnd.Unsure,
-            { Order: { } order } when TakesOutOfCart(order, time.GetUtcNow()) => PlacementEnd.Stood,
-            _ => PlacementEnd.Settled,
-        };
+        public bool InsertSent { get; set; }
+    }
+
+    /// <summary>
+    /// Frees the cart for its next placement, unless its order may stand with its lines still in
+    /// the cart: Redis failed to take them out, or the placement failed after its order was sent
+    /// to the database (an answer lost and the database not readable after, so the order may have
+    /// been saved as paid). Then the claim stays until its lease ends and the sweep has looked at
+    /// the order (<see cref="InterruptedPlacements"/>), so that the lines are not ordered twice
+    /// under another key meanwhile. When Redis does not answer, the sweep ends the claim then too.
+    /// </summary>
+    private async Task FinishClaimAsync(string cartId, string idempotencyKey, PlaceOrderResult? result, Progress progress)
+    {
+        if (result is null && progress.InsertSent)
+            return;
+        var end = result is { Order: { } order } && TakesOutOfCart(order, time.GetUtcNow()) ? PlacementEnd.Stood : PlacementEnd.Settled;
         try
         {
             await carts.FinishPlacementAsync(cartId, idempotencyKey, end, result?.Order?.Id);
@@ -132,7 +138,7 @@ public sealed class OrderPlacement(
         order.Status is not (OrderStatus.Pending or OrderStatus.Failed or OrderStatus.Cancelled)
         && order.PlacedAt > now - CartStore.ReplayTakesOutWithin;
 
-    private async Task<PlaceOrderResult> PlaceClaimedAsync(string userId, PlaceOrderInput input, string requestHash, CancellationToken cancellationToken)
+    private async Task<PlaceOrderResult> PlaceClaimedAsync(string userId, PlaceOrderInput input, string requestHash, Progress progress, CancellationToken cancellationToken)
     {
         // The cart as the shopper was shown it; the reservation confirms the catalog still sells at
         // these terms, and says whether the units are there. Order lines record their product's id and name.
@@ -153,12 +159,15 @@ public sealed class OrderPlacement(
         // The total the shopper was shown (shippingRates' quote), when the client sends it: an
         // order that comes to another (a guest cart merged into an account cart that held lines,
         // a line changed in another tab since the quote) is refused before anything is held or
-        // charged, and not recorded, so the same key with the new total places it. A code that
-        // stopped applying is refused by its own code below, which also takes it off the cart.
+        // charged, and not recorded, so the same key with the new total places it. A key that has
+        // an answer (the first request's, lost) is answered with it, as the key's replays are. A
+        // code that stopped applying is refused by its own code below, which also takes it off the cart.
         if (input.ExpectedTotal is { } expected && expected != order.Total && cart.DiscountError is null)
-            return PlaceOrderResult.Failed(new UserError(TotalChanged,
-                $"The order comes to {order.Total:0.00} {order.CurrencyCode}, not the {expected.ToString(CultureInfo.InvariantCulture)} expected: the cart or its shipping changed since it was shown. Review it and try again.",
-                ["input", "expectedTotal"]));
+            return await FindAsync(db, userId, input.IdempotencyKey, cancellationToken) is { } answered
+                ? await ReplayAsync(answered, requestHash, cart, cancellationToken)
+                : PlaceOrderResult.Failed(new UserError(TotalChanged,
+                    $"The order comes to {order.Total:0.00} {order.CurrencyCode}, not the {expected.ToString(CultureInfo.InvariantCulture)} expected: the cart or its shipping changed since it was shown. Review it and try again.",
+                    ["input", "expectedTotal"]));
         // Amounts the order's columns cannot hold (100 lines of the catalog's dearest items, with
         // VAT) are far past the fraud rules' hard limit, so they get its answer, unrecorded.
         if (Math.Max(order.Subtotal, order.Total) > Order.MaxAmount)
@@ -174,6 +183,7 @@ public sealed class OrderPlacement(
             try
             {
                 // Not given up with the shopper's request: once sent, the order may stand, and the rest must follow it.
+                progress.InsertSent = true;
                 velocity = await writes.InsertAsync(order, use, fraud.VelocityQuery(order, input.Payment.CardToken), CancellationToken.None);
                 break;
             }

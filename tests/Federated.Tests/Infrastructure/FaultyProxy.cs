@@ -163,12 +163,13 @@ public sealed record ProxiedInstance(FaultyProxy Proxy, ChildProcess Process) : 
 public static class ProxiedInstances
 {
     /// <summary>Starts <paramref name="instanceName"/>, an instance of <paramref name="subgraphName"/> whose PostgreSQL connections go through a proxy.</summary>
-    public static async Task<ProxiedInstance> StartWithDatabaseBehindProxyAsync(this FederatedStack stack, string subgraphName, string instanceName)
+    public static async Task<ProxiedInstance> StartWithDatabaseBehindProxyAsync(this FederatedStack stack, string subgraphName, string instanceName,
+        IReadOnlyDictionary<string, string>? settings = null)
     {
         var direct = new Npgsql.NpgsqlConnectionStringBuilder(stack.Settings.PostgresConnectionString(Subgraph.Named(subgraphName).Database));
         var proxy = new FaultyProxy(new Uri($"tcp://{direct.Host}:{direct.Port}"));
         var proxied = new Npgsql.NpgsqlConnectionStringBuilder(direct.ConnectionString) { Host = proxy.Url.Host, Port = proxy.Url.Port };
-        return await StartAsync(stack, proxy, subgraphName, instanceName, "ConnectionStrings__Postgres", proxied.ConnectionString);
+        return await StartAsync(stack, proxy, subgraphName, instanceName, "ConnectionStrings__Postgres", proxied.ConnectionString, settings);
     }
 
     /// <summary>Starts <paramref name="instanceName"/>, an orders instance whose calls to the catalog go through a proxy.</summary>
@@ -178,11 +179,13 @@ public static class ProxiedInstances
         return await StartAsync(stack, proxy, ServiceNames.Orders, instanceName, "Subgraphs__catalog__Url", proxy.Url.ToString());
     }
 
-    private static async Task<ProxiedInstance> StartAsync(FederatedStack stack, FaultyProxy proxy, string subgraphName, string instanceName, string setting, string value)
+    private static async Task<ProxiedInstance> StartAsync(FederatedStack stack, FaultyProxy proxy, string subgraphName, string instanceName, string setting, string value,
+        IReadOnlyDictionary<string, string>? settings = null)
     {
         try
         {
-            return new ProxiedInstance(proxy, await stack.StartInstanceAsync(subgraphName, instanceName, new Dictionary<string, string> { [setting] = value }));
+            var all = new Dictionary<string, string>(settings ?? new Dictionary<string, string>()) { [setting] = value };
+            return new ProxiedInstance(proxy, await stack.StartInstanceAsync(subgraphName, instanceName, all));
         }
         catch
         {

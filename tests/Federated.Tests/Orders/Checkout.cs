@@ -122,6 +122,20 @@ internal static class Checkout
         return (await stack.PostAsync(ServiceNames.Orders, $"query($id: ID!) {{ order(id: $id) {{ {fields} }} }}", new { id = orderId }, null, admin)).Data.GetProperty("order");
     }
 
+    /// <summary>
+    /// That no durable message of the order is failing: none in the dead-letter table, and none
+    /// waiting for a retry (a message that failed is scheduled again with its attempts counted;
+    /// messages retry for as long as they fail, so the dead-letter table alone no longer shows
+    /// one). A message whose retry just succeeded may take a moment to be marked handled.
+    /// </summary>
+    public static async Task AssertNoMessageFailingAsync(this FederatedStack stack, string orderId)
+    {
+        Assert.Equal(0L, await stack.OrdersCountAsync("select count(*) from wolverine.wolverine_dead_letters where position(convert_to($1, 'UTF8') in body) > 0", orderId));
+        await Eventually.WaitForAsync(async () => await stack.OrdersCountAsync("""
+            select count(*) from wolverine.wolverine_incoming_envelopes where status <> 'Handled' and attempts > 0 and position(convert_to($1, 'UTF8') in body) > 0
+            """, orderId) == 0, () => $"A message of order {orderId} is still being retried.", TimeSpan.FromSeconds(10));
+    }
+
     public static async Task<long> OrdersCountAsync(this FederatedStack stack, string sql, string parameter) =>
         Convert.ToInt64(await stack.OrdersScalarAsync(sql, parameter) ?? 0L, System.Globalization.CultureInfo.InvariantCulture);
 

@@ -86,4 +86,42 @@ public sealed class OrdersDatabaseOutageTests(FederatedStack stack)
         Assert.Equal(orderId, (await stack.PlaceAsync(shopper, key: "answer-lost")).GetProperty("order").GetProperty("id").GetString());
         Assert.Equal(1L, await stack.OrdersCountAsync("""select count(*) from orders.orders where "UserId" = $1""", shopper.Id));
     }
+
+    /// <summary>
+    /// The answer to the paid order's save lost, and the database out of reach after it, so the
+    /// placement cannot read back whether the order stands: the shopper is told to try again
+    /// (SERVICE_UNAVAILABLE), the order is paid, and its lines are still in the cart. The cart
+    /// stays claimed until the sweep has looked at the order: a checkout under another key meanwhile
+    /// is CHECKOUT_IN_PROGRESS, the sweep takes the lines out, and the next checkout finds the
+    /// cart empty. Before (as first written this session), the claim was freed at once, and the
+    /// checkout under another key ordered and charged the same lines again (found by the review).
+    /// </summary>
+    [Fact]
+    public async Task TheSavesAnswerLost_AndTheDatabaseUnreadable_TheCartStaysClaimed_UntilTheSweepTakesTheLinesOut()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 5));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 2);
+        // A lease of 7 s (a pending timeout of 3 s and two sweeps of 2 s): the fixture's instance,
+        // which reaches the database, looks after the claim then.
+        await using var outage = await stack.StartWithDatabaseBehindProxyAsync(ServiceNames.Orders, "orders-accept-lost-unreadable",
+            new Dictionary<string, string> { ["Orders__PendingTimeout"] = "00:00:03" });
+
+        outage.Proxy.LoseTheAnswerTo("with accepted as");
+        var refused = await stack.PostAsync("orders-accept-lost-unreadable", Checkout.PlaceOrder, new
+        {
+            input = new { idempotencyKey = "saved-unread", shippingAddress = Checkout.Illinois, shippingRateId = "usps-ground-advantage-domestic", payment = new { cardToken = "tok_visa" } },
+        }, null, shopper.Bearer);
+
+        Assert.Equal(["SERVICE_UNAVAILABLE"], refused.ErrorCodes);
+        Assert.Equal(1, outage.Proxy.AnswersLost);
+        Assert.Equal("Paid", await stack.OrdersScalarAsync("""select "Status" from orders.orders where "UserId" = $1""", shopper.Id));
+        Assert.Equal(["CHECKOUT_IN_PROGRESS"], (await stack.PlaceAsync(shopper, key: "another-key")).ErrorCodes());
+
+        await Eventually.WaitForAsync(async () => (await stack.CartLinesAsync(shopper)).Count == 0,
+            () => "The paid order's lines stayed in the cart.", TimeSpan.FromSeconds(45));
+        Assert.Equal(["CART_EMPTY"], (await stack.PlaceAsync(shopper, key: "another-key")).ErrorCodes());
+        Assert.Equal(1L, await stack.OrdersCountAsync("""select count(*) from orders.orders where "UserId" = $1""", shopper.Id));
+        Assert.Equal(3, await stack.AvailableAsync(sku));
+    }
 }

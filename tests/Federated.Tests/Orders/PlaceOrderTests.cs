@@ -115,6 +115,15 @@ public sealed class PlaceOrderTests(FederatedStack stack)
         Assert.Equal(orderId, (await PlaceExpectingAsync(shopper, "with-total", "69.120")).GetProperty("order").GetProperty("id").GetString());
         Assert.Equal(["IDEMPOTENCY_KEY_REUSED"], (await PlaceExpectingAsync(shopper, "with-total", "69.13")).ErrorCodes());
         Assert.Equal(7, await stack.AvailableAsync(sku));
+
+        // A key with an answer (a declined card), sent again after the cart changed: the answer,
+        // not TOTAL_CHANGED (found by the review: a client that lost the answer was told to review
+        // the cart, and the same key with the new total was then IDEMPOTENCY_KEY_REUSED).
+        await stack.AddToCartAsync(shopper, sku, 1);
+        var single = QuotedTotal(await stack.CallAsync(shopper, CartTests.Rates, new { address = Checkout.Illinois }), "usps-ground-advantage-domestic");
+        Assert.Equal(["PAYMENT_DECLINED"], (await PlaceExpectingAsync(shopper, "declined-with-total", single, "tok_chargeDeclined")).ErrorCodes());
+        await stack.AddToCartAsync(shopper, sku, 1);
+        Assert.Equal(["PAYMENT_DECLINED"], (await PlaceExpectingAsync(shopper, "declined-with-total", single, "tok_chargeDeclined")).ErrorCodes());
     }
 
     /// <summary>
@@ -157,17 +166,17 @@ public sealed class PlaceOrderTests(FederatedStack stack)
         return rates.GetProperty("rates").EnumerateArray().Single(r => r.GetProperty("id").GetString() == rate).GetProperty("total").Amount();
     }
 
-    private static object PlaceInput(string key, string expectedTotal) => new
+    private static object PlaceInput(string key, string expectedTotal, string cardToken = "tok_visa") => new
     {
         idempotencyKey = key,
         shippingAddress = Checkout.Illinois,
         shippingRateId = "usps-ground-advantage-domestic",
-        payment = new { cardToken = "tok_visa" },
+        payment = new { cardToken },
         expectedTotal,
     };
 
-    private Task<JsonElement> PlaceExpectingAsync(Shopper shopper, string key, string expectedTotal) =>
-        stack.CallAsync(shopper, Checkout.PlaceOrder, PlaceInput(key, expectedTotal));
+    private Task<JsonElement> PlaceExpectingAsync(Shopper shopper, string key, string expectedTotal, string cardToken = "tok_visa") =>
+        stack.CallAsync(shopper, Checkout.PlaceOrder, PlaceInput(key, expectedTotal, cardToken));
 
     [Fact]
     public async Task PlaceOrder_AfterAPriceChangeTheShopperWasNotShown_IsRefused_HoldingAndChargingNothing_AndTheNextTryPaysTheNewPrice()
