@@ -677,8 +677,12 @@ public sealed class OrderPlacement(
     /// </summary>
     private static string NewNumber(DateTimeOffset placedAt) => $"FC-{placedAt:yyMMdd}-{Convert.ToHexString(RandomNumberGenerator.GetBytes(6))}";
 
-    /// <summary>Money with two decimals, as the database returns it ("0.00", not "0").</summary>
-    private static decimal Cents(decimal amount) => decimal.Round(amount, 2) + 0.00m;
+    /// <summary>
+    /// Money with two decimals, as the database returns it ("0.00", not "0"). Every amount given
+    /// is in cents already; were one not, it rounds half away from zero as tax, discounts and
+    /// refunds do (it rounded half to even, an audit found).
+    /// </summary>
+    private static decimal Cents(decimal amount) => Math.Round(amount, 2, MidpointRounding.AwayFromZero) + 0.00m;
 
     /// <summary>The line's product, which placement prices the cart with.</summary>
     private static CatalogProduct Product(PricedLine line) =>
