@@ -123,6 +123,21 @@ internal static class Checkout
     }
 
     /// <summary>
+    /// That the sweep takes a standing order's lines out of <paramref name="shopper"/>'s cart, with
+    /// no request of the shopper's, and frees the cart: a checkout under another key then finds it
+    /// empty (it was CHECKOUT_IN_PROGRESS while claimed, and before the sweep looked after claims
+    /// it ordered the lines again); the shopper has the one order, whose units stay held.
+    /// </summary>
+    public static async Task AssertTheSweepEmptiesTheCartAsync(this FederatedStack stack, Shopper shopper, string sku, int available, string nextKey)
+    {
+        await Eventually.WaitForAsync(async () => (await stack.CartLinesAsync(shopper)).Count == 0,
+            () => "The standing order's lines stayed in the cart.", TimeSpan.FromSeconds(45));
+        Assert.Equal(["CART_EMPTY"], (await stack.PlaceAsync(shopper, key: nextKey)).ErrorCodes());
+        Assert.Equal(1L, await stack.OrdersCountAsync("""select count(*) from orders.orders where "UserId" = $1""", shopper.Id));
+        Assert.Equal(available, await stack.AvailableAsync(sku));
+    }
+
+    /// <summary>
     /// That no durable message of the order is failing: none in the dead-letter table, and none
     /// waiting for a retry (a message that failed is scheduled again with its attempts counted;
     /// messages retry for as long as they fail, so the dead-letter table alone no longer shows

@@ -242,14 +242,10 @@ public sealed class CrashRecoveryTests(FederatedStack stack)
         crashing.Dispose();
         await Assert.ThrowsAsync<HttpRequestException>(() => placing);
 
-        // No request of the shopper's: the sweep takes the order's lines out.
-        await Eventually.WaitForAsync(async () => (await stack.CartLinesAsync(shopper)).Count == 0,
-            () => "The standing order's lines stayed in the cart.", TimeSpan.FromSeconds(45));
-        // The cart is free and empty: a new checkout finds nothing to order, where it placed the lines again.
-        Assert.Equal(["CART_EMPTY"], (await stack.PlaceAsync(shopper, key: "next-checkout")).ErrorCodes());
-        Assert.Equal(1L, await stack.OrdersCountAsync("""select count(*) from orders.orders where "UserId" = $1""", shopper.Id));
+        // No request of the shopper's: the sweep takes the order's lines out, and a new checkout
+        // finds nothing to order, where it placed the lines again.
+        await stack.AssertTheSweepEmptiesTheCartAsync(shopper, sku, available: 3, nextKey: "next-checkout");
         Assert.Equal(orderId, (await stack.PlaceAsync(shopper, key: "saved-then-killed")).GetProperty("order").GetProperty("id").GetString());
-        Assert.Equal(3, await stack.AvailableAsync(sku));
         Assert.Equal("Authorized", await LedgerOutcomeAsync(orderId));
     }
 
