@@ -253,16 +253,25 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
             [LinesKey(userCartId), CodeKey(userCartId), LinesKey(guestCartId), CodeKey(guestCartId), TermsKey(userCartId), TermsKey(guestCartId)],
             [MaxQuantityPerLine, (long)Lifetime.TotalMilliseconds, MaxLines]);
 
+    // Redis's clock in milliseconds, nowms(), for the scripts that score claims by it: one clock
+    // every instance reads them by.
+    private const string NowMs = """
+        local function nowms()
+          local now = redis.call('TIME')
+          return tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+        end
+
+        """;
+
     // Claims the cart for one placement (KEYS[1], value the idempotency key ARGV[1], for ARGV[3]
     // ms): 1 when it was free, 2 when it is held under the same key, 0 when another key holds it.
     // A new claim is also entered in the placements to look after (KEYS[2], member ARGV[4]),
-    // due ARGV[2] ms from now by Redis's clock, the one clock every instance reads it by.
-    private const string ClaimPlacement = """
+    // due ARGV[2] ms from now by Redis's clock (nowms).
+    private const string ClaimPlacement = NowMs + """
         local holder = redis.call('GET', KEYS[1])
         if not holder then
           redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
-          local now = redis.call('TIME')
-          redis.call('ZADD', KEYS[2], tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) + tonumber(ARGV[2]), ARGV[4])
+          redis.call('ZADD', KEYS[2], nowms() + tonumber(ARGV[2]), ARGV[4])
           return 1
         end
         if holder == ARGV[1] then return 2 end
@@ -309,9 +318,8 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
             [due.IdempotencyKey, PlacementMember(due.CartId, due.IdempotencyKey), "settled", due.Score]);
 
     // Up to ARGV[1] placements whose lease has ended by Redis's clock (KEYS[1]), with their scores.
-    private const string DuePlacements = """
-        local now = redis.call('TIME')
-        return redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000), 'WITHSCORES', 'LIMIT', 0, ARGV[1])
+    private const string DuePlacements = NowMs + """
+        return redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', nowms(), 'WITHSCORES', 'LIMIT', 0, ARGV[1])
         """;
 
     /// <summary>
@@ -372,7 +380,7 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
         """;
 
     /// <summary>
-    /// How long the mark that an order's units left the cart lasts (<see cref="RemoveOrderedAsync"/>)
+    /// How long the mark that an order's units left the cart lasts (<see cref="TakeOutAsync"/>)
     /// for an order whose 3-D Secure challenge is out: it is answered or expires within a
     /// quarter of an hour, and a settlement held up by an outage puts the units back well within a day.
     /// </summary>
@@ -389,26 +397,22 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
     public static readonly TimeSpan ReplayTakesOutWithin = TimeSpan.FromMinutes(10);
 
     /// <summary>
-    /// Takes what an order was placed with out of the cart, in one atomic step and once per order
-    /// (a replay of its placement finding it done changes nothing): its units and its discount
-    /// code. Whatever was added while it was being placed (another tab, another device) was not
-    /// ordered, so it stays. For an order that may yet fail (<paramref name="challenged"/>: its
-    /// 3-D Secure challenge is out), the step also records what it took, so that
-    /// <see cref="RestoreOrderedAsync"/> puts back exactly that.
+    /// Takes what <paramref name="order"/> was placed with out of its customer's cart, in one
+    /// atomic step and once per order (a replay of its placement, or the sweep, finding it done
+    /// changes nothing): its units and its discount code. Whatever was added while it was being
+    /// placed (another tab, another device) was not ordered, so it stays. For an order that may
+    /// yet fail (its 3-D Secure challenge is out), the step also records what it took, so that
+    /// <see cref="RestoreOrderedAsync"/> puts back exactly that. True when taken out now, false
+    /// when that was done before.
     /// </summary>
-    public async Task<bool> RemoveOrderedAsync(string cartId, string orderId, IEnumerable<(string Sku, int Quantity)> lines, string? discountCode, bool challenged) =>
-        (long)await redis.GetDatabase().ScriptEvaluateAsync(RemoveOrdered, [LinesKey(cartId), CodeKey(cartId), TermsKey(cartId), TakenKey(orderId)],
-            [discountCode ?? "", (long)Lifetime.TotalMilliseconds, (long)(challenged ? ChallengeMarkLifetime : MarkLifetime).TotalMilliseconds, challenged ? "1" : "0",
-             .. lines.SelectMany(l => new RedisValue[] { l.Sku, l.Quantity })]) == 1;
-
-    /// <summary>
-    /// Takes what <paramref name="order"/> was placed with out of its customer's cart (see
-    /// <see cref="RemoveOrderedAsync"/>), recording what it took if its challenge is out; true when
-    /// taken out now, false when that was done before.
-    /// </summary>
-    public Task<bool> TakeOutAsync(Order order) =>
-        RemoveOrderedAsync(UserCartId(order.UserId), order.Id, order.Lines.Select(l => (l.Sku, l.Quantity)), order.DiscountCode,
-            challenged: order.Status == OrderStatus.PaymentActionRequired);
+    public async Task<bool> TakeOutAsync(Order order)
+    {
+        var challenged = order.Status == OrderStatus.PaymentActionRequired;
+        var cartId = UserCartId(order.UserId);
+        return (long)await redis.GetDatabase().ScriptEvaluateAsync(RemoveOrdered, [LinesKey(cartId), CodeKey(cartId), TermsKey(cartId), TakenKey(order.Id)],
+            [order.DiscountCode ?? "", (long)Lifetime.TotalMilliseconds, (long)(challenged ? ChallengeMarkLifetime : MarkLifetime).TotalMilliseconds, challenged ? "1" : "0",
+             .. order.Lines.SelectMany(l => new RedisValue[] { l.Sku, l.Quantity })]) == 1;
+    }
 
     // Puts back what RemoveOrdered marked it took (KEYS[4]), once: the mark goes with it. The
     // units add up, capped at ARGV[2] a line; a new line only while the cart has fewer than
@@ -444,7 +448,7 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
     /// however often it is asked (inline, and by its durable settlement): the shopper can try
     /// again with the cart as it was, at the terms its lines were shown at (placing it again
     /// goes by them, and the reservation confirms they hold). What comes back is what
-    /// <see cref="RemoveOrderedAsync"/> marked it took: units another tab took out of the line
+    /// <see cref="TakeOutAsync"/> marked it took: units another tab took out of the line
     /// meanwhile are not put back, and when Redis failed to take anything out, nothing is put
     /// back twice.
     /// </summary>
