@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using Federated.Kit.Hosting;
 using Federated.Orders.Data;
 using Federated.Orders.Fulfillment;
 using Federated.Orders.Messaging;
@@ -18,7 +19,8 @@ namespace Federated.Orders.Payments;
 /// provider, and a repeat answers 200 and changes nothing. Reconciling does not trust the
 /// event's order or content: it asks the provider where the payment stands now, so repeats
 /// and late arrivals are harmless. An event confirming what the store already recorded (the
-/// authorization, the capture) is kept without asking: a later change has its own event.
+/// authorization, the capture) is answered after one read, with nothing written or asked: it
+/// changes nothing, whether a first copy or a repeat, and a later change has its own event.
 /// </summary>
 public static class PaymentWebhooks
 {
@@ -26,7 +28,7 @@ public static class PaymentWebhooks
 
     public static void MapPaymentWebhooks(this WebApplication app)
     {
-        app.MapPost("/webhooks/payments", async (HttpContext http, IConfiguration configuration, IDbContextFactory<OrdersDbContext> factory,
+        app.MapPost("/webhooks/payments", async (HttpContext http, IConfiguration configuration, NpgsqlDataSource dataSource, IDbContextFactory<OrdersDbContext> factory,
             IPaymentProvider provider, OrderPlacement placement, OrderSettlement settlement, TimeProvider time, ILogger<ReconcilePayment> logger) =>
         {
             if (WebhookSignature.Secret(configuration) is not { } secret)
@@ -56,9 +58,16 @@ public static class PaymentWebhooks
 
             // Applied to its end once received: the provider leaving early must not leave half of it.
             var cancellationToken = CancellationToken.None;
+            try
+            {
+                if (await ConfirmsWhatIsRecordedAsync(dataSource, notice, cancellationToken))
+                    return Results.Ok(new { received = notice.EventId, repeated = false });
+            }
+            catch (NpgsqlException ex) when (ex is not PostgresException)
+            {
+                return NotAppliedNow(logger, notice, ex);
+            }
             await using var db = await factory.CreateDbContextAsync(cancellationToken);
-            if (await KeepConfirmationAsync(db, notice, time.GetUtcNow(), cancellationToken))
-                return Results.Ok(new { received = notice.EventId, repeated = false });
             // The order and whether the event was seen, in one query. Most repeats are seen here;
             // two copies arriving at once meet at the primary key below.
             var found = await db.Orders.Where(o => o.Id == notice.OrderId)
@@ -84,32 +93,42 @@ public static class PaymentWebhooks
             catch (Exception ex) when (ex is DbUpdateConcurrencyException or NpgsqlException or HttpRequestException or InvalidOperationException)
             {
                 // The order changed under us (another event of the same payment) or a store did not answer: not taken, sent again.
-                logger.LogInformation("Payment event {EventId} for order {OrderId} not applied now ({Reason}); the provider sends it again",
-                    notice.EventId, notice.OrderId, ex.GetType().Name);
-                return Results.Json(new { error = "not applied; send again" }, statusCode: StatusCodes.Status503ServiceUnavailable);
+                return NotAppliedNow(logger, notice, ex);
             }
             return Results.Ok(new { received = notice.EventId, repeated = false });
         });
     }
 
+    private static IResult NotAppliedNow(ILogger logger, Notice notice, Exception ex)
+    {
+        logger.LogInformation("Payment event {EventId} for order {OrderId} not applied now ({Reason}); the provider sends it again",
+            notice.EventId, notice.OrderId, ex.GetType().Name);
+        return Results.Json(new { error = "not applied; send again" }, statusCode: StatusCodes.Status503ServiceUnavailable);
+    }
+
     /// <summary>
-    /// Keeps an event that only says what the store has already recorded for a live order (the
-    /// authorization placeOrder saved, or the capture a fulfillment wave made) without asking the
-    /// provider again, in one statement; false when the event is not such a confirmation, or was
-    /// seen before, and takes the full path. Any later change of the payment comes with its own
-    /// event, and that one is looked up in full.
+    /// Whether the event only says what the store has already recorded for a live order (the
+    /// authorization placeOrder saved, or the capture a fulfillment wave made): one read, no
+    /// write, so the provider's two copies of each of an order's two events cost the database
+    /// no commit. Such an event is not kept: it changes nothing, and any later change of the
+    /// payment comes with its own event, looked up in full. False takes the full path.
     /// </summary>
-    private static async Task<bool> KeepConfirmationAsync(OrdersDbContext db, Notice notice, DateTimeOffset now, CancellationToken cancellationToken) =>
-        notice.Type is "payment.authorized" or "payment.captured"
-        && await db.Database.ExecuteSqlAsync($"""
-            insert into orders.payment_events ("EventId", "OrderId", "Type", "Sequence", "ReceivedAt", "ProcessedAt")
-            select {notice.EventId}, o."Id", {notice.Type}, {notice.Sequence}, {now}, {now}
-            from orders.orders o join orders.payments p on p."OrderId" = o."Id"
-            where o."Id" = {notice.OrderId}
-              and o."Status" = any({ReconcilePaymentHandler.LiveNames})
-              and (p."Status" = 'Captured' or {notice.Type} = 'payment.authorized' and p."Status" = 'Authorized')
-            on conflict ("EventId") do nothing
-            """, cancellationToken) == 1;
+    private static async Task<bool> ConfirmsWhatIsRecordedAsync(NpgsqlDataSource dataSource, Notice notice, CancellationToken cancellationToken)
+    {
+        if (notice.Type is not ("payment.authorized" or "payment.captured"))
+            return false;
+        await using var command = dataSource.CreateCommand(ConfirmsSql);
+        command.Parameters.AddValues(notice.OrderId, notice.Type == "payment.captured", ReconcilePaymentHandler.LiveNames);
+        return await command.ExecuteScalarAsync(cancellationToken) is true;
+    }
+
+    private const string ConfirmsSql = """
+        select exists (
+            select from orders.orders o join orders.payments p on p."OrderId" = o."Id"
+            where o."Id" = $1
+              and o."Status" = any($3)
+              and (p."Status" = 'Captured' or not $2 and p."Status" = 'Authorized'))
+        """;
 
     private sealed record Notice(string EventId, string Type, long Sequence, string OrderId);
 

@@ -35,7 +35,7 @@ public sealed class PaymentWebhookTests(FederatedStack stack)
         var order = await WaitForOrderAsync(shopper, orderId, "PAID");
         Assert.Equal("AUTHORIZED", order.GetProperty("payment").GetProperty("status").GetString());
         Assert.Equal(4, await stack.AvailableAsync(sku));
-        // Every provider event was sent twice, taken at least once, and is kept once. The two
+        // Every provider event was sent twice and taken at least once. The two
         // events race to pay the order: one copy may be refused (503, the order changed under
         // it) and count as not delivered, but a repeat is always among the copies taken.
         await WaitForAsync(async () => await CountAsync("select count(*) from orders.simulated_provider_events where idempotency_key = $1 and delivered_at is null", orderId) == 0);
@@ -44,7 +44,12 @@ public sealed class PaymentWebhookTests(FederatedStack stack)
         Assert.True(await CountAsync("select min(deliveries) from orders.simulated_provider_events where idempotency_key = $1", orderId) >= 1);
         // (At least: a second orders instance, as in the crash tests, sends too.)
         Assert.True(await CountAsync("select sum(deliveries) from orders.simulated_provider_events where idempotency_key = $1", orderId) > sent);
-        Assert.Equal(sent, await CountAsync("""select count(*) from orders.payment_events where "OrderId" = $1""", orderId));
+        // The challenge's event is kept once. The authorization's is kept when it brought the
+        // order in line; when the challenge's, looked up at the provider, already had, it only
+        // confirms what the store recorded and is taken without a write.
+        var challengeEvent = await ScalarAsync("select event_id from orders.simulated_provider_events where idempotency_key = $1 and type = 'payment.challenge_required'", orderId);
+        Assert.Equal(1, await CountAsync("""select count(*) from orders.payment_events where "EventId" = $1""", challengeEvent));
+        Assert.InRange(await CountAsync("""select count(*) from orders.payment_events where "OrderId" = $1""", orderId), 1, sent);
         await WaitForAsync(async () => await CountAsync("""select count(*) from orders.payment_events where "OrderId" = $1 and "ProcessedAt" is null""", orderId) == 0);
 
         // An old event sent once more, and a stale one arriving late under a new id: the order stays paid.
@@ -61,18 +66,20 @@ public sealed class PaymentWebhookTests(FederatedStack stack)
     }
 
     [Fact]
-    public async Task AConfirmationIsKeptAsIs_WhileAnEventTheStoreHasNotRecordedIsLookedUp()
+    public async Task AConfirmationIsAnsweredWithoutAWrite_WhileAnEventTheStoreHasNotRecordedIsLookedUp_AndKept()
     {
         var sku = await stack.StockedSkuAsync(("FC-EAST", 5));
         var shopper = stack.NewShopper();
         await stack.AddToCartAsync(shopper, sku, 1);
         var orderId = (await stack.PlaceAsync(shopper)).GetProperty("order").GetProperty("id").GetString()!;
 
-        // The authorization placeOrder recorded, confirmed once more: kept, nothing to change.
+        // The authorization placeOrder recorded, confirmed once more: taken, nothing to change,
+        // and nothing written (the provider sends two copies of two such events for every order).
         var (confirmStatus, confirmed) = await DeliverAsync(Event($"evt_confirm_{orderId}", "payment.authorized", 50, orderId), stack.WebhookSecret);
         Assert.Equal(HttpStatusCode.OK, confirmStatus);
         Assert.False(confirmed.GetProperty("repeated").GetBoolean());
         Assert.Equal("AUTHORIZED", (await OrderAsync(shopper, orderId)).GetProperty("payment").GetProperty("status").GetString());
+        Assert.Equal(0, await CountAsync("""select count(*) from orders.payment_events where "EventId" = $1""", $"evt_confirm_{orderId}"));
 
         // Captured on the provider's side (its dashboard), which the store has not recorded: the
         // event is not a confirmation, so the provider is asked, and the capture recorded.
@@ -83,7 +90,12 @@ public sealed class PaymentWebhookTests(FederatedStack stack)
         var order = await OrderAsync(shopper, orderId);
         Assert.Equal("PAID", order.GetProperty("status").GetString());
         Assert.Equal("CAPTURED", order.GetProperty("payment").GetProperty("status").GetString());
-        Assert.Equal(2, await CountAsync("""select count(*) from orders.payment_events where "OrderId" = $1 and "EventId" like 'evt_%' || "OrderId" and "ProcessedAt" is not null""", orderId));
+        Assert.Equal(1, await CountAsync("""select count(*) from orders.payment_events where "EventId" = $1 and "ProcessedAt" is not null""", $"evt_capture_{orderId}"));
+
+        // The same capture event again: now a confirmation of what the store recorded.
+        var (againStatus, _) = await DeliverAsync(Event($"evt_capture_{orderId}", "payment.captured", 51, orderId), stack.WebhookSecret);
+        Assert.Equal(HttpStatusCode.OK, againStatus);
+        Assert.Equal("CAPTURED", (await OrderAsync(shopper, orderId)).GetProperty("payment").GetProperty("status").GetString());
     }
 
     [Fact]
