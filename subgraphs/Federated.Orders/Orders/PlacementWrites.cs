@@ -58,30 +58,56 @@ public sealed class PlacementWrites(NpgsqlDataSource dataSource)
         return new FraudVelocity(reader.GetInt32(0), reader.GetInt32(1));
     }
 
+    private readonly StatementGroup<Order, uint?> _accepts = new(orders => AcceptAllAsync(dataSource, orders));
+
     /// <summary>
     /// The order stands: its new status, hold reason and allocation, and its payment's outcome,
-    /// in one statement under the order's row version, so a change made meanwhile (a sweep that
-    /// took the order for interrupted) wins and nothing here is written. Committed with the statement.
+    /// under the order's row version, so a change made meanwhile (a sweep that took the order for
+    /// interrupted) wins and nothing here is written. Orders accepted together are written in one
+    /// statement and committed once (<see cref="StatementGroup{TRequest, TResult}"/>); a statement
+    /// that fails fails for each of them, as its own would, and each reads back where it stands.
     /// </summary>
     public async Task AcceptAsync(Order order, CancellationToken cancellationToken)
     {
-        var payment = order.Payment!;
+        order.Version = await _accepts.RunAsync(order, cancellationToken)
+            ?? throw new DbUpdateConcurrencyException($"Order {order.Id} changed while it was being placed.");
+    }
+
+    /// <summary>Accepts every order of <paramref name="orders"/> that is as it was recorded; each one's new row version, null for one that changed.</summary>
+    private static async Task<IReadOnlyList<uint?>> AcceptAllAsync(NpgsqlDataSource dataSource, IReadOnlyList<Order> orders)
+    {
         await using var command = dataSource.CreateCommand(
             """
             with accepted as (
-                update orders.orders set "Status" = $2, "HoldReason" = $3, "Allocation" = $4, "UpdatedAt" = $5
-                where "Id" = $1 and xmin = $6 returning xmin),
+                update orders.orders o set "Status" = a.status, "HoldReason" = a.hold_reason, "Allocation" = a.allocation, "UpdatedAt" = a.updated_at
+                from unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::timestamptz[], $6::xid[])
+                    as a(id, status, hold_reason, allocation, updated_at, version)
+                where o."Id" = a.id and o.xmin = a.version
+                returning o."Id", o.xmin),
             paid as (
-                update orders.payments set "Status" = $7, "ProviderReference" = $8, "ChallengeId" = $9, "DeclineReason" = $10, "UpdatedAt" = $11
-                where "OrderId" = $1 and exists (select from accepted))
-            select xmin from accepted
+                update orders.payments p set "Status" = a.status, "ProviderReference" = a.reference, "ChallengeId" = a.challenge_id,
+                    "DeclineReason" = a.decline_reason, "UpdatedAt" = a.updated_at
+                from unnest($1::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::timestamptz[])
+                    as a(id, status, reference, challenge_id, decline_reason, updated_at)
+                join accepted on accepted."Id" = a.id
+                where p."OrderId" = a.id)
+            select "Id", xmin from accepted
             """);
-        command.Parameters.AddValues(order.Id, order.Status.ToString(), Positional.Text(order.HoldReason), Allocation(order.Allocation), order.UpdatedAt);
-        command.Parameters.Add(new NpgsqlParameter<uint> { TypedValue = order.Version, NpgsqlDbType = NpgsqlDbType.Xid });
-        command.Parameters.AddValues(payment.Status.ToString(), Positional.Text(payment.ProviderReference), Positional.Text(payment.ChallengeId), Positional.Text(payment.DeclineReason), payment.UpdatedAt);
-        order.Version = await command.ExecuteScalarAsync(cancellationToken) is uint version
-            ? version
-            : throw new DbUpdateConcurrencyException($"Order {order.Id} changed while it was being placed.");
+        command.Parameters.AddValues(
+            orders.Select(o => o.Id).ToArray(), orders.Select(o => o.Status.ToString()).ToArray(), orders.Select(o => o.HoldReason).ToArray(),
+            new NpgsqlParameter { Value = orders.Select(o => JsonSerializer.Serialize(o.Allocation)).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb },
+            orders.Select(o => o.UpdatedAt).ToArray(),
+            new NpgsqlParameter { Value = orders.Select(o => o.Version).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Xid },
+            orders.Select(o => o.Payment!.Status.ToString()).ToArray(), orders.Select(o => o.Payment!.ProviderReference).ToArray(),
+            orders.Select(o => o.Payment!.ChallengeId).ToArray(), orders.Select(o => o.Payment!.DeclineReason).ToArray(),
+            orders.Select(o => o.Payment!.UpdatedAt).ToArray());
+        var accepted = new Dictionary<string, uint>(orders.Count);
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+                accepted[reader.GetString(0)] = reader.GetFieldValue<uint>(1);
+        }
+        return [.. orders.Select(o => accepted.TryGetValue(o.Id, out var version) ? version : (uint?)null)];
     }
 
     /// <summary>

@@ -10,7 +10,10 @@ namespace Federated.Orders.Payments;
 /// API or on the provider's own challenge page), timeouts after which the charge did happen on
 /// the provider's side, as real timeouts go, and an event for every change of a payment, which
 /// <see cref="SimulatedWebhookSender"/> delivers as signed webhooks: at least once, so
-/// sometimes twice, and not always in order.
+/// sometimes twice, and not always in order. Authorizations, and captures, that arrive together
+/// are written in one statement (<see cref="StatementGroup{TRequest, TResult}"/>): a real
+/// provider's writes are on its own machines, and these, one commit each, queued on this
+/// machine's WAL with the store's own (two of every order's commits).
 /// </summary>
 public sealed class SimulatedPaymentProvider(NpgsqlDataSource dataSource) : IPaymentProvider, IStartupTask
 {
@@ -24,6 +27,12 @@ public sealed class SimulatedPaymentProvider(NpgsqlDataSource dataSource) : IPay
         ["tok_visa"] = "US", ["tok_mastercard"] = "US", ["tok_visa_de"] = "DE", ["tok_visa_gb"] = "GB",
         ["tok_chargeDeclined"] = "US", ["tok_insufficientFunds"] = "US", ["tok_threeDSecureRequired"] = "US", ["tok_timeout"] = "US",
     };
+
+    private readonly StatementGroup<Authorization, ProviderResult?> _authorizations = new(group => AuthorizeAllAsync(dataSource, group));
+    private readonly StatementGroup<string, ProviderResult?> _captures = new(keys => CaptureAllAsync(dataSource, keys));
+
+    private sealed record Authorization(string IdempotencyKey, string Reference, string CardToken, decimal Amount, string Currency,
+        ProviderOutcome Outcome, string? ChallengeId, string? DeclineReason);
 
     public string Name => "simulated";
 
@@ -81,11 +90,8 @@ public sealed class SimulatedPaymentProvider(NpgsqlDataSource dataSource) : IPay
             _ => (ProviderOutcome.Declined, null, "invalid_card_token"),
         };
         // The first call with a key decides; every later one gets the same answer.
-        var result = (await ChangeAndFindAsync($"""
-            insert into {Ledger} (idempotency_key, reference, card_token, amount, currency, outcome, challenge_id, decline_reason)
-            values ($1, $2, $3, $4, $5, $6, $7, $8)
-            on conflict (idempotency_key) do nothing
-            """, idempotencyKey, [$"ch_{Guid.NewGuid():N}", cardToken, amount, currency, outcome.ToString(), challenge, reason], cancellationToken))!;
+        var result = (await _authorizations.RunAsync(
+            new Authorization(idempotencyKey, $"ch_{Guid.NewGuid():N}", cardToken, amount, currency, outcome, challenge, reason), cancellationToken))!;
         if (cardToken == "tok_timeout")
             throw new PaymentTimeoutException();
         return result;
@@ -130,9 +136,48 @@ public sealed class SimulatedPaymentProvider(NpgsqlDataSource dataSource) : IPay
 
     public async Task<ProviderResult> CaptureAsync(string idempotencyKey, CancellationToken cancellationToken)
     {
-        return await ChangeAndFindAsync($"update {Ledger} set outcome = 'Captured', updated_at = now() where idempotency_key = $1 and outcome = 'Authorized'",
-            idempotencyKey, [], cancellationToken) ?? new ProviderResult(ProviderOutcome.Declined, "", DeclineReason: "unknown_payment");
+        return await _captures.RunAsync(idempotencyKey, cancellationToken) ?? new ProviderResult(ProviderOutcome.Declined, "", DeclineReason: "unknown_payment");
     }
+
+    /// <summary>
+    /// Records every authorization of <paramref name="group"/> whose key is new (the first of a
+    /// key twice in the group decides), with its event, and reads each key's payment as it then
+    /// stands, in one round trip and one commit. Rows are inserted in the order of their keys,
+    /// so that two groups naming the same keys wait for each other rather than deadlock.
+    /// </summary>
+    private static Task<IReadOnlyList<ProviderResult?>> AuthorizeAllAsync(NpgsqlDataSource dataSource, IReadOnlyList<Authorization> group) =>
+        ChangeAndFindAllAsync(dataSource, Positional.Statement(WithEvent($"""
+            insert into {Ledger} (idempotency_key, reference, card_token, amount, currency, outcome, challenge_id, decline_reason)
+            select idempotency_key, reference, card_token, amount, currency, outcome, challenge_id, decline_reason
+            from (
+                select distinct on (idempotency_key) *
+                from unnest($1::text[], $2::text[], $3::text[], $4::numeric[], $5::text[], $6::text[], $7::text[], $8::text[])
+                    with ordinality as a(idempotency_key, reference, card_token, amount, currency, outcome, challenge_id, decline_reason, n)
+                order by idempotency_key, n) a
+            order by idempotency_key
+            on conflict (idempotency_key) do nothing
+            """),
+            group.Select(a => a.IdempotencyKey).ToArray(), group.Select(a => a.Reference).ToArray(), group.Select(a => a.CardToken).ToArray(),
+            group.Select(a => a.Amount).ToArray(), group.Select(a => a.Currency).ToArray(), group.Select(a => a.Outcome.ToString()).ToArray(),
+            group.Select(a => a.ChallengeId).ToArray(), group.Select(a => a.DeclineReason).ToArray()),
+            [.. group.Select(a => a.IdempotencyKey)]);
+
+    /// <summary>
+    /// Captures every authorized payment of <paramref name="keys"/>, with its event, and reads
+    /// each as it then stands, in one round trip and one commit; the rows are locked in the
+    /// order of their keys first (no deadlock with another group).
+    /// </summary>
+    private static Task<IReadOnlyList<ProviderResult?>> CaptureAllAsync(NpgsqlDataSource dataSource, IReadOnlyList<string> keys) =>
+        ChangeAndFindAllAsync(dataSource, Positional.Statement(WithEvent($"""
+            update {Ledger} l set outcome = 'Captured', updated_at = now()
+            from (
+                select idempotency_key as key from {Ledger}
+                where idempotency_key = any($1) and outcome = 'Authorized'
+                order by idempotency_key
+                for update) k
+            where l.idempotency_key = k.key and l.outcome = 'Authorized'
+            """), (object)keys.ToArray()),
+            keys);
 
     public async Task<RefundResult> RefundAsync(string idempotencyKey, string refundKey, decimal amount, CancellationToken cancellationToken)
     {
@@ -217,12 +262,29 @@ public sealed class SimulatedPaymentProvider(NpgsqlDataSource dataSource) : IPay
         return await ReadAsync(reader, cancellationToken);
     }
 
-    /// <summary>The payment from a reader positioned at the rows of <see cref="FindSql"/>.</summary>
-    private static async Task<ProviderResult?> ReadAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    /// <summary>
+    /// Applies <paramref name="change"/> (with its events; <c>$1</c> is the keys) and reads each
+    /// of <paramref name="keys"/>'s payments as it then stands (null for none), in one round trip.
+    /// </summary>
+    private static async Task<IReadOnlyList<ProviderResult?>> ChangeAndFindAllAsync(NpgsqlDataSource dataSource, NpgsqlBatchCommand change, IReadOnlyList<string> keys)
     {
-        if (!await reader.ReadAsync(cancellationToken))
-            return null;
-        return new ProviderResult(Enum.Parse<ProviderOutcome>(reader.GetString(0)), reader.GetString(1),
-            reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetDecimal(4));
+        await using var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(change);
+        batch.BatchCommands.Add(Positional.Statement(
+            $"select outcome, reference, challenge_id, decline_reason, refunded, idempotency_key from {Ledger} where idempotency_key = any($1)", (object)keys.ToArray()));
+        await using var reader = await batch.ExecuteReaderAsync();
+        var found = new Dictionary<string, ProviderResult>(keys.Count);
+        while (await reader.ReadAsync())
+            found[reader.GetString(5)] = Read(reader);
+        return [.. keys.Select(key => found.GetValueOrDefault(key))];
     }
+
+    /// <summary>The payment from a reader positioned at the rows of <see cref="FindSql"/>.</summary>
+    private static async Task<ProviderResult?> ReadAsync(NpgsqlDataReader reader, CancellationToken cancellationToken) =>
+        await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+
+    /// <summary>The payment at the reader's row, whose first columns are <see cref="FindSql"/>'s.</summary>
+    private static ProviderResult Read(NpgsqlDataReader reader) =>
+        new(Enum.Parse<ProviderOutcome>(reader.GetString(0)), reader.GetString(1),
+            reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetDecimal(4));
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Federated.Tests.Catalog;
 using Federated.Tests.Infrastructure;
@@ -390,6 +391,53 @@ public sealed class PlaceOrderTests(FederatedStack stack)
         Assert.Equal(10, results.Count(r => r.ErrorCodes().Count == 0 && r.GetProperty("order").GetProperty("status").GetString() == "PAID"));
         Assert.Equal(190, results.Count(r => r.ErrorCodes().SequenceEqual(["OUT_OF_STOCK"])));
         Assert.Equal(0, await stack.AvailableAsync(sku));
+    }
+
+    /// <summary>
+    /// The simulated provider writes the authorizations that arrive together in one statement
+    /// and answers each caller from it: shoppers placing at once, with cards that pass, decline or
+    /// ask for a challenge and with different amounts, each get their own card's answer, for
+    /// their own order's total, and one authorization each.
+    /// </summary>
+    [Fact]
+    public async Task ShoppersPlacingAtOnce_EachGetTheirOwnCardsAnswer_ForTheirOwnTotal()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 200));
+        string[] cards = ["tok_visa", "tok_chargeDeclined", "tok_threeDSecureRequired", "tok_mastercard", "tok_insufficientFunds"];
+        var buyers = Enumerable.Range(0, 30).Select(i => (Shopper: stack.NewShopper(), Quantity: 1 + i % 7, Card: cards[i % cards.Length])).ToList();
+        await Task.WhenAll(buyers.Select(b => stack.AddToCartAsync(b.Shopper, sku, b.Quantity)));
+
+        var results = await Task.WhenAll(buyers.Select(b => stack.PlaceAsync(b.Shopper, b.Card)));
+
+        foreach (var ((shopper, quantity, card), result) in buyers.Zip(results))
+        {
+            // The ledger's one row for the shopper's one order: its outcome, whether it is for the order's total, its card, its challenge.
+            var ledger = await stack.OrdersScalarAsync("""
+                select string_agg(l.outcome || '|' || (l.amount = o."Total")::text || '|' || l.card_token || '|' || coalesce(l.challenge_id, ''), ',')
+                from orders.simulated_provider_ledger l join orders.orders o on o."Id" = l.idempotency_key
+                where o."UserId" = $1
+                """, shopper.Id) as string;
+            switch (card)
+            {
+                case "tok_chargeDeclined" or "tok_insufficientFunds":
+                    Assert.Equal(["PAYMENT_DECLINED"], result.ErrorCodes());
+                    Assert.Contains(card == "tok_chargeDeclined" ? "card_declined" : "insufficient_funds", result.GetProperty("errors")[0].GetProperty("message").GetString());
+                    Assert.Equal($"Declined|true|{card}|", ledger);
+                    break;
+                case "tok_threeDSecureRequired":
+                    Assert.Empty(result.ErrorCodes());
+                    Assert.Equal("PAYMENT_ACTION_REQUIRED", result.GetProperty("order").GetProperty("status").GetString());
+                    Assert.Equal($"ChallengeRequired|true|{card}|{result.GetProperty("paymentAction").GetProperty("challengeId").GetString()}", ledger);
+                    break;
+                default:
+                    Assert.Empty(result.ErrorCodes());
+                    Assert.Equal("PAID", result.GetProperty("order").GetProperty("status").GetString());
+                    Assert.Equal((10.00m * quantity).ToString("0.00", CultureInfo.InvariantCulture), result.GetProperty("order").GetProperty("subtotal").Amount());
+                    Assert.Equal($"Authorized|true|{card}|", ledger);
+                    break;
+            }
+        }
+        Assert.Equal(200 - buyers.Where(b => b.Card is not ("tok_chargeDeclined" or "tok_insufficientFunds")).Sum(b => b.Quantity), await stack.AvailableAsync(sku));
     }
 
     [Theory]
