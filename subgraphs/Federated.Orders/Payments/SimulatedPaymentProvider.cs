@@ -124,14 +124,15 @@ public sealed class SimulatedPaymentProvider(NpgsqlDataSource dataSource) : IPay
 
     public async Task<ProviderResult> VoidAsync(string idempotencyKey, CancellationToken cancellationToken)
     {
-        return (await ChangeAndFindAsync($"""
+        var change = Positional.Statement(WithEvent($"""
             insert into {Ledger} (idempotency_key, reference, outcome) values ($1, $2, 'Voided')
             on conflict (idempotency_key) do update set
                 outcome = case when {Ledger}.outcome = 'Captured' then 'Refunded' else 'Voided' end,
                 refunded = case when {Ledger}.outcome = 'Captured' then {Ledger}.amount else {Ledger}.refunded end,
                 updated_at = now()
             where {Ledger}.outcome not in ('Voided', 'Refunded')
-            """, idempotencyKey, [$"ch_{Guid.NewGuid():N}"], cancellationToken))!;
+            """), idempotencyKey, $"ch_{Guid.NewGuid():N}");
+        return (await ChangeAndFindAllAsync(dataSource, change, [idempotencyKey], cancellationToken))[0]!;
     }
 
     public async Task<ProviderResult> CaptureAsync(string idempotencyKey, CancellationToken cancellationToken)
@@ -238,43 +239,31 @@ public sealed class SimulatedPaymentProvider(NpgsqlDataSource dataSource) : IPay
         from changed
         """;
 
-    private static readonly string FindSql = $"select outcome, reference, challenge_id, decline_reason, refunded from {Ledger} where idempotency_key = $1";
+    /// <summary>The payments of the keys in <c>$1</c>, each with its key last.</summary>
+    private static readonly string FindSql = $"select outcome, reference, challenge_id, decline_reason, refunded, idempotency_key from {Ledger} where idempotency_key = any($1)";
 
     private async Task<ProviderResult?> FindAsync(string idempotencyKey, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(FindSql);
-        command.Parameters.AddValues(idempotencyKey);
+        command.Parameters.AddValues((object)new[] { idempotencyKey });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await ReadAsync(reader, cancellationToken);
     }
 
     /// <summary>
-    /// Applies <paramref name="change"/> (with its event; <c>$1</c> is the key, then
-    /// <paramref name="values"/>) and reads the payment as it then stands, in one round trip:
+    /// Applies <paramref name="change"/> (with its events) and reads each of
+    /// <paramref name="keys"/>'s payments as it then stands (null for none), in one round trip:
     /// the two statements run in order in one implicit transaction.
     /// </summary>
-    private async Task<ProviderResult?> ChangeAndFindAsync(string change, string idempotencyKey, object?[] values, CancellationToken cancellationToken)
-    {
-        await using var batch = dataSource.CreateBatch();
-        batch.BatchCommands.Add(Positional.Statement(WithEvent(change), [idempotencyKey, .. values]));
-        batch.BatchCommands.Add(Positional.Statement(FindSql, idempotencyKey));
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        return await ReadAsync(reader, cancellationToken);
-    }
-
-    /// <summary>
-    /// Applies <paramref name="change"/> (with its events; <c>$1</c> is the keys) and reads each
-    /// of <paramref name="keys"/>'s payments as it then stands (null for none), in one round trip.
-    /// </summary>
-    private static async Task<IReadOnlyList<ProviderResult?>> ChangeAndFindAllAsync(NpgsqlDataSource dataSource, NpgsqlBatchCommand change, IReadOnlyList<string> keys)
+    private static async Task<IReadOnlyList<ProviderResult?>> ChangeAndFindAllAsync(
+        NpgsqlDataSource dataSource, NpgsqlBatchCommand change, IReadOnlyList<string> keys, CancellationToken cancellationToken = default)
     {
         await using var batch = dataSource.CreateBatch();
         batch.BatchCommands.Add(change);
-        batch.BatchCommands.Add(Positional.Statement(
-            $"select outcome, reference, challenge_id, decline_reason, refunded, idempotency_key from {Ledger} where idempotency_key = any($1)", (object)keys.ToArray()));
-        await using var reader = await batch.ExecuteReaderAsync();
+        batch.BatchCommands.Add(Positional.Statement(FindSql, (object)keys.ToArray()));
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         var found = new Dictionary<string, ProviderResult>(keys.Count);
-        while (await reader.ReadAsync())
+        while (await reader.ReadAsync(cancellationToken))
             found[reader.GetString(5)] = Read(reader);
         return [.. keys.Select(key => found.GetValueOrDefault(key))];
     }
