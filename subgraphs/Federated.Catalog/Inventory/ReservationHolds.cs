@@ -6,17 +6,21 @@ namespace Federated.Catalog.Inventory;
 
 /// <summary>
 /// The last step of the usual reservation: claiming orders and holding their units, for every
-/// reservation that arrives while one such statement runs, in the next one. The statement
-/// locks each inventory row once for the whole group and commits once, so on a hot SKU the
-/// buyers that arrive together wait for one row lock and one WAL flush, not each for its own in
-/// a queue (the row stays locked until the commit is flushed, and each next holder would wait
-/// for that); on spread SKUs the commits are fewer. At most <see cref="MaxStatements"/> statement is in
-/// flight per service instance: a reservation that finds none running starts one at once, so
-/// with no load nothing waits.
+/// reservation that arrives while one such statement runs, in the next one
+/// (<see cref="StatementGroup{TRequest, TResult}"/>). The statement locks each inventory row
+/// once for the whole group and commits once, so on a hot SKU the buyers that arrive together
+/// wait for one row lock and one WAL flush, not each for its own in a queue (the row stays
+/// locked until the commit is flushed, and each next holder would wait for that); on spread
+/// SKUs the commits are fewer. One statement is in flight per service instance: a reservation
+/// that finds none running starts one at once, so with no load nothing waits. Two in flight
+/// were tried, so that a hot row would stay busy while this service waits for a core to send
+/// the next: the groups were smaller (1.8 reservations a statement against 2.4 under the
+/// checkout benchmark), and the throughput no better (spread 235.9 orders/s by mean of four
+/// runs, against 249.7 with one).
 /// A group is all or nothing: when the check constraint refuses it (some order's units were
 /// taken since it read them), no order of it is held, and each is decided again under lock by
-/// its caller. An order already claimed (a repeat, a tombstone) is not held, and its caller decides
-/// it again under lock too.
+/// its caller. An order already claimed (a repeat, a tombstone), or named twice in one group,
+/// is not held (the copy after the first), and its caller decides it again under lock too.
 /// </summary>
 public sealed class ReservationHolds(NpgsqlDataSource dataSource, KitCounters counters)
 {
@@ -26,83 +30,36 @@ public sealed class ReservationHolds(NpgsqlDataSource dataSource, KitCounters co
     /// <summary>The counters (in /diagnostics/counters) of hold statements run, and of the reservations they held or refused.</summary>
     public const string StatementsCounter = "reservationHolds.statements", ReservationsCounter = "reservationHolds.reservations";
 
-    /// <summary>
-    /// Statements in flight at once, at most. Two were tried, so that a hot row would stay busy
-    /// while this service waits for a core to send the next: the groups were smaller (1.8
-    /// reservations a statement against 2.4 under the checkout benchmark), and the throughput
-    /// no better (spread 235.9 orders/s by mean of four runs, against 249.7 with one).
-    /// </summary>
-    public const int MaxStatements = 1;
+    private readonly StatementGroup<Hold, bool> _holds = new(
+        group => HoldAllAsync(dataSource, counters, group), MaxLinesPerStatement, hold => hold.Units.Count);
 
-    private readonly object _gate = new();
-    private readonly List<Hold> _waiting = [];
-    private int _statements;
-
-    /// <summary>One order's claim and units, and its caller waiting for the outcome.</summary>
-    private sealed record Hold(string OrderId, string Hash, IReadOnlyList<ReservedUnits> Units)
-    {
-        public readonly TaskCompletionSource<bool> Outcome = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
+    /// <summary>One order's claim and units.</summary>
+    private sealed record Hold(string OrderId, string Hash, IReadOnlyList<ReservedUnits> Units);
 
     /// <summary>
     /// True when the order was claimed and its units held and recorded; false when nothing of it
-    /// was held (claimed before, or its group refused by the check constraint).
+    /// was held (claimed before, named twice, or its group refused by the check constraint).
     /// </summary>
-    public Task<bool> HoldAsync(string orderId, string hash, IReadOnlyList<ReservedUnits> units, CancellationToken cancellationToken)
-    {
-        var hold = new Hold(orderId, hash, units);
-        lock (_gate)
-        {
-            // The same order twice in one statement would hold its units twice: the second copy
-            // is decided under lock, after the first commits.
-            if (_waiting.Any(w => w.OrderId == orderId))
-                return Task.FromResult(false);
-            _waiting.Add(hold);
-            if (_statements == MaxStatements)
-                return hold.Outcome.Task.WaitAsync(cancellationToken);
-            _statements++;
-        }
-        _ = Task.Run(HoldWaitingAsync, CancellationToken.None);
-        return hold.Outcome.Task.WaitAsync(cancellationToken);
-    }
+    public Task<bool> HoldAsync(string orderId, string hash, IReadOnlyList<ReservedUnits> units, CancellationToken cancellationToken) =>
+        _holds.RunAsync(new Hold(orderId, hash, units), cancellationToken);
 
-    /// <summary>Runs statements until no reservation waits, each for all that waited when it began (up to the limit).</summary>
-    private async Task HoldWaitingAsync()
+    /// <summary>
+    /// Holds every order of <paramref name="group"/> in one statement, each named once (the
+    /// same order twice in one statement would hold its units twice: a later copy is answered
+    /// false, and decided under lock after the first commits).
+    /// </summary>
+    private static async Task<IReadOnlyList<bool>> HoldAllAsync(NpgsqlDataSource dataSource, KitCounters counters, IReadOnlyList<Hold> group)
     {
-        while (true)
-        {
-            List<Hold> group;
-            lock (_gate)
-            {
-                var (count, lines) = (0, 0);
-                while (count < _waiting.Count && (count == 0 || lines + _waiting[count].Units.Count <= MaxLinesPerStatement))
-                    lines += _waiting[count++].Units.Count;
-                if (count == 0)
-                {
-                    _statements--;
-                    return;
-                }
-                group = _waiting.GetRange(0, count);
-                _waiting.RemoveRange(0, count);
-            }
-            try
-            {
-                var claimed = await HoldGroupAsync(group);
-                counters.Count(StatementsCounter);
-                counters.Count(ReservationsCounter, group.Count);
-                foreach (var hold in group)
-                    hold.Outcome.TrySetResult(claimed.Contains(hold.OrderId));
-            }
-            catch (Exception ex)
-            {
-                foreach (var hold in group)
-                    hold.Outcome.TrySetException(ex);
-            }
-        }
+        var first = group.DistinctBy(h => h.OrderId).ToList();
+        var named = first.ToHashSet<Hold>(ReferenceEqualityComparer.Instance);
+        var claimed = await HoldGroupAsync(dataSource, first);
+        counters.Count(StatementsCounter);
+        counters.Count(ReservationsCounter, first.Count);
+        return [.. group.Select(hold => named.Contains(hold) && claimed.Contains(hold.OrderId))];
     }
 
     /// <summary>One statement for <paramref name="group"/>, committing as it ends; the orders it claimed and held.</summary>
-    private async Task<HashSet<string>> HoldGroupAsync(List<Hold> group)
+    private static async Task<HashSet<string>> HoldGroupAsync(NpgsqlDataSource dataSource, List<Hold> group)
     {
         var lines = group.SelectMany((hold, index) => hold.Units.Select(unit => (Order: index + 1, Unit: unit))).ToList();
         await using var batch = dataSource.CreateBatch();

@@ -5,7 +5,8 @@ namespace Federated.Kit.Hosting;
 /// <summary>
 /// Runs one statement for every call that arrives while the one before it runs: a call that
 /// finds none running starts one at once (with no load nothing waits), and the calls that
-/// arrive meanwhile go together in the next, up to <paramref name="maxGroup"/>. One statement
+/// arrive meanwhile go together in the next, while their sizes (<paramref name="size"/>, one
+/// each when not given) come to at most <paramref name="maxGroup"/>, and always at least one. One statement
 /// commits once, so callers that come together wait for one WAL flush instead of each queueing
 /// for its own. <paramref name="run"/> answers every request of a group, in its order. When the
 /// server refuses a group's statement for what may be one request's doing (a value, a
@@ -15,7 +16,8 @@ namespace Federated.Kit.Hosting;
 /// group, as it would from a statement of its own, for each to read back where it stands. A caller that stops waiting does not take its
 /// request out of a statement already sent.
 /// </summary>
-public sealed class StatementGroup<TRequest, TResult>(Func<IReadOnlyList<TRequest>, Task<IReadOnlyList<TResult>>> run, int maxGroup = 500)
+public sealed class StatementGroup<TRequest, TResult>(
+    Func<IReadOnlyList<TRequest>, Task<IReadOnlyList<TResult>>> run, int maxGroup = 500, Func<TRequest, int>? size = null)
 {
     private readonly Lock _gate = new();
     private readonly List<(TRequest Request, TaskCompletionSource<TResult> Outcome)> _waiting = [];
@@ -51,13 +53,16 @@ public sealed class StatementGroup<TRequest, TResult>(Func<IReadOnlyList<TReques
             List<(TRequest Request, TaskCompletionSource<TResult> Outcome)> group;
             lock (_gate)
             {
-                if (_waiting.Count == 0)
+                var (count, total) = (0, 0);
+                while (count < _waiting.Count && (count == 0 || total + SizeOf(_waiting[count].Request) <= maxGroup))
+                    total += SizeOf(_waiting[count++].Request);
+                if (count == 0)
                 {
                     _running = false;
                     return;
                 }
-                group = _waiting.GetRange(0, Math.Min(_waiting.Count, maxGroup));
-                _waiting.RemoveRange(0, group.Count);
+                group = _waiting.GetRange(0, count);
+                _waiting.RemoveRange(0, count);
             }
             try
             {
@@ -84,6 +89,8 @@ public sealed class StatementGroup<TRequest, TResult>(Func<IReadOnlyList<TReques
             }
         }
     }
+
+    private int SizeOf(TRequest request) => size is null ? 1 : size(request);
 
     private async Task RunGroupAsync(List<(TRequest Request, TaskCompletionSource<TResult> Outcome)> group)
     {
