@@ -21,13 +21,15 @@ namespace Federated.Catalog.Inventory;
 /// taken since it read them), no order of it is held, and each is decided again under lock by
 /// its caller. An order already claimed (a repeat, a tombstone), or named twice in one group,
 /// is not held (the copy after the first), and its caller decides it again under lock too.
+/// Any other refusal by the server is handled as <see cref="StatementGroup{TRequest, TResult}"/>
+/// does: a value, constraint, deadlock or serialization failure runs each order again alone.
 /// </summary>
 public sealed class ReservationHolds(NpgsqlDataSource dataSource, KitCounters counters)
 {
     /// <summary>At most this many orders' lines in one statement.</summary>
     public const int MaxLinesPerStatement = 1_000;
 
-    /// <summary>The counters (in /diagnostics/counters) of hold statements run, and of the reservations they held or refused.</summary>
+    /// <summary>The counters (in /diagnostics/counters) of hold statements that completed, and of the orders they named.</summary>
     public const string StatementsCounter = "reservationHolds.statements", ReservationsCounter = "reservationHolds.reservations";
 
     private readonly StatementGroup<Hold, bool> _holds = new(
@@ -37,8 +39,9 @@ public sealed class ReservationHolds(NpgsqlDataSource dataSource, KitCounters co
     private sealed record Hold(string OrderId, string Hash, IReadOnlyList<ReservedUnits> Units);
 
     /// <summary>
-    /// True when the order was claimed and its units held and recorded; false when nothing of it
-    /// was held (claimed before, named twice, or its group refused by the check constraint).
+    /// True when this call claimed the order and held and recorded its units; false when it did
+    /// not (the order claimed before or by a copy in the same group, or the group refused by the
+    /// check constraint).
     /// </summary>
     public Task<bool> HoldAsync(string orderId, string hash, IReadOnlyList<ReservedUnits> units, CancellationToken cancellationToken) =>
         _holds.RunAsync(new Hold(orderId, hash, units), cancellationToken);

@@ -14,7 +14,7 @@ namespace Federated.Kit.Hosting;
 /// is run again alone, so that its failure is its own; any other failure (a timeout, the
 /// connection broke and the statement may have been committed) reaches every caller of the
 /// group, as it would from a statement of its own, for each to read back where it stands. A caller that stops waiting does not take its
-/// request out of a statement already sent.
+/// request out of the queue, nor out of a statement already sent.
 /// </summary>
 public sealed class StatementGroup<TRequest, TResult>(
     Func<IReadOnlyList<TRequest>, Task<IReadOnlyList<TResult>>> run, int maxGroup = 500, Func<TRequest, int>? size = null)
@@ -54,8 +54,13 @@ public sealed class StatementGroup<TRequest, TResult>(
             lock (_gate)
             {
                 var (count, total) = (0, 0);
-                while (count < _waiting.Count && (count == 0 || total + SizeOf(_waiting[count].Request) <= maxGroup))
-                    total += SizeOf(_waiting[count++].Request);
+                while (count < _waiting.Count)
+                {
+                    var next = size is null ? 1 : size(_waiting[count].Request);
+                    if (count > 0 && total + next > maxGroup)
+                        break;
+                    (count, total) = (count + 1, total + next);
+                }
                 if (count == 0)
                 {
                     _running = false;
@@ -89,8 +94,6 @@ public sealed class StatementGroup<TRequest, TResult>(
             }
         }
     }
-
-    private int SizeOf(TRequest request) => size is null ? 1 : size(request);
 
     private async Task RunGroupAsync(List<(TRequest Request, TaskCompletionSource<TResult> Outcome)> group)
     {
