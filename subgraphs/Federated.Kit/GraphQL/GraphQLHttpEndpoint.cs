@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Mime;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -44,6 +45,32 @@ public static partial class GraphQLHttpEndpoint
             return;
         }
 
+        IDisposable? turn;
+        try
+        {
+            turn = await services.GetRequiredService<Admission>().EnterAsync(http.RequestAborted);
+        }
+        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+        {
+            return; // The caller went away while it waited: nothing to answer.
+        }
+        using var admitted = turn;
+        if (turn is null)
+        {
+            services.GetRequiredService<KitCounters>().Count(RefusedCounter);
+            http.Response.Headers.RetryAfter = ((int)Admission.RetryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+            await WriteRequestErrorAsync(http, serializer, StatusCodes.Status503ServiceUnavailable, mediaType,
+                "The service has more requests than it can answer in time; try again shortly.", ErrorCodes.ServiceUnavailable);
+            return;
+        }
+        await HandleAdmittedAsync(http, services, serializer, mediaType);
+    }
+
+    /// <summary>The counter (in /diagnostics/counters) of requests refused for want of a turn (<see cref="Admission"/>).</summary>
+    public const string RefusedCounter = "admission.refused";
+
+    private static async Task HandleAdmittedAsync(HttpContext http, IServiceProvider services, IGraphQLTextSerializer serializer, string mediaType)
+    {
         var (request, error) = await ReadRequestAsync(http, serializer);
         if (error is not null)
         {

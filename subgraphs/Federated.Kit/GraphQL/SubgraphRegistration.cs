@@ -32,6 +32,7 @@ public static class SubgraphRegistration
         builder.AddIdentity();
         builder.Services.AddSingleton(new SubgraphDefinition(name, typeof(TQuery), mutation, outputTypes));
         builder.Services.AddSingleton<ValidatedDocuments>();
+        builder.Services.AddSingleton(Admission.FromConfiguration(builder.Configuration));
 
         // Opt-in, not by environment: ./run.sh runs in Development, and a client of it must no
         // more see a stack trace than one of production.

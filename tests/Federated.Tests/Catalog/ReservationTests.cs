@@ -1,3 +1,4 @@
+using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Npgsql;
@@ -363,6 +364,60 @@ public sealed class ReservationTests(FederatedStack stack)
     /// found nothing to release (the reserve's claim was not yet committed), waited for the
     /// claim on the tombstone, and answered RESERVATION_RELEASED with the units still held.
     /// </summary>
+    /// <summary>
+    /// A service instance works on at most so many GraphQL requests at once (<c>Admission</c>):
+    /// one that waits longer than it may for a turn is refused at once, before any of its work,
+    /// and told when to come back. Here the only turn is held by a reservation waiting on a
+    /// row lock, so every other request is refused until it is answered.
+    /// </summary>
+    [Fact]
+    public async Task AnInstanceWithOneTurn_RefusesTheNextRequests_WhileTheFirstWaitsOnARowLock_AndAnswersAgainAfter()
+    {
+        const string instance = "catalog-one-turn";
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 10));
+        using var oneTurn = await stack.StartInstanceAsync(ServiceNames.Catalog, instance, new Dictionary<string, string>
+        {
+            ["GraphQL__Admission__MaxConcurrent"] = "1",
+            ["GraphQL__Admission__MaxWait"] = "00:00:00.200",
+        });
+        var before = await stack.GetCountersAsync(instance);
+        await using var rowLock = await LockedRowAsync(sku);
+
+        var orderId = NewOrderId();
+        Task<GraphQLResponse> Reserving() => stack.PostAsync(instance, Reserve, new { input = new { orderId, lines = new[] { new { sku, quantity = 2 } } } },
+            null, Accounts.BearerHeader(ServiceToken()));
+        // Warmed up first, so that a probe holds the turn only for a moment; a reservation that
+        // still arrived while one did, and was refused, did nothing and is sent again.
+        for (var i = 0; i < 3; i++)
+            Assert.Equal(HttpStatusCode.OK, (await stack.PostAsync(instance, "{ __typename }")).Status);
+        var reserving = Reserving();
+        GraphQLResponse? refused = null;
+        await Eventually.WaitForAsync(async () =>
+        {
+            if (reserving.IsCompleted)
+            {
+                Assert.Equal(["SERVICE_UNAVAILABLE"], (await reserving).ErrorCodes);
+                reserving = Reserving();
+                return false;
+            }
+            refused = await stack.PostAsync(instance, "{ __typename }");
+            return refused.Status == HttpStatusCode.ServiceUnavailable;
+        }, () => $"No request was refused; the last probe: {(int?)refused?.Status} {refused?.Body}; the reservation {(reserving.IsCompleted ? "answered" : "still waiting")}");
+
+        Assert.Equal(["SERVICE_UNAVAILABLE"], refused!.ErrorCodes);
+        Assert.Equal(TimeSpan.FromSeconds(1), refused.RetryAfter);
+        Assert.False(reserving.IsCompleted);
+        Assert.True((await stack.GetCountersAsync(instance)).Since(before)["admission.refused"] >= 1);
+
+        await rowLock.ReleaseAsync();
+        var reserved = await reserving;
+        Assert.Empty(reserved.ErrorCodes);
+        Assert.Equal(8, await AvailableAsync(sku));
+        var answered = await stack.PostAsync(instance, "{ __typename }");
+        Assert.Equal(HttpStatusCode.OK, answered.Status);
+        Assert.Empty(answered.ErrorCodes);
+    }
+
     [Fact]
     public async Task Release_WhileItsReserveWaitsOnTheRowLock_ReleasesWhatTheReserveHeld()
     {

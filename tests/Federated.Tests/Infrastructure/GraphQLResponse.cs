@@ -14,6 +14,7 @@ public sealed class GraphQLResponse
         Status = response.StatusCode;
         MediaType = response.Content.Headers.ContentType?.MediaType;
         Allow = response.Content.Headers.Allow;
+        RetryAfter = response.Headers.RetryAfter?.Delta;
         Body = body;
         try
         {
@@ -31,6 +32,8 @@ public sealed class GraphQLResponse
     public string? MediaType { get; }
 
     public ICollection<string> Allow { get; }
+
+    public TimeSpan? RetryAfter { get; }
 
     public string Body { get; }
 
