@@ -5,19 +5,22 @@ namespace Federated.Benchmarks;
 
 /// <summary>
 /// A service as a child process: its output shown as "[name] line" (a JSON log line as its
-/// message) and kept for a failure report, its readiness polled, its CPU time read from /proc.
+/// message; lines repeated by the thousand counted, <see cref="RepeatedLines"/>) and kept for
+/// a failure report, its readiness polled, its CPU time read from /proc.
 /// Disposing it kills the process and its children, whatever state the run ended in.
 /// </summary>
 public sealed class ServiceProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly Queue<string> _tail = new();
+    private readonly RepeatedLines _shown;
 
     private ServiceProcess(string name, Process process, Uri baseUrl)
     {
         Name = name;
         _process = process;
         BaseUrl = baseUrl;
+        _shown = new RepeatedLines(text => Console.WriteLine($"  [{name}] {text}"));
     }
 
     public string Name { get; }
@@ -118,7 +121,7 @@ public sealed class ServiceProcess : IAsyncDisposable
             if (_tail.Count > 40)
                 _tail.Dequeue();
         }
-        Console.WriteLine($"  [{Name}] {text}");
+        _shown.Add(text);
     }
 
     private string Tail()
@@ -140,16 +143,18 @@ public sealed class ServiceProcess : IAsyncDisposable
     {
         try
         {
-            if (_process.HasExited)
-                return;
-            Console.WriteLine($"benchmark: stopping {Name}");
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit(TimeSpan.FromSeconds(10));
+            if (!_process.HasExited)
+            {
+                Console.WriteLine($"benchmark: stopping {Name}");
+                _process.Kill(entireProcessTree: true);
+                _process.WaitForExit(TimeSpan.FromSeconds(10));
+            }
         }
         catch (InvalidOperationException)
         {
             // Never started, already gone or disposed.
         }
+        _shown.Flush();
     }
 }
 
