@@ -36,6 +36,9 @@ public sealed class SimulatedPaymentProvider(NpgsqlDataSource dataSource) : IPay
 
     public string Name => "simulated";
 
+    /// <summary>The answer for a key the ledger has no payment under.</summary>
+    private static readonly ProviderResult UnknownPayment = new(ProviderOutcome.Declined, "", DeclineReason: "unknown_payment");
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         // Instances starting at once take turns: two creating one table at once can fail.
@@ -100,7 +103,7 @@ public sealed class SimulatedPaymentProvider(NpgsqlDataSource dataSource) : IPay
     public async Task<ProviderResult> ConfirmAsync(string idempotencyKey, string challengeResponse, CancellationToken cancellationToken)
     {
         await AnswerChallengeAsync("idempotency_key", idempotencyKey, challengeResponse, cancellationToken);
-        return await FindAsync(idempotencyKey, cancellationToken) ?? new ProviderResult(ProviderOutcome.Declined, "", DeclineReason: "unknown_payment");
+        return await FindAsync(idempotencyKey, cancellationToken) ?? UnknownPayment;
     }
 
     /// <summary>
@@ -137,7 +140,7 @@ public sealed class SimulatedPaymentProvider(NpgsqlDataSource dataSource) : IPay
 
     public async Task<ProviderResult> CaptureAsync(string idempotencyKey, CancellationToken cancellationToken)
     {
-        return await _captures.RunAsync(idempotencyKey, cancellationToken) ?? new ProviderResult(ProviderOutcome.Declined, "", DeclineReason: "unknown_payment");
+        return await _captures.RunAsync(idempotencyKey, cancellationToken) ?? UnknownPayment;
     }
 
     /// <summary>
