@@ -1,6 +1,7 @@
 using Federated.Catalog.Data;
 using Federated.Catalog.Products;
 using Federated.Kit.Errors;
+using Federated.Kit.Hosting;
 using Federated.Kit.Identity;
 using GraphQL;
 using GraphQL.Types;
@@ -55,25 +56,26 @@ public static class StockMutations
               where sku = $1 and fulfillment_center = $2 and product_id = $3 and on_hand + $4 >= reserved
               returning on_hand, reserved
               """;
-        await using var command = ctx.RequestServices!.GetRequiredService<NpgsqlDataSource>().CreateCommand(sql);
-        command.Parameters.Add(new NpgsqlParameter { Value = variant.Sku });
-        command.Parameters.Add(new NpgsqlParameter { Value = input.FulfillmentCenter });
-        command.Parameters.Add(new NpgsqlParameter { Value = variant.ProductId });
-        command.Parameters.Add(new NpgsqlParameter { Value = input.Delta });
+        // Search's in-stock flag is refreshed in the same batch, and so the same transaction: an
+        // instance that dies after the change cannot leave the flag wrong (it was a second
+        // statement after the change's commit). A change refused changes no flag.
+        await using var connection = await ctx.RequestServices!.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync(ctx.CancellationToken);
+        await using var batch = new NpgsqlBatch(connection)
+        {
+            BatchCommands =
+            {
+                Positional.Statement(sql, variant.Sku, input.FulfillmentCenter, variant.ProductId, input.Delta),
+                Positional.Statement($"select {Search.SearchTables.RefreshInStock}($1)", (object)new[] { variant.ProductId }),
+            },
+        };
         StockLevel? level = null;
-        await using (var reader = await command.ExecuteReaderAsync(ctx.CancellationToken))
+        await using (var reader = await batch.ExecuteReaderAsync(ctx.CancellationToken))
         {
             if (await reader.ReadAsync(ctx.CancellationToken))
                 level = new StockLevel(input.FulfillmentCenter, reader.GetInt32(0), reader.GetInt32(1));
         }
         if (level is not null)
-        {
-            // Search's in-stock flag follows; a moment behind the stock at most, never wrong after.
-            await using var refresh = ctx.RequestServices!.GetRequiredService<NpgsqlDataSource>().CreateCommand($"select {Search.SearchTables.RefreshInStock}($1)");
-            refresh.Parameters.Add(new NpgsqlParameter { Value = new[] { variant.ProductId } });
-            await refresh.ExecuteNonQueryAsync(ctx.CancellationToken);
             return new StockPayload(variant, level, []);
-        }
         return input.Delta >= 0
             ? StockPayload.Failed(new UserError(CatalogErrors.InvalidInput, $"A center holds at most {MaxOnHand:N0} units of a SKU.", ["input", "delta"]))
             : StockPayload.Failed(new UserError(CatalogErrors.InsufficientStock, "On hand may not drop below zero or below what is reserved.", ["input", "delta"]));

@@ -97,7 +97,10 @@ public static class CartOperations
                 var input = ctx.GetArgument<ApplyDiscountCodeInput>("input");
                 if (await ResolveCartIdAsync(ctx, create: false) is not { } cartId)
                     return CartPayload.Failed(new UserError(CartNotFound, "Add something to the cart first.", ["input"]));
-                var cart = await PricedAsync(ctx, cartId);
+                // Priced not to be shown: a refused code answers with no cart, so no price is shown.
+                var stored = await Store(ctx).GetAsync(cartId);
+                var pricing = ctx.RequestServices!.GetRequiredService<CartPricing>();
+                var cart = await pricing.PriceAsync(stored, ctx.CurrentUser().Id, ctx.CancellationToken, shown: false);
                 if (cart.Lines.Count == 0)
                     return CartPayload.Failed(new UserError(CartNotFound, "Add something to the cart first.", ["input"]));
                 var (applied, error) = await ctx.RequestServices!.GetRequiredService<Discounts>()
@@ -106,6 +109,7 @@ public static class CartOperations
                     return CartPayload.Failed(error);
                 var code = Discounts.Normalize(input.Code);
                 await Store(ctx).SetDiscountCodeAsync(cartId, code);
+                await pricing.RecordShownAsync(stored, cart);
                 // The code was just evaluated against this very cart: no second evaluation.
                 return new CartPayload(cart with { Discount = applied, DiscountCode = code }, []);
             });

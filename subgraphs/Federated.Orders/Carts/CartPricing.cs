@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Federated.Kit.Errors;
 using Federated.Orders.Catalog;
 using Federated.Orders.Checkout;
@@ -33,7 +34,9 @@ public sealed record PricedCart(string Id, IReadOnlyList<PricedLine> Lines, Appl
 /// </summary>
 public sealed class CartPricing(CatalogClient catalog, Discounts discounts, CartStore carts)
 {
-    private readonly Dictionary<string, (CatalogVariant? Variant, VariantDetails Details)> _known = new(StringComparer.Ordinal);
+    // Concurrent: a query's root fields run in parallel (two aliased `cart` fields share this
+    // request's pricing), and a plain dictionary written by both after their awaits could be corrupted.
+    private readonly ConcurrentDictionary<string, (CatalogVariant? Variant, VariantDetails Details)> _known = new(StringComparer.Ordinal);
 
     /// <summary>
     /// The variants the catalog knows among <paramref name="skus"/>, with at least
@@ -41,24 +44,52 @@ public sealed class CartPricing(CatalogClient catalog, Discounts discounts, Cart
     /// </summary>
     public async Task<IReadOnlyDictionary<string, CatalogVariant>> VariantsAsync(IEnumerable<string> skus, CancellationToken cancellationToken, VariantDetails details = VariantDetails.None)
     {
-        var wanted = skus.Distinct(StringComparer.Ordinal).ToList();
-        var missing = wanted.Where(s => !_known.TryGetValue(s, out var known) || (known.Details & details) != details).ToList();
+        // What this call answers is read once here and kept apart, so that another field's
+        // call at the same moment, for fewer details, cannot change it in between.
+        var answer = new Dictionary<string, CatalogVariant?>(StringComparer.Ordinal);
+        var missing = new List<string>();
+        foreach (var sku in skus.Distinct(StringComparer.Ordinal))
+        {
+            if (_known.TryGetValue(sku, out var known) && (known.Details & details) == details)
+                answer[sku] = known.Variant;
+            else
+                missing.Add(sku);
+        }
         if (missing.Count > 0)
         {
             var found = await catalog.VariantsAsync(missing, details, cancellationToken);
             foreach (var sku in missing)
-                _known[sku] = (found.GetValueOrDefault(sku), details);
+            {
+                var variant = found.GetValueOrDefault(sku);
+                answer[sku] = variant;
+                // A fuller answer another call kept meanwhile stays.
+                _known.AddOrUpdate(sku, (variant, details), (_, kept) => (details & kept.Details) == kept.Details ? (variant, details) : kept);
+            }
         }
-        return wanted.Where(s => _known[s].Variant is not null).ToDictionary(s => s, s => _known[s].Variant!, StringComparer.Ordinal);
+        return answer.Where(a => a.Value is not null).ToDictionary(a => a.Key, a => a.Value!, StringComparer.Ordinal);
     }
 
-    /// <summary>The cart at the catalog's prices now, recorded as the terms its lines were last priced at.</summary>
-    public async Task<PricedCart> PriceAsync(StoredCart cart, string? userId, CancellationToken cancellationToken, VariantDetails details = VariantDetails.None)
+    /// <summary>
+    /// The cart at the catalog's prices now, recorded as the terms its lines were last priced at
+    /// once priced. A pricing that fails records nothing, nor does one not to be shown
+    /// (<paramref name="shown"/> false: <see cref="RecordShownAsync"/> records it if it is shown
+    /// after all): placing the order goes by the terms recorded, and a shopper told only that a
+    /// discount code was refused was shown no price (before, the new prices were recorded
+    /// first, and the next order was charged them without <c>PRICE_CHANGED</c>).
+    /// </summary>
+    public async Task<PricedCart> PriceAsync(StoredCart cart, string? userId, CancellationToken cancellationToken,
+        VariantDetails details = VariantDetails.None, bool shown = true)
     {
         var variants = await VariantsAsync(cart.Lines.Select(l => l.Sku), cancellationToken, details);
-        await RecordAsync(cart, variants);
-        return await PriceAtAsync(cart, variants, userId, cancellationToken);
+        var priced = await PriceAtAsync(cart, variants, userId, cancellationToken);
+        if (shown)
+            await RecordAsync(cart, variants);
+        return priced;
     }
+
+    /// <summary>Records the terms of <paramref name="priced"/>, priced from <paramref name="cart"/> not to be shown, as shown after all.</summary>
+    public Task RecordShownAsync(StoredCart cart, PricedCart priced) =>
+        RecordAsync(cart, priced.Lines.DistinctBy(l => l.Sku, StringComparer.Ordinal).ToDictionary(l => l.Sku, l => l.Variant, StringComparer.Ordinal));
 
     /// <summary>
     /// The cart at the terms its lines were last priced at for the shopper, each with at least

@@ -414,17 +414,29 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
              .. order.Lines.SelectMany(l => new RedisValue[] { l.Sku, l.Quantity })]) == 1;
     }
 
-    // Puts back what RemoveOrdered marked it took (KEYS[4]), once: the mark goes with it. The
-    // units add up, capped at ARGV[2] a line; a new line only while the cart has fewer than
-    // ARGV[3]; a line gets back the terms it was priced at unless it has some; the code comes
-    // back if the cart has none. The cart lives ARGV[1] ms from now. 1 when put back, 0 when
-    // there was nothing to put back (already put back, or never taken out).
+    // Puts back what RemoveOrdered marked it took (KEYS[4]), once: the mark keeps only that it
+    // was put back ('r'), for the rest of its life, so that a take-out of the order that comes
+    // late (a placement that stalled before its own, a replay read before the failure) finds it
+    // done and does not empty the cart again. The units add up, capped at ARGV[2] a line; a new
+    // line only while the cart has fewer than ARGV[3]; a line gets back the terms it was priced
+    // at unless it has some; the code comes back if the cart has none. The cart lives ARGV[1]
+    // ms from now. 1 when put back, 0 when there was nothing to put back (already put back, or
+    // never taken out: then the mark is made, put back, for ARGV[4] ms, so that a take-out that
+    // comes late does not take out of the cart what a failed order never got).
     private const string RestoreOrdered = Renew + """
         local taken = redis.call('HGETALL', KEYS[4])
-        if #taken == 0 then return 0 end
-        redis.call('DEL', KEYS[4])
+        if #taken == 0 then
+          redis.call('HSET', KEYS[4], '', '1', 'r', '1')
+          redis.call('PEXPIRE', KEYS[4], ARGV[4])
+          return 0
+        end
         local marks = {}
         for i = 1, #taken, 2 do marks[taken[i]] = taken[i + 1] end
+        if marks['r'] then return 0 end
+        for field, _ in pairs(marks) do
+          if field ~= '' then redis.call('HDEL', KEYS[4], field) end
+        end
+        redis.call('HSET', KEYS[4], 'r', '1')
         local lines = redis.call('HLEN', KEYS[1])
         for field, units in pairs(marks) do
           if string.sub(field, 1, 2) == 'q:' then
@@ -454,7 +466,7 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
     /// </summary>
     public Task RestoreOrderedAsync(string cartId, string orderId) =>
         redis.GetDatabase().ScriptEvaluateAsync(RestoreOrdered, [LinesKey(cartId), CodeKey(cartId), TermsKey(cartId), TakenKey(orderId)],
-            [(long)Lifetime.TotalMilliseconds, MaxQuantityPerLine, MaxLines]);
+            [(long)Lifetime.TotalMilliseconds, MaxQuantityPerLine, MaxLines, (long)ChallengeMarkLifetime.TotalMilliseconds]);
 
     private RedisKey LinesKey(string cartId) => $"{_prefix}cart:{cartId}";
 

@@ -52,7 +52,13 @@ public sealed class OrderPlacement(
     public const string ThreeDSecure = "THREE_D_SECURE";
     private const string FraudDeclinedMessage = "The order was declined by our fraud checks.";
 
-    private static readonly TimeSpan ReplayWait = TimeSpan.FromSeconds(20);
+    /// <summary>
+    /// How long the same key again waits for the first attempt's answer: with the wait for a turn
+    /// (<c>GraphQL:Admission:MaxWait</c>, 4 s) and its own reads, under the gateway's 10 s for a
+    /// subgraph's answer, so that a retry through it is told ORDER_IN_PROGRESS rather than the
+    /// gateway's timeout (it waited 20 s, and kept its turn at the service that long).
+    /// </summary>
+    private static readonly TimeSpan ReplayWait = TimeSpan.FromSeconds(5);
     private static readonly UserError PlacementUnderway = new(CheckoutInProgress, "This cart is being placed by another request; wait for its answer.", ["input"]);
     private const string NumberIndex = "IX_orders_Number";
     private const string KeyIndex = "IX_orders_UserId_IdempotencyKey";
@@ -220,6 +226,15 @@ public sealed class OrderPlacement(
                 return await FindAsync(db, userId, input.IdempotencyKey, cancellationToken) is { } existing
                     ? await ReplayAsync(existing, requestHash, cart, cancellationToken)
                     : PlaceOrderResult.Failed(PlacementUnderway);
+            }
+            catch (NpgsqlException)
+            {
+                // No connection to be had (nothing was sent), or the server refused the batch (one
+                // transaction: nothing of it stands). No order may stand, so the cart's claim is
+                // freed; it was kept for its whole lease, and the shopper's next checkout under
+                // another key refused as CHECKOUT_IN_PROGRESS for two minutes after the outage.
+                progress.InsertSent = false;
+                throw;
             }
         }
         // A code the shopper applied that no longer applies (another order used it up meanwhile,

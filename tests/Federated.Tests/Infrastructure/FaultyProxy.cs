@@ -162,13 +162,17 @@ public sealed record ProxiedInstance(FaultyProxy Proxy, ChildProcess Process) : 
 
 public static class ProxiedInstances
 {
-    /// <summary>Starts <paramref name="instanceName"/>, an instance of <paramref name="subgraphName"/> whose PostgreSQL connections go through a proxy.</summary>
+    /// <summary>
+    /// Starts <paramref name="instanceName"/>, an instance of <paramref name="subgraphName"/> whose
+    /// PostgreSQL connections go through a proxy; without <paramref name="pooling"/>, each use opens
+    /// one anew (an outage then refuses the open itself, not a statement sent on an idle pooled one).
+    /// </summary>
     public static async Task<ProxiedInstance> StartWithDatabaseBehindProxyAsync(this FederatedStack stack, string subgraphName, string instanceName,
-        IReadOnlyDictionary<string, string>? settings = null)
+        IReadOnlyDictionary<string, string>? settings = null, bool pooling = true)
     {
         var direct = new Npgsql.NpgsqlConnectionStringBuilder(stack.Settings.PostgresConnectionString(Subgraph.Named(subgraphName).Database));
         var proxy = new FaultyProxy(new Uri($"tcp://{direct.Host}:{direct.Port}"));
-        var proxied = new Npgsql.NpgsqlConnectionStringBuilder(direct.ConnectionString) { Host = proxy.Url.Host, Port = proxy.Url.Port };
+        var proxied = new Npgsql.NpgsqlConnectionStringBuilder(direct.ConnectionString) { Host = proxy.Url.Host, Port = proxy.Url.Port, Pooling = pooling };
         return await StartAsync(stack, proxy, subgraphName, instanceName, "ConnectionStrings__Postgres", proxied.ConnectionString, settings);
     }
 

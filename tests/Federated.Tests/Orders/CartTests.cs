@@ -56,6 +56,35 @@ public sealed class CartTests(FederatedStack stack)
         Assert.Equal(41, line.GetProperty("quantity").GetInt32());
     }
 
+    /// <summary>
+    /// A query's root fields run at once, and two aliased <c>cart</c> fields share the request's
+    /// pricing: each answers the whole cart, with no error. Its cache of what the catalog said
+    /// was a plain dictionary, written by both after their calls to the catalog.
+    /// </summary>
+    [Fact]
+    public async Task AliasedCartFields_InOneQuery_EachAnswerTheWholeCart()
+    {
+        var shopper = stack.NewShopper();
+        var skus = new List<string>();
+        for (var i = 0; i < 12; i++)
+        {
+            skus.Add(await stack.StockedSkuAsync($"{i + 1}.00", 100, ("FC-EAST", 5)));
+            await stack.AddToCartAsync(shopper, skus[^1], 1);
+        }
+        var query = "{ " + string.Concat(Enumerable.Range(0, 12).Select(i => $"c{i}: cart {{ lines {{ id }} subtotal {{ amount }} }} ")) + "}";
+
+        for (var round = 0; round < 5; round++)
+        {
+            // Each request prices afresh: all twelve fields find no SKU known and ask the catalog.
+            var response = await stack.PostAsync(ServiceNames.Orders, query, null, null, shopper.Bearer);
+
+            Assert.Empty(response.ErrorCodes);
+            var subtotals = response.Data.EnumerateObject().Select(c => c.Value.GetProperty("subtotal").Amount()).Distinct().ToList();
+            Assert.Single(subtotals);
+            Assert.All(response.Data.EnumerateObject(), c => Assert.Equal(12, c.Value.GetProperty("lines").GetArrayLength()));
+        }
+    }
+
     [Fact]
     public async Task CartLines_ResolveTheirVariantAndProduct_ThroughTheGateway()
     {

@@ -19,16 +19,16 @@ public sealed class OrderRaceTests(FederatedStack stack)
     private const string Authorized = "select count(*) from orders.simulated_provider_ledger where idempotency_key = $1 and outcome = 'Authorized'";
 
     /// <summary>
-    /// A second orders instance whose placements for <paramref name="shopper"/> pause 6 s after
+    /// A second orders instance whose placements for <paramref name="shopper"/> pause 6 s (or <paramref name="pause"/>) after
     /// <paramref name="step"/>, so that a test can act in the middle of one. Each test checks that
     /// the placement had not answered when it had acted: on a slow machine one that acted late
     /// would otherwise pass without the race it is about.
     /// </summary>
-    private Task<ChildProcess> PausedInstanceAsync(string name, string step, Shopper shopper) =>
+    private Task<ChildProcess> PausedInstanceAsync(string name, string step, Shopper shopper, TimeSpan? pause = null) =>
         stack.StartInstanceAsync(ServiceNames.Orders, name, new Dictionary<string, string>
         {
             ["Orders__FaultInjection__PauseAfter"] = step,
-            ["Orders__FaultInjection__Pause"] = "00:00:06",
+            ["Orders__FaultInjection__Pause"] = (pause ?? TimeSpan.FromSeconds(6)).ToString("c", System.Globalization.CultureInfo.InvariantCulture),
             ["Orders__FaultInjection__UserId"] = shopper.Id,
         });
 
@@ -239,6 +239,40 @@ public sealed class OrderRaceTests(FederatedStack stack)
         Assert.Equal(["PAYMENT_DECLINED"], failed.ErrorCodes());
         Assert.Equal(10, await stack.AvailableAsync(sku));
         Assert.Equal([(sku, 1)], await stack.CartLinesAsync(shopper));
+    }
+
+    /// <summary>
+    /// A placement that stalls after its challenged order is saved, before it takes the lines out
+    /// of the cart, while a double submit under the same key replays the order (taking them out)
+    /// and the shopper fails the challenge (putting them back): the stalled placement, resuming,
+    /// finds the take-out done and leaves the cart as given back. Before, putting the lines back
+    /// removed the mark that they had been taken out, and the late take-out emptied the cart again.
+    /// </summary>
+    [Fact]
+    public async Task AFailedChallenge_LeavesTheCartGivenBack_WhenTheFirstPlacementTakesOutLate()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 10));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 2);
+        // Paused long enough for a replay, a failed challenge and three cart reads on a slow machine.
+        using var paused = await PausedInstanceAsync("orders-paused-take-out", "accept", shopper, TimeSpan.FromSeconds(15));
+
+        var placing = stack.PlaceAsync(shopper, "tok_threeDSecureRequired", key: "double-submit", service: "orders-paused-take-out");
+        await WaitForAsync(async () => await stack.OrdersCountAsync(
+            """select count(*) from orders.orders where "UserId" = $1 and "Status" = 'PaymentActionRequired'""", shopper.Id) == 1,
+            () => "The paused placement did not save its order.");
+        var replayed = await stack.PlaceAsync(shopper, "tok_threeDSecureRequired", key: "double-submit");
+        Assert.Equal("PAYMENT_ACTION_REQUIRED", replayed.GetProperty("order").GetProperty("status").GetString());
+        Assert.Empty(await stack.CartLinesAsync(shopper));
+        var failed = await stack.CallAsync(shopper, Checkout.ConfirmPayment, new { orderId = replayed.GetProperty("order").GetProperty("id").GetString(), challengeResponse = "wrong" });
+        Assert.Equal(["PAYMENT_DECLINED"], failed.ErrorCodes());
+        Assert.Equal([(sku, 2)], await stack.CartLinesAsync(shopper));
+        Assert.False(placing.IsCompleted, "The challenge failed after the paused placement answered.");
+
+        await placing;
+
+        Assert.Equal([(sku, 2)], await stack.CartLinesAsync(shopper));
+        Assert.Equal(10, await stack.AvailableAsync(sku));
     }
 
     [Fact]

@@ -44,6 +44,38 @@ public sealed class OrdersDatabaseOutageTests(FederatedStack stack)
         Assert.Equal(3, await stack.AvailableAsync(sku));
     }
     /// <summary>
+    /// A placement that could not reach the database recorded nothing, so it leaves the cart
+    /// free: once the database is back, the shopper's next checkout under another key is placed.
+    /// Before, the cart stayed claimed for the claim's whole lease, as if an order might stand,
+    /// and that checkout was refused as CHECKOUT_IN_PROGRESS for about two minutes.
+    /// </summary>
+    [Fact]
+    public async Task PlacingWhileTheDatabaseCannotBeReached_LeavesTheCartFree_ForAnotherKeyOnceItCan()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 5));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 2);
+        // Unpooled: a statement sent on an idle pooled connection that the outage broke may have
+        // been committed for all the instance can tell (an answer lost), and keeps the claim.
+        await using var outage = await stack.StartWithDatabaseBehindProxyAsync(ServiceNames.Orders, Instance + "-new-key", pooling: false);
+
+        outage.Proxy.Refuse();
+        var refused = await stack.PostAsync(Instance + "-new-key", Checkout.PlaceOrder, new
+        {
+            input = new { idempotencyKey = "during-the-outage", shippingAddress = Checkout.Illinois, shippingRateId = "usps-ground-advantage-domestic", payment = new { cardToken = "tok_visa" } },
+        }, null, shopper.Bearer);
+        Assert.Equal(["SERVICE_UNAVAILABLE"], refused.ErrorCodes);
+        outage.Proxy.Restore();
+
+        var placed = await stack.PlaceAsync(shopper, key: "after-the-outage", service: Instance + "-new-key");
+
+        Assert.Empty(placed.ErrorCodes());
+        Assert.Equal("PAID", placed.GetProperty("order").GetProperty("status").GetString());
+        Assert.Equal(3, await stack.AvailableAsync(sku));
+        Assert.Empty(await stack.CartLinesAsync(shopper));
+    }
+
+    /// <summary>
     /// The answer to one of placement's writes is lost (the database committed it; the connection
     /// broke before its answer came back): the order stands, so the shopper is told it was
     /// placed, and its lines leave the cart.

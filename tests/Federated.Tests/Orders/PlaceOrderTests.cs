@@ -56,6 +56,36 @@ public sealed class PlaceOrderTests(FederatedStack stack)
     }
 
     /// <summary>
+    /// A discount code refused answers with no cart, so no price is shown: after a price change
+    /// the order is still refused, charging nothing. Before, pricing the cart to check the code
+    /// recorded the new price as shown, and the order was charged 58.50 (2 × 24.99 with tax)
+    /// where the shopper had last seen 47.88. A code that is then accepted shows the new price.
+    /// </summary>
+    [Fact]
+    public async Task PlaceOrder_AfterAPriceChangeAndARefusedDiscountCode_IsRefused_ChargingNothing()
+    {
+        var sku = await stack.StockedSkuAsync("19.99", 400, ("FC-CENTRAL", 10));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 2);
+        await SetPriceAsync(sku, "24.99");
+
+        Assert.Equal(["DISCOUNT_MINIMUM_NOT_MET"], (await stack.CallAsync(shopper, CartTests.ApplyCode, new { code = "SAVE20" })).ErrorCodes());
+        Assert.Equal(["DISCOUNT_CODE_NOT_FOUND"], (await stack.CallAsync(shopper, CartTests.ApplyCode, new { code = "NO-SUCH-CODE" })).ErrorCodes());
+        var refused = await stack.PlaceAsync(shopper, key: "refused-code-then-place");
+
+        Assert.Equal(["PRICE_CHANGED"], refused.ErrorCodes());
+        Assert.Equal(10, await stack.AvailableAsync(sku));
+        Assert.Equal(0L, await stack.OrdersCountAsync(
+            """select count(*) from orders.simulated_provider_ledger l join orders.orders o on o."Id" = l.idempotency_key where o."UserId" = $1""", shopper.Id));
+
+        var applied = await stack.CallAsync(shopper, CartTests.ApplyCode, new { code = "WELCOME10" });
+        Assert.Empty(applied.ErrorCodes());
+        var placed = (await stack.PlaceAsync(shopper, key: "accepted-code-then-place")).GetProperty("order");
+        // 49.98 less 10% (5.00), USPS 5.40, 6.25% of 44.98 (2.81).
+        Assert.Equal("53.19", placed.GetProperty("total").Amount());
+    }
+
+    /// <summary>
     /// Shipping rates quote the tax and the total an order with each rate is charged, before the
     /// card is: 2 × 50.00 with WELCOME10 (10.00 off) to Berlin by DHL (24.00 for 0.8 kg), VAT 19%
     /// of goods and shipping (114.00): 21.66, total 135.66; to Illinois, 6.25% of the goods only
