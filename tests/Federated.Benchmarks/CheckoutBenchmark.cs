@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -84,7 +85,7 @@ public sealed class CheckoutBenchmark(GatewayStack stack, StackSettings settings
             latencies.Sort();
             double CpuPerOrder(string process) => (partsAfter[process] - parts[process]).TotalMilliseconds / Math.Max(1, orders + outOfStock);
             Console.WriteLine($"""
-                checkout '{scenario}': {orders:N0} orders placed, {outOfStock:N0} out of stock, {failures:N0} failed{(firstFailure is null ? "" : $" (first: {firstFailure})")}
+                checkout '{scenario}': {orders:N0} orders placed, {outOfStock:N0} out of stock, {failures:N0} failed{(firstFailure is null ? "" : $" ({string.Join(", ", tally.FailuresByCode.OrderByDescending(f => f.Value).Select(f => $"{f.Key} {f.Value:N0}"))})")}
                   {orders / elapsed.TotalSeconds:N1} orders/s ({orders / elapsed.TotalSeconds * 3600:N0} an hour); placeOrder p50 {Percentile(latencies, 0.50):N1} ms, p99 {Percentile(latencies, 0.99):N1} ms
                   {tally.Seconds(worst: 5)}
                 {probe!.Describe(tally.WorstAndMedianSeconds(worst: 5))}
@@ -134,12 +135,15 @@ public sealed class CheckoutBenchmark(GatewayStack stack, StackSettings settings
         /// <summary>Orders placed by buyers before the window (<c>--rate</c>'s settling), counted only in fulfillment's steps per order.</summary>
         public long OrdersBeforeWindow;
         public string? FirstFailure;
+
+        /// <summary>Failures by step and code ("placeOrder CATALOG_UNAVAILABLE"): where an overloaded stack refuses.</summary>
+        public readonly ConcurrentDictionary<string, long> FailuresByCode = new(StringComparer.Ordinal);
         private readonly long _started = Stopwatch.GetTimestamp();
 
         /// <summary>The placed orders' latencies by the second of the window they were answered in.</summary>
         private readonly Dictionary<int, List<double>> _bySecond = [];
 
-        public void Count(string? code, double milliseconds)
+        public void Count(string? code, double milliseconds, string step = "placeOrder")
         {
             switch (code)
             {
@@ -160,6 +164,7 @@ public sealed class CheckoutBenchmark(GatewayStack stack, StackSettings settings
                 default:
                     Interlocked.Increment(ref Failures);
                     Interlocked.CompareExchange(ref FirstFailure, code, null);
+                    FailuresByCode.AddOrUpdate($"{step} {code}", 1, (_, n) => n + 1);
                     break;
             }
         }
@@ -307,7 +312,7 @@ public sealed class CheckoutBenchmark(GatewayStack stack, StackSettings settings
             new { input = new { sku, quantity = 1 } }, cancellationToken);
         if (Code(added, "addToCart") is { } addError)
         {
-            tally.Count(addError, 0);
+            tally.Count(addError, 0, "addToCart");
             return;
         }
         var started = Stopwatch.GetTimestamp();
@@ -383,7 +388,8 @@ public sealed class CheckoutBenchmark(GatewayStack stack, StackSettings settings
             double Delta(string name) => Change(name) / (double)Math.Max(1, placed);
             var (statements, held) = (Change("reservationHolds.statements"), Change("reservationHolds.reservations"));
             return $"{a.Key} {Delta("graphqlRequests"):N1} GraphQL requests, {Delta("storeRoundTrips"):N1} PostgreSQL round trips"
-                + (statements > 0 ? $" ({held / (double)statements:N1} reservations per hold statement)" : "");
+                + (statements > 0 ? $" ({held / (double)statements:N1} reservations per hold statement)" : "")
+                + (Change("admission.refused") is > 0 and var refused ? $", {refused:N0} requests refused at the door" : "");
         }));
 
     private static long Value(JsonElement counters, string name) =>

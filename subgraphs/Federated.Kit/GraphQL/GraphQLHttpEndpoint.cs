@@ -48,7 +48,7 @@ public static partial class GraphQLHttpEndpoint
         IDisposable? turn;
         try
         {
-            turn = await services.GetRequiredService<Admission>().EnterAsync(http.RequestAborted);
+            turn = await services.GetRequiredService<Admission>().EnterAsync(FromAnotherService(http), http.RequestAborted);
         }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
         {
@@ -65,6 +65,15 @@ public static partial class GraphQLHttpEndpoint
         }
         await HandleAdmittedAsync(http, services, serializer, mediaType);
     }
+
+    /// <summary>
+    /// Whether the request comes from another service (its bearer token one this instance has
+    /// verified before as a service's): a request that is part of work already taken in, which
+    /// <see cref="Admission"/> lets in first. Only remembered tokens count, so nothing is
+    /// verified before the turn; a forged one is refused once in.
+    /// </summary>
+    private static bool FromAnotherService(HttpContext http) =>
+        BearerToken(http) is { } token && http.RequestServices.GetRequiredService<AccessTokenValidator>().IsKnownService(token);
 
     /// <summary>The counter (in /diagnostics/counters) of requests refused for want of a turn (<see cref="Admission"/>).</summary>
     public const string RefusedCounter = "admission.refused";
@@ -164,19 +173,23 @@ public static partial class GraphQLHttpEndpoint
     /// </summary>
     private static async Task<bool> AuthenticateAsync(HttpContext http)
     {
-        var header = http.Request.Headers.Authorization;
-        if (header.Count == 0)
+        if (http.Request.Headers.Authorization.Count == 0)
             return true;
-        if (header.Count > 1 || header[0] is not { } value)
+        if (BearerToken(http) is not { } token)
             return false;
-        const string scheme = "Bearer ";
-        if (!value.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
-            return false;
-        var identity = await http.RequestServices.GetRequiredService<AccessTokenValidator>().ValidateAsync(value[scheme.Length..].Trim());
+        var identity = await http.RequestServices.GetRequiredService<AccessTokenValidator>().ValidateAsync(token);
         if (identity is null)
             return false;
         http.RequestServices.GetRequiredService<CurrentUser>().Authenticate(identity);
         return true;
+    }
+
+    /// <summary>The token of the request's one <c>Authorization: Bearer</c> header; null when there is none, or another.</summary>
+    private static string? BearerToken(HttpContext http)
+    {
+        var header = http.Request.Headers.Authorization;
+        const string scheme = "Bearer ";
+        return header.Count == 1 && header[0] is { } value && value.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) ? value[scheme.Length..].Trim() : null;
     }
 
     private static string? NegotiateMediaType(HttpRequest request)

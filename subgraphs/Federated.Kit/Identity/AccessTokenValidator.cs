@@ -26,6 +26,13 @@ public sealed class AccessTokenValidator
     private const int MaxRemembered = 10_000;
     private readonly ConcurrentDictionary<string, (ClaimsIdentity Identity, DateTime Expires)> _verified = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The services' tokens verified, apart: a few at a time (one per calling service, renewed
+    /// every few minutes), and not forgotten when the users' tokens fill <see cref="_verified"/>.
+    /// </summary>
+    private readonly ConcurrentDictionary<string, DateTime> _services = new(StringComparer.Ordinal);
+    private const int MaxServicesRemembered = 64;
+
     public AccessTokenValidator(IOptions<IdentityOptions> options)
     {
         var identity = options.Value;
@@ -74,8 +81,19 @@ public sealed class AccessTokenValidator
         if (_verified.Count >= MaxRemembered)
             _verified.Clear();
         _verified[token] = (identity, expires);
+        if (identity.HasClaim(IdentityClaims.Role, IdentityClaims.ServiceRole))
+        {
+            if (_services.Count >= MaxServicesRemembered)
+                foreach (var (expired, _) in _services.Where(s => s.Value <= DateTime.UtcNow))
+                    _services.TryRemove(expired, out _);
+            if (_services.Count < MaxServicesRemembered)
+                _services[token] = expires;
+        }
         return identity.Clone();
     }
+
+    /// <summary>Whether <paramref name="token"/> was verified before as a service's and has not expired; nothing is verified now.</summary>
+    public bool IsKnownService(string token) => _services.TryGetValue(token, out var expires) && expires > DateTime.UtcNow;
 
     /// <summary>
     /// Checks the signature with the one key the token's role calls for: a token claiming the

@@ -359,12 +359,6 @@ public sealed class ReservationTests(FederatedStack stack)
     }
 
     /// <summary>
-    /// A release that arrives while its order's reserve waits on a row lock (the orders service
-    /// gave up waiting for the reserve and released) releases what the reserve then holds. It
-    /// found nothing to release (the reserve's claim was not yet committed), waited for the
-    /// claim on the tombstone, and answered RESERVATION_RELEASED with the units still held.
-    /// </summary>
-    /// <summary>
     /// A service instance works on at most so many GraphQL requests at once (<c>Admission</c>):
     /// one that waits longer than it may for a turn is refused at once, before any of its work,
     /// and told when to come back. Here the only turn is held by a reservation waiting on a
@@ -418,6 +412,75 @@ public sealed class ReservationTests(FederatedStack stack)
         Assert.Empty(answered.ErrorCodes);
     }
 
+    /// <summary>
+    /// A queue that stands (no turn free for <c>StandingAfter</c>) is served newest first, and a
+    /// request from the edge that has waited past <c>StandingWait</c> is refused at once, long
+    /// before <c>MaxWait</c>: under overload what is let in is answered promptly. A request from
+    /// another service (work it has taken in already) goes first and is not refused for the
+    /// standing queue. Here the only turn is held by a reservation waiting on a row lock; a probe
+    /// waits past the standing wait and is refused when the next request arrives; a reservation
+    /// that waited as long is not, and is let in first; of two write-offs of the last unit, the
+    /// later is let in before the earlier and takes it.
+    /// </summary>
+    [Fact]
+    public async Task AnInstanceWhoseQueueStands_RefusesTheStaleFromTheEdge_AndLetsInOtherServicesFirst_ThenTheNewest()
+    {
+        const string instance = "catalog-standing-queue";
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 10));
+        var other = await stack.StockedSkuAsync(("FC-EAST", 5));
+        var last = await stack.StockedSkuAsync(("FC-EAST", 1));
+        var admin = await stack.SignInAdminAsync();
+        using var oneTurn = await stack.StartInstanceAsync(ServiceNames.Catalog, instance, new Dictionary<string, string>
+        {
+            ["GraphQL__Admission__MaxConcurrent"] = "1",
+            ["GraphQL__Admission__MaxWait"] = "00:01:00",
+            ["GraphQL__Admission__StandingAfter"] = "00:00:00.200",
+            ["GraphQL__Admission__StandingWait"] = "00:00:04",
+        });
+        var service = Accounts.BearerHeader(ServiceToken());
+        // Warmed up, the service's token among what the instance has verified.
+        for (var i = 0; i < 3; i++)
+            Assert.Equal(HttpStatusCode.OK, (await stack.PostAsync(instance, "{ __typename }", null, null, service)).Status);
+        var before = await stack.GetCountersAsync(instance);
+        await using var rowLock = await LockedRowAsync(sku);
+        Task<GraphQLResponse> Reserving(string reserved) => stack.PostAsync(instance, Reserve,
+            new { input = new { orderId = NewOrderId(), lines = new[] { new { sku = reserved, quantity = 1 } } } }, null, service);
+        Task<GraphQLResponse> WritingOff() => stack.PostAsync(instance, CatalogAdmin.AdjustStock,
+            new { input = new { sku = last, fulfillmentCenter = "FC-EAST", delta = -1 } }, null, admin.Bearer);
+        static JsonElement Payload(GraphQLResponse response) => response.Data.EnumerateObject().Single().Value;
+
+        var holding = Reserving(sku);
+        await Eventually.WaitForAsync(async () => (await stack.GetCountersAsync(instance)).Since(before).StoreRoundTrips >= 1);
+        var stale = stack.PostAsync(instance, "{ __typename }");
+        var chained = Reserving(other);
+        await Task.Delay(TimeSpan.FromSeconds(6));
+        Assert.False(stale.IsCompleted, "A waiting request is refused only as the queue moves, not by a timer of its own");
+
+        var earlier = WritingOff();
+        var refused = await stale.WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.Status);
+        Assert.Equal(["SERVICE_UNAVAILABLE"], refused.ErrorCodes);
+        await Task.Delay(TimeSpan.FromMilliseconds(300));
+        var later = WritingOff();
+        await Task.Delay(TimeSpan.FromMilliseconds(300));
+        Assert.False(holding.IsCompleted || chained.IsCompleted || earlier.IsCompleted || later.IsCompleted);
+
+        await rowLock.ReleaseAsync();
+        Assert.Empty(Payload(await holding).ErrorCodes());
+        Assert.Empty(Payload(await chained).ErrorCodes());
+        Assert.Equal(4, await AvailableAsync(other));
+        Assert.Empty(Payload(await later).ErrorCodes());
+        Assert.Equal(["INSUFFICIENT_STOCK"], Payload(await earlier).ErrorCodes());
+        Assert.Equal(0, await AvailableAsync(last));
+        Assert.Equal(1, (await stack.GetCountersAsync(instance)).Since(before)["admission.refused"]);
+    }
+
+    /// <summary>
+    /// A release that arrives while its order's reserve waits on a row lock (the orders service
+    /// gave up waiting for the reserve and released) releases what the reserve then holds. It
+    /// found nothing to release (the reserve's claim was not yet committed), waited for the
+    /// claim on the tombstone, and answered RESERVATION_RELEASED with the units still held.
+    /// </summary>
     [Fact]
     public async Task Release_WhileItsReserveWaitsOnTheRowLock_ReleasesWhatTheReserveHeld()
     {
