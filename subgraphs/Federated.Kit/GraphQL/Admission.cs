@@ -72,7 +72,7 @@ public sealed class Admission
     /// </summary>
     public async Task<IDisposable?> EnterAsync(bool chained, CancellationToken cancellationToken)
     {
-        var waiter = new Waiter();
+        Waiter waiter;
         LinkedListNode<Waiter> place;
         lock (_lock)
         {
@@ -87,7 +87,8 @@ public sealed class Admission
             if (_waiting.Count + _chained.Count == 0)
                 _clearSince = now;
             RefuseStale(now);
-            waiter.Since = now;
+            // Made only for a request that waits: most find a turn free.
+            waiter = new Waiter { Since = now };
             place = (chained ? _chained : _waiting).AddLast(waiter);
         }
         try
