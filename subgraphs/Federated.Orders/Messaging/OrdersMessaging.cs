@@ -31,6 +31,14 @@ public static class OrdersMessaging
         builder.UseWolverine(options =>
         {
             options.ServiceName = OrdersExtensions.ServiceName;
+            // Message ids of a time and 74 random bits (RFC 9562 version 7). Wolverine's default
+            // (MassTransit's NewId) is a time, a sequence and the machine's network address, the
+            // same in every process on one machine (or in containers that share it): two
+            // instances that wrote a message in the same 100 ns tick wrote the same id, and the
+            // envelope tables' primary key refused the second (its order change with it) or the
+            // inbox took it for a duplicate. The ids' order by time, which NewId was chosen
+            // for, is kept.
+            options.EnvelopeIdGeneration = EnvelopeIdGeneration.GuidV7;
             // Handler code is generated ahead of time (eng/wolverine-codegen.sh writes
             // Internal/Generated) and compiled with the service: compiling it with Roslyn at run
             // time happened on each message type's first arrival, minutes into a busy run, and
