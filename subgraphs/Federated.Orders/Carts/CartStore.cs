@@ -414,6 +414,18 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
              .. order.Lines.SelectMany(l => new RedisValue[] { l.Sku, l.Quantity })]) == 1;
     }
 
+    /// <summary>
+    /// Which of <paramref name="orderIds"/> have no mark that their lines left the cart
+    /// (<see cref="TakeOutAsync"/>): standing orders placed within <see cref="ReplayTakesOutWithin"/>
+    /// whose lines never did (the mark outlives that).
+    /// </summary>
+    public async Task<IReadOnlyList<string>> NotTakenOutAsync(IReadOnlyList<string> orderIds)
+    {
+        var db = redis.GetDatabase();
+        var marked = await Task.WhenAll(orderIds.Select(id => db.KeyExistsAsync(TakenKey(id))));
+        return [.. orderIds.Where((_, i) => !marked[i])];
+    }
+
     // Puts back what RemoveOrdered marked it took (KEYS[4]), once: the mark keeps only that it
     // was put back ('r'), for the rest of its life, so that a take-out of the order that comes
     // late (a placement that stalled before its own, a replay read before the failure) finds it

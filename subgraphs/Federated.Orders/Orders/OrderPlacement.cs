@@ -50,6 +50,7 @@ public sealed class OrderPlacement(
     public const string FraudDeclined = "FRAUD_DECLINED";
     public const string InvalidInput = "INVALID_INPUT";
     public const string ThreeDSecure = "THREE_D_SECURE";
+    public const string AlreadyOrdered = "ALREADY_ORDERED";
     private const string FraudDeclinedMessage = "The order was declined by our fraud checks.";
 
     /// <summary>
@@ -244,6 +245,16 @@ public sealed class OrderPlacement(
         // (its answer lost) is refused the same, not placed without the code.
         if (cart.DiscountError is { } stopped)
             return await RefuseStoppedCodeAsync(db, order, stopped, cart.DiscountCode!);
+        // An order of the customer's last minutes that stands with its lines never taken out of
+        // the cart: the cart's claim was lost in Redis (a failover to a replica that had not
+        // received it) after that order was saved and before its take-out, so nothing was left
+        // to take them out, and this checkout is that cart again, a second order and charge of
+        // the same lines. They are taken out now, and this order, which has some of them, is
+        // refused before anything is held or charged: the shopper looks at the cart again.
+        if (await OrderedAlreadyAsync(db, order, velocity.RecentlyStanding) is { } earlier)
+            return await FailAsync(db, order, AlreadyOrdered,
+                $"Order {earlier.Number}, placed at {earlier.PlacedAt:u}, has items of this cart that had stayed in it; they were taken out now, so that they are not ordered twice. Look at the cart again, then place the order under a new idempotency key.",
+                release: false, CancellationToken.None);
         try
         {
             return await ProceedAsync(db, order, cart, input.Payment.CardToken, velocity);
@@ -255,6 +266,42 @@ public sealed class OrderPlacement(
             // request was saved over that; the shopper is answered as a replay would be.
             await using var other = await factory.CreateDbContextAsync(CancellationToken.None);
             return await ReplayAsync((await FindAsync(other, userId, input.IdempotencyKey, CancellationToken.None))!, requestHash, cart, CancellationToken.None);
+        }
+    }
+
+    /// <summary>
+    /// Of the customer's <paramref name="recent"/> standing orders, those whose lines never left
+    /// the cart (no mark that they did: <see cref="CartStore.NotTakenOutAsync"/>) have them taken
+    /// out now, as the sweep would have had the cart's claim lived; the first that shares a SKU
+    /// with <paramref name="order"/> is returned. Redis failing here lets the placement go on:
+    /// this looks after a loss in Redis, and a placement refused for Redis would be refused for
+    /// every shopper with a recent order.
+    /// </summary>
+    private async Task<Order?> OrderedAlreadyAsync(OrdersDbContext db, Order order, IReadOnlyList<string> recent)
+    {
+        if (recent.Count == 0)
+            return null;
+        try
+        {
+            var unmarked = await carts.NotTakenOutAsync(recent);
+            if (unmarked.Count == 0)
+                return null;
+            var earlier = await db.Orders.AsNoTracking().Include(o => o.Lines).Where(o => unmarked.Contains(o.Id)).OrderBy(o => o.PlacedAt)
+                .ToListAsync(CancellationToken.None);
+            Order? overlapping = null;
+            foreach (var standing in earlier.Where(o => TakesOutOfCart(o, time.GetUtcNow())))
+            {
+                await carts.TakeOutAsync(standing);
+                logger.LogWarning("Order {OrderId} stood with its lines still in the cart; they were taken out as order {NewOrderId} was placed", standing.Id, order.Id);
+                if (overlapping is null && standing.Lines.Any(l => order.Lines.Any(o => o.Sku == l.Sku)))
+                    overlapping = standing;
+            }
+            return overlapping;
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            logger.LogWarning(ex, "Could not check whether the recent orders of order {OrderId}'s customer left the cart: Redis did not answer", order.Id);
+            return null;
         }
     }
 

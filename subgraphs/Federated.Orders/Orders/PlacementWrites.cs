@@ -55,8 +55,12 @@ public sealed class PlacementWrites(NpgsqlDataSource dataSource)
         order.Version = reader.GetFieldValue<uint>(0);
         await reader.NextResultAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
-        return new FraudVelocity(reader.GetInt32(0), reader.GetInt32(1));
+        return Velocity(reader);
     }
+
+    /// <summary>The customer's recent orders as <see cref="FraudRules.VelocityQuery"/> reads them.</summary>
+    private static FraudVelocity Velocity(NpgsqlDataReader reader) =>
+        new(reader.GetInt32(0), reader.GetInt32(1)) { RecentlyStanding = reader.GetFieldValue<string[]>(2) };
 
     private readonly StatementGroup<Order, uint?> _accepts = new(orders => AcceptAllAsync(dataSource, orders));
 
@@ -127,7 +131,7 @@ public sealed class PlacementWrites(NpgsqlDataSource dataSource)
         order.Version = reader.GetFieldValue<uint>(0);
         await reader.NextResultAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
-        return new FraudVelocity(reader.GetInt32(0), reader.GetInt32(1));
+        return Velocity(reader);
     }
 
     /// <summary>The connection broke after a write was sent: it may have been committed, its answer lost.</summary>

@@ -1,4 +1,5 @@
 using Federated.Kit.Hosting;
+using Federated.Orders.Carts;
 using Federated.Orders.Data;
 using Federated.Orders.Orders;
 using Npgsql;
@@ -7,8 +8,15 @@ namespace Federated.Orders.Payments;
 
 public enum FraudVerdict { Accept, Hold, Decline }
 
-/// <summary>The customer's recent orders the velocity rules count.</summary>
-public sealed record FraudVelocity(int CardOrders, int CustomerOrders);
+/// <summary>
+/// The customer's recent orders, read as an order is recorded: what the velocity rules count,
+/// and (for placement, not the rules) the ids of those that stand, placed within
+/// <see cref="CartStore.ReplayTakesOutWithin"/>, whose lines should have left the cart.
+/// </summary>
+public sealed record FraudVelocity(int CardOrders, int CustomerOrders)
+{
+    public IReadOnlyList<string> RecentlyStanding { get; init; } = [];
+}
 
 public sealed record FraudDecision(FraudVerdict Verdict, string? Reason)
 {
@@ -36,7 +44,9 @@ public sealed class FraudRules(IPaymentProvider provider, TimeProvider time)
     /// the answer) or did not answer in time; orders refused before the card was sent (a price
     /// changed, a code no longer applying, the catalog unreachable, the placement interrupted)
     /// are no card test, though their payment is voided by their settlement all the same. One
-    /// row of two counts, read with the order's insert (<see cref="PlacementWrites"/>).
+    /// row of two counts, and the ids of the orders of the last
+    /// <see cref="CartStore.ReplayTakesOutWithin"/> that stand (see <see cref="FraudVelocity"/>),
+    /// read with the order's insert (<see cref="PlacementWrites"/>).
     /// </summary>
     public NpgsqlBatchCommand VelocityQuery(Order order, string cardToken)
     {
@@ -44,11 +54,12 @@ public sealed class FraudRules(IPaymentProvider provider, TimeProvider time)
         return Positional.Statement(
             """
             select (count(*) filter (where p."CardToken" = $2 and (p."ProviderReference" is not null or o."FailureCode" = $6)))::integer,
-                   (count(*) filter (where o."PlacedAt" > $4 and o."Status" <> 'Failed'))::integer
+                   (count(*) filter (where o."PlacedAt" > $4 and o."Status" <> 'Failed'))::integer,
+                   coalesce(array_agg(o."Id") filter (where o."PlacedAt" > $7 and o."Status" not in ('Pending', 'Failed', 'Cancelled')), '{}')
             from orders.orders o left join orders.payments p on p."OrderId" = o."Id"
             where o."UserId" = $1 and o."PlacedAt" > $3 and o."Id" <> $5
             """,
-            order.UserId, cardToken, now.AddHours(-1), now.AddMinutes(-10), order.Id, OrderPlacement.PaymentTimeout);
+            order.UserId, cardToken, now.AddHours(-1), now.AddMinutes(-10), order.Id, OrderPlacement.PaymentTimeout, now - CartStore.ReplayTakesOutWithin);
     }
 
     /// <summary>The rules, in order, given the customer's recent orders.</summary>

@@ -275,6 +275,44 @@ public sealed class OrderRaceTests(FederatedStack stack)
         Assert.Equal(10, await stack.AvailableAsync(sku));
     }
 
+    /// <summary>
+    /// A placement that stalls after its order is paid, before it takes the lines out of the
+    /// cart, while Redis loses the cart's claim (a failover to a replica that had not received
+    /// it: the claim and its entry among the placements to look after gone, the older cart kept).
+    /// The shopper's next checkout, under a new key, finds the paid order's lines still in the
+    /// cart: it is refused before anything is held or charged, and the lines are taken out, once.
+    /// Before, it placed and charged them a second time.
+    /// </summary>
+    [Fact]
+    public async Task ACartWhoseClaimRedisLost_AfterItsOrderWasPaid_IsNotOrderedAndChargedAgain()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 10));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 2);
+        using var paused = await PausedInstanceAsync("orders-paused-take-out", "accept", shopper, TimeSpan.FromSeconds(15));
+        var since = await stack.OrdersClockAsync();
+
+        var placing = stack.PlaceAsync(shopper, key: "first", service: "orders-paused-take-out");
+        await WaitForAsync(async () => await stack.OrdersCountAsync(
+            """select count(*) from orders.orders where "UserId" = $1 and "Status" = 'Paid'""", shopper.Id) == 1,
+            () => "The paused placement did not save its order paid.");
+        var cart = stack.CartKey($"u.{shopper.Id}");
+        Assert.Equal(0, (await stack.RedisAsync(["del", $"{cart}:placing"])).ExitCode);
+        Assert.Equal(0, (await stack.RedisAsync(["zrem", $"orders-test:{stack.RunId}:cart:placements", $"u.{shopper.Id} first"])).ExitCode);
+
+        var second = await stack.PlaceAsync(shopper, key: "second");
+        Assert.Equal(["ALREADY_ORDERED"], second.ErrorCodes());
+        Assert.Empty(await stack.CartLinesAsync(shopper));
+        Assert.False(placing.IsCompleted, "The claim was lost after the paused placement answered.");
+
+        Assert.Empty((await placing).ErrorCodes());
+
+        Assert.Empty(await stack.CartLinesAsync(shopper));
+        Assert.Equal(8, await stack.AvailableAsync(sku));
+        Assert.Equal(1, await stack.ChargesSinceAsync(since));
+        Assert.Equal(1L, await stack.OrdersCountAsync("""select count(*) from orders.orders where "UserId" = $1 and "Status" <> 'Failed'""", shopper.Id));
+    }
+
     [Fact]
     public async Task AChallengeAnsweredAndCancelledAtOnce_EndsPaidWithItsStock_OrCancelledWithNothingHeld()
     {
