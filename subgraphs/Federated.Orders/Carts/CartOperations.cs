@@ -30,11 +30,11 @@ public static class CartOperations
     public static void AddQueriesTo(ObjectGraphType query) =>
         query.Field<CartType>("cart")
             .Description($"Signed in: the account's cart (a guest cart named in {CartHeader} is merged into it). A guest: the cart named in {CartHeader}; null without one.")
-            .ResolveAsync(async ctx =>
+            .ResolveAsync(async ctx => await ctx.RequestServices!.GetRequiredService<CartPricing>().QueriedOnceAsync(async () =>
             {
                 var cartId = await ResolveCartIdAsync(ctx, create: false);
                 return cartId is null ? null : await PricedAsync(ctx, cartId);
-            });
+            }));
 
     public static void AddMutationsTo(ObjectGraphType mutation)
     {

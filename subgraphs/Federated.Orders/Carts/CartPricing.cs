@@ -38,6 +38,20 @@ public sealed class CartPricing(CatalogClient catalog, Discounts discounts, Cart
     // request's pricing), and a plain dictionary written by both after their awaits could be corrupted.
     private readonly ConcurrentDictionary<string, (CatalogVariant? Variant, VariantDetails Details)> _known = new(StringComparer.Ordinal);
 
+    private Task<PricedCart?>? _queried;
+    private bool _queriedSet;
+    private object? _queriedLock;
+
+    /// <summary>
+    /// The <c>cart</c> query's answer, worked out once per request by <paramref name="answer"/>:
+    /// a query may name the field under thousands of aliases, and each one read the cart, merged
+    /// a guest's into it, asked the catalog and evaluated the code, at once (one request of a few
+    /// hundred kilobytes, which the gateway's cost limit lets by, asked for thousands of database
+    /// connections and catalog calls). Each alias now answers the one cart.
+    /// </summary>
+    public Task<PricedCart?> QueriedOnceAsync(Func<Task<PricedCart?>> answer) =>
+        LazyInitializer.EnsureInitialized(ref _queried, ref _queriedSet, ref _queriedLock, answer)!;
+
     /// <summary>
     /// The variants the catalog knows among <paramref name="skus"/>, with at least
     /// <paramref name="details"/>, fetching in one call those not yet seen so in this request.

@@ -85,6 +85,30 @@ public sealed class CartTests(FederatedStack stack)
         }
     }
 
+    /// <summary>
+    /// Two hundred aliases of <c>cart</c> in one query, on a cart with a code applied: one
+    /// answer, one catalog call, one evaluation of the code. Each alias read the cart, asked the
+    /// catalog and evaluated the code on a connection of its own, at once: a query of a few
+    /// hundred kilobytes took the service's database connections and the catalog's turns.
+    /// </summary>
+    [Fact]
+    public async Task TwoHundredAliasesOfTheCart_CostOneCatalogCall_AndOneEvaluationOfItsCode()
+    {
+        var shopper = stack.NewShopper();
+        for (var i = 0; i < 3; i++)
+            await stack.AddToCartAsync(shopper, await stack.StockedSkuAsync($"{i + 40}.00", 100, ("FC-EAST", 5)), 1);
+        Assert.Empty((await stack.CallAsync(shopper, ApplyCode, new { code = "WELCOME10" })).ErrorCodes());
+        var query = "{ " + string.Concat(Enumerable.Range(0, 200).Select(i => $"c{i}: cart {{ lines {{ id }} total {{ amount }} }} ")) + "}";
+
+        var (response, delta) = await stack.MeasureAsync(() => stack.PostAsync(ServiceNames.Orders, query, null, null, shopper.Bearer), ServiceNames.Orders, ServiceNames.Catalog);
+
+        Assert.Empty(response.ErrorCodes);
+        Assert.Single(response.Data.EnumerateObject().Select(c => c.Value.GetProperty("total").Amount()).Distinct());
+        Assert.All(response.Data.EnumerateObject(), c => Assert.Equal(3, c.Value.GetProperty("lines").GetArrayLength()));
+        Assert.True(delta[ServiceNames.Catalog].GraphQLRequests == 1, $"Expected one catalog request: {delta[ServiceNames.Catalog]}");
+        Assert.True(delta[ServiceNames.Orders].StoreRoundTrips <= 2, $"Expected the code evaluated once: {delta[ServiceNames.Orders]}");
+    }
+
     [Fact]
     public async Task CartLines_ResolveTheirVariantAndProduct_ThroughTheGateway()
     {
