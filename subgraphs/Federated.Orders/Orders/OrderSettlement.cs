@@ -40,7 +40,13 @@ public sealed class OrderSettlement(IPaymentProvider provider, CatalogClient cat
         if (order.Status is not (OrderStatus.Failed or OrderStatus.Cancelled))
             return;
         if (order.Payment!.Status is not (PaymentStatus.Declined or PaymentStatus.Voided or PaymentStatus.Refunded))
+        {
             await VoidAsync(order, cancellationToken);
+            // Recorded before the catalog is asked: a catalog that cannot be reached left the
+            // money given back at the provider and the order read back as still charged (for up
+            // to an hour after the outage, between the message's retries).
+            await db.SaveChangesAsync(cancellationToken);
+        }
         if (!await catalog.ReleaseAsync(order.Id, cancellationToken))
         {
             // A wave took the money and committed the units, then its save was lost (the instance

@@ -34,8 +34,18 @@ public sealed class FaultyProxy : IAsyncDisposable
     /// <summary>How many answers were lost so far.</summary>
     public int AnswersLost { get; private set; }
 
-    /// <summary>The answer to the next request whose bytes contain <paramref name="marker"/> is lost; then every connection is refused.</summary>
-    public void LoseTheAnswerTo(string marker) => _loseAnswerTo = marker;
+    /// <summary>
+    /// The answer to the next request whose bytes contain <paramref name="marker"/> is lost; then
+    /// every connection is refused. With <paramref name="after"/>, only on a connection that sent
+    /// a request containing that first (a transaction's COMMIT, not another's).
+    /// </summary>
+    public void LoseTheAnswerTo(string marker, string? after = null)
+    {
+        _loseAfter = after;
+        _loseAnswerTo = marker;
+    }
+
+    private volatile string? _loseAfter;
 
     /// <summary>Refuses every connection, new or open, until restored: the service cannot be reached.</summary>
     public void Refuse() => _refusing = true;
@@ -80,11 +90,17 @@ public sealed class FaultyProxy : IAsyncDisposable
                 lock (_open)
                     _open.AddRange([client, upstream]);
                 var losing = false;
+                var armed = false;
                 var requests = PumpAsync(client.GetStream(), upstream.GetStream(), chunk =>
                 {
                     if (_refusing)
                         return false;
-                    if (_loseAnswerTo is { } marker && Encoding.UTF8.GetString(chunk.Span).Contains(marker, StringComparison.Ordinal))
+                    if (_loseAnswerTo is not { } marker)
+                        return true;
+                    var text = Encoding.UTF8.GetString(chunk.Span);
+                    if (_loseAfter is { } after && !armed)
+                        armed = text.Contains(after, StringComparison.Ordinal);
+                    else if (text.Contains(marker, StringComparison.Ordinal))
                     {
                         _loseAnswerTo = null;
                         losing = true;

@@ -222,6 +222,10 @@ public sealed partial class FederatedStack : IAsyncLifetime
             // second; an order counts as abandoned after 20 s Pending.
             ["Orders__Messaging__PollingTime"] = "00:00:01",
             ["Orders__PendingTimeout"] = "00:00:20",
+            // A message an instance owns but holds in no queue is taken back after 30 s (10
+            // minutes by default): the instance running the store's recovery (whichever was
+            // given it) goes by its own setting, so every instance has the same.
+            ["Orders__Messaging__StaleAfter"] = "00:00:30",
             // Fulfillment moves a paid order one step (packed, shipped, delivered) every 4 s.
             ["Orders__Fulfillment__StepDelay"] = "00:00:04",
         };

@@ -64,6 +64,9 @@ public sealed class CatalogOutageTests(FederatedStack stack)
         Assert.Empty(cancelled.ErrorCodes());
         Assert.Equal("CANCELLED", cancelled.GetProperty("order").GetProperty("status").GetString());
         Assert.Equal("Voided", await stack.OrdersScalarAsync("select outcome from orders.simulated_provider_ledger where idempotency_key = $1", orderId));
+        // And recorded so at once: the void was saved only with the release, so until the catalog
+        // answered, the cancelled order read back showed its payment authorized.
+        Assert.Equal("Voided", await stack.OrdersScalarAsync("""select "Status" from orders.payments where "OrderId" = $1""", orderId));
         Assert.Equal(3, await stack.AvailableAsync(sku));
 
         proxy.Restore();

@@ -15,6 +15,44 @@ public sealed class OrdersDatabaseOutageTests(FederatedStack stack)
 {
     private const string Instance = "orders-database-outage";
 
+    /// <summary>
+    /// A cancel whose commit's answer is lost: the order stands cancelled, its settlement written
+    /// beside it, but the instance took the write for failed, so the message was never queued,
+    /// and Wolverine takes back only the messages of instances that died. Once stale (30 s in
+    /// the tests), the message is taken back and the money and units come back while the
+    /// instance lives. Before, they waited for the instance to stop (found by a review).
+    /// </summary>
+    [Fact]
+    public async Task ACancelWhoseCommitsAnswerIsLost_IsSettled_WhileItsInstanceLives()
+    {
+        const string instance = "orders-cancel-commit-lost";
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 5));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 2);
+        await using var outage = await stack.StartWithDatabaseBehindProxyAsync(ServiceNames.Orders, instance);
+        var orderId = (await stack.PlaceAsync(shopper, service: instance)).GetProperty("order").GetProperty("id").GetString()!;
+        Assert.Equal(3, await stack.AvailableAsync(sku));
+
+        // The commit of the transaction that wrote the order's settlement.
+        outage.Proxy.LoseTheAnswerTo("COMMIT", after: "Federated.Orders.Messaging.SettleOrder");
+        var restoring = Task.Run(async () =>
+        {
+            for (var waited = 0; outage.Proxy.AnswersLost == 0 && waited < 30_000; waited += 2)
+                await Task.Delay(2);
+            outage.Proxy.Restore();
+        });
+        var cancelled = await stack.PostAsync(instance, Checkout.CancelOrder, new { input = new { orderId } }, null, shopper.Bearer);
+        await restoring;
+
+        Assert.Equal(1, outage.Proxy.AnswersLost);
+        Assert.Equal(["SERVICE_UNAVAILABLE"], cancelled.ErrorCodes);
+        Assert.Equal("Cancelled", await stack.OrdersScalarAsync("""select "Status" from orders.orders where "Id" = $1""", orderId));
+        await Eventually.WaitForAsync(async () => await stack.AvailableAsync(sku) == 5, () => "The cancelled order's units were not released.", TimeSpan.FromSeconds(90));
+        await Eventually.WaitForAsync(async () => (string?)await stack.OrdersScalarAsync("select outcome from orders.simulated_provider_ledger where idempotency_key = $1", orderId) == "Voided",
+            () => "The cancelled order's payment was not voided.");
+        await stack.AssertNoMessageFailingAsync(orderId);
+    }
+
     [Fact]
     public async Task PlacingWhileTheDatabaseCannotBeReached_AcceptsNothing_AndTheSameKeyPlacesTheOrderOnceItCan()
     {
