@@ -1,3 +1,6 @@
+using Npgsql;
+using StackExchange.Redis;
+
 namespace Federated.Kit.Errors;
 
 /// <summary>The stable <c>extensions.code</c> values clients may rely on.</summary>
@@ -14,4 +17,24 @@ public static class ErrorCodes
     public const string ServiceUnavailable = "SERVICE_UNAVAILABLE";
     public const string SyntaxError = "GRAPHQL_PARSE_FAILED";
     public const string ValidationFailed = "GRAPHQL_VALIDATION_FAILED";
+
+    /// <summary>
+    /// Redis up but refusing for now: a replica promoted (READONLY), loading its data, out of
+    /// memory, busy with a script, its primary gone, too few replicas for its
+    /// min-replicas-to-write (NOREPLICAS), its last snapshot failed (MISCONF).
+    /// </summary>
+    private static readonly string[] RedisRefusalsForNow = ["READONLY", "LOADING", "OOM", "BUSY", "MASTERDOWN", "NOREPLICAS", "MISCONF"];
+
+    /// <summary>Whether the failure is a store that could not be reached or did not answer in time, not a fault of the request or the code.</summary>
+    public static bool IsStoreUnavailable(Exception? exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is RedisConnectionException or RedisTimeoutException or NpgsqlException { IsTransient: true })
+                return true;
+            if (current is RedisServerException { Message: var refusal } && RedisRefusalsForNow.Any(r => refusal.StartsWith(r, StringComparison.Ordinal)))
+                return true;
+        }
+        return false;
+    }
 }

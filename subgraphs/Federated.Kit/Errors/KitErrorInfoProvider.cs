@@ -2,8 +2,6 @@ using GraphQL;
 using GraphQL.Execution;
 using GraphQL.Validation;
 using GraphQLParser.Exceptions;
-using Npgsql;
-using StackExchange.Redis;
 
 namespace Federated.Kit.Errors;
 
@@ -27,7 +25,7 @@ internal sealed class KitErrorInfoProvider(ErrorInfoProviderOptions options) : E
             SyntaxError => ErrorCodes.SyntaxError,
             InvalidVariableError => ErrorCodes.BadUserInput,
             ValidationError => ErrorCodes.ValidationFailed,
-            UnhandledError when StoreUnavailable(executionError.InnerException) => ErrorCodes.ServiceUnavailable,
+            UnhandledError when ErrorCodes.IsStoreUnavailable(executionError.InnerException) => ErrorCodes.ServiceUnavailable,
             UnhandledError => ErrorCodes.InternalServerError,
             _ when executionError.InnerException is GraphQLSyntaxErrorException => ErrorCodes.SyntaxError,
             _ => executionError.Code,
@@ -49,25 +47,5 @@ internal sealed class KitErrorInfoProvider(ErrorInfoProviderOptions options) : E
             ? code == ErrorCodes.ServiceUnavailable ? "A store this service depends on did not answer; try again." : "Internal server error."
             : info.Message;
         return new ErrorInfo { Message = message, Extensions = extensions };
-    }
-
-    /// <summary>
-    /// Redis up but refusing for now: a replica promoted (READONLY), loading its data, out of
-    /// memory, busy with a script, its primary gone, too few replicas for its
-    /// min-replicas-to-write (NOREPLICAS), its last snapshot failed (MISCONF).
-    /// </summary>
-    private static readonly string[] RedisRefusalsForNow = ["READONLY", "LOADING", "OOM", "BUSY", "MASTERDOWN", "NOREPLICAS", "MISCONF"];
-
-    /// <summary>Whether the failure is a store that could not be reached or did not answer in time, not a fault of the request or the code.</summary>
-    private static bool StoreUnavailable(Exception? exception)
-    {
-        for (var current = exception; current is not null; current = current.InnerException)
-        {
-            if (current is RedisConnectionException or RedisTimeoutException or NpgsqlException { IsTransient: true })
-                return true;
-            if (current is RedisServerException { Message: var refusal } && RedisRefusalsForNow.Any(r => refusal.StartsWith(r, StringComparison.Ordinal)))
-                return true;
-        }
-        return false;
     }
 }

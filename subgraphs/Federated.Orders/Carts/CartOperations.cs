@@ -17,6 +17,7 @@ public static class CartOperations
     public const string InvalidQuantity = "INVALID_QUANTITY";
     public const string TooManyLines = "CART_FULL";
     public const string CartChanged = "CART_CHANGED";
+    public const string PricingUnavailable = "CART_PRICING_UNAVAILABLE";
 
     /// <summary>The longest SKU an order line holds (the catalog's are at most 40 characters): a longer one names no variant.</summary>
     public const int MaxSkuLength = 64;
@@ -87,7 +88,7 @@ public static class CartOperations
                 if (await ExistingLineCartAsync(ctx, input.LineId) is not { } cart)
                     return LineGone();
                 await Store(ctx).SetQuantityAsync(cart.Id, input.LineId, 0);
-                return new CartPayload(await PricedAsync(ctx, cart.Id), []);
+                return await ChangedAsync(ctx, cart.Id);
             });
 
         mutation.Field<NonNullGraphType<CartPayloadType>>("applyDiscountCode")
@@ -208,6 +209,26 @@ public static class CartOperations
         }
         else if (!await Store(ctx).SetQuantityAsync(cartId, sku, quantity))
             return LineGone();
-        return new CartPayload(await PricedAsync(ctx, cartId), []);
+        return await ChangedAsync(ctx, cartId);
+    }
+
+    /// <summary>
+    /// The answer to a change of the cart that was written: the cart priced. When it cannot be
+    /// priced now (the catalog, or the database the discount code is checked in, out of reach),
+    /// the change stands, and the answer says so with its own code: the store's failure after
+    /// the write was answered SERVICE_UNAVAILABLE, which clients retry, and each retry of an add
+    /// added its units again.
+    /// </summary>
+    private static async Task<CartPayload> ChangedAsync(IResolveFieldContext ctx, string cartId)
+    {
+        try
+        {
+            return new CartPayload(await PricedAsync(ctx, cartId), []);
+        }
+        catch (Exception ex) when (ex is GraphQLFailure { Code: CatalogClient.Unavailable } || ErrorCodes.IsStoreUnavailable(ex))
+        {
+            return CartPayload.Failed(new UserError(PricingUnavailable,
+                "The cart was changed, but it cannot be priced now: do not repeat the change; look at the cart again shortly.", ["input"]));
+        }
     }
 }

@@ -12,7 +12,7 @@ public sealed class CartTests(FederatedStack stack)
     public const string CartFields = "id itemCount lines { id quantity unitPrice { amount } total { amount } } subtotal { amount currencyCode } discounts { code amount { amount } freeShipping } total { amount }";
     public const string AddToCart = $"mutation($input: AddToCartInput!) {{ addToCart(input: $input) {{ cart {{ {CartFields} }} errors {{ code message field }} }} }}";
     public const string UpdateLine = $"mutation($input: UpdateCartLineInput!) {{ updateCartLine(input: $input) {{ cart {{ {CartFields} }} errors {{ code message field }} }} }}";
-    private const string RemoveLine = $"mutation($input: RemoveCartLineInput!) {{ removeCartLine(input: $input) {{ cart {{ {CartFields} }} errors {{ code message field }} }} }}";
+    public const string RemoveLine = $"mutation($input: RemoveCartLineInput!) {{ removeCartLine(input: $input) {{ cart {{ {CartFields} }} errors {{ code message field }} }} }}";
     public const string ApplyCode = $"mutation($input: ApplyDiscountCodeInput!) {{ applyDiscountCode(input: $input) {{ cart {{ {CartFields} }} errors {{ code message field }} }} }}";
     private const string CartQuery = $"{{ cart {{ {CartFields} }} }}";
     public const string Rates = "mutation($input: ShippingRatesInput!) { shippingRates(input: $input) { rates { id carrier service price { amount } estimatedDays tax { amount } total { amount } } errors { code field } } }";

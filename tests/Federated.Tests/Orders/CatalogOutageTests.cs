@@ -49,6 +49,27 @@ public sealed class CatalogOutageTests(FederatedStack stack)
         Assert.Equal(3, await stack.AvailableAsync(sku));
     }
 
+    /// <summary>
+    /// A line removed while the catalog cannot be reached: it leaves the cart, and the answer says
+    /// the change stands though the rest cannot be priced (<c>CART_PRICING_UNAVAILABLE</c>). Before,
+    /// the answer was CATALOG_UNAVAILABLE, with the line already gone.
+    /// </summary>
+    [Fact]
+    public async Task RemovingALineWhileTheCatalogCannotBeReached_RemovesIt_AndSaysTheChangeStands()
+    {
+        var (sku, shopper) = await TwoUnitsInACartAsync();
+        var other = await stack.StockedSkuAsync(("FC-EAST", 5));
+        await stack.AddToCartAsync(shopper, other, 1);
+        await using var outage = await stack.StartWithCatalogBehindProxyAsync(Instance);
+
+        outage.Proxy.Refuse();
+        var removed = await stack.CallAsync(shopper, CartTests.RemoveLine, new { lineId = sku }, Instance);
+        outage.Proxy.Restore();
+
+        Assert.Equal(["CART_PRICING_UNAVAILABLE"], removed.ErrorCodes());
+        Assert.Equal([(other, 1)], await stack.CartLinesAsync(shopper));
+    }
+
     [Fact]
     public async Task CancellingWhileTheCatalogCannotBeReached_IsAccepted_TheMoneyGoesBackAtOnce_AndTheUnitsOnceTheCatalogAnswers()
     {

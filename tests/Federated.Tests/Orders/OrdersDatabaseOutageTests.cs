@@ -53,6 +53,30 @@ public sealed class OrdersDatabaseOutageTests(FederatedStack stack)
         await stack.AssertNoMessageFailingAsync(orderId);
     }
 
+    /// <summary>
+    /// An add to a cart with a discount code while the database the code is checked in cannot be
+    /// reached: the units are written to the cart, which then cannot be priced. The answer says
+    /// the change stands (<c>CART_PRICING_UNAVAILABLE</c>), so the client does not send it again;
+    /// once the database answers, the cart holds the units once. Before, the answer was
+    /// SERVICE_UNAVAILABLE, which clients retry, and each retry added the units again.
+    /// </summary>
+    [Fact]
+    public async Task AddingWhileTheDatabaseCannotBeReached_WritesTheUnitsOnce_AndSaysTheChangeStands()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 20));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 2);
+        Assert.Empty((await stack.CallAsync(shopper, CartTests.ApplyCode, new { code = "WELCOME10" })).ErrorCodes());
+        await using var outage = await stack.StartWithDatabaseBehindProxyAsync(ServiceNames.Orders, "orders-database-outage-add");
+
+        outage.Proxy.Refuse();
+        var added = await stack.CallAsync(shopper, CartTests.AddToCart, new { sku, quantity = 1 }, "orders-database-outage-add");
+        outage.Proxy.Restore();
+
+        Assert.Equal(["CART_PRICING_UNAVAILABLE"], added.ErrorCodes());
+        Assert.Equal([(sku, 3)], await stack.CartLinesAsync(shopper));
+    }
+
     [Fact]
     public async Task PlacingWhileTheDatabaseCannotBeReached_AcceptsNothing_AndTheSameKeyPlacesTheOrderOnceItCan()
     {
