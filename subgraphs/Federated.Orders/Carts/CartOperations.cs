@@ -33,7 +33,7 @@ public static class CartOperations
             .Description($"Signed in: the account's cart (a guest cart named in {CartHeader} is merged into it). A guest: the cart named in {CartHeader}; null without one.")
             .ResolveAsync(async ctx => await ctx.RequestServices!.GetRequiredService<CartPricing>().QueriedOnceAsync(async () =>
             {
-                var cartId = await ResolveCartIdAsync(ctx, create: false);
+                var cartId = await ResolveCartIdAsync(ctx);
                 return cartId is null ? null : await PricedAsync(ctx, cartId);
             }));
 
@@ -50,7 +50,8 @@ public static class CartOperations
                 // Not asked of the catalog: a SKU of megabytes would be refused there as a request too large.
                 if (input.Sku.Length is 0 or > MaxSkuLength)
                     return CartPayload.Failed(new UserError(VariantNotFound, $"There is no variant with this SKU: SKUs have 1 to {MaxSkuLength} characters.", ["input", "sku"]));
-                var cartId = (await ResolveCartIdAsync(ctx, create: true))!;
+                var named = await ResolveCartIdAsync(ctx);
+                var cartId = named ?? CartStore.NewGuestCartId();
                 // Adds on top of what the line holds when the change is written: a change that
                 // came first (the same shopper adding from two devices at once) is read again
                 // and added to, never overwritten.
@@ -60,7 +61,7 @@ public static class CartOperations
                     var current = cart.Lines.Where(l => l.Sku == input.Sku).Sum(l => l.Quantity);
                     if (current == 0 && cart.Lines.Count >= CartStore.MaxLines)
                         return CartFull();
-                    if (await SetQuantityAsync(ctx, cart, input.Sku, current + input.Quantity, ["input", "quantity"], "sku", expected: current) is { } payload)
+                    if (await SetQuantityAsync(ctx, cart, input.Sku, current + input.Quantity, ["input", "quantity"], "sku", expected: current, created: named is null) is { } payload)
                         return payload;
                 }
                 return CartPayload.Failed(new UserError(CartChanged, "The cart kept changing meanwhile; try again.", ["input"]));
@@ -96,7 +97,7 @@ public static class CartOperations
             .ResolveAsync(async ctx =>
             {
                 var input = ctx.GetArgument<ApplyDiscountCodeInput>("input");
-                if (await ResolveCartIdAsync(ctx, create: false) is not { } cartId)
+                if (await ResolveCartIdAsync(ctx) is not { } cartId)
                     return CartPayload.Failed(new UserError(CartNotFound, "Add something to the cart first.", ["input"]));
                 // Priced not to be shown: a refused code answers with no cart, so no price is shown.
                 var stored = await Store(ctx).GetAsync(cartId);
@@ -118,10 +119,10 @@ public static class CartOperations
 
     /// <summary>
     /// The cart a request works on. Signed in: the account's cart, after merging the guest cart
-    /// named in <see cref="CartHeader"/>. A guest: that one (or a new one when <paramref name="create"/>).
+    /// named in <see cref="CartHeader"/>. A guest: that one, or null when none is named (an add then starts one).
     /// Only guest ids are accepted from clients, so nobody can name another account's cart.
     /// </summary>
-    public static async Task<string?> ResolveCartIdAsync(IResolveFieldContext ctx, bool create)
+    public static async Task<string?> ResolveCartIdAsync(IResolveFieldContext ctx)
     {
         var header = ctx.RequestServices!.GetRequiredService<IHttpContextAccessor>().HttpContext?.Request.Headers[CartHeader].ToString();
         var cartId = string.IsNullOrWhiteSpace(header) ? null : header.Trim();
@@ -142,7 +143,7 @@ public static class CartOperations
                 await Store(ctx).MergeAsync(cartId, own);
             return own;
         }
-        return cartId ?? (create ? CartStore.NewGuestCartId() : null);
+        return cartId;
     }
 
     public static async Task<PricedCart> PricedAsync(IResolveFieldContext ctx, string cartId) =>
@@ -159,7 +160,7 @@ public static class CartOperations
     /// <summary>The request's cart as read now, if it has the line.</summary>
     private static async Task<StoredCart?> ExistingLineCartAsync(IResolveFieldContext ctx, string lineId)
     {
-        if (await ResolveCartIdAsync(ctx, create: false) is not { } id)
+        if (await ResolveCartIdAsync(ctx) is not { } id)
             return null;
         var cart = await Store(ctx).GetAsync(id);
         return cart.Lines.Any(l => l.Sku == lineId) ? cart : null;
@@ -176,7 +177,8 @@ public static class CartOperations
     /// still holds that many units: null when another change came first. A variant that does not
     /// exist is reported on <paramref name="skuField"/>, the input field that named it.
     /// </summary>
-    private static async Task<CartPayload?> SetQuantityAsync(IResolveFieldContext ctx, StoredCart cart, string sku, int quantity, string[] field, string skuField, int? expected = null)
+    private static async Task<CartPayload?> SetQuantityAsync(IResolveFieldContext ctx, StoredCart cart, string sku, int quantity, string[] field, string skuField,
+        int? expected = null, bool created = false)
     {
         var cartId = cart.Id;
         CatalogVariant? terms = null;
@@ -209,7 +211,7 @@ public static class CartOperations
         }
         else if (!await Store(ctx).SetQuantityAsync(cartId, sku, quantity))
             return LineGone();
-        return await ChangedAsync(ctx, cartId);
+        return await ChangedAsync(ctx, cartId, created);
     }
 
     /// <summary>
@@ -217,15 +219,17 @@ public static class CartOperations
     /// priced now (the catalog, or the database the discount code is checked in, out of reach),
     /// the change stands, and the answer says so with its own code: the store's failure after
     /// the write was answered SERVICE_UNAVAILABLE, which clients retry, and each retry of an add
-    /// added its units again.
+    /// added its units again. Except for a guest cart <paramref name="created"/> by this change:
+    /// the answer is the only place its id is given, so the failure is thrown as it is, and a
+    /// retry starts another cart.
     /// </summary>
-    private static async Task<CartPayload> ChangedAsync(IResolveFieldContext ctx, string cartId)
+    private static async Task<CartPayload> ChangedAsync(IResolveFieldContext ctx, string cartId, bool created = false)
     {
         try
         {
             return new CartPayload(await PricedAsync(ctx, cartId), []);
         }
-        catch (Exception ex) when (ex is GraphQLFailure { Code: CatalogClient.Unavailable } || ErrorCodes.IsStoreUnavailable(ex))
+        catch (Exception ex) when (!created && (ex is GraphQLFailure { Code: CatalogClient.Unavailable } || ErrorCodes.IsStoreUnavailable(ex)))
         {
             return CartPayload.Failed(new UserError(PricingUnavailable,
                 "The cart was changed, but it cannot be priced now: do not repeat the change; look at the cart again shortly.", ["input"]));

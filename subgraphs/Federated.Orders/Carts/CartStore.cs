@@ -426,6 +426,13 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
         return [.. orderIds.Where((_, i) => !marked[i])];
     }
 
+    /// <summary>
+    /// How long ago the cart's lines last changed (an add, a change, a code, a merge, a take-out:
+    /// each renews them for <see cref="Lifetime"/>), by Redis's count; null for a cart with no lines.
+    /// </summary>
+    public async Task<TimeSpan?> SinceLinesChangedAsync(string cartId) =>
+        await redis.GetDatabase().KeyTimeToLiveAsync(LinesKey(cartId)) is { } left ? Lifetime - left : null;
+
     // Puts back what RemoveOrdered marked it took (KEYS[4]), once: the mark keeps only that it
     // was put back ('r'), for the rest of its life, so that a take-out of the order that comes
     // late (a placement that stalled before its own, a replay read before the failure) finds it

@@ -43,7 +43,7 @@ public static class ShippingOperations
                 var errors = input.Address.Validate("input", "address");
                 if (errors.Count > 0)
                     return new ShippingRatesPayload([], errors);
-                if (await CartOperations.ResolveCartIdAsync(ctx, create: false) is not { } cartId)
+                if (await CartOperations.ResolveCartIdAsync(ctx) is not { } cartId)
                     return new ShippingRatesPayload([], [new UserError(CartOperations.CartNotFound, "Add something to the cart first.", ["input"])]);
                 // At the terms the shopper was last shown, as placeOrder prices it: the rates show no
                 // line prices, so asking for them must not record prices the shopper never saw.

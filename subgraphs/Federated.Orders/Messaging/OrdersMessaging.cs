@@ -61,15 +61,17 @@ public static class OrdersMessaging
             // 100 every 5 s (20 a second) fell behind a checkout of a few dozen orders a second;
             // 1,000 every 2 s keeps a burst of retries or challenge deadlines from queueing.
             options.Durability.RecoveryBatchSize = batchSize;
-            // A message an instance wrote and owns, but holds in no queue, is taken back for any
-            // instance once it is this old (Wolverine's own recovery covers messages of instances
-            // that died, not of live ones): one committed with an order change whose commit's
-            // answer was lost (the change stands, but the write was thrown as failed, and the
-            // message never queued), or one whose next retry could not be written while the
-            // database was unreachable. Before, such a message (a cancelled order's void and
-            // release, a refund) waited for its instance to stop. Longer than a handled message
-            // is kept (5 minutes), so those are deleted rather than taken back; a message still
-            // queued this long (a backlog) may run twice, which every handler allows.
+            // A message an instance owns but holds in no queue is taken back for any instance once
+            // it has waited this long since it was last claimed (Wolverine's own recovery covers
+            // messages of instances that died, not of live ones): one committed with an order change
+            // whose commit's answer was lost (the change stands, but the write was thrown as
+            // failed, and the message never queued), or one whose next retry could not be written
+            // while the database was unreachable. Before, such a message (a cancelled order's void
+            // and release, a refund) waited for its instance to stop. Wolverine 6.62 takes back only
+            // messages waiting to run, and renews the claim of those an instance holds (queued or
+            // running) three times per period, so a backlog or a slow handler is not taken from
+            // under it; a message can run twice only when its instance cannot reach the database
+            // while the one recovering can, which every handler allows.
             options.Durability.InboxStaleTime = staleAfter;
             options.Discovery.IncludeAssembly(typeof(OrdersMessaging).Assembly);
             // Webhooks come in bursts for one payment (challenge required, authorized, each twice):

@@ -8,7 +8,9 @@ namespace Federated.Orders.Orders;
 /// <c>Orders:FaultInjection:Pause</c>, ten minutes by default) so that a test can kill the
 /// process exactly there; set to <c>capture</c>, a fulfillment wave that shipped orders stops
 /// after its catalog and payment calls, before it saves; set to <c>refund</c>, a refund recorded
-/// with its message waits before the provider is asked (inline and in the message). With <c>Orders:FaultInjection:UserId</c>
+/// with its message waits before the provider is asked (inline and in the message); set to
+/// <c>webhook</c>, a payment webhook received waits after it asked the provider where the payment
+/// stands, before it saves. With <c>Orders:FaultInjection:UserId</c>
 /// also set, only that customer's orders make it stop (other tests' orders go on). With <c>Orders:FaultInjection:OrderNumber</c> set, every order first
 /// draws that number, as two orders drawing the same random number would. With
 /// <c>Orders:FaultInjection:FailStepOf</c> set to a customer's id, a fulfillment wave's step
@@ -23,6 +25,7 @@ public sealed class FaultInjection
     public const string AfterAccept = "accept";
     public const string AfterCapture = "capture";
     public const string AfterRefundRecorded = "refund";
+    public const string AfterRetrieve = "webhook";
 
     private readonly string? _step;
     private readonly string? _userId;

@@ -44,7 +44,7 @@ public static class OrderOperations
             {
                 var userId = ctx.CurrentUser().RequireUser();
                 // A guest cart named in X-Cart-Id joins the account's first, as every cart operation does once signed in.
-                await Carts.CartOperations.ResolveCartIdAsync(ctx, create: false);
+                await Carts.CartOperations.ResolveCartIdAsync(ctx);
                 return await ctx.RequestServices!.GetRequiredService<OrderPlacement>()
                     .PlaceAsync(userId, ctx.GetArgument<PlaceOrderInput>("input"), ctx.CancellationToken);
             });

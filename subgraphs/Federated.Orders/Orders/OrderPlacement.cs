@@ -249,8 +249,8 @@ public sealed class OrderPlacement(
         // the cart: the cart's claim was lost in Redis (a failover to a replica that had not
         // received it) after that order was saved and before its take-out, so nothing was left
         // to take them out, and this checkout is that cart again, a second order and charge of
-        // the same lines. They are taken out now, and this order, which has some of them, is
-        // refused before anything is held or charged: the shopper looks at the cart again.
+        // the same lines. They are taken out now, and this order is refused before anything is
+        // held or charged: the shopper looks at the cart again.
         if (await OrderedAlreadyAsync(db, order, velocity.RecentlyStanding) is { } earlier)
             return await FailAsync(db, order, AlreadyOrdered,
                 $"Order {earlier.Number}, placed at {earlier.PlacedAt:u}, has items of this cart that had stayed in it; they were taken out now, so that they are not ordered twice. Look at the cart again, then place the order under a new idempotency key.",
@@ -270,40 +270,65 @@ public sealed class OrderPlacement(
     }
 
     /// <summary>
-    /// Of the customer's <paramref name="recent"/> standing orders, those whose lines never left
-    /// the cart (no mark that they did: <see cref="CartStore.NotTakenOutAsync"/>) have them taken
-    /// out now, as the sweep would have had the cart's claim lived; the first that shares a SKU
-    /// with <paramref name="order"/> is returned. Redis failing here lets the placement go on:
-    /// this looks after a loss in Redis, and a placement refused for Redis would be refused for
-    /// every shopper with a recent order.
+    /// Of the customer's <paramref name="recent"/> standing orders, the first (oldest) whose
+    /// lines have no mark that they left the cart (<see cref="CartStore.NotTakenOutAsync"/>),
+    /// that <paramref name="order"/>'s cart still holds whole (at least its units of each of its
+    /// lines), and since whose placement the cart's lines have not changed: what the cart looks
+    /// like when its claim was lost in Redis after that order stood and before its take-out.
+    /// Its lines are taken out now, as the sweep would have had the claim lived. Any other cart
+    /// is left alone: with the mark alone lost (an eviction) the take-out itself changed the
+    /// lines after the placement, and what the shopper added since is no duplicate. Redis
+    /// failing while looking lets the placement go on (a placement refused for Redis would be
+    /// refused for every shopper with a recent order); one found is refused for, whether or not
+    /// its take-out answers.
     /// </summary>
     private async Task<Order?> OrderedAlreadyAsync(OrdersDbContext db, Order order, IReadOnlyList<string> recent)
     {
         if (recent.Count == 0)
             return null;
+        IReadOnlyList<string> unmarked;
+        TimeSpan? sinceChanged;
         try
         {
-            var unmarked = await carts.NotTakenOutAsync(recent);
+            unmarked = await carts.NotTakenOutAsync(recent);
             if (unmarked.Count == 0)
                 return null;
-            var earlier = await db.Orders.AsNoTracking().Include(o => o.Lines).Where(o => unmarked.Contains(o.Id)).OrderBy(o => o.PlacedAt)
-                .ToListAsync(CancellationToken.None);
-            Order? overlapping = null;
-            foreach (var standing in earlier.Where(o => TakesOutOfCart(o, time.GetUtcNow())))
-            {
-                await carts.TakeOutAsync(standing);
-                logger.LogWarning("Order {OrderId} stood with its lines still in the cart; they were taken out as order {NewOrderId} was placed", standing.Id, order.Id);
-                if (overlapping is null && standing.Lines.Any(l => order.Lines.Any(o => o.Sku == l.Sku)))
-                    overlapping = standing;
-            }
-            return overlapping;
+            sinceChanged = await carts.SinceLinesChangedAsync(CartStore.UserCartId(order.UserId));
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             logger.LogWarning(ex, "Could not check whether the recent orders of order {OrderId}'s customer left the cart: Redis did not answer", order.Id);
             return null;
         }
+        if (sinceChanged is not { } unchangedFor)
+            return null;
+        var inCart = Units(order.Lines);
+        var candidates = await db.Orders.AsNoTracking().Include(o => o.Lines).Where(o => unmarked.Contains(o.Id)).OrderBy(o => o.PlacedAt)
+            .ToListAsync(CancellationToken.None);
+        var now = time.GetUtcNow();
+        foreach (var earlier in candidates.Where(o => TakesOutOfCart(o, now) && unchangedFor > now - o.PlacedAt
+            && Units(o.Lines).All(u => inCart.GetValueOrDefault(u.Key) >= u.Value)))
+        {
+            try
+            {
+                // Marked meanwhile: taken out by its own placement, late (still a duplicate here),
+                // or put back by a failed challenge (then the lines are the cart's again).
+                if (!await carts.TakeOutAsync(earlier)
+                    && await db.Orders.AsNoTracking().Where(o => o.Id == earlier.Id).Select(o => o.Status).SingleAsync(CancellationToken.None) is OrderStatus.Failed or OrderStatus.Cancelled)
+                    continue;
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                logger.LogWarning(ex, "Order {OrderId}'s lines, still in the cart, could not be taken out: Redis did not answer", earlier.Id);
+            }
+            logger.LogWarning("Order {OrderId} stood with its lines still in the cart; order {NewOrderId}, placed from that cart, is refused", earlier.Id, order.Id);
+            return earlier;
+        }
+        return null;
     }
+
+    private static Dictionary<string, int> Units(IEnumerable<OrderLine> lines) =>
+        lines.GroupBy(l => l.Sku, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Sum(l => l.Quantity), StringComparer.Ordinal);
 
     /// <summary>
     /// Refuses a recorded order whose cart's code stopped applying, and takes the code off the

@@ -29,7 +29,7 @@ public static class PaymentWebhooks
     public static void MapPaymentWebhooks(this WebApplication app)
     {
         app.MapPost("/webhooks/payments", async (HttpContext http, IConfiguration configuration, NpgsqlDataSource dataSource, IDbContextFactory<OrdersDbContext> factory,
-            IPaymentProvider provider, OrderPlacement placement, OrderSettlement settlement, TimeProvider time, ILogger<ReconcilePayment> logger) =>
+            IPaymentProvider provider, OrderPlacement placement, OrderSettlement settlement, FaultInjection faults, TimeProvider time, ILogger<ReconcilePayment> logger) =>
         {
             if (WebhookSignature.Secret(configuration) is not { } secret)
                 return Results.NotFound();
@@ -83,7 +83,8 @@ public static class PaymentWebhooks
             try
             {
                 // Saves the event with whatever the order needed (a step that sends a message saves both through the outbox).
-                await ReconcilePaymentHandler.ReconcileAsync(db, notice.OrderId, found?.Order, provider, placement, settlement, time, logger, cancellationToken);
+                await ReconcilePaymentHandler.ReconcileAsync(db, notice.OrderId, found?.Order, provider, placement, settlement, time, logger, cancellationToken,
+                    found?.Order is { } order ? () => faults.PauseAfterAsync(FaultInjection.AfterRetrieve, [order.UserId]) : null);
                 await db.SaveChangesAsync(cancellationToken);
             }
             catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
@@ -189,9 +190,11 @@ public static class ReconcilePaymentHandler
     /// all reconciling reads or changes, so the caller loads only the order and its payment.
     /// </summary>
     public static async Task ReconcileAsync(OrdersDbContext db, string orderId, Order? order, IPaymentProvider provider, OrderPlacement placement,
-        OrderSettlement settlement, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
+        OrderSettlement settlement, TimeProvider time, ILogger logger, CancellationToken cancellationToken, Func<Task>? afterRetrieve = null)
     {
         var state = await provider.RetrieveAsync(orderId, cancellationToken);
+        if (afterRetrieve is not null)
+            await afterRetrieve();
         if (order?.Payment is not { } payment || state is null)
             return;
         switch (order.Status, state.Outcome)
@@ -209,6 +212,11 @@ public static class ReconcilePaymentHandler
                 // Part of it given back on the dashboard already: recorded with the capture (as below).
                 payment.Refunded = Math.Max(payment.Refunded, state.Refunded);
                 payment.UpdatedAt = time.GetUtcNow();
+                // Saved under the order's row version: a cancel committed since the order was
+                // read (its money given back, the payment recorded refunded) refuses this save,
+                // and the event, sent again, finds the order cancelled. Saved alone, the payment
+                // was set back to captured on a cancelled, refunded order.
+                order.UpdatedAt = payment.UpdatedAt;
                 HoldIfNotShipped(order, payment);
                 break;
             // The store's own refund waiting for its answer: its completion records what the

@@ -36,8 +36,8 @@ public sealed class FaultyProxy : IAsyncDisposable
 
     /// <summary>
     /// The answer to the next request whose bytes contain <paramref name="marker"/> is lost; then
-    /// every connection is refused. With <paramref name="after"/>, only on a connection that sent
-    /// a request containing that first (a transaction's COMMIT, not another's).
+    /// every connection is refused. With <paramref name="after"/>, only when it comes next after
+    /// a request containing that on the same connection (a transaction's COMMIT, not another's).
     /// </summary>
     public void LoseTheAnswerTo(string marker, string? after = null)
     {
@@ -105,6 +105,8 @@ public sealed class FaultyProxy : IAsyncDisposable
                         _loseAnswerTo = null;
                         losing = true;
                     }
+                    else if (_loseAfter is { } again)
+                        armed = text.Contains(again, StringComparison.Ordinal);
                     return true;
                 });
                 var answers = PumpAsync(upstream.GetStream(), client.GetStream(), _ =>

@@ -105,8 +105,10 @@ public sealed class CartTests(FederatedStack stack)
         Assert.Empty(response.ErrorCodes);
         Assert.Single(response.Data.EnumerateObject().Select(c => c.Value.GetProperty("total").Amount()).Distinct());
         Assert.All(response.Data.EnumerateObject(), c => Assert.Equal(3, c.Value.GetProperty("lines").GetArrayLength()));
-        Assert.True(delta[ServiceNames.Catalog].GraphQLRequests == 1, $"Expected one catalog request: {delta[ServiceNames.Catalog]}");
-        Assert.True(delta[ServiceNames.Orders].StoreRoundTrips <= 2, $"Expected the code evaluated once: {delta[ServiceNames.Orders]}");
+        // The catalog's variant lookups (its other requests are fulfillment's), and the orders
+        // service's round trips with its background work's (about 35 before, one per alias).
+        Assert.True(delta[ServiceNames.Catalog].EntityRequests == 1, $"Expected one variant lookup: {delta[ServiceNames.Catalog]}");
+        Assert.True(delta[ServiceNames.Orders].StoreRoundTrips < 10, $"Expected the code evaluated once: {delta[ServiceNames.Orders]}");
     }
 
     [Fact]

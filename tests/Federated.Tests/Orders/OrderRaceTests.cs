@@ -289,7 +289,7 @@ public sealed class OrderRaceTests(FederatedStack stack)
         var sku = await stack.StockedSkuAsync(("FC-EAST", 10));
         var shopper = stack.NewShopper();
         await stack.AddToCartAsync(shopper, sku, 2);
-        using var paused = await PausedInstanceAsync("orders-paused-take-out", "accept", shopper, TimeSpan.FromSeconds(15));
+        using var paused = await PausedInstanceAsync("orders-paused-take-out", "accept", shopper, TimeSpan.FromSeconds(30));
         var since = await stack.OrdersClockAsync();
 
         var placing = stack.PlaceAsync(shopper, key: "first", service: "orders-paused-take-out");
@@ -311,6 +311,31 @@ public sealed class OrderRaceTests(FederatedStack stack)
         Assert.Equal(8, await stack.AvailableAsync(sku));
         Assert.Equal(1, await stack.ChargesSinceAsync(since));
         Assert.Equal(1L, await stack.OrdersCountAsync("""select count(*) from orders.orders where "UserId" = $1 and "Status" <> 'Failed'""", shopper.Id));
+    }
+
+    /// <summary>
+    /// The mark that a paid order's lines left the cart lost alone (an eviction), and the shopper
+    /// adding the same units again on purpose within minutes: the second checkout is placed, not
+    /// taken for the first order's lines left in the cart (the cart changed after the first order
+    /// was placed, as its take-out did).
+    /// </summary>
+    [Fact]
+    public async Task TheSameUnitsAddedAgain_AfterTheTakeOutMarkWasLost_AreOrderedAgain()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 10));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 2);
+        var first = (await stack.PlaceAsync(shopper)).GetProperty("order").GetProperty("id").GetString()!;
+        Assert.Empty(await stack.CartLinesAsync(shopper));
+        Assert.Equal(0, (await stack.RedisAsync(["del", $"orders-test:{stack.RunId}:cart:taken:{first}"])).ExitCode);
+
+        await stack.AddToCartAsync(shopper, sku, 2);
+        var second = await stack.PlaceAsync(shopper);
+
+        Assert.Empty(second.ErrorCodes());
+        Assert.Equal("PAID", second.GetProperty("order").GetProperty("status").GetString());
+        Assert.Empty(await stack.CartLinesAsync(shopper));
+        Assert.Equal(6, await stack.AvailableAsync(sku));
     }
 
     [Fact]

@@ -33,8 +33,8 @@ public sealed class OrdersDatabaseOutageTests(FederatedStack stack)
         var orderId = (await stack.PlaceAsync(shopper, service: instance)).GetProperty("order").GetProperty("id").GetString()!;
         Assert.Equal(3, await stack.AvailableAsync(sku));
 
-        // The commit of the transaction that wrote the order's settlement.
-        outage.Proxy.LoseTheAnswerTo("COMMIT", after: "Federated.Orders.Messaging.SettleOrder");
+        // The commit of the transaction that cancelled the order (and wrote its settlement).
+        outage.Proxy.LoseTheAnswerTo("COMMIT", after: orderId);
         var restoring = Task.Run(async () =>
         {
             for (var waited = 0; outage.Proxy.AnswersLost == 0 && waited < 30_000; waited += 2)

@@ -236,6 +236,42 @@ public sealed class PaymentWebhookTests(FederatedStack stack)
         Assert.Equal("Authorized", await ScalarAsync("select outcome from orders.simulated_provider_ledger where idempotency_key = $1", orderId));
     }
 
+    /// <summary>
+    /// A capture's webhook that read the order (its payment authorized) and asked the provider
+    /// (captured) just before the shopper cancelled (the money refunded, the payment recorded
+    /// so): its save is refused, to be sent again, and the payment stays refunded. It was set
+    /// back to captured, on a cancelled order whose money had gone back (found by a review).
+    /// </summary>
+    [Fact]
+    public async Task ACaptureWebhookOvertakenByACancel_LeavesThePaymentRefunded()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 5));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 2);
+        var orderId = (await stack.PlaceAsync(shopper)).GetProperty("order").GetProperty("id").GetString()!;
+        // Captured at the provider, not yet recorded by the store (as when a wave stopped after its capture).
+        Assert.Equal("Captured", await ScalarAsync("update orders.simulated_provider_ledger set outcome = 'Captured' where idempotency_key = $1 returning outcome", orderId));
+        using var paused = await stack.StartInstanceAsync(ServiceNames.Orders, "orders-paused-webhook", new Dictionary<string, string>
+        {
+            ["Orders__FaultInjection__PauseAfter"] = "webhook",
+            ["Orders__FaultInjection__Pause"] = "00:00:20",
+            ["Orders__FaultInjection__UserId"] = shopper.Id,
+        });
+
+        var delivering = DeliverAsync(Event($"evt_capture_{orderId}", "payment.captured", 51, orderId), stack.WebhookSecret, service: "orders-paused-webhook");
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var cancelled = await stack.CallAsync(shopper, Checkout.CancelOrder, new { orderId });
+        Assert.Empty(cancelled.ErrorCodes());
+        Assert.Equal("REFUNDED", cancelled.GetProperty("order").GetProperty("payment").GetProperty("status").GetString());
+        Assert.False(delivering.IsCompleted, "The webhook was applied before the cancel.");
+
+        var (status, _) = await delivering;
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Assert.Equal("Refunded", await ScalarAsync("""select "Status" from orders.payments where "OrderId" = $1""", orderId));
+        Assert.Equal("Cancelled", await ScalarAsync("""select "Status" from orders.orders where "Id" = $1""", orderId));
+    }
+
     [Fact]
     public async Task ForgedStaleOrMalformedDeliveries_AreRefused_AndKeepNothing()
     {
@@ -280,9 +316,9 @@ public sealed class PaymentWebhookTests(FederatedStack stack)
     private static string Event(string id, string type, long sequence, string orderId) =>
         JsonSerializer.Serialize(new { id, type, sequence, created = DateTimeOffset.UtcNow.ToUnixTimeSeconds(), data = new { idempotencyKey = orderId } });
 
-    private async Task<(HttpStatusCode Status, JsonElement Body)> DeliverAsync(string body, string? signature, DateTimeOffset? at = null)
+    private async Task<(HttpStatusCode Status, JsonElement Body)> DeliverAsync(string body, string? signature, DateTimeOffset? at = null, string service = ServiceNames.Orders)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(stack.BaseUrl(ServiceNames.Orders), "webhooks/payments"))
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(stack.BaseUrl(service), "webhooks/payments"))
         {
             Content = new StringContent(body, Encoding.UTF8, "application/json"),
         };
