@@ -22,12 +22,16 @@ public sealed class QuantityByProductDataLoader(NpgsqlDataSource dataSource, Kit
 
 internal static class InventoryQueries
 {
-    /// <summary>Keys without inventory rows are absent from the result: nothing available.</summary>
+    /// <summary>
+    /// Keys without inventory rows are absent from the result: nothing available. A sum past the
+    /// largest 32-bit count (a product's variants, each within what its centers may hold) is that
+    /// count: it was an error that took the whole product with it.
+    /// </summary>
     public static async Task<IReadOnlyDictionary<string, int>> SumAvailableAsync(
         NpgsqlDataSource dataSource, string keyColumn, IReadOnlyList<string> keys, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
-            $"select {keyColumn}, sum(on_hand - reserved)::int from {InventoryTable.Name} where {keyColumn} = any($1) group by {keyColumn}");
+            $"select {keyColumn}, least(sum(on_hand - reserved), {int.MaxValue})::int from {InventoryTable.Name} where {keyColumn} = any($1) group by {keyColumn}");
         command.Parameters.Add(new NpgsqlParameter { Value = keys.ToArray() });
         var result = new Dictionary<string, int>(keys.Count);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

@@ -392,7 +392,7 @@ public sealed class Reservations(NpgsqlDataSource dataSource, KitCounters counte
         // Each center once: a center named twice was counted twice and allocated from twice.
         var centers = preferredCenters.Distinct()
             .Concat(FulfillmentCenters.All.Except(preferredCenters)
-                .OrderByDescending(c => lines.Sum(l => available.GetValueOrDefault((l.Sku, c))))
+                .OrderByDescending(c => lines.Sum(l => (long)available.GetValueOrDefault((l.Sku, c))))
                 .ThenBy(c => c, StringComparer.Ordinal))
             .ToList();
         shortages = [];
@@ -404,7 +404,7 @@ public sealed class Reservations(NpgsqlDataSource dataSource, KitCounters counte
         for (var i = 0; i < lines.Count; i++)
         {
             var line = lines[i];
-            var total = centers.Sum(c => Math.Max(0, available.GetValueOrDefault((line.Sku, c))));
+            var total = (int)Math.Min(int.MaxValue, centers.Sum(c => (long)Math.Max(0, available.GetValueOrDefault((line.Sku, c)))));
             if (total < line.Quantity)
             {
                 shortages.Add((i, line.Sku, line.Quantity, total));

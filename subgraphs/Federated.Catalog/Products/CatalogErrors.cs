@@ -50,8 +50,12 @@ public static partial class CatalogErrors
             errors.Add(new(InvalidInput, $"'weightGrams' must be 1 to {ProductVariant.MaxWeightGrams}.", [.. path, "weightGrams"]));
     }
 
-    /// <summary>Two decimals always, as the seed's prices have ("19.90", not "19.9").</summary>
-    public static decimal Money(decimal amount) => amount + 0.00m;
+    /// <summary>
+    /// Two decimals exactly, as the seed's prices have ("19.90", not "19.9" or "19.900"): a price
+    /// checked to have at most two (<see cref="Price"/>) may still be written with more zeros,
+    /// which were kept and reached carts and quotes as three decimals.
+    /// </summary>
+    public static decimal Money(decimal amount) => decimal.Round(amount, 2) + 0.00m;
 
     public static List<ProductAttribute> Attributes(List<Products.AttributeInput>? input) =>
         [.. (input ?? []).Select(a => new ProductAttribute(a.Name.Trim(), a.Value.Trim()))];

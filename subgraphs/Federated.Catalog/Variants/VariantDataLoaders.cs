@@ -51,7 +51,7 @@ public sealed class VariantDetailsBySkuDataLoader(
     /// <summary>The query for each combination of <see cref="VariantReads"/>, by its value.</summary>
     private static readonly string[] Queries = [.. Enumerable.Range(0, 4).Select(r => (VariantReads)r).Select(reads => $"""
         select v.data, {(reads.HasFlag(VariantReads.Product) ? "p.data" : "null")},
-          {(reads.HasFlag(VariantReads.Quantity) ? $"(select coalesce(sum(i.on_hand - i.reserved), 0)::int from {InventoryTable.Name} i where i.sku = v.id)" : "null")}
+          {(reads.HasFlag(VariantReads.Quantity) ? $"(select least(coalesce(sum(i.on_hand - i.reserved), 0), {int.MaxValue})::int from {InventoryTable.Name} i where i.sku = v.id)" : "null")}
         from {CatalogStore.VariantsTable} v{(reads.HasFlag(VariantReads.Product) ? $" left join {CatalogStore.ProductsTable} p on p.id = v.product_id" : "")}
         where v.id = any($1)
         """)];

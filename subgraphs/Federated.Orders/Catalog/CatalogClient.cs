@@ -53,7 +53,9 @@ public sealed class CatalogClient(HttpClient http, ServiceTokenIssuer tokens)
             if (entity.ValueKind != JsonValueKind.Object)
                 continue;
             var variant = entity.Deserialize<VariantData>(Json)!;
-            result[variant.Sku] = new CatalogVariant(variant.Sku, variant.Title, decimal.Parse(variant.Price.Amount, System.Globalization.CultureInfo.InvariantCulture),
+            // In cents with two decimals, whatever zeros a price was stored with ("19.990" before the twentieth session).
+            result[variant.Sku] = new CatalogVariant(variant.Sku, variant.Title,
+                decimal.Round(decimal.Parse(variant.Price.Amount, System.Globalization.CultureInfo.InvariantCulture), 2, MidpointRounding.AwayFromZero) + 0.00m,
                 variant.Price.CurrencyCode, variant.QuantityAvailable, variant.WeightGrams, variant.Product is { } product ? new CatalogProduct(product.Id, product.Name) : null);
         }
         return result;

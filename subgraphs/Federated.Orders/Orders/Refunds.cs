@@ -380,7 +380,9 @@ public sealed class RefundType : ObjectGraphType<Refund>
         Field<NonNullGraphType<MoneyType>>("amount").Resolve(ctx => new Money(ctx.Source.Amount, ctx.Source.CurrencyCode));
         Field(r => r.Reason);
         Field(r => r.FailureReason, nullable: true);
-        Field(r => r.RefundedBy, type: typeof(NonNullGraphType<IdGraphType>)).Description("The administrator's user id.");
+        Field<IdGraphType>("refundedBy")
+            .Description("The administrator's user id: for administrators (null for the customer, who is not shown who on the staff refunded, as a hold review's reviewer is not shown either).")
+            .Resolve(ctx => ctx.CurrentUser().IsAdmin ? ctx.Source.RefundedBy : null);
         Field<NonNullGraphType<DateTimeGraphType>>("createdAt").Resolve(ctx => ctx.Source.CreatedAt.UtcDateTime);
         Field<DateTimeGraphType>("completedAt").Resolve(ctx => ctx.Source.CompletedAt?.UtcDateTime);
     }

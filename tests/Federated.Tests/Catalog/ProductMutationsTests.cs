@@ -12,7 +12,9 @@ public sealed class ProductMutationsTests(FederatedStack stack)
     {
         var (a, b) = (stack.NewSku(), stack.NewSku());
 
-        var product = await stack.CreateProductAsync(CatalogAdmin.Variant(a, "24.5", "30"), CatalogAdmin.Variant(b, "19.99"));
+        // "19.990" is two decimals with a zero after them: stored and shown as 19.99 (it was
+        // kept as 19.990, and reached carts and quotes with three decimals).
+        var product = await stack.CreateProductAsync(CatalogAdmin.Variant(a, "24.5", "30"), CatalogAdmin.Variant(b, "19.990"));
 
         Assert.Equal("Test Trail Backpack", product.GetProperty("name").GetString());
         Assert.Equal("sports-outdoors.backpacks", product.GetProperty("category").GetProperty("id").GetString());
@@ -21,6 +23,7 @@ public sealed class ProductMutationsTests(FederatedStack stack)
         Assert.Equal([a, b], product.GetProperty("variants").EnumerateArray().Select(v => v.GetProperty("sku").GetString()));
         Assert.Equal("24.50", product.GetProperty("variants")[0].GetProperty("price").Amount());
         Assert.Equal("30.00", product.GetProperty("variants")[0].GetProperty("listPrice").Amount());
+        Assert.Equal("19.99", product.GetProperty("variants")[1].GetProperty("price").Amount());
         Assert.Equal("OUT_OF_STOCK", product.GetProperty("availability").GetString());
         Assert.Equal("Test Trail Backpack, front view", product.GetProperty("images")[0].GetProperty("alt").GetString());
         var stored = await stack.ProductAsync(product.GetProperty("id").GetString()!);

@@ -79,6 +79,33 @@ public sealed class StockMutationsTests(FederatedStack stack)
         }
     }
 
+    /// <summary>
+    /// Two variants of one product, each holding as much as every center may (500,000,000 a
+    /// center): the product's units add up past a 32-bit count, which its availability summed
+    /// into one (an internal error, and the whole product null). The counts now stop at the
+    /// largest 32-bit number; a SKU's own never reaches it (3 × 500,000,000).
+    /// </summary>
+    [Fact]
+    public async Task AProductWhoseVariantsHoldMoreThanA32BitCount_IsInStock_NotAnError()
+    {
+        var (a, b) = (stack.NewSku(), stack.NewSku());
+        var id = (await stack.CreateProductAsync(CatalogAdmin.Variant(a, "10.00"), CatalogAdmin.Variant(b, "12.00"))).GetProperty("id").GetString()!;
+        foreach (var sku in new[] { a, b })
+            foreach (var center in new[] { "FC-EAST", "FC-WEST", "FC-CENTRAL" })
+                await AdjustAsync(sku, center, 1);
+        await using (var connection = new NpgsqlConnection(stack.Settings.PostgresConnectionString(Subgraph.Named(ServiceNames.Catalog).Database)))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand("update catalog.inventory set on_hand = 500000000 where sku = any($1)", connection) { Parameters = { new() { Value = new[] { a, b } } } };
+            Assert.Equal(6, await command.ExecuteNonQueryAsync());
+        }
+
+        var product = await stack.ProductAsync(id);
+
+        Assert.Equal("IN_STOCK", product.GetProperty("availability").GetString());
+        Assert.All(product.GetProperty("variants").EnumerateArray(), v => Assert.Equal(1_500_000_000, v.GetProperty("quantityAvailable").GetInt32()));
+    }
+
     private async Task SetOnHandAsync(string sku, int onHand)
     {
         await using var connection = new NpgsqlConnection(stack.Settings.PostgresConnectionString(Subgraph.Named(ServiceNames.Catalog).Database));

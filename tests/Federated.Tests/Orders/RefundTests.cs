@@ -68,6 +68,9 @@ public sealed class RefundTests(FederatedStack stack)
         // The shopper sees them on the order; nothing is left to refund.
         var seen = (await stack.PostAsync(ServiceNames.Gateway, Query, new { id = orderId }, null, shopper.Bearer)).Data.GetProperty("order");
         Assert.Equal(3, seen.GetProperty("refunds").GetArrayLength());
+        // With the reasons given, but not who on the staff gave them (an administrator's id, another user's).
+        Assert.Equal("Arrived damaged", seen.GetProperty("refunds")[0].GetProperty("reason").GetString());
+        Assert.All(seen.GetProperty("refunds").EnumerateArray(), r => Assert.Equal(JsonValueKind.Null, r.GetProperty("refundedBy").ValueKind));
         Assert.Equal(["REFUND_NOT_AVAILABLE"], (await CallAsync(new { orderId, idempotencyKey = "r4", reason = "Again" })).ErrorCodes());
     }
 
