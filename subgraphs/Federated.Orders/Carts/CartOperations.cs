@@ -216,7 +216,7 @@ public static class CartOperations
 
     /// <summary>
     /// The answer to a change of the cart that was written: the cart priced. When it cannot be
-    /// priced now (the catalog, or the database the discount code is checked in, out of reach),
+    /// priced now (the catalog, Redis, or the database the discount code is checked in, out of reach),
     /// the change stands, and the answer says so with its own code: the store's failure after
     /// the write was answered SERVICE_UNAVAILABLE, which clients retry, and each retry of an add
     /// added its units again. Except for a guest cart <paramref name="created"/> by this change:
