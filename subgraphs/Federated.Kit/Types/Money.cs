@@ -7,4 +7,7 @@ namespace Federated.Kit.Types;
 public readonly record struct Money(decimal Amount, string CurrencyCode)
 {
     public decimal Amount { get; } = Amount + 0.00m;
+
+    /// <summary>An amount in cents with two decimals, rounded half away from zero as tax, discounts and refunds are ("19.990" is 19.99).</summary>
+    public static decimal Cents(decimal amount) => Math.Round(amount, 2, MidpointRounding.AwayFromZero) + 0.00m;
 }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Federated.Kit.Errors;
 using Federated.Kit.Identity;
+using Federated.Kit.Types;
 
 namespace Federated.Orders.Catalog;
 
@@ -55,7 +56,7 @@ public sealed class CatalogClient(HttpClient http, ServiceTokenIssuer tokens)
             var variant = entity.Deserialize<VariantData>(Json)!;
             // In cents with two decimals, whatever zeros a price was stored with ("19.990" before the twentieth session).
             result[variant.Sku] = new CatalogVariant(variant.Sku, variant.Title,
-                decimal.Round(decimal.Parse(variant.Price.Amount, System.Globalization.CultureInfo.InvariantCulture), 2, MidpointRounding.AwayFromZero) + 0.00m,
+                Money.Cents(decimal.Parse(variant.Price.Amount, System.Globalization.CultureInfo.InvariantCulture)),
                 variant.Price.CurrencyCode, variant.QuantityAvailable, variant.WeightGrams, variant.Product is { } product ? new CatalogProduct(product.Id, product.Name) : null);
         }
         return result;

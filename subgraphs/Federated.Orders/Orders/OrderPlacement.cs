@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Federated.Kit.Errors;
+using Federated.Kit.Types;
 using Federated.Orders.Carts;
 using Federated.Orders.Catalog;
 using Federated.Orders.Checkout;
@@ -769,7 +770,7 @@ public sealed class OrderPlacement(
     /// is in cents already; were one not, it rounds half away from zero as tax, discounts and
     /// refunds do (it rounded half to even, an audit found).
     /// </summary>
-    private static decimal Cents(decimal amount) => Math.Round(amount, 2, MidpointRounding.AwayFromZero) + 0.00m;
+    private static decimal Cents(decimal amount) => Money.Cents(amount);
 
     /// <summary>The line's product, which placement prices the cart with.</summary>
     private static CatalogProduct Product(PricedLine line) =>
