@@ -7,9 +7,10 @@ namespace Federated.Tests.Infrastructure;
 /// <summary>
 /// A TCP proxy on loopback in front of a service, for tests of what a caller does when the
 /// network fails it: forwarding both ways (<see cref="Restore"/>), refusing every connection
-/// (<see cref="Refuse"/>), or losing the answer to the next request that carries a marker (the
-/// request reaches the service, which acts on it, and the caller sees its connection close
-/// without an answer), after which it refuses every connection until restored.
+/// (<see cref="Refuse"/>), holding one request back (<see cref="HoldNextAsync"/>), or losing
+/// the answer to the next request that carries a marker (the request reaches the service, which
+/// acts on it, and the caller sees its connection close without an answer), after which it
+/// refuses every connection until restored.
 /// </summary>
 public sealed class FaultyProxy : IAsyncDisposable
 {
@@ -36,16 +37,50 @@ public sealed class FaultyProxy : IAsyncDisposable
 
     /// <summary>
     /// The answer to the next request whose bytes contain <paramref name="marker"/> is lost; then
-    /// every connection is refused. With <paramref name="after"/>, only when it comes next after
-    /// a request containing that on the same connection (a transaction's COMMIT, not another's).
+    /// every connection is refused. With <paramref name="after"/>, only when it comes after a
+    /// request containing all of those on the same connection: the COMMIT of the transaction
+    /// that wrote them, not another's.
     /// </summary>
-    public void LoseTheAnswerTo(string marker, string? after = null)
+    public void LoseTheAnswerTo(string marker, params string[] after)
     {
-        _loseAfter = after;
+        _loseAfter = after.Length == 0 ? null : after;
         _loseAnswerTo = marker;
     }
 
-    private volatile string? _loseAfter;
+    private volatile string[]? _loseAfter;
+
+    /// <summary>
+    /// Holds back the next request whose bytes contain all of <paramref name="markers"/> until
+    /// <see cref="ReleaseHeld"/>: the service waits for its answer meanwhile. The task ends once
+    /// such a request is held.
+    /// </summary>
+    public Task HoldNextAsync(params string[] markers)
+    {
+        _held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _hold = markers;
+        return _held.Task;
+    }
+
+    /// <summary>Lets the request <see cref="HoldNextAsync"/> held go on.</summary>
+    public void ReleaseHeld() => _release?.TrySetResult();
+
+    private volatile string[]? _hold;
+    private TaskCompletionSource? _held;
+    private TaskCompletionSource? _release;
+
+    /// <summary>Waits, before a request is passed on, while it is the one <see cref="HoldNextAsync"/> holds.</summary>
+    private async Task HoldingAsync(ReadOnlyMemory<byte> chunk)
+    {
+        if (_hold is not { } markers)
+            return;
+        var text = Encoding.UTF8.GetString(chunk.Span);
+        if (!markers.All(m => text.Contains(m, StringComparison.Ordinal)))
+            return;
+        _hold = null;
+        _held!.TrySetResult();
+        await _release!.Task.WaitAsync(_stopping.Token);
+    }
 
     /// <summary>Refuses every connection, new or open, until restored: the service cannot be reached.</summary>
     public void Refuse() => _refusing = true;
@@ -99,16 +134,14 @@ public sealed class FaultyProxy : IAsyncDisposable
                         return true;
                     var text = Encoding.UTF8.GetString(chunk.Span);
                     if (_loseAfter is { } after && !armed)
-                        armed = text.Contains(after, StringComparison.Ordinal);
+                        armed = after.All(a => text.Contains(a, StringComparison.Ordinal));
                     else if (text.Contains(marker, StringComparison.Ordinal))
                     {
                         _loseAnswerTo = null;
                         losing = true;
                     }
-                    else if (_loseAfter is { } again)
-                        armed = text.Contains(again, StringComparison.Ordinal);
                     return true;
-                });
+                }, HoldingAsync);
                 var answers = PumpAsync(upstream.GetStream(), client.GetStream(), _ =>
                 {
                     if (losing)
@@ -136,7 +169,7 @@ public sealed class FaultyProxy : IAsyncDisposable
     }
 
     /// <summary>Copies chunks from one side to the other while <paramref name="pass"/> lets each through; a chunk refused ends the connection.</summary>
-    private async Task PumpAsync(NetworkStream from, NetworkStream to, Func<ReadOnlyMemory<byte>, bool> pass)
+    private async Task PumpAsync(NetworkStream from, NetworkStream to, Func<ReadOnlyMemory<byte>, bool> pass, Func<ReadOnlyMemory<byte>, Task>? before = null)
     {
         var buffer = new byte[64 * 1024];
         while (true)
@@ -144,6 +177,8 @@ public sealed class FaultyProxy : IAsyncDisposable
             var read = await from.ReadAsync(buffer, _stopping.Token);
             if (read == 0 || !pass(buffer.AsMemory(0, read)))
                 return;
+            if (before is not null)
+                await before(buffer.AsMemory(0, read));
             await to.WriteAsync(buffer.AsMemory(0, read), _stopping.Token);
         }
     }

@@ -29,12 +29,16 @@ public sealed class OrdersDatabaseOutageTests(FederatedStack stack)
         var sku = await stack.StockedSkuAsync(("FC-EAST", 5));
         var shopper = stack.NewShopper();
         await stack.AddToCartAsync(shopper, sku, 2);
-        await using var outage = await stack.StartWithDatabaseBehindProxyAsync(ServiceNames.Orders, instance);
+        // Without fulfillment waves: a wave packing the order (4 s after it was paid, in the
+        // tests) writes its id before its own COMMIT, on the connection this test watches.
+        await using var outage = await stack.StartWithDatabaseBehindProxyAsync(ServiceNames.Orders, instance,
+            new Dictionary<string, string> { ["Orders__Fulfillment__Enabled"] = "false" });
         var orderId = (await stack.PlaceAsync(shopper, service: instance)).GetProperty("order").GetProperty("id").GetString()!;
         Assert.Equal(3, await stack.AvailableAsync(sku));
 
-        // The commit of the transaction that cancelled the order (and wrote its settlement).
-        outage.Proxy.LoseTheAnswerTo("COMMIT", after: orderId);
+        // The commit of the transaction that cancelled the order and wrote its settlement (the
+        // message's row carries its type's name and the order's id).
+        outage.Proxy.LoseTheAnswerTo("COMMIT", orderId, "SettleOrder");
         var restoring = Task.Run(async () =>
         {
             for (var waited = 0; outage.Proxy.AnswersLost == 0 && waited < 30_000; waited += 2)
