@@ -39,6 +39,9 @@ public static class HoldReviews
                 var paging = PagingArguments.From(ctx);
                 var after = OrderOperations.AfterPlaced(paging);
                 await using var db = await ctx.RequestServices!.GetRequiredService<IDbContextFactory<OrdersDbContext>>().CreateDbContextAsync(ctx.CancellationToken);
+                // Waves and webhooks hold orders every second: without one snapshot, one held
+                // between the split query's statements emptied the details of those after it.
+                await using var snapshot = await OrderOperations.SnapshotAsync(db, ctx.CancellationToken);
                 var query = OrderOperations.WithDetails(db.Orders.AsNoTracking()).Where(o => o.Status == OrderStatus.OnHold);
                 if (after is var (at, afterId))
                     query = query.Where(o => o.PlacedAt > at || (o.PlacedAt == at && string.Compare(o.Id, afterId) > 0));

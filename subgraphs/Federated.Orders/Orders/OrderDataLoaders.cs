@@ -43,6 +43,9 @@ public sealed class OrdersByUserDataLoader(IDbContextFactory<OrdersDbContext> fa
     {
         var results = new Dictionary<OrderPageRequest, Connection<Order>>();
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        // The pages' ids and their orders' details from one snapshot: an order refused between
+        // the reads (its challenge failed) left its page short, and told there was no next page.
+        await using var snapshot = await OrderOperations.SnapshotAsync(db, cancellationToken);
         foreach (var group in keys.GroupBy(k => k.Paging))
         {
             var paging = group.Key;
@@ -71,7 +74,7 @@ public sealed class OrdersByUserDataLoader(IDbContextFactory<OrdersDbContext> fa
                     .ToDictionaryAsync(o => o.Id, cancellationToken);
             foreach (var key in group)
             {
-                // An order refused between the two reads (its challenge failed) is left out; the page keeps the first read's order.
+                // In the first read's order.
                 List<Order> own = [.. page.Where(r => r.UserId == key.UserId && orders.ContainsKey(r.Id)).Select(r => orders[r.Id])];
                 results[key] = Connection<Order>.FromRows(own, paging, OrderOperations.PlacedCursor);
             }
@@ -92,6 +95,7 @@ public sealed class OrderByIdDataLoader(IDbContextFactory<OrdersDbContext> facto
     protected override async Task<IReadOnlyDictionary<string, Order>> LoadBatchAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        await using var snapshot = await OrderOperations.SnapshotAsync(db, cancellationToken);
         var ids = keys.ToArray();
         return await OrderOperations.WithDetails(db.Orders.AsNoTracking())
             .Where(o => ids.Contains(o.Id) && OrderOperations.Visible.Contains(o.Status))

@@ -196,6 +196,17 @@ public static class OrderOperations
     public static IQueryable<Order> WithDetails(IQueryable<Order> orders) =>
         orders.Include(o => o.Lines).Include(o => o.Payment).Include(o => o.Shipments).ThenInclude(s => s.Events).Include(o => o.Refunds).AsSplitQuery();
 
+    /// <summary>
+    /// One snapshot (REPEATABLE READ) for a read of many orders with their details. The split query
+    /// of <see cref="WithDetails"/> sends a statement per detail, each repeating the list's filter
+    /// and limit; read at different moments, an order that joined the list between them (placed,
+    /// paid, held meanwhile) came first among the details' rows, and EF Core, matching them to
+    /// the orders in turn, gave every order after it no lines, parcels or refunds (found by a
+    /// review). Disposed without a commit: it only read.
+    /// </summary>
+    public static async Task<IAsyncDisposable> SnapshotAsync(OrdersDbContext db, CancellationToken cancellationToken) =>
+        await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
+
     /// <summary>Adds <c>orders</c> to the User stub: the owner's (or, for an administrator, anyone's) orders, newest first.</summary>
     public static void AddOrdersField(ObjectGraphType<Users.UserReference> user) =>
         user.Field<OrderConnectionType>("orders")

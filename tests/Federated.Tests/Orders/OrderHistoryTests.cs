@@ -74,6 +74,43 @@ public sealed class OrderHistoryTests(FederatedStack stack)
         Assert.False(second.GetProperty("pageInfo").GetProperty("hasNextPage").GetBoolean());
     }
     /// <summary>
+    /// An order that joins the list while a page of it is read (placed in another tab between the
+    /// page's statements: the orders, then their lines, parcels and refunds) leaves the page's
+    /// orders with their details, as of one moment. Before, the lines' statement, run again
+    /// after it was placed, began with the new order's rows, and every order on the page came
+    /// back with no lines (found by a review).
+    /// </summary>
+    [Fact]
+    public async Task AnOrderPlacedWhileAPageIsRead_LeavesThePagesOrdersTheirLines()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 20));
+        var shopper = stack.NewShopper();
+        foreach (var quantity in new[] { 1, 2 })
+        {
+            await stack.AddToCartAsync(shopper, sku, quantity);
+            Assert.Empty((await stack.PlaceAsync(shopper)).ErrorCodes());
+        }
+        const string instance = "orders-history-snapshot";
+        await using var outage = await stack.StartWithDatabaseBehindProxyAsync(ServiceNames.Orders, instance,
+            new Dictionary<string, string> { ["Orders__Fulfillment__Enabled"] = "false" });
+
+        // The page's statement for its orders' lines (it names the customer) waits at the proxy.
+        var held = outage.Proxy.HoldNextAsync("order_lines", shopper.Id);
+        var reading = stack.PostAsync(instance,
+            "query($r: [_Any!]!) { _entities(representations: $r) { ... on User { orders(first: 5) { nodes { id lines { quantity } } } } } }",
+            new { r = new[] { new { __typename = "User", id = shopper.Id } } }, null, shopper.Bearer);
+        await held.WaitAsync(TimeSpan.FromSeconds(30));
+        await stack.AddToCartAsync(shopper, sku, 3);
+        Assert.Empty((await stack.PlaceAsync(shopper)).ErrorCodes());
+        outage.Proxy.ReleaseHeld();
+        var page = await reading;
+
+        Assert.Empty(page.ErrorCodes);
+        var nodes = page.Data.GetProperty("_entities")[0].GetProperty("orders").GetProperty("nodes").EnumerateArray().ToList();
+        Assert.Equal([[2], [1]], nodes.Select(o => o.GetProperty("lines").EnumerateArray().Select(l => l.GetProperty("quantity").GetInt32()).ToArray()));
+    }
+
+    /// <summary>
     /// Orders the gateway asks for by reference (<c>_entities</c> with many <c>Order</c>
     /// representations) are loaded in one batch; each is shown only to its customer and to
     /// administrators, and one that does not exist is null as another's is.
