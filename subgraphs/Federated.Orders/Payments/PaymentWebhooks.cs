@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using Federated.Kit.Errors;
 using Federated.Kit.Hosting;
 using Federated.Orders.Data;
 using Federated.Orders.Fulfillment;
@@ -63,18 +64,28 @@ public static class PaymentWebhooks
                 if (await ConfirmsWhatIsRecordedAsync(dataSource, notice, cancellationToken))
                     return Results.Ok(new { received = notice.EventId, repeated = false });
             }
-            catch (NpgsqlException ex) when (ex is not PostgresException)
+            catch (Exception ex) when (ErrorCodes.IsStoreUnavailable(ex))
             {
                 return NotAppliedNow(logger, notice, ex);
             }
             await using var db = await factory.CreateDbContextAsync(cancellationToken);
             // The order and whether the event was seen, in one query. Most repeats are seen here;
             // two copies arriving at once meet at the primary key below.
-            var found = await db.Orders.Where(o => o.Id == notice.OrderId)
-                .Select(o => new { Order = o, o.Payment, Seen = db.PaymentEvents.Any(e => e.EventId == notice.EventId) })
-                .SingleOrDefaultAsync(cancellationToken);
-            if (found?.Seen == true || (found is null && await db.PaymentEvents.AnyAsync(e => e.EventId == notice.EventId, cancellationToken)))
-                return Results.Ok(new { received = notice.EventId, repeated = true });
+            Order? order;
+            try
+            {
+                var found = await db.Orders.Where(o => o.Id == notice.OrderId)
+                    .Select(o => new { Order = o, o.Payment, Seen = db.PaymentEvents.Any(e => e.EventId == notice.EventId) })
+                    .SingleOrDefaultAsync(cancellationToken);
+                if (found?.Seen == true || (found is null && await db.PaymentEvents.AnyAsync(e => e.EventId == notice.EventId, cancellationToken)))
+                    return Results.Ok(new { received = notice.EventId, repeated = true });
+                order = found?.Order;
+            }
+            catch (Exception ex) when (ErrorCodes.IsStoreUnavailable(ex))
+            {
+                // Before, a database out of reach here answered 500 instead of "send again".
+                return NotAppliedNow(logger, notice, ex);
+            }
             var now = time.GetUtcNow();
             db.PaymentEvents.Add(new PaymentEvent
             {
@@ -83,8 +94,8 @@ public static class PaymentWebhooks
             try
             {
                 // Saves the event with whatever the order needed (a step that sends a message saves both through the outbox).
-                await ReconcilePaymentHandler.ReconcileAsync(db, notice.OrderId, found?.Order, provider, placement, settlement, time, logger, cancellationToken,
-                    found?.Order is { } order ? () => faults.PauseAfterAsync(FaultInjection.AfterRetrieve, [order.UserId]) : null);
+                await ReconcilePaymentHandler.ReconcileAsync(db, notice.OrderId, order, provider, placement, settlement, time, logger, cancellationToken,
+                    order is not null ? () => faults.PauseAfterAsync(FaultInjection.AfterRetrieve, [order.UserId]) : null);
                 await db.SaveChangesAsync(cancellationToken);
             }
             catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
@@ -217,7 +228,7 @@ public static class ReconcilePaymentHandler
                 // and the event, sent again, finds the order cancelled. Saved alone, the payment
                 // was set back to captured on a cancelled, refunded order.
                 order.UpdatedAt = payment.UpdatedAt;
-                HoldIfNotShipped(order, payment);
+                await HoldIfNotShippedAsync(db, order, payment, cancellationToken);
                 break;
             // The store's own refund waiting for its answer: its completion records what the
             // provider did, and the event, sent again, is applied after it.
@@ -232,7 +243,7 @@ public static class ReconcilePaymentHandler
                 // The order's row version moves with it, so a refundOrder that read the payment
                 // before this is refused its save and reads it again (its check then refuses).
                 order.UpdatedAt = payment.UpdatedAt;
-                HoldIfNotShipped(order, payment);
+                await HoldIfNotShippedAsync(db, order, payment, cancellationToken);
                 logger.LogWarning("{Refunded} of the payment of order {OrderId} ({Status}) was given back at the provider", state.Refunded, order.Id, order.Status);
                 break;
             case (_, ProviderOutcome.Voided or ProviderOutcome.Refunded) when Live.Contains(order.Status)
@@ -242,7 +253,7 @@ public static class ReconcilePaymentHandler
                 payment.Status = state.Outcome == ProviderOutcome.Refunded ? PaymentStatus.Refunded : PaymentStatus.Voided;
                 payment.Refunded = Math.Max(payment.Refunded, state.Refunded);
                 payment.UpdatedAt = time.GetUtcNow();
-                HoldIfNotShipped(order, payment);
+                await HoldIfNotShippedAsync(db, order, payment, cancellationToken);
                 logger.LogWarning("The payment of order {OrderId} ({Status}) was {Outcome} at the provider", order.Id, order.Status, state.Outcome);
                 break;
         }
@@ -251,10 +262,17 @@ public static class ReconcilePaymentHandler
     /// <summary>
     /// Holds an order not yet shipped whose money was given back at the provider, whole or in
     /// part (a dispute, a refund from its dashboard), for review: nothing ships without the money.
+    /// One already on hold (a fraud rule, its stock) is held for this reason now, under its row
+    /// version: before, it kept the old reason, which the reviewer then decided on (found by a
+    /// review). One held after its parcels left (a delivery that failed or was not recorded)
+    /// keeps its reason: it has shipped.
     /// </summary>
-    private static void HoldIfNotShipped(Order order, Payment payment)
+    private static async Task HoldIfNotShippedAsync(OrdersDbContext db, Order order, Payment payment, CancellationToken cancellationToken)
     {
-        if (!FulfillmentProcess.MoneyNotHeld(payment) || order.Status is not (OrderStatus.Paid or OrderStatus.Fulfilling))
+        if (!FulfillmentProcess.MoneyNotHeld(payment) || order.Status is not (OrderStatus.Paid or OrderStatus.Fulfilling or OrderStatus.OnHold))
+            return;
+        if (order.Status == OrderStatus.OnHold && await db.Set<Shipment>()
+                .AnyAsync(s => s.OrderId == order.Id && (s.Status == ShipmentStatus.InTransit || s.Status == ShipmentStatus.Delivered), cancellationToken))
             return;
         order.Status = OrderStatus.OnHold;
         order.HoldReason = FulfillmentProcess.PaymentGivenBack(payment);

@@ -130,6 +130,30 @@ public sealed class PaymentWebhookTests(FederatedStack stack)
     }
 
     /// <summary>
+    /// An order a fraud rule held (a German card shipping to the United States) whose payment is
+    /// then voided at the provider is held for that now: the reason says so, for the reviewer,
+    /// and the customer sees it too. Before, it kept the fraud rule's reason.
+    /// </summary>
+    [Fact]
+    public async Task APaymentVoidedAtTheProvider_OfAnOrderAlreadyHeld_IsTheHoldsReasonNow()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 5));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 2);
+        var placed = (await stack.PlaceAsync(shopper, "tok_visa_de")).GetProperty("order");
+        var orderId = placed.GetProperty("id").GetString()!;
+        Assert.Equal("ON_HOLD", placed.GetProperty("status").GetString());
+
+        Assert.Equal("Voided", await ScalarAsync("update orders.simulated_provider_ledger set outcome = 'Voided' where idempotency_key = $1 returning outcome", orderId));
+        var (status, _) = await DeliverAsync(Event($"evt_void_{orderId}", "payment.voided", 60, orderId), stack.WebhookSecret);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("VOIDED", (await WaitForOrderAsync(shopper, orderId, "ON_HOLD")).GetProperty("payment").GetProperty("status").GetString());
+        Assert.Equal("payment_not_held: the payment was voided at the provider", (await stack.OrdersScalarAsync(
+            """select "HoldReason" from orders.orders where "Id" = $1""", orderId))?.ToString());
+    }
+
+    /// <summary>
     /// All but a cent of an order's money refunded on the provider's dashboard before it shipped
     /// (captured there and given back, its event delivered) holds the order for review, as a
     /// full refund does: it was packed and shipped, and the store's refunds refused after.
@@ -311,6 +335,65 @@ public sealed class PaymentWebhookTests(FederatedStack stack)
             length = 0;
             return false;
         }
+    }
+
+    /// <summary>
+    /// An order held after its parcels left (its delivery failed, say) whose money is then given
+    /// back at the provider keeps the reason it was held for: it has shipped, and that record is
+    /// what its reviewer needs. The payment is recorded refunded.
+    /// </summary>
+    [Fact]
+    public async Task APaymentRefundedAtTheProvider_OfAnOrderHeldAfterItShipped_KeepsTheHoldsReason()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 5));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 2);
+        var orderId = (await stack.PlaceAsync(shopper)).GetProperty("order").GetProperty("id").GetString()!;
+        await WaitForAsync(async () => await stack.OrdersCountAsync(
+            """select count(*) from orders.shipments where "OrderId" = $1 and "Status" in ('InTransit', 'Delivered')""", orderId) > 0, timeout: TimeSpan.FromSeconds(60));
+        // As a wave holds an order whose delivery it could not record.
+        Assert.Equal("OnHold", await ScalarAsync(
+            """update orders.orders set "Status" = 'OnHold', "HoldReason" = 'step_failed: a delivery that failed' where "Id" = $1 returning "Status" """, orderId));
+
+        Assert.Equal("Refunded", await ScalarAsync(
+            "update orders.simulated_provider_ledger set outcome = 'Refunded', refunded = amount, updated_at = now() where idempotency_key = $1 returning outcome", orderId));
+        var (status, _) = await DeliverAsync(Event($"evt_refund_{orderId}", "payment.refunded", 70, orderId), stack.WebhookSecret);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("REFUNDED", (await WaitForOrderAsync(shopper, orderId, "ON_HOLD")).GetProperty("payment").GetProperty("status").GetString());
+        Assert.Equal("step_failed: a delivery that failed", (await stack.OrdersScalarAsync(
+            """select "HoldReason" from orders.orders where "Id" = $1""", orderId))?.ToString());
+    }
+
+    /// <summary>
+    /// An event that cannot be applied because the orders database cannot be reached is answered
+    /// 503, which the provider sends again, and kept nowhere; sent again once the database is back, it
+    /// is applied. Before, an event past the fast path for confirmations (a void) met the
+    /// outage at the order's lookup and was answered 500.
+    /// </summary>
+    [Fact]
+    public async Task AnEventWhileTheDatabaseCannotBeReached_IsAnsweredSendAgain_AndAppliedWhenSentAgain()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 5));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 2);
+        var orderId = (await stack.PlaceAsync(shopper)).GetProperty("order").GetProperty("id").GetString()!;
+        Assert.Equal("Voided", await ScalarAsync("update orders.simulated_provider_ledger set outcome = 'Voided' where idempotency_key = $1 returning outcome", orderId));
+        const string instance = "orders-webhook-database-outage";
+        await using var outage = await stack.StartWithDatabaseBehindProxyAsync(ServiceNames.Orders, instance,
+            new Dictionary<string, string> { ["Orders__Fulfillment__Enabled"] = "false" });
+        var voided = Event($"evt_void_{orderId}", "payment.voided", 60, orderId);
+
+        outage.Proxy.Refuse();
+        var (refused, _) = await DeliverAsync(voided, stack.WebhookSecret, service: instance);
+        outage.Proxy.Restore();
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused);
+        Assert.Equal(0, await CountAsync("""select count(*) from orders.payment_events where "EventId" = $1""", $"evt_void_{orderId}"));
+        // Sent again, as the provider does, until taken.
+        await Eventually.WaitForAsync(async () => (await DeliverAsync(voided, stack.WebhookSecret, service: instance)).Status == HttpStatusCode.OK,
+            () => "The event sent again was not taken once the database was back.");
+        Assert.Equal("VOIDED", (await WaitForOrderAsync(shopper, orderId, "ON_HOLD")).GetProperty("payment").GetProperty("status").GetString());
     }
 
     private static string Event(string id, string type, long sequence, string orderId) =>
