@@ -83,29 +83,43 @@ public sealed class AccountService(
         return await IssueAsync(db, user!, cancellationToken);
     }
 
+    /// <summary>
+    /// Spends the refresh token for a new pair. One transaction under the account's row lock,
+    /// which signOutEverywhere takes too (found by a review): the token is spent only if the new
+    /// one is saved (a failure between the two left the client with neither, and its retry, a
+    /// reuse, ended every session of the account), and a sign-out everywhere waits for a refresh
+    /// in flight and then revokes the token it issued (it skipped the spent token and came before
+    /// the new one, which lived on after "signed out everywhere").
+    /// </summary>
     public async Task<AuthPayload> RefreshAsync(RefreshTokenInput input, CancellationToken cancellationToken)
     {
         var hash = TokenIssuer.HashRefreshToken(input.RefreshToken);
         var now = DateTimeOffset.UtcNow;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var owner = await db.RefreshTokens.AsNoTracking().Where(t => t.TokenHash == hash).Select(t => t.UserId).FirstOrDefaultAsync(cancellationToken);
+        if (owner is null)
+            return AuthPayload.Failed(AccountErrors.RefreshToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var user = await db.LockUserAsync(owner, cancellationToken);
         // Claiming the token is one conditional update, so two concurrent uses cannot both win.
         var claimed = await db.RefreshTokens
             .Where(t => t.TokenHash == hash && t.UsedAt == null && t.RevokedAt == null && t.ExpiresAt > now)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.UsedAt, now), cancellationToken);
-        var token = await db.RefreshTokens.AsNoTracking().FirstOrDefaultAsync(t => t.TokenHash == hash, cancellationToken);
-        if (claimed == 0)
+        if (claimed == 0 || user is null)
         {
             // A used token coming back means it was copied: end every session of that user.
-            if (token is { UsedAt: not null })
-                await db.RefreshTokens.Where(t => t.UserId == token.UserId && t.RevokedAt == null)
+            if (await db.RefreshTokens.AnyAsync(t => t.TokenHash == hash && t.UsedAt != null, cancellationToken))
+                await db.RefreshTokens.Where(t => t.UserId == owner && t.RevokedAt == null)
                     .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
             return AuthPayload.Failed(AccountErrors.RefreshToken);
         }
-        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == token!.UserId, cancellationToken);
-        return user is null ? AuthPayload.Failed(AccountErrors.RefreshToken) : await IssueAsync(db, user, cancellationToken);
+        return await IssueAsync(db, user, cancellationToken, transaction);
     }
 
-    private async Task<AuthPayload> IssueAsync(UsersDbContext db, User user, CancellationToken cancellationToken)
+    /// <summary>Saves a new refresh token for <paramref name="user"/> (and commits <paramref name="transaction"/>, when given) and answers the pair.</summary>
+    private async Task<AuthPayload> IssueAsync(UsersDbContext db, User user, CancellationToken cancellationToken,
+        Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction? transaction = null)
     {
         var now = DateTimeOffset.UtcNow;
         var (access, expiresAt) = tokens.AccessToken(user, now);
@@ -118,6 +132,8 @@ public sealed class AccountService(
             ExpiresAt = now + TokenIssuer.RefreshTokenLifetime,
         });
         await db.SaveChangesAsync(cancellationToken);
+        if (transaction is not null)
+            await transaction.CommitAsync(cancellationToken);
         // The rest of this request acts as the account just signed in, through the same check as any token.
         currentUser.Authenticate(await validator.ValidateAsync(access)
             ?? throw new InvalidOperationException("A token just issued does not validate."));

@@ -31,6 +31,22 @@ public sealed class FixedWindowCounter(IConnectionMultiplexer redis)
     /// <summary>Takes one off the key's count, if its window is still open.</summary>
     public Task GiveBackAsync(RedisKey key) => redis.GetDatabase().ScriptEvaluateAsync(Decrement, [key]);
 
-    /// <summary>The key of a client address under a throttle's prefix.</summary>
-    public static RedisKey AddressKey(string prefix, IPAddress? address) => $"{prefix}address:{address?.ToString() ?? "unknown"}";
+    /// <summary>
+    /// The key of a client address under a throttle's prefix. An IPv6 client counts by its /64
+    /// network, the block one subscriber is given: keyed by the whole address, it could send
+    /// each attempt from a new one and never be counted twice (found by a review). An IPv4
+    /// address written as IPv6 (<c>::ffff:192.0.2.1</c>) counts as itself.
+    /// </summary>
+    public static RedisKey AddressKey(string prefix, IPAddress? address)
+    {
+        if (address is { IsIPv4MappedToIPv6: true })
+            address = address.MapToIPv4();
+        if (address is { AddressFamily: System.Net.Sockets.AddressFamily.InterNetworkV6 })
+        {
+            var bytes = address.GetAddressBytes();
+            Array.Clear(bytes, 8, 8);
+            return $"{prefix}address:{new IPAddress(bytes)}/64";
+        }
+        return $"{prefix}address:{address?.ToString() ?? "unknown"}";
+    }
 }

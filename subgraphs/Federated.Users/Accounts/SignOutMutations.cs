@@ -40,13 +40,21 @@ public static class SignOutMutations
         return new SignOutPayload(await RevokeAsync(ctx, userId, tokens => kept is null ? tokens : tokens.Where(t => t.TokenHash != kept)), []);
     }
 
-    /// <summary>Revokes the caller's live refresh tokens among those chosen; returns how many.</summary>
+    /// <summary>
+    /// Revokes the caller's live refresh tokens among those chosen; returns how many. Under the
+    /// account's row lock, as a refresh is: one in flight is waited for, and the token it issued
+    /// is among the live ones.
+    /// </summary>
     private static async Task<int> RevokeAsync(IResolveFieldContext ctx, string userId, Func<IQueryable<RefreshToken>, IQueryable<RefreshToken>> choose)
     {
-        var now = DateTimeOffset.UtcNow;
         var contexts = ctx.RequestServices!.GetRequiredService<IDbContextFactory<UsersDbContext>>();
         await using var db = await contexts.CreateDbContextAsync(ctx.CancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(ctx.CancellationToken);
+        await db.LockUserAsync(userId, ctx.CancellationToken);
+        var now = DateTimeOffset.UtcNow;
         var live = db.RefreshTokens.Where(t => t.UserId == userId && t.UsedAt == null && t.RevokedAt == null && t.ExpiresAt > now);
-        return await choose(live).ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), ctx.CancellationToken);
+        var revoked = await choose(live).ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), ctx.CancellationToken);
+        await transaction.CommitAsync(ctx.CancellationToken);
+        return revoked;
     }
 }

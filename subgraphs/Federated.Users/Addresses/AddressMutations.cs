@@ -126,8 +126,7 @@ public static class AddressMutations
     private static async Task<AddressBook> OpenAsync(UsersDbContext db, string userId, CancellationToken cancellationToken)
     {
         var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var user = await db.Users.FromSql($"""select * from users.users where "Id" = {userId} for update""").AsNoTracking()
-            .SingleOrDefaultAsync(cancellationToken);
+        var user = await db.LockUserAsync(userId, cancellationToken);
         if (user is null)
         {
             await transaction.DisposeAsync();

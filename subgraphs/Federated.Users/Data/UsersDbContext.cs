@@ -12,6 +12,14 @@ public sealed class UsersDbContext(DbContextOptions<UsersDbContext> options) : D
 
     public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
 
+    /// <summary>
+    /// The account, its row locked until the current transaction ends: what changes one
+    /// account's addresses or sessions (a refresh, a sign-out everywhere) takes it first, so that
+    /// those changes of one account happen one after another. Null when there is no such account.
+    /// </summary>
+    public Task<User?> LockUserAsync(string userId, CancellationToken cancellationToken) =>
+        Users.FromSql($"""select * from users.users where "Id" = {userId} for update""").AsNoTracking().SingleOrDefaultAsync(cancellationToken);
+
     protected override void OnModelCreating(ModelBuilder model)
     {
         model.HasDefaultSchema(Schema);

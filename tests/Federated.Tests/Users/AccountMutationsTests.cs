@@ -114,6 +114,26 @@ public sealed class AccountMutationsTests(FederatedStack stack)
         Assert.Empty(elsewhere.ErrorCodes());
     }
 
+    /// <summary>
+    /// An IPv6 client is counted by its /64 network (what one subscriber is given), not by each
+    /// address in it: before, a client sending every attempt from a new address of its block was
+    /// never throttled (found by a review). Another block is counted apart.
+    /// </summary>
+    [Fact]
+    public async Task Register_IsThrottledPerIPv6Network_NotPerAddress()
+    {
+        var (site, subnet) = (Random.Shared.Next(0x10000), Random.Shared.Next(0x10000));
+        var network = $"2001:db8:{site:x}:{subnet:x}";
+        for (var i = 1; i <= 10; i++)
+            Assert.Empty((await stack.RegisterRequestAsync(stack.NewEmail("v6"), "long enough password", clientAddress: $"{network}::{i:x}")).Data.GetProperty("register").ErrorCodes());
+
+        var blocked = (await stack.RegisterRequestAsync(stack.NewEmail("v6"), "long enough password", clientAddress: $"{network}:ffff:1:2:3")).Data.GetProperty("register");
+        var elsewhere = (await stack.RegisterRequestAsync(stack.NewEmail("v6"), "long enough password", clientAddress: $"2001:db8:{site:x}:{subnet ^ 1:x}::1")).Data.GetProperty("register");
+
+        Assert.Equal(["TOO_MANY_ATTEMPTS"], blocked.ErrorCodes());
+        Assert.Empty(elsewhere.ErrorCodes());
+    }
+
     [Fact]
     public async Task Register_IsThrottledPerClientAddress_EmailTakenProbesIncluded()
     {
@@ -163,6 +183,32 @@ public sealed class AccountMutationsTests(FederatedStack stack)
         Assert.Equal(account.Id, me.GetProperty("id").GetString());
         Assert.Equal(["INVALID_REFRESH_TOKEN"], reused.ErrorCodes());
         Assert.Equal(["INVALID_REFRESH_TOKEN"], afterReuse.ErrorCodes());
+    }
+
+    /// <summary>
+    /// A refresh whose new token could not be saved (the database's answer lost) leaves the old
+    /// token unspent: the retry the error invites gets a new pair, and the account's other
+    /// sessions go on. Before, the old token was spent on its own first, so the retry was a
+    /// reuse, refused, and it ended every session of the account (found by a review).
+    /// </summary>
+    [Fact]
+    public async Task RefreshToken_WhoseNewTokenWasNotSaved_CanBeSentAgain_AndEndsNoSession()
+    {
+        var account = await stack.RegisterAsync();
+        var elsewhere = (await stack.SignInAsync(account.Email, account.Password)).GetProperty("refreshToken").GetString()!;
+        const string instance = "users-refresh-lost";
+        await using var proxied = await stack.StartWithDatabaseBehindProxyAsync(ServiceNames.Users, instance);
+        const string refresh = "mutation($input: RefreshTokenInput!) { refreshToken(input: $input) { " + Accounts.AuthFields + " } }";
+
+        proxied.Proxy.LoseTheAnswerTo("INSERT INTO users.refresh_tokens");
+        var failed = await stack.PostAsync(instance, refresh, new { input = new { refreshToken = account.RefreshToken } });
+        proxied.Proxy.Restore();
+        var retried = (await stack.PostAsync(instance, refresh, new { input = new { refreshToken = account.RefreshToken } })).Data.GetProperty("refreshToken");
+
+        Assert.Equal(1, proxied.Proxy.AnswersLost);
+        Assert.Equal(["SERVICE_UNAVAILABLE"], failed.ErrorCodes);
+        Assert.Empty(retried.ErrorCodes());
+        Assert.Empty((await stack.PostAsync(ServiceNames.Users, refresh, new { input = new { refreshToken = elsewhere } })).Data.GetProperty("refreshToken").ErrorCodes());
     }
 
     [Fact]

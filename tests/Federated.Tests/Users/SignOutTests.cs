@@ -1,4 +1,5 @@
 using Federated.Tests.Infrastructure;
+using Federated.Tests.Orders;
 
 namespace Federated.Tests.Users;
 
@@ -94,6 +95,37 @@ public sealed class SignOutTests(FederatedStack stack)
         Assert.Equal(1, payload.GetProperty("revokedSessions").GetInt32());
         Assert.Equal(["INVALID_REFRESH_TOKEN"], (await RefreshAsync(elsewhere.GetProperty("refreshToken").GetString()!)).ErrorCodes());
         Assert.Empty((await RefreshAsync(account.RefreshToken)).ErrorCodes());
+    }
+
+    /// <summary>
+    /// A sign-out everywhere while a refresh is in flight (the old token spent, the new one not
+    /// yet saved) waits for it and revokes the token it issues. Before, it skipped the spent
+    /// token, came before the new one and answered "signed out", and the new token lived on:
+    /// a stolen session survived the sign-out meant to end it (found by a review).
+    /// </summary>
+    [Fact]
+    public async Task SignOutEverywhere_WhileARefreshIsInFlight_RevokesTheTokenTheRefreshIssues()
+    {
+        var account = await stack.RegisterAsync();
+        const string instance = "users-refresh-in-flight";
+        await using var proxied = await stack.StartWithDatabaseBehindProxyAsync(ServiceNames.Users, instance);
+
+        // The refresh's save of its new token waits at the proxy.
+        var held = proxied.Proxy.HoldNextAsync("INSERT INTO", "refresh_tokens");
+        var refreshing = stack.PostAsync(instance, Refresh, new { input = new { refreshToken = account.RefreshToken } });
+        await held.WaitAsync(TimeSpan.FromSeconds(30));
+        var signingOut = stack.PostAsync(ServiceNames.Users, SignOutEverywhere, new { input = new { } }, null, account.Bearer);
+        // Until it waits for the account the refresh holds, or (the code before) has answered.
+        await Eventually.WaitForAsync(async () => signingOut.IsCompleted || Convert.ToInt64(await stack.OrdersScalarAsync(
+                "select count(*) from pg_stat_activity where wait_event_type = 'Lock' and query like '%users.users%for update%'"), System.Globalization.CultureInfo.InvariantCulture) > 0,
+            () => "The sign-out neither answered nor waited for the refresh.", TimeSpan.FromSeconds(30));
+        proxied.Proxy.ReleaseHeld();
+        var refreshed = (await refreshing).Data.GetProperty("refreshToken");
+        var signedOut = (await signingOut).Data.GetProperty("signOutEverywhere");
+
+        Assert.Empty(refreshed.ErrorCodes());
+        Assert.Empty(signedOut.ErrorCodes());
+        Assert.Equal(["INVALID_REFRESH_TOKEN"], (await RefreshAsync(refreshed.GetProperty("refreshToken").GetString()!)).ErrorCodes());
     }
 
     private async Task<System.Text.Json.JsonElement> RefreshAsync(string refreshToken) =>
