@@ -28,6 +28,15 @@ public static class ConcurrentWrites
         }
     }
 
+    /// <summary>
+    /// Whether a save was refused because a document it inserts was written meanwhile (a SKU
+    /// taken by a request sent at once). Marten throws one such refusal as itself and several
+    /// (two SKUs of one product taken) as an AggregateException, which was an internal error
+    /// instead of <c>DUPLICATE_SKU</c> (found by a review).
+    /// </summary>
+    public static bool TakenMeanwhile(Exception ex) =>
+        ex is DocumentAlreadyExistsException || (ex is AggregateException aggregate && aggregate.InnerExceptions.Any(TakenMeanwhile));
+
     private static bool IsConflict(Exception ex) =>
         ex is ConcurrencyException || (ex is AggregateException aggregate && aggregate.InnerExceptions.All(IsConflict));
 }

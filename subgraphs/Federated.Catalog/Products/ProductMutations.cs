@@ -69,7 +69,7 @@ public static class ProductMutations
         {
             await session.SaveChangesAsync(ctx.CancellationToken);
         }
-        catch (DocumentAlreadyExistsException)
+        catch (Exception ex) when (ConcurrentWrites.TakenMeanwhile(ex))
         {
             return ProductPayload.Failed(new UserError(CatalogErrors.DuplicateSku, "One of the SKUs was taken meanwhile.", ["input", "variants"]));
         }

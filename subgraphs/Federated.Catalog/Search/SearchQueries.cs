@@ -1,6 +1,7 @@
 using Federated.Catalog.Data;
 using Federated.Catalog.Products;
 using Federated.Kit.Errors;
+using Federated.Kit.GraphQL;
 using Federated.Kit.Hosting;
 using Federated.Kit.Paging;
 using GraphQL;
@@ -41,7 +42,7 @@ public static class SearchQueries
                 if (text.Words.Count == 0)
                     throw GraphQLFailure.BadUserInput("'query' needs at least one letter or digit.");
                 var tsQuery = await text.ToTsQueryAsync(ctx.RequestServices!.GetRequiredKeyedService<NpgsqlDataSource>(PostgresStore.PlannedPerCall), ctx.CancellationToken);
-                var result = await RunAsync(ctx, tsQuery, withFacets: ctx.SubFields!.ContainsKey("facets"));
+                var result = await RunAsync(ctx, tsQuery, withFacets: ctx.AsksFor("facets"));
                 return new SearchResults(Page(result, ctx), result.Facets);
             });
     }
@@ -56,7 +57,7 @@ public static class SearchQueries
             Query = tsQuery,
             Sort = ctx.GetArgument<ProductSort?>("sort"),
             Paging = PagingArguments.From(ctx),
-            WithTotal = ctx.SubFields!.ContainsKey("totalCount"),
+            WithTotal = ctx.AsksFor("totalCount"),
             WithFacets = withFacets,
         };
         var services = ctx.RequestServices!;

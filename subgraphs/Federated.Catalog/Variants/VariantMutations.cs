@@ -65,7 +65,7 @@ public static class VariantMutations
             {
                 await session.SaveChangesAsync(ctx.CancellationToken);
             }
-            catch (DocumentAlreadyExistsException)
+            catch (Exception ex) when (ConcurrentWrites.TakenMeanwhile(ex))
             {
                 return VariantPayload.Failed(CatalogErrors.Duplicate(input.Variant.Sku, "input", "variant", "sku"));
             }

@@ -6,6 +6,15 @@ namespace Federated.Kit.GraphQL;
 public static class Selections
 {
     /// <summary>
+    /// Whether the request asks for <paramref name="fieldName"/> on what this field returns, by
+    /// the field's own name: <c>SubFields</c> is keyed by the name the client gave it, so an
+    /// alias (<c>total: totalCount</c>) was not found there, the total was never computed, and
+    /// the answer was an internal error (found by a review).
+    /// </summary>
+    public static bool AsksFor(this IResolveFieldContext context, string fieldName) =>
+        context.SubFields?.Values.Any(selected => selected.FieldType.Name == fieldName) == true;
+
+    /// <summary>
     /// Whether the request selects <paramref name="fieldName"/> on what this field returns, as
     /// <paramref name="typeName"/>: directly, in an inline fragment or in a named one. For a
     /// resolver that can read a child field's data in its own query (the <c>_entities</c> field

@@ -72,6 +72,27 @@ public sealed class ProductMutationsTests(FederatedStack stack)
         Assert.Equal(JsonValueKind.Null, (await stack.VariantAsync(good)).ValueKind);
     }
 
+    /// <summary>
+    /// A product with two variants created several times at once (a double click, a retry)
+    /// exists once; every other request is told its SKUs are taken. Before, a loser meeting both
+    /// SKUs taken (two refusals, which Marten throws together) was an internal error.
+    /// </summary>
+    [Fact]
+    public async Task CreateProduct_SentSeveralTimesAtOnce_IsCreatedOnce_AndTheOthersAreDuplicateSku()
+    {
+        var (a, b) = (stack.NewSku(), stack.NewSku());
+        var input = new { input = CatalogAdmin.NewProduct(CatalogAdmin.Variant(a, "10.00"), CatalogAdmin.Variant(b, "12.00")) };
+        var admin = await stack.SignInAdminAsync();
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => stack.PostAsync(ServiceNames.Catalog, CatalogAdmin.CreateProduct, input, null, admin.Bearer)));
+
+        Assert.All(answers, answer => Assert.Empty(answer.ErrorCodes));
+        var payloads = answers.Select(answer => answer.Data.GetProperty("createProduct")).ToList();
+        Assert.Single(payloads, p => p.GetProperty("product").ValueKind == JsonValueKind.Object);
+        Assert.All(payloads.Where(p => p.GetProperty("product").ValueKind == JsonValueKind.Null),
+            p => Assert.Contains("DUPLICATE_SKU", p.ErrorCodes()));
+    }
+
     [Fact]
     public async Task CreateProduct_IsUnauthenticated_ForAnonymous_AndForbidden_ForACustomer()
     {

@@ -123,6 +123,27 @@ public sealed class SearchTests(FederatedStack stack)
         Assert.Equal(nodes.Count(n => Price(n) >= 500m), Facet(result, "price").Where(v => v.Value == "500+").Sum(v => v.Count));
     }
 
+    /// <summary>
+    /// <c>totalCount</c> and <c>facets</c> under aliases are computed as without: the service
+    /// decides what to count by the fields' names, not the names the client gave them. Before,
+    /// an aliased total was never computed (an internal error, and <c>data</c> null) and
+    /// aliased facets came back empty (found by a review).
+    /// </summary>
+    [Fact]
+    public async Task SearchAndProducts_AnswerTotalCountAndFacets_UnderAliases()
+    {
+        var plain = await SearchAsync(new { query = "bluetooth", first = 5 });
+        var aliased = await stack.PostAsync(ServiceNames.Catalog, """
+            query { search(query: "bluetooth", first: 5) { total: totalCount f: facets { name values { value count } } } products(first: 1) { n: totalCount } }
+            """);
+
+        Assert.Empty(aliased.ErrorCodes);
+        var search = aliased.Data.GetProperty("search");
+        Assert.Equal(plain.GetProperty("totalCount").GetInt32(), search.GetProperty("total").GetInt32());
+        Assert.Equal(plain.GetProperty("facets").GetRawText(), search.GetProperty("f").GetRawText());
+        Assert.True(aliased.Data.GetProperty("products").GetProperty("n").GetInt32() > 0);
+    }
+
     [Fact]
     public async Task Search_BrandFacet_IgnoresTheBrandFilter_SoOtherBrandsKeepTheirCounts()
     {
