@@ -18,8 +18,13 @@ namespace Federated.Gateway.Operations;
 /// </summary>
 public static class OperationCost
 {
-    /// <summary>What a list without a size argument is counted as.</summary>
-    public const int DefaultListSize = 10;
+    /// <summary>
+    /// What a list without a size argument is counted as: the subgraphs' page size when a
+    /// connection's <c>first</c> is left out (the kit's <c>PagingArguments.DefaultPageSize</c>).
+    /// Until the twenty-first session 10, half of it, so that lists nested in lists were
+    /// counted at a half, a quarter, an eighth of what they could return (found by a review).
+    /// </summary>
+    public const int DefaultListSize = 20;
 
     /// <summary>The estimate a gateway refuses above unless configured otherwise (<c>Gateway:MaxOperationCost</c>).</summary>
     public const int DefaultLimit = 100_000;

@@ -8,7 +8,9 @@ public sealed record RatingSummary(double Average, int Count, IReadOnlyList<int>
     public static RatingSummary FromHistogram(int[] histogram)
     {
         var count = histogram.Sum();
-        var average = count == 0 ? 0 : Math.Round(histogram.Select((n, i) => n * (i + 1.0)).Sum() / count, 2);
+        // In decimal, a half rounded up as shoppers read it (4.125 is 4.13): a double's default
+        // rounding took halves to the even digit, and some halves are not exact in binary.
+        var average = count == 0 ? 0 : (double)Math.Round((decimal)histogram.Select((n, i) => n * (i + 1)).Sum() / count, 2, MidpointRounding.AwayFromZero);
         return new RatingSummary(average, count, histogram);
     }
 }

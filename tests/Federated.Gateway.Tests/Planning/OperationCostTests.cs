@@ -36,6 +36,17 @@ public class OperationCostTests
         Assert.Equal(1 + OperationCost.DefaultListSize * 2, Estimate("""{ product(id: "p1") { variants { sku } } }""").Cost);
     }
 
+    /// <summary>
+    /// A connection asked for without <c>first</c> answers the subgraphs' default page (20), so
+    /// its nodes count 20 each: an upper bound, whatever depth they are nested at.
+    /// </summary>
+    [Fact]
+    public void AConnectionWithoutFirst_CountsTheSubgraphsDefaultPage()
+    {
+        // product 1 + reviews (1 + 20 nodes x (1 + title 1))
+        Assert.Equal(1 + 1 + 20 * 2, Estimate("""{ product(id: "p1") { reviews { nodes { title } } } }""").Cost);
+    }
+
     [Fact]
     public void Aliases_FragmentsAndTypeConditions_AllCount()
     {
