@@ -41,11 +41,11 @@ public static class RefundMath
         if (order.Lines.All(l => units.GetValueOrDefault(l.Sku) >= l.Quantity))
             return new RefundAmounts(order.Subtotal, order.Discount, order.Shipping, order.Tax);
         var goods = order.Lines.Sum(l => l.UnitPrice * Math.Min(units.GetValueOrDefault(l.Sku), l.Quantity));
-        var discount = order.Subtotal == 0m ? 0m : Cents(order.Discount * goods / order.Subtotal);
+        var discount = order.Subtotal == 0m ? 0m : Money.Cents(order.Discount * goods / order.Subtotal);
         // Where shipping was taxed (VAT), part of the tax is shipping's, and goes back with the shipping.
         var taxesShipping = Taxes.RateFor(Destination.Of(order.ShippingAddress.Country, order.ShippingAddress.Region))?.TaxesShipping ?? false;
         var taxed = order.Subtotal - order.Discount + (taxesShipping ? order.Shipping : 0m);
-        var tax = taxed == 0m ? 0m : Cents(order.Tax * (goods - discount) / taxed);
+        var tax = taxed == 0m ? 0m : Money.Cents(order.Tax * (goods - discount) / taxed);
         return new RefundAmounts(goods, discount, 0m, tax);
     }
 
@@ -53,8 +53,6 @@ public static class RefundMath
     public static Dictionary<string, int> Given(Order order) =>
         order.Refunds.Where(r => r.Counts).SelectMany(r => r.Units)
             .GroupBy(u => u.Sku).ToDictionary(g => g.Key, g => g.Sum(u => u.Quantity));
-
-    private static decimal Cents(decimal amount) => Math.Round(amount, 2, MidpointRounding.AwayFromZero);
 }
 
 /// <summary>

@@ -135,6 +135,9 @@ public sealed class FaultyProxy : IAsyncDisposable
                     var text = Encoding.UTF8.GetString(chunk.Span);
                     if (_loseAfter is { } after && !armed)
                         armed = after.All(a => text.Contains(a, StringComparison.Ordinal));
+                    // The transaction that armed it rolled back: a later one on this pooled connection is another's.
+                    else if (armed && text.Contains("ROLLBACK", StringComparison.Ordinal))
+                        armed = false;
                     else if (text.Contains(marker, StringComparison.Ordinal))
                     {
                         _loseAnswerTo = null;
