@@ -7,8 +7,8 @@ namespace Federated.Catalog.Search;
 /// <summary>
 /// What a shopper typed, as a PostgreSQL <c>tsquery</c>: words are lower-cased and unaccented;
 /// every word must match (AND); the last word also matches as a prefix, for search as you
-/// type; a word the catalog does not know is widened to the known words one or two edits
-/// away ("hedphones" also finds "headphones").
+/// type, widened to the known words it starts that are used most; a word the catalog does not
+/// know is widened to the known words one or two edits away ("hedphones" also finds "headphones").
 /// </summary>
 public sealed class SearchText
 {
@@ -16,6 +16,7 @@ public sealed class SearchText
     private const int MaxWordLength = 40;
     private const int MinCorrectableLength = 4;
     private const int MinPrefixLength = 2;
+    private const int PrefixCompletions = 3;
 
     private SearchText(IReadOnlyList<string> words) => Words = words;
 
@@ -70,10 +71,21 @@ public sealed class SearchText
             ) c
             where not exists (select 1 from {SearchTables.Terms} k where k.term = t.word)
               and (t.position < $2 or not exists (select 1 from {SearchTables.Terms} k where k.term like t.word || '%'))
+            union all
+            select * from (
+                select $3, k.term from {SearchTables.Terms} k
+                where $3 is not null and k.term like $3 || '%' and k.term <> $3
+                order by k.documents desc, k.term
+                limit {PrefixCompletions}
+            ) completions
             """))
         {
             command.Parameters.Add(new NpgsqlParameter { Value = Words.ToArray() });
             command.Parameters.Add(new NpgsqlParameter { Value = (long)Words.Count });
+            // The last word's most used completions: its prefix is stemmed before it is matched,
+            // so "gami" (gaming is stored as "game") and stop words typed as the start of a word
+            // ("no" of noise, "he" of headphones) matched nothing (found by a review).
+            command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = Words[^1].Length >= MinPrefixLength ? Words[^1] : null });
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
                 corrections[reader.GetString(0)].Add(reader.GetString(1));

@@ -60,6 +60,23 @@ public sealed class SearchTests(FederatedStack stack)
         Assert.All(Nodes(result), n => Assert.Equal(category, n.GetProperty("category").GetProperty("id").GetString()));
     }
 
+    /// <summary>
+    /// A last word typed part way finds the products of the words it starts even where the
+    /// stemmer changes that word ("gaming" is stored as "game", which "gami" does not start)
+    /// or the part typed is a stop word ("no" of "notebook"). Before, both found nothing.
+    /// </summary>
+    [Theory]
+    [InlineData("gami", "gaming")]
+    [InlineData("no", "notebook")]
+    public async Task Search_APartlyTypedWord_FindsTheWordsItStarts_WhateverTheStemmerMakesOfIt(string typed, string word)
+    {
+        var whole = (await SearchAsync(new { query = word, first = 1 })).GetProperty("totalCount").GetInt32();
+        var part = (await SearchAsync(new { query = typed, first = 1 })).GetProperty("totalCount").GetInt32();
+
+        Assert.True(whole > 0, $"Nothing found for '{word}'.");
+        Assert.True(part >= whole, $"'{typed}' found {part} products, '{word}' {whole}.");
+    }
+
     [Theory]
     [InlineData("stainless st", "stainless")]
     [InlineData("the sta", "sta")]
