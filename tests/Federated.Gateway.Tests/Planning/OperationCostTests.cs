@@ -36,6 +36,17 @@ public class OperationCostTests
         Assert.Equal(1 + OperationCost.DefaultListSize * 2, Estimate("""{ product(id: "p1") { variants { sku } } }""").Cost);
     }
 
+    /// <summary>The figures the gateway's README gives: the benchmark's product page, and a hundred products with their variants.</summary>
+    [Fact]
+    public void TheReadmesFigures_AreTheEstimates()
+    {
+        Assert.Equal(164, Estimate("""
+            query($id: ID!) { product(id: $id) { name price { amount currencyCode } variants { sku title price { amount currencyCode } quantityAvailable }
+              rating { average count } reviews(first: 3) { nodes { rating title author { id } } } } }
+            """, new() { ["id"] = "p1" }).Cost);
+        Assert.Equal(8_201, Estimate("{ products(first: 100) { nodes { name variants { sku price { amount } } } } }").Cost);
+    }
+
     /// <summary>
     /// A connection asked for without <c>first</c> answers the subgraphs' default page (20), so
     /// its nodes count 20 each: an upper bound, whatever depth they are nested at.
