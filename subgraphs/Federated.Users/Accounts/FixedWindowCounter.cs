@@ -33,7 +33,7 @@ public sealed class FixedWindowCounter(IConnectionMultiplexer redis)
 
     /// <summary>
     /// The key of a client address under a throttle's prefix. An IPv6 client counts by its /64
-    /// network, the block one subscriber is given: keyed by the whole address, it could send
+    /// network, the smallest block a subscriber is given: keyed by the whole address, it could send
     /// each attempt from a new one and never be counted twice (found by a review). An IPv4
     /// address written as IPv6 (<c>::ffff:192.0.2.1</c>) counts as itself.
     /// </summary>
