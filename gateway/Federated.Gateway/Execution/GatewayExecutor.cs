@@ -68,7 +68,18 @@ public sealed class GatewayExecutor(SupergraphModel supergraph, PlanExecutor exe
         if (!prepared.RulesPassed || prepared.Operation!.Variables is { Items.Count: > 0 })
         {
             if (request.Variables.ValueKind == JsonValueKind.Object)
-                inputs = Serializer.ReadNode<Inputs>(request.Variables) ?? Inputs.Empty;
+            {
+                try
+                {
+                    inputs = Serializer.ReadNode<Inputs>(request.Variables) ?? Inputs.Empty;
+                }
+                catch (Exception ex) when (ex is ArgumentException or NotImplementedException or JsonException or FormatException or OverflowException)
+                {
+                    // A variable named twice, a number no type holds: the request's fault, not
+                    // the gateway's (an internal error and a 500 before; found by a review).
+                    return GatewayResult.RequestError("The variables cannot be read: each must be named once, with a value JSON can carry.", "BAD_REQUEST");
+                }
+            }
             var validation = await _validator.ValidateAsync(new ValidationOptions
             {
                 Schema = Supergraph.ApiSchema,
@@ -89,8 +100,10 @@ public sealed class GatewayExecutor(SupergraphModel supergraph, PlanExecutor exe
                 Executed = false,
                 Errors =
                 [
-                    GatewayError.Coded(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                        $"The operation could ask for about {cost:N0} values, over the limit of {maxCost:N0}: ask for fewer items per list, or fewer lists."), TooExpensive),
+                    GatewayError.Coded(double.IsPositiveInfinity(cost)
+                        ? "The operation's introspection asks for a type's members inside themselves (the fields of its fields' types): ask for them once."
+                        : string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                            $"The operation could ask for about {cost:N0} values, over the limit of {maxCost:N0}: ask for fewer items per list, or fewer lists."), TooExpensive),
                 ],
             };
 

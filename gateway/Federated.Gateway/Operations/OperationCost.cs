@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Federated.Gateway.Supergraph;
 using GraphQL;
 using GraphQLParser.AST;
@@ -25,6 +26,12 @@ public static class OperationCost
     /// counted at a half, a quarter, an eighth of what they could return (found by a review).
     /// </summary>
     public const int DefaultListSize = 20;
+
+    /// <summary>What a <c>__schema</c> field counts as: the whole schema, a few hundred kilobytes of answer (at most ten a request at the default limit).</summary>
+    public const int SchemaIntrospectionCost = 10_000;
+
+    /// <summary>What a <c>__type</c> field counts as: one type, its fields and their arguments.</summary>
+    public const int TypeIntrospectionCost = 500;
 
     /// <summary>The estimate a gateway refuses above unless configured otherwise (<c>Gateway:MaxOperationCost</c>).</summary>
     public const int DefaultLimit = 100_000;
@@ -93,6 +100,8 @@ public static class OperationCost
         {
             var name = field.Name.StringValue;
             // __typename is answered with the object; introspection locally, from the schema.
+            if (name is "__schema" or "__type")
+                return Introspection(field, name);
             if (name.StartsWith("__", StringComparison.Ordinal) || !parent.Fields.TryGetValue(name, out var definition))
                 return name == "__typename" ? 0 : 1;
             var sliced = IntArgument(field, "first") ?? IntArgument(field, "last");
@@ -101,6 +110,48 @@ public static class OperationCost
                 ? Selections(selections, type, definition.IsListType ? null : sliced)
                 : 0;
             return size * (1 + below);
+        }
+
+        /// <summary>
+        /// An introspection field: what it answers is bounded by the schema's size, once a list of
+        /// types' members is not asked for inside itself (a type's fields' types' fields, and on),
+        /// which is refused as Apollo Router does; each <c>__schema</c> counts as
+        /// <see cref="SchemaIntrospectionCost"/>, each <c>__type</c> as <see cref="TypeIntrospectionCost"/>.
+        /// Until the twenty-first session each counted 1 whatever it selected, so one request of
+        /// thousands of aliased <c>__schema</c> fields answered hundreds of megabytes (found by a review).
+        /// </summary>
+        private double Introspection(GraphQLField field, string name)
+        {
+            if (field.SelectionSet is { } selections && NestsInItself(selections, [], depth: 0))
+                return double.PositiveInfinity;
+            return name == "__schema" ? SchemaIntrospectionCost : TypeIntrospectionCost;
+        }
+
+        private static readonly HashSet<string> TypeMemberLists = ["fields", "inputFields", "interfaces", "possibleTypes", "types"];
+
+        /// <summary>Whether one of <see cref="TypeMemberLists"/> is asked for inside itself, in this set or its fragments.</summary>
+        private bool NestsInItself(GraphQLSelectionSet set, ImmutableStack<string> path, int depth)
+        {
+            // Validation refuses fragment cycles later; the bound keeps this walk finite before it.
+            if (depth > 64)
+                return true;
+            foreach (var selection in set.Selections)
+            {
+                var nested = selection switch
+                {
+                    GraphQLField field when field.SelectionSet is { } inner => field.Name.StringValue is var member && TypeMemberLists.Contains(member)
+                        ? path.Contains(member) || NestsInItself(inner, path.Push(member), depth + 1)
+                        : NestsInItself(inner, path, depth + 1),
+                    GraphQLInlineFragment inline => NestsInItself(inline.SelectionSet, path, depth + 1),
+                    GraphQLFragmentSpread spread => document.Definitions.OfType<GraphQLFragmentDefinition>()
+                        .FirstOrDefault(f => f.FragmentName.Name.StringValue == spread.FragmentName.Name.StringValue) is { } fragment
+                        && NestsInItself(fragment.SelectionSet, path, depth + 1),
+                    _ => false,
+                };
+                if (nested)
+                    return true;
+            }
+            return false;
         }
 
         private int? IntArgument(GraphQLField field, string name)

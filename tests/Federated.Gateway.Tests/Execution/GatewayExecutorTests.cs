@@ -76,6 +76,24 @@ public class GatewayExecutorTests
         Assert.Single(subgraphs.Requests);
     }
 
+    /// <summary>
+    /// Variables that cannot be read (one named twice) are the request's fault: a request error
+    /// coded BAD_REQUEST, nothing asked of a subgraph. Before, the reader's exception reached the
+    /// endpoint as an internal error and a 500.
+    /// </summary>
+    [Fact]
+    public async Task AVariableNamedTwice_IsARequestError_NotAnInternalOne()
+    {
+        var subgraphs = new FakeSubgraphs().On("catalog", _ => """{"data":{"product":{"name":"Kettle"}}}""");
+
+        var answer = JsonNode.Parse(await FakeSubgraphs.RunAsync(subgraphs.Executor(TestSupergraphs.Project()),
+            "query($id: ID!) { product(id: $id) { name } }", """{"id":"p1","id":"p2"}"""))!;
+
+        Assert.Null(answer["data"]);
+        Assert.Equal("BAD_REQUEST", answer["errors"]![0]!["extensions"]!["code"]!.GetValue<string>());
+        Assert.Empty(subgraphs.Requests);
+    }
+
     [Fact]
     public async Task AListSizeInAVariable_IsCountedWithTheRequestsValue()
     {

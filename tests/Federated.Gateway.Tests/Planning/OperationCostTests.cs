@@ -36,6 +36,35 @@ public class OperationCostTests
         Assert.Equal(1 + OperationCost.DefaultListSize * 2, Estimate("""{ product(id: "p1") { variants { sku } } }""").Cost);
     }
 
+    /// <summary>
+    /// Introspection counts by what it answers: the whole schema for each <c>__schema</c>, so
+    /// that a request of many aliased ones is refused (each counted 1 before, and 15,000 of them
+    /// answered hundreds of megabytes); a type's members asked for inside themselves are refused
+    /// whatever the limit. The introspection query clients send (a type's fields, their
+    /// arguments and types, interfaces, possible types) stays within it.
+    /// </summary>
+    [Fact]
+    public void Introspection_CountsTheSchema_AndRefusesMembersInsideThemselves()
+    {
+        Assert.Equal(OperationCost.SchemaIntrospectionCost, Estimate("{ __schema { types { name fields { name } } } }").Cost);
+        var aliased = "{ " + string.Join(' ', Enumerable.Range(0, 20).Select(i => $"s{i}: __schema {{ types {{ name }} }}")) + " }";
+        Assert.True(Estimate(aliased).Cost > OperationCost.DefaultLimit);
+        Assert.Equal(double.PositiveInfinity, Estimate("{ __schema { types { fields { type { fields { name } } } } } }").Cost);
+        Assert.Equal(double.PositiveInfinity, Estimate("""
+            { __type(name: "Product") { ...Members } }
+            fragment Members on __Type { fields { type { ...Inner } } }
+            fragment Inner on __Type { fields { name } }
+            """).Cost);
+        const string clients = """
+            query IntrospectionQuery { __schema { queryType { name } mutationType { name } types { ...FullType } directives { name args { ...InputValue } } } }
+            fragment FullType on __Type { kind name fields(includeDeprecated: true) { name args { ...InputValue } type { ...TypeRef } }
+              inputFields { ...InputValue } interfaces { ...TypeRef } enumValues(includeDeprecated: true) { name } possibleTypes { ...TypeRef } }
+            fragment InputValue on __InputValue { name type { ...TypeRef } defaultValue }
+            fragment TypeRef on __Type { kind name ofType { kind name ofType { kind name ofType { kind name } } } }
+            """;
+        Assert.Equal(OperationCost.SchemaIntrospectionCost, Estimate(clients).Cost);
+    }
+
     /// <summary>The figures the gateway's README gives: the benchmark's product page, and a hundred products with their variants.</summary>
     [Fact]
     public void TheReadmesFigures_AreTheEstimates()
