@@ -82,10 +82,13 @@ public static class OperationCost
         }
 
         private double Spread(string name, TypeDef parent, int? slice) =>
-            document.Definitions.OfType<GraphQLFragmentDefinition>().FirstOrDefault(f => f.FragmentName.Name.StringValue == name) is { } fragment
+            FragmentNamed(name) is { } fragment
             && Applies(fragment.TypeCondition.Type.Name.StringValue, parent)
                 ? Selections(fragment.SelectionSet, parent, slice)
                 : 0;
+
+        private GraphQLFragmentDefinition? FragmentNamed(string name) =>
+            document.Definitions.OfType<GraphQLFragmentDefinition>().FirstOrDefault(f => f.FragmentName.Name.StringValue == name);
 
         /// <summary>Whether a fragment on <paramref name="condition"/> applies to a value of <paramref name="type"/>.</summary>
         private bool Applies(string? condition, TypeDef type)
@@ -143,8 +146,7 @@ public static class OperationCost
                         ? path.Contains(member) || NestsInItself(inner, path.Push(member), depth + 1)
                         : NestsInItself(inner, path, depth + 1),
                     GraphQLInlineFragment inline => NestsInItself(inline.SelectionSet, path, depth + 1),
-                    GraphQLFragmentSpread spread => document.Definitions.OfType<GraphQLFragmentDefinition>()
-                        .FirstOrDefault(f => f.FragmentName.Name.StringValue == spread.FragmentName.Name.StringValue) is { } fragment
+                    GraphQLFragmentSpread spread => FragmentNamed(spread.FragmentName.Name.StringValue) is { } fragment
                         && NestsInItself(fragment.SelectionSet, path, depth + 1),
                     _ => false,
                 };
