@@ -45,6 +45,18 @@ public static partial class GraphQLHttpEndpoint
             return;
         }
 
+        // The request is read before a turn is taken, and the answer sent after it is given
+        // back: a turn stands for work, not for a client's network. A client that sent its
+        // body a few bytes a second (Kestrel's floor is 240 a second, so a mebibyte may take an
+        // hour), or read its answer as slowly, held a turn all that time, and a few hundred such
+        // connections refused every other request.
+        var (request, error) = await ReadRequestAsync(http, serializer);
+        if (error is not null)
+        {
+            await WriteRequestErrorAsync(http, serializer, error.Value.Status, mediaType, error.Value.Message);
+            return;
+        }
+
         IDisposable? turn;
         try
         {
@@ -54,7 +66,6 @@ public static partial class GraphQLHttpEndpoint
         {
             return; // The caller went away while it waited: nothing to answer.
         }
-        using var admitted = turn;
         if (turn is null)
         {
             services.GetRequiredService<KitCounters>().Count(RefusedCounter);
@@ -63,7 +74,17 @@ public static partial class GraphQLHttpEndpoint
                 "The service has more requests than it can answer in time; try again shortly.", ErrorCodes.ServiceUnavailable);
             return;
         }
-        await HandleAdmittedAsync(http, services, serializer, mediaType);
+        MemoryStream? answer;
+        using (turn)
+            answer = await HandleAdmittedAsync(http, services, serializer, mediaType, request!);
+        if (answer is null)
+            return;
+        await using (answer)
+        {
+            http.Response.ContentLength = answer.Length;
+            answer.Position = 0;
+            await answer.CopyToAsync(http.Response.Body, http.RequestAborted);
+        }
     }
 
     /// <summary>
@@ -78,17 +99,15 @@ public static partial class GraphQLHttpEndpoint
     /// <summary>The counter (in /diagnostics/counters) of requests refused for want of a turn (<see cref="Admission"/>).</summary>
     public const string RefusedCounter = "admission.refused";
 
-    private static async Task HandleAdmittedAsync(HttpContext http, IServiceProvider services, IGraphQLTextSerializer serializer, string mediaType)
+    /// <summary>
+    /// Executes the request, with a turn; the answer is returned to be sent once the turn is
+    /// given back, or null when a request error was written instead.
+    /// </summary>
+    private static async Task<MemoryStream?> HandleAdmittedAsync(HttpContext http, IServiceProvider services, IGraphQLTextSerializer serializer, string mediaType,
+        GraphQLRequest request)
     {
-        var (request, error) = await ReadRequestAsync(http, serializer);
-        if (error is not null)
-        {
-            await WriteRequestErrorAsync(http, serializer, error.Value.Status, mediaType, error.Value.Message);
-            return;
-        }
-
         var documents = services.GetRequiredService<ValidatedDocuments>();
-        var validated = documents.TryGet(request!.Query!, out var cachedDocument);
+        var validated = documents.TryGet(request.Query!, out var cachedDocument);
         var document = validated ? cachedDocument : null;
         try
         {
@@ -105,24 +124,26 @@ public static partial class GraphQLHttpEndpoint
             // (fragments spread into one another are written out in full).
             await WriteRequestErrorAsync(http, serializer, mediaType == GraphQLResponseJson ? StatusCodes.Status400BadRequest : StatusCodes.Status200OK,
                 mediaType, "The document is nested too deeply.", ErrorCodes.SyntaxError);
-            return;
+            return null;
         }
 
-        var operation = document is null ? null : FindOperation(document, request!.OperationName);
+        var operation = document is null ? null : FindOperation(document, request.OperationName);
         if (operation?.Operation is OperationType.Mutation or OperationType.Subscription && HttpMethods.IsGet(http.Request.Method))
         {
             http.Response.Headers.Allow = HttpMethods.Post;
             await WriteRequestErrorAsync(http, serializer, StatusCodes.Status405MethodNotAllowed, mediaType,
                 $"{operation.Operation.ToString().ToLowerInvariant()} operations must be sent with POST.");
-            return;
+            return null;
         }
 
         // A mutation against a schema without mutations cannot be validated: a request error.
-        if (operation?.Operation is OperationType.Mutation && services.GetRequiredService<ISchema>().Mutation is null)
+        // So is a subscription, which no service here has (and which this endpoint could not stream).
+        if (operation?.Operation is OperationType.Mutation && services.GetRequiredService<ISchema>().Mutation is null
+            || operation?.Operation is OperationType.Subscription && services.GetRequiredService<ISchema>().Subscription is null)
         {
             await WriteRequestErrorAsync(http, serializer, mediaType == GraphQLResponseJson ? StatusCodes.Status400BadRequest : StatusCodes.Status200OK,
-                mediaType, "This service has no mutations.", ErrorCodes.ValidationFailed);
-            return;
+                mediaType, $"This service has no {(operation.Operation == OperationType.Mutation ? "mutations" : "subscriptions")}.", ErrorCodes.ValidationFailed);
+            return null;
         }
 
         // A request that carries a token it cannot prove is refused whole: treating it as
@@ -132,7 +153,7 @@ public static partial class GraphQLHttpEndpoint
             http.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
             await WriteRequestErrorAsync(http, serializer, StatusCodes.Status401Unauthorized, mediaType,
                 "The access token is missing, malformed, expired or not valid here. Sign in again.", ErrorCodes.Unauthenticated);
-            return;
+            return null;
         }
 
         var counters = services.GetRequiredService<KitCounters>();
@@ -164,7 +185,9 @@ public static partial class GraphQLHttpEndpoint
             ? StatusCodes.Status400BadRequest
             : StatusCodes.Status200OK;
         http.Response.ContentType = $"{mediaType}; charset=utf-8";
-        await serializer.WriteAsync(http.Response.Body, result, http.RequestAborted);
+        var answer = new MemoryStream();
+        await serializer.WriteAsync(answer, result, http.RequestAborted);
+        return answer;
     }
 
     /// <summary>
@@ -230,7 +253,7 @@ public static partial class GraphQLHttpEndpoint
                     Extensions = string.IsNullOrEmpty(q["extensions"]) ? null : serializer.Deserialize<Inputs>(q["extensions"]),
                 };
             }
-            catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException)
+            catch (Exception ex) when (IsUnreadable(ex))
             {
                 return (null, (StatusCodes.Status400BadRequest, "The 'variables' and 'extensions' parameters must be JSON objects."));
             }
@@ -255,7 +278,7 @@ public static partial class GraphQLHttpEndpoint
             {
                 return (null, (StatusCodes.Status413PayloadTooLarge, $"The request body exceeds {MaxRequestBytes} bytes."));
             }
-            catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or NotSupportedException)
+            catch (Exception ex) when (IsUnreadable(ex))
             {
                 return (null, (StatusCodes.Status400BadRequest, "The request body is not a valid GraphQL request in JSON."));
             }
@@ -263,6 +286,10 @@ public static partial class GraphQLHttpEndpoint
 
         if (request is null || string.IsNullOrWhiteSpace(request.Query))
             return (null, (StatusCodes.Status400BadRequest, "The request has no 'query'."));
+        // An empty name is no name, as in a GET's URL: the executor takes it so, and the checks
+        // below must too (they looked for an operation named "", found none, and let a
+        // mutation through to a service without mutations).
+        request.OperationName = NullIfEmpty(request.OperationName);
         if (HasUnstorableText(request))
             return (null, (StatusCodes.Status400BadRequest, "Text in the request may not contain the NUL character (U+0000) or half of a UTF-16 surrogate pair."));
         return (request, null);
@@ -316,6 +343,17 @@ public static partial class GraphQLHttpEndpoint
     }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
+    /// <summary>
+    /// What the JSON reader throws for a body or parameter that is not a GraphQL request: besides
+    /// malformed JSON, a variable named twice (<see cref="ArgumentException"/>, from the inputs'
+    /// dictionary), which was answered 500, as the gateway's was until it caught it; and, as the
+    /// gateway catches them, what a number the reader cannot hold may throw
+    /// (<see cref="NotImplementedException"/>, <see cref="OverflowException"/>).
+    /// </summary>
+    private static bool IsUnreadable(Exception ex) =>
+        ex is JsonException or FormatException or InvalidOperationException or NotSupportedException
+            or ArgumentException or NotImplementedException or OverflowException;
 
     private static GraphQLOperationDefinition? FindOperation(GraphQLDocument document, string? name)
     {

@@ -37,6 +37,8 @@ public sealed class GraphQLHttpEndpointTests(FederatedStack stack)
     [InlineData("{\"query\": 42}")]
     [InlineData("{\"query\": \"{ __typename }\", \"variables\": \"not an object\"}")]
     [InlineData("[{\"query\": \"{ __typename }\"}]")]
+    [InlineData("{\"query\": \"{ __typename }\", \"variables\": {\"a\": 1, \"a\": 2}}")]
+    [InlineData("{\"query\": \"{ __typename }\", \"extensions\": {\"e\": {\"x\": 1, \"x\": 2}}}")]
     public async Task Post_Returns400_WhenBodyIsNotAGraphQLRequest(string body)
     {
         var response = await PostRawAsync(body, Json);
@@ -66,13 +68,17 @@ public sealed class GraphQLHttpEndpointTests(FederatedStack stack)
         AssertRequestError(response);
     }
 
-    [Fact]
-    public async Task Get_Returns400_WhenVariablesAreNotJson()
+    [Theory]
+    [InlineData("[1")]
+    [InlineData("{\"a\": 1, \"a\": 2}")]
+    public async Task Get_Returns400_WhenVariablesAreNotJson(string variables)
     {
-        var response = await GetAsync("{ __typename }", "[1");
+        // A variable named twice was answered 500.
+        var response = await GetAsync("{ __typename }", variables);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.Status);
         AssertRequestError(response);
+        Assert.Equal(["BAD_REQUEST"], response.ErrorCodes);
     }
 
     [Fact]
@@ -303,6 +309,89 @@ public sealed class GraphQLHttpEndpointTests(FederatedStack stack)
         Assert.Equal(HttpStatusCode.BadRequest, response.Status);
         AssertRequestError(response);
         Assert.Equal(["GRAPHQL_VALIDATION_FAILED"], response.ErrorCodes);
+    }
+
+    [Theory]
+    [InlineData(ServiceNames.Reviews, "{\"query\": \"mutation { __typename }\", \"operationName\": \"\"}")]
+    [InlineData(ServiceNames.Catalog, "{\"query\": \"subscription { __typename }\"}")]
+    [InlineData(ServiceNames.Catalog, "{\"query\": \"subscription S { __typename }\", \"operationName\": \"\"}")]
+    public async Task Post_Returns400ValidationError_ForAnOperationTypeTheServiceDoesNotHave_WhateverItsName(string service, string body)
+    {
+        // An empty operation name is no name: the check looked for an operation named "", found
+        // none, and let the mutation through, answered 200 with null data. Subscriptions were
+        // not checked at all; no service has any.
+        var response = await stack.SendAsync(new HttpRequestMessage(HttpMethod.Post, stack.GraphQLUrl(service))
+        {
+            Content = new StringContent(body, Encoding.UTF8, "application/json"),
+            Headers = { { "Accept", GraphQLResponseJson } },
+        });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.Status);
+        AssertRequestError(response);
+        Assert.Equal(["GRAPHQL_VALIDATION_FAILED"], response.ErrorCodes);
+    }
+
+    /// <summary>
+    /// A turn (<c>Admission</c>) is for the work of a request, not for its client's network: a
+    /// request whose body is still on its way holds none. It held one while Kestrel read the
+    /// body (whose floor is 240 bytes a second, so a mebibyte may take over an hour), and a few
+    /// hundred such connections had every other request refused.
+    /// </summary>
+    [Fact]
+    public async Task ARequestWhoseBodyIsStillArriving_HoldsNoTurn()
+    {
+        const string instance = "catalog-slow-client";
+        using var oneTurn = await stack.StartInstanceAsync(ServiceNames.Catalog, instance, new Dictionary<string, string>
+        {
+            ["GraphQL__Admission__MaxConcurrent"] = "1",
+            ["GraphQL__Admission__MaxWait"] = "00:00:00.200",
+        });
+        for (var i = 0; i < 3; i++)
+            Assert.Equal(HttpStatusCode.OK, (await stack.PostAsync(instance, "{ __typename }")).Status);
+
+        var body = JsonSerializer.SerializeToUtf8Bytes(new { query = "{ product(id: \"prod-0000001\") { id } }" });
+        var slowBody = new HeldBackContent(body, firstBytes: 10) { Headers = { ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(Json) } };
+        var slow = stack.SendAsync(new HttpRequestMessage(HttpMethod.Post, stack.GraphQLUrl(instance)) { Content = slowBody });
+        await slowBody.FirstBytesSent.WaitAsync(TimeSpan.FromSeconds(10));
+
+        for (var i = 0; i < 5; i++)
+        {
+            await Task.Delay(100);
+            var probe = await stack.PostAsync(instance, "{ __typename }");
+            Assert.True(probe.Status == HttpStatusCode.OK, $"Probe {i} while a body was arriving: {(int)probe.Status} {probe.Body}");
+        }
+        Assert.False(slow.IsCompleted);
+
+        slowBody.SendTheRest();
+        var answered = await slow;
+        Assert.Equal(HttpStatusCode.OK, answered.Status);
+        Assert.Equal("prod-0000001", answered.Data.GetProperty("product").GetProperty("id").GetString());
+    }
+
+    /// <summary>A JSON body whose first bytes go at once and the rest only when the test says so.</summary>
+    private sealed class HeldBackContent(byte[] body, int firstBytes) : HttpContent
+    {
+        private readonly TaskCompletionSource _firstSent = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _rest = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task FirstBytesSent => _firstSent.Task;
+
+        public void SendTheRest() => _rest.TrySetResult();
+
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
+        {
+            await stream.WriteAsync(body.AsMemory(0, firstBytes));
+            await stream.FlushAsync();
+            _firstSent.TrySetResult();
+            await _rest.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            await stream.WriteAsync(body.AsMemory(firstBytes));
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = body.Length;
+            return true;
+        }
     }
 
     [Theory]
