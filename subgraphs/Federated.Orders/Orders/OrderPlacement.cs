@@ -475,7 +475,7 @@ public sealed class OrderPlacement(
         order.UpdatedAt = time.GetUtcNow();
         // A paid order is packed by the fulfillment wave that finds it due (FulfillmentProcess).
         if (status == OrderStatus.PaymentActionRequired)
-            await outbox.SaveAsync(Track(db, order), new ChallengeDeadline(order.Id), outbox.ChallengeTimeout, cancellationToken);
+            await AwaitChallengeAsync(db, order, cancellationToken);
         else if (db.Entry(order).State == EntityState.Detached)
             await AcceptRecordedAsync(order, cancellationToken);
         else
@@ -484,6 +484,32 @@ public sealed class OrderPlacement(
         {
             await faults.PauseAfterAsync(FaultInjection.AfterAccept, [order.UserId]);
             await TakeOutOfCartAsync(order);
+        }
+    }
+
+    /// <summary>
+    /// Saves the order as waiting for the shopper's challenge, with the message that ends it
+    /// unanswered. When the commit's answer is lost, where the order stands is read back as
+    /// after a paid order's accept (<see cref="AcceptRecordedAsync"/>): moved on, the challenge
+    /// stands and the shopper is given it (before, SERVICE_UNAVAILABLE, and only the same key
+    /// again showed the challenge, while the sweep took the lines out of the cart); refused by
+    /// the sweep meanwhile, answered as any change made meanwhile. Still Pending, or not
+    /// readable, the failure stands: the sweep refuses the order and gives back its units and money.
+    /// </summary>
+    private async Task AwaitChallengeAsync(OrdersDbContext db, Order order, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await outbox.SaveAsync(Track(db, order), new ChallengeDeadline(order.Id), outbox.ChallengeTimeout, cancellationToken);
+        }
+        catch (NpgsqlException lost) when (lost is not PostgresException)
+        {
+            logger.LogWarning(lost, "The answer to saving order {OrderId}'s challenge was lost; reading where it stands", order.Id);
+            var (read, standing) = await ReadBackAsync(ct => writes.StandingAsync(order, ct), cancellationToken);
+            if (read && standing == PlacementWrites.Standing.Refused)
+                throw new DbUpdateConcurrencyException($"Order {order.Id} was refused while it was being placed.");
+            if (!read || standing != PlacementWrites.Standing.Accepted)
+                throw;
         }
     }
 

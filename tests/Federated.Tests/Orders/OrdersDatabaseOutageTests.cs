@@ -186,6 +186,45 @@ public sealed class OrdersDatabaseOutageTests(FederatedStack stack)
     }
 
     /// <summary>
+    /// The answer to the save of an order that waits for its 3-D Secure challenge is lost (its
+    /// transaction, with the message that ends the challenge unanswered, committed): read back,
+    /// the order stands, so the shopper is given the challenge, and the lines leave the cart.
+    /// Before, the shopper was told SERVICE_UNAVAILABLE; a checkout under a new key then found
+    /// the cart claimed, and, once the sweep had taken the lines out, empty; only the same key
+    /// showed the challenge.
+    /// </summary>
+    [Fact]
+    public async Task TheAnswerToAChallengedOrdersSaveLost_TheShopperIsGivenTheChallenge()
+    {
+        const string instance = "orders-challenge-answer-lost";
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 5));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 2);
+        await using var outage = await stack.StartWithDatabaseBehindProxyAsync(ServiceNames.Orders, instance);
+        var proxy = outage.Proxy;
+
+        proxy.LoseTheAnswerTo("COMMIT", "ChallengeDeadline");
+        var restoring = Task.Run(async () =>
+        {
+            for (var waited = 0; proxy.AnswersLost == 0 && waited < 30_000; waited += 2)
+                await Task.Delay(2);
+            proxy.Restore();
+        });
+        var placed = await stack.PlaceAsync(shopper, "tok_threeDSecureRequired", key: "challenge-answer-lost", service: instance);
+        await restoring;
+
+        Assert.Equal(1, proxy.AnswersLost);
+        Assert.Empty(placed.ErrorCodes());
+        Assert.Equal("PAYMENT_ACTION_REQUIRED", placed.GetProperty("order").GetProperty("status").GetString());
+        Assert.Equal("THREE_D_SECURE", placed.GetProperty("paymentAction").GetProperty("type").GetString());
+        var orderId = placed.GetProperty("order").GetProperty("id").GetString();
+        Assert.Equal("PaymentActionRequired", await stack.OrdersScalarAsync("""select "Status" from orders.orders where "Id" = $1""", orderId!));
+        Assert.Empty(await stack.CartLinesAsync(shopper));
+        Assert.Equal(3, await stack.AvailableAsync(sku));
+        Assert.Equal(orderId, (await stack.PlaceAsync(shopper, "tok_threeDSecureRequired", key: "challenge-answer-lost")).GetProperty("order").GetProperty("id").GetString());
+    }
+
+    /// <summary>
     /// The answer to the paid order's save lost, and the database out of reach after it, so the
     /// placement cannot read back whether the order stands: the shopper is told to try again
     /// (SERVICE_UNAVAILABLE), the order is paid, and its lines are still in the cart. The cart
