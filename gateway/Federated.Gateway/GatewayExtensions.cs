@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using Federated.Gateway.Execution;
 using Federated.Gateway.Http;
+using Microsoft.AspNetCore.Diagnostics;
 
 namespace Federated.Gateway;
 
@@ -26,6 +27,21 @@ public static class GatewayExtensions
 
     public static WebApplication MapGateway(this WebApplication app)
     {
+        // What no endpoint handled is a GraphQL error with a code, and no stack trace, in every
+        // environment (without it: an empty 500, or in Development the exception page): a body
+        // Kestrel could not read keeps its status, as BAD_REQUEST.
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandler = http =>
+            {
+                var unreadable = http.Features.Get<IExceptionHandlerFeature>()?.Error as BadHttpRequestException;
+                http.Response.StatusCode = unreadable?.StatusCode ?? StatusCodes.Status500InternalServerError;
+                http.Response.ContentType = "application/json; charset=utf-8";
+                return http.Response.WriteAsync(unreadable is null
+                    ? """{"errors":[{"message":"Internal server error.","extensions":{"code":"INTERNAL_SERVER_ERROR"}}]}"""
+                    : """{"errors":[{"message":"The request could not be read.","extensions":{"code":"BAD_REQUEST"}}]}""");
+            },
+        });
         app.UseBananaCakePop();
         app.MapGatewayEndpoint();
         app.MapGet("/health", (SupergraphProvider provider) => provider.IsReady

@@ -186,13 +186,13 @@ public static class GatewayEndpoint
         var root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Object
             || !root.TryGetProperty("query", out var queryElement) || queryElement.ValueKind != JsonValueKind.String
-            || queryElement.GetString() is not { } text || string.IsNullOrWhiteSpace(text))
-            return (null, document, (StatusCodes.Status400BadRequest, "The request has no 'query'."));
+            || TextOf(queryElement) is not { } text || string.IsNullOrWhiteSpace(text))
+            return (null, document, (StatusCodes.Status400BadRequest, "The request has no 'query' text."));
         string? name = null;
         if (root.TryGetProperty("operationName", out var nameElement))
         {
-            if (nameElement.ValueKind == JsonValueKind.String)
-                name = nameElement.GetString();
+            if (nameElement.ValueKind == JsonValueKind.String && TextOf(nameElement) is { } given)
+                name = given;
             else if (nameElement.ValueKind != JsonValueKind.Null)
                 return (null, document, (StatusCodes.Status400BadRequest, "'operationName' must be a string."));
         }
@@ -205,6 +205,23 @@ public static class GatewayEndpoint
                 return (null, document, (StatusCodes.Status400BadRequest, "'variables' must be a JSON object."));
         }
         return (new GatewayRequest(text, string.IsNullOrEmpty(name) ? null : name, variablesElement), document, null);
+    }
+
+    /// <summary>
+    /// A JSON string's text; null when it is no text at all: the reader takes the escape of
+    /// half a surrogate pair (<c>\ud800</c>) as four hex digits, and only reading the string
+    /// finds it, with an exception that was answered 500.
+    /// </summary>
+    private static string? TextOf(JsonElement element)
+    {
+        try
+        {
+            return element.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     private static bool MediaTypeIsJson(string contentType)
