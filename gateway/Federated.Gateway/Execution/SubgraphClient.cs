@@ -13,12 +13,20 @@ public sealed record ForwardedHeaders(string? Authorization, string? TraceParent
 
 /// <summary>
 /// Sends GraphQL requests to subgraphs over one pooled <see cref="HttpMessageInvoker"/>
-/// (SocketsHttpHandler in the service; an in-process handler in tests).
+/// (SocketsHttpHandler in the service; an in-process handler in tests). An answer is read
+/// into memory whole (it is merged into the client's), so it is read no further than
+/// <see cref="MaxAnswerBytes"/>: a subgraph that answered without end (a bug) filled the
+/// gateway's memory at loopback speed until its timeout, for every request that reached it,
+/// and took the whole graph down with it instead of its own fields.
 /// </summary>
-public sealed class SubgraphClient(HttpMessageInvoker http, TimeSpan timeout, Func<string, TimeSpan>? timeoutFor = null)
+public sealed class SubgraphClient(HttpMessageInvoker http, TimeSpan timeout, Func<string, TimeSpan>? timeoutFor = null,
+    long maxAnswerBytes = SubgraphClient.MaxAnswerBytes)
 {
     private static readonly MediaTypeHeaderValue Json = new("application/json") { CharSet = "utf-8" };
     private const string Accept = "application/graphql-response+json, application/json";
+
+    /// <summary>The most of a subgraph's answer the gateway reads: far above what the cost limit lets a query ask for.</summary>
+    public const long MaxAnswerBytes = 64L * 1024 * 1024;
 
     public TimeSpan Timeout { get; } = timeout;
 
@@ -49,7 +57,9 @@ public sealed class SubgraphClient(HttpMessageInvoker http, TimeSpan timeout, Fu
             var isJson = mediaType is "application/json" or "application/graphql-response+json";
             if (!isJson)
                 throw new SubgraphException($"HTTP {(int)response.StatusCode} with content type '{mediaType ?? "none"}'.");
-            await using var stream = await response.Content.ReadAsStreamAsync(timeoutSource.Token);
+            if (response.Content.Headers.ContentLength > maxAnswerBytes)
+                throw TooLarge();
+            await using var stream = new CappedStream(await response.Content.ReadAsStreamAsync(timeoutSource.Token), maxAnswerBytes, TooLarge);
             var node = await JsonNode.ParseAsync(stream, cancellationToken: timeoutSource.Token);
             if (node is not JsonObject result || (!result.ContainsKey("data") && !result.ContainsKey("errors")))
                 throw new SubgraphException($"HTTP {(int)response.StatusCode} without a GraphQL response.");
@@ -72,6 +82,51 @@ public sealed class SubgraphClient(HttpMessageInvoker http, TimeSpan timeout, Fu
         {
             throw new SubgraphException("The response is not valid JSON.");
         }
+    }
+
+    private SubgraphException TooLarge() => new($"The answer is longer than {maxAnswerBytes:N0} bytes.");
+
+    /// <summary>A stream read no further than <c>max</c> bytes: past them, <c>tooLarge</c> is thrown.</summary>
+    private sealed class CappedStream(Stream inner, long max, Func<Exception> tooLarge) : Stream
+    {
+        private long _read;
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => _read; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, Allowed(count)));
+
+        // A reader's buffer grows as it goes (to tens of megabytes): one read asks for no more than one byte past the limit.
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            Count(await inner.ReadAsync(buffer[..Allowed(buffer.Length)], cancellationToken));
+
+        private int Allowed(int count) => (int)Math.Min(count, max - _read + 1);
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        private int Count(int read)
+        {
+            _read += read;
+            return _read > max ? throw tooLarge() : read;
+        }
+
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+                inner.Dispose();
+            base.Dispose(disposing);
+        }
+
+        public override ValueTask DisposeAsync() => inner.DisposeAsync();
     }
 }
 

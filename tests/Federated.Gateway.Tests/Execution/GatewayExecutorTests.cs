@@ -138,6 +138,66 @@ public class GatewayExecutorTests
         Assert.Single(json["errors"]!.AsArray());
     }
 
+    /// <summary>
+    /// A subgraph's answer is read no further than <see cref="SubgraphClient.MaxAnswerBytes"/>:
+    /// an answer without end (a subgraph's bug) was read into memory until the fetch's timeout,
+    /// gigabytes at loopback speed, for every request that reached it. Now its fetch fails and
+    /// the rest of the graph answers; an answer that says its length is refused unread.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ASubgraphAnswerWithoutEnd_FailsItsFetch_ReadNoFurtherThanTheLimit(bool saysItsLength)
+    {
+        EndlessAnswer? answer = null;
+        var subgraphs = ProjectSubgraphs().OnHttp("catalog", _ =>
+        {
+            answer = new EndlessAnswer();
+            var content = new StreamContent(answer);
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/graphql-response+json");
+            if (saysItsLength)
+                content.Headers.ContentLength = SubgraphClient.MaxAnswerBytes + 1;
+            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = content });
+        });
+
+        var json = JsonNode.Parse(await FakeSubgraphs.RunAsync(subgraphs.Executor(TestSupergraphs.Project(), TimeSpan.FromSeconds(30)),
+            "{ product(id: \"p1\") { name } }"))!;
+
+        Assert.Equal("""{"product":null}""", json["data"]!.ToJsonString());
+        var error = Assert.Single(json["errors"]!.AsArray())!;
+        Assert.Equal("SUBGRAPH_UNAVAILABLE", error["extensions"]!["code"]!.GetValue<string>());
+        Assert.Contains("longer than", error["message"]!.GetValue<string>());
+        Assert.InRange(answer!.BytesRead, 0, SubgraphClient.MaxAnswerBytes + 1024 * 1024);
+        if (saysItsLength)
+            Assert.Equal(0, answer.BytesRead);
+    }
+
+    /// <summary><c>{"data":{"product":{"name":"aaaa…</c>, without end; counts what was read of it.</summary>
+    private sealed class EndlessAnswer : Stream
+    {
+        private static readonly byte[] Start = "{\"data\":{\"product\":{\"name\":\""u8.ToArray();
+        public long BytesRead { get; private set; }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            var span = buffer.AsSpan(offset, count);
+            for (var i = 0; i < span.Length; i++)
+                span[i] = BytesRead + i < Start.Length ? Start[BytesRead + i] : (byte)'a';
+            BytesRead += span.Length;
+            return span.Length;
+        }
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
     [Fact]
     public async Task EntityErrors_AreRepathedToEveryObjectTheyAnswer()
     {
