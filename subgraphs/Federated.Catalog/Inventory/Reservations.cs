@@ -315,13 +315,7 @@ public sealed class Reservations(NpgsqlDataSource dataSource, KitCounters counte
             // already found nothing: the units stayed held, and the release answered
             // RESERVATION_RELEASED.
             $"insert into {Orders} (order_id, status) values ($1, 'RELEASED') on conflict (order_id) do nothing",
-            $"""
-            with moved as (
-                update {Orders} set status = 'RELEASED', updated_at = now() where order_id = $1 and status = 'RESERVED' returning order_id)
-            update {InventoryTable.Name} i set reserved = i.reserved - l.quantity
-            from {Lines} l join moved on moved.order_id = l.order_id
-            where i.sku = l.sku and i.fulfillment_center = l.fulfillment_center
-            """);
+            GiveBack(ReservationStatus.Reserved, ReservationStatus.Released, "reserved = i.reserved - l.quantity"));
 
     /// <summary>
     /// Puts a committed order's units back on hand, once: units that left stock for an order
@@ -331,13 +325,30 @@ public sealed class Reservations(NpgsqlDataSource dataSource, KitCounters counte
     /// so a repeat changes nothing; search's in-stock flag follows.
     /// </summary>
     public Task<ReservationResult> RestockAsync(string orderId, CancellationToken cancellationToken) =>
-        MoveAsync(orderId, ReservationStatus.Restocked, cancellationToken, $"""
-            with moved as (
-                update {Orders} set status = 'RESTOCKED', updated_at = now() where order_id = $1 and status = 'COMMITTED' returning order_id)
-            update {InventoryTable.Name} i set on_hand = i.on_hand + l.quantity
-            from {Lines} l join moved on moved.order_id = l.order_id
-            where i.sku = l.sku and i.fulfillment_center = l.fulfillment_center
-            """);
+        MoveAsync(orderId, ReservationStatus.Restocked, cancellationToken,
+            GiveBack(ReservationStatus.Committed, ReservationStatus.Restocked, "on_hand = i.on_hand + l.quantity"));
+
+    /// <summary>
+    /// The statement (of <c>$1</c>, the order id) that moves the order's reservation from
+    /// <paramref name="from"/> to <paramref name="to"/> and, only if it did, changes its lines'
+    /// inventory rows by <paramref name="change"/>. The rows are locked first, in the order every
+    /// reservation and commit locks them (SKU, then center), not in whatever order the plan
+    /// visits them: two statements that lock one pair of rows in opposite orders deadlock, and
+    /// PostgreSQL then fails one of them a second later.
+    /// </summary>
+    private static string GiveBack(ReservationStatus from, ReservationStatus to, string change) => $"""
+        with moved as (
+            update {Orders} set status = '{to.ToString().ToUpperInvariant()}', updated_at = now()
+            where order_id = $1 and status = '{from.ToString().ToUpperInvariant()}' returning order_id),
+        locked as (
+            select i.sku, i.fulfillment_center from {InventoryTable.Name} i
+            join {Lines} l on l.sku = i.sku and l.fulfillment_center = i.fulfillment_center
+            join moved on moved.order_id = l.order_id
+            order by i.sku, i.fulfillment_center for update of i)
+        update {InventoryTable.Name} i set {change}
+        from {Lines} l join locked k on k.sku = l.sku and k.fulfillment_center = l.fulfillment_center
+        where l.order_id = $1 and i.sku = l.sku and i.fulfillment_center = l.fulfillment_center
+        """;
 
     /// <summary>
     /// Runs <paramref name="moves"/> (statements of <c>$1</c>, the order id) that move the order's
@@ -518,12 +529,14 @@ public sealed class Reservations(NpgsqlDataSource dataSource, KitCounters counte
             errors.Add(new(CatalogErrors.InvalidInput, "'orderId' must be 1 to 100 characters.", ["input", "orderId"]));
         if (lines.Count is 0 or > MaxLines)
             errors.Add(new(CatalogErrors.InvalidInput, $"An order reserves 1 to {MaxLines} lines.", ["input", "lines"]));
-        for (var i = 0; i < lines.Count; i++)
+        // Lines past the limit are not looked at one by one: the list is refused whole.
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < Math.Min(lines.Count, MaxLines); i++)
         {
             var index = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
             if (lines[i].Quantity is < 1 or > MaxQuantity)
                 errors.Add(new(CatalogErrors.InvalidInput, $"'quantity' must be 1 to {MaxQuantity}.", ["input", "lines", index, "quantity"]));
-            if (lines.Take(i).Any(l => l.Sku == lines[i].Sku))
+            if (!seen.Add(lines[i].Sku))
                 errors.Add(new(CatalogErrors.InvalidInput, $"'{lines[i].Sku}' appears twice; add up its quantities.", ["input", "lines", index, "sku"]));
         }
         foreach (var center in preferredCenters.Where(c => !FulfillmentCenters.Exists(c)))
