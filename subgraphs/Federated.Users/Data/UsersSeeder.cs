@@ -11,9 +11,14 @@ namespace Federated.Users.Data;
 /// Into an empty store: the demo administrator and the demo customers whose ids the other
 /// services' seed data refers to (review authors). Every customer has the same demo
 /// password, hashed once: hashing is slow on purpose, and seeding should not be.
+/// The published demo passwords are given only where <c>Seed:DemoAccounts</c> says so (by
+/// default in Development, as <c>./run.sh</c> runs): elsewhere the administrator is created
+/// only with a password the operator sets (<c>Seed:AdminPassword</c>), and the customers
+/// with none that signs in. Before, a store started in Production on an empty database
+/// had an administrator anyone who read the README could sign in as.
 /// </summary>
-public sealed class UsersSeeder(IDbContextFactory<UsersDbContext> contexts, Passwords passwords, IConfiguration configuration, ILogger<UsersSeeder> logger)
-    : IStartupTask
+public sealed class UsersSeeder(IDbContextFactory<UsersDbContext> contexts, Passwords passwords, IConfiguration configuration, IHostEnvironment environment,
+    ILogger<UsersSeeder> logger) : IStartupTask
 {
     public const string AdminEmail = "admin@federated.example";
     public const string AdminPassword = "admin-demo-password";
@@ -28,22 +33,32 @@ public sealed class UsersSeeder(IDbContextFactory<UsersDbContext> contexts, Pass
             return;
 
         var count = DemoData.Users(configuration);
-        logger.LogInformation("Seeding the demo administrator and {Count} demo customers", count);
+        var demo = configuration.GetValue("Seed:DemoAccounts", environment.IsDevelopment());
+        var adminPassword = configuration["Seed:AdminPassword"] is { Length: > 0 } set ? set : demo ? AdminPassword : null;
         var created = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
-        var adminEmail = configuration.GetValue("Seed:AdminEmail", AdminEmail)!;
-        db.Users.Add(new User
+        if (adminPassword is null)
         {
-            Id = DemoData.UserId(0),
-            Email = adminEmail,
-            NormalizedEmail = User.Normalize(adminEmail),
-            Name = "Store Administrator",
-            PasswordHash = passwords.Hash(configuration.GetValue("Seed:AdminPassword", AdminPassword)!),
-            Role = IdentityClaims.AdminRole,
-            CreatedAt = created,
-        });
+            logger.LogWarning("No administrator is seeded: set Seed:AdminPassword to create one (the demo password is given only with Seed:DemoAccounts)");
+        }
+        else
+        {
+            var adminEmail = configuration.GetValue("Seed:AdminEmail", AdminEmail)!;
+            db.Users.Add(new User
+            {
+                Id = DemoData.UserId(0),
+                Email = adminEmail,
+                NormalizedEmail = User.Normalize(adminEmail),
+                Name = "Store Administrator",
+                PasswordHash = passwords.Hash(adminPassword),
+                Role = IdentityClaims.AdminRole,
+                CreatedAt = created,
+            });
+        }
+        logger.LogInformation("Seeding {Count} demo customers ({Passwords})", count, demo ? "with the demo password" : "that cannot sign in");
 
         var faker = new Faker { Random = new Randomizer(DemoData.RandomSeed + 2) };
-        var customerHash = passwords.Hash(CustomerPassword);
+        // Without the demo password, each account holds the hash of a secret nobody is told.
+        var customerHash = passwords.Hash(demo ? CustomerPassword : Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
         for (var i = 1; i <= count; i++)
         {
             var user = new User

@@ -202,6 +202,8 @@ public sealed partial class FederatedStack : IAsyncLifetime
             ["Diagnostics__ExposeCounters"] = "true",
             ["Seed__Products"] = SeededProducts.ToString(CultureInfo.InvariantCulture),
             ["Seed__Reviews"] = SeededReviews.ToString(CultureInfo.InvariantCulture),
+            // In Production the administrator is seeded only with a password the operator sets.
+            ["Seed__AdminPassword"] = Users.Accounts.AdminPassword,
             ["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning",
             ["Identity__Issuer"] = Settings.Identity.Issuer,
             ["Identity__Audience"] = Settings.Identity.Audience,

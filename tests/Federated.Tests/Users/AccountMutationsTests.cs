@@ -56,6 +56,37 @@ public sealed class AccountMutationsTests(FederatedStack stack)
         Assert.Equal(account.Id, payload.GetProperty("user").GetProperty("id").GetString());
     }
 
+    /// <summary>
+    /// A users service started in Production on an empty database gives nobody the published
+    /// demo passwords: the administrator is seeded only with a password the operator sets
+    /// (<c>Seed:AdminPassword</c>), and the demo customers (the seeded reviews' authors) with
+    /// one nobody is told. Before, anyone who had read the README signed in as the
+    /// administrator of a new production store.
+    /// </summary>
+    [Fact]
+    public async Task AStoreStartedInProduction_OnAnEmptyDatabase_HasNoAccountWithTheDemoPasswords()
+    {
+        const string instance = "users-production-fresh";
+        const string database = "users_production_fresh_test";
+        await TestDatabases.RecreateAsync(stack.Settings, [database], CancellationToken.None);
+        using var fresh = await stack.StartInstanceAsync(ServiceNames.Users, instance, new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Postgres"] = stack.Settings.PostgresConnectionString(database),
+            ["Seed__AdminPassword"] = "",
+            ["Seed__Users"] = "3",
+        });
+
+        var admin = await stack.SignInAsync(Accounts.AdminEmail, Accounts.AdminPassword, instance);
+        var customer = await stack.SignInAsync("customer000001@federated.example", "customer-demo-password", instance);
+
+        Assert.Equal(["INVALID_CREDENTIALS"], admin.ErrorCodes());
+        Assert.Equal(["INVALID_CREDENTIALS"], customer.ErrorCodes());
+        // The customers are there (other services' demo data names them), and can be found by id.
+        var found = await stack.PostAsync(instance, "query($r: [_Any!]!) { _entities(representations: $r) { ... on User { id } } }",
+            new { r = new[] { new { __typename = "User", id = "user-000001" } } }, null, Accounts.BearerHeader(Accounts.ServiceToken(stack)));
+        Assert.Equal("user-000001", found.Data.GetProperty("_entities")[0].GetProperty("id").GetString());
+    }
+
     [Fact]
     public async Task SignIn_AnswersWrongPasswordAndUnknownEmail_Identically()
     {
