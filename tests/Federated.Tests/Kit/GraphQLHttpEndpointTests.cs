@@ -368,6 +368,61 @@ public sealed class GraphQLHttpEndpointTests(FederatedStack stack)
         Assert.Equal("prod-0000001", answered.Data.GetProperty("product").GetProperty("id").GetString());
     }
 
+    /// <summary>
+    /// Where traces are collected (<c>OTEL_EXPORTER_OTLP_ENDPOINT</c>), a span names the
+    /// operation, not its text: a sign-in written with its password inline put the password
+    /// (and a refresh, its 30-day token) into every collected trace.
+    /// </summary>
+    [Fact]
+    public async Task CollectedTraces_HoldNoValueWrittenInTheQuery()
+    {
+        const string instance = "users-traced";
+        using var collector = new System.Net.HttpListener();
+        var port = ServiceProbe.FreePort();
+        collector.Prefixes.Add($"http://127.0.0.1:{port}/");
+        collector.Start();
+        var received = new System.Collections.Concurrent.ConcurrentQueue<byte[]>();
+        var collecting = Task.Run(async () =>
+        {
+            while (collector.IsListening)
+            {
+                System.Net.HttpListenerContext context;
+                try
+                {
+                    context = await collector.GetContextAsync();
+                }
+                catch (Exception ex) when (ex is System.Net.HttpListenerException or ObjectDisposedException)
+                {
+                    return;
+                }
+                using var body = new MemoryStream();
+                await context.Request.InputStream.CopyToAsync(body);
+                received.Enqueue(body.ToArray());
+                context.Response.StatusCode = 200;
+                context.Response.Close();
+            }
+        });
+        using var traced = await stack.StartInstanceAsync(ServiceNames.Users, instance, new Dictionary<string, string>
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = $"http://127.0.0.1:{port}",
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+            ["OTEL_BSP_SCHEDULE_DELAY"] = "200",
+        });
+        const string password = "inline-secret-7d1c2a9e";
+
+        var answer = await stack.PostAsync(instance,
+            $"mutation SignInInline {{ signIn(input: {{ email: \"nobody-traced@federated.example\", password: \"{password}\" }}) {{ errors {{ code }} }} }}");
+        Assert.Empty(answer.ErrorCodes);
+
+        string Collected() => string.Join("\n", received.Select(Encoding.UTF8.GetString));
+        await Eventually.WaitForAsync(() => Task.FromResult(Collected().Contains("SignInInline", StringComparison.Ordinal)),
+            () => $"No span of the operation reached the collector ({received.Count} posts)");
+        Assert.DoesNotContain(password, Collected(), StringComparison.Ordinal);
+        Assert.DoesNotContain("nobody-traced@federated.example", Collected(), StringComparison.Ordinal);
+        collector.Stop();
+        await collecting;
+    }
+
     /// <summary>A JSON body whose first bytes go at once and the rest only when the test says so.</summary>
     private sealed class HeldBackContent(byte[] body, int firstBytes) : HttpContent
     {
