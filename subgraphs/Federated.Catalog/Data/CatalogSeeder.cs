@@ -17,16 +17,41 @@ namespace Federated.Catalog.Data;
 /// search tables are filled by one statement and indexed after the rows are in. Progress is
 /// logged with rate and time left, so a 1,000,000-product load is not a silent wait.
 /// </summary>
-public sealed class CatalogSeeder(IDocumentStore store, NpgsqlDataSource dataSource, IConfiguration configuration, ILogger<CatalogSeeder> logger) : IStartupTask
+public sealed class CatalogSeeder(IDocumentStore store, NpgsqlDataSource dataSource, IConfiguration configuration, IHostEnvironment environment,
+    ILogger<CatalogSeeder> logger) : IStartupTask
 {
-    /// <summary>Bumped when the generator changes what it makes; an older demo catalog is loaded again.</summary>
+    /// <summary>Bumped when the generator changes what it makes; an older demo catalog is loaded again (in Development).</summary>
     public const int Version = 3;
 
     private const int Chunk = 10_000;
 
+    /// <summary>
+    /// One instance at a time, for as long as it takes (a 12M-product load takes most of an
+    /// hour): instances starting together on a new database both found it empty, and the
+    /// second failed on the first one's rows, or, started again, took its half-made load for
+    /// an old one and deleted it. The one that waited finds the catalog loaded.
+    /// </summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        if (await SeededVersionAsync(cancellationToken) == Version)
+        await using var turn = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using (var take = new NpgsqlCommand($"select pg_advisory_lock(hashtext('{SeedTable}'))", turn) { CommandTimeout = 0 })
+            await take.ExecuteNonQueryAsync(cancellationToken);
+        try
+        {
+            await SeedAsync(cancellationToken);
+        }
+        finally
+        {
+            // A session's lock outlives the connection's return to the pool: given back here.
+            await using var give = new NpgsqlCommand($"select pg_advisory_unlock(hashtext('{SeedTable}'))", turn);
+            await give.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+    }
+
+    private async Task SeedAsync(CancellationToken cancellationToken)
+    {
+        var seeded = await SeededVersionAsync(cancellationToken);
+        if (seeded == Version)
         {
             await EnsureSearchIndexAsync(cancellationToken);
             return;
@@ -36,6 +61,15 @@ public sealed class CatalogSeeder(IDocumentStore store, NpgsqlDataSource dataSou
         {
             if (await session.Query<Product>().AnyAsync(cancellationToken))
             {
+                // Loading again deletes every product, edit and stock count the store holds:
+                // only where the catalog is known to be a demo's (Development, ./run.sh).
+                if (!environment.IsDevelopment())
+                {
+                    logger.LogWarning("The catalog holds products (demo version {Seeded}, the generator's is {Version}); it is kept as it is. " +
+                        "To load the new demo catalog, start on an empty database", seeded, Version);
+                    await EnsureSearchIndexAsync(cancellationToken);
+                    return;
+                }
                 logger.LogWarning("The demo catalog was made by an older generator; loading it again");
                 await store.Advanced.Clean.DeleteAllDocumentsAsync(cancellationToken);
             }

@@ -31,6 +31,8 @@ public sealed class InventoryTable(NpgsqlDataSource dataSource) : IStartupTask
             );
             create index if not exists inventory_product_id on {Name} (product_id);
             """);
+        // An index missing on a large table takes minutes to build; a timeout would fail every start.
+        command.CommandTimeout = 0;
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

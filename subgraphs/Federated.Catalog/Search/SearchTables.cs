@@ -181,6 +181,9 @@ public sealed class SearchTables(NpgsqlDataSource dataSource) : IStartupTask
             {RefreshCategoriesSql}
             {RefreshInStockSql}
             """);
+        // The search indexes, when missing (a rebuild interrupted after it dropped them), take
+        // minutes to build on a large catalog: under the 30 s default every start failed, for good.
+        command.CommandTimeout = 0;
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

@@ -40,6 +40,8 @@ public sealed class ReviewIndexes(NpgsqlDataSource dataSource) : IStartupTask
             create index if not exists {ReviewsStore.ByProductNewest} on {ReviewsStore.Table} (product_id, created_at, id);
             create index if not exists {ReviewsStore.ByAuthorNewest} on {ReviewsStore.Table} (author_id, created_at, id);
             """);
+        // An index missing on a large table takes minutes to build; a timeout would fail every start.
+        command.CommandTimeout = 0;
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

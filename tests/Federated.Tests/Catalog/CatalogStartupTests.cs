@@ -1,0 +1,48 @@
+using System.Globalization;
+using Federated.Tests.Infrastructure;
+
+namespace Federated.Tests.Catalog;
+
+/// <summary>How catalog instances start on one database: a scale-out or a first deploy with two replicas.</summary>
+[Collection(FederatedCollection.Name)]
+public sealed class CatalogStartupTests(FederatedStack stack)
+{
+    /// <summary>
+    /// Two instances starting together on a new database load the demo catalog once, one
+    /// after the other: both answer, with every product searchable. Before, both found the
+    /// database empty; the second failed on the first one's rows, or, started again, took the
+    /// half-made load for an old catalog and deleted it.
+    /// </summary>
+    [Fact]
+    public async Task TwoInstancesStartingTogether_OnANewDatabase_LoadTheCatalogOnce()
+    {
+        const string database = "catalog_two_starts_test";
+        const int products = 300;
+        await TestDatabases.RecreateAsync(stack.Settings, [database], CancellationToken.None);
+        var settings = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Postgres"] = stack.Settings.PostgresConnectionString(database),
+            ["Seed__Products"] = products.ToString(CultureInfo.InvariantCulture),
+        };
+
+        var starting = new[] { "catalog-first-start", "catalog-second-start" }
+            .Select(instance => stack.StartInstanceAsync(ServiceNames.Catalog, instance, settings))
+            .ToArray();
+        try
+        {
+            await Task.WhenAll(starting);
+
+            foreach (var instance in new[] { "catalog-first-start", "catalog-second-start" })
+            {
+                var listed = await stack.PostAsync(instance, "{ products(first: 1) { totalCount } }");
+                Assert.Empty(listed.ErrorCodes);
+                Assert.Equal(products, listed.Data.GetProperty("products").GetProperty("totalCount").GetInt32());
+            }
+        }
+        finally
+        {
+            foreach (var start in starting.Where(s => s.IsCompletedSuccessfully))
+                (await start).Dispose();
+        }
+    }
+}
