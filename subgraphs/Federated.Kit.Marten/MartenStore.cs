@@ -31,9 +31,15 @@ public static class MartenStore
         return builder;
     }
 
-    private sealed class ApplySchemaChanges(IDocumentStore store) : IStartupTask
+    /// <summary>
+    /// One instance at a time (<see cref="PostgresStore.OneAtATimeAsync"/>): two instances
+    /// starting together on a new database both created the tables, and one failed on the
+    /// other's index ("already exists"); Marten's own lock waits only briefly.
+    /// </summary>
+    private sealed class ApplySchemaChanges(IDocumentStore store, NpgsqlDataSource dataSource) : IStartupTask
     {
         public Task RunAsync(CancellationToken cancellationToken) =>
-            store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+            dataSource.OneAtATimeAsync($"{store.Options.DatabaseSchemaName}.marten_schema",
+                () => store.Storage.ApplyAllConfiguredChangesToDatabaseAsync(), cancellationToken);
     }
 }

@@ -31,22 +31,8 @@ public sealed class CatalogSeeder(IDocumentStore store, NpgsqlDataSource dataSou
     /// second failed on the first one's rows, or, started again, took its half-made load for
     /// an old one and deleted it. The one that waited finds the catalog loaded.
     /// </summary>
-    public async Task RunAsync(CancellationToken cancellationToken)
-    {
-        await using var turn = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using (var take = new NpgsqlCommand($"select pg_advisory_lock(hashtext('{SeedTable}'))", turn) { CommandTimeout = 0 })
-            await take.ExecuteNonQueryAsync(cancellationToken);
-        try
-        {
-            await SeedAsync(cancellationToken);
-        }
-        finally
-        {
-            // A session's lock outlives the connection's return to the pool: given back here.
-            await using var give = new NpgsqlCommand($"select pg_advisory_unlock(hashtext('{SeedTable}'))", turn);
-            await give.ExecuteNonQueryAsync(CancellationToken.None);
-        }
-    }
+    public Task RunAsync(CancellationToken cancellationToken) =>
+        dataSource.OneAtATimeAsync(SeedTable, () => SeedAsync(cancellationToken), cancellationToken);
 
     private async Task SeedAsync(CancellationToken cancellationToken)
     {

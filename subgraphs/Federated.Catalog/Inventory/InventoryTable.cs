@@ -18,7 +18,9 @@ public sealed class InventoryTable(NpgsqlDataSource dataSource) : IStartupTask
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        // Instances starting at once take turns: two creating one table at once can fail.
         await using var command = dataSource.CreateCommand($"""
+            select pg_advisory_xact_lock(hashtext('{Name}'));
             create schema if not exists {CatalogExtensions.ServiceName};
             create table if not exists {Name} (
                 sku text not null,

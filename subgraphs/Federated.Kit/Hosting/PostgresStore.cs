@@ -32,6 +32,34 @@ public static class PostgresStore
         return builder;
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> on one instance at a time, among every instance of every
+    /// service on this database: it holds the session advisory lock named
+    /// <paramref name="name"/>, waited for as long as the holder takes (a first catalog load
+    /// takes most of an hour), on a connection of its own, and gives it back explicitly (a
+    /// session's lock would outlive the connection's return to the pool). For start-up work
+    /// that instances starting together would otherwise do side by side and fail at.
+    /// </summary>
+    public static async Task OneAtATimeAsync(this NpgsqlDataSource dataSource, string name, Func<Task> work, CancellationToken cancellationToken)
+    {
+        await using var turn = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using (var take = new NpgsqlCommand("select pg_advisory_lock(hashtext($1))", turn) { CommandTimeout = 0 })
+        {
+            take.Parameters.Add(new NpgsqlParameter { Value = name });
+            await take.ExecuteNonQueryAsync(cancellationToken);
+        }
+        try
+        {
+            await work();
+        }
+        finally
+        {
+            await using var give = new NpgsqlCommand("select pg_advisory_unlock(hashtext($1))", turn);
+            give.Parameters.Add(new NpgsqlParameter { Value = name });
+            await give.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+    }
+
     private static NpgsqlDataSource Build(IHostApplicationBuilder builder, bool plannedPerCall)
     {
         var dataSource = new NpgsqlDataSourceBuilder(StoreConnections.Require(builder.Configuration, StoreConnections.Postgres));
@@ -49,7 +77,8 @@ public static class PostgresStore
         // statements spent almost as long being planned as running (pg_stat_statements: 2.9 s
         // against 3.3 s in 28 s); the plans made once are the same index scans.
         settings.Options = $"{settings.Options} -c plan_cache_mode={(plannedPerCall ? "force_custom_plan" : "force_generic_plan")}".Trim();
-        // No service keeps session state (SET, temporary tables, session advisory locks) on a
+        // No service keeps session state (SET, temporary tables, session advisory locks: the
+        // one start-up lock, OneAtATimeAsync, is given back before its connection is) on a
         // pooled connection, so a connection going back to the pool is not reset with
         // DISCARD ALL, which would also drop the prepared statements.
         settings.NoResetOnClose = true;
