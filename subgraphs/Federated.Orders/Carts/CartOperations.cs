@@ -4,6 +4,7 @@ using Federated.Orders.Catalog;
 using Federated.Orders.Checkout;
 using GraphQL;
 using GraphQL.Types;
+using StackExchange.Redis;
 
 namespace Federated.Orders.Carts;
 
@@ -18,6 +19,7 @@ public static class CartOperations
     public const string TooManyLines = "CART_FULL";
     public const string CartChanged = "CART_CHANGED";
     public const string PricingUnavailable = "CART_PRICING_UNAVAILABLE";
+    public const string ChangeUnconfirmed = "CART_CHANGE_UNCONFIRMED";
 
     /// <summary>The longest SKU an order line holds (the catalog's are at most 40 characters): a longer one names no variant.</summary>
     public const int MaxSkuLength = 64;
@@ -201,7 +203,19 @@ public static class CartOperations
         }
         if (expected is { } unchanged)
         {
-            switch (await Store(ctx).SetQuantityIfUnchangedAsync(cartId, sku, unchanged, quantity, terms))
+            LineChange change;
+            try
+            {
+                change = await Store(ctx).SetQuantityIfUnchangedAsync(cartId, sku, unchanged, quantity, terms);
+            }
+            catch (RedisTimeoutException timeout) when (!created && timeout.Commandstatus == CommandStatus.Sent)
+            {
+                // Sent and not answered in time: Redis may still run it (it was stalled, not
+                // down), so "try again" (SERVICE_UNAVAILABLE, as it was) added the units twice.
+                return CartPayload.Failed(new UserError(ChangeUnconfirmed,
+                    "The change was sent to the cart but not confirmed, and may yet be made: look at the cart before repeating it.", ["input"]));
+            }
+            switch (change)
             {
                 case LineChange.Changed:
                     return null;

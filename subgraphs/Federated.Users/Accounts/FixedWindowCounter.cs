@@ -16,9 +16,26 @@ public sealed class FixedWindowCounter(IConnectionMultiplexer redis)
         return n
         """;
 
-    /// <summary>Adds one to the key's count and returns the new count.</summary>
-    public async Task<long> IncrementAsync(RedisKey key, TimeSpan window) =>
-        (long)await redis.GetDatabase().ScriptEvaluateAsync(Increment, [key], [(long)window.TotalMilliseconds]);
+    /// <summary>
+    /// Adds one to the key's count and returns the new count. A count sent but not answered in
+    /// time (Redis stalled, not down) may still be made once Redis goes on, though the attempt
+    /// it counted was answered SERVICE_UNAVAILABLE and its password never checked: its give-back
+    /// is sent after it, on the same connection, so the two cancel out. Before, every attempt
+    /// of a stall counted once Redis came back, and a shopper who pressed "sign in" five times
+    /// during it was locked out for 15 minutes afterwards.
+    /// </summary>
+    public async Task<long> IncrementAsync(RedisKey key, TimeSpan window)
+    {
+        try
+        {
+            return (long)await redis.GetDatabase().ScriptEvaluateAsync(Increment, [key], [(long)window.TotalMilliseconds]);
+        }
+        catch (RedisTimeoutException timeout) when (timeout.Commandstatus == CommandStatus.Sent)
+        {
+            _ = GiveBackAsync(key).ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+            throw;
+        }
+    }
 
     public Task ResetAsync(RedisKey key) => redis.GetDatabase().KeyDeleteAsync(key);
 

@@ -521,6 +521,29 @@ public sealed class CartTests(FederatedStack stack)
             () => "The cart did not work again after Redis came back.");
     }
 
+    /// <summary>
+    /// Redis stalled (writes paused longer than the service waits, 5 s) after the add was sent:
+    /// Redis still makes the change when it goes on, so the answer says so and not to repeat
+    /// it. It was SERVICE_UNAVAILABLE ("try again"), and the retry added the units a second time.
+    /// </summary>
+    [Fact]
+    public async Task AnAddSentToAStalledRedis_IsAnsweredNotToBeRepeated_AndIsMadeOnce()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 10));
+        var account = await stack.RegisterAsync();
+        await CallAsync(AddToCart, new { sku, quantity = 1 }, account);
+
+        var (exitCode, output) = await RedisAsync(["client", "pause", "8000", "WRITE"]);
+        Assert.True(exitCode == 0, output);
+        var response = await stack.PostAsync(ServiceNames.Orders, AddToCart, new { input = new { sku, quantity = 1 } }, null, Headers(account, null));
+
+        Assert.Empty(response.ErrorCodes);
+        Assert.Equal(["CART_CHANGE_UNCONFIRMED"], response.Data.GetProperty("addToCart").ErrorCodes());
+        // A write of our own, which waits for the pause's end, behind the add.
+        Assert.Equal(0, (await RedisAsync(["set", $"test:probe:{Guid.NewGuid():N}", "1", "px", "60000"])).ExitCode);
+        Assert.Equal("2", (await RedisAsync(["hget", CartKey($"u.{account.Id}"), sku])).Output.Trim().Split('\n')[^1]);
+    }
+
     [Fact]
     public async Task DiscountCodes_Percentage_IsExactToTheCent()
     {

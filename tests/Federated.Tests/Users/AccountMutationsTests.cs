@@ -1,4 +1,5 @@
 using Federated.Tests.Infrastructure;
+using Federated.Tests.Orders;
 
 namespace Federated.Tests.Users;
 
@@ -127,6 +128,31 @@ public sealed class AccountMutationsTests(FederatedStack stack)
         Assert.Equal(5, answers.Count(a => a.ErrorCodes() is ["INVALID_CREDENTIALS"]));
         Assert.Equal(15, answers.Count(a => a.ErrorCodes() is ["TOO_MANY_ATTEMPTS"]));
         Assert.Equal(["TOO_MANY_ATTEMPTS"], (await stack.SignInAsync(account.Email, account.Password, headers: address)).ErrorCodes());
+    }
+
+    /// <summary>
+    /// Sign-ins sent while Redis is stalled (writes paused longer than the service waits, 5 s)
+    /// are answered SERVICE_UNAVAILABLE, their passwords never checked; Redis still counts them
+    /// once it goes on, so each is given back after it. Before, six presses of "sign in" during
+    /// the stall locked the account out for 15 minutes after it.
+    /// </summary>
+    [Fact]
+    public async Task SignInsDuringARedisStall_DoNotCountAgainstTheAccountAfterIt()
+    {
+        var address = new Dictionary<string, string> { ["X-Forwarded-For"] = $"198.51.100.{Random.Shared.Next(1, 250)}, 198.18.0.{Random.Shared.Next(1, 250)}" };
+        var account = await stack.RegisterAsync();
+
+        var (exitCode, output) = await stack.RedisAsync(["client", "pause", "8000", "WRITE"]);
+        Assert.True(exitCode == 0, output);
+        var stalled = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => stack.PostAsync(ServiceNames.Users,
+            $"mutation($input: SignInInput!) {{ signIn(input: $input) {{ {Accounts.AuthFields} }} }}",
+            new { input = new { email = account.Email, password = account.Password } }, null, address)));
+
+        Assert.All(stalled, answer => Assert.Equal(["SERVICE_UNAVAILABLE"], answer.ErrorCodes));
+        // A write of our own, which waits for the pause's end, behind the counts.
+        Assert.Equal(0, (await stack.RedisAsync(["set", $"test:probe:{Guid.NewGuid():N}", "1", "px", "60000"])).ExitCode);
+        var signedIn = await stack.SignInAsync(account.Email, account.Password, headers: address);
+        Assert.Empty(signedIn.ErrorCodes());
     }
 
     [Fact]
