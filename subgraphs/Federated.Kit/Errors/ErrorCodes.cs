@@ -37,4 +37,12 @@ public static class ErrorCodes
         }
         return false;
     }
+
+    /// <summary>
+    /// Whether the failure is a Redis command sent and not answered in time: Redis stalled, not
+    /// down, may still run it, so a write that is not safe to repeat may yet take effect
+    /// although its caller was told it failed.
+    /// </summary>
+    public static bool SentButUnanswered(Exception exception) =>
+        exception is RedisTimeoutException { Commandstatus: CommandStatus.Sent };
 }

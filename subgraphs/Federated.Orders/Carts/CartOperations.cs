@@ -4,7 +4,6 @@ using Federated.Orders.Catalog;
 using Federated.Orders.Checkout;
 using GraphQL;
 using GraphQL.Types;
-using StackExchange.Redis;
 
 namespace Federated.Orders.Carts;
 
@@ -208,7 +207,7 @@ public static class CartOperations
             {
                 change = await Store(ctx).SetQuantityIfUnchangedAsync(cartId, sku, unchanged, quantity, terms);
             }
-            catch (RedisTimeoutException timeout) when (!created && timeout.Commandstatus == CommandStatus.Sent)
+            catch (Exception ex) when (!created && ErrorCodes.SentButUnanswered(ex))
             {
                 // Sent and not answered in time: Redis may still run it (it was stalled, not
                 // down), so "try again" (SERVICE_UNAVAILABLE, as it was) added the units twice.

@@ -1,4 +1,5 @@
 using System.Net;
+using Federated.Kit.Errors;
 using StackExchange.Redis;
 
 namespace Federated.Users.Accounts;
@@ -30,7 +31,7 @@ public sealed class FixedWindowCounter(IConnectionMultiplexer redis)
         {
             return (long)await redis.GetDatabase().ScriptEvaluateAsync(Increment, [key], [(long)window.TotalMilliseconds]);
         }
-        catch (RedisTimeoutException timeout) when (timeout.Commandstatus == CommandStatus.Sent)
+        catch (Exception ex) when (ErrorCodes.SentButUnanswered(ex))
         {
             _ = GiveBackAsync(key).ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
             throw;
