@@ -36,7 +36,11 @@ public sealed class ReviewIndexes(NpgsqlDataSource dataSource) : IStartupTask
 {
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        // Instances starting at once take turns (the statements are one transaction): one that
+        // found the index not yet made while another built it failed when the other committed
+        // (a duplicate in pg_class), and exited.
         await using var command = dataSource.CreateCommand($"""
+            select pg_advisory_xact_lock(hashtext('{ReviewsStore.Table}.indexes'));
             create index if not exists {ReviewsStore.ByProductNewest} on {ReviewsStore.Table} (product_id, created_at, id);
             create index if not exists {ReviewsStore.ByAuthorNewest} on {ReviewsStore.Table} (author_id, created_at, id);
             """);

@@ -4,6 +4,7 @@ using Federated.Kit.Identity;
 using Federated.Kit.Seeding;
 using Federated.Users.Accounts;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace Federated.Users.Data;
 
@@ -15,10 +16,12 @@ namespace Federated.Users.Data;
 /// default in Development, as <c>./run.sh</c> runs): elsewhere the administrator is created
 /// only with a password the operator sets (<c>Seed:AdminPassword</c>), and the customers
 /// with none that signs in. Before, a store started in Production on an empty database
-/// had an administrator anyone who read the README could sign in as.
+/// had an administrator anyone who read the README could sign in as. One instance at a time:
+/// two starting together on a new database both found it empty, and one failed on the
+/// other's rows (the load is one transaction, so one cut short leaves nothing).
 /// </summary>
-public sealed class UsersSeeder(IDbContextFactory<UsersDbContext> contexts, Passwords passwords, IConfiguration configuration, IHostEnvironment environment,
-    ILogger<UsersSeeder> logger) : IStartupTask
+public sealed class UsersSeeder(IDbContextFactory<UsersDbContext> contexts, NpgsqlDataSource dataSource, Passwords passwords, IConfiguration configuration,
+    IHostEnvironment environment, ILogger<UsersSeeder> logger) : IStartupTask
 {
     public const string AdminEmail = "admin@federated.example";
     public const string AdminPassword = "admin-demo-password";
@@ -26,7 +29,10 @@ public sealed class UsersSeeder(IDbContextFactory<UsersDbContext> contexts, Pass
 
     public static string CustomerEmail(int index) => $"customer{index:D6}@federated.example";
 
-    public async Task RunAsync(CancellationToken cancellationToken)
+    public Task RunAsync(CancellationToken cancellationToken) =>
+        dataSource.OneAtATimeAsync("users.seed", () => SeedAsync(cancellationToken), cancellationToken);
+
+    private async Task SeedAsync(CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         if (await db.Users.AnyAsync(cancellationToken))

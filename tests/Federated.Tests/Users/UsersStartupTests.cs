@@ -1,0 +1,46 @@
+using Federated.Tests.Infrastructure;
+
+namespace Federated.Tests.Users;
+
+/// <summary>How users instances start on one database: a scale-out or a first deploy with two replicas.</summary>
+[Collection(FederatedCollection.Name)]
+public sealed class UsersStartupTests(FederatedStack stack)
+{
+    /// <summary>
+    /// Two instances starting together on a new database both start, with the demo accounts
+    /// made once. Before, both found the database empty and loaded them; the second failed on
+    /// the first one's rows and exited.
+    /// </summary>
+    [Fact]
+    public async Task TwoInstancesStartingTogether_OnANewDatabase_BothStart_WithTheAccountsMadeOnce()
+    {
+        const string database = "users_two_starts_test";
+        string[] instances = ["users-first-start", "users-second-start"];
+        await TestDatabases.RecreateAsync(stack.Settings, [database], CancellationToken.None);
+        var settings = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Postgres"] = stack.Settings.PostgresConnectionString(database),
+            ["Seed__Users"] = "200",
+        };
+
+        var starting = instances.Select(instance => stack.StartInstanceAsync(ServiceNames.Users, instance, settings)).ToArray();
+        try
+        {
+            await Task.WhenAll(starting);
+
+            foreach (var instance in instances)
+            {
+                var admin = await stack.SignInAsync(Accounts.AdminEmail, Accounts.AdminPassword, instance);
+                Assert.Empty(admin.ErrorCodes());
+                var found = await stack.PostAsync(instance, "query($r: [_Any!]!) { _entities(representations: $r) { ... on User { id } } }",
+                    new { r = new[] { new { __typename = "User", id = "user-000200" } } }, null, Accounts.BearerHeader(Accounts.ServiceToken(stack)));
+                Assert.Equal("user-000200", found.Data.GetProperty("_entities")[0].GetProperty("id").GetString());
+            }
+        }
+        finally
+        {
+            foreach (var start in starting.Where(s => s.IsCompletedSuccessfully))
+                (await start).Dispose();
+        }
+    }
+}
