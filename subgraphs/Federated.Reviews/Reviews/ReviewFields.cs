@@ -17,6 +17,8 @@ public static class ReviewFields
             .Resolve(ctx =>
             {
                 var request = new ReviewPageRequest(ownerId(ctx.Source), PagingArguments.From(ctx), ctx.GetArgument("sort", ReviewSort.Newest));
+                // A bad cursor fails this field here: in the batch, it failed every field loaded with it.
+                ReviewPageQuery.After(request.Paging, request.Sort);
                 return ctx.RequestServices!.GetRequiredService<TLoader>().Load(request);
             });
     }

@@ -22,14 +22,7 @@ public sealed class ReviewPageQuery(NpgsqlDataSource dataSource, IDocumentStore 
         string ownerColumn, IReadOnlyCollection<string> ownerIds, PagingArguments paging, ReviewSort sort, CancellationToken cancellationToken)
     {
         var (column, direction) = Order(sort);
-        var after = paging.AfterKey<string[]>();
-        object? afterValue = null;
-        if (after is not null)
-        {
-            if (after is not [var name, var value, { } _] || name != sort.ToString() || ParseSortValue(sort, value) is not { } parsed)
-                throw new GraphQLFailure(ErrorCodes.InvalidCursor, "The cursor is not valid for this list and sort order.");
-            afterValue = parsed;
-        }
+        var (after, afterValue) = After(paging, sort);
         var comparison = direction == "desc" ? "<" : ">";
 
         string OrderBy(string alias) => $"{alias}.{column} {direction}, {alias}.id {direction}";
@@ -67,6 +60,22 @@ public sealed class ReviewPageQuery(NpgsqlDataSource dataSource, IDocumentStore 
         return ownerIds.ToDictionary(
             id => id,
             id => Connection<Review>.FromRows(rows.GetValueOrDefault(id) ?? [], paging, r => CursorOf(sort, r)));
+    }
+
+    /// <summary>
+    /// The page's cursor (sort, sort value, id) and its sort value as the column's type, or
+    /// nulls for the first page; <c>INVALID_CURSOR</c> when it is not one of this sort's.
+    /// The field checks it before it joins a batch, so that one bad cursor fails its own
+    /// field and not every page loaded with it.
+    /// </summary>
+    public static (string[]? Key, object? Value) After(PagingArguments paging, ReviewSort sort)
+    {
+        var after = paging.AfterKey<string[]>();
+        if (after is null)
+            return (null, null);
+        if (after is not [var name, var value, { } _] || name != sort.ToString() || ParseSortValue(sort, value) is not { } parsed)
+            throw new GraphQLFailure(ErrorCodes.InvalidCursor, "The cursor is not valid for this list and sort order.");
+        return (after, parsed);
     }
 
     private static string CursorOf(ReviewSort sort, Review review) =>

@@ -173,6 +173,40 @@ public sealed class ProductReviewsTests(FederatedStack stack)
         response.SingleError("INVALID_CURSOR");
     }
 
+    /// <summary>
+    /// A stale cursor in one reviews field is that field's error only. Before, it failed the
+    /// whole batch, so every reviews field loaded with it (here `recent`, given no cursor) was
+    /// answered INVALID_CURSOR as well. (The product is null either way: its reviews are non-null.)
+    /// </summary>
+    [Fact]
+    public async Task AStaleCursor_FailsItsOwnReviewsField_NotTheOthersLoadedWithIt()
+    {
+        var newest = await ReviewsPageAsync(3, after: null, sort: "NEWEST");
+        var staleCursor = newest.Data.GetProperty("_entities")[0].GetProperty("reviews").GetProperty("pageInfo").GetProperty("endCursor").GetString();
+
+        var response = await stack.PostAsync(ServiceNames.Reviews, """
+            query($representations: [_Any!]!, $after: String) {
+              _entities(representations: $representations) {
+                ... on Product {
+                  id
+                  recent: reviews(first: 3) { nodes { id } }
+                  helpful: reviews(first: 3, sort: MOST_HELPFUL, after: $after) { nodes { id } }
+                }
+              }
+            }
+            """, new
+        {
+            representations = new[] { new { __typename = "Product", id = Popular }, new { __typename = "Product", id = "prod-0000002" } },
+            after = staleCursor,
+        });
+
+        Assert.Equal(["INVALID_CURSOR", "INVALID_CURSOR"], response.ErrorCodes);
+        Assert.All(response.Errors, e => Assert.Equal("helpful", e.GetProperty("path")[2].GetString()));
+        var products = response.Json.GetProperty("data").GetProperty("_entities");
+        Assert.Equal(2, products.GetArrayLength());
+        Assert.All(products.EnumerateArray(), p => Assert.Equal(JsonValueKind.Null, p.ValueKind));
+    }
+
     [Fact]
     public async Task ReviewsAndRating_CostOneBatchEach_ForFiftyProducts()
     {
