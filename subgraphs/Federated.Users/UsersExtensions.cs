@@ -23,6 +23,7 @@ public static class UsersExtensions
         builder.Services.AddSingleton<FixedWindowCounter>();
         builder.Services.AddSingleton<SignInThrottle>();
         builder.Services.AddSingleton<RegistrationThrottle>();
+        builder.Services.AddSingleton<RefreshThrottle>();
         builder.Services.AddSingleton<ClientAddress>();
         builder.Services.AddScoped<AccountService>();
         builder.Services.AddStartupTask<CheckSigningKey>();

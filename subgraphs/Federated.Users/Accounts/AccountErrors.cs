@@ -19,6 +19,8 @@ public static class AccountErrors
 
     public static readonly UserError RegistrationThrottled = new(TooManyAttempts, "Too many sign-ups from your network. Try again in an hour.");
 
+    public static readonly UserError RefreshThrottled = new(TooManyAttempts, "Too many token refreshes for this account. Wait a few minutes and try again; the refresh token stays good.");
+
     public static readonly UserError RefreshToken = new(InvalidRefreshToken, "The refresh token is not valid. Sign in again.", ["input", "refreshToken"]);
 
     public static readonly UserError NoSuchSession = new(InvalidRefreshToken, "No active session of your account has this refresh token.", ["input", "refreshToken"]);

@@ -32,7 +32,7 @@ public static class AccountMutations
 /// <summary>Registration, sign-in and token refresh.</summary>
 public sealed class AccountService(
     IDbContextFactory<UsersDbContext> contexts, Passwords passwords, TokenIssuer tokens, SignInThrottle throttle, RegistrationThrottle registrationThrottle,
-    ClientAddress clientAddress,
+    RefreshThrottle refreshThrottle, ClientAddress clientAddress,
     AccessTokenValidator validator, CurrentUser currentUser)
 {
     public async Task<AuthPayload> RegisterAsync(RegisterInput input, CancellationToken cancellationToken)
@@ -99,6 +99,8 @@ public sealed class AccountService(
         var owner = await db.RefreshTokens.AsNoTracking().Where(t => t.TokenHash == hash).Select(t => t.UserId).FirstOrDefaultAsync(cancellationToken);
         if (owner is null)
             return AuthPayload.Failed(AccountErrors.RefreshToken);
+        if (!await refreshThrottle.TryCountAsync(owner))
+            return AuthPayload.Failed(AccountErrors.RefreshThrottled);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var user = await db.LockUserAsync(owner, cancellationToken);
         // Claiming the token is one conditional update, so two concurrent uses cannot both win.
@@ -107,9 +109,10 @@ public sealed class AccountService(
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.UsedAt, now), cancellationToken);
         if (claimed == 0 || user is null)
         {
-            // A used token coming back means it was copied: end every session of that user.
+            // A used token coming back means it was copied: end every session of that user
+            // (its live tokens; the used ones are spent already).
             if (await db.RefreshTokens.AnyAsync(t => t.TokenHash == hash && t.UsedAt != null, cancellationToken))
-                await db.RefreshTokens.Where(t => t.UserId == owner && t.RevokedAt == null)
+                await db.RefreshTokens.Where(t => t.UserId == owner && t.UsedAt == null && t.RevokedAt == null)
                     .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return AuthPayload.Failed(AccountErrors.RefreshToken);
@@ -117,7 +120,13 @@ public sealed class AccountService(
         return await IssueAsync(db, user, cancellationToken, transaction);
     }
 
-    /// <summary>Saves a new refresh token for <paramref name="user"/> (and commits <paramref name="transaction"/>, when given) and answers the pair.</summary>
+    /// <summary>
+    /// Saves a new refresh token for <paramref name="user"/> (and commits <paramref name="transaction"/>,
+    /// when given) and answers the pair. The account's tokens past their lifetime are deleted
+    /// with it: spent, revoked or not, they sign nobody in, and a used one presented after it
+    /// expired is refused as any unknown token is. Before, every sign-in and refresh added a
+    /// row that was kept for good (about a hundred a day for each device in use).
+    /// </summary>
     private async Task<AuthPayload> IssueAsync(UsersDbContext db, User user, CancellationToken cancellationToken,
         Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction? transaction = null)
     {
@@ -131,6 +140,7 @@ public sealed class AccountService(
             CreatedAt = now,
             ExpiresAt = now + TokenIssuer.RefreshTokenLifetime,
         });
+        await db.RefreshTokens.Where(t => t.UserId == user.Id && t.ExpiresAt < now).ExecuteDeleteAsync(cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         if (transaction is not null)
             await transaction.CommitAsync(cancellationToken);

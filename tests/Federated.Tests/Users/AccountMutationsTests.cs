@@ -1,4 +1,5 @@
 using Federated.Tests.Infrastructure;
+using Npgsql;
 using Federated.Tests.Orders;
 
 namespace Federated.Tests.Users;
@@ -266,6 +267,63 @@ public sealed class AccountMutationsTests(FederatedStack stack)
         Assert.Equal(["SERVICE_UNAVAILABLE"], failed.ErrorCodes);
         Assert.Empty(retried.ErrorCodes());
         Assert.Empty((await stack.PostAsync(ServiceNames.Users, refresh, new { input = new { refreshToken = elsewhere } })).Data.GetProperty("refreshToken").ErrorCodes());
+    }
+
+    /// <summary>
+    /// Refreshes are counted per account (60 per 15 minutes): a loop of refreshes, which needs no
+    /// password, is stopped with TOO_MANY_ATTEMPTS, and the token it presented stays good (here:
+    /// its session can still be signed out). Before, nothing limited them, and each one added a
+    /// row to the account's tokens that was never deleted.
+    /// </summary>
+    [Fact]
+    public async Task RefreshToken_IsThrottledPerAccount_AndTheTokenRefusedStaysGood()
+    {
+        var account = await stack.RegisterAsync();
+        const string refresh = "mutation($input: RefreshTokenInput!) { refreshToken(input: $input) { " + Accounts.AuthFields + " } }";
+        var (token, refreshToken) = (account.Token, account.RefreshToken);
+
+        for (var i = 0; i < 60; i++)
+        {
+            var pair = (await stack.PostAsync(ServiceNames.Users, refresh, new { input = new { refreshToken } })).Data.GetProperty("refreshToken");
+            Assert.Empty(pair.ErrorCodes());
+            (token, refreshToken) = (pair.GetProperty("token").GetString()!, pair.GetProperty("refreshToken").GetString()!);
+        }
+        var refused = (await stack.PostAsync(ServiceNames.Users, refresh, new { input = new { refreshToken } })).Data.GetProperty("refreshToken");
+
+        Assert.Equal(["TOO_MANY_ATTEMPTS"], refused.ErrorCodes());
+        var signedOut = (await stack.PostAsync(ServiceNames.Users, "mutation($input: SignOutInput!) { signOut(input: $input) { revokedSessions errors { code } } }",
+            new { input = new { refreshToken } }, null, Accounts.BearerHeader(token))).Data.GetProperty("signOut");
+        Assert.Empty(signedOut.ErrorCodes());
+        Assert.Equal(1, signedOut.GetProperty("revokedSessions").GetInt32());
+    }
+
+    /// <summary>
+    /// An account's refresh tokens past their 30 days are deleted when it is next given a token
+    /// (here a sign-in): they sign nobody in. Before, every sign-in and refresh added a row that
+    /// was kept for good.
+    /// </summary>
+    [Fact]
+    public async Task SigningIn_DeletesTheAccountsExpiredRefreshTokens()
+    {
+        var account = await stack.RegisterAsync();
+        var expired = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        await using var db = new NpgsqlConnection(stack.Settings.PostgresConnectionString(Subgraph.Named(ServiceNames.Users).Database));
+        await db.OpenAsync();
+        await using (var insert = new NpgsqlCommand("""
+            insert into users.refresh_tokens ("TokenHash", "UserId", "CreatedAt", "ExpiresAt", "UsedAt")
+            values ($1, $2, now() - interval '31 days', now() - interval '1 day', now() - interval '30 days')
+            """, db))
+        {
+            insert.Parameters.Add(new NpgsqlParameter { Value = expired });
+            insert.Parameters.Add(new NpgsqlParameter { Value = account.Id });
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        Assert.Empty((await stack.SignInAsync(account.Email, account.Password)).ErrorCodes());
+
+        await using var count = new NpgsqlCommand("""select count(*) from users.refresh_tokens where "TokenHash" = $1""", db);
+        count.Parameters.Add(new NpgsqlParameter { Value = expired });
+        Assert.Equal(0L, await count.ExecuteScalarAsync());
     }
 
     [Fact]
