@@ -27,6 +27,43 @@ public static partial class CatalogErrors
             errors.Add(new(InvalidInput, $"'{field[^1]}' must be at most {max} characters.", field));
     }
 
+    /// <summary>At most this many images, attributes (or a variant's options), and variants of one product.</summary>
+    public const int MaxImages = 20, MaxAttributes = 50, MaxVariants = 50;
+
+    public static void Images(List<UserError> errors, List<ImageInput>? images, params string[] path)
+    {
+        if (images is null)
+            return;
+        if (images.Count > MaxImages)
+        {
+            errors.Add(new(InvalidInput, $"'{path[^1]}' holds at most {MaxImages} images.", path));
+            return;
+        }
+        for (var i = 0; i < images.Count; i++)
+        {
+            Text(errors, images[i].Url, 2000, [.. path, $"{i}", "url"]);
+            if (images[i].Alt is { Length: > 300 })
+                errors.Add(new(InvalidInput, "'alt' must be at most 300 characters.", [.. path, $"{i}", "alt"]));
+        }
+    }
+
+    /// <summary>Product attributes and variant options: each a name and a value, both required.</summary>
+    public static void AttributeList(List<UserError> errors, List<AttributeInput>? attributes, params string[] path)
+    {
+        if (attributes is null)
+            return;
+        if (attributes.Count > MaxAttributes)
+        {
+            errors.Add(new(InvalidInput, $"'{path[^1]}' holds at most {MaxAttributes} entries.", path));
+            return;
+        }
+        for (var i = 0; i < attributes.Count; i++)
+        {
+            Text(errors, attributes[i].Name, 100, [.. path, $"{i}", "name"]);
+            Text(errors, attributes[i].Value, 500, [.. path, $"{i}", "value"]);
+        }
+    }
+
     public static void Price(List<UserError> errors, decimal price, decimal? listPrice, params string[] path)
     {
         if (price < 0 || decimal.Round(price, 2) != price || price > 1_000_000m)
@@ -40,6 +77,7 @@ public static partial class CatalogErrors
         if (!SkuFormat().IsMatch(variant.Sku))
             errors.Add(new(InvalidSku, "'sku' must be 3 to 40 capital letters, digits and dashes.", [.. path, "sku"]));
         Text(errors, variant.Title, 200, [.. path, "title"]);
+        AttributeList(errors, variant.Options, [.. path, "options"]);
         Price(errors, variant.Price, variant.ListPrice, path);
         Weight(errors, variant.WeightGrams, path);
     }

@@ -30,13 +30,20 @@ public static class ProductMutations
         CatalogErrors.Text(errors, input.Name, 200, "input", "name");
         CatalogErrors.Text(errors, input.Description, 5000, "input", "description");
         CatalogErrors.Text(errors, input.Brand, 100, "input", "brand");
-        if (input.Variants.Count is 0 or > 50)
-            errors.Add(new(CatalogErrors.InvalidInput, "A product needs 1 to 50 variants.", ["input", "variants"]));
-        for (var i = 0; i < input.Variants.Count; i++)
+        CatalogErrors.Images(errors, input.Images, "input", "images");
+        CatalogErrors.AttributeList(errors, input.Attributes, "input", "attributes");
+        // The count first: a list past it is not looked through.
+        if (input.Variants.Count is 0 or > CatalogErrors.MaxVariants)
+            errors.Add(new(CatalogErrors.InvalidInput, $"A product needs 1 to {CatalogErrors.MaxVariants} variants.", ["input", "variants"]));
+        else
         {
-            CatalogErrors.Variant(errors, input.Variants[i], "input", "variants", $"{i}");
-            if (input.Variants.Take(i).Any(v => v.Sku == input.Variants[i].Sku))
-                errors.Add(CatalogErrors.Duplicate(input.Variants[i].Sku, "input", "variants", $"{i}", "sku"));
+            var skus = new HashSet<string>(StringComparer.Ordinal);
+            for (var i = 0; i < input.Variants.Count; i++)
+            {
+                CatalogErrors.Variant(errors, input.Variants[i], "input", "variants", $"{i}");
+                if (!skus.Add(input.Variants[i].Sku))
+                    errors.Add(CatalogErrors.Duplicate(input.Variants[i].Sku, "input", "variants", $"{i}", "sku"));
+            }
         }
         if (errors.Count > 0)
             return ProductPayload.Failed([.. errors]);
@@ -86,10 +93,12 @@ public static class ProductMutations
             CatalogErrors.Text(errors, input.Description, 5000, "input", "description");
         if (input.Brand is not null)
             CatalogErrors.Text(errors, input.Brand, 100, "input", "brand");
+        CatalogErrors.Images(errors, input.Images, "input", "images");
+        CatalogErrors.AttributeList(errors, input.Attributes, "input", "attributes");
         if (errors.Count > 0)
             return ProductPayload.Failed([.. errors]);
 
-        return await ConcurrentWrites.RetryAsync(ctx.RequestServices!.GetRequiredService<IDocumentStore>(), async session =>
+        return await ConcurrentWrites.OnProductAsync(ctx.RequestServices!.GetRequiredService<IDocumentStore>(), input.Id, async session =>
         {
             var product = await session.LoadAsync<Product>(input.Id, ctx.CancellationToken);
             if (product is null)
@@ -109,7 +118,7 @@ public static class ProductMutations
             SearchIndex.Refresh(session, product.Id);
             await session.SaveChangesAsync(ctx.CancellationToken);
             return new ProductPayload(product, []);
-        });
+        }, ctx.CancellationToken);
     }
 
     /// <summary>Products are filed under leaves of the category tree.</summary>

@@ -12,8 +12,8 @@ namespace Federated.Catalog.Variants;
 
 /// <summary>
 /// Adding variants and changing them (prices included): administrators only. The product's
-/// price is its cheapest variant's, so each change saves the product with it, in one transaction,
-/// retried when another write to the same product won a race (<see cref="ConcurrentWrites"/>).
+/// price is its cheapest variant's, so each change saves the product with it, in one transaction
+/// that holds the product's lock (<see cref="ConcurrentWrites"/>).
 /// </summary>
 public static class VariantMutations
 {
@@ -47,7 +47,7 @@ public static class VariantMutations
         if (errors.Count > 0)
             return VariantPayload.Failed([.. errors]);
 
-        return await ConcurrentWrites.RetryAsync(ctx.RequestServices!.GetRequiredService<IDocumentStore>(), async session =>
+        return await ConcurrentWrites.OnProductAsync(ctx.RequestServices!.GetRequiredService<IDocumentStore>(), input.ProductId, async session =>
         {
             var product = await session.LoadAsync<Product>(input.ProductId, ctx.CancellationToken);
             if (product is null)
@@ -56,6 +56,8 @@ public static class VariantMutations
                 return VariantPayload.Failed(CatalogErrors.Duplicate(input.Variant.Sku, "input", "variant", "sku"));
 
             var siblings = await session.Query<ProductVariant>().Where(v => v.ProductId == product.Id).ToListAsync(ctx.CancellationToken);
+            if (siblings.Count >= CatalogErrors.MaxVariants)
+                return VariantPayload.Failed(new UserError(CatalogErrors.InvalidInput, $"A product has at most {CatalogErrors.MaxVariants} variants.", ["input", "productId"]));
             var variant = NewVariant(product.Id, siblings.Select(v => v.Position).DefaultIfEmpty(0).Max() + 1, input.Variant);
             product.PriceFrom(siblings.Append(variant));
             session.Insert(variant);
@@ -70,23 +72,32 @@ public static class VariantMutations
                 return VariantPayload.Failed(CatalogErrors.Duplicate(input.Variant.Sku, "input", "variant", "sku"));
             }
             return new VariantPayload(variant, []);
-        });
+        }, ctx.CancellationToken);
     }
 
     private static async Task<VariantPayload> UpdateAsync(IResolveFieldContext ctx, UpdateVariantInput input)
     {
         ctx.CurrentUser().RequireAdmin();
         // An explicit "listPrice: null" ends a sale; leaving listPrice out keeps it.
-        return await ConcurrentWrites.RetryAsync(ctx.RequestServices!.GetRequiredService<IDocumentStore>(), async session =>
+        var store = ctx.RequestServices!.GetRequiredService<IDocumentStore>();
+        string? productId;
+        await using (var lookup = store.QuerySession())
+            productId = (await lookup.LoadAsync<ProductVariant>(input.Sku, ctx.CancellationToken))?.ProductId;
+        if (productId is null)
+            return NoSuchVariant();
+
+        // The variant is read again under its product's lock (a SKU never moves to another product).
+        return await ConcurrentWrites.OnProductAsync(store, productId, async session =>
         {
-            var variant = await session.LoadAsync<ProductVariant>(input.Sku, ctx.CancellationToken);
-            if (variant is null)
-                return VariantPayload.Failed(new UserError(CatalogErrors.VariantNotFound, "There is no variant with this SKU.", ["input", "sku"]));
+            var variants = await session.Query<ProductVariant>().Where(v => v.ProductId == productId).ToListAsync(ctx.CancellationToken);
+            if (variants.FirstOrDefault(v => v.Sku == input.Sku) is not { } variant)
+                return NoSuchVariant();
 
             var listPrice = input.EndsSale ? null : input.ListPrice ?? variant.ListPrice;
             var errors = new List<UserError>();
             if (input.Title is not null)
                 CatalogErrors.Text(errors, input.Title, 200, "input", "title");
+            CatalogErrors.AttributeList(errors, input.Options, "input", "options");
             CatalogErrors.Price(errors, input.Price ?? variant.Price, listPrice, "input");
             CatalogErrors.Weight(errors, input.WeightGrams, "input");
             if (errors.Count > 0)
@@ -99,14 +110,16 @@ public static class VariantMutations
             variant.ListPrice = listPrice is { } list ? CatalogErrors.Money(list) : null;
             variant.WeightGrams = input.WeightGrams ?? variant.WeightGrams;
 
-            var product = await session.LoadAsync<Product>(variant.ProductId, ctx.CancellationToken);
-            var siblings = await session.Query<ProductVariant>().Where(v => v.ProductId == variant.ProductId && v.Sku != variant.Sku).ToListAsync(ctx.CancellationToken);
-            product!.PriceFrom(siblings.Append(variant));
+            var product = await session.LoadAsync<Product>(productId, ctx.CancellationToken);
+            product!.PriceFrom(variants);
             session.Update(variant);
             session.Update(product);
             SearchIndex.Refresh(session, product.Id);
             await session.SaveChangesAsync(ctx.CancellationToken);
             return new VariantPayload(variant, []);
-        });
+        }, ctx.CancellationToken);
+
+        VariantPayload NoSuchVariant() =>
+            VariantPayload.Failed(new UserError(CatalogErrors.VariantNotFound, "There is no variant with this SKU.", ["input", "sku"]));
     }
 }

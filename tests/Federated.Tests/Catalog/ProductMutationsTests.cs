@@ -72,6 +72,66 @@ public sealed class ProductMutationsTests(FederatedStack stack)
         Assert.Equal(JsonValueKind.Null, (await stack.VariantAsync(good)).ValueKind);
     }
 
+    public static TheoryData<string, string> OversizedProducts => new()
+    {
+        { "21 images", "images" },
+        { "an attribute's value of 100,000 characters", "attributes" },
+        { "an attribute without a name", "attributes" },
+        { "51 attributes", "attributes" },
+        { "a variant option's value of 501 characters", "variants" },
+        { "51 variants", "variants" },
+    };
+
+    /// <summary>
+    /// Lists and texts past their limits are refused with INVALID_INPUT, naming the field, and
+    /// nothing is created. Before, images, attributes and options had no limit of count or
+    /// length (a product could hold a megabyte of attributes, shown on every product page and
+    /// written into its search row).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(OversizedProducts))]
+    public async Task CreateProduct_RefusesListsAndTextsPastTheirLimits(string because, string field)
+    {
+        var sku = stack.NewSku();
+        var variant = CatalogAdmin.Variant(sku, "5.00");
+        var images = new[] { new { url = "https://images.example/a.jpg", alt = "A" } };
+        var attributes = new[] { new { name = "Material", value = "Nylon" } };
+        object[] variants = [variant];
+        switch (because)
+        {
+            case "21 images": images = [.. Enumerable.Repeat(images[0], 21)]; break;
+            case "an attribute's value of 100,000 characters": attributes = [new { name = "Material", value = new string('x', 100_000) }]; break;
+            case "an attribute without a name": attributes = [new { name = " ", value = "Nylon" }]; break;
+            case "51 attributes": attributes = [.. Enumerable.Range(0, 51).Select(i => new { name = $"A{i}", value = "v" })]; break;
+            case "a variant option's value of 501 characters":
+                variants = [new { sku, title = "Long", options = new[] { new { name = "Size", value = new string('M', 501) } }, price = "5.00" }];
+                break;
+            case "51 variants": variants = [.. Enumerable.Range(0, 51).Select(_ => CatalogAdmin.Variant(stack.NewSku(), "5.00"))]; break;
+        }
+        var input = new { name = "Oversized Backpack", description = "Should never exist.", brand = "Testbrand", categoryId = "sports-outdoors.backpacks", images, attributes, variants };
+
+        var payload = (await stack.AsAdminAsync(CatalogAdmin.CreateProduct, input)).Data.GetProperty("createProduct");
+
+        Assert.True(payload.ErrorCodes().SequenceEqual(["INVALID_INPUT"]), $"{because}: expected INVALID_INPUT, got {payload}");
+        Assert.Equal(field, payload.GetProperty("errors")[0].GetProperty("field")[1].GetString());
+        Assert.Equal(JsonValueKind.Null, payload.GetProperty("product").ValueKind);
+        Assert.Equal(JsonValueKind.Null, (await stack.VariantAsync(sku)).ValueKind);
+    }
+
+    /// <summary>A product holds at most 50 variants, however they came: addVariant past that is INVALID_INPUT (before, it had no limit).</summary>
+    [Fact]
+    public async Task AddVariant_ToAProductWithFiftyVariants_IsRefused()
+    {
+        var product = await stack.CreateProductAsync([.. Enumerable.Range(0, 50).Select(_ => CatalogAdmin.Variant(stack.NewSku(), "5.00"))]);
+        var sku = stack.NewSku();
+
+        var payload = (await stack.AsAdminAsync(CatalogAdmin.AddVariant, new { productId = product.GetProperty("id").GetString(), variant = CatalogAdmin.Variant(sku, "4.00") }))
+            .Data.GetProperty("addVariant");
+
+        Assert.Equal(["INVALID_INPUT"], payload.ErrorCodes());
+        Assert.Equal(JsonValueKind.Null, (await stack.VariantAsync(sku)).ValueKind);
+    }
+
     /// <summary>
     /// A product with two variants created several times at once (a double click, a retry)
     /// exists once; every other request is told its SKUs are taken. Before, a loser meeting both
