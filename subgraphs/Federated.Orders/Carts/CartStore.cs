@@ -210,7 +210,8 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
     // Moves the guest cart's lines (KEYS[3]) into the shopper's (KEYS[1]): quantities add up,
     // capped at ARGV[1] per line; a new line only while the shopper's cart has fewer than
     // ARGV[3], the rest left in the guest cart for when there is room; a moved line's terms
-    // (KEYS[6] to KEYS[5]) when the shopper's line has none. Takes the guest's code (KEYS[4]) if
+    // (KEYS[6] to KEYS[5]) when the shopper had no such line (over any terms left without a
+    // line: a cart query's record can outlive its line) or its line has none. Takes the guest's code (KEYS[4]) if
     // the shopper has none (KEYS[2]); deletes what it moved. The shopper's cart is renewed only
     // when something moved: a request that moves nothing (no room yet) changes nothing.
     private const string Merge = Renew + """
@@ -226,7 +227,8 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
             redis.call('HDEL', KEYS[3], guest[i])
             local terms = redis.call('HGET', KEYS[6], guest[i])
             if terms then
-              redis.call('HSETNX', KEYS[5], guest[i], terms)
+              if current then redis.call('HSETNX', KEYS[5], guest[i], terms)
+              else redis.call('HSET', KEYS[5], guest[i], terms) end
               redis.call('HDEL', KEYS[6], guest[i])
             end
           end
@@ -438,7 +440,7 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
     // late (a placement that stalled before its own, a replay read before the failure) finds it
     // done and does not empty the cart again. The units add up, capped at ARGV[2] a line; a new
     // line only while the cart has fewer than ARGV[3]; a line gets back the terms it was priced
-    // at unless it has some; the code comes back if the cart has none. The cart lives ARGV[1]
+    // at unless it is still in the cart with terms of its own; the code comes back if the cart has none. The cart lives ARGV[1]
     // ms from now. 1 when put back, 0 when there was nothing to put back (already put back, or
     // never taken out: then the mark is made, put back, for ARGV[4] ms, so that a take-out that
     // comes late does not take out of the cart what a failed order never got).
@@ -464,7 +466,10 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
             if current or lines < tonumber(ARGV[3]) then
               if not current then lines = lines + 1 end
               redis.call('HSET', KEYS[1], sku, math.min(tonumber(current or '0') + tonumber(units), tonumber(ARGV[2])))
-              if marks['t:' .. sku] then redis.call('HSETNX', KEYS[3], sku, marks['t:' .. sku]) end
+              if marks['t:' .. sku] then
+                if current then redis.call('HSETNX', KEYS[3], sku, marks['t:' .. sku])
+                else redis.call('HSET', KEYS[3], sku, marks['t:' .. sku]) end
+              end
             end
           end
         end

@@ -686,6 +686,40 @@ public sealed class CartTests(FederatedStack stack)
         }
     }
 
+    /// <summary>
+    /// A guest's line merged into an account's cart keeps the price the guest was shown, over
+    /// terms an old line of the account left behind. A cart query records the price it shows
+    /// and renews that record alone, so the record can outlive its line: here a shopper saw the
+    /// SKU at 13.00, the line went (its 30 days), the price went back to 10.00, and the shopper,
+    /// as a guest, added it at 10.00 and signed in. Before, the old 13.00 won the merge: the
+    /// shipping quote was priced at it, and placing the order was refused PRICE_CHANGED.
+    /// </summary>
+    [Fact]
+    public async Task AGuestLineMerged_OverTermsAnOldLineLeftBehind_KeepsThePriceTheGuestWasShown()
+    {
+        var shopper = stack.NewShopper();
+        var sku = await stack.StockedSkuAsync("10.00", null, ("FC-EAST", 20));
+        async Task PriceAsync(string price) =>
+            Assert.Empty((await stack.AsAdminAsync(CatalogAdmin.UpdateVariant, new { sku, price })).Data.GetProperty("updateVariant").ErrorCodes());
+        await stack.AddToCartAsync(shopper, sku, 1);
+        await PriceAsync("13.00");
+        var shown = (await stack.PostAsync(ServiceNames.Orders, CartQuery, null, null, shopper.Bearer)).Data.GetProperty("cart");
+        Assert.Equal("13.00", shown.GetProperty("lines")[0].GetProperty("unitPrice").Amount());
+        // The line's 30 days end; the record of the price it was shown at was renewed since.
+        Assert.Equal(0, (await RedisAsync(["del", CartKey($"u.{shopper.Id}")])).ExitCode);
+        await PriceAsync("10.00");
+        var guestCart = (await CallAsync(AddToCart, new { sku, quantity = 1 })).GetProperty("cart").GetProperty("id").GetString()!;
+        var guestQuote = Totals(await CallAsync(Rates, new { address = Address }, cartId: guestCart));
+
+        var headers = shopper.Bearer;
+        headers["X-Cart-Id"] = guestCart;
+        var mergedQuote = Totals((await stack.PostAsync(ServiceNames.Orders, Rates, new { input = new { address = Address } }, null, headers)).Data.GetProperty("shippingRates"));
+        var placed = await stack.PlaceAsync(shopper);
+
+        Assert.Equal(guestQuote, mergedQuote);
+        Assert.Empty(placed.ErrorCodes());
+    }
+
     private async Task<JsonElement> CallAsync(string mutation, object input, Account? account = null, string? cartId = null) =>
         (await stack.PostAsync(ServiceNames.Orders, mutation, new { input }, null, Headers(account, cartId))).Data.EnumerateObject().Single().Value;
 
@@ -703,6 +737,12 @@ public sealed class CartTests(FederatedStack stack)
 
     private static List<(string Sku, int Quantity)> Lines(JsonElement cart) =>
         [.. cart.GetProperty("lines").EnumerateArray().Select(l => (l.GetProperty("id").GetString()!, l.GetProperty("quantity").GetInt32()))];
+
+    private static List<(string Id, string Total)> Totals(JsonElement payload)
+    {
+        Assert.Empty(payload.ErrorCodes());
+        return [.. payload.GetProperty("rates").EnumerateArray().Select(r => (r.GetProperty("id").GetString()!, r.GetProperty("total").Amount()))];
+    }
 
     private static List<(string Id, decimal Price)> RatesOf(JsonElement payload)
     {
