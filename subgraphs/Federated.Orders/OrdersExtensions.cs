@@ -1,3 +1,4 @@
+using Federated.Kit.DataLoaders;
 using Federated.Kit.EntityFramework;
 using Federated.Kit.GraphQL;
 using Federated.Kit.Hosting;
@@ -53,9 +54,9 @@ public static class OrdersExtensions
         builder.Services.AddScoped<OrderPlacement>();
         builder.Services.AddScoped<OrderSettlement>();
         builder.Services.AddScoped<RefundIssuer>();
-        builder.Services.AddScoped<OrdersByUserDataLoader>();
-        builder.Services.AddScoped<OrderByIdDataLoader>();
-        builder.Services.AddScoped<OrderCountDataLoader>();
+        builder.Services.AddDataLoader<OrdersByUserDataLoader>();
+        builder.Services.AddDataLoader<OrderByIdDataLoader>();
+        builder.Services.AddDataLoader<OrderCountDataLoader>();
         builder.Services.AddSingleton<FaultInjection>();
         builder.Services.AddSingleton<OrderOutbox>();
         builder.AddOrdersMessaging();

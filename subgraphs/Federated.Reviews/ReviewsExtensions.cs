@@ -1,3 +1,4 @@
+using Federated.Kit.DataLoaders;
 using Federated.Kit.GraphQL;
 using Federated.Kit.Hosting;
 using Federated.Kit.Marten;
@@ -16,10 +17,10 @@ public static class ReviewsExtensions
         builder.Services.AddStartupTask<ReviewIndexes>();
         builder.Services.AddStartupTask<ReviewsSeeder>();
         builder.Services.AddScoped<ReviewPageQuery>();
-        builder.Services.AddScoped<ReviewByIdDataLoader>();
-        builder.Services.AddScoped<ReviewsByProductDataLoader>();
-        builder.Services.AddScoped<ReviewsByAuthorDataLoader>();
-        builder.Services.AddScoped<RatingByProductDataLoader>();
+        builder.Services.AddDataLoader<ReviewByIdDataLoader>();
+        builder.Services.AddDataLoader<ReviewsByProductDataLoader>();
+        builder.Services.AddDataLoader<ReviewsByAuthorDataLoader>();
+        builder.Services.AddDataLoader<RatingByProductDataLoader>();
         builder.AddSubgraph<ReviewsQuery>(ServiceName);
         return builder;
     }

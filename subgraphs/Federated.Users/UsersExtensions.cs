@@ -1,3 +1,4 @@
+using Federated.Kit.DataLoaders;
 using Federated.Kit.EntityFramework;
 using Federated.Kit.GraphQL;
 using Federated.Kit.Hosting;
@@ -28,8 +29,8 @@ public static class UsersExtensions
         builder.Services.AddScoped<AccountService>();
         builder.Services.AddStartupTask<CheckSigningKey>();
         builder.Services.AddStartupTask<UsersSeeder>();
-        builder.Services.AddScoped<UserByIdDataLoader>();
-        builder.Services.AddScoped<AddressesByUserDataLoader>();
+        builder.Services.AddDataLoader<UserByIdDataLoader>();
+        builder.Services.AddDataLoader<AddressesByUserDataLoader>();
         builder.AddSubgraph<UsersQuery>(ServiceName, typeof(UsersMutation));
         return builder;
     }

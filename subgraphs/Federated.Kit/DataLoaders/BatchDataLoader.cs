@@ -9,7 +9,7 @@ namespace Federated.Kit.DataLoaders;
 /// go to the store in one call (de-duplicated), and the results are cached for the rest of
 /// the request. Register subclasses as scoped services.
 /// </summary>
-public abstract class BatchDataLoader<TKey, TValue>(KitCounters counters)
+public abstract class BatchDataLoader<TKey, TValue>(KitCounters counters) : IRequestCache
     where TKey : notnull
 {
     private readonly Lock _gate = new();
@@ -47,6 +47,16 @@ public abstract class BatchDataLoader<TKey, TValue>(KitCounters counters)
             _cache.TryAdd(key, Task.FromResult<TValue?>(value));
     }
 
+    /// <summary>
+    /// Forgets every result loaded so far in this request (a batch under way still answers
+    /// those waiting for it): the next <see cref="Load"/> of a key goes to the store again.
+    /// </summary>
+    public void Clear()
+    {
+        lock (_gate)
+            _cache.Clear();
+    }
+
     public IDataLoaderResult<TValue?[]> LoadMany(IEnumerable<TKey> keys)
     {
         var results = keys.Select(Load).ToArray();
@@ -74,6 +84,10 @@ public abstract class BatchDataLoader<TKey, TValue>(KitCounters counters)
 
         public Task<TValue?> Add(TKey key)
         {
+            // A key asked for again after the cache was cleared, while its batch still waits:
+            // the one answer serves both (a second waiter under the key would never be answered).
+            if (_waiting.TryGetValue(key, out var waiting))
+                return waiting.Task;
             var tcs = new TaskCompletionSource<TValue?>(TaskCreationOptions.RunContinuationsAsynchronously);
             _keys.Add(key);
             _waiting[key] = tcs;

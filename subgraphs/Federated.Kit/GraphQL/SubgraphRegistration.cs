@@ -44,6 +44,7 @@ public static class SubgraphRegistration
             // Spans name the operation, not its text: a query written with its values inline (a
             // password, a refresh token, a card token) went whole into every collected trace.
             .UseTelemetry(telemetry => telemetry.RecordDocument = false)
+            .AddExecutionStrategy<MutationFieldsInTurn>(GraphQLParser.AST.OperationType.Mutation)
             .AddGraphTypes(assembly)
             .AddGraphTypes(typeof(SubgraphRegistration).Assembly)
             .AddErrorInfoProvider(new KitErrorInfoProvider(new ErrorInfoProviderOptions { ExposeExceptionDetails = expose }))

@@ -15,7 +15,10 @@ public sealed class SubgraphSchema : Schema
     {
         Query = (IObjectGraphType)services.GetRequiredService(definition.Query);
         if (definition.Mutation is not null)
+        {
             Mutation = (IObjectGraphType)services.GetRequiredService(definition.Mutation);
+            DataLoaders.RequestCaches.ClearedBefore(Mutation);
+        }
 
         RegisterTypeMapping(typeof(decimal), typeof(DecimalType));
         RegisterTypeMapping(typeof(Money), typeof(MoneyType));

@@ -144,4 +144,60 @@ public sealed class VariantMutationsTests(FederatedStack stack)
             Assert.Equal(priceB, (await stack.ProductAsync(id)).GetProperty("price").Amount());
         }
     }
+
+    /// <summary>
+    /// Every variant of a product edited at once, twice each (a bulk repricing and a retitling
+    /// sent side by side): every write is answered without error, and every edit stays. Before,
+    /// a title change that read its variant before a price change to the same SKU committed, and
+    /// the product after, saved the old price back over the new one (no error; carts and orders
+    /// then charged the old price); and writers that lost the product's version race five times
+    /// were answered INTERNAL_SERVER_ERROR.
+    /// </summary>
+    [Fact]
+    public async Task EveryVariantEditedAtOnce_TwiceEach_KeepsEveryEdit_AndAnswersEveryWrite()
+    {
+        var skus = Enumerable.Range(0, 16).Select(_ => stack.NewSku()).ToList();
+        var product = await stack.CreateProductAsync([.. skus.Select(sku => CatalogAdmin.Variant(sku, "100.00"))]);
+        var id = product.GetProperty("id").GetString()!;
+        string Price(int i) => (50 + i).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
+        var admin = await stack.SignInAdminAsync();
+        Task<GraphQLResponse> Update(object input) => stack.PostAsync(ServiceNames.Catalog, CatalogAdmin.UpdateVariant, new { input }, null, admin.Bearer);
+
+        var writes = await Task.WhenAll(skus.SelectMany((sku, i) => new[]
+        {
+            Update(new { sku, title = $"Retitled {i}" }),
+            Update(new { sku, price = Price(i) }),
+        }));
+
+        Assert.All(writes, w => Assert.Empty(w.Data.GetProperty("updateVariant").ErrorCodes()));
+        var variants = (await stack.PostAsync(ServiceNames.Catalog, "query($id: ID!) { product(id: $id) { variants { sku title price { amount } } } }", new { id }))
+            .Data.GetProperty("product").GetProperty("variants").EnumerateArray()
+            .ToDictionary(v => v.GetProperty("sku").GetString()!, v => (v.GetProperty("title").GetString(), v.GetProperty("price").Amount()));
+        for (var i = 0; i < skus.Count; i++)
+            Assert.Equal(($"Retitled {i}", Price(i)), variants[skus[i]]);
+        Assert.Equal(Price(0), (await stack.ProductAsync(id)).GetProperty("price").Amount());
+    }
+
+    /// <summary>
+    /// Two variant changes in one request each answer their product's price after their own
+    /// change. Before, the second answered the product as the first had loaded it (a request's
+    /// loaded results were kept for all its mutation fields): its price before the second change.
+    /// </summary>
+    [Fact]
+    public async Task TwoVariantChangesInOneRequest_EachAnswerTheProductAfterIt()
+    {
+        var (a, b) = (stack.NewSku(), stack.NewSku());
+        await stack.CreateProductAsync(CatalogAdmin.Variant(a, "100.00"), CatalogAdmin.Variant(b, "100.00"));
+        var admin = await stack.SignInAdminAsync();
+
+        var answer = await stack.PostAsync(ServiceNames.Catalog, """
+            mutation($a: UpdateVariantInput!, $b: UpdateVariantInput!) {
+              a: updateVariant(input: $a) { variant { product { price { amount } } } errors { code } }
+              b: updateVariant(input: $b) { variant { product { price { amount } } } errors { code } }
+            }
+            """, new { a = new { sku = a, price = "50.00" }, b = new { sku = b, price = "40.00" } }, null, admin.Bearer);
+
+        Assert.Equal("50.00", answer.Data.GetProperty("a").GetProperty("variant").GetProperty("product").GetProperty("price").Amount());
+        Assert.Equal("40.00", answer.Data.GetProperty("b").GetProperty("variant").GetProperty("product").GetProperty("price").Amount());
+    }
 }

@@ -189,6 +189,30 @@ public sealed class UserPrivacyTests(FederatedStack stack)
         Assert.Equal(JsonValueKind.Null, payload.GetProperty("address").ValueKind);
     }
 
+    /// <summary>
+    /// Two address changes in one request each answer the account's addresses after their own
+    /// change. Before, the second answered the list as the first had loaded it (a request's
+    /// loaded results were kept for all its mutation fields), without its own new address.
+    /// </summary>
+    [Fact]
+    public async Task TwoAddressChangesInOneRequest_EachAnswerTheAddressesAfterIt()
+    {
+        var owner = await stack.RegisterAsync();
+
+        var answer = await stack.PostAsync(ServiceNames.Gateway, """
+            mutation($a: AddressInput!, $b: AddressInput!) {
+              a: addAddress(input: $a) { address { id } user { addresses { id } } errors { code } }
+              b: addAddress(input: $b) { address { id } user { addresses { id } } errors { code } }
+            }
+            """, new { a = Address("First Street 1"), b = Address("Second Street 2") }, null, owner.Bearer);
+
+        string[] Ids(string field) => [.. answer.Data.GetProperty(field).GetProperty("user").GetProperty("addresses").EnumerateArray().Select(a => a.GetProperty("id").GetString()!)];
+        var first = answer.Data.GetProperty("a").GetProperty("address").GetProperty("id").GetString()!;
+        var second = answer.Data.GetProperty("b").GetProperty("address").GetProperty("id").GetString()!;
+        Assert.Equal([first], Ids("a"));
+        Assert.Equal(new[] { first, second }.Order(), Ids("b").Order());
+    }
+
     private static AddressValues Address(string line1) => new("Test User", line1, null, "Springfield", "IL", "62701", "US");
 
     private sealed record AddressValues(string name, string line1, string? line2, string city, string? region, string postalCode, string country);
