@@ -96,10 +96,16 @@ public sealed class AccountService(
         var hash = TokenIssuer.HashRefreshToken(input.RefreshToken);
         var now = DateTimeOffset.UtcNow;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var owner = await db.RefreshTokens.AsNoTracking().Where(t => t.TokenHash == hash).Select(t => t.UserId).FirstOrDefaultAsync(cancellationToken);
-        if (owner is null)
+        var token = await db.RefreshTokens.AsNoTracking().Where(t => t.TokenHash == hash)
+            .Select(t => new { t.UserId, Live = t.UsedAt == null && t.RevokedAt == null && t.ExpiresAt > now }).FirstOrDefaultAsync(cancellationToken);
+        if (token is null)
             return AuthPayload.Failed(AccountErrors.RefreshToken);
-        if (!await refreshThrottle.TryCountAsync(owner))
+        var owner = token.UserId;
+        // Only a live token's refresh counts (one that would add a row): a used, revoked or
+        // expired one goes on to be refused, a used one ending every session, whatever the
+        // count. Counted first, a thief refreshing past the limit kept the owner's reuse of a
+        // stolen token from being caught, and anyone with a dead token could lock the owner out.
+        if (token.Live && !await refreshThrottle.TryCountAsync(owner))
             return AuthPayload.Failed(AccountErrors.RefreshThrottled);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var user = await db.LockUserAsync(owner, cancellationToken);

@@ -1,6 +1,7 @@
+using System.Text.Json;
 using Federated.Tests.Infrastructure;
-using Npgsql;
 using Federated.Tests.Orders;
+using Npgsql;
 
 namespace Federated.Tests.Users;
 
@@ -295,6 +296,47 @@ public sealed class AccountMutationsTests(FederatedStack stack)
             new { input = new { refreshToken } }, null, Accounts.BearerHeader(token))).Data.GetProperty("signOut");
         Assert.Empty(signedOut.ErrorCodes());
         Assert.Equal(1, signedOut.GetProperty("revokedSessions").GetInt32());
+    }
+
+    /// <summary>
+    /// The refresh limit counts only live tokens. A thief who refreshes a stolen token's chain
+    /// past the limit does not keep the owner's reuse of the stolen token from being caught: it
+    /// still ends every session, the thief's included. And refreshes of a dead token (signed
+    /// out) do not lock the owner's devices out. Before (found by the review of this change),
+    /// the count came first: the reuse was answered TOO_MANY_ATTEMPTS and the thief's session
+    /// lived on, and a signed-out token sent 61 times locked the account's refreshes.
+    /// </summary>
+    [Fact]
+    public async Task RefreshThrottle_CountsOnlyLiveTokens_SoAReuseIsStillCaught_AndDeadTokensLockNobodyOut()
+    {
+        const string refresh = "mutation($input: RefreshTokenInput!) { refreshToken(input: $input) { " + Accounts.AuthFields + " } }";
+        async Task<JsonElement> RefreshAsync(string refreshToken) =>
+            (await stack.PostAsync(ServiceNames.Users, refresh, new { input = new { refreshToken } })).Data.GetProperty("refreshToken");
+
+        var account = await stack.RegisterAsync();
+        var stolen = account.RefreshToken;
+        var current = (await RefreshAsync(stolen)).GetProperty("refreshToken").GetString()!;
+        for (var i = 0; i < 70; i++)
+        {
+            var pair = await RefreshAsync(current);
+            if (pair.ErrorCodes() is ["TOO_MANY_ATTEMPTS"])
+                break;
+            Assert.Empty(pair.ErrorCodes());
+            current = pair.GetProperty("refreshToken").GetString()!;
+        }
+        Assert.Equal(["TOO_MANY_ATTEMPTS"], (await RefreshAsync(current)).ErrorCodes());
+
+        Assert.Equal(["INVALID_REFRESH_TOKEN"], (await RefreshAsync(stolen)).ErrorCodes());
+        Assert.Equal(["INVALID_REFRESH_TOKEN"], (await RefreshAsync(current)).ErrorCodes());
+
+        var other = await stack.RegisterAsync();
+        var signedOut = (await stack.PostAsync(ServiceNames.Users, "mutation($input: SignOutEverywhereInput!) { signOutEverywhere(input: $input) { revokedSessions } }",
+            new { input = new { } }, null, other.Bearer)).Data.GetProperty("signOutEverywhere");
+        Assert.Equal(1, signedOut.GetProperty("revokedSessions").GetInt32());
+        for (var i = 0; i < 61; i++)
+            Assert.Equal(["INVALID_REFRESH_TOKEN"], (await RefreshAsync(other.RefreshToken)).ErrorCodes());
+        var again = (await stack.SignInAsync(other.Email, other.Password)).GetProperty("refreshToken").GetString()!;
+        Assert.Empty((await RefreshAsync(again)).ErrorCodes());
     }
 
     /// <summary>
