@@ -25,24 +25,13 @@ public sealed class CatalogStartupTests(FederatedStack stack)
             ["Seed__Products"] = products.ToString(CultureInfo.InvariantCulture),
         };
 
-        var starting = new[] { "catalog-first-start", "catalog-second-start" }
-            .Select(instance => stack.StartInstanceAsync(ServiceNames.Catalog, instance, settings))
-            .ToArray();
-        try
-        {
-            await Task.WhenAll(starting);
+        using var started = await stack.StartTogetherAsync(ServiceNames.Catalog, ["catalog-first-start", "catalog-second-start"], settings);
 
-            foreach (var instance in new[] { "catalog-first-start", "catalog-second-start" })
-            {
-                var listed = await stack.PostAsync(instance, "{ products(first: 1) { totalCount } }");
-                Assert.Empty(listed.ErrorCodes);
-                Assert.Equal(products, listed.Data.GetProperty("products").GetProperty("totalCount").GetInt32());
-            }
-        }
-        finally
+        foreach (var instance in new[] { "catalog-first-start", "catalog-second-start" })
         {
-            foreach (var start in starting.Where(s => s.IsCompletedSuccessfully))
-                (await start).Dispose();
+            var listed = await stack.PostAsync(instance, "{ products(first: 1) { totalCount } }");
+            Assert.Empty(listed.ErrorCodes);
+            Assert.Equal(products, listed.Data.GetProperty("products").GetProperty("totalCount").GetInt32());
         }
     }
 }

@@ -377,34 +377,15 @@ public sealed class GraphQLHttpEndpointTests(FederatedStack stack)
     public async Task CollectedTraces_HoldNoValueWrittenInTheQuery()
     {
         const string instance = "users-traced";
-        using var collector = new System.Net.HttpListener();
-        var port = ServiceProbe.FreePort();
-        collector.Prefixes.Add($"http://127.0.0.1:{port}/");
-        collector.Start();
         var received = new System.Collections.Concurrent.ConcurrentQueue<byte[]>();
-        var collecting = Task.Run(async () =>
+        await using var collector = new LocalHttpEndpoint(body =>
         {
-            while (collector.IsListening)
-            {
-                System.Net.HttpListenerContext context;
-                try
-                {
-                    context = await collector.GetContextAsync();
-                }
-                catch (Exception ex) when (ex is System.Net.HttpListenerException or ObjectDisposedException)
-                {
-                    return;
-                }
-                using var body = new MemoryStream();
-                await context.Request.InputStream.CopyToAsync(body);
-                received.Enqueue(body.ToArray());
-                context.Response.StatusCode = 200;
-                context.Response.Close();
-            }
+            received.Enqueue(body);
+            return 200;
         });
         using var traced = await stack.StartInstanceAsync(ServiceNames.Users, instance, new Dictionary<string, string>
         {
-            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = $"http://127.0.0.1:{port}",
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = collector.Url.GetLeftPart(UriPartial.Authority),
             ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
             ["OTEL_BSP_SCHEDULE_DELAY"] = "200",
         });
@@ -419,8 +400,6 @@ public sealed class GraphQLHttpEndpointTests(FederatedStack stack)
             () => $"No span of the operation reached the collector ({received.Count} posts)");
         Assert.DoesNotContain(password, Collected(), StringComparison.Ordinal);
         Assert.DoesNotContain("nobody-traced@federated.example", Collected(), StringComparison.Ordinal);
-        collector.Stop();
-        await collecting;
     }
 
     /// <summary>A JSON body whose first bytes go at once and the rest only when the test says so.</summary>

@@ -38,21 +38,12 @@ public sealed class ReviewsStartupTests(FederatedStack stack)
         string[] instances = ["reviews-first-start", "reviews-second-start"];
         await TestDatabases.RecreateAsync(stack.Settings, [database], CancellationToken.None);
 
-        var starting = instances.Select(instance => stack.StartInstanceAsync(ServiceNames.Reviews, instance, Settings(stack, database, reviews))).ToArray();
-        try
-        {
-            await Task.WhenAll(starting);
+        using var started = await stack.StartTogetherAsync(ServiceNames.Reviews, instances, Settings(stack, database, reviews));
 
-            foreach (var instance in instances)
-            {
-                Assert.Equal(Id(reviews), (await ReviewAsync(instance, reviews)).GetProperty("id").GetString());
-                Assert.Equal(JsonValueKind.Null, (await ReviewAsync(instance, reviews + 1)).ValueKind);
-            }
-        }
-        finally
+        foreach (var instance in instances)
         {
-            foreach (var start in starting.Where(s => s.IsCompletedSuccessfully))
-                (await start).Dispose();
+            Assert.Equal(Id(reviews), (await ReviewAsync(instance, reviews)).GetProperty("id").GetString());
+            Assert.Equal(JsonValueKind.Null, (await ReviewAsync(instance, reviews + 1)).ValueKind);
         }
     }
 

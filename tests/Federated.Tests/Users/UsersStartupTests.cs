@@ -23,24 +23,15 @@ public sealed class UsersStartupTests(FederatedStack stack)
             ["Seed__Users"] = "200",
         };
 
-        var starting = instances.Select(instance => stack.StartInstanceAsync(ServiceNames.Users, instance, settings)).ToArray();
-        try
-        {
-            await Task.WhenAll(starting);
+        using var started = await stack.StartTogetherAsync(ServiceNames.Users, instances, settings);
 
-            foreach (var instance in instances)
-            {
-                var admin = await stack.SignInAsync(Accounts.AdminEmail, Accounts.AdminPassword, instance);
-                Assert.Empty(admin.ErrorCodes());
-                var found = await stack.PostAsync(instance, "query($r: [_Any!]!) { _entities(representations: $r) { ... on User { id } } }",
-                    new { r = new[] { new { __typename = "User", id = "user-000200" } } }, null, Accounts.BearerHeader(Accounts.ServiceToken(stack)));
-                Assert.Equal("user-000200", found.Data.GetProperty("_entities")[0].GetProperty("id").GetString());
-            }
-        }
-        finally
+        foreach (var instance in instances)
         {
-            foreach (var start in starting.Where(s => s.IsCompletedSuccessfully))
-                (await start).Dispose();
+            var admin = await stack.SignInAsync(Accounts.AdminEmail, Accounts.AdminPassword, instance);
+            Assert.Empty(admin.ErrorCodes());
+            var found = await stack.PostAsync(instance, "query($r: [_Any!]!) { _entities(representations: $r) { ... on User { id } } }",
+                new { r = new[] { new { __typename = "User", id = "user-000200" } } }, null, Accounts.BearerHeader(Accounts.ServiceToken(stack)));
+            Assert.Equal("user-000200", found.Data.GetProperty("_entities")[0].GetProperty("id").GetString());
         }
     }
 }
