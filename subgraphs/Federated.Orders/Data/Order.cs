@@ -64,6 +64,18 @@ public sealed class Order
 
     public DateTimeOffset PlacedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>
+    /// When the order last went ON_HOLD, or was held again for another reason (null if it never
+    /// was): the review queue's order. Set by the database (a trigger,
+    /// <see cref="OrdersDbContext.HeldAtTrigger"/>) whenever a row's status becomes OnHold or its
+    /// hold reason changes on hold, however it is written: placement's accept, a fulfillment
+    /// wave, a payment webhook, a 3-D Secure answer. The queue went by the time placed before, so an
+    /// order held days after it was placed (its payment voided at the provider, its stock
+    /// refused) was behind a reviewer's cursor and never on a next page.
+    /// </summary>
+    public DateTimeOffset? HeldAt { get; set; }
+
     public List<OrderLine> Lines { get; set; } = [];
     public Payment? Payment { get; set; }
     public List<Shipment> Shipments { get; set; } = [];

@@ -9,6 +9,16 @@ public sealed class OrdersDbContext(DbContextOptions<OrdersDbContext> options) :
     /// <summary>The unique index of a customer's one order in placement (Pending).</summary>
     public const string PendingPerCustomerIndex = "IX_orders_UserId_Pending";
 
+    /// <summary>The review queue: orders on hold by when they went on hold.</summary>
+    public const string HeldQueueIndex = "IX_orders_HeldAt_Id_OnHold";
+
+    /// <summary>
+    /// The triggers that set <see cref="Order.HeldAt"/> when a row's status becomes OnHold (on
+    /// insert, and on an update from another status), created by the HeldAt migration. Only
+    /// those rows call the function: the trigger's condition is checked first.
+    /// </summary>
+    public const string HeldAtTrigger = "orders.orders_held_at";
+
     public DbSet<DiscountCode> DiscountCodes => Set<DiscountCode>();
 
     public DbSet<DiscountRedemption> DiscountRedemptions => Set<DiscountRedemption>();
@@ -61,6 +71,7 @@ public sealed class OrdersDbContext(DbContextOptions<OrdersDbContext> options) :
             order.HasIndex(o => o.UserId).IsUnique().HasFilter("\"Status\" = 'Pending'").HasDatabaseName(PendingPerCustomerIndex);
             order.HasIndex(o => new { o.UserId, o.PlacedAt });
             order.HasIndex(o => new { o.Status, o.UpdatedAt });
+            order.HasIndex(o => new { o.HeldAt, o.Id }).HasFilter("\"Status\" = 'OnHold'").HasDatabaseName(HeldQueueIndex);
             order.Property(o => o.RequestHash).HasMaxLength(64);
             order.Property(o => o.Status).HasConversion<string>().HasMaxLength(32);
             order.Property(o => o.CurrencyCode).HasMaxLength(3);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Federated.Kit.Errors;
 using Federated.Kit.Identity;
 using Federated.Kit.Paging;
@@ -16,8 +17,9 @@ public sealed record ReviewHeldOrderInput(string OrderId, HoldDecision Decision,
 /// <summary>
 /// The review of orders put ON_HOLD, for administrators: by fraud rules at placement, or by
 /// fulfillment when the catalog refused to ship stock it no longer holds for them
-/// (<c>stock_not_held</c>). <c>heldOrders</c> lists them oldest first (the queue a reviewer works
-/// through), <c>reviewHeldOrder</c> releases one to fulfillment or cancels it (stock released,
+/// (<c>stock_not_held</c>). <c>heldOrders</c> lists them by when they went on hold, the longest
+/// held first (the queue a reviewer works through: one held while a reviewer pages comes on a
+/// later page, however long ago it was placed), <c>reviewHeldOrder</c> releases one to fulfillment or cancels it (stock released,
 /// payment voided or, captured, refunded, packed parcels cancelled, as cancelOrder). A released order goes back where it
 /// was held: PAID, to be packed, or FULFILLING when its parcels are packed already, to be shipped
 /// (the catalog is asked again; should it still refuse, the order is held again). The decision,
@@ -30,24 +32,37 @@ public static class HoldReviews
 
     public static void AddQueriesTo(ObjectGraphType query) =>
         query.Field<NonNullGraphType<OrderConnectionType>>("heldOrders")
-            .Description("Orders on hold for review, oldest first. Administrators only.")
+            .Description("Orders on hold for review, the longest held first. Administrators only.")
             .Argument<IntGraphType>("first", $"Page size: default {PagingArguments.DefaultPageSize}, at most {PagingArguments.MaxPageSize}.")
             .Argument<StringGraphType>("after")
             .ResolveAsync(async ctx =>
             {
                 ctx.CurrentUser().RequireAdmin();
                 var paging = PagingArguments.From(ctx);
-                var after = OrderOperations.AfterPlaced(paging);
+                var after = AfterHeld(paging);
                 await using var db = await ctx.RequestServices!.GetRequiredService<IDbContextFactory<OrdersDbContext>>().CreateDbContextAsync(ctx.CancellationToken);
                 // Waves and webhooks hold orders every second: without one snapshot, one held
                 // between the split query's statements emptied the details of those after it.
                 await using var snapshot = await OrderOperations.SnapshotAsync(db, ctx.CancellationToken);
                 var query = OrderOperations.WithDetails(db.Orders.AsNoTracking()).Where(o => o.Status == OrderStatus.OnHold);
                 if (after is var (at, afterId))
-                    query = query.Where(o => o.PlacedAt > at || (o.PlacedAt == at && string.Compare(o.Id, afterId) > 0));
-                var rows = await query.OrderBy(o => o.PlacedAt).ThenBy(o => o.Id).Take(paging.Limit).ToListAsync(ctx.CancellationToken);
-                return OrderList.Of(Connection<Order>.FromRows(rows, paging, OrderOperations.PlacedCursor), userId: null);
+                    query = query.Where(o => o.HeldAt > at || (o.HeldAt == at && string.Compare(o.Id, afterId) > 0));
+                var rows = await query.OrderBy(o => o.HeldAt).ThenBy(o => o.Id).Take(paging.Limit).ToListAsync(ctx.CancellationToken);
+                return OrderList.Of(Connection<Order>.FromRows(rows, paging, HeldCursor), userId: null);
             });
+
+    // "held", when it went on hold, its id: a cursor of a list by the time placed is not one of these.
+    private const string HeldMark = "held";
+
+    private static string HeldCursor(Order order) => Cursor.Encode(new[] { HeldMark, order.HeldAt!.Value.ToString("O"), order.Id });
+
+    private static (DateTimeOffset At, string Id)? AfterHeld(PagingArguments paging) =>
+        paging.AfterKey<string[]>() switch
+        {
+            null => null,
+            [HeldMark, var time, { Length: > 0 } id] when DateTimeOffset.TryParseExact(time, "O", CultureInfo.InvariantCulture, DateTimeStyles.None, out var at) => (at.ToUniversalTime(), id),
+            _ => throw new GraphQLFailure(ErrorCodes.InvalidCursor, "The cursor is not valid for this list."),
+        };
 
     public static void AddMutationsTo(ObjectGraphType mutation) =>
         mutation.Field<NonNullGraphType<OrderPayloadType>>("reviewHeldOrder")

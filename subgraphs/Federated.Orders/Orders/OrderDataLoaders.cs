@@ -111,8 +111,12 @@ public sealed class OrderByIdDataLoader(IDbContextFactory<OrdersDbContext> facto
 public sealed class OrderCountDataLoader(IDbContextFactory<OrdersDbContext> factory, KitCounters counters)
     : BatchDataLoader<string, int>(counters)
 {
-    /// <summary>The key of the list of orders on hold (no customer id is empty).</summary>
-    public const string OnHold = "";
+    /// <summary>
+    /// The key of the list of orders on hold: no customer id holds U+0000 (the endpoint refuses
+    /// it in any text). It was the empty string, which a User representation may name: an
+    /// administrator asking `orders { totalCount }` of the user "" was given the held orders' count.
+    /// </summary>
+    public const string OnHold = "\0held";
 
     protected override async Task<IReadOnlyDictionary<string, int>> LoadBatchAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
     {

@@ -67,6 +67,8 @@ public sealed class SimulatedPaymentProvider(NpgsqlDataSource dataSource) : IPay
                 delivered_at timestamptz
             );
             alter table {Ledger} add column if not exists refunded numeric(12, 2) not null default 0;
+            alter table {Events} add column if not exists failures int not null default 0;
+            alter table {Events} add column if not exists retry_at timestamptz;
             create table if not exists {Refunds} (
                 refund_key text primary key,
                 idempotency_key text not null,

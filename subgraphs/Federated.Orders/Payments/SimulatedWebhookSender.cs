@@ -11,7 +11,11 @@ namespace Federated.Orders.Payments;
 /// is POSTed, signed, to the store's endpoint until it answers 2xx; delivery is at least once
 /// (<c>Payments:Webhooks:Copies</c>, two by default, so the store always sees repeats) and the
 /// events of one round go out newest first (<c>Payments:Webhooks:Reorder</c>, on by default),
-/// eight at a time, so the store must not rely on order either. Off without <c>Payments:Webhooks:Secret</c>.
+/// eight at a time, so the store must not rely on order either. An event the store refused (or
+/// did not answer) is sent again after a wait that doubles with each failure, from the round's
+/// interval up to <c>Payments:Webhooks:MaxBackoff</c> (5 minutes), as providers back off: before,
+/// every refused event went again every half second, and a store shedding load (503) was sent
+/// more of it. Off without <c>Payments:Webhooks:Secret</c>.
 /// </summary>
 public sealed class SimulatedWebhookSender(NpgsqlDataSource dataSource, IHttpClientFactory httpClients, IConfiguration configuration,
     IHostApplicationLifetime lifetime, ILogger<SimulatedWebhookSender> logger) : BackgroundService
@@ -33,12 +37,14 @@ public sealed class SimulatedWebhookSender(NpgsqlDataSource dataSource, IHttpCli
         var started = new TaskCompletionSource();
         using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
             await started.Task.WaitAsync(stoppingToken);
-        using var timer = new PeriodicTimer(configuration.GetValue("Payments:Webhooks:Interval", TimeSpan.FromMilliseconds(500)));
+        var interval = configuration.GetValue("Payments:Webhooks:Interval", TimeSpan.FromMilliseconds(500));
+        var maxBackoff = configuration.GetValue("Payments:Webhooks:MaxBackoff", TimeSpan.FromMinutes(5));
+        using var timer = new PeriodicTimer(interval);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try
             {
-                await DeliverAsync(url, secret, copies, reorder, stoppingToken);
+                await DeliverAsync(url, secret, copies, reorder, interval, maxBackoff, stoppingToken);
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
@@ -52,12 +58,12 @@ public sealed class SimulatedWebhookSender(NpgsqlDataSource dataSource, IHttpCli
         : configuration["Subgraphs:orders:Url"] is { Length: > 0 } orders ? new Uri(new Uri(orders), "/webhooks/payments")
         : null;
 
-    private async Task DeliverAsync(Uri url, string secret, int copies, bool reorder, CancellationToken cancellationToken)
+    private async Task DeliverAsync(Uri url, string secret, int copies, bool reorder, TimeSpan interval, TimeSpan maxBackoff, CancellationToken cancellationToken)
     {
         var due = new List<DueEvent>();
         await using (var select = dataSource.CreateCommand($"""
             select sequence, event_id, idempotency_key, type, created_at from {SimulatedPaymentProvider.Events}
-            where delivered_at is null order by sequence limit {RoundSize}
+            where delivered_at is null and (retry_at is null or retry_at <= now()) order by sequence limit {RoundSize}
             """))
         await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
         {
@@ -73,12 +79,17 @@ public sealed class SimulatedWebhookSender(NpgsqlDataSource dataSource, IHttpCli
         var delivered = new int[due.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, due.Count), new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
             async (i, ct) => delivered[i] = await SendAsync(http, url, secret, copies, due[i], ct));
+        // A refused event waits interval * 2^(failures - 1), at most maxBackoff, before it goes again.
         await using var update = dataSource.CreateCommand($"""
-            update {SimulatedPaymentProvider.Events} e set deliveries = e.deliveries + d.copies, delivered_at = case when d.copies > 0 then now() end
+            update {SimulatedPaymentProvider.Events} e set deliveries = e.deliveries + d.copies,
+                delivered_at = case when d.copies > 0 then now() end,
+                failures = e.failures + case when d.copies > 0 then 0 else 1 end,
+                retry_at = case when d.copies > 0 then null
+                    else now() + least($4::float8, $3::float8 * power(2, least(e.failures, 30))) * interval '1 millisecond' end
             from unnest($1::bigint[], $2::int[]) as d(sequence, copies)
             where e.sequence = d.sequence
             """);
-        update.Parameters.AddValues(due.Select(e => e.Sequence).ToArray(), delivered);
+        update.Parameters.AddValues(due.Select(e => e.Sequence).ToArray(), delivered, interval.TotalMilliseconds, maxBackoff.TotalMilliseconds);
         await update.ExecuteNonQueryAsync(cancellationToken);
     }
 

@@ -151,4 +151,26 @@ public sealed class OrderHistoryTests(FederatedStack stack)
         Assert.Equal(JsonValueKind.Null, aliased.GetProperty("b").ValueKind);
         Assert.True(aliasDelta[ServiceNames.Orders].Batches("OrderByIdDataLoader") == 1, $"Expected one batch: {aliasDelta[ServiceNames.Orders]}");
     }
+
+    /// <summary>
+    /// A user whose id is empty has no orders, and their count says so. Before, the count of
+    /// the orders on hold was kept under the empty key, so an administrator asking for this
+    /// user's orders got an empty page with the number of every held order in the shop.
+    /// </summary>
+    [Fact]
+    public async Task AUserWithAnEmptyId_HasNoOrdersCounted()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 5));
+        var flagged = stack.NewShopper();
+        await stack.AddToCartAsync(flagged, sku, 1);
+        // A card from Germany for an Illinois address: at least one order is on hold.
+        Assert.Equal("ON_HOLD", (await stack.PlaceAsync(flagged, "tok_visa_de")).GetProperty("order").GetProperty("status").GetString());
+        var admin = Accounts.BearerHeader(Accounts.Mint(stack, "user-000000", role: "admin"));
+
+        var orders = (await stack.PostAsync(ServiceNames.Orders, "query($r: [_Any!]!) { _entities(representations: $r) { ... on User { orders { totalCount nodes { id } } } } }",
+            new { r = new[] { new { __typename = "User", id = "" } } }, null, admin)).Data.GetProperty("_entities")[0].GetProperty("orders");
+
+        Assert.Equal(0, orders.GetProperty("nodes").GetArrayLength());
+        Assert.Equal(0, orders.GetProperty("totalCount").GetInt32());
+    }
 }

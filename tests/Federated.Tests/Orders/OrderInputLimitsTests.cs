@@ -144,6 +144,7 @@ public sealed class OrderInputLimitsTests(FederatedStack stack)
         Cursor("{}"),
         // A NUL inside the key, past the endpoint's check of the request's text: PostgreSQL refuses it in a query.
         Cursor("""["2026-12-05T10:00:00.0000000+00:00","\u0000"]"""),
+        Cursor("""["held","2026-12-05T10:00:00.0000000+00:00","\u0000"]"""),
     };
 
     /// <summary>
@@ -178,7 +179,7 @@ public sealed class OrderInputLimitsTests(FederatedStack stack)
         var anHourEarlier = await PageAsync(Written(time.AddHours(-1).ToOffset(TimeSpan.FromHours(1))));
         var admin = Accounts.BearerHeader(Accounts.Mint(stack, "user-000000", role: "admin"));
         var held = await stack.PostAsync(ServiceNames.Orders, "query($after: String) { heldOrders(first: 1, after: $after) { nodes { id } } }",
-            new { after = Cursor("""["2999-12-05T11:00:00.0000000-05:00","ord_x"]""") }, null, admin);
+            new { after = Cursor("""["held","2999-12-05T11:00:00.0000000-05:00","ord_x"]""") }, null, admin);
 
         Assert.Equal([placed[0]], sameInstant.GetProperty("nodes").EnumerateArray().Select(n => n.GetProperty("id").GetString()));
         Assert.Empty(anHourEarlier.GetProperty("nodes").EnumerateArray());

@@ -130,6 +130,94 @@ public sealed class PaymentWebhookTests(FederatedStack stack)
     }
 
     /// <summary>
+    /// A webhook the store refuses is sent again after a wait that doubles each time, as
+    /// providers back off: an order's events sent to an endpoint that answers 503 for 6 s go
+    /// out a handful of times each, not once a round. Before, every refused event went again
+    /// every round (here 0.2 s: about 30 times each), and a store shedding load was sent more.
+    /// </summary>
+    [Fact]
+    public async Task ARefusedWebhook_IsSentAgainLessAndLessOften()
+    {
+        const string instance = "orders-webhooks-refused";
+        const string database = "orders_webhooks_refused_test";
+        await TestDatabases.RecreateAsync(stack.Settings, [database], CancellationToken.None);
+        var posts = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
+        await using var endpoint = new LocalHttpEndpoint(body =>
+        {
+            posts.AddOrUpdate(JsonDocument.Parse(body).RootElement.GetProperty("id").GetString()!, 1, (_, n) => n + 1);
+            return 503;
+        });
+        using var refused = await stack.StartInstanceAsync(ServiceNames.Orders, instance, new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Postgres"] = stack.Settings.PostgresConnectionString(database),
+            ["Payments__Webhooks__Url"] = endpoint.Url.ToString(),
+            ["Payments__Webhooks__Copies"] = "1",
+        });
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 5));
+        var shopper = stack.NewShopper();
+        Assert.Empty((await stack.CallAsync(shopper, CartTests.AddToCart, new { sku, quantity = 1 }, instance)).ErrorCodes());
+        Assert.Empty((await stack.PlaceAsync(shopper, service: instance)).ErrorCodes());
+        await WaitForAsync(() => Task.FromResult(!posts.IsEmpty), () => "no webhook was sent");
+
+        await Task.Delay(TimeSpan.FromSeconds(6));
+        await endpoint.StopAsync();
+
+        // The first event: at once, then 0.2, 0.4, 0.8, 1.6 and 3.2 s after each refusal, 6 in
+        // 6 s, give or take a round; any later one (a capture) fewer.
+        Assert.All(posts, p => Assert.True(p.Value <= 8, $"{p.Key} was sent {p.Value} times"));
+        Assert.Contains(posts, p => p.Value >= 3);
+    }
+
+    /// <summary>
+    /// The review queue goes by when an order went on hold: a reviewer paging through it finds,
+    /// on a later page, an order held meanwhile, however long before it was placed (here a paid
+    /// order whose payment is then voided at the provider). Before, the queue went by the time
+    /// placed, so such an order was behind the reviewer's cursor and on no next page. An order
+    /// held again for another reason while on hold comes on a later page too.
+    /// </summary>
+    [Fact]
+    public async Task AnOrderHeldWhileAReviewerPages_ComesOnALaterPage()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 5));
+        var (paid, flagged) = (stack.NewShopper(), stack.NewShopper());
+        await stack.AddToCartAsync(paid, sku, 1);
+        await stack.AddToCartAsync(flagged, sku, 1);
+        var laterHeld = (await stack.PlaceAsync(paid)).GetProperty("order").GetProperty("id").GetString()!;
+        // A card from Germany for an Illinois address: held at placement, after the paid one was placed.
+        var heldFirst = (await stack.PlaceAsync(flagged, "tok_visa_de")).GetProperty("order").GetProperty("id").GetString()!;
+        var admin = Accounts.BearerHeader(Accounts.Mint(stack, "user-000000", role: "admin"));
+        const string queue = "query($after: String) { heldOrders(first: 100, after: $after) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }";
+        async Task<List<(string Id, string Cursor)>> PagesAsync(string? after)
+        {
+            var seen = new List<(string, string)>();
+            do
+            {
+                var page = (await stack.PostAsync(ServiceNames.Orders, queue, new { after }, null, admin)).Data.GetProperty("heldOrders");
+                seen.AddRange(page.GetProperty("edges").EnumerateArray().Select(e => (e.GetProperty("node").GetProperty("id").GetString()!, e.GetProperty("cursor").GetString()!)));
+                after = page.GetProperty("pageInfo").GetProperty("hasNextPage").GetBoolean() ? page.GetProperty("pageInfo").GetProperty("endCursor").GetString() : null;
+            }
+            while (after is not null);
+            return seen;
+        }
+        var reviewerAt = (await PagesAsync(null)).Single(e => e.Id == heldFirst).Cursor;
+
+        Assert.Equal("Voided", await ScalarAsync("update orders.simulated_provider_ledger set outcome = 'Voided' where idempotency_key = $1 returning outcome", laterHeld));
+        Assert.Equal(HttpStatusCode.OK, (await DeliverAsync(Event($"evt_void_{laterHeld}", "payment.voided", 60, laterHeld), stack.WebhookSecret)).Status);
+        await WaitForOrderAsync(paid, laterHeld, "ON_HOLD");
+
+        var later = await PagesAsync(reviewerAt);
+        Assert.Contains(laterHeld, later.Select(e => e.Id));
+
+        // Held again for another reason while on hold (its money given back at the provider),
+        // the first order waits for a new review: it comes after where the reviewer is now.
+        reviewerAt = later.Single(e => e.Id == laterHeld).Cursor;
+        Assert.Equal("Voided", await ScalarAsync("update orders.simulated_provider_ledger set outcome = 'Voided' where idempotency_key = $1 returning outcome", heldFirst));
+        Assert.Equal(HttpStatusCode.OK, (await DeliverAsync(Event($"evt_void_{heldFirst}", "payment.voided", 60, heldFirst), stack.WebhookSecret)).Status);
+        await WaitForAsync(async () => (await stack.OrdersScalarAsync("""select "HoldReason" from orders.orders where "Id" = $1""", heldFirst))?.ToString()?.StartsWith("payment_not_held", StringComparison.Ordinal) == true);
+        Assert.Contains(heldFirst, (await PagesAsync(reviewerAt)).Select(e => e.Id));
+    }
+
+    /// <summary>
     /// An order a fraud rule held (a German card shipping to the United States) whose payment is
     /// then voided at the provider is held for that now: the reason says so, for the reviewer,
     /// and the customer sees it too. Before, it kept the fraud rule's reason.

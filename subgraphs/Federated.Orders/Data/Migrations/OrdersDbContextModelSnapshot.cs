@@ -119,6 +119,9 @@ namespace Federated.Orders.Data.Migrations
                         .HasMaxLength(10000)
                         .HasColumnType("character varying(10000)");
 
+                    b.Property<DateTimeOffset?>("HeldAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("HoldReason")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
@@ -195,6 +198,10 @@ namespace Federated.Orders.Data.Migrations
                         .IsUnique()
                         .HasDatabaseName("IX_orders_UserId_Pending")
                         .HasFilter("\"Status\" = 'Pending'");
+
+                    b.HasIndex("HeldAt", "Id")
+                        .HasDatabaseName("IX_orders_HeldAt_Id_OnHold")
+                        .HasFilter("\"Status\" = 'OnHold'");
 
                     b.HasIndex("Status", "UpdatedAt");
 
