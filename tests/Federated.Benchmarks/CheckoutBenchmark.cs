@@ -55,13 +55,13 @@ public sealed class CheckoutBenchmark(GatewayStack stack, StackSettings settings
             Dictionary<string, JsonElement> counters = [];
             (long Steps, long Overdue, double OldestLateSeconds) fulfillment = default;
             StallProbe? probe = null;
-            async Task StartMeasuringAsync()
+            async Task StartMeasuringAsync(long windowOpened)
             {
                 if (probe is not null)
                     await probe.DisposeAsync();
                 (parts, machine) = (CpuParts(), Machine.CpuTimes());
                 counters = await CountersAsync(cancellationToken);
-                probe = await StallProbe.StartAsync(DotNetProcesses(), settings.ConnectionString("postgres"), cancellationToken);
+                probe = await StallProbe.StartAsync(DotNetProcesses(), settings.ConnectionString("postgres"), windowOpened, cancellationToken);
             }
             // Read before the scenario's buyers arrive: its count scans every shipment event, in
             // parallel (25 ms of all three of a query's processes after a run's warm-up).
@@ -71,31 +71,84 @@ public sealed class CheckoutBenchmark(GatewayStack stack, StackSettings settings
                 result = await DriveAtRateAsync(gateway, pick, window, StartMeasuringAsync, cancellationToken);
             else
             {
-                await StartMeasuringAsync();
+                await StartMeasuringAsync(Stopwatch.GetTimestamp());
                 result = await DriveAsync(gateway, pick, window, cancellationToken);
             }
             var (tally, elapsed) = result;
             await probe!.DisposeAsync();
             var (latencies, orders, outOfStock, failures, firstFailure) = (tally.Latencies, tally.Orders, tally.OutOfStock, tally.Failures, tally.FirstFailure);
+            var answered = tally.Answered;
+            answered.Sort();
             var partsAfter = CpuParts();
             var machineAfter = Machine.CpuTimes();
             var (busy, idle) = (machineAfter.Busy - machine.Busy, machineAfter.Idle - machine.Idle);
             var countersAfter = await CountersAsync(cancellationToken);
             var fulfillmentAfter = await FulfillmentAsync(cancellationToken);
             latencies.Sort();
-            double CpuPerOrder(string process) => (partsAfter[process] - parts[process]).TotalMilliseconds / Math.Max(1, orders + outOfStock);
+            // Per placeOrder answered, whatever its outcome: a refused one cost the machine too.
+            var placeOrders = Math.Max(1, answered.Count);
+            double CpuPerOrder(string process) => (partsAfter[process] - parts[process]).TotalMilliseconds / placeOrders;
             Console.WriteLine($"""
                 checkout '{scenario}': {orders:N0} orders placed, {outOfStock:N0} out of stock, {failures:N0} failed{(firstFailure is null ? "" : $" ({string.Join(", ", tally.FailuresByCode.OrderByDescending(f => f.Value).Select(f => $"{f.Key} {f.Value:N0}"))})")}
-                  {orders / elapsed.TotalSeconds:N1} orders/s ({orders / elapsed.TotalSeconds * 3600:N0} an hour); placeOrder p50 {Percentile(latencies, 0.50):N1} ms, p99 {Percentile(latencies, 0.99):N1} ms
+                  {orders / elapsed.TotalSeconds:N1} orders/s ({orders / elapsed.TotalSeconds * 3600:N0} an hour); placeOrder p50 {Percentile(latencies, 0.50):N1} ms, p99 {Percentile(latencies, 0.99):N1} ms (placed); every placeOrder sent ({answered.Count:N0}: refused, failed and unanswered ones too): p50 {Percentile(answered, 0.50):N1} ms, p99 {Percentile(answered, 0.99):N1} ms
                   {tally.Seconds(worst: 5)}
                 {probe!.Describe(tally.WorstAndMedianSeconds(worst: 5))}
                   subgraphs' CPU {stack.SubgraphProcesses.Sum(p => CpuPerOrder(p.Name)):N2} ms per placeOrder (with its addToCart); {Machine.Load()}
                   CPU ms per placeOrder, by process: {string.Join(", ", partsAfter.Keys.Select(process => $"{process} {CpuPerOrder(process):N2}"))}
-                  the whole machine: {busy.TotalMilliseconds / Math.Max(1, orders + outOfStock):N2} ms busy per placeOrder, {100 * idle / (busy + idle + TimeSpan.FromTicks(1)):N0}% idle
-                  per placeOrder (with its addToCart, and the webhooks, deadlines and fulfillment steps that came due meanwhile): {PerOrder(counters, countersAfter, orders + outOfStock)}
+                  the whole machine: {busy.TotalMilliseconds / placeOrders:N2} ms busy per placeOrder, {100 * idle / (busy + idle + TimeSpan.FromTicks(1)):N0}% idle
+                  per placeOrder (with its addToCart, and the webhooks, deadlines and fulfillment steps that came due meanwhile): {PerOrder(counters, countersAfter, placeOrders)}
                   fulfillment: {fulfillmentAfter.Steps - fulfillment.Steps:N0} steps taken, {(fulfillmentAfter.Steps - fulfillment.Steps) / (double)Math.Max(1, orders + tally.OrdersBeforeWindow):N2} per order placed{(tally.OrdersBeforeWindow > 0 ? " (while settling and in the window)" : "")} (each order takes 3: keeping up is 3); {Behind(fulfillment)} at the start, {Behind(fulfillmentAfter)} at the end
                 """);
+            if (options.Rate == 0)
+                await CompareWithPeerAsync(scenario, pick, cancellationToken);
         }
+    }
+
+    private static readonly TimeSpan PeerSlice = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// The same checkout measured against a peer in the same run: the same buyers, on the same
+    /// subgraphs, stores and data, through Hive Gateway (the reference gateway) and through the
+    /// .NET gateway in turn, in slices of <see cref="PeerSlice"/>, <c>--seconds</c> for each. The
+    /// machine's speed moves by tens of percent from one run to the next (README, "Checkout
+    /// benchmark"); taking turns puts both sides under the same drift, so their ratio holds when
+    /// the absolute figures do not. Hive Gateway is warmed up on the checkout first (its own JIT).
+    /// </summary>
+    private async Task CompareWithPeerAsync(string scenario, Func<Random, string> pick, CancellationToken cancellationToken)
+    {
+        var sides = new (string Name, Uri Gateway, Tally Tally)[]
+        {
+            (".NET gateway", stack.DotNetGateway.GraphQLUrl, new Tally()),
+            ("Hive Gateway", stack.HiveGateway.GraphQLUrl, new Tally()),
+        };
+        Console.WriteLine($"benchmark: checkout '{scenario}' against a peer in the same run: the same {options.Concurrency} buyers through Hive Gateway and the .NET gateway in turn, {PeerSlice.TotalSeconds:N0} s slices, {options.Seconds} s each (Hive Gateway warmed up {options.WarmUp} s first)");
+        await DriveAsync(stack.HiveGateway.GraphQLUrl, pick, TimeSpan.FromSeconds(options.WarmUp), cancellationToken, quiet: true);
+        var elapsed = new TimeSpan[sides.Length];
+        var slices = (int)Math.Ceiling(options.Seconds / PeerSlice.TotalSeconds);
+        for (var slice = 0; slice < slices; slice++)
+        {
+            // Which side goes first alternates too, so neither always follows the other's backlog.
+            for (var turn = 0; turn < sides.Length; turn++)
+            {
+                var side = (slice + turn) % sides.Length;
+                var (_, took) = await DriveAsync(sides[side].Gateway, pick, PeerSlice, cancellationToken, quiet: true, into: sides[side].Tally);
+                elapsed[side] += took;
+            }
+            Console.WriteLine($"  slice {slice + 1} of {slices}: {string.Join("; ", sides.Select(s => $"{s.Name} {s.Tally.Progress}"))}");
+        }
+        var figures = sides.Select((s, i) =>
+        {
+            s.Tally.Latencies.Sort();
+            s.Tally.Answered.Sort();
+            return (s.Name, Rate: s.Tally.Orders / elapsed[i].TotalSeconds, P50: Percentile(s.Tally.Latencies, 0.50), P99: Percentile(s.Tally.Latencies, 0.99),
+                AnsweredP99: Percentile(s.Tally.Answered, 0.99), s.Tally.Failures);
+        }).ToList();
+        var (ours, peer) = (figures[0], figures[1]);
+        Console.WriteLine($"""
+            checkout '{scenario}' against its peer (same run, alternating slices):
+            {string.Join("\n", figures.Select(f => $"  {f.Name}: {f.Rate:N1} orders/s; placeOrder p50 {f.P50:N1} ms, p99 {f.P99:N1} ms (every answer's p99 {f.AnsweredP99:N1} ms); {f.Failures:N0} failed"))}
+              .NET gateway / Hive Gateway: {ours.Rate / peer.Rate:N2}x the orders a second, {ours.P50 / peer.P50:N2}x the p50, {ours.P99 / peer.P99:N2}x the p99
+            """);
     }
 
     /// <summary>
@@ -127,9 +180,13 @@ public sealed class CheckoutBenchmark(GatewayStack stack, StackSettings settings
     private const long SettledJitMs = 50;
 
     /// <summary>What a stretch of buying gave: every placed order's placeOrder latency, and the counts.</summary>
-    private sealed class Tally
+    private sealed class Tally(long? started = null)
     {
+        /// <summary>The latencies of the orders placed.</summary>
         public readonly List<double> Latencies = [];
+
+        /// <summary>The latencies of every placeOrder sent: placed, out of stock, refused, failed or unanswered (to the client's timeout).</summary>
+        public readonly List<double> Answered = [];
         public long Orders, OutOfStock, Failures;
 
         /// <summary>Orders placed by buyers before the window (<c>--rate</c>'s settling), counted only in fulfillment's steps per order.</summary>
@@ -138,13 +195,18 @@ public sealed class CheckoutBenchmark(GatewayStack stack, StackSettings settings
 
         /// <summary>Failures by step and code ("placeOrder CATALOG_UNAVAILABLE"): where an overloaded stack refuses.</summary>
         public readonly ConcurrentDictionary<string, long> FailuresByCode = new(StringComparer.Ordinal);
-        private readonly long _started = Stopwatch.GetTimestamp();
+        private readonly long _started = started ?? Stopwatch.GetTimestamp();
 
         /// <summary>The placed orders' latencies by the second of the window they were answered in.</summary>
         private readonly Dictionary<int, List<double>> _bySecond = [];
 
         public void Count(string? code, double milliseconds, string step = "placeOrder")
         {
+            if (step == "placeOrder")
+            {
+                lock (Answered)
+                    Answered.Add(milliseconds);
+            }
             switch (code)
             {
                 case null:
@@ -205,9 +267,9 @@ public sealed class CheckoutBenchmark(GatewayStack stack, StackSettings settings
 
     /// <summary><c>--concurrency</c> buyers, each placing order after order as fast as the answers come (a closed loop).</summary>
     private async Task<(Tally Tally, TimeSpan Elapsed)> DriveAsync(
-        Uri gateway, Func<Random, string> pick, TimeSpan duration, CancellationToken cancellationToken, bool quiet = false)
+        Uri gateway, Func<Random, string> pick, TimeSpan duration, CancellationToken cancellationToken, bool quiet = false, Tally? into = null)
     {
-        var tally = new Tally();
+        var tally = into ?? new Tally();
         var clock = Stopwatch.StartNew();
         var progress = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, options.Concurrency).Select(async worker =>
@@ -239,7 +301,7 @@ public sealed class CheckoutBenchmark(GatewayStack stack, StackSettings settings
     /// buyers waiting) that made the window's first seconds its slowest.
     /// </summary>
     private async Task<(Tally Tally, TimeSpan Elapsed)> DriveAtRateAsync(
-        Uri gateway, Func<Random, string> pick, TimeSpan duration, Func<Task> startMeasuring, CancellationToken cancellationToken)
+        Uri gateway, Func<Random, string> pick, TimeSpan duration, Func<long, Task> startMeasuring, CancellationToken cancellationToken)
     {
         Console.WriteLine($"  settling at the rate for {SettleAtRate.TotalSeconds:N0} s before the window");
         var settling = new Tally();
@@ -251,7 +313,7 @@ public sealed class CheckoutBenchmark(GatewayStack stack, StackSettings settings
         var clock = Stopwatch.StartNew();
         var window = Stopwatch.StartNew();
         var progress = Stopwatch.StartNew();
-        var rehearsal = Task.Run(startMeasuring, cancellationToken);
+        var rehearsal = Task.Run(() => startMeasuring(Stopwatch.GetTimestamp()), cancellationToken);
         while (clock.Elapsed < SettleAtRate + duration && !cancellationToken.IsCancellationRequested)
         {
             if (tally is null && clock.Elapsed >= SettleAtRate)
@@ -259,10 +321,12 @@ public sealed class CheckoutBenchmark(GatewayStack stack, StackSettings settings
                 // The readings the window is measured against are taken while buyers keep arriving.
                 window.Restart();
                 progress.Restart();
-                (tally, started) = (new Tally(), Task.Run(async () =>
+                // One instant for the window's seconds: the answers' and the probe's.
+                var opened = Stopwatch.GetTimestamp();
+                (tally, started) = (new Tally(opened), Task.Run(async () =>
                 {
                     await rehearsal;
-                    await startMeasuring();
+                    await startMeasuring(opened);
                 }, cancellationToken));
                 (mostInFlight, firstInWindow) = (Volatile.Read(ref inFlight), buyers.Count);
             }
@@ -307,6 +371,26 @@ public sealed class CheckoutBenchmark(GatewayStack stack, StackSettings settings
     /// <summary>One buyer: a new customer adds a unit of <paramref name="sku"/> and places the order with <c>tok_visa</c>.</summary>
     private async Task BuyAsync(Uri gateway, string sku, Tally tally, CancellationToken cancellationToken)
     {
+        var step = "addToCart";
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            await BuyOnceAsync(gateway, sku, tally, s => (step, started) = (s, Stopwatch.GetTimestamp()), cancellationToken);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && IsTransportFailure(ex))
+        {
+            // No answer, or none that reads (a connection lost, the client's timeout, a body
+            // that is not GraphQL): a failure of its step, counted as any other; it ended the
+            // whole run before.
+            tally.Count($"NO_ANSWER ({ex.GetType().Name})", step == "placeOrder" ? Stopwatch.GetElapsedTime(started).TotalMilliseconds : 0, step);
+        }
+    }
+
+    private static bool IsTransportFailure(Exception ex) =>
+        ex is HttpRequestException or TaskCanceledException or JsonException or KeyNotFoundException or InvalidOperationException or IndexOutOfRangeException;
+
+    private async Task BuyOnceAsync(Uri gateway, string sku, Tally tally, Action<string> placing, CancellationToken cancellationToken)
+    {
         var token = Mint($"bench-{Guid.NewGuid():N}", "customer");
         var added = await PostAsync(gateway, token, "mutation($input: AddToCartInput!) { addToCart(input: $input) { errors { code } } }",
             new { input = new { sku, quantity = 1 } }, cancellationToken);
@@ -315,6 +399,7 @@ public sealed class CheckoutBenchmark(GatewayStack stack, StackSettings settings
             tally.Count(addError, 0, "addToCart");
             return;
         }
+        placing("placeOrder");
         var started = Stopwatch.GetTimestamp();
         var placed = await PostAsync(gateway, token, "mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { order { status } errors { code } } }",
             new { input = new { idempotencyKey = Guid.NewGuid().ToString("N"), shippingAddress = Address, shippingRateId = "usps-ground-advantage-domestic", payment = new { cardToken = "tok_visa" } } },
@@ -399,7 +484,7 @@ public sealed class CheckoutBenchmark(GatewayStack stack, StackSettings settings
     private static string? Code(JsonElement response, string field)
     {
         if (response.TryGetProperty("errors", out var errors))
-            return errors[0].TryGetProperty("extensions", out var extensions) && extensions.TryGetProperty("code", out var code) ? code.GetString() : "GRAPHQL_ERROR";
+            return errors.GetArrayLength() == 0 ? "GRAPHQL_ERROR" : errors[0].TryGetProperty("extensions", out var extensions) && extensions.TryGetProperty("code", out var code) ? code.GetString() : "GRAPHQL_ERROR";
         var payloadErrors = response.GetProperty("data").GetProperty(field).GetProperty("errors");
         return payloadErrors.GetArrayLength() == 0 ? null : payloadErrors[0].GetProperty("code").GetString();
     }

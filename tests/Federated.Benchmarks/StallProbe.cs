@@ -25,21 +25,26 @@ public sealed class StallProbe : IAsyncDisposable
     private readonly Dictionary<string, int> _processes;
     private readonly NpgsqlConnection _connection;
     private readonly CancellationTokenSource _stop = new();
-    private readonly long _started = Stopwatch.GetTimestamp();
+    private readonly long _started;
     private readonly Dictionary<int, Second> _seconds = [];
     private Task _sampling = Task.CompletedTask;
+    private int _failedReadings;
 
-    private StallProbe(Dictionary<string, int> processes, NpgsqlConnection connection)
+    private StallProbe(Dictionary<string, int> processes, NpgsqlConnection connection, long started)
     {
-        (_processes, _connection) = (processes, connection);
+        (_processes, _connection, _started) = (processes, connection, started);
     }
 
-    /// <summary>Starts sampling now: second 0 is the second this returns in.</summary>
-    public static async Task<StallProbe> StartAsync(Dictionary<string, int> processes, string postgres, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts sampling now; second 0 is the second that began at <paramref name="windowOpened"/>
+    /// (a <see cref="Stopwatch"/> timestamp: the window's, so that its seconds and the answers'
+    /// are the same seconds however long opening the connection took).
+    /// </summary>
+    public static async Task<StallProbe> StartAsync(Dictionary<string, int> processes, string postgres, long windowOpened, CancellationToken cancellationToken)
     {
         var connection = new NpgsqlConnection(postgres);
         await connection.OpenAsync(cancellationToken);
-        var probe = new StallProbe(processes, connection);
+        var probe = new StallProbe(processes, connection, windowOpened);
         probe._sampling = probe.SampleAsync();
         return probe;
     }
@@ -77,28 +82,37 @@ public sealed class StallProbe : IAsyncDisposable
                     s.GcMs[process] = s.GcMs.GetValueOrDefault(process) + (ticks - gc.GetValueOrDefault(process)) * 1000 / ProcessTree.TicksPerSecond;
                 (pressure, cpu, gc) = (pressureNow, cpuNow, gcNow);
 
-                await using var command = new NpgsqlCommand("""
-                    select case when state = 'idle in transaction' then 'idle in transaction'
-                                else coalesce(wait_event_type || ':' || wait_event, 'on CPU') end,
-                           count(*) filter (where backend_type <> 'checkpointer'),
-                           coalesce(bool_or(backend_type = 'checkpointer' and wait_event is distinct from 'CheckpointerMain'), false)
-                    from pg_stat_activity
-                    where pid <> pg_backend_pid() and (state in ('active', 'idle in transaction') or backend_type = 'checkpointer')
-                    group by 1
-                    """, _connection);
-                await using var reader = await command.ExecuteReaderAsync(_stop.Token);
-                var checkpointing = false;
-                while (await reader.ReadAsync(_stop.Token))
+                // A reading PostgreSQL cannot answer (the connection lost, the server
+                // restarting) is counted and skipped: the window's figures are still printed.
+                try
                 {
-                    checkpointing |= reader.GetBoolean(2);
-                    var (wait, count) = (reader.GetString(0), reader.GetInt64(1));
-                    if (count == 0)
-                        continue;
-                    if (wait != "idle in transaction")
-                        s.PostgresActive += count;
-                    s.Waits[wait] = s.Waits.GetValueOrDefault(wait) + count;
+                    await using var command = new NpgsqlCommand("""
+                        select case when state = 'idle in transaction' then 'idle in transaction'
+                                    else coalesce(wait_event_type || ':' || wait_event, 'on CPU') end,
+                               count(*) filter (where backend_type <> 'checkpointer'),
+                               coalesce(bool_or(backend_type = 'checkpointer' and wait_event is distinct from 'CheckpointerMain'), false)
+                        from pg_stat_activity
+                        where pid <> pg_backend_pid() and (state in ('active', 'idle in transaction') or backend_type = 'checkpointer')
+                        group by 1
+                        """, _connection);
+                    await using var reader = await command.ExecuteReaderAsync(_stop.Token);
+                    var checkpointing = false;
+                    while (await reader.ReadAsync(_stop.Token))
+                    {
+                        checkpointing |= reader.GetBoolean(2);
+                        var (wait, count) = (reader.GetString(0), reader.GetInt64(1));
+                        if (count == 0)
+                            continue;
+                        if (wait != "idle in transaction")
+                            s.PostgresActive += count;
+                        s.Waits[wait] = s.Waits.GetValueOrDefault(wait) + count;
+                    }
+                    s.CheckpointWriting += checkpointing ? 1 : 0;
                 }
-                s.CheckpointWriting += checkpointing ? 1 : 0;
+                catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or IOException)
+                {
+                    _failedReadings++;
+                }
             }
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
@@ -116,6 +130,8 @@ public sealed class StallProbe : IAsyncDisposable
         {
             "  what the machine did in those seconds (CPU pressure: time runnable tasks waited for a core, summed over them; GC: CPU time of the GC threads; PostgreSQL: backends at work, on average, and what they waited on):",
         };
+        if (_failedReadings > 0)
+            lines.Add($"  ({_failedReadings:N0} readings of PostgreSQL's activity failed and are missing from its columns)");
         foreach (var (label, second, p99, answers) in seconds)
         {
             if (!_seconds.TryGetValue(second, out var s) || s.Samples == 0)
