@@ -1,4 +1,3 @@
-using System.Globalization;
 using Federated.Kit.Errors;
 using Federated.Kit.Identity;
 using Federated.Kit.Paging;
@@ -39,7 +38,7 @@ public static class HoldReviews
             {
                 ctx.CurrentUser().RequireAdmin();
                 var paging = PagingArguments.From(ctx);
-                var after = AfterHeld(paging);
+                var after = OrderOperations.AfterTime(paging, HeldMark);
                 await using var db = await ctx.RequestServices!.GetRequiredService<IDbContextFactory<OrdersDbContext>>().CreateDbContextAsync(ctx.CancellationToken);
                 // Waves and webhooks hold orders every second: without one snapshot, one held
                 // between the split query's statements emptied the details of those after it.
@@ -55,14 +54,6 @@ public static class HoldReviews
     private const string HeldMark = "held";
 
     private static string HeldCursor(Order order) => Cursor.Encode(new[] { HeldMark, order.HeldAt!.Value.ToString("O"), order.Id });
-
-    private static (DateTimeOffset At, string Id)? AfterHeld(PagingArguments paging) =>
-        paging.AfterKey<string[]>() switch
-        {
-            null => null,
-            [HeldMark, var time, { Length: > 0 } id] when DateTimeOffset.TryParseExact(time, "O", CultureInfo.InvariantCulture, DateTimeStyles.None, out var at) => (at.ToUniversalTime(), id),
-            _ => throw new GraphQLFailure(ErrorCodes.InvalidCursor, "The cursor is not valid for this list."),
-        };
 
     public static void AddMutationsTo(ObjectGraphType mutation) =>
         mutation.Field<NonNullGraphType<OrderPayloadType>>("reviewHeldOrder")

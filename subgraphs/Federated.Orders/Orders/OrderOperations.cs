@@ -242,14 +242,27 @@ public static class OrderOperations
     /// The order <c>after</c> names in a list by the time placed (<see cref="PlacedCursor"/>);
     /// null for the first page, <c>INVALID_CURSOR</c> for a cursor of another shape.
     /// </summary>
-    public static (DateTimeOffset At, string Id)? AfterPlaced(PagingArguments paging) =>
-        paging.AfterKey<string[]>() switch
+    public static (DateTimeOffset At, string Id)? AfterPlaced(PagingArguments paging) => AfterTime(paging, mark: null);
+
+    /// <summary>
+    /// The time and id <c>after</c> names in a list of orders by a time: <c>[time, id]</c>, or
+    /// <c>[mark, time, id]</c> for a list that marks its cursors as its own (<paramref name="mark"/>);
+    /// null for the first page, <c>INVALID_CURSOR</c> for a cursor of another shape or list.
+    /// </summary>
+    public static (DateTimeOffset At, string Id)? AfterTime(PagingArguments paging, string? mark)
+    {
+        var key = paging.AfterKey<string[]>();
+        if (key is null)
+            return null;
+        if (mark is not null)
+            key = key is [var own, .. var rest] && own == mark ? rest : [];
+        return key switch
         {
-            null => null,
             // In UTC whatever offset it was written with: PostgreSQL's timestamptz takes only UTC from Npgsql.
             [var time, { Length: > 0 } id] when DateTimeOffset.TryParseExact(time, "O", CultureInfo.InvariantCulture, DateTimeStyles.None, out var at) => (at.ToUniversalTime(), id),
             _ => throw new GraphQLFailure(ErrorCodes.InvalidCursor, "The cursor is not valid for this list."),
         };
+    }
 
     /// <summary>
     /// The order, if it is shown (not being placed or refused) and the caller owns it or is an
