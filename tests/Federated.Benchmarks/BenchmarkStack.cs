@@ -85,8 +85,7 @@ public sealed class BenchmarkStack : IAsyncDisposable
 
     private async Task<NpgsqlConnection> OpenAsync(string database, CancellationToken cancellationToken)
     {
-        // No pooling: a pooled connection to a database dropped a moment later would be broken.
-        var connection = new NpgsqlConnection(Settings.ConnectionString(database) + ";Pooling=false");
+        var connection = new NpgsqlConnection(Settings.UnpooledConnectionString(database));
         await connection.OpenAsync(cancellationToken);
         return connection;
     }

@@ -6,8 +6,10 @@ namespace Federated.Benchmarks;
 /// Seconds measured per gateway and query, cut into slices that alternate between the gateways;
 /// clients sending back to back; an unmeasured warm-up per gateway and query. <c>--rate</c>
 /// (checkout only): buyers arriving at that many a second instead of back to back.
+/// <c>--history</c> (checkout only): the finished orders the orders database holds before the
+/// run (<see cref="OrderHistory"/>); null when not given.
 /// </summary>
-public sealed record GatewayOptions(int Seconds, int Slice, int Concurrency, int WarmUp, int Rate = 0)
+public sealed record GatewayOptions(int Seconds, int Slice, int Concurrency, int WarmUp, int Rate = 0, int? History = null)
 {
     public int Slices => (Seconds + Slice - 1) / Slice;
 
@@ -17,9 +19,11 @@ public sealed record GatewayOptions(int Seconds, int Slice, int Concurrency, int
         problem = "";
         for (var i = 0; i < args.Length; i++)
         {
-            if (i + 1 >= args.Length || !int.TryParse(args[i + 1], NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out var value) || value < 1)
+            // No history is a choice (a run on an empty orders database, as before); no seconds or buyers is not.
+            var least = args[i] == "--history" ? 0 : 1;
+            if (i + 1 >= args.Length || !int.TryParse(args[i + 1], NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out var value) || value < least)
             {
-                problem = $"'{args[i]}' needs a positive whole number after it";
+                problem = $"'{args[i]}' needs a {(least == 0 ? "" : "positive ")}whole number after it";
                 return false;
             }
             switch (args[i++])
@@ -29,6 +33,7 @@ public sealed record GatewayOptions(int Seconds, int Slice, int Concurrency, int
                 case "--concurrency": options = options with { Concurrency = value }; break;
                 case "--warmup": options = options with { WarmUp = value }; break;
                 case "--rate": options = options with { Rate = value }; break;
+                case "--history": options = options with { History = value }; break;
                 default: problem = $"unknown option '{args[i - 1]}'"; return false;
             }
         }

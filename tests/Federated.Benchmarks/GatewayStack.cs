@@ -14,7 +14,11 @@ public sealed partial class GatewayStack : IAsyncDisposable
     private static readonly TimeSpan SubgraphStartTimeout = TimeSpan.FromMinutes(3);
     private static readonly TimeSpan GatewayStartTimeout = TimeSpan.FromMinutes(3);
 
-    /// <summary>The orders service's database in the benchmark: new each run, so a run counts only its own orders.</summary>
+    /// <summary>
+    /// The orders service's database in the benchmark: new each run (a copy of the order history,
+    /// <see cref="OrderHistory"/>), so the deadlines, fulfillment steps and webhooks a checkout run
+    /// schedules never come due during the next run and are measured as its work.
+    /// </summary>
     public const string OrdersDatabase = "orders_bench";
 
     /// <summary>
@@ -37,12 +41,13 @@ public sealed partial class GatewayStack : IAsyncDisposable
     /// <summary>The subgraphs, whose CPU time is reported beside the gateways': on a 2-core machine they share the cores.</summary>
     public IReadOnlyList<ServiceProcess> SubgraphProcesses => _processes.Where(p => Subgraphs.Contains(p.Name)).ToList();
 
-    public static async Task<GatewayStack> StartAsync(StackSettings settings, CancellationToken cancellationToken)
+    /// <summary>Starts everything, the orders service on a new database holding <paramref name="orderHistory"/> finished orders (<see cref="OrderHistory"/>).</summary>
+    public static async Task<GatewayStack> StartAsync(StackSettings settings, int orderHistory, CancellationToken cancellationToken)
     {
         var stack = new GatewayStack();
         try
         {
-            await stack.StartAllAsync(settings, cancellationToken);
+            await stack.StartAllAsync(settings, orderHistory, cancellationToken);
             return stack;
         }
         catch
@@ -52,7 +57,7 @@ public sealed partial class GatewayStack : IAsyncDisposable
         }
     }
 
-    private async Task StartAllAsync(StackSettings settings, CancellationToken cancellationToken)
+    private async Task StartAllAsync(StackSettings settings, int orderHistory, CancellationToken cancellationToken)
     {
         if (RepoPaths.Configuration != "Release")
             Console.WriteLine($"benchmark: WARNING: running the {RepoPaths.Configuration} build; numbers mean something only with -c Release");
@@ -60,11 +65,10 @@ public sealed partial class GatewayStack : IAsyncDisposable
         if (!File.Exists(supergraph))
             throw new BenchmarkException($"{supergraph} does not exist: run eng/compose.sh");
 
-        await RecreateOrdersDatabaseAsync(settings, cancellationToken);
+        await new OrderHistory(settings).PrepareAsync(orderHistory, (database, ct) => MigrateOrdersAsync(settings, database, ct), cancellationToken);
 
-        // Ports first: a subgraph that calls another (orders calls the catalog) learns its URL.
-        var baseUrls = Subgraphs.ToDictionary(s => s, _ => new Uri($"http://{settings.Host}:{ServiceProcess.FreePort()}/"));
-        var subgraphs = Subgraphs.Select(name => StartSubgraph(name, baseUrls, settings)).ToList();
+        var baseUrls = BaseUrls(settings);
+        var subgraphs = Subgraphs.Select(name => Track(StartSubgraph(name, baseUrls, settings, Database(name)))).ToList();
         await Task.WhenAll(subgraphs.Select(s => s.WaitUntilReadyAsync("health/ready", SubgraphStartTimeout, cancellationToken)));
         Console.WriteLine($"benchmark: subgraphs ready: {string.Join(", ", subgraphs.Select(s => $"{s.Name} {s.BaseUrl}"))}");
 
@@ -94,20 +98,28 @@ public sealed partial class GatewayStack : IAsyncDisposable
     }
 
     /// <summary>
-    /// Orders get a new, empty database on every run: the deadlines, fulfillment steps and
-    /// webhooks a checkout run schedules would otherwise come due during the next run and be
-    /// measured as its work (and the demo's database keeps only the demo's orders).
+    /// A subgraph's database in the benchmark: its normal one, named after it (each seeds itself on
+    /// its first start), but for orders, which get a new one each run (<see cref="OrdersDatabase"/>).
     /// </summary>
-    private static async Task RecreateOrdersDatabaseAsync(StackSettings settings, CancellationToken cancellationToken)
+    public static string Database(string subgraph) => subgraph == "orders" ? OrdersDatabase : subgraph;
+
+    /// <summary>Ports first: a subgraph that calls another (orders calls the catalog) learns its URL.</summary>
+    private static Dictionary<string, Uri> BaseUrls(StackSettings settings) =>
+        Subgraphs.ToDictionary(s => s, _ => new Uri($"http://{settings.Host}:{ServiceProcess.FreePort()}/"));
+
+    /// <summary>
+    /// Starts the orders service alone on <paramref name="database"/> and stops it once it is
+    /// ready: it applies its migrations (and creates the payment provider's tables) before it
+    /// listens. The others' ports are free ones nothing listens on: it calls no other service until
+    /// it has orders to work on.
+    /// </summary>
+    private static async Task MigrateOrdersAsync(StackSettings settings, string database, CancellationToken cancellationToken)
     {
-        await using var connection = new Npgsql.NpgsqlConnection(settings.ConnectionString("postgres"));
-        await connection.OpenAsync(cancellationToken);
-        await using var command = new Npgsql.NpgsqlCommand($"drop database if exists {OrdersDatabase} with (force); create database {OrdersDatabase}", connection);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-        Console.WriteLine($"benchmark: orders use a new database, {OrdersDatabase}");
+        await using var orders = StartSubgraph("orders", BaseUrls(settings), settings, database);
+        await orders.WaitUntilReadyAsync("health/ready", SubgraphStartTimeout, cancellationToken);
     }
 
-    private ServiceProcess StartSubgraph(string name, IReadOnlyDictionary<string, Uri> baseUrls, StackSettings settings)
+    private static ServiceProcess StartSubgraph(string name, IReadOnlyDictionary<string, Uri> baseUrls, StackSettings settings, string database)
     {
         var project = $"Federated.{char.ToUpperInvariant(name[0])}{name[1..]}";
         var assembly = RepoPaths.InRepo("subgraphs", project, "bin", RepoPaths.Configuration, "net10.0", $"{project}.dll");
@@ -119,8 +131,7 @@ public sealed partial class GatewayStack : IAsyncDisposable
             ["ASPNETCORE_URLS"] = baseUrl.GetLeftPart(UriPartial.Authority),
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["DOTNET_ENVIRONMENT"] = "Production",
-            // The normal databases, named after the subgraph: each seeds itself on its first start.
-            ["ConnectionStrings__Postgres"] = settings.ConnectionString(name == "orders" ? OrdersDatabase : name),
+            ["ConnectionStrings__Postgres"] = settings.ConnectionString(database),
             ["ConnectionStrings__Redis"] = settings.RedisConnectionString,
             // Request and round-trip counts for the checkout benchmark's "where the time goes".
             ["Diagnostics__ExposeCounters"] = "true",
@@ -143,7 +154,7 @@ public sealed partial class GatewayStack : IAsyncDisposable
         foreach (var (other, url) in baseUrls)
             environment[$"Subgraphs__{other}__Url"] = new Uri(url, "graphql").ToString();
         Console.WriteLine($"benchmark: starting {name} ({RepoPaths.Configuration}) on {baseUrl}");
-        return Track(ServiceProcess.Start(name, "dotnet", [assembly], RepoPaths.InRepo("subgraphs", project), environment, baseUrl));
+        return ServiceProcess.Start(name, "dotnet", [assembly], RepoPaths.InRepo("subgraphs", project), environment, baseUrl);
     }
 
     private ServiceProcess StartDotNetGateway(StackSettings settings, Dictionary<string, string> gatewayEnvironment)

@@ -3,7 +3,8 @@ using Federated.Benchmarks;
 const string Usage = """
     usage: dotnet run -c Release --project tests/Federated.Benchmarks -- search [--products 1000000] [--iterations 300] [--concurrency 1]
            dotnet run -c Release --project tests/Federated.Benchmarks -- gateway [--seconds 20] [--slice 10] [--concurrency 32] [--warmup 10]
-           dotnet run -c Release --project tests/Federated.Benchmarks -- checkout [--seconds 20] [--concurrency 32] [--warmup 10] [--rate N]
+           dotnet run -c Release --project tests/Federated.Benchmarks -- checkout [--seconds 20] [--concurrency 32] [--warmup 10] [--rate N] [--history 1000000]
+           (--rate and --history are the checkout benchmark's; the gateway benchmark refuses them)
     """;
 
 using var stop = new CancellationTokenSource();
@@ -37,9 +38,12 @@ try
                 return Fail(problem);
             if (options.Rate > 0)
                 return Fail("'--rate' is an option of the checkout benchmark");
+            // Its queries read no order: an order history would only cost its copy.
+            if (options.History is not null)
+                return Fail("'--history' is an option of the checkout benchmark");
             // Disposed in reverse: the gateways and subgraphs, then the stores (if this run started them).
             await using var stores = await BenchmarkStack.StartAsync(stop.Token);
-            await using var services = await GatewayStack.StartAsync(stores.Settings, stop.Token);
+            await using var services = await GatewayStack.StartAsync(stores.Settings, orderHistory: 0, stop.Token);
             var results = await new GatewayBenchmark(services, options).RunAsync(stop.Token);
             GatewayReport.Print(results, options);
             return 0;
@@ -48,8 +52,9 @@ try
         {
             if (!GatewayOptions.TryParse(rest, out var options, out var problem))
                 return Fail(problem);
+            options = options with { History = options.History ?? OrderHistory.DefaultOrders };
             await using var stores = await BenchmarkStack.StartAsync(stop.Token);
-            await using var services = await GatewayStack.StartAsync(stores.Settings, stop.Token);
+            await using var services = await GatewayStack.StartAsync(stores.Settings, options.History.Value, stop.Token);
             await new CheckoutBenchmark(services, stores.Settings, options).RunAsync(stop.Token);
             return 0;
         }

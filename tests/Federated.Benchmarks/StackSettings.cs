@@ -10,6 +10,12 @@ public sealed record StackSettings(string Host, int PostgresPort, string Postgre
 
     public string ConnectionString(string database) => $"Host={Host};Port={PostgresPort};Username={PostgresUser};Database={database}";
 
+    /// <summary>
+    /// For a database the benchmark drops, or copies, next: a pooled connection left open to it
+    /// would be broken by the drop, and would make the copy fail (a template must have nobody connected).
+    /// </summary>
+    public string UnpooledConnectionString(string database) => ConnectionString(database) + ";Pooling=false";
+
     public string RedisConnectionString => $"{Host}:{RedisPort}";
 
     public static async Task<StackSettings> ReadAsync(CancellationToken cancellationToken)
