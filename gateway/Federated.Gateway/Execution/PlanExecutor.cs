@@ -207,7 +207,7 @@ public sealed class PlanExecutor(SubgraphClient client, ILogger<PlanExecutor> lo
             writer.WriteStartObject();
             if (representations is not null)
             {
-                writer.WriteStartArray("representations");
+                writer.WriteStartArray(fetch.RepresentationsVariable);
                 foreach (var representation in representations)
                     writer.WriteRawValue(representation, skipInputValidation: true);
                 writer.WriteEndArray();

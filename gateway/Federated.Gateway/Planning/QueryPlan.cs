@@ -63,6 +63,8 @@ public sealed class FetchNode(
     public bool IsEntityFetch => MergePath is not null;
     /// <summary>Whether some fields travel under a shape alias (<see cref="SubgraphSelection.SeparateShapes"/>) to be renamed back in the result.</summary>
     public bool HasShapeAliases { get; init; }
+    /// <summary>For an entity fetch, the name of its <c>_entities</c> variable in <see cref="Query"/> (not one of the client's, <see cref="Variables"/>).</summary>
+    public string RepresentationsVariable { get; init; } = "representations";
     /// <summary><c>{"query":"…"</c> encoded once, so each request only appends its variables.</summary>
     public byte[] QueryJsonPrefix { get; } = BuildPrefix(query);
 

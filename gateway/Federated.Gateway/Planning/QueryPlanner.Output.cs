@@ -39,16 +39,11 @@ public sealed partial class QueryPlanner
             var variables = new HashSet<string>();
             var body = new StringBuilder();
             var separated = SubgraphSelection.SeparateShapes([group.Selection]);
-            if (group.MergePath is null)
-            {
-                group.Selection.Print(body, variables);
-            }
-            else
-            {
-                body.Append("{ _entities(representations: $representations) ");
-                group.Selection.Print(body, variables);
-                body.Append(" }");
-            }
+            group.Selection.Print(body, variables);
+            // The entities' own variable takes a name none of the client's variables in this fetch has.
+            var representations = RepresentationsVariable(variables);
+            if (group.MergePath is not null)
+                body.Insert(0, $"{{ _entities(representations: ${representations}) ").Append(" }");
 
             var query = new StringBuilder(operation.Type == OperationType.Mutation && group.MergePath is null ? "mutation" : "query");
             var definitions = operation.Definition.Variables?.Items.Where(v => variables.Contains(v.Variable.Name.StringValue)).ToList() ?? [];
@@ -58,7 +53,7 @@ public sealed partial class QueryPlanner
                 var first = true;
                 if (group.MergePath is not null)
                 {
-                    query.Append("$representations: [_Any!]!");
+                    query.Append('$').Append(representations).Append(": [_Any!]!");
                     first = false;
                 }
                 foreach (var definition in definitions)
@@ -80,7 +75,20 @@ public sealed partial class QueryPlanner
                     s.Key, s.Value.TypenameOverride,
                     s.Value.Fields.Count == 1 ? s.Value.Fields[0] : new SelectionSet(s.Value.Fields[0].TypeName, s.Value.Fields.SelectMany(f => f.Items).ToList()))).ToList();
             return new FetchNode(group.Subgraph, query.ToString(), definitions.Select(d => d.Variable.Name.StringValue).ToList(), group.MergePath, shapes,
-                group.MergePath is null ? group.Selection.ResponseKeys.ToList() : null) { HasShapeAliases = separated };
+                group.MergePath is null ? group.Selection.ResponseKeys.ToList() : null) { HasShapeAliases = separated, RepresentationsVariable = representations };
+        }
+
+        /// <summary>
+        /// "representations", or, when the client's operation has a variable of that name which the
+        /// fetch forwards, the first of "representations_1", "representations_2", … it has not: two
+        /// definitions of one variable would make the subgraph refuse the whole fetch.
+        /// </summary>
+        private static string RepresentationsVariable(HashSet<string> clientVariables)
+        {
+            var name = "representations";
+            for (var i = 1; clientVariables.Contains(name); i++)
+                name = $"representations_{i}";
+            return name;
         }
     }
 }
