@@ -14,7 +14,7 @@ public sealed record CatalogVariant(string Sku, string ProductId, string Title, 
     /// documents; made-up ones in the demo's SKU format when it holds none yet (the catalog seeds
     /// itself on its first start, after the orders database is made).
     /// </summary>
-    public static async Task<IReadOnlyList<CatalogVariant>> ReadAsync(StackSettings settings, CancellationToken cancellationToken)
+    public static async Task<(IReadOnlyList<CatalogVariant> Variants, bool FromCatalog)> ReadAsync(StackSettings settings, CancellationToken cancellationToken)
     {
         var database = GatewayStack.Database("catalog");
         List<CatalogVariant> variants = [];
@@ -36,8 +36,8 @@ public sealed record CatalogVariant(string Sku, string ProductId, string Title, 
             // No catalog database, or none seeded yet: made up below.
         }
         if (variants.Count > 0)
-            return variants;
+            return (variants, true);
         Console.WriteLine($"benchmark: the {database} database holds no products yet: the history's lines name made-up products in the demo's SKU format");
-        return [.. Enumerable.Range(1, 1000).Select(i => new CatalogVariant(DemoData.Sku(i, 1), DemoData.ProductId(i), $"Demo Product {i} (Standard)", 5m + i % 400))];
+        return ([.. Enumerable.Range(1, 1000).Select(i => new CatalogVariant(DemoData.Sku(i, 1), DemoData.ProductId(i), $"Demo Product {i} (Standard)", 5m + i % 400))], false);
     }
 }

@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Npgsql;
 
@@ -44,9 +47,10 @@ public sealed partial class OrderHistory(StackSettings settings)
     private async Task EnsureTemplateAsync(int orders, Func<string, CancellationToken, Task> migrate, CancellationToken cancellationToken)
     {
         var migrations = OrdersMigrations();
-        if (await MismatchAsync(orders, migrations, cancellationToken) is not { } mismatch)
+        var fingerprint = Fingerprint();
+        if (await MismatchAsync(orders, fingerprint, migrations, cancellationToken) is not { } mismatch)
         {
-            Console.WriteLine($"benchmark: {Template} holds {orders:N0} orders of history (generator {OrderHistoryGenerator.Version}, migrations to {migrations[^1]}); reusing it");
+            Console.WriteLine($"benchmark: {Template} holds {orders:N0} orders of history (generator {fingerprint[..12]}, migrations to {migrations[^1]}); reusing it");
             return;
         }
         Console.WriteLine($"benchmark: building {Template} with {orders:N0} orders of history because {mismatch}");
@@ -64,7 +68,8 @@ public sealed partial class OrderHistory(StackSettings settings)
             // dead node each copy's instance would first have to find out about. The service
             // creates the schema on a database without it, as on a new one.
             await ExecuteAsync(template, $"drop schema {WolverineSchema} cascade", cancellationToken);
-            await new OrderHistoryGenerator(template).FillAsync(orders, await CatalogVariant.ReadAsync(settings, cancellationToken), cancellationToken);
+            var variants = await CatalogVariant.ReadAsync(settings, cancellationToken);
+            await new OrderHistoryGenerator(template).FillAsync(orders, variants.Variants, cancellationToken);
             // Frozen and analyzed once here rather than in every copy: the planner knows the
             // tables' sizes from the first statement, and no copy's anti-wraparound vacuum of
             // gigabytes can start in the middle of a measurement.
@@ -72,8 +77,8 @@ public sealed partial class OrderHistory(StackSettings settings)
             await ExecuteAsync(template, "vacuum (freeze, analyze)", cancellationToken);
             // Last: a build cut short before this has no row, and is built again.
             await ExecuteAsync(template, $"""
-                create table {Record} (orders integer not null, generator_version integer not null, built_at timestamptz not null default now());
-                insert into {Record} (orders, generator_version) values ({orders}, {OrderHistoryGenerator.Version})
+                create table {Record} (orders integer not null, fingerprint text not null, catalog_lines boolean not null, built_at timestamptz not null default now());
+                insert into {Record} (orders, fingerprint, catalog_lines) values ({orders}, '{fingerprint}', {(variants.FromCatalog ? "true" : "false")})
                 """, cancellationToken);
             await using var size = new NpgsqlCommand("select pg_database_size(current_database())", template);
             Console.WriteLine($"benchmark: {Template} built in {clock.Elapsed.TotalMinutes:N1} min, {(long)(await size.ExecuteScalarAsync(cancellationToken))! / 1e9:N2} GB");
@@ -86,8 +91,20 @@ public sealed partial class OrderHistory(StackSettings settings)
     /// <summary>OrdersMessaging.StoreSchema (the benchmark does not load the orders assembly).</summary>
     private const string WolverineSchema = "wolverine";
 
+    /// <summary>
+    /// A hash of what makes the history: the generator's SQL and the simulated provider's source
+    /// (its tables are made by the service at start-up, not by a migration, so a change to them is
+    /// not in the migrations' list).
+    /// </summary>
+    private static string Fingerprint()
+    {
+        var provider = RepoPaths.InRepo("subgraphs", "Federated.Orders", "Payments", "SimulatedPaymentProvider.cs");
+        var text = OrderHistoryGenerator.Sql + "\n" + File.ReadAllText(provider);
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    }
+
     /// <summary>Why the template cannot be used for <paramref name="orders"/> orders of history; null when it can.</summary>
-    private async Task<string?> MismatchAsync(int orders, IReadOnlyList<string> migrations, CancellationToken cancellationToken)
+    private async Task<string?> MismatchAsync(int orders, string fingerprint, IReadOnlyList<string> migrations, CancellationToken cancellationToken)
     {
         await using (var admin = await OpenAsync("postgres", cancellationToken))
         {
@@ -101,15 +118,19 @@ public sealed partial class OrderHistory(StackSettings settings)
             if (await record.ExecuteScalarAsync(cancellationToken) is not true)
                 return "its build was not finished";
         }
-        await using (var record = new NpgsqlCommand($"select orders, generator_version from {Record}", template))
-        await using (var reader = await record.ExecuteReaderAsync(cancellationToken))
+        // Read as JSON: a record written by an earlier benchmark may have other columns.
+        await using (var record = new NpgsqlCommand($"select to_jsonb(r)::text from {Record} r", template))
         {
-            if (!await reader.ReadAsync(cancellationToken))
+            if (await record.ExecuteScalarAsync(cancellationToken) is not string text)
                 return "its build was not finished";
-            if (reader.GetInt32(1) != OrderHistoryGenerator.Version)
-                return $"its history was made by generator {reader.GetInt32(1)}, now {OrderHistoryGenerator.Version}";
-            if (reader.GetInt32(0) != orders)
-                return $"it holds {reader.GetInt32(0):N0} orders of history";
+            using var json = JsonDocument.Parse(text);
+            var built = json.RootElement;
+            if (!built.TryGetProperty("fingerprint", out var made) || made.GetString() != fingerprint)
+                return "its history was made by another generator (the generator's SQL or the simulated provider's source changed)";
+            if (built.GetProperty("orders").GetInt32() != orders)
+                return $"it holds {built.GetProperty("orders").GetInt32():N0} orders of history";
+            if (!built.GetProperty("catalog_lines").GetBoolean())
+                Console.WriteLine($"benchmark: {Template}'s order lines name made-up variants (it was built before the catalog held products); drop it to build it from the catalog's");
         }
         // What the service applied, against what its source holds: a new migration would
         // otherwise be applied to a million rows by the first instance of every run.

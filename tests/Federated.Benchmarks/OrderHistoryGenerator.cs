@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
 using Npgsql;
 
 namespace Federated.Benchmarks;
@@ -17,8 +19,23 @@ namespace Federated.Benchmarks;
 /// </summary>
 public sealed class OrderHistoryGenerator(NpgsqlConnection connection)
 {
-    /// <summary>Raised whenever what it writes changes: a template made by another version is built again.</summary>
-    public const int Version = 1;
+    /// <summary>
+    /// What the history is made by: its SQL. <see cref="OrderHistory"/> keeps a hash of it (with
+    /// the simulated provider's source, whose tables no migration makes) in the template, so that
+    /// a change to either builds the template again without anybody having to remember to.
+    /// </summary>
+    public static string Sql => SetupSql + BatchSql + RowsSql;
+
+    /// <summary>How many customers placed a history of <paramref name="orders"/> orders.</summary>
+    public static int Customers(int orders) => Math.Max(1, orders / OrdersPerCustomer);
+
+    /// <summary>The id of the history's customer <paramref name="k"/> (0 to <see cref="Customers"/> - 1), as <see cref="BatchSql"/> makes it.</summary>
+    public static string Customer(int k)
+    {
+        var hex = Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes($"history-customer-{k}"))).ToCharArray();
+        hex[12] = '0';
+        return $"bench-{new string(hex)}";
+    }
 
     private const int BatchSize = 100_000;
     private const int OrdersPerCustomer = 4;
@@ -45,7 +62,7 @@ public sealed class OrderHistoryGenerator(NpgsqlConnection connection)
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
         var builtOn = new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero);
-        var (from, customers) = (builtOn - Settled - Span, Math.Max(1, orders / OrdersPerCustomer));
+        var (from, customers) = (builtOn - Settled - Span, Customers(orders));
         Console.WriteLine($"benchmark: writing {orders:N0} orders placed from {from:yyyy-MM-dd} to {builtOn - Settled:yyyy-MM-dd} by {customers:N0} customers, {variants.Count:N0} variants, in batches of {BatchSize:N0}");
         var clock = Stopwatch.StartNew();
         for (var first = 1; first <= orders; first += BatchSize)
@@ -163,12 +180,18 @@ public sealed class OrderHistoryGenerator(NpgsqlConnection connection)
 
     /// <summary>The batch's rows, parents first, each table's in the order they were written.</summary>
     private const string RowsSql = """
+        -- A line per SKU, as a cart has: a variant drawn twice for one order makes one line.
         create temp table history_lines on commit drop as
-        select x.order_id, x.position, v.sku, v.product_id, v.title, x.quantity, v.price as unit_price, v.price * x.quantity as total
+        select x.order_id, row_number() over (partition by x.order_id order by x.position)::int as position,
+            v.sku, v.product_id, v.title, x.quantity, v.price as unit_price, v.price * x.quantity as total
         from (
-            select order_id, position, 1 + floor(random() * (select count(*) from history_variants))::int as variant,
-                case when random() < 0.9 then 1 else 2 end as quantity
-            from (select id as order_id, generate_series(1, lines) as position from history_batch) o
+            select distinct on (order_id, variant) order_id, position, variant, quantity
+            from (
+                select order_id, position, 1 + floor(random() * (select count(*) from history_variants))::int as variant,
+                    case when random() < 0.9 then 1 else 2 end as quantity
+                from (select id as order_id, generate_series(1, lines) as position from history_batch) o
+            ) drawn
+            order by order_id, variant, position
         ) x join history_variants v on v.i = x.variant;
 
         create temp table history_orders on commit drop as
