@@ -92,14 +92,14 @@ public sealed partial class OrderHistory(StackSettings settings)
     private const string WolverineSchema = "wolverine";
 
     /// <summary>
-    /// A hash of what makes the history: the generator's SQL and the simulated provider's source
+    /// A hash of what makes the history: the generator's SQL and constants, and the simulated provider's source
     /// (its tables are made by the service at start-up, not by a migration, so a change to them is
     /// not in the migrations' list).
     /// </summary>
     private static string Fingerprint()
     {
         var provider = RepoPaths.InRepo("subgraphs", "Federated.Orders", "Payments", "SimulatedPaymentProvider.cs");
-        var text = OrderHistoryGenerator.Sql + "\n" + File.ReadAllText(provider);
+        var text = OrderHistoryGenerator.Recipe + "\n" + File.ReadAllText(provider);
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
     }
 
@@ -126,7 +126,7 @@ public sealed partial class OrderHistory(StackSettings settings)
             using var json = JsonDocument.Parse(text);
             var built = json.RootElement;
             if (!built.TryGetProperty("fingerprint", out var made) || made.GetString() != fingerprint)
-                return "its history was made by another generator (the generator's SQL or the simulated provider's source changed)";
+                return "its history was made by another generator (the generator's SQL or constants, or the simulated provider's source, changed)";
             if (built.GetProperty("orders").GetInt32() != orders)
                 return $"it holds {built.GetProperty("orders").GetInt32():N0} orders of history";
             if (!built.GetProperty("catalog_lines").GetBoolean())

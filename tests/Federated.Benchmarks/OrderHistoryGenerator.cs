@@ -20,11 +20,12 @@ namespace Federated.Benchmarks;
 public sealed class OrderHistoryGenerator(NpgsqlConnection connection)
 {
     /// <summary>
-    /// What the history is made by: its SQL. <see cref="OrderHistory"/> keeps a hash of it (with
-    /// the simulated provider's source, whose tables no migration makes) in the template, so that
-    /// a change to either builds the template again without anybody having to remember to.
+    /// What the history is made by: its SQL and the constants it is given. <see cref="OrderHistory"/>
+    /// keeps a hash of it (with the simulated provider's source, whose tables no migration makes)
+    /// in the template, so that a change to either builds the template again without anybody
+    /// having to remember to (the buyers draw the history's customers by the same constants).
     /// </summary>
-    public static string Sql => SetupSql + BatchSql + RowsSql;
+    public static string Recipe => $"{SetupSql}{BatchSql}{RowsSql}\n{OrdersPerCustomer} orders a customer, {Span} ending {Settled} before";
 
     /// <summary>How many customers placed a history of <paramref name="orders"/> orders.</summary>
     public static int Customers(int orders) => Math.Max(1, orders / OrdersPerCustomer);
