@@ -48,20 +48,16 @@ public sealed class BenchmarkStack : IAsyncDisposable
             { Products: var n } => $"benchmark: {Database} holds {n:N0} products, not {products:N0}: dropping it and seeding again",
         });
         if (!reuse)
-            await RecreateDatabaseAsync(cancellationToken);
+            await Settings.RecreateDatabaseAsync(Database, cancellationToken);
         return await CatalogService.StartAsync(Settings, Database, products, seeding: !reuse, cancellationToken);
     }
 
     /// <summary>The generator version and size of the database's last finished seed, or null.</summary>
     private async Task<(int Version, int Products)?> LastSeedAsync(CancellationToken cancellationToken)
     {
-        await using var admin = await OpenAsync("postgres", cancellationToken);
-        await using (var exists = new NpgsqlCommand($"select 1 from pg_database where datname = '{Database}'", admin))
-        {
-            if (await exists.ExecuteScalarAsync(cancellationToken) is null)
-                return null;
-        }
-        await using var connection = await OpenAsync(Database, cancellationToken);
+        if (!await Settings.DatabaseExistsAsync(Database, cancellationToken))
+            return null;
+        await using var connection = await Settings.OpenUnpooledAsync(Database, cancellationToken);
         // The seeder writes its row into demo_seed only once the whole load and its indexes are done.
         await using (var table = new NpgsqlCommand("select to_regclass('catalog.demo_seed') is not null", connection))
         {
@@ -71,23 +67,6 @@ public sealed class BenchmarkStack : IAsyncDisposable
         await using var command = new NpgsqlCommand("select version, products from catalog.demo_seed order by seeded_at desc limit 1", connection);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? (reader.GetInt32(0), reader.GetInt32(1)) : null;
-    }
-
-    private async Task RecreateDatabaseAsync(CancellationToken cancellationToken)
-    {
-        await using var admin = await OpenAsync("postgres", cancellationToken);
-        foreach (var sql in new[] { $"drop database if exists {Database} with (force)", $"create database {Database}" })
-        {
-            await using var command = new NpgsqlCommand(sql, admin);
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-    }
-
-    private async Task<NpgsqlConnection> OpenAsync(string database, CancellationToken cancellationToken)
-    {
-        var connection = new NpgsqlConnection(Settings.UnpooledConnectionString(database));
-        await connection.OpenAsync(cancellationToken);
-        return connection;
     }
 
     public async ValueTask DisposeAsync()

@@ -20,8 +20,7 @@ public sealed record CatalogVariant(string Sku, string ProductId, string Title, 
         List<CatalogVariant> variants = [];
         try
         {
-            await using var connection = new NpgsqlConnection(settings.UnpooledConnectionString(database));
-            await connection.OpenAsync(cancellationToken);
+            await using var connection = await settings.OpenUnpooledAsync(database, cancellationToken);
             await using var command = new NpgsqlCommand($"""
                 select v.id, p.id, (p.data ->> 'Name') || ' (' || (v.data ->> 'Title') || ')', (v.data ->> 'Price')::numeric
                 from catalog.mt_doc_productvariant v join catalog.mt_doc_product p on p.id = v.data ->> 'ProductId'

@@ -32,13 +32,7 @@ public sealed partial class OrderHistory(StackSettings settings)
         if (orders > 0)
             await EnsureTemplateAsync(orders, migrate, cancellationToken);
         var clock = Stopwatch.StartNew();
-        await using var admin = await OpenAsync("postgres", cancellationToken);
-        await ExecuteAsync(admin, $"drop database if exists {GatewayStack.OrdersDatabase} with (force)", cancellationToken);
-        // A file copy: the default (WAL_LOG) writes every page of gigabytes through the WAL, which
-        // took minutes; this takes a checkpoint and copies the files.
-        await ExecuteAsync(admin, orders == 0
-            ? $"create database {GatewayStack.OrdersDatabase}"
-            : $"create database {GatewayStack.OrdersDatabase} template {Template} strategy file_copy", cancellationToken);
+        await settings.RecreateDatabaseAsync(GatewayStack.OrdersDatabase, cancellationToken, template: orders == 0 ? null : Template);
         Console.WriteLine(orders == 0
             ? $"benchmark: orders use a new, empty database, {GatewayStack.OrdersDatabase} (no order history)"
             : $"benchmark: orders use a new copy of {Template}, {GatewayStack.OrdersDatabase}, made in {clock.Elapsed.TotalSeconds:N1} s");
@@ -55,28 +49,24 @@ public sealed partial class OrderHistory(StackSettings settings)
         }
         Console.WriteLine($"benchmark: building {Template} with {orders:N0} orders of history because {mismatch}");
         var clock = Stopwatch.StartNew();
-        await using (var admin = await OpenAsync("postgres", cancellationToken))
-        {
-            await ExecuteAsync(admin, $"drop database if exists {Template} with (force)", cancellationToken);
-            await ExecuteAsync(admin, $"create database {Template}", cancellationToken);
-        }
+        await settings.RecreateDatabaseAsync(Template, cancellationToken);
         Console.WriteLine($"benchmark: migrating {Template}: starting the orders service on it");
         await migrate(Template, cancellationToken);
-        await using (var template = await OpenAsync(Template, cancellationToken))
+        await using (var template = await settings.OpenUnpooledAsync(Template, cancellationToken))
         {
             // The message store goes: the migrating instance, killed, left its node registered, a
             // dead node each copy's instance would first have to find out about. The service
             // creates the schema on a database without it, as on a new one.
-            await ExecuteAsync(template, $"drop schema {WolverineSchema} cascade", cancellationToken);
+            await template.ExecuteAsync($"drop schema {WolverineSchema} cascade", cancellationToken);
             var variants = await CatalogVariant.ReadAsync(settings, cancellationToken);
             await new OrderHistoryGenerator(template).FillAsync(orders, variants.Variants, cancellationToken);
             // Frozen and analyzed once here rather than in every copy: the planner knows the
             // tables' sizes from the first statement, and no copy's anti-wraparound vacuum of
             // gigabytes can start in the middle of a measurement.
             Console.WriteLine("benchmark: history written; vacuum (freeze, analyze)");
-            await ExecuteAsync(template, "vacuum (freeze, analyze)", cancellationToken);
+            await template.ExecuteAsync("vacuum (freeze, analyze)", cancellationToken);
             // Last: a build cut short before this has no row, and is built again.
-            await ExecuteAsync(template, $"""
+            await template.ExecuteAsync($"""
                 create table {Record} (orders integer not null, fingerprint text not null, catalog_lines boolean not null, built_at timestamptz not null default now());
                 insert into {Record} (orders, fingerprint, catalog_lines) values ({orders}, '{fingerprint}', {(variants.FromCatalog ? "true" : "false")})
                 """, cancellationToken);
@@ -106,13 +96,9 @@ public sealed partial class OrderHistory(StackSettings settings)
     /// <summary>Why the template cannot be used for <paramref name="orders"/> orders of history; null when it can.</summary>
     private async Task<string?> MismatchAsync(int orders, string fingerprint, IReadOnlyList<string> migrations, CancellationToken cancellationToken)
     {
-        await using (var admin = await OpenAsync("postgres", cancellationToken))
-        {
-            await using var exists = new NpgsqlCommand($"select 1 from pg_database where datname = '{Template}'", admin);
-            if (await exists.ExecuteScalarAsync(cancellationToken) is null)
-                return "it does not exist";
-        }
-        await using var template = await OpenAsync(Template, cancellationToken);
+        if (!await settings.DatabaseExistsAsync(Template, cancellationToken))
+            return "it does not exist";
+        await using var template = await settings.OpenUnpooledAsync(Template, cancellationToken);
         await using (var record = new NpgsqlCommand($"select to_regclass('{Record}') is not null", template))
         {
             if (await record.ExecuteScalarAsync(cancellationToken) is not true)
@@ -153,20 +139,6 @@ public sealed partial class OrderHistory(StackSettings settings)
         var migrations = Directory.GetFiles(folder, "*.cs").Select(Path.GetFileNameWithoutExtension).OfType<string>()
             .Where(name => MigrationName().IsMatch(name)).Order(StringComparer.Ordinal).ToList();
         return migrations.Count > 0 ? migrations : throw new BenchmarkException($"no migrations in {folder}");
-    }
-
-    /// <summary>Unpooled (<see cref="StackSettings.UnpooledConnectionString"/>) and without a command timeout: a batch of the build, its vacuum, the copy each take minutes on a busy machine.</summary>
-    private async Task<NpgsqlConnection> OpenAsync(string database, CancellationToken cancellationToken)
-    {
-        var connection = new NpgsqlConnection(settings.UnpooledConnectionString(database) + ";Command Timeout=0");
-        await connection.OpenAsync(cancellationToken);
-        return connection;
-    }
-
-    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>"20261127202133_Initial", not its ".Designer" half nor the model snapshot.</summary>
