@@ -11,8 +11,9 @@ public sealed record CatalogVariant(string Sku, string ProductId, string Title, 
 
     /// <summary>
     /// The first variants of the catalog the benchmark's orders service uses, from the Marten
-    /// documents; made-up ones in the demo's SKU format when it holds none yet (the catalog seeds
-    /// itself on its first start, after the orders database is made).
+    /// documents; made-up ones in the demo's SKU format when it holds none (the benchmark starts the
+    /// catalog, which seeds itself on its first start, before it makes the history, so only a
+    /// catalog started without its demo data has none).
     /// </summary>
     public static async Task<(IReadOnlyList<CatalogVariant> Variants, bool FromCatalog)> ReadAsync(StackSettings settings, CancellationToken cancellationToken)
     {

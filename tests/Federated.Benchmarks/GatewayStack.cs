@@ -65,11 +65,16 @@ public sealed partial class GatewayStack : IAsyncDisposable
         if (!File.Exists(supergraph))
             throw new BenchmarkException($"{supergraph} does not exist: run eng/compose.sh");
 
-        await new OrderHistory(settings).PrepareAsync(orderHistory, (database, ct) => MigrateOrdersAsync(settings, database, ct), cancellationToken);
-
+        // The others first: the catalog seeds itself on its first start, before it is ready, and
+        // the history's lines are the catalog's variants. The orders service starts on the
+        // history's copy, once it is made.
         var baseUrls = BaseUrls(settings);
-        var subgraphs = Subgraphs.Select(name => Track(StartSubgraph(name, baseUrls, settings, Database(name)))).ToList();
-        await Task.WhenAll(subgraphs.Select(s => s.WaitUntilReadyAsync("health/ready", SubgraphStartTimeout, cancellationToken)));
+        var others = Subgraphs.Where(name => name != "orders").Select(name => Track(StartSubgraph(name, baseUrls, settings, Database(name)))).ToList();
+        await Task.WhenAll(others.Select(s => s.WaitUntilReadyAsync("health/ready", SubgraphStartTimeout, cancellationToken)));
+        await new OrderHistory(settings).PrepareAsync(orderHistory, (database, ct) => MigrateOrdersAsync(settings, database, ct), cancellationToken);
+        var orders = Track(StartSubgraph("orders", baseUrls, settings, Database("orders")));
+        await orders.WaitUntilReadyAsync("health/ready", SubgraphStartTimeout, cancellationToken);
+        List<ServiceProcess> subgraphs = [.. others, orders];
         Console.WriteLine($"benchmark: subgraphs ready: {string.Join(", ", subgraphs.Select(s => $"{s.Name} {s.BaseUrl}"))}");
 
         var gatewayEnvironment = new Dictionary<string, string>

@@ -155,6 +155,10 @@ public sealed class OrdersDbContext(DbContextOptions<OrdersDbContext> options) :
             shipment.Property(s => s.Carrier).HasMaxLength(40);
             shipment.Property(s => s.Service).HasMaxLength(80);
             shipment.Property(s => s.TrackingNumber).HasMaxLength(40);
+            // No two parcels share a tracking number: a wave that draws one already given is
+            // refused whole and writes its orders one by one, each drawing new numbers
+            // (FulfillmentProcess.TakeWaveAsync).
+            shipment.HasIndex(s => s.TrackingNumber).IsUnique().HasFilter("\"TrackingNumber\" is not null");
             shipment.Property(s => s.Status).HasConversion<string>().HasMaxLength(16);
             shipment.HasMany(s => s.Events).WithOne().HasForeignKey(e => e.ShipmentId).OnDelete(DeleteBehavior.Cascade);
         });

@@ -88,7 +88,7 @@ public sealed class FulfillmentProcess(IDbContextFactory<OrdersDbContext> factor
         if (!calls.Captured.IsEmpty)
             await faults.PauseAfterAsync(FaultInjection.AfterCapture, orders.Where(o => calls.Captured.ContainsKey(o.Id)).Select(o => o.UserId));
         var changes = new WaveChanges(time.GetUtcNow());
-        List<WaveStep> steps = [.. orders.Select(order => StepOrHold(order, calls, changes))];
+        List<WaveStep> steps = [.. orders.Select(order => StepOrHold(order, calls, changes, faults.TrackingNumber))];
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         var npgsqlTransaction = (NpgsqlTransaction)transaction.GetDbTransaction();
         try
@@ -99,7 +99,8 @@ public sealed class FulfillmentProcess(IDbContextFactory<OrdersDbContext> factor
         {
             // A value the database will not store (one order's data) must not hold up the wave's
             // other orders, wave after wave: each order's step is written on its own, and one the
-            // database refuses is held for review with its reason.
+            // database refuses is held for review with its reason. A tracking number another
+            // parcel already has is refused too: written alone, each order's parcels draw new ones.
             await npgsqlTransaction.RollbackAsync(Savepoint, cancellationToken);
             logger.LogWarning(refused, "A fulfillment wave's changes were refused ({SqlState}); writing its {Orders} orders one by one", refused.SqlState, orders.Count);
             steps.Clear();
@@ -135,7 +136,7 @@ public sealed class FulfillmentProcess(IDbContextFactory<OrdersDbContext> factor
         NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
         var own = new WaveChanges(now);
-        var step = StepOrHold(order, calls, own);
+        var step = StepOrHold(order, calls, own, trackingNumber: null);
         try
         {
             await SaveAsync(own, connection, transaction, cancellationToken);
@@ -158,13 +159,13 @@ public sealed class FulfillmentProcess(IDbContextFactory<OrdersDbContext> factor
     /// review instead of failing the wave, which would roll back every order claimed with it, and
     /// claim them all again, wave after wave.
     /// </summary>
-    private WaveStep StepOrHold(Order order, Calls calls, WaveChanges changes)
+    private WaveStep StepOrHold(Order order, Calls calls, WaveChanges changes, string? trackingNumber)
     {
         var own = new WaveChanges(changes.Now);
         try
         {
             faults.FailStep(order.UserId);
-            var step = Step(order, calls, own);
+            var step = Step(order, calls, own, trackingNumber);
             changes.Add(own);
             return step;
         }
@@ -180,8 +181,9 @@ public sealed class FulfillmentProcess(IDbContextFactory<OrdersDbContext> factor
     /// <summary>
     /// Gathers <paramref name="order"/>'s step into <paramref name="changes"/>, from what the wave's
     /// calls answered: packed, shipped or delivered; tried again later; or held for review.
+    /// Parcels that ship take <paramref name="trackingNumber"/> if given (fault injection), else a new random one.
     /// </summary>
-    private WaveStep Step(Order order, Calls calls, WaveChanges changes)
+    private WaveStep Step(Order order, Calls calls, WaveChanges changes, string? trackingNumber)
     {
         if (Unpaid(order))
         {
@@ -225,7 +227,7 @@ public sealed class FulfillmentProcess(IDbContextFactory<OrdersDbContext> factor
                 changes.Captured(order.Id, partly.Refunded);
                 return WaveStep.Held;
             case OrderStatus.Fulfilling:
-                Ship(order, changes);
+                Ship(order, changes, trackingNumber);
                 break;
             default:
                 Deliver(order, changes);
@@ -343,13 +345,13 @@ public sealed class FulfillmentProcess(IDbContextFactory<OrdersDbContext> factor
     }
 
     /// <summary>The units have left stock and the payment is captured: the parcels go out with tracking numbers.</summary>
-    private static void Ship(Order order, WaveChanges changes)
+    private static void Ship(Order order, WaveChanges changes, string? trackingNumber)
     {
         if (order.Payment!.Status != PaymentStatus.Captured)
             changes.Captured(order.Id);
         foreach (var shipment in order.Shipments.Where(s => s.Status == ShipmentStatus.Packed))
         {
-            changes.Shipment(shipment, ShipmentStatus.InTransit, TrackingNumber(shipment.Carrier));
+            changes.Shipment(shipment, ShipmentStatus.InTransit, trackingNumber ?? TrackingNumber(shipment.Carrier));
             changes.Event(shipment, ShipmentStatus.InTransit, $"Handed to {shipment.Carrier} {shipment.Service}", shipment.FulfillmentCenter);
         }
         changes.Order(order.Id, OrderStatus.Shipped);
@@ -367,7 +369,8 @@ public sealed class FulfillmentProcess(IDbContextFactory<OrdersDbContext> factor
 
     /// <summary>
     /// A tracking number in the carrier's usual shape, with at least 16 random digits, so two
-    /// parcels sharing one is about as likely as a collision of 53-bit random ids.
+    /// parcels sharing one is about as likely as a collision of 53-bit random ids; the unique
+    /// index on shipments' tracking numbers refuses the rare repeat, and the parcel draws again.
     /// </summary>
     public static string TrackingNumber(string carrier) => carrier switch
     {

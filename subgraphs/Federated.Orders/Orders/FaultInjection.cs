@@ -13,6 +13,8 @@ namespace Federated.Orders.Orders;
 /// stands, before it saves. With <c>Orders:FaultInjection:UserId</c>
 /// also set, only that customer's orders make it stop (other tests' orders go on). With <c>Orders:FaultInjection:OrderNumber</c> set, every order first
 /// draws that number, as two orders drawing the same random number would. With
+/// <c>Orders:FaultInjection:TrackingNumber</c> set, every parcel a fulfillment wave ships first
+/// draws that tracking number, as two parcels drawing the same random one would. With
 /// <c>Orders:FaultInjection:FailStepOf</c> set to a customer's id, a fulfillment wave's step
 /// of that customer's orders throws, as a defect met by one order's data would. Off unless set,
 /// and loudly logged when on; never set it in production.
@@ -45,10 +47,16 @@ public sealed class FaultInjection
         OrderNumber = configuration["Orders:FaultInjection:OrderNumber"] is { Length: > 0 } number ? number : null;
         if (OrderNumber is not null)
             logger.LogWarning("Fault injection is on: every order first draws the number {Number}", OrderNumber);
+        TrackingNumber = configuration["Orders:FaultInjection:TrackingNumber"] is { Length: > 0 } tracking ? tracking : null;
+        if (TrackingNumber is not null)
+            logger.LogWarning("Fault injection is on: every parcel first draws the tracking number {TrackingNumber}", TrackingNumber);
     }
 
     /// <summary>The number every order draws first, or null (a random one).</summary>
     public string? OrderNumber { get; }
+
+    /// <summary>The tracking number every parcel a wave ships draws first, or null (a random one).</summary>
+    public string? TrackingNumber { get; }
 
     /// <summary>Throws for an order of the customer set to fail, if any.</summary>
     public void FailStep(string userId)

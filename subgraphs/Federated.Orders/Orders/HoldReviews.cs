@@ -30,8 +30,10 @@ public static class HoldReviews
     public const int MaxNote = 500;
 
     public static void AddQueriesTo(ObjectGraphType query) =>
-        query.Field<NonNullGraphType<OrderConnectionType>>("heldOrders")
-            .Description("Orders on hold for review, the longest held first. Administrators only.")
+        // Nullable: a refusal (not an administrator, a cursor of another list) is this field's
+        // error, and the request's other fields are still answered.
+        query.Field<OrderConnectionType>("heldOrders")
+            .Description("Orders on hold for review, the longest held first. Administrators only (null, with the error, for anyone else or for a cursor that is not this list's).")
             .Argument<IntGraphType>("first", $"Page size: default {PagingArguments.DefaultPageSize}, at most {PagingArguments.MaxPageSize}.")
             .Argument<StringGraphType>("after")
             .ResolveAsync(async ctx =>

@@ -202,5 +202,29 @@ public sealed class OrderInputLimitsTests(FederatedStack stack)
         held.SingleError("INVALID_CURSOR");
     }
 
+    /// <summary>
+    /// A refusal of <c>heldOrders</c> (a cursor of another list, a shopper asking) is that
+    /// field's error: the request's other fields, here another subgraph's through the gateway,
+    /// are still answered (the field was non-null, and its error nulled the whole answer).
+    /// </summary>
+    [Fact]
+    public async Task AHeldOrdersRefusal_NullsThatFieldOnly_AndTheRequestsOtherFieldsAreAnswered()
+    {
+        const string query = "query($after: String) { heldOrders(after: $after) { nodes { id } } categories { id } }";
+        var admin = Accounts.BearerHeader(Accounts.Mint(stack, "user-000000", role: "admin"));
+        var shopper = stack.NewShopper();
+
+        var foreignCursor = await stack.PostAsync(ServiceNames.Gateway, query, new { after = Cursor("""["2026-12-05T11:00:00.0000000+00:00","ord_x"]""") }, null, admin);
+        var asShopper = await stack.PostAsync(ServiceNames.Gateway, query, new { after = (string?)null }, null, shopper.Bearer);
+
+        foreach (var (answer, code) in new[] { (foreignCursor, "INVALID_CURSOR"), (asShopper, "FORBIDDEN") })
+        {
+            Assert.Equal([code], answer.ErrorCodes);
+            var data = answer.Json.GetProperty("data");
+            Assert.Equal(JsonValueKind.Null, data.GetProperty("heldOrders").ValueKind);
+            Assert.NotEmpty(data.GetProperty("categories").EnumerateArray());
+        }
+    }
+
     private static string Cursor(string json) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(json));
 }

@@ -469,6 +469,10 @@ namespace Federated.Orders.Data.Migrations
 
                     b.HasIndex("OrderId");
 
+                    b.HasIndex("TrackingNumber")
+                        .IsUnique()
+                        .HasFilter("\"TrackingNumber\" is not null");
+
                     b.ToTable("shipments", "orders");
                 });
 
