@@ -72,11 +72,14 @@ public sealed class CheckoutBenchmark(GatewayStack stack, StackSettings settings
         Console.WriteLine($"benchmark: PostgreSQL's processes run at nice {string.Join(", ", ProcessTree.NiceOfCommand("postgres"))}");
         Console.WriteLine($"benchmark: orders are placed on top of {History:N0} finished orders of history");
         await TopUpAsync(stack.SubgraphProcesses.Single(p => p.Name == "catalog").GraphQLUrl, cancellationToken);
-        foreach (var (scenario, pick) in new (string, Func<Random, string>)[]
-                 {
-                     ("spread", r => SpreadSku(r.Next(1, SpreadSkus + 1))),
-                     ("hot", _ => HotSku),
-                 })
+        (string Name, Func<Random, string> Pick)[] scenarios =
+        [
+            ("spread", r => SpreadSku(r.Next(1, SpreadSkus + 1))),
+            ("hot", _ => HotSku),
+        ];
+        if (options.HotFirst)
+            scenarios.AsSpan().Reverse();
+        foreach (var (scenario, pick) in scenarios)
         {
             await WarmUpAsync(scenario, gateway, pick, cancellationToken);
             Console.WriteLine(options.Rate > 0
@@ -88,6 +91,7 @@ public sealed class CheckoutBenchmark(GatewayStack stack, StackSettings settings
             (TimeSpan Busy, TimeSpan Idle) machine = default;
             Dictionary<string, JsonElement> counters = [];
             (long Steps, long Overdue, double OldestLateSeconds) fulfillment = default;
+            Wal wal = default;
             StallProbe? probe = null;
             async Task StartMeasuringAsync(long windowOpened)
             {
@@ -95,6 +99,7 @@ public sealed class CheckoutBenchmark(GatewayStack stack, StackSettings settings
                     await probe.DisposeAsync();
                 (parts, machine) = (CpuParts(), Machine.CpuTimes());
                 counters = await CountersAsync(cancellationToken);
+                wal = await WalAsync(cancellationToken);
                 probe = await StallProbe.StartAsync(DotNetProcesses(), settings.ConnectionString("postgres"), windowOpened, cancellationToken);
             }
             // Read before the scenario's buyers arrive: its count reads every shipment event of the run.
@@ -116,6 +121,7 @@ public sealed class CheckoutBenchmark(GatewayStack stack, StackSettings settings
             var machineAfter = Machine.CpuTimes();
             var (busy, idle) = (machineAfter.Busy - machine.Busy, machineAfter.Idle - machine.Idle);
             var countersAfter = await CountersAsync(cancellationToken);
+            var walAfter = await WalAsync(cancellationToken);
             var fulfillmentAfter = await FulfillmentAsync(cancellationToken);
             latencies.Sort();
             // Per placeOrder answered, whatever its outcome: a refused one cost the machine too.
@@ -131,6 +137,7 @@ public sealed class CheckoutBenchmark(GatewayStack stack, StackSettings settings
                   CPU ms per placeOrder, by process: {string.Join(", ", partsAfter.Keys.Select(process => $"{process} {CpuPerOrder(process):N2}"))}
                   the whole machine: {busy.TotalMilliseconds / placeOrders:N2} ms busy per placeOrder, {100 * idle / (busy + idle + TimeSpan.FromTicks(1)):N0}% idle
                   per placeOrder (with its addToCart, and the webhooks, deadlines and fulfillment steps that came due meanwhile): {PerOrder(counters, countersAfter, placeOrders)}
+                  {walAfter.Minus(wal).PerOrder(placeOrders)}
                   fulfillment: {fulfillmentAfter.Steps - fulfillment.Steps:N0} steps taken, {(fulfillmentAfter.Steps - fulfillment.Steps) / (double)Math.Max(1, orders + tally.OrdersBeforeWindow):N2} per order placed{(tally.OrdersBeforeWindow > 0 ? " (while settling and in the window)" : "")} (each order takes 3: keeping up is 3); {Behind(fulfillment)} at the start, {Behind(fulfillmentAfter)} at the end
                 """);
             if (options.Rate == 0)
@@ -479,6 +486,29 @@ public sealed class CheckoutBenchmark(GatewayStack stack, StackSettings settings
     }
 
     private static readonly TimeSpan Grace = TimeSpan.FromSeconds(5);
+
+    /// <summary>PostgreSQL's WAL so far, over every database (pg_stat_wal).</summary>
+    private readonly record struct Wal(long Records, long FullPageImages, decimal Bytes, long Syncs)
+    {
+        public Wal Minus(Wal before) => new(Records - before.Records, FullPageImages - before.FullPageImages, Bytes - before.Bytes, Syncs - before.Syncs);
+
+        /// <summary>
+        /// Full-page images are a page's first change after a checkpoint written whole: a run
+        /// soon after one (the copy of the orders database makes one) writes more of them.
+        /// </summary>
+        public string PerOrder(int orders) =>
+            $"WAL per placeOrder (every database): {Records / (double)orders:N1} records, {FullPageImages / (double)orders:N1} full-page images, {Bytes / orders / 1024m:N1} kB, {Syncs / (double)orders:N2} syncs";
+    }
+
+    private async Task<Wal> WalAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(settings.ConnectionString("postgres"));
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand("select wal_records, wal_fpi, wal_bytes, wal_sync from pg_stat_wal", connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return new Wal(reader.GetInt64(0), reader.GetInt64(1), reader.GetDecimal(2), reader.GetInt64(3));
+    }
 
     private static string Behind((long Steps, long Overdue, double OldestLateSeconds) fulfillment) =>
         fulfillment.Overdue == 0

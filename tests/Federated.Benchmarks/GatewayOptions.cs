@@ -7,9 +7,10 @@ namespace Federated.Benchmarks;
 /// clients sending back to back; an unmeasured warm-up per gateway and query. <c>--rate</c>
 /// (checkout only): buyers arriving at that many a second instead of back to back.
 /// <c>--history</c> (checkout only): the finished orders the orders database holds before the
-/// run (<see cref="OrderHistory"/>); null when not given.
+/// run (<see cref="OrderHistory"/>); null when not given. <c>--hot-first</c> (checkout only):
+/// the hot SKU's scenario before the spread SKUs', to tell a scenario's cost from its place.
 /// </summary>
-public sealed record GatewayOptions(int Seconds, int Slice, int Concurrency, int WarmUp, int Rate = 0, int? History = null)
+public sealed record GatewayOptions(int Seconds, int Slice, int Concurrency, int WarmUp, int Rate = 0, int? History = null, bool HotFirst = false)
 {
     public int Slices => (Seconds + Slice - 1) / Slice;
 
@@ -19,6 +20,11 @@ public sealed record GatewayOptions(int Seconds, int Slice, int Concurrency, int
         problem = "";
         for (var i = 0; i < args.Length; i++)
         {
+            if (args[i] == "--hot-first")
+            {
+                options = options with { HotFirst = true };
+                continue;
+            }
             // No history is a choice (a run on an empty orders database, as before); no seconds or buyers is not.
             var least = args[i] == "--history" ? 0 : 1;
             if (i + 1 >= args.Length || !int.TryParse(args[i + 1], NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out var value) || value < least)

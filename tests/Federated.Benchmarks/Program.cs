@@ -3,8 +3,8 @@ using Federated.Benchmarks;
 const string Usage = """
     usage: dotnet run -c Release --project tests/Federated.Benchmarks -- search [--products 1000000] [--iterations 300] [--concurrency 1]
            dotnet run -c Release --project tests/Federated.Benchmarks -- gateway [--seconds 20] [--slice 10] [--concurrency 32] [--warmup 10]
-           dotnet run -c Release --project tests/Federated.Benchmarks -- checkout [--seconds 20] [--concurrency 32] [--warmup 10] [--rate N] [--history 1000000]
-           (--rate and --history are the checkout benchmark's; the gateway benchmark refuses them)
+           dotnet run -c Release --project tests/Federated.Benchmarks -- checkout [--seconds 20] [--concurrency 32] [--warmup 10] [--rate N] [--history 1000000] [--hot-first]
+           (--rate, --history and --hot-first are the checkout benchmark's; the gateway benchmark refuses them)
     """;
 
 using var stop = new CancellationTokenSource();
@@ -41,6 +41,8 @@ try
             // Its queries read no order: an order history would only cost its copy.
             if (options.History is not null)
                 return Fail("'--history' is an option of the checkout benchmark");
+            if (options.HotFirst)
+                return Fail("'--hot-first' is an option of the checkout benchmark");
             // Disposed in reverse: the gateways and subgraphs, then the stores (if this run started them).
             await using var stores = await BenchmarkStack.StartAsync(stop.Token);
             await using var services = await GatewayStack.StartAsync(stores.Settings, orderHistory: 0, stop.Token);
