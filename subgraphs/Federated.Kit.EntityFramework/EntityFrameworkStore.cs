@@ -36,6 +36,9 @@ public static class EntityFrameworkStore
         public async Task RunAsync(CancellationToken cancellationToken)
         {
             await using var db = await services.GetRequiredService<IDbContextFactory<TContext>>().CreateDbContextAsync(cancellationToken);
+            // No command timeout, as for the other start-up schema work: an index built over a
+            // large table takes what it takes, and a build cut off at 30 s would fail every start.
+            db.Database.SetCommandTimeout(0);
             await db.Database.MigrateAsync(cancellationToken);
         }
     }

@@ -37,7 +37,6 @@ public sealed record CatalogVariant(string Sku, string ProductId, string Title, 
         }
         if (variants.Count > 0)
             return (variants, true);
-        Console.WriteLine($"benchmark: the {database} database holds no products yet: the history's lines name made-up products in the demo's SKU format");
         return ([.. Enumerable.Range(1, 1000).Select(i => new CatalogVariant(DemoData.Sku(i, 1), DemoData.ProductId(i), $"Demo Product {i} (Standard)", 5m + i % 400))], false);
     }
 }

@@ -59,6 +59,8 @@ public sealed partial class OrderHistory(StackSettings settings)
             // creates the schema on a database without it, as on a new one.
             await template.ExecuteAsync($"drop schema {WolverineSchema} cascade", cancellationToken);
             var variants = await CatalogVariant.ReadAsync(settings, cancellationToken);
+            if (!variants.FromCatalog)
+                Console.WriteLine($"benchmark: the catalog holds no products: the history's lines name made-up products in the demo's SKU format");
             await new OrderHistoryGenerator(template).FillAsync(orders, variants.Variants, cancellationToken);
             // Frozen and analyzed once here rather than in every copy: the planner knows the
             // tables' sizes from the first statement, and no copy's anti-wraparound vacuum of

@@ -170,7 +170,7 @@ public sealed class OrderHistoryGenerator(NpgsqlConnection connection)
             'ch_' || replace(gen_random_uuid()::text, '-', '') as provider_reference,
             case when d.status <> 'Cancelled' then 'shp_' || pg_temp.history_id(d.packed_at, d.n) end as shipment_id,
             -- The order's number in the digits, so no two parcels share one (the shipments' unique index).
-            r.tracking_prefix || lpad(d.n::text, 9, '0') || pg_temp.history_digits(r.tracking_digits - 9) as tracking_number,
+            r.tracking_prefix || lpad(d.n::text, 10, '0') || pg_temp.history_digits(r.tracking_digits - 10) as tracking_number,
             case when d.status = 'Refunded' then 're_' || pg_temp.history_id(d.refund_at, d.n) end as refund_id,
             're_' || replace(gen_random_uuid()::text, '-', '') as refund_reference,
             md5('history-refund-' || d.n) as refund_key,

@@ -88,7 +88,7 @@ public sealed class FulfillmentProcess(IDbContextFactory<OrdersDbContext> factor
         if (!calls.Captured.IsEmpty)
             await faults.PauseAfterAsync(FaultInjection.AfterCapture, orders.Where(o => calls.Captured.ContainsKey(o.Id)).Select(o => o.UserId));
         var changes = new WaveChanges(time.GetUtcNow());
-        List<WaveStep> steps = [.. orders.Select(order => StepOrHold(order, calls, changes, faults.TrackingNumber))];
+        List<WaveStep> steps = [.. orders.Select(order => StepOrHold(order, calls, changes, faults.TrackingNumberFor(order.UserId)))];
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         var npgsqlTransaction = (NpgsqlTransaction)transaction.GetDbTransaction();
         try

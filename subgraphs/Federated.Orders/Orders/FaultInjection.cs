@@ -14,7 +14,8 @@ namespace Federated.Orders.Orders;
 /// also set, only that customer's orders make it stop (other tests' orders go on). With <c>Orders:FaultInjection:OrderNumber</c> set, every order first
 /// draws that number, as two orders drawing the same random number would. With
 /// <c>Orders:FaultInjection:TrackingNumber</c> set, every parcel a fulfillment wave ships first
-/// draws that tracking number, as two parcels drawing the same random one would. With
+/// draws that tracking number (only the parcels of <c>Orders:FaultInjection:UserId</c>'s orders,
+/// when that is set), as two parcels drawing the same random one would. With
 /// <c>Orders:FaultInjection:FailStepOf</c> set to a customer's id, a fulfillment wave's step
 /// of that customer's orders throws, as a defect met by one order's data would. Off unless set,
 /// and loudly logged when on; never set it in production.
@@ -57,6 +58,10 @@ public sealed class FaultInjection
 
     /// <summary>The tracking number every parcel a wave ships draws first, or null (a random one).</summary>
     public string? TrackingNumber { get; }
+
+    /// <summary>The tracking number the parcels of <paramref name="userId"/>'s order draw first (of the customer set, if any), or null.</summary>
+    public string? TrackingNumberFor(string userId) =>
+        _userId is null || string.Equals(userId, _userId, StringComparison.Ordinal) ? TrackingNumber : null;
 
     /// <summary>Throws for an order of the customer set to fail, if any.</summary>
     public void FailStep(string userId)

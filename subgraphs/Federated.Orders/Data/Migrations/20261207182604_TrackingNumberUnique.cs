@@ -10,12 +10,13 @@ namespace Federated.Orders.Data.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            // Built concurrently, outside the migration's transaction: on a store with millions
-            // of parcels a plain build would hold off the fulfillment waves' writes to shipments
-            // for as long as it runs. A concurrent build cut short leaves an invalid index of
-            // that name, dropped here before the build is tried again. A repeat among the
-            // parcels already shipped fails the build, and the migration with it, with the
-            // number in the error: the index is not made over data it does not hold for.
+            // In the migration's transaction, under EF's migration lock, so instances starting
+            // together build it once. The build holds off writes to shipments (the fulfillment
+            // waves') while it runs: on a store with millions of parcels, build it first by hand
+            // with CREATE UNIQUE INDEX CONCURRENTLY under this name and definition, and this
+            // finds it. An invalid index of that name (a concurrent build cut short) is dropped
+            // and built again. A repeat among the parcels already shipped fails the build, and
+            // the migration with it, naming the number.
             migrationBuilder.Sql("""
                 do $$
                 begin
@@ -24,11 +25,9 @@ namespace Federated.Orders.Data.Migrations
                     drop index orders."IX_shipments_TrackingNumber";
                   end if;
                 end $$;
-                """, suppressTransaction: true);
-            migrationBuilder.Sql("""
-                create unique index concurrently if not exists "IX_shipments_TrackingNumber"
+                create unique index if not exists "IX_shipments_TrackingNumber"
                 on orders.shipments ("TrackingNumber") where "TrackingNumber" is not null;
-                """, suppressTransaction: true);
+                """);
         }
 
         /// <inheritdoc />
