@@ -34,6 +34,7 @@ public sealed class FaultInjection
     private readonly string? _userId;
     private readonly TimeSpan _pause;
     private readonly string? _failStepOf;
+    private readonly string? _trackingNumber;
 
     public FaultInjection(IConfiguration configuration, ILogger<FaultInjection> logger)
     {
@@ -48,20 +49,17 @@ public sealed class FaultInjection
         OrderNumber = configuration["Orders:FaultInjection:OrderNumber"] is { Length: > 0 } number ? number : null;
         if (OrderNumber is not null)
             logger.LogWarning("Fault injection is on: every order first draws the number {Number}", OrderNumber);
-        TrackingNumber = configuration["Orders:FaultInjection:TrackingNumber"] is { Length: > 0 } tracking ? tracking : null;
-        if (TrackingNumber is not null)
-            logger.LogWarning("Fault injection is on: every parcel first draws the tracking number {TrackingNumber}", TrackingNumber);
+        _trackingNumber = configuration["Orders:FaultInjection:TrackingNumber"] is { Length: > 0 } tracking ? tracking : null;
+        if (_trackingNumber is not null)
+            logger.LogWarning("Fault injection is on: every parcel first draws the tracking number {TrackingNumber}", _trackingNumber);
     }
 
     /// <summary>The number every order draws first, or null (a random one).</summary>
     public string? OrderNumber { get; }
 
-    /// <summary>The tracking number every parcel a wave ships draws first, or null (a random one).</summary>
-    public string? TrackingNumber { get; }
-
     /// <summary>The tracking number the parcels of <paramref name="userId"/>'s order draw first (of the customer set, if any), or null.</summary>
     public string? TrackingNumberFor(string userId) =>
-        _userId is null || string.Equals(userId, _userId, StringComparison.Ordinal) ? TrackingNumber : null;
+        _userId is null || string.Equals(userId, _userId, StringComparison.Ordinal) ? _trackingNumber : null;
 
     /// <summary>Throws for an order of the customer set to fail, if any.</summary>
     public void FailStep(string userId)
