@@ -133,6 +133,7 @@ public sealed class CheckoutBenchmark(GatewayStack stack, StackSettings settings
                   {orders / elapsed.TotalSeconds:N1} orders/s ({orders / elapsed.TotalSeconds * 3600:N0} an hour); placeOrder p50 {Percentile(latencies, 0.50):N1} ms, p99 {Percentile(latencies, 0.99):N1} ms (placed); every placeOrder sent ({answered.Count:N0}: refused, failed and unanswered ones too): p50 {Percentile(answered, 0.50):N1} ms, p99 {Percentile(answered, 0.99):N1} ms
                   {tally.Seconds(worst: 5)}
                 {probe!.Describe(tally.WorstAndMedianSeconds(worst: 5))}
+                {probe.DescribeWindow(top: 6)}
                   subgraphs' CPU {stack.SubgraphProcesses.Sum(p => CpuPerOrder(p.Name)):N2} ms per placeOrder (with its addToCart); {Machine.Load()}
                   CPU ms per placeOrder, by process: {string.Join(", ", partsAfter.Keys.Select(process => $"{process} {CpuPerOrder(process):N2}"))}
                   the whole machine: {busy.TotalMilliseconds / placeOrders:N2} ms busy per placeOrder, {100 * idle / (busy + idle + TimeSpan.FromTicks(1)):N0}% idle

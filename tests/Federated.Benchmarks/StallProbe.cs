@@ -13,7 +13,10 @@ namespace Federated.Benchmarks;
 /// <item>the .NET processes' garbage collection, as the CPU time of their GC threads
 /// (".NET Server GC", ".NET BGC": a collection that suspends the process shows there);</item>
 /// <item>PostgreSQL's active backends and what they were waiting on (pg_stat_activity), and
-/// whether a checkpoint was writing.</item>
+/// whether a checkpoint was writing;</item>
+/// <item>the autovacuum workers at work and on which table;</item>
+/// <item>for backends waiting on a lock, the statement that waited and the one that held the
+/// lock (<c>pg_blocking_pids</c>), so that a row lock is put down to what took it.</item>
 /// </list>
 /// Everything is read from /proc and from PostgreSQL; where /proc is missing the machine's
 /// columns stay zero.
@@ -27,6 +30,10 @@ public sealed class StallProbe : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly long _started;
     private readonly Dictionary<int, Second> _seconds = [];
+    /// <summary>Samples of a backend waiting on a lock, over the whole window, by waiter and holder.</summary>
+    private readonly Dictionary<string, long> _lockWaits = [];
+    /// <summary>Samples of an autovacuum worker at work, over the whole window, by what it was doing.</summary>
+    private readonly Dictionary<string, long> _autovacuum = [];
     private Task _sampling = Task.CompletedTask;
     private int _failedReadings;
 
@@ -55,6 +62,8 @@ public sealed class StallProbe : IAsyncDisposable
         public int Samples;
         public long Runnable, PostgresActive, CheckpointWriting;
         public readonly Dictionary<string, long> Waits = [];
+        public readonly Dictionary<string, long> LockWaits = [];
+        public readonly Dictionary<string, long> Autovacuum = [];
         public double PressureMs, StealMs, IoWaitMs;
         public readonly Dictionary<string, double> GcMs = [];
     }
@@ -93,10 +102,12 @@ public sealed class StallProbe : IAsyncDisposable
                                coalesce(bool_or(backend_type = 'checkpointer' and wait_event is distinct from 'CheckpointerMain'), false)
                         from pg_stat_activity
                         where pid <> pg_backend_pid() and (state in ('active', 'idle in transaction') or backend_type = 'checkpointer')
-                        group by 1
+                        group by 1;
+                        select regexp_replace(query, '^autovacuum: ', '') from pg_stat_activity
+                        where backend_type = 'autovacuum worker' and state = 'active'
                         """, _connection);
                     await using var reader = await command.ExecuteReaderAsync(_stop.Token);
-                    var checkpointing = false;
+                    var (checkpointing, waitingOnLock) = (false, false);
                     while (await reader.ReadAsync(_stop.Token))
                     {
                         checkpointing |= reader.GetBoolean(2);
@@ -105,9 +116,22 @@ public sealed class StallProbe : IAsyncDisposable
                             continue;
                         if (wait != "idle in transaction")
                             s.PostgresActive += count;
+                        waitingOnLock |= wait.StartsWith("Lock:", StringComparison.Ordinal);
                         s.Waits[wait] = s.Waits.GetValueOrDefault(wait) + count;
                     }
                     s.CheckpointWriting += checkpointing ? 1 : 0;
+                    await reader.NextResultAsync(_stop.Token);
+                    while (await reader.ReadAsync(_stop.Token))
+                    {
+                        var vacuum = reader.GetString(0);
+                        s.Autovacuum[vacuum] = s.Autovacuum.GetValueOrDefault(vacuum) + 1;
+                        _autovacuum[vacuum] = _autovacuum.GetValueOrDefault(vacuum) + 1;
+                    }
+                    if (waitingOnLock)
+                    {
+                        await reader.DisposeAsync();
+                        await SampleLockWaitsAsync(s);
+                    }
                 }
                 catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or IOException)
                 {
@@ -118,6 +142,51 @@ public sealed class StallProbe : IAsyncDisposable
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
         {
         }
+    }
+
+    /// <summary>
+    /// The backends waiting on a lock now, each pair of waiting statement and holding statement
+    /// counted once per waiter and holder (a statement's first words; the holder's last
+    /// statement when it is idle in its transaction).
+    /// </summary>
+    private async Task SampleLockWaitsAsync(Second s)
+    {
+        await using var command = new NpgsqlCommand("""
+            select left(regexp_replace(w.query, '\s+', ' ', 'g'), 70),
+                   left(regexp_replace(b.query, '\s+', ' ', 'g'), 70) || case when b.state = 'active' then '' else ' (' || b.state || ')' end,
+                   count(*)
+            from pg_stat_activity w
+            cross join lateral unnest(pg_blocking_pids(w.pid)) as blocker(pid)
+            join pg_stat_activity b on b.pid = blocker.pid
+            where w.wait_event_type = 'Lock'
+            group by 1, 2
+            """, _connection);
+        await using var reader = await command.ExecuteReaderAsync(_stop.Token);
+        while (await reader.ReadAsync(_stop.Token))
+        {
+            var (pair, count) = ($"{reader.GetString(0)}  <- held by ->  {reader.GetString(1)}", reader.GetInt64(2));
+            s.LockWaits[pair] = s.LockWaits.GetValueOrDefault(pair) + count;
+            _lockWaits[pair] = _lockWaits.GetValueOrDefault(pair) + count;
+        }
+    }
+
+    /// <summary>
+    /// The statements that waited on a lock longest over the window, and what held the lock:
+    /// samples of a waiting backend (a tenth of a second each) per pair, most first.
+    /// </summary>
+    public string DescribeWindow(int top)
+    {
+        var total = _lockWaits.Values.Sum();
+        var lines = total == 0
+            ? ["  no backend was seen waiting on a lock"]
+            : _lockWaits.OrderByDescending(p => p.Value).Take(top)
+                .Select(p => $"    {p.Value,5:N0} ({p.Value * 100.0 / total:N0}%)  {p.Key}")
+                .Prepend($"  lock waits over the window ({total:N0} samples of a waiting backend, 10 a second; the waiting statement <- held by -> the holder's statement, or its last one if idle in its transaction):")
+                .ToList();
+        lines.Add(_autovacuum.Count == 0
+            ? "  no autovacuum worker was seen at work"
+            : $"  autovacuum over the window (samples of a worker at work, 10 a second): {string.Join(", ", _autovacuum.OrderByDescending(v => v.Value).Select(v => $"{v.Key} {v.Value:N0}"))}");
+        return string.Join(Environment.NewLine, lines);
     }
 
     /// <summary>
@@ -146,6 +215,10 @@ public sealed class StallProbe : IAsyncDisposable
                 + $"GC {string.Join(", ", s.GcMs.Where(g => g.Value > 0).Select(g => $"{g.Key} {g.Value:N0} ms").DefaultIfEmpty("none"))}; "
                 + $"PostgreSQL {Mean(s.PostgresActive):N1} active ({Mean(s.Waits.GetValueOrDefault("on CPU")):N1} on CPU{string.Concat(waits.Select(w => ", " + w))})"
                 + (s.CheckpointWriting > 0 ? $", checkpoint writing in {s.CheckpointWriting} of {s.Samples} samples" : ""));
+            if (s.Autovacuum.Count > 0)
+                lines.Add($"      autovacuum: {string.Join(", ", s.Autovacuum.OrderByDescending(v => v.Value).Select(v => $"{v.Key} in {v.Value} of {s.Samples} samples"))}");
+            foreach (var (pair, count) in s.LockWaits.OrderByDescending(p => p.Value).Take(2))
+                lines.Add($"      waiting {Mean(count):N1}: {pair}");
         }
         return string.Join(Environment.NewLine, lines);
     }
