@@ -69,10 +69,11 @@ public sealed class FulfillmentProcess(IDbContextFactory<OrdersDbContext> factor
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var cutoff = time.GetUtcNow() - StepDelay;
-        // Oldest first; rows another instance's wave holds are skipped, not waited for.
+        // Oldest first; rows another instance's wave holds are skipped, not waited for. The
+        // fulfillment queue's index finds the orders in it (OrdersDbContext.QueueColumn).
         var claimed = await db.Database.SqlQuery<string>($"""
             select "Id" as "Value" from orders.orders
-            where "Status" = any({InFulfillment}) and "UpdatedAt" <= {cutoff}
+            where "Queue" = 'fulfillment' and "Status" = any({InFulfillment}) and "UpdatedAt" <= {cutoff}
             order by "UpdatedAt" limit {WaveSize} for update skip locked
             """).ToListAsync(cancellationToken);
         if (claimed.Count == 0)

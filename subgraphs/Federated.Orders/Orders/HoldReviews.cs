@@ -45,7 +45,7 @@ public static class HoldReviews
                 // Waves and webhooks hold orders every second: without one snapshot, one held
                 // between the split query's statements emptied the details of those after it.
                 await using var snapshot = await OrderOperations.SnapshotAsync(db, ctx.CancellationToken);
-                var query = OrderOperations.WithDetails(db.Orders.AsNoTracking()).Where(o => o.Status == OrderStatus.OnHold);
+                var query = OrderOperations.WithDetails(db.Orders.AsNoTracking()).Where(o => EF.Property<string?>(o, OrdersDbContext.QueueColumn) == OrdersDbContext.HeldQueue && o.Status == OrderStatus.OnHold);
                 if (after is var (at, afterId))
                     query = query.Where(o => o.HeldAt > at || (o.HeldAt == at && string.Compare(o.Id, afterId) > 0));
                 var rows = await query.OrderBy(o => o.HeldAt).ThenBy(o => o.Id).Take(paging.Limit).ToListAsync(ctx.CancellationToken);

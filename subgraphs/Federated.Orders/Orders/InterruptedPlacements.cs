@@ -65,7 +65,7 @@ public sealed class InterruptedPlacements(IDbContextFactory<OrdersDbContext> fac
         await using (var db = await factory.CreateDbContextAsync(cancellationToken))
         {
             interrupted = await db.Orders.AsNoTracking()
-                .Where(o => o.Status == OrderStatus.Pending && o.UpdatedAt < cutoff)
+                .Where(o => EF.Property<string?>(o, OrdersDbContext.QueueColumn) == OrdersDbContext.PendingQueue && o.Status == OrderStatus.Pending && o.UpdatedAt < cutoff)
                 .OrderBy(o => o.UpdatedAt).Select(o => o.Id).Take(BatchSize)
                 .ToListAsync(cancellationToken);
         }

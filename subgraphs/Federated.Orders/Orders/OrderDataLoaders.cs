@@ -128,7 +128,7 @@ public sealed class OrderCountDataLoader(IDbContextFactory<OrdersDbContext> fact
                 .GroupBy(o => o.UserId).Select(g => new { UserId = g.Key, Count = g.Count() })
                 .ToDictionaryAsync(c => c.UserId, c => c.Count, cancellationToken);
         if (keys.Contains(OnHold))
-            counts[OnHold] = await db.Orders.CountAsync(o => o.Status == OrderStatus.OnHold, cancellationToken);
+            counts[OnHold] = await db.Orders.CountAsync(o => EF.Property<string?>(o, OrdersDbContext.QueueColumn) == OrdersDbContext.HeldQueue && o.Status == OrderStatus.OnHold, cancellationToken);
         return keys.ToDictionary(k => k, k => counts.GetValueOrDefault(k));
     }
 }

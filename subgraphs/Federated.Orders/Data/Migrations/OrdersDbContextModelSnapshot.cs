@@ -139,6 +139,10 @@ namespace Federated.Orders.Data.Migrations
                     b.Property<DateTimeOffset>("PlacedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("Queue")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
                     b.Property<string>("RequestHash")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -194,16 +198,18 @@ namespace Federated.Orders.Data.Migrations
                     b.HasIndex("Number")
                         .IsUnique();
 
+                    b.HasIndex("PlacedAt")
+                        .HasDatabaseName("IX_orders_PlacedAt_Fulfillment")
+                        .HasFilter("\"Queue\" = 'fulfillment'");
+
                     b.HasIndex("UserId")
                         .IsUnique()
                         .HasDatabaseName("IX_orders_UserId_Pending")
-                        .HasFilter("\"Status\" = 'Pending'");
+                        .HasFilter("\"Queue\" = 'pending'");
 
                     b.HasIndex("HeldAt", "Id")
                         .HasDatabaseName("IX_orders_HeldAt_Id_OnHold")
-                        .HasFilter("\"Status\" = 'OnHold'");
-
-                    b.HasIndex("Status", "UpdatedAt");
+                        .HasFilter("\"Queue\" = 'held'");
 
                     b.HasIndex("UserId", "IdempotencyKey")
                         .IsUnique();
@@ -211,6 +217,8 @@ namespace Federated.Orders.Data.Migrations
                     b.HasIndex("UserId", "PlacedAt");
 
                     b.ToTable("orders", "orders");
+
+                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 75);
                 });
 
             modelBuilder.Entity("Federated.Orders.Data.OrderLine", b =>
@@ -474,6 +482,8 @@ namespace Federated.Orders.Data.Migrations
                         .HasFilter("\"TrackingNumber\" is not null");
 
                     b.ToTable("shipments", "orders");
+
+                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 85);
                 });
 
             modelBuilder.Entity("Federated.Orders.Data.ShipmentEvent", b =>

@@ -1,0 +1,59 @@
+using Federated.Tests.Catalog;
+using Federated.Tests.Infrastructure;
+
+namespace Federated.Tests.Orders;
+
+/// <summary>
+/// The orders table's indexes find the orders due for work by the queue each waits in (a column
+/// a trigger derives from the status), not by the status or the time of the last change, so
+/// that an order's steps within the fulfillment queue (packed, then shipped) are HOT updates:
+/// a new version in the same page and no new entry in any index. Before, each of an order's
+/// four or five changes wrote an entry in each of five indexes: half of the WAL records the
+/// checkout benchmark wrote were B-tree insertions, and not one update of an order was HOT.
+/// </summary>
+[Collection(FederatedCollection.Name)]
+public sealed class OrderQueueTests(FederatedStack stack)
+{
+    private const string Query = "query($id: ID!) { order(id: $id) { status } }";
+
+    [Fact]
+    public async Task NoIndexOfTheOrdersTable_HoldsAColumnAStepChanges()
+    {
+        var definitions = new List<string>();
+        foreach (var index in new[] { "PK_orders", "IX_orders_Number", "IX_orders_UserId_IdempotencyKey", "IX_orders_UserId_PlacedAt", "IX_orders_UserId_Pending", "IX_orders_PlacedAt_Fulfillment", "IX_orders_HeldAt_Id_OnHold" })
+            definitions.Add((string)(await stack.OrdersScalarAsync("select indexdef from pg_indexes where schemaname = 'orders' and tablename = 'orders' and indexname = $1", index))!);
+        Assert.Equal(definitions.Count, await stack.OrdersCountAsync("select count(*) from pg_indexes where schemaname = 'orders' and tablename = $1", "orders"));
+        foreach (var definition in definitions)
+        {
+            Assert.DoesNotContain("\"Status\"", definition);
+            Assert.DoesNotContain("\"UpdatedAt\"", definition);
+            Assert.DoesNotContain("\"HoldReason\"", definition);
+            Assert.DoesNotContain("\"Allocation\"", definition);
+        }
+        Assert.Contains("WHERE ((\"Queue\")::text = 'fulfillment'::text)", definitions[5]);
+    }
+
+    [Fact]
+    public async Task AnOrdersStepsWithinTheFulfillmentQueue_AreHotUpdates()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-CENTRAL", 5));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 1);
+        // The tests run one at a time: orders other tests left moving through fulfillment may
+        // add HOT updates of their own meanwhile, never remove any.
+        var before = await HotUpdatesAsync();
+        var orderId = (await stack.PlaceAsync(shopper)).GetProperty("order").GetProperty("id").GetString()!;
+        await stack.WaitForStatusAsync(shopper, orderId, Query, "DELIVERED");
+
+        // Paid to packed, and packed to shipped: the queue stays 'fulfillment'. Each backend
+        // reports its counts to the statistics within seconds of going idle.
+        long after = before;
+        await Eventually.WaitForAsync(async () => (after = await HotUpdatesAsync()) - before >= 2,
+            () => $"{after - before} HOT updates of orders while an order went from paid to delivered.");
+        // Delivered, it waits in no queue: no wave reads it again.
+        Assert.Equal(1L, await stack.OrdersCountAsync("""select count(*) from orders.orders where "Id" = $1 and "Queue" is null""", orderId));
+    }
+
+    private async Task<long> HotUpdatesAsync() =>
+        await stack.OrdersCountAsync("select pg_stat_get_tuples_hot_updated($1::regclass)", "orders.orders");
+}
