@@ -474,9 +474,9 @@ public sealed class CheckoutBenchmark(GatewayStack stack, StackSettings settings
         await connection.OpenAsync(cancellationToken);
         await using var command = new NpgsqlCommand("""
             select (select count(*) from orders.shipment_events where "ShipmentId" >= $2),
-                   count(*) filter (where "UpdatedAt" < now() - $1),
-                   coalesce(extract(epoch from now() - min("UpdatedAt")), 0)::float8
-            from orders.orders where "Status" in ('Paid', 'Fulfilling', 'Shipped')
+                   count(*) filter (where updated_at < now() - $1),
+                   coalesce(extract(epoch from now() - min(updated_at)), 0)::float8
+            from orders.fulfillment_queue
             """, connection)
         {
             Parameters = { new() { Value = GatewayStack.FulfillmentStepDelay + Grace }, new() { Value = _firstOwnShipment } },

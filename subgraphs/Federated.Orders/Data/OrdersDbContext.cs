@@ -20,33 +20,39 @@ public sealed class OrdersDbContext(DbContextOptions<OrdersDbContext> options) :
     public const string HeldAtTrigger = "orders.orders_held_at";
 
     /// <summary>
-    /// The queue an order waits in, if any, derived from its status: <see cref="PendingQueue"/>,
-    /// <see cref="FulfillmentQueue"/>, <see cref="HeldQueue"/>, or null once it has nothing more
-    /// to wait for (delivered, refused, cancelled, refunded) or waits on the shopper (a 3-D
-    /// Secure challenge). A column of its own, written only by the trigger
-    /// <see cref="QueueTrigger"/> (EF Core never writes it), so that the indexes that find the
-    /// orders due for work filter on it and not on the status: no index of the orders table
+    /// The queue an order in placement or on hold waits in: <see cref="PendingQueue"/>,
+    /// <see cref="HeldQueue"/>, or null for every other status. A column of its own, written
+    /// only by the trigger <see cref="QueueTrigger"/> (EF Core never writes it), so that the
+    /// indexes finding those orders filter on it and not on the status, and the orders in
+    /// fulfillment are found in <see cref="FulfillmentQueueTable"/>: no index of the orders table
     /// holds a column a fulfillment step changes (the status, the time of the last change), so
-    /// the steps within one queue (packed, then shipped) are HOT updates, written in the table's
-    /// page with no new entry in any of its indexes. Before, every change of an order wrote a
-    /// new entry in each of its five indexes.
+    /// an order's steps from paid to delivered are HOT updates, written in the table's page with
+    /// no new entry in any of its indexes. Before the twenty-sixth session every change of an
+    /// order wrote a new entry in each of its five indexes.
     /// </summary>
     public const string QueueColumn = "Queue";
 
     public const string PendingQueue = "pending";
-    public const string FulfillmentQueue = "fulfillment";
     public const string HeldQueue = "held";
 
     /// <summary>The trigger that sets <see cref="QueueColumn"/> from the status, on insert and on every update of the status (the OrderQueue migration).</summary>
     public const string QueueTrigger = "orders.orders_queue";
 
-    /// <summary>The fulfillment waves' queue: orders paid, packed or shipped, by when they were placed.</summary>
-    public const string FulfillmentQueueIndex = "IX_orders_PlacedAt_Fulfillment";
+    /// <summary>
+    /// The fulfillment waves' queue: a row per order paid, packed or shipped, with the time of
+    /// its last change, indexed by that time, so that a wave reads the orders due and no others.
+    /// Kept by the trigger <see cref="FulfillmentQueueTrigger"/> on every write of an order's
+    /// status or time of last change, in the same transaction (the OrderQueue migration); a
+    /// narrow table whose rows come and go, where the orders table's rows stay.
+    /// </summary>
+    public const string FulfillmentQueueTable = "orders.fulfillment_queue";
+
+    public const string FulfillmentQueueTrigger = "orders.orders_fulfillment_queue";
 
     /// <summary>
     /// Room left in each page of the orders table when rows are inserted (a percentage filled):
-    /// an order changes a few times within seconds of being placed, and a change is a HOT update
-    /// only when its new version fits in the same page.
+    /// an order changes a few times after it is placed, and a change is a HOT update only when
+    /// its new version fits in the same page.
     /// </summary>
     public const int OrdersFillFactor = 75;
 
@@ -107,7 +113,6 @@ public sealed class OrdersDbContext(DbContextOptions<OrdersDbContext> options) :
             order.Property<string?>(QueueColumn).Metadata.SetAfterSaveBehavior(Microsoft.EntityFrameworkCore.Metadata.PropertySaveBehavior.Ignore);
             order.HasIndex(o => o.UserId).IsUnique().HasFilter($"\"{QueueColumn}\" = '{PendingQueue}'").HasDatabaseName(PendingPerCustomerIndex);
             order.HasIndex(o => new { o.UserId, o.PlacedAt });
-            order.HasIndex(o => o.PlacedAt).HasFilter($"\"{QueueColumn}\" = '{FulfillmentQueue}'").HasDatabaseName(FulfillmentQueueIndex);
             order.HasIndex(o => new { o.HeldAt, o.Id }).HasFilter($"\"{QueueColumn}\" = '{HeldQueue}'").HasDatabaseName(HeldQueueIndex);
             order.HasStorageParameter("fillfactor", OrdersFillFactor);
             order.Property(o => o.RequestHash).HasMaxLength(64);
@@ -199,9 +204,9 @@ public sealed class OrdersDbContext(DbContextOptions<OrdersDbContext> options) :
             shipment.HasIndex(s => s.TrackingNumber).IsUnique().HasFilter("\"TrackingNumber\" is not null");
             shipment.Property(s => s.Status).HasConversion<string>().HasMaxLength(16);
             shipment.HasMany(s => s.Events).WithOne().HasForeignKey(e => e.ShipmentId).OnDelete(DeleteBehavior.Cascade);
-            // A parcel changes twice within seconds of being packed (handed to the carrier, then
-            // delivered): room in its page makes the second, which changes no indexed column, a
-            // HOT update (OrdersFillFactor). Full pages made 94% of them write a new entry in each index.
+            // A parcel changes twice after it is packed (handed to the carrier, then delivered):
+            // room in its page makes the second, which changes no indexed column, a HOT update
+            // (OrdersFillFactor). Full pages made 94% of them write a new entry in each index.
             shipment.HasStorageParameter("fillfactor", ShipmentsFillFactor);
         });
 

@@ -70,11 +70,13 @@ public sealed class FulfillmentProcess(IDbContextFactory<OrdersDbContext> factor
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var cutoff = time.GetUtcNow() - StepDelay;
         // Oldest first; rows another instance's wave holds are skipped, not waited for. The
-        // fulfillment queue's index finds the orders in it (OrdersDbContext.QueueColumn).
+        // fulfillment queue, by its index on the time of the last change, gives the orders due
+        // (OrdersDbContext.FulfillmentQueueTable); the order's own status and time are checked
+        // again on the row as locked, which another wave may have moved on meanwhile.
         var claimed = await db.Database.SqlQuery<string>($"""
-            select "Id" as "Value" from orders.orders
-            where "Queue" = 'fulfillment' and "Status" = any({InFulfillment}) and "UpdatedAt" <= {cutoff}
-            order by "UpdatedAt" limit {WaveSize} for update skip locked
+            select o."Id" as "Value" from orders.fulfillment_queue q join orders.orders o on o."Id" = q.order_id
+            where q.updated_at <= {cutoff} and o."Status" = any({InFulfillment}) and o."UpdatedAt" <= {cutoff}
+            order by q.updated_at limit {WaveSize} for update of o skip locked
             """).ToListAsync(cancellationToken);
         if (claimed.Count == 0)
             return 0;

@@ -201,10 +201,6 @@ namespace Federated.Orders.Data.Migrations
                     b.HasIndex("Number")
                         .IsUnique();
 
-                    b.HasIndex("PlacedAt")
-                        .HasDatabaseName("IX_orders_PlacedAt_Fulfillment")
-                        .HasFilter("\"Queue\" = 'fulfillment'");
-
                     b.HasIndex("UserId")
                         .IsUnique()
                         .HasDatabaseName("IX_orders_UserId_Pending")

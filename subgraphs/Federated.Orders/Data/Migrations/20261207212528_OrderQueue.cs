@@ -10,12 +10,13 @@ namespace Federated.Orders.Data.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            // The queue an order waits in, from its status, kept by a trigger however a row is
-            // written (EF Core, placement's and the waves' own statements): the indexes that find
-            // orders due for work filter on it, so that none holds a column a fulfillment step
-            // changes and those steps are HOT updates (OrdersDbContext.QueueColumn). The column is
-            // added without a default, which rewrites nothing; the trigger runs in the statement
-            // that writes the row, whatever writes it.
+            // Where the orders due for work are found, kept by triggers however a row is written
+            // (EF Core, placement's and the waves' own statements), so that no index of the orders
+            // table holds a column a fulfillment step changes and those steps are HOT updates
+            // (OrdersDbContext.QueueColumn): a column naming the queue of an order in placement or
+            // on hold, added without a default (which rewrites nothing), and a narrow table of
+            // the orders in fulfillment with the time of their last change, which the waves read
+            // by that time (OrdersDbContext.FulfillmentQueueTable).
             migrationBuilder.AddColumn<string>(
                 name: "Queue",
                 schema: "orders",
@@ -27,33 +28,50 @@ namespace Federated.Orders.Data.Migrations
             migrationBuilder.Sql("""
                 create function orders.orders_queue() returns trigger language plpgsql as $$
                 begin
-                  new."Queue" := case new."Status"
-                    when 'Pending' then 'pending'
-                    when 'Paid' then 'fulfillment'
-                    when 'Fulfilling' then 'fulfillment'
-                    when 'Shipped' then 'fulfillment'
-                    when 'OnHold' then 'held'
-                  end;
+                  new."Queue" := case new."Status" when 'Pending' then 'pending' when 'OnHold' then 'held' end;
                   return new;
                 end $$;
                 create trigger orders_queue_insert before insert on orders.orders
                   for each row execute function orders.orders_queue();
                 create trigger orders_queue_update before update of "Status" on orders.orders
                   for each row when (new."Status" is distinct from old."Status") execute function orders.orders_queue();
+
+                create table orders.fulfillment_queue (
+                  order_id character varying(64) primary key,
+                  updated_at timestamp with time zone not null
+                );
+                create index fulfillment_queue_updated_at on orders.fulfillment_queue (updated_at);
+                create function orders.orders_fulfillment_queue() returns trigger language plpgsql as $$
+                begin
+                  if new."Status" in ('Paid', 'Fulfilling', 'Shipped') then
+                    insert into orders.fulfillment_queue (order_id, updated_at) values (new."Id", new."UpdatedAt")
+                    on conflict (order_id) do update set updated_at = excluded.updated_at;
+                  elsif tg_op = 'UPDATE' and old."Status" in ('Paid', 'Fulfilling', 'Shipped') then
+                    delete from orders.fulfillment_queue where order_id = new."Id";
+                  end if;
+                  return null;
+                end $$;
+                create trigger orders_fulfillment_queue_insert after insert on orders.orders
+                  for each row when (new."Status" in ('Paid', 'Fulfilling', 'Shipped')) execute function orders.orders_fulfillment_queue();
+                create trigger orders_fulfillment_queue_update after update of "Status", "UpdatedAt" on orders.orders
+                  for each row when (new."Status" is distinct from old."Status" or new."UpdatedAt" is distinct from old."UpdatedAt")
+                  execute function orders.orders_fulfillment_queue();
                 """);
 
             // The orders waiting now, found by the status index while it is still there (on a
-            // large store the rest, with nothing more to wait for, stay null and are not read).
+            // large store the rest, with nothing more to wait for, are not read).
             migrationBuilder.Sql("""
-                update orders.orders set "Queue" = case "Status"
-                    when 'Pending' then 'pending' when 'OnHold' then 'held' else 'fulfillment' end
-                where "Status" in ('Pending', 'Paid', 'Fulfilling', 'Shipped', 'OnHold');
+                update orders.orders set "Queue" = case "Status" when 'Pending' then 'pending' else 'held' end
+                where "Status" in ('Pending', 'OnHold');
+                insert into orders.fulfillment_queue (order_id, updated_at)
+                select "Id", "UpdatedAt" from orders.orders where "Status" in ('Paid', 'Fulfilling', 'Shipped');
                 """);
 
             // Built in the migration's transaction, under EF's migration lock, as the indexes they
-            // replace were: each build reads the whole table once and holds off writes to orders
-            // while it runs (seconds for a million orders; on a much larger store, migrate at a
-            // quiet hour). Two of them keep their names, which the code refers to.
+            // replace were: each build reads the whole table once. The new column and the dropped
+            // indexes lock the table against reads and writes until the migration commits (seconds
+            // for a million orders; on a much larger store, migrate at a quiet hour). Both keep
+            // their names, which the code refers to.
             migrationBuilder.DropIndex(
                 name: "IX_orders_HeldAt_Id_OnHold",
                 schema: "orders",
@@ -75,13 +93,6 @@ namespace Federated.Orders.Data.Migrations
                 table: "orders",
                 columns: new[] { "HeldAt", "Id" },
                 filter: "\"Queue\" = 'held'");
-
-            migrationBuilder.CreateIndex(
-                name: "IX_orders_PlacedAt_Fulfillment",
-                schema: "orders",
-                table: "orders",
-                column: "PlacedAt",
-                filter: "\"Queue\" = 'fulfillment'");
 
             migrationBuilder.CreateIndex(
                 name: "IX_orders_UserId_Pending",
@@ -113,16 +124,15 @@ namespace Federated.Orders.Data.Migrations
                 table: "orders");
 
             migrationBuilder.DropIndex(
-                name: "IX_orders_PlacedAt_Fulfillment",
-                schema: "orders",
-                table: "orders");
-
-            migrationBuilder.DropIndex(
                 name: "IX_orders_UserId_Pending",
                 schema: "orders",
                 table: "orders");
 
             migrationBuilder.Sql("""
+                drop trigger orders_fulfillment_queue_update on orders.orders;
+                drop trigger orders_fulfillment_queue_insert on orders.orders;
+                drop function orders.orders_fulfillment_queue();
+                drop table orders.fulfillment_queue;
                 drop trigger orders_queue_update on orders.orders;
                 drop trigger orders_queue_insert on orders.orders;
                 drop function orders.orders_queue();
