@@ -43,7 +43,9 @@ namespace Federated.Orders.Data.Migrations
                 create index fulfillment_queue_updated_at on orders.fulfillment_queue (updated_at);
                 create function orders.orders_fulfillment_queue() returns trigger language plpgsql as $$
                 begin
-                  if new."Status" in ('Paid', 'Fulfilling', 'Shipped') then
+                  if tg_op = 'DELETE' then
+                    delete from orders.fulfillment_queue where order_id = old."Id";
+                  elsif new."Status" in ('Paid', 'Fulfilling', 'Shipped') then
                     insert into orders.fulfillment_queue (order_id, updated_at) values (new."Id", new."UpdatedAt")
                     on conflict (order_id) do update set updated_at = excluded.updated_at;
                   elsif tg_op = 'UPDATE' and old."Status" in ('Paid', 'Fulfilling', 'Shipped') then
@@ -56,6 +58,8 @@ namespace Federated.Orders.Data.Migrations
                 create trigger orders_fulfillment_queue_update after update of "Status", "UpdatedAt" on orders.orders
                   for each row when (new."Status" is distinct from old."Status" or new."UpdatedAt" is distinct from old."UpdatedAt")
                   execute function orders.orders_fulfillment_queue();
+                create trigger orders_fulfillment_queue_delete after delete on orders.orders
+                  for each row when (old."Status" in ('Paid', 'Fulfilling', 'Shipped')) execute function orders.orders_fulfillment_queue();
                 """);
 
             // The orders waiting now, found by the status index while it is still there (on a
@@ -129,6 +133,7 @@ namespace Federated.Orders.Data.Migrations
                 table: "orders");
 
             migrationBuilder.Sql("""
+                drop trigger orders_fulfillment_queue_delete on orders.orders;
                 drop trigger orders_fulfillment_queue_update on orders.orders;
                 drop trigger orders_fulfillment_queue_insert on orders.orders;
                 drop function orders.orders_fulfillment_queue();
