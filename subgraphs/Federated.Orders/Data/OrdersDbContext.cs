@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace Federated.Orders.Data;
 
@@ -106,11 +107,11 @@ public sealed class OrdersDbContext(DbContextOptions<OrdersDbContext> options) :
             order.Property(o => o.UserId).HasMaxLength(64);
             order.Property(o => o.IdempotencyKey).HasMaxLength(100);
             order.HasIndex(o => new { o.UserId, o.IdempotencyKey }).IsUnique();
+            var queue = order.Property<string?>(QueueColumn).HasMaxLength(16).Metadata;
+            queue.SetBeforeSaveBehavior(PropertySaveBehavior.Ignore);
+            queue.SetAfterSaveBehavior(PropertySaveBehavior.Ignore);
             // One order at a time being placed per customer (they have one cart): the database's
             // guarantee under the cart's claim in Redis, which a lost key or an expired lease would void.
-            order.Property<string?>(QueueColumn).HasMaxLength(16)
-                .Metadata.SetBeforeSaveBehavior(Microsoft.EntityFrameworkCore.Metadata.PropertySaveBehavior.Ignore);
-            order.Property<string?>(QueueColumn).Metadata.SetAfterSaveBehavior(Microsoft.EntityFrameworkCore.Metadata.PropertySaveBehavior.Ignore);
             order.HasIndex(o => o.UserId).IsUnique().HasFilter($"\"{QueueColumn}\" = '{PendingQueue}'").HasDatabaseName(PendingPerCustomerIndex);
             order.HasIndex(o => new { o.UserId, o.PlacedAt });
             order.HasIndex(o => new { o.HeldAt, o.Id }).HasFilter($"\"{QueueColumn}\" = '{HeldQueue}'").HasDatabaseName(HeldQueueIndex);
