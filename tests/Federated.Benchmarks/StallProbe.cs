@@ -30,10 +30,6 @@ public sealed class StallProbe : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly long _started;
     private readonly Dictionary<int, Second> _seconds = [];
-    /// <summary>Samples of a backend waiting on a lock, over the whole window, by waiter and holder.</summary>
-    private readonly Dictionary<string, long> _lockWaits = [];
-    /// <summary>Samples of an autovacuum worker at work, over the whole window, by what it was doing.</summary>
-    private readonly Dictionary<string, long> _autovacuum = [];
     private Task _sampling = Task.CompletedTask;
     private int _failedReadings;
 
@@ -125,7 +121,6 @@ public sealed class StallProbe : IAsyncDisposable
                     {
                         var vacuum = reader.GetString(0);
                         s.Autovacuum[vacuum] = s.Autovacuum.GetValueOrDefault(vacuum) + 1;
-                        _autovacuum[vacuum] = _autovacuum.GetValueOrDefault(vacuum) + 1;
                     }
                     if (waitingOnLock)
                     {
@@ -166,28 +161,33 @@ public sealed class StallProbe : IAsyncDisposable
         {
             var (pair, count) = ($"{reader.GetString(0)}  <- held by ->  {reader.GetString(1)}", reader.GetInt64(2));
             s.LockWaits[pair] = s.LockWaits.GetValueOrDefault(pair) + count;
-            _lockWaits[pair] = _lockWaits.GetValueOrDefault(pair) + count;
         }
     }
 
     /// <summary>
-    /// The statements that waited on a lock longest over the window, and what held the lock:
-    /// samples of a waiting backend (a tenth of a second each) per pair, most first.
+    /// Over the window (once the probe is disposed): the statements that waited on a lock
+    /// longest, and what held the lock, as samples of a waiting backend (a tenth of a second
+    /// each) per pair, most first; and the autovacuum workers' samples by what they did.
     /// </summary>
     public string DescribeWindow(int top)
     {
-        var total = _lockWaits.Values.Sum();
+        var (lockWaits, autovacuum) = (Total(s => s.LockWaits), Total(s => s.Autovacuum));
+        var total = lockWaits.Values.Sum();
         var lines = total == 0
             ? ["  no backend was seen waiting on a lock"]
-            : _lockWaits.OrderByDescending(p => p.Value).Take(top)
+            : lockWaits.OrderByDescending(p => p.Value).Take(top)
                 .Select(p => $"    {p.Value,5:N0} ({p.Value * 100.0 / total:N0}%)  {p.Key}")
                 .Prepend($"  lock waits over the window ({total:N0} samples of a waiting backend, 10 a second; the waiting statement <- held by -> the holder's statement, or its last one if idle in its transaction):")
                 .ToList();
-        lines.Add(_autovacuum.Count == 0
+        lines.Add(autovacuum.Count == 0
             ? "  no autovacuum worker was seen at work"
-            : $"  autovacuum over the window (samples of a worker at work, 10 a second): {string.Join(", ", _autovacuum.OrderByDescending(v => v.Value).Select(v => $"{v.Key} {v.Value:N0}"))}");
+            : $"  autovacuum over the window (samples of a worker at work, 10 a second): {string.Join(", ", autovacuum.OrderByDescending(v => v.Value).Select(v => $"{v.Key} {v.Value:N0}"))}");
         return string.Join(Environment.NewLine, lines);
     }
+
+    /// <summary>One of each second's counts, summed over the window's seconds.</summary>
+    private Dictionary<string, long> Total(Func<Second, Dictionary<string, long>> counts) =>
+        _seconds.Values.SelectMany(counts).GroupBy(c => c.Key).ToDictionary(g => g.Key, g => g.Sum(c => c.Value));
 
     /// <summary>
     /// A table: one row per second asked for (the slow ones, and one typical second to compare
