@@ -67,7 +67,8 @@ public sealed class Reservations(NpgsqlDataSource dataSource, KitCounters counte
     {
         // Instances starting at once take turns: two replacing one function at once can fail.
         // The function once took one order (text); that version is left in place, for an older
-        // instance still running beside this one during a rolling deploy.
+        // instance still running beside this one during a rolling deploy. The reservations grow
+        // by rows with orders and are analyzed on a small sample (PostgresStore.SampledStatisticsTarget).
         await using var command = dataSource.CreateCommand($"""
             select pg_advisory_xact_lock(hashtext('{Orders}'));
             create table if not exists {Orders} (
@@ -84,6 +85,7 @@ public sealed class Reservations(NpgsqlDataSource dataSource, KitCounters counte
                 quantity integer not null check (quantity > 0),
                 primary key (order_id, sku, fulfillment_center)
             );
+            {PostgresStore.SampledStatisticsSql(Orders, Lines)}
             create or replace function {MarkSoldOut}(reserved_for text[]) returns void language plpgsql as $$
             declare
                 emptied text[];

@@ -41,7 +41,9 @@ public sealed class SimulatedPaymentProvider(NpgsqlDataSource dataSource) : IPay
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        // Instances starting at once take turns: two creating one table at once can fail.
+        // Instances starting at once take turns: two creating one table at once can fail. The
+        // tables grow by rows with orders, as the store's do, and are analyzed on the same small
+        // sample (PostgresStore.SampledStatisticsTarget).
         await using var command = dataSource.CreateCommand($"""
             select pg_advisory_xact_lock(hashtext('{Ledger}'));
             create schema if not exists orders;
@@ -78,6 +80,7 @@ public sealed class SimulatedPaymentProvider(NpgsqlDataSource dataSource) : IPay
             );
             create index if not exists simulated_provider_events_undelivered on {Events} (sequence) where delivered_at is null;
             create index if not exists simulated_provider_ledger_challenge on {Ledger} (challenge_id) where challenge_id is not null;
+            {PostgresStore.SampledStatisticsSql(Ledger, Events, Refunds)}
             """);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
