@@ -68,10 +68,14 @@ public sealed partial class GatewayStack : IAsyncDisposable
         // The others first: the catalog seeds itself on its first start, before it is ready, and
         // the history's lines are the catalog's variants. The orders service starts on the
         // history's copy, once it is made.
-        var baseUrls = BaseUrls(settings);
-        var others = Subgraphs.Where(name => name != "orders").Select(name => Track(StartSubgraph(name, baseUrls, settings, Database(name)))).ToList();
+        var baseUrls = BaseUrls(settings, Subgraphs.Where(name => name != "orders"));
+        var others = baseUrls.Keys.Select(name => Track(StartSubgraph(name, baseUrls, settings, Database(name)))).ToList();
         await Task.WhenAll(others.Select(s => s.WaitUntilReadyAsync("health/ready", SubgraphStartTimeout, cancellationToken)));
         await new OrderHistory(settings).PrepareAsync(orderHistory, (database, ct) => MigrateOrdersAsync(settings, database, ct), cancellationToken);
+        // Its port is chosen as it starts, not with the others': building the history takes
+        // minutes, time enough for another process to take a port found free before. No other
+        // subgraph calls the orders service.
+        baseUrls["orders"] = FreeUrl(settings);
         var orders = Track(StartSubgraph("orders", baseUrls, settings, Database("orders")));
         await orders.WaitUntilReadyAsync("health/ready", SubgraphStartTimeout, cancellationToken);
         List<ServiceProcess> subgraphs = [.. others, orders];
@@ -109,8 +113,10 @@ public sealed partial class GatewayStack : IAsyncDisposable
     public static string Database(string subgraph) => subgraph == "orders" ? OrdersDatabase : subgraph;
 
     /// <summary>Ports first: a subgraph that calls another (orders calls the catalog) learns its URL.</summary>
-    private static Dictionary<string, Uri> BaseUrls(StackSettings settings) =>
-        Subgraphs.ToDictionary(s => s, _ => new Uri($"http://{settings.Host}:{ServiceProcess.FreePort()}/"));
+    private static Dictionary<string, Uri> BaseUrls(StackSettings settings, IEnumerable<string> subgraphs) =>
+        subgraphs.ToDictionary(s => s, _ => FreeUrl(settings));
+
+    private static Uri FreeUrl(StackSettings settings) => new($"http://{settings.Host}:{ServiceProcess.FreePort()}/");
 
     /// <summary>
     /// Starts the orders service alone on <paramref name="database"/> and stops it once it is
@@ -120,7 +126,7 @@ public sealed partial class GatewayStack : IAsyncDisposable
     /// </summary>
     private static async Task MigrateOrdersAsync(StackSettings settings, string database, CancellationToken cancellationToken)
     {
-        await using var orders = StartSubgraph("orders", BaseUrls(settings), settings, database);
+        await using var orders = StartSubgraph("orders", BaseUrls(settings, Subgraphs), settings, database);
         await orders.WaitUntilReadyAsync("health/ready", SubgraphStartTimeout, cancellationToken);
     }
 
@@ -167,7 +173,7 @@ public sealed partial class GatewayStack : IAsyncDisposable
         var assembly = RepoPaths.InRepo("gateway", "Federated.Gateway", "bin", RepoPaths.Configuration, "net10.0", "Federated.Gateway.dll");
         if (!File.Exists(assembly))
             throw new BenchmarkException($"{assembly} does not exist: build the benchmark (it builds the gateway)");
-        var baseUrl = new Uri($"http://{settings.Host}:{ServiceProcess.FreePort()}/");
+        var baseUrl = FreeUrl(settings);
         var environment = new Dictionary<string, string>(gatewayEnvironment)
         {
             ["FEDERATED_GATEWAY_PORT"] = baseUrl.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -183,7 +189,7 @@ public sealed partial class GatewayStack : IAsyncDisposable
 
     private ServiceProcess StartHiveGateway(StackSettings settings, Dictionary<string, string> gatewayEnvironment)
     {
-        var baseUrl = new Uri($"http://{settings.Host}:{ServiceProcess.FreePort()}/");
+        var baseUrl = FreeUrl(settings);
         var environment = new Dictionary<string, string>(gatewayEnvironment)
         {
             ["FEDERATED_GATEWAY_PORT"] = baseUrl.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),

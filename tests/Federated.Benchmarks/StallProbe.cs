@@ -10,6 +10,8 @@ namespace Federated.Benchmarks;
 /// <list type="bullet">
 /// <item>the kernel's CPU pressure (time some runnable task waited for a core) and the
 /// runnable tasks, the host's steal, and the time waiting on the disk;</item>
+/// <item>each process's CPU time in the second (the .NET services, the buyers, all of
+/// PostgreSQL's), read once a second, so that a slow second's work is put down to who did it;</item>
 /// <item>the .NET processes' garbage collection, as the CPU time of their GC threads
 /// (".NET Server GC", ".NET BGC": a collection that suspends the process shows there);</item>
 /// <item>PostgreSQL's active backends and what they were waiting on (pg_stat_activity), and
@@ -62,11 +64,15 @@ public sealed class StallProbe : IAsyncDisposable
         public readonly Dictionary<string, long> Autovacuum = [];
         public double PressureMs, StealMs, IoWaitMs;
         public readonly Dictionary<string, double> GcMs = [];
+        public Dictionary<string, double> CpuMs = [];
     }
 
     private async Task SampleAsync()
     {
         var (pressure, cpu, gc) = (CpuPressureMicroseconds(), Machine.CpuTicks(), GcTicks());
+        // Each second's processes' CPU: from its first sample to the next sampled second's first
+        // (or the end), given to it as that next one begins.
+        var (processCpu, current) = (ProcessCpuMs(), (Second?)null);
         using var timer = new PeriodicTimer(Interval);
         try
         {
@@ -74,7 +80,11 @@ public sealed class StallProbe : IAsyncDisposable
             {
                 var second = (int)Stopwatch.GetElapsedTime(_started).TotalSeconds;
                 if (!_seconds.TryGetValue(second, out var s))
+                {
                     _seconds[second] = s = new Second();
+                    processCpu = EndSecond(current, processCpu);
+                    current = s;
+                }
                 s.Samples++;
                 s.Runnable += Runnable();
 
@@ -137,6 +147,16 @@ public sealed class StallProbe : IAsyncDisposable
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
         {
         }
+        EndSecond(current, processCpu);
+    }
+
+    /// <summary>Gives <paramref name="second"/> (if any) the processes' CPU since <paramref name="since"/>; returns the reading now.</summary>
+    private Dictionary<string, double> EndSecond(Second? second, Dictionary<string, double> since)
+    {
+        var now = ProcessCpuMs();
+        if (second is not null)
+            second.CpuMs = now.ToDictionary(p => p.Key, p => p.Value - since.GetValueOrDefault(p.Key, p.Value));
+        return now;
     }
 
     /// <summary>
@@ -197,7 +217,7 @@ public sealed class StallProbe : IAsyncDisposable
     {
         var lines = new List<string>
         {
-            "  what the machine did in those seconds (CPU pressure: time runnable tasks waited for a core, summed over them; GC: CPU time of the GC threads; PostgreSQL: backends at work, on average, and what they waited on):",
+            "  what the machine did in those seconds (CPU pressure: time runnable tasks waited for a core, summed over them; GC: CPU time of the GC threads; PostgreSQL: backends at work, on average, and what they waited on; CPU: each process's CPU time in the second, all of PostgreSQL's as one):",
         };
         if (_failedReadings > 0)
             lines.Add($"  ({_failedReadings:N0} readings of PostgreSQL's activity failed and are missing from its columns)");
@@ -215,6 +235,8 @@ public sealed class StallProbe : IAsyncDisposable
                 + $"GC {string.Join(", ", s.GcMs.Where(g => g.Value > 0).Select(g => $"{g.Key} {g.Value:N0} ms").DefaultIfEmpty("none"))}; "
                 + $"PostgreSQL {Mean(s.PostgresActive):N1} active ({Mean(s.Waits.GetValueOrDefault("on CPU")):N1} on CPU{string.Concat(waits.Select(w => ", " + w))})"
                 + (s.CheckpointWriting > 0 ? $", checkpoint writing in {s.CheckpointWriting} of {s.Samples} samples" : ""));
+            if (s.CpuMs.Count > 0)
+                lines.Add($"      CPU: {string.Join(", ", s.CpuMs.Where(c => c.Value >= 5).OrderByDescending(c => c.Value).Select(c => $"{c.Key} {c.Value:N0} ms"))}");
             if (s.Autovacuum.Count > 0)
                 lines.Add($"      autovacuum: {string.Join(", ", s.Autovacuum.OrderByDescending(v => v.Value).Select(v => $"{v.Key} in {v.Value} of {s.Samples} samples"))}");
             foreach (var (pair, count) in s.LockWaits.OrderByDescending(p => p.Value).Take(2))
@@ -235,6 +257,23 @@ public sealed class StallProbe : IAsyncDisposable
     /// <summary>Tasks running or waiting for a core now (the fourth field of /proc/loadavg, "running/total"), less this probe.</summary>
     private static long Runnable() =>
         File.Exists("/proc/loadavg") ? long.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[3].Split('/')[0], CultureInfo.InvariantCulture) - 1 : 0;
+
+    /// <summary>
+    /// CPU time so far, in ms, of each .NET process (one process each, read from its own stat),
+    /// of this one (the buyers) and of all of PostgreSQL's processes.
+    /// </summary>
+    private Dictionary<string, double> ProcessCpuMs()
+    {
+        var cpu = new Dictionary<string, double>();
+        foreach (var (name, pid) in _processes)
+        {
+            if (ProcessTree.ReadStat($"/proc/{pid}/stat") is (_, var fields))
+                cpu[name] = (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) * 1000 / ProcessTree.TicksPerSecond;
+        }
+        cpu["buyers"] = Environment.CpuUsage.TotalTime.TotalMilliseconds;
+        cpu["postgres"] = ProcessTree.CpuTimeOfCommand("postgres").TotalMilliseconds;
+        return cpu;
+    }
 
     /// <summary>CPU ticks so far of each process's garbage collector threads.</summary>
     private Dictionary<string, long> GcTicks()
