@@ -1,7 +1,12 @@
 namespace Federated.Orders.Messaging;
 
-/// <summary>Give a failed or cancelled order's money and stock back: payment voided (refunded if captured), reservation released.</summary>
-public sealed record SettleOrder(string OrderId);
+/// <summary>
+/// Give a failed or cancelled order's money and stock back: payment voided (refunded if
+/// captured), reservation released; with <paramref name="GiveCartBack"/> (an order cancelled
+/// while its 3-D Secure challenge waited), its lines back into the cart the challenge took
+/// them from. Messages written before that flag read it as false.
+/// </summary>
+public sealed record SettleOrder(string OrderId, bool GiveCartBack = false);
 
 /// <summary>
 /// Written with every new order by versions before <see cref="Orders.InterruptedPlacements"/>

@@ -155,6 +155,9 @@ public static class OrderOperations
     public static async Task<OrderPayload?> CancelAsync(IServiceProvider services, OrdersDbContext db, Order order)
     {
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+        // Nothing was paid: the lines the challenge took out of the cart go back into it, as
+        // when the challenge fails (OrderSettlement.GivesCartBack).
+        var giveCartBack = order.Status == OrderStatus.PaymentActionRequired;
         order.Status = OrderStatus.Cancelled;
         order.UpdatedAt = now;
         // Parcels packed for an order held while shipping never leave.
@@ -172,7 +175,7 @@ public static class OrderOperations
         await OrderPlacement.GiveBackDiscountAsync(db, order, CancellationToken.None);
         try
         {
-            await services.GetRequiredService<OrderOutbox>().SaveAsync(db, new SettleOrder(order.Id), null, CancellationToken.None);
+            await services.GetRequiredService<OrderOutbox>().SaveAsync(db, new SettleOrder(order.Id, giveCartBack), null, CancellationToken.None);
         }
         catch (DbUpdateException ex) when (ex is DbUpdateConcurrencyException
             || ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: ShipmentEventsKey })
@@ -183,7 +186,7 @@ public static class OrderOperations
         }
         try
         {
-            await services.GetRequiredService<OrderSettlement>().SettleAsync(db, order, CancellationToken.None);
+            await services.GetRequiredService<OrderSettlement>().SettleAsync(db, order, CancellationToken.None, giveCartBack);
         }
         catch (Exception ex) when (ex is GraphQLFailure or InvalidOperationException or HttpRequestException or TaskCanceledException or DbUpdateConcurrencyException)
         {

@@ -20,9 +20,12 @@ public sealed class OrderSettlement(IPaymentProvider provider, CatalogClient cat
     /// <summary>
     /// Whether the order's lines go back into the cart: it waited for a 3-D Secure answer (the
     /// lines leave the cart when the challenge is given) and the shopper's answer failed it, so
-    /// the shopper, who just tried, can try again with another card. A challenge nobody answered
-    /// expires a quarter of an hour later, by when the shopper may have bought the same things
-    /// another way: that cart is left as it is. A paid order that is cancelled keeps them out.
+    /// the shopper, who just tried, can try again with another card. So does an order cancelled
+    /// while its challenge waited (<see cref="SettleOrder.GiveCartBack"/>): nothing was paid, and
+    /// a shopper who gave up on the challenge finds the cart as it was. A challenge nobody
+    /// answered expires a quarter of an hour later, by when the shopper may have bought the
+    /// same things another way: that cart is left as it is. A paid order that is cancelled
+    /// keeps them out.
     /// </summary>
     public static bool GivesCartBack(Order order) =>
         order is { Status: OrderStatus.Failed, FailureCode: OrderPlacement.PaymentDeclined, Payment.ChallengeId: not null };
@@ -35,7 +38,7 @@ public sealed class OrderSettlement(IPaymentProvider provider, CatalogClient cat
     public static Task GiveCartBackAsync(CartStore carts, Order order) =>
         carts.RestoreOrderedAsync(CartStore.UserCartId(order.UserId), order.Id);
 
-    public async Task SettleAsync(OrdersDbContext db, Order order, CancellationToken cancellationToken)
+    public async Task SettleAsync(OrdersDbContext db, Order order, CancellationToken cancellationToken, bool giveCartBack = false)
     {
         if (order.Status is not (OrderStatus.Failed or OrderStatus.Cancelled))
             return;
@@ -60,7 +63,7 @@ public sealed class OrderSettlement(IPaymentProvider provider, CatalogClient cat
         await db.SaveChangesAsync(cancellationToken);
         // Last: money and stock are settled and saved whether or not Redis answers; a retry of
         // the message finds them done and only puts the cart back.
-        if (GivesCartBack(order))
+        if (giveCartBack || GivesCartBack(order))
             await GiveCartBackAsync(carts, order);
     }
 
@@ -92,7 +95,7 @@ public static class OrderMessageHandler
     public static async Task HandleAsync(SettleOrder message, IDbContextFactory<OrdersDbContext> factory, OrderSettlement settlement, CancellationToken cancellationToken)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        await settlement.SettleAsync(db, await OrderPlacement.LoadAsync(db, message.OrderId, cancellationToken), cancellationToken);
+        await settlement.SettleAsync(db, await OrderPlacement.LoadAsync(db, message.OrderId, cancellationToken), cancellationToken, message.GiveCartBack);
     }
 
     /// <summary>A deadline an earlier version wrote with the order: still Pending, it was interrupted (as <see cref="InterruptedPlacements"/> finds it).</summary>

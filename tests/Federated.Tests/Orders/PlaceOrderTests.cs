@@ -577,6 +577,39 @@ public sealed class PlaceOrderTests(FederatedStack stack)
     }
 
     /// <summary>
+    /// An order cancelled while its challenge waits was never paid: its stock and its code's use
+    /// come back, and so do the lines the challenge took out of the cart, with the code, as when
+    /// the challenge fails, so the shopper who gave up on the challenge can place the cart again
+    /// (with another card). Before the twenty-seventh session the cart stayed empty. A paid order
+    /// cancelled keeps its lines out of the cart (ACancelledOrder_GivesItsCodeBack).
+    /// </summary>
+    [Fact]
+    public async Task ThreeDSecure_CancelledWhileWaiting_GivesTheCartBack()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 5));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 2);
+        Assert.Empty((await stack.CallAsync(shopper, CartTests.ApplyCode, new { code = "WELCOME10" })).ErrorCodes());
+        var orderId = (await stack.PlaceAsync(shopper, "tok_threeDSecureRequired")).GetProperty("order").GetProperty("id").GetString();
+        Assert.Equal(3, await stack.AvailableAsync(sku));
+
+        var cancelled = await stack.CallAsync(shopper, Checkout.CancelOrder, new { orderId });
+        var again = await stack.CallAsync(shopper, Checkout.CancelOrder, new { orderId });
+
+        Assert.Equal("CANCELLED", cancelled.GetProperty("order").GetProperty("status").GetString());
+        Assert.Empty(again.ErrorCodes());
+        Assert.Equal(5, await stack.AvailableAsync(sku));
+        var cart = (await stack.PostAsync(ServiceNames.Orders, "{ cart { lines { id quantity } discounts { code } total { amount } } }", null, null, shopper.Bearer)).Data.GetProperty("cart");
+        Assert.Equal([(sku, 2)], cart.GetProperty("lines").EnumerateArray().Select(l => (l.GetProperty("id").GetString(), l.GetProperty("quantity").GetInt32())));
+        Assert.Equal(["WELCOME10"], cart.GetProperty("discounts").EnumerateArray().Select(d => d.GetProperty("code").GetString()));
+        Assert.Equal("18.00", cart.GetProperty("total").Amount());
+        var paid = await stack.PlaceAsync(shopper);
+        Assert.Empty(paid.ErrorCodes());
+        Assert.Equal("2.00", paid.GetProperty("order").GetProperty("discount").Amount());
+        Assert.Equal(3, await stack.AvailableAsync(sku));
+    }
+
+    /// <summary>
     /// A failed challenge gives the cart back at the terms it was placed at: a price changed
     /// since is refused at the next try (the shopper saw 10.00), not charged unseen.
     /// </summary>
