@@ -480,7 +480,8 @@ public sealed partial class CartStore(IConnectionMultiplexer redis, IConfigurati
 
     /// <summary>
     /// Puts back into the cart what an order that did not stand took out of it (a 3-D Secure
-    /// challenge the shopper failed after its lines left the cart), once for the order
+    /// challenge the shopper failed, or gave up on by cancelling, after its lines left the
+    /// cart; added to what the cart holds by then), once for the order
     /// however often it is asked (inline, and by its durable settlement): the shopper can try
     /// again with the cart as it was, at the terms its lines were shown at (placing it again
     /// goes by them, and the reservation confirms they hold). What comes back is what

@@ -100,7 +100,7 @@ public static class OrderOperations
                         return new OrderPayload(order, []);
                     if (!Cancellable(order))
                         return NotCancellableAnswer(order);
-                    if (await CancelAsync(services, db, order) is { } cancelled)
+                    if (await CancelAsync(services, db, order, byCustomer: ctx.CurrentUser().IsSelf(order.UserId)) is { } cancelled)
                         return cancelled;
                     if (attempt == MaxCancelAttempts)
                         return new OrderPayload(null, [new UserError(NotCancellable, "The order kept changing while it was cancelled; look at it again.", ["input", "orderId"])]);
@@ -152,12 +152,13 @@ public static class OrderOperations
     /// done costs two calls and changes nothing. Null, with nothing done, when the row version
     /// refuses the claim: the order changed since it was loaded.
     /// </summary>
-    public static async Task<OrderPayload?> CancelAsync(IServiceProvider services, OrdersDbContext db, Order order)
+    public static async Task<OrderPayload?> CancelAsync(IServiceProvider services, OrdersDbContext db, Order order, bool byCustomer = false)
     {
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
-        // Nothing was paid: the lines the challenge took out of the cart go back into it, as
-        // when the challenge fails (OrderSettlement.GivesCartBack).
-        var giveCartBack = order.Status == OrderStatus.PaymentActionRequired;
+        // The customer gave up on the challenge, and nothing was paid: the lines it took out of
+        // the cart go back into it, as when the challenge fails (OrderSettlement.GivesCartBack),
+        // added to what the cart holds now. An administrator's cancel leaves the cart alone.
+        var giveCartBack = byCustomer && order.Status == OrderStatus.PaymentActionRequired;
         order.Status = OrderStatus.Cancelled;
         order.UpdatedAt = now;
         // Parcels packed for an order held while shipping never leave.
@@ -188,7 +189,8 @@ public static class OrderOperations
         {
             await services.GetRequiredService<OrderSettlement>().SettleAsync(db, order, CancellationToken.None, giveCartBack);
         }
-        catch (Exception ex) when (ex is GraphQLFailure or InvalidOperationException or HttpRequestException or TaskCanceledException or DbUpdateConcurrencyException)
+        catch (Exception ex) when (ex is GraphQLFailure or InvalidOperationException or HttpRequestException or TaskCanceledException or DbUpdateConcurrencyException
+            or StackExchange.Redis.RedisException or TimeoutException)
         {
             services.GetRequiredService<ILogger<OrderSettlement>>().LogWarning(ex, "Cancelled order {OrderId} is settled by its message instead", order.Id);
         }

@@ -592,6 +592,7 @@ public sealed class PlaceOrderTests(FederatedStack stack)
         Assert.Empty((await stack.CallAsync(shopper, CartTests.ApplyCode, new { code = "WELCOME10" })).ErrorCodes());
         var orderId = (await stack.PlaceAsync(shopper, "tok_threeDSecureRequired")).GetProperty("order").GetProperty("id").GetString();
         Assert.Equal(3, await stack.AvailableAsync(sku));
+        Assert.Empty((await CartAsync(shopper)).GetProperty("lines").EnumerateArray());
 
         var cancelled = await stack.CallAsync(shopper, Checkout.CancelOrder, new { orderId });
         var again = await stack.CallAsync(shopper, Checkout.CancelOrder, new { orderId });
@@ -599,7 +600,7 @@ public sealed class PlaceOrderTests(FederatedStack stack)
         Assert.Equal("CANCELLED", cancelled.GetProperty("order").GetProperty("status").GetString());
         Assert.Empty(again.ErrorCodes());
         Assert.Equal(5, await stack.AvailableAsync(sku));
-        var cart = (await stack.PostAsync(ServiceNames.Orders, "{ cart { lines { id quantity } discounts { code } total { amount } } }", null, null, shopper.Bearer)).Data.GetProperty("cart");
+        var cart = await CartAsync(shopper);
         Assert.Equal([(sku, 2)], cart.GetProperty("lines").EnumerateArray().Select(l => (l.GetProperty("id").GetString(), l.GetProperty("quantity").GetInt32())));
         Assert.Equal(["WELCOME10"], cart.GetProperty("discounts").EnumerateArray().Select(d => d.GetProperty("code").GetString()));
         Assert.Equal("18.00", cart.GetProperty("total").Amount());
@@ -608,6 +609,25 @@ public sealed class PlaceOrderTests(FederatedStack stack)
         Assert.Equal("2.00", paid.GetProperty("order").GetProperty("discount").Amount());
         Assert.Equal(3, await stack.AvailableAsync(sku));
     }
+
+    /// <summary>An administrator's cancel of an order waiting for its challenge gives the stock back and leaves the customer's cart alone.</summary>
+    [Fact]
+    public async Task ThreeDSecure_CancelledByAnAdministrator_LeavesTheCartAlone()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 5));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 1);
+        var orderId = (await stack.PlaceAsync(shopper, "tok_threeDSecureRequired")).GetProperty("order").GetProperty("id").GetString();
+        var admin = new Shopper("user-000000", Accounts.Mint(stack, "user-000000", role: "admin"));
+
+        Assert.Empty((await stack.CallAsync(admin, Checkout.CancelOrder, new { orderId })).ErrorCodes());
+
+        Assert.Equal(5, await stack.AvailableAsync(sku));
+        Assert.Empty((await CartAsync(shopper)).GetProperty("lines").EnumerateArray());
+    }
+
+    private async Task<JsonElement> CartAsync(Shopper shopper) =>
+        (await stack.PostAsync(ServiceNames.Orders, "{ cart { lines { id quantity } discounts { code } total { amount } } }", null, null, shopper.Bearer)).Data.GetProperty("cart");
 
     /// <summary>
     /// A failed challenge gives the cart back at the terms it was placed at: a price changed
