@@ -31,7 +31,7 @@ public sealed class InventoryTable(NpgsqlDataSource dataSource) : IStartupTask
                 primary key (sku, fulfillment_center),
                 constraint {QuantitiesValid} check (reserved >= 0 and on_hand >= reserved)
             );
-            create index if not exists inventory_product_id on {Name} (product_id);
+            {PostgresStore.CreateIndexIfMissingSql("inventory_product_id", Name, "(product_id)")}
             """);
         // An index missing on a large table takes minutes to build; a timeout would fail every start.
         command.CommandTimeout = 0;

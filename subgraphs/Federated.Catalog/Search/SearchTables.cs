@@ -71,17 +71,16 @@ public sealed class SearchTables(NpgsqlDataSource dataSource) : IStartupTask
         end $$;
         """;
 
-    public const string CreateIndexesSql = $"""
-        create index if not exists product_search_document on {Products} using gin (document);
-        create index if not exists product_search_name_document on {Products} using gin (name_document);
-        create index if not exists product_search_category on {Products} (category_id, id);
-        create index if not exists product_search_category_price on {Products} (category_id, price);
-        create index if not exists product_search_categories on {Products} using gin (category_ids);
-        create index if not exists product_search_price on {Products} (price, id);
-        create index if not exists product_search_newest on {Products} (created_at desc, id);
-        create index if not exists product_search_name on {Products} (name, id);
-        create index if not exists search_terms_trigrams on {Terms} using gin (term gin_trgm_ops);
-        """;
+    public static readonly string CreateIndexesSql = string.Concat(
+        PostgresStore.CreateIndexIfMissingSql("product_search_document", Products, "using gin (document)"),
+        PostgresStore.CreateIndexIfMissingSql("product_search_name_document", Products, "using gin (name_document)"),
+        PostgresStore.CreateIndexIfMissingSql("product_search_category", Products, "(category_id, id)"),
+        PostgresStore.CreateIndexIfMissingSql("product_search_category_price", Products, "(category_id, price)"),
+        PostgresStore.CreateIndexIfMissingSql("product_search_categories", Products, "using gin (category_ids)"),
+        PostgresStore.CreateIndexIfMissingSql("product_search_price", Products, "(price, id)"),
+        PostgresStore.CreateIndexIfMissingSql("product_search_newest", Products, "(created_at desc, id)"),
+        PostgresStore.CreateIndexIfMissingSql("product_search_name", Products, "(name, id)"),
+        PostgresStore.CreateIndexIfMissingSql("search_terms_trigrams", Terms, "using gin (term gin_trgm_ops)"));
 
     public const string DropIndexesSql = """
         drop index if exists catalog.product_search_document;
@@ -126,8 +125,8 @@ public sealed class SearchTables(NpgsqlDataSource dataSource) : IStartupTask
                     delete from {FacetCounts};
                     return null;
                 end $$;
-                create or replace trigger product_search_counts_truncate after truncate on {Products}
-                    for each statement execute function {FacetCounts}_truncate();
+                {PostgresStore.CreateTriggerIfMissingSql("product_search_counts_truncate", Products,
+                    $"create or replace trigger product_search_counts_truncate after truncate on {Products} for each statement execute function {FacetCounts}_truncate()")}
                 """;
         }
     }
@@ -143,8 +142,8 @@ public sealed class SearchTables(NpgsqlDataSource dataSource) : IStartupTask
             on conflict (category_id, brand, band, in_stock) do update set products = c.products + excluded.products;
             return null;
         end $$;
-        create or replace trigger product_search_counts_{operation} after {operation} on {Products}
-            referencing {transitionTables} for each statement execute function {FacetCounts}_{operation}();
+        {PostgresStore.CreateTriggerIfMissingSql($"product_search_counts_{operation}", Products,
+            $"create or replace trigger product_search_counts_{operation} after {operation} on {Products} referencing {transitionTables} for each statement execute function {FacetCounts}_{operation}()")}
         """;
 
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -169,8 +168,8 @@ public sealed class SearchTables(NpgsqlDataSource dataSource) : IStartupTask
                 document tsvector not null,
                 name_document tsvector not null default ''
             );
-            alter table {Products} add column if not exists in_stock boolean not null default false;
-            alter table {Products} add column if not exists name_document tsvector not null default '';
+            {PostgresStore.AddColumnIfMissingSql(Products, "in_stock", "boolean not null default false")}
+            {PostgresStore.AddColumnIfMissingSql(Products, "name_document", "tsvector not null default ''")}
             create table if not exists {Terms} (
                 term text collate "C" primary key,
                 documents integer not null default 1

@@ -49,6 +49,50 @@ public static class PostgresStore
         """;
 
     /// <summary>
+    /// Start-up DDL for an index: <c>create index if not exists</c>, run only when the index is
+    /// missing. The statement alone locks the table against writes (SHARE) before it finds the
+    /// index there, so every start of every instance waited for the transactions writing the
+    /// table, and held up every write behind it meanwhile. <paramref name="definition"/> follows
+    /// the table's name: <c>(a, b)</c>, <c>using gin (c)</c>, <c>(d) where e is null</c>.
+    /// </summary>
+    public static string CreateIndexIfMissingSql(string name, string table, string definition) => $$"""
+        do $$ begin
+          if to_regclass('{{table[..(table.IndexOf('.') + 1)]}}{{name}}') is null then
+            create index if not exists {{name}} on {{table}} {{definition}};
+          end if;
+        end $$;
+        """;
+
+    /// <summary>
+    /// Start-up DDL for a trigger: <paramref name="create"/> (its CREATE TRIGGER statement), run
+    /// only when <paramref name="table"/> has no trigger <paramref name="name"/>. Creating or
+    /// replacing a trigger locks the table against writes (SHARE ROW EXCLUSIVE) whether or not
+    /// anything changes. Its function, replaced at every start, takes no lock on the table; a
+    /// trigger whose definition changes needs another name (or a migration).
+    /// </summary>
+    public static string CreateTriggerIfMissingSql(string name, string table, string create) => $$"""
+        do $$ begin
+          if not exists (select from pg_trigger where tgrelid = '{{table}}'::regclass and tgname = '{{name}}' and not tgisinternal) then
+            {{create}};
+          end if;
+        end $$;
+        """;
+
+    /// <summary>
+    /// Start-up DDL for a column added since a table was first made: <c>add column if not
+    /// exists</c>, run only when the column is missing. The statement alone takes the table's
+    /// ACCESS EXCLUSIVE lock, against reads too, before it finds the column there, so every
+    /// start waited for the transactions using the table, and held up every query of it meanwhile.
+    /// </summary>
+    public static string AddColumnIfMissingSql(string table, string column, string definition) => $$"""
+        do $$ begin
+          if not exists (select from pg_attribute where attrelid = '{{table}}'::regclass and attname = '{{column}}' and attnum > 0 and not attisdropped) then
+            alter table {{table}} add column if not exists {{column}} {{definition}};
+          end if;
+        end $$;
+        """;
+
+    /// <summary>
     /// The service's PostgreSQL database as one pooled <see cref="NpgsqlDataSource"/>,
     /// with a readiness check. Marten and EF Core are built on this data source.
     /// </summary>

@@ -68,9 +68,9 @@ public sealed class SimulatedPaymentProvider(NpgsqlDataSource dataSource) : IPay
                 deliveries int not null default 0,
                 delivered_at timestamptz
             );
-            alter table {Ledger} add column if not exists refunded numeric(12, 2) not null default 0;
-            alter table {Events} add column if not exists failures int not null default 0;
-            alter table {Events} add column if not exists retry_at timestamptz;
+            {PostgresStore.AddColumnIfMissingSql(Ledger, "refunded", "numeric(12, 2) not null default 0")}
+            {PostgresStore.AddColumnIfMissingSql(Events, "failures", "int not null default 0")}
+            {PostgresStore.AddColumnIfMissingSql(Events, "retry_at", "timestamptz")}
             create table if not exists {Refunds} (
                 refund_key text primary key,
                 idempotency_key text not null,
@@ -78,8 +78,8 @@ public sealed class SimulatedPaymentProvider(NpgsqlDataSource dataSource) : IPay
                 reference text not null,
                 created_at timestamptz not null default now()
             );
-            create index if not exists simulated_provider_events_undelivered on {Events} (sequence) where delivered_at is null;
-            create index if not exists simulated_provider_ledger_challenge on {Ledger} (challenge_id) where challenge_id is not null;
+            {PostgresStore.CreateIndexIfMissingSql("simulated_provider_events_undelivered", Events, "(sequence) where delivered_at is null")}
+            {PostgresStore.CreateIndexIfMissingSql("simulated_provider_ledger_challenge", Ledger, "(challenge_id) where challenge_id is not null")}
             {PostgresStore.SampledStatisticsSql(Ledger, Events, Refunds)}
             """);
         await command.ExecuteNonQueryAsync(cancellationToken);

@@ -41,8 +41,8 @@ public sealed class ReviewIndexes(NpgsqlDataSource dataSource) : IStartupTask
         // (a duplicate in pg_class), and exited.
         await using var command = dataSource.CreateCommand($"""
             select pg_advisory_xact_lock(hashtext('{ReviewsStore.Table}.indexes'));
-            create index if not exists {ReviewsStore.ByProductNewest} on {ReviewsStore.Table} (product_id, created_at, id);
-            create index if not exists {ReviewsStore.ByAuthorNewest} on {ReviewsStore.Table} (author_id, created_at, id);
+            {PostgresStore.CreateIndexIfMissingSql(ReviewsStore.ByProductNewest, ReviewsStore.Table, "(product_id, created_at, id)")}
+            {PostgresStore.CreateIndexIfMissingSql(ReviewsStore.ByAuthorNewest, ReviewsStore.Table, "(author_id, created_at, id)")}
             """);
         // An index missing on a large table takes minutes to build; a timeout would fail every start.
         command.CommandTimeout = 0;
