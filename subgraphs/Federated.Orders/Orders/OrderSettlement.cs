@@ -22,10 +22,10 @@ public sealed class OrderSettlement(IPaymentProvider provider, CatalogClient cat
     /// lines leave the cart when the challenge is given) and the shopper's answer failed it, so
     /// the shopper, who just tried, can try again with another card. So does an order its
     /// customer cancelled while its challenge waited (<see cref="SettleOrder.GiveCartBack"/>):
-    /// nothing was paid, and a shopper who gave up on the challenge finds the cart as it was. A challenge nobody
-    /// answered expires a quarter of an hour later, by when the shopper may have bought the
-    /// same things another way: that cart is left as it is. A paid order that is cancelled
-    /// keeps them out.
+    /// nothing was paid, and a shopper who gave up on the challenge finds the cart as it was.
+    /// A challenge nobody answered expires a quarter of an hour later, by when the shopper may
+    /// have bought the same things another way: that cart is left as it is. A paid order that
+    /// is cancelled keeps them out.
     /// </summary>
     public static bool GivesCartBack(Order order) =>
         order is { Status: OrderStatus.Failed, FailureCode: OrderPlacement.PaymentDeclined, Payment.ChallengeId: not null };
