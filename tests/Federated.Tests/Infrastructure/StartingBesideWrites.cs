@@ -15,8 +15,7 @@ public static class StartingBesideWrites
     /// </summary>
     public static async Task<ChildProcess> StartBesideOpenWritesAsync(this FederatedStack stack, string service, string instance, params string[] tables)
     {
-        await using var writer = new NpgsqlConnection(stack.Settings.PostgresConnectionString(Subgraph.Named(service).Database));
-        await writer.OpenAsync();
+        await using var writer = await stack.OpenDatabaseAsync(service);
         await using var transaction = await writer.BeginTransactionAsync();
         await using (var command = new NpgsqlCommand($"lock table {string.Join(", ", tables)} in row exclusive mode", writer, transaction))
             await command.ExecuteNonQueryAsync();

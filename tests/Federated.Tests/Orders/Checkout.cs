@@ -55,23 +55,11 @@ internal static class Checkout
         (await stack.VariantAsync(sku)).GetProperty("quantityAvailable").GetInt32();
 
     /// <summary>A connection to the orders service's database, open: for what the tests check (or arrange) beside the graph.</summary>
-    public static async Task<NpgsqlConnection> OpenOrdersDatabaseAsync(this FederatedStack stack)
-    {
-        var connection = new NpgsqlConnection(stack.Settings.PostgresConnectionString(Subgraph.Named(ServiceNames.Orders).Database));
-        await connection.OpenAsync();
-        return connection;
-    }
+    public static Task<NpgsqlConnection> OpenOrdersDatabaseAsync(this FederatedStack stack) => stack.OpenDatabaseAsync(ServiceNames.Orders);
 
     /// <summary>One value from the orders database (null for no row or SQL null): what the tests check beside the graph.</summary>
-    public static async Task<object?> OrdersScalarAsync(this FederatedStack stack, string sql, params object[] parameters)
-    {
-        await using var connection = await stack.OpenOrdersDatabaseAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var parameter in parameters)
-            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
-        var value = await command.ExecuteScalarAsync();
-        return value is DBNull ? null : value;
-    }
+    public static Task<object?> OrdersScalarAsync(this FederatedStack stack, string sql, params object[] parameters) =>
+        stack.DatabaseScalarAsync(ServiceNames.Orders, sql, parameters);
 
     /// <summary>The order as <paramref name="query"/> shows it once it has <paramref name="status"/>; fails the test when it has not after 40 s.</summary>
     public static async Task<JsonElement> WaitForStatusAsync(this FederatedStack stack, Shopper shopper, string orderId, string query, string status)

@@ -1,5 +1,4 @@
 using Federated.Tests.Infrastructure;
-using Npgsql;
 
 namespace Federated.Tests.Orders;
 
@@ -42,12 +41,12 @@ public sealed class OrderStatisticsTests(FederatedStack stack)
     }
 
     private async Task<HashSet<string>> TablesAsync(string service, string schema) =>
-        ((string?)await ScalarAsync(service, "select string_agg(relname, ',') from pg_stat_user_tables where schemaname = $1", schema) ?? "")
+        ((string?)await stack.DatabaseScalarAsync(service, "select string_agg(relname, ',') from pg_stat_user_tables where schemaname = $1", schema) ?? "")
             .Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet();
 
     private async Task AssertSampledAsync(string service, string schema, IEnumerable<string> tables)
     {
-        var otherwise = await ScalarAsync(service, """
+        var otherwise = await stack.DatabaseScalarAsync(service, """
             select string_agg(c.relname || '.' || a.attname || ' (' || coalesce(a.attstattarget::text, 'default') || ')', ', ' order by c.relname, a.attnum)
             from pg_attribute a
             join pg_class c on c.oid = a.attrelid
@@ -56,16 +55,5 @@ public sealed class OrderStatisticsTests(FederatedStack stack)
               and a.attnum > 0 and not a.attisdropped and a.attstattarget is distinct from $3::int
             """, schema, tables.ToArray(), Target);
         Assert.True(otherwise is null, $"Columns analyzed at another target: {otherwise}");
-    }
-
-    private async Task<object?> ScalarAsync(string service, string sql, params object[] parameters)
-    {
-        await using var connection = new NpgsqlConnection(stack.Settings.PostgresConnectionString(Subgraph.Named(service).Database));
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var parameter in parameters)
-            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
-        var value = await command.ExecuteScalarAsync();
-        return value is DBNull ? null : value;
     }
 }
