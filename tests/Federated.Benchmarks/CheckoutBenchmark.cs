@@ -516,12 +516,16 @@ public sealed class CheckoutBenchmark(GatewayStack stack, StackSettings settings
             ? "no step overdue"
             : $"{fulfillment.Overdue:N0} orders' steps overdue (more than {Grace.TotalSeconds:N0} s), the oldest {fulfillment.OldestLateSeconds:N0} s late";
 
-    /// <summary>CPU time so far of each subgraph, the .NET gateway, PostgreSQL (all its processes) and this program (the buyers).</summary>
+    /// <summary>
+    /// CPU time so far of each subgraph, the .NET gateway, PostgreSQL and Redis (all their
+    /// processes, a snapshot's child too) and this program (the buyers).
+    /// </summary>
     private Dictionary<string, TimeSpan> CpuParts()
     {
         var parts = stack.SubgraphProcesses.ToDictionary(p => p.Name, p => p.CpuTime());
         parts["gateway"] = stack.DotNetGateway.CpuTime();
         parts["postgres"] = ProcessTree.CpuTimeOfCommand("postgres");
+        parts["redis"] = ProcessTree.CpuTimeOfCommand("redis-server");
         parts["buyers"] = Process.GetCurrentProcess().TotalProcessorTime;
         return parts;
     }

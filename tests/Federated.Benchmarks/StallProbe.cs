@@ -11,7 +11,7 @@ namespace Federated.Benchmarks;
 /// <item>the kernel's CPU pressure (time some runnable task waited for a core) and the
 /// runnable tasks, the host's steal, and the time waiting on the disk;</item>
 /// <item>each process's CPU time in the second (the .NET services, the buyers, all of
-/// PostgreSQL's), read once a second, so that a slow second's work is put down to who did it;</item>
+/// PostgreSQL's, all of Redis's), read once a second, so that a slow second's work is put down to who did it;</item>
 /// <item>the .NET processes' garbage collection, as the CPU time of their GC threads
 /// (".NET Server GC", ".NET BGC": a collection that suspends the process shows there);</item>
 /// <item>PostgreSQL's active backends and what they were waiting on (pg_stat_activity), and
@@ -260,7 +260,7 @@ public sealed class StallProbe : IAsyncDisposable
 
     /// <summary>
     /// CPU time so far, in ms, of each .NET process (one process each, read from its own stat),
-    /// of this one (the buyers) and of all of PostgreSQL's processes.
+    /// of this one (the buyers) and of all of PostgreSQL's and of Redis's processes.
     /// </summary>
     private Dictionary<string, double> ProcessCpuMs()
     {
@@ -272,6 +272,7 @@ public sealed class StallProbe : IAsyncDisposable
         }
         cpu["buyers"] = Environment.CpuUsage.TotalTime.TotalMilliseconds;
         cpu["postgres"] = ProcessTree.CpuTimeOfCommand("postgres").TotalMilliseconds;
+        cpu["redis"] = ProcessTree.CpuTimeOfCommand("redis-server").TotalMilliseconds;
         return cpu;
     }
 
