@@ -17,7 +17,10 @@ namespace Federated.Orders.Orders;
 /// draws that tracking number (only the parcels of <c>Orders:FaultInjection:UserId</c>'s orders,
 /// when that is set), as two parcels drawing the same random one would. With
 /// <c>Orders:FaultInjection:FailStepOf</c> set to a customer's id, a fulfillment wave's step
-/// of that customer's orders throws, as a defect met by one order's data would. Off unless set,
+/// of that customer's orders throws, as a defect met by one order's data would. With
+/// <c>Orders:FaultInjection:FailSettleOf</c> set to a customer's id, a cancellation of that
+/// customer's order fails to settle inline (after it is saved with its message), so that the
+/// message settles it alone, as it does when a store fails there. Off unless set,
 /// and loudly logged when on; never set it in production.
 /// </summary>
 public sealed class FaultInjection
@@ -35,6 +38,7 @@ public sealed class FaultInjection
     private readonly TimeSpan _pause;
     private readonly string? _failStepOf;
     private readonly string? _trackingNumber;
+    private readonly string? _failSettleOf;
 
     public FaultInjection(IConfiguration configuration, ILogger<FaultInjection> logger)
     {
@@ -46,6 +50,9 @@ public sealed class FaultInjection
         _failStepOf = configuration["Orders:FaultInjection:FailStepOf"] is { Length: > 0 } failing ? failing : null;
         if (_failStepOf is not null)
             logger.LogWarning("Fault injection is on: fulfillment steps of customer {UserId}'s orders throw", _failStepOf);
+        _failSettleOf = configuration["Orders:FaultInjection:FailSettleOf"] is { Length: > 0 } unsettled ? unsettled : null;
+        if (_failSettleOf is not null)
+            logger.LogWarning("Fault injection is on: cancellations of customer {UserId}'s orders are settled by their message only", _failSettleOf);
         OrderNumber = configuration["Orders:FaultInjection:OrderNumber"] is { Length: > 0 } number ? number : null;
         if (OrderNumber is not null)
             logger.LogWarning("Fault injection is on: every order first draws the number {Number}", OrderNumber);
@@ -66,6 +73,13 @@ public sealed class FaultInjection
     {
         if (string.Equals(userId, _failStepOf, StringComparison.Ordinal))
             throw new InvalidOperationException("Fault injection: this order's fulfillment step fails.");
+    }
+
+    /// <summary>Throws for a cancelled order of the customer set to settle by message only, if any.</summary>
+    public void FailInlineSettlement(string userId)
+    {
+        if (string.Equals(userId, _failSettleOf, StringComparison.Ordinal))
+            throw new InvalidOperationException("Fault injection: this cancellation is not settled inline.");
     }
 
     /// <summary>Pauses after <paramref name="step"/> if it is the one set, for orders of <paramref name="userIds"/> (of the one set, if any).</summary>

@@ -187,6 +187,7 @@ public static class OrderOperations
         }
         try
         {
+            services.GetRequiredService<FaultInjection>().FailInlineSettlement(order.UserId);
             await services.GetRequiredService<OrderSettlement>().SettleAsync(db, order, CancellationToken.None, giveCartBack);
         }
         catch (Exception ex) when (ex is GraphQLFailure or InvalidOperationException or HttpRequestException or TaskCanceledException or DbUpdateConcurrencyException

@@ -610,6 +610,36 @@ public sealed class PlaceOrderTests(FederatedStack stack)
         Assert.Equal(3, await stack.AvailableAsync(sku));
     }
 
+    /// <summary>
+    /// The same cancel, when its inline settlement fails (a store out of reach then; here a
+    /// fault injected for this shopper): the cancel is answered as done, and its durable
+    /// message alone voids the payment, releases the stock and gives the cart back.
+    /// </summary>
+    [Fact]
+    public async Task ThreeDSecure_CancelledWhileWaiting_SettledByItsMessageAlone_GivesTheCartBack()
+    {
+        var sku = await stack.StockedSkuAsync(("FC-EAST", 5));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 2);
+        var orderId = (await stack.PlaceAsync(shopper, "tok_threeDSecureRequired")).GetProperty("order").GetProperty("id").GetString()!;
+        Assert.Empty((await CartAsync(shopper)).GetProperty("lines").EnumerateArray());
+        using var instance = await stack.StartInstanceAsync(ServiceNames.Orders, "orders-settle-by-message", new Dictionary<string, string>
+        {
+            ["Orders__FaultInjection__FailSettleOf"] = shopper.Id,
+        });
+
+        var cancelled = await stack.CallAsync(shopper, Checkout.CancelOrder, new { orderId }, service: "orders-settle-by-message");
+
+        Assert.Equal("CANCELLED", cancelled.GetProperty("order").GetProperty("status").GetString());
+        await Eventually.WaitForAsync(() => Task.FromResult(instance.Wrote($"Cancelled order {orderId} is settled by its message instead")), () => instance.Tail());
+        await Eventually.WaitForAsync(async () => await stack.AvailableAsync(sku) == 5, () => "The stock was not released.");
+        await Eventually.WaitForAsync(async () => (await CartAsync(shopper)).GetProperty("lines").GetArrayLength() > 0, () => "The cart did not come back.");
+        Assert.Equal([(sku, 2)], (await CartAsync(shopper)).GetProperty("lines").EnumerateArray().Select(l => (l.GetProperty("id").GetString(), l.GetProperty("quantity").GetInt32())));
+        await Eventually.WaitForAsync(async () => await stack.OrdersScalarAsync("""select "Status"::text from orders.payments where "OrderId" = $1""", orderId) is "Voided",
+            () => "The payment was not voided.");
+        await stack.AssertNoMessageFailingAsync(orderId);
+    }
+
     /// <summary>An administrator's cancel of an order waiting for its challenge gives the stock back and leaves the customer's cart alone.</summary>
     [Fact]
     public async Task ThreeDSecure_CancelledByAnAdministrator_LeavesTheCartAlone()
