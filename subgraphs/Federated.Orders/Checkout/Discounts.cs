@@ -43,9 +43,12 @@ public sealed class Discounts(IDbContextFactory<OrdersDbContext> factory, TimePr
         var amount = rule.Kind switch
         {
             DiscountKind.Percentage => Math.Round(subtotal * rule.Value / 100m, 2, MidpointRounding.AwayFromZero),
-            DiscountKind.FixedAmount => Math.Min(rule.Value, subtotal),
+            DiscountKind.FixedAmount => rule.Value,
             _ => 0m,
         };
+        // Codes are written by hand: a value past its sense (over 100%, below zero) takes at most
+        // the goods off, never the shipping or more, and never adds to what the shopper pays.
+        amount = Math.Clamp(amount, 0m, subtotal);
         return (new AppliedDiscount(rule.Code, rule.Description, amount, rule.Kind == DiscountKind.FreeShipping, slot), null);
     }
 }

@@ -34,6 +34,35 @@ public sealed class PlaceOrderTests(FederatedStack stack)
     }
 
     /// <summary>
+    /// A code written with a value past its sense (more than 100% off, a negative amount) takes at
+    /// most the goods off and never adds to the total: the order pays its shipping, and tax on
+    /// the goods left (none). Before, 200% off a $10.00 cart came to a total of -5.23.
+    /// </summary>
+    [Theory]
+    [InlineData("Percentage", "200", "10.00", "5.40")]
+    [InlineData("FixedAmount", "-5", "0.00", "16.03")]
+    public async Task ACodeWithAValuePastItsSense_TakesAtMostTheGoodsOff_AndNeverAddsToTheTotal(string kind, string value, string discount, string total)
+    {
+        var code = $"ODD{Guid.NewGuid():N}"[..20].ToUpperInvariant();
+        await stack.OrdersScalarAsync(
+            """insert into orders.discount_codes ("Code", "Description", "Kind", "Value", "MinimumSubtotal") values ($1, 'A code written by hand', $2, $3, 0) returning "Code" """,
+            code, kind, decimal.Parse(value, CultureInfo.InvariantCulture));
+        var sku = await stack.StockedSkuAsync("10.00", 400, ("FC-CENTRAL", 10));
+        var shopper = stack.NewShopper();
+        await stack.AddToCartAsync(shopper, sku, 1);
+
+        var applied = await stack.CallAsync(shopper, CartTests.ApplyCode, new { code });
+        var placed = await stack.PlaceAsync(shopper);
+
+        Assert.Empty(applied.ErrorCodes());
+        Assert.Empty(placed.ErrorCodes());
+        var order = placed.GetProperty("order");
+        Assert.Equal(discount, order.GetProperty("discount").Amount());
+        Assert.Equal(total, order.GetProperty("total").Amount());      // $5.40 shipping; Illinois 6.25% of the goods left
+        Assert.Equal(total, order.GetProperty("payment").GetProperty("amount").Amount());
+    }
+
+    /// <summary>
     /// Shipping rates show no line prices, so asking for them after a price change does not
     /// count as showing the new price: the order is still refused, not charged what the shopper never saw.
     /// </summary>
