@@ -143,6 +143,11 @@ public sealed partial class GatewayStack : IAsyncDisposable
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["DOTNET_ENVIRONMENT"] = "Production",
             ["ConnectionStrings__Postgres"] = settings.ConnectionString(database),
+            // Production, but the normal databases are the quick start's: one this run seeds first
+            // (the users service's, before ./run.sh ever ran) gives the demo accounts the README
+            // names. In Production alone it gave the administrator none and the customers
+            // passwords nobody is told, and ./run.sh's sign-ins failed on it for good.
+            ["Seed__DemoAccounts"] = "true",
             ["ConnectionStrings__Redis"] = settings.RedisConnectionString,
             // Request and round-trip counts for the checkout benchmark's "where the time goes".
             ["Diagnostics__ExposeCounters"] = "true",
