@@ -1,7 +1,9 @@
 using Federated.Kit.Hosting;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace Federated.Kit.EntityFramework;
@@ -23,7 +25,7 @@ public static class EntityFrameworkStore
     {
         builder.AddPostgresStore();
         builder.Services.AddPooledDbContextFactory<TContext>((sp, options) => Configure(options, sp.GetRequiredService<NpgsqlDataSource>(), schemaName));
-        builder.Services.AddStartupTask<ApplyMigrations<TContext>>();
+        builder.Services.AddSingleton<IStartupTask>(sp => new ApplyMigrations<TContext>(sp, schemaName));
         return builder;
     }
 
@@ -31,11 +33,19 @@ public static class EntityFrameworkStore
     public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder options, NpgsqlDataSource dataSource, string schemaName) =>
         options.UseNpgsql(dataSource, npgsql => npgsql.MigrationsHistoryTable(MigrationsHistoryTable, schemaName));
 
-    private sealed class ApplyMigrations<TContext>(IServiceProvider services) : IStartupTask where TContext : DbContext
+    private sealed class ApplyMigrations<TContext>(IServiceProvider services, string schemaName) : IStartupTask where TContext : DbContext
     {
         public async Task RunAsync(CancellationToken cancellationToken)
         {
-            await using var db = await services.GetRequiredService<IDbContextFactory<TContext>>().CreateDbContextAsync(cancellationToken);
+            // A context of its own, whose failed commands are not logged as errors: EF Core reads
+            // the migrations' history before it creates its table, and logs that read failing on
+            // a new database as an error (dotnet/efcore#37328), so every first start (the quick
+            // start's, a first deploy's) printed "Failed executing DbCommand" for nothing. A
+            // migration that does fail still fails the start, with its exception.
+            var options = new DbContextOptionsBuilder<TContext>();
+            Configure(options, services.GetRequiredService<NpgsqlDataSource>(), schemaName)
+                .ConfigureWarnings(warnings => warnings.Log((RelationalEventId.CommandError, LogLevel.Debug)));
+            await using var db = ActivatorUtilities.CreateInstance<TContext>(services, options.Options);
             // No command timeout, as for the other start-up schema work: an index built over a
             // large table takes what it takes, and a build cut off at 30 s would fail every start.
             db.Database.SetCommandTimeout(0);

@@ -3,6 +3,8 @@ namespace Federated.Tests.Infrastructure;
 /// <summary>Instances of one service started at once: a first deploy with replicas, a scale-out.</summary>
 public sealed class StartedTogether(IReadOnlyList<ChildProcess> processes) : IDisposable
 {
+    public IReadOnlyList<ChildProcess> Processes => processes;
+
     public void Dispose()
     {
         foreach (var process in processes)

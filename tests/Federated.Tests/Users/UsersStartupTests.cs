@@ -8,8 +8,10 @@ public sealed class UsersStartupTests(FederatedStack stack)
 {
     /// <summary>
     /// Two instances starting together on a new database both start, with the demo accounts
-    /// made once. Before, both found the database empty and loaded them; the second failed on
-    /// the first one's rows and exited.
+    /// made once, and log no error. Before, both found the database empty and loaded them; the
+    /// second failed on the first one's rows and exited. Until the twenty-eighth session each
+    /// logged EF Core's read of the migrations' history, before it made that table, as a
+    /// failed command (an error in every first start's log, the quick start's too).
     /// </summary>
     [Fact]
     public async Task TwoInstancesStartingTogether_OnANewDatabase_BothStart_WithTheAccountsMadeOnce()
@@ -24,6 +26,9 @@ public sealed class UsersStartupTests(FederatedStack stack)
         };
 
         using var started = await stack.StartTogetherAsync(ServiceNames.Users, instances, settings);
+
+        foreach (var process in started.Processes)
+            Assert.False(process.Wrote("\"LogLevel\":\"Error\"") || process.Wrote("\"LogLevel\":\"Critical\""), process.Tail());
 
         foreach (var instance in instances)
         {
