@@ -158,12 +158,15 @@ start_redis() {
   if redis_ready; then log "redis already running on $FEDERATED_HOST:$FEDERATED_REDIS_PORT"; return; fi
   mkdir -p "$REDIS_DIR"
   log "starting redis on $FEDERATED_HOST:$FEDERATED_REDIS_PORT (log $REDIS_LOG)"
-  # The append-only file (written every second) is what keeps carts over a restart. Redis's
-  # default RDB snapshots as well ("save 60 10000": under a checkout's load, a forked child
-  # writing every key once a minute) only added a burst of CPU a minute to every busy one.
+  # The append-only file (every write appended, synced every second) is what keeps carts over
+  # a restart. Redis's default RDB snapshots as well ("save 60 10000": under a checkout's load,
+  # a forked child writing every key once a minute) only added a burst of CPU a minute, and the
+  # file's own rewrite (also a forked child writing every key) came every one to six minutes
+  # under that load at the default 64 MB: it waits for 512 MB. Settings of a Redis already
+  # running change only when it is restarted (eng/stack.sh stop, then start).
   redis-server --daemonize yes --bind "$FEDERATED_HOST" --port "$FEDERATED_REDIS_PORT" \
     --dir "$REDIS_DIR" --pidfile "$REDIS_PID" --logfile "$REDIS_LOG" \
-    --appendonly yes --save "" --protected-mode yes ||
+    --appendonly yes --save "" --auto-aof-rewrite-min-size 512mb --protected-mode yes ||
     fail_with_log "redis-server failed to start" "$REDIS_LOG"
   wait_for redis redis_ready redis_alive "$REDIS_LOG"
 }

@@ -37,19 +37,30 @@ public static class EntityFrameworkStore
     {
         public async Task RunAsync(CancellationToken cancellationToken)
         {
-            // A context of its own, whose failed commands are not logged as errors: EF Core reads
-            // the migrations' history before it creates its table, and logs that read failing on
-            // a new database as an error (dotnet/efcore#37328), so every first start (the quick
-            // start's, a first deploy's) printed "Failed executing DbCommand" for nothing. A
-            // migration that does fail still fails the start, with its exception.
+            // A context of its own (logging through the application's loggers, as the pooled
+            // ones do), whose failed commands are logged at Debug: EF Core reads the migrations'
+            // history before it creates its table, and logs that read failing on a new database
+            // as an error (dotnet/efcore#37328), so every first start (the quick start's, a first
+            // deploy's) printed "Failed executing DbCommand" for nothing. A migration that does
+            // fail is logged below, and fails the start.
             var options = new DbContextOptionsBuilder<TContext>();
             Configure(options, services.GetRequiredService<NpgsqlDataSource>(), schemaName)
+                .UseApplicationServiceProvider(services)
                 .ConfigureWarnings(warnings => warnings.Log((RelationalEventId.CommandError, LogLevel.Debug)));
             await using var db = ActivatorUtilities.CreateInstance<TContext>(services, options.Options);
             // No command timeout, as for the other start-up schema work: an index built over a
             // large table takes what it takes, and a build cut off at 30 s would fail every start.
             db.Database.SetCommandTimeout(0);
-            await db.Database.MigrateAsync(cancellationToken);
+            try
+            {
+                await db.Database.MigrateAsync(cancellationToken);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(EntityFrameworkStore))
+                    .LogCritical(ex, "Applying the {Context} migrations failed; the service does not start", typeof(TContext).Name);
+                throw;
+            }
         }
     }
 }
