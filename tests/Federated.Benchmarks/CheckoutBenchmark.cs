@@ -524,8 +524,8 @@ public sealed class CheckoutBenchmark(GatewayStack stack, StackSettings settings
     {
         var parts = stack.SubgraphProcesses.ToDictionary(p => p.Name, p => p.CpuTime());
         parts["gateway"] = stack.DotNetGateway.CpuTime();
-        parts["postgres"] = ProcessTree.CpuTimeOfCommand("postgres");
-        parts["redis"] = ProcessTree.CpuTimeOfCommand("redis-server");
+        foreach (var (name, command) in ProcessTree.Stores)
+            parts[name] = ProcessTree.CpuTimeOfCommand(command);
         parts["buyers"] = Process.GetCurrentProcess().TotalProcessorTime;
         return parts;
     }

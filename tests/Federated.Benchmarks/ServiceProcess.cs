@@ -167,6 +167,12 @@ public static class ProcessTree
     public static TimeSpan CpuTime(int root) =>
         TimeSpan.FromSeconds(Of(root).Sum(pid => Stat(pid) is { } fields ? long.Parse(fields[11]) + long.Parse(fields[12]) : 0) / TicksPerSecond);
 
+    /// <summary>
+    /// The stores beside the services, by the name the benchmark reports them under and the
+    /// command their processes run; each is counted whole (<see cref="CpuTimeOfCommand"/>).
+    /// </summary>
+    public static readonly IReadOnlyList<(string Name, string Command)> Stores = [("postgres", "postgres"), ("redis", "redis-server")];
+
     /// <summary>User plus system CPU time of every live process running <paramref name="command"/> (e.g. all of PostgreSQL's), and of their children that ended.</summary>
     public static TimeSpan CpuTimeOfCommand(string command) =>
         TimeSpan.FromSeconds(Running(command)

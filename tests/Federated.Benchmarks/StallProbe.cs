@@ -271,8 +271,8 @@ public sealed class StallProbe : IAsyncDisposable
                 cpu[name] = (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) * 1000 / ProcessTree.TicksPerSecond;
         }
         cpu["buyers"] = Environment.CpuUsage.TotalTime.TotalMilliseconds;
-        cpu["postgres"] = ProcessTree.CpuTimeOfCommand("postgres").TotalMilliseconds;
-        cpu["redis"] = ProcessTree.CpuTimeOfCommand("redis-server").TotalMilliseconds;
+        foreach (var (name, command) in ProcessTree.Stores)
+            cpu[name] = ProcessTree.CpuTimeOfCommand(command).TotalMilliseconds;
         return cpu;
     }
 
